@@ -1,0 +1,1 @@
+"""Plain-Python domain: no Qt, no SQL. Everything here is tested on its own."""

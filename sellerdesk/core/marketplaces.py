@@ -1,0 +1,54 @@
+"""Amazon marketplaces: the code staff know them by, the sales channel a report names,
+and the currency they settle in. Source: Amazon SP-API "Marketplace IDs" reference."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class Marketplace:
+    code: str            # what staff call it: US, UK, DE, JP
+    sales_channel: str   # the All Orders report's `sales-channel` value
+    currency: str
+    marketplace_id: str  # SP-API id
+
+
+MARKETPLACES: tuple[Marketplace, ...] = (
+    Marketplace("US", "Amazon.com", "USD", "ATVPDKIKX0DER"),
+    Marketplace("CA", "Amazon.ca", "CAD", "A2EUQ1WTGCTBG2"),
+    Marketplace("MX", "Amazon.com.mx", "MXN", "A1AM78C64UM0Y8"),
+    Marketplace("BR", "Amazon.com.br", "BRL", "A2Q3Y263D00KWC"),
+    Marketplace("UK", "Amazon.co.uk", "GBP", "A1F83G8C2ARO7P"),
+    Marketplace("DE", "Amazon.de", "EUR", "A1PA6795UKMFR9"),
+    Marketplace("FR", "Amazon.fr", "EUR", "A13V1IB3VIYZZH"),
+    Marketplace("IT", "Amazon.it", "EUR", "APJ6JRA9NG5V4"),
+    Marketplace("ES", "Amazon.es", "EUR", "A1RKKUPIHCS9HS"),
+    Marketplace("NL", "Amazon.nl", "EUR", "A1805IZSGTT6HS"),
+    Marketplace("BE", "Amazon.com.be", "EUR", "AMEN7PMS3EDWL"),
+    Marketplace("SE", "Amazon.se", "SEK", "A2NODRKZP88ZB9"),
+    Marketplace("PL", "Amazon.pl", "PLN", "A1C3SOZRARQ6R3"),
+    Marketplace("TR", "Amazon.com.tr", "TRY", "A33AVAJ2PDY3EV"),
+    Marketplace("AE", "Amazon.ae", "AED", "A2VIGQ35RCS4UG"),
+    Marketplace("SA", "Amazon.sa", "SAR", "A17E79C6D8DWNP"),
+    Marketplace("EG", "Amazon.eg", "EGP", "ARBP9OOSHTCHU"),
+    Marketplace("IN", "Amazon.in", "INR", "A21TJRUUN4KGV"),
+    Marketplace("JP", "Amazon.co.jp", "JPY", "A1VC38T7YXB528"),
+    Marketplace("AU", "Amazon.com.au", "AUD", "A39IBJ37TRP1C6"),
+    Marketplace("SG", "Amazon.sg", "SGD", "A19VAU5U5O7RUS"),
+)
+
+BY_CODE = {m.code: m for m in MARKETPLACES}
+BY_SALES_CHANNEL = {m.sales_channel.lower(): m for m in MARKETPLACES}
+
+
+def by_code(code: str) -> Marketplace:
+    try:
+        return BY_CODE[code.upper()]
+    except KeyError:
+        known = ", ".join(BY_CODE)
+        raise ValueError(f"unknown marketplace {code!r} (known: {known})") from None
+
+
+def from_sales_channel(channel: str) -> Marketplace | None:
+    return BY_SALES_CHANNEL.get(channel.strip().lower())

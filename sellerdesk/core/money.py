@@ -1,0 +1,125 @@
+"""Money: a Decimal amount with its ISO 4217 currency, exact to the currency's minor unit.
+
+A float never touches an amount. Amounts are stored as integers of minor units
+(cents, pence, yen), which are exact on every database and cheap to sum.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+# Minor units (ISO 4217) of every currency Amazon marketplaces settle in, plus the
+# three-decimal ones a policy may name. Source: ISO 4217 amendment list.
+MINOR_UNITS: dict[str, int] = {
+    "USD": 2, "CAD": 2, "MXN": 2, "BRL": 2,            # North & South America
+    "GBP": 2, "EUR": 2, "SEK": 2, "PLN": 2, "TRY": 2,  # Europe
+    "AED": 2, "SAR": 2, "EGP": 2, "INR": 2,            # Middle East, India
+    "JPY": 0, "AUD": 2, "SGD": 2, "CNY": 2, "ZAR": 2,  # Asia-Pacific, Africa
+    "NZD": 2, "CHF": 2, "DKK": 2, "NOK": 2, "CZK": 2,
+    "KWD": 3, "BHD": 3, "OMR": 3, "JOD": 3,            # three-decimal currencies
+    "KRW": 0, "CLP": 0,
+}
+
+SYMBOLS: dict[str, str] = {"USD": "$", "GBP": "£", "EUR": "€", "JPY": "¥", "INR": "₹"}
+
+
+class MoneyError(ValueError):
+    """An amount that cannot be money in its currency."""
+
+
+def minor_units(currency: str) -> int:
+    try:
+        return MINOR_UNITS[currency]
+    except KeyError:
+        raise MoneyError(f"unknown currency {currency!r}") from None
+
+
+def _quantum(currency: str) -> Decimal:
+    return Decimal(1).scaleb(-minor_units(currency))
+
+
+@dataclass(frozen=True, slots=True)
+class Money:
+    amount: Decimal
+    currency: str
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.amount, Decimal):
+            raise TypeError(f"Money needs a Decimal, got {type(self.amount).__name__}")
+        if self.amount != self.amount.quantize(_quantum(self.currency)):
+            raise MoneyError(
+                f"{self.amount} has more decimals than {self.currency} allows "
+                f"({minor_units(self.currency)})"
+            )
+
+    # -- construction ------------------------------------------------------------
+    @classmethod
+    def parse(cls, text: str, currency: str) -> Money:
+        """Parse a report's number ("24.99", "-5", "1,234.50"); too many decimals is an error."""
+        cleaned = text.strip().replace(",", "")
+        try:
+            value = Decimal(cleaned)
+        except InvalidOperation:
+            raise MoneyError(f"{text!r} is not an amount") from None
+        if not value.is_finite():
+            raise MoneyError(f"{text!r} is not an amount")
+        return cls(value, currency)
+
+    @classmethod
+    def rounded(cls, value: Decimal, currency: str) -> Money:
+        """Round half-up to the currency's minor unit."""
+        return cls(value.quantize(_quantum(currency), rounding=ROUND_HALF_UP), currency)
+
+    @classmethod
+    def from_minor(cls, minor: int, currency: str) -> Money:
+        return cls(Decimal(minor).scaleb(-minor_units(currency)), currency)
+
+    @classmethod
+    def zero(cls, currency: str) -> Money:
+        return cls.from_minor(0, currency)
+
+    # -- conversion --------------------------------------------------------------
+    @property
+    def minor(self) -> int:
+        return int(self.amount.scaleb(minor_units(self.currency)))
+
+    def __str__(self) -> str:
+        """The amount as JSON and exports carry it: "7.50", "700"."""
+        return f"{self.amount:.{minor_units(self.currency)}f}"
+
+    def display(self) -> str:
+        """For people: "$7.50", "¥700", "12.00 SEK"."""
+        digits = minor_units(self.currency)
+        text = f"{abs(self.amount):,.{digits}f}"
+        sign = "-" if self.amount < 0 else ""
+        symbol = SYMBOLS.get(self.currency)
+        return f"{sign}{symbol}{text}" if symbol else f"{sign}{text} {self.currency}"
+
+    # -- arithmetic (same currency only) -----------------------------------------
+    def _same(self, other: Money) -> None:
+        if other.currency != self.currency:
+            raise MoneyError(f"cannot mix {self.currency} and {other.currency}")
+
+    def __add__(self, other: Money) -> Money:
+        self._same(other)
+        return Money(self.amount + other.amount, self.currency)
+
+    def __sub__(self, other: Money) -> Money:
+        self._same(other)
+        return Money(self.amount - other.amount, self.currency)
+
+    def __neg__(self) -> Money:
+        return Money(-self.amount, self.currency)
+
+    def __lt__(self, other: Money) -> bool:
+        self._same(other)
+        return self.amount < other.amount
+
+    def __le__(self, other: Money) -> bool:
+        self._same(other)
+        return self.amount <= other.amount
+
+    def times(self, factor: Decimal | int) -> Money:
+        """Multiply and round half-up to the minor unit."""
+        return Money.rounded(self.amount * Decimal(factor), self.currency)

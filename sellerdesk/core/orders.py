@@ -1,0 +1,138 @@
+"""Orders as the rest of the app sees them: plain, immutable records."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from enum import StrEnum
+from typing import NewType
+
+from sellerdesk.core.money import Money
+
+OrderId = NewType("OrderId", str)
+
+
+class Channel(StrEnum):
+    AFN = "AFN"  # fulfilled by Amazon (FBA)
+    MFN = "MFN"  # fulfilled by the seller
+
+    @classmethod
+    def from_report(cls, text: str) -> Channel:
+        """The report says "Amazon" or "Merchant" (or already AFN/MFN)."""
+        value = text.strip().lower()
+        if value in ("amazon", "afn"):
+            return cls.AFN
+        if value in ("merchant", "mfn", "seller"):
+            return cls.MFN
+        raise ValueError(f"{text!r} is neither Amazon nor Merchant")
+
+    @property
+    def label(self) -> str:
+        return "FBA (AFN)" if self is Channel.AFN else "Seller (MFN)"
+
+
+ORDER_STATUSES = ("Pending", "Unshipped", "PartiallyShipped", "Shipped", "Shipping",
+                  "Cancelled", "Unfulfillable")
+
+
+@dataclass(frozen=True, slots=True)
+class OrderItem:
+    sku: str
+    asin: str
+    title: str
+    quantity: int
+    item_price: Money        # the line's price (all units), as Amazon reports it
+    shipping_price: Money
+    item_tax: Money
+    shipping_tax: Money
+    promotion_discount: Money  # item + shipping promotions, as a positive amount
+    status: str = ""
+
+    @property
+    def unit_price(self) -> Money:
+        if self.quantity <= 0:
+            return self.item_price
+        return Money.rounded(self.item_price.amount / self.quantity, self.item_price.currency)
+
+
+@dataclass(frozen=True, slots=True)
+class OrderSummary:
+    """One row of the orders table."""
+    order_id: OrderId
+    purchase_date: datetime
+    status: str
+    marketplace: str
+    channel: Channel
+    currency: str
+    units: int
+    total: Money
+    first_title: str
+
+
+@dataclass(frozen=True, slots=True)
+class Order:
+    order_id: OrderId
+    merchant_order_id: str
+    purchase_date: datetime
+    last_updated: datetime
+    status: str
+    marketplace: str
+    sales_channel: str
+    channel: Channel
+    currency: str
+    ship_service_level: str
+    ship_country: str
+    is_business: bool
+    items: tuple[OrderItem, ...]
+
+    @property
+    def items_total(self) -> Money:
+        return _sum((i.item_price for i in self.items), self.currency)
+
+    @property
+    def shipping_total(self) -> Money:
+        return _sum((i.shipping_price for i in self.items), self.currency)
+
+    @property
+    def tax_total(self) -> Money:
+        return _sum((i.item_tax + i.shipping_tax for i in self.items), self.currency)
+
+    @property
+    def discount_total(self) -> Money:
+        return _sum((i.promotion_discount for i in self.items), self.currency)
+
+    @property
+    def total(self) -> Money:
+        """What the buyer paid: items + shipping + taxes − promotions."""
+        return self.items_total + self.shipping_total + self.tax_total - self.discount_total
+
+
+def _sum(amounts, currency: str) -> Money:
+    total = Money.zero(currency)
+    for amount in amounts:
+        total = total + amount
+    return total
+
+
+# An order id typed or pasted in full or in part: "114-", "114-3941689", "1143941".
+_ORDER_ID_PREFIX = re.compile(r"^\d{1,3}(-\d{0,7}(-\d{0,7})?)?$")
+
+
+def looks_like_order_id(text: str) -> bool:
+    return bool(_ORDER_ID_PREFIX.match(text.strip()))
+
+
+@dataclass(frozen=True, slots=True)
+class OrderFilter:
+    """What the orders list is narrowed to. Empty fields do not filter."""
+    search: str = ""
+    date_from: date | None = None
+    date_to: date | None = None           # inclusive
+    statuses: frozenset[str] = field(default_factory=frozenset)
+    marketplaces: frozenset[str] = field(default_factory=frozenset)
+    channel: Channel | None = None
+
+    @property
+    def is_empty(self) -> bool:
+        return self == OrderFilter()

@@ -1,0 +1,37 @@
+"""Open the database the user chose and bring it up to date: the one entry point the
+CLI and the window share."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy.engine import Engine
+
+from sellerdesk.store.engine import database_url, make_engine, sqlite_path
+from sellerdesk.store.migrate import MigrationResult, upgrade
+
+
+@dataclass(frozen=True, slots=True)
+class Database:
+    engine: Engine
+    migration: MigrationResult
+
+    @property
+    def location(self) -> str:
+        """For the status bar and messages: a path, or a URL without its password."""
+        path = sqlite_path(str(self.engine.url))
+        return str(path) if path else self.engine.url.render_as_string(hide_password=True)
+
+    @property
+    def is_team(self) -> bool:
+        return self.engine.dialect.name == "postgresql"
+
+
+def open_database(target: str) -> Database:
+    engine = make_engine(database_url(target))
+    try:
+        migration = upgrade(engine)
+    except BaseException:
+        engine.dispose()
+        raise
+    return Database(engine, migration)

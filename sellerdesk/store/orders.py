@@ -1,0 +1,180 @@
+"""Order queries. Reads return plain records from `core`; writes are bulk Core statements."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime, time, timedelta
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Connection
+
+from sellerdesk.core.money import Money
+from sellerdesk.core.orders import (
+    Channel,
+    Order,
+    OrderFilter,
+    OrderId,
+    OrderItem,
+    OrderSummary,
+    looks_like_order_id,
+)
+from sellerdesk.store.tables import ORDER_ITEMS, ORDERS
+
+o, i = ORDERS.c, ORDER_ITEMS.c
+
+ORDER_COLUMNS = [c.name for c in ORDERS.columns]
+ITEM_COLUMNS = [c.name for c in ORDER_ITEMS.columns]
+
+
+# -- writes -----------------------------------------------------------------------------
+def _upsert(conn: Connection, table: sa.Table, keys: Sequence[str]):
+    insert = (postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert)(table)
+    updates = {c.name: insert.excluded[c.name] for c in table.columns if c.name not in keys}
+    return insert.on_conflict_do_update(index_elements=list(keys), set_=updates)
+
+
+def upsert_orders(conn: Connection, *, orders: list[dict[str, Any]],
+                  items: list[dict[str, Any]]) -> None:
+    """Insert or refresh orders and their items (one executemany each)."""
+    if orders:
+        conn.execute(_upsert(conn, ORDERS, ["order_id"]), orders)
+    if items:
+        conn.execute(_upsert(conn, ORDER_ITEMS, ["order_id", "line"]), items)
+
+
+def trim_items(conn: Connection, *, line_counts: list[dict[str, Any]]) -> None:
+    """Drop items past each order's new item count (a re-imported order that lost lines)."""
+    if line_counts:
+        conn.execute(
+            ORDER_ITEMS.delete().where(i.order_id == sa.bindparam("oid"),
+                                       i.line >= sa.bindparam("n")),
+            line_counts,
+        )
+
+
+def refresh_totals(conn: Connection, *, order_ids: Sequence[str]) -> None:
+    """Recompute an order's stored totals from its items (for orders whose rows were
+    scattered through a report and so were not summed in one pass)."""
+    for chunk_start in range(0, len(order_ids), 500):
+        chunk = list(order_ids[chunk_start:chunk_start + 500])
+        per = sa.select(i.order_id).where(i.order_id == o.order_id).correlate(ORDERS)
+
+        def total(column, _per=per):
+            return _per.with_only_columns(sa.func.coalesce(sa.func.sum(column), 0)).scalar_subquery()
+
+        conn.execute(
+            ORDERS.update().where(o.order_id.in_(chunk)).values(
+                units=total(i.quantity),
+                items_minor=total(i.item_price_minor),
+                shipping_minor=total(i.shipping_price_minor),
+                tax_minor=total(i.item_tax_minor + i.shipping_tax_minor),
+                discount_minor=total(i.promotion_minor),
+            )
+        )
+        conn.execute(
+            ORDERS.update().where(o.order_id.in_(chunk)).values(
+                total_minor=o.items_minor + o.shipping_minor + o.tax_minor - o.discount_minor
+            )
+        )
+
+
+def count_all_orders(conn: Connection) -> int:
+    return conn.execute(sa.select(sa.func.count()).select_from(ORDERS)).scalar_one()
+
+
+# -- reads ------------------------------------------------------------------------------
+def _prefix_upper(prefix: str) -> str:
+    return prefix[:-1] + chr(ord(prefix[-1]) + 1)
+
+
+def _conditions(flt: OrderFilter) -> list[Any]:
+    where: list[Any] = []
+    text = flt.search.strip()
+    if text and looks_like_order_id(text):
+        # Order ids are searched by prefix on the primary key: fast at millions of rows.
+        where += [o.order_id >= text, o.order_id < _prefix_upper(text)]
+    elif text:
+        escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        matching_items = sa.select(i.order_id).where(sa.or_(
+            i.sku == text,
+            i.asin == text.upper(),
+            i.sku.ilike(f"{escaped}%", escape="\\"),
+            i.title.ilike(f"%{escaped}%", escape="\\"),
+        ))
+        where.append(sa.or_(o.order_id.in_(matching_items), o.merchant_order_id == text))
+    if flt.date_from is not None:
+        where.append(o.purchase_date >= datetime.combine(flt.date_from, time.min))
+    if flt.date_to is not None:
+        where.append(o.purchase_date < datetime.combine(flt.date_to + timedelta(days=1), time.min))
+    if flt.statuses:
+        where.append(o.status.in_(sorted(flt.statuses)))
+    if flt.marketplaces:
+        where.append(o.marketplace.in_(sorted(flt.marketplaces)))
+    if flt.channel is not None:
+        where.append(o.channel == flt.channel.value)
+    return where
+
+
+def count_orders(conn: Connection, *, flt: OrderFilter = OrderFilter()) -> int:
+    query = sa.select(sa.func.count()).select_from(ORDERS).where(*_conditions(flt))
+    return conn.execute(query).scalar_one()
+
+
+_SUMMARY_COLUMNS = (o.order_id, o.purchase_date, o.status, o.marketplace, o.channel,
+                    o.currency, o.units, o.total_minor, o.first_title)
+
+
+def list_orders(conn: Connection, *, flt: OrderFilter = OrderFilter(), offset: int = 0,
+                limit: int = 100) -> list[OrderSummary]:
+    """Newest first; a page at a time (the orders table asks for pages as it paints)."""
+    query = (
+        sa.select(*_SUMMARY_COLUMNS)
+        .where(*_conditions(flt))
+        .order_by(o.purchase_date.desc(), o.order_id.desc())
+        .offset(offset)
+        .limit(limit)
+    )
+    return [
+        OrderSummary(
+            order_id=OrderId(r.order_id), purchase_date=r.purchase_date, status=r.status,
+            marketplace=r.marketplace, channel=Channel(r.channel), currency=r.currency,
+            units=r.units, total=Money.from_minor(r.total_minor, r.currency),
+            first_title=r.first_title,
+        )
+        for r in conn.execute(query)
+    ]
+
+
+def get_order(conn: Connection, *, order_id: str) -> Order | None:
+    head = conn.execute(sa.select(ORDERS).where(o.order_id == order_id)).first()
+    if head is None:
+        return None
+    cur = head.currency
+    rows = conn.execute(sa.select(ORDER_ITEMS).where(i.order_id == order_id).order_by(i.line))
+    items = tuple(
+        OrderItem(
+            sku=r.sku, asin=r.asin, title=r.title, quantity=r.quantity, status=r.status,
+            item_price=Money.from_minor(r.item_price_minor, cur),
+            shipping_price=Money.from_minor(r.shipping_price_minor, cur),
+            item_tax=Money.from_minor(r.item_tax_minor, cur),
+            shipping_tax=Money.from_minor(r.shipping_tax_minor, cur),
+            promotion_discount=Money.from_minor(r.promotion_minor, cur),
+        )
+        for r in rows
+    )
+    return Order(
+        order_id=OrderId(head.order_id), merchant_order_id=head.merchant_order_id,
+        purchase_date=head.purchase_date, last_updated=head.last_updated, status=head.status,
+        marketplace=head.marketplace, sales_channel=head.sales_channel,
+        channel=Channel(head.channel), currency=cur,
+        ship_service_level=head.ship_service_level, ship_country=head.ship_country,
+        is_business=head.is_business, items=items,
+    )
+
+
+def distinct_values(conn: Connection, *, column: str) -> list[str]:
+    """Statuses or marketplaces present, for the filter boxes."""
+    col = o[column]
+    return [v for (v,) in conn.execute(sa.select(col).distinct().order_by(col))]
