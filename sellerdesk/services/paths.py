@@ -27,3 +27,12 @@ def default_database() -> Path:
 def chosen_database(arg: str | None) -> str:
     """--db wins, then $SELLERDESK_DB, then the file in the user data directory."""
     return arg or os.environ.get(DB_ENV) or str(default_database())
+
+
+def resources_dir() -> Path:
+    """`resources/` beside the package in a checkout, or inside the PyInstaller bundle."""
+    import sys
+    bundle = getattr(sys, "_MEIPASS", None)
+    if bundle:
+        return Path(bundle) / "resources"
+    return Path(__file__).resolve().parents[2] / "resources"

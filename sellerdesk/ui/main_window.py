@@ -1,0 +1,370 @@
+"""The main window: orders table with filters, the selected order beside it, menus,
+toolbar and status bar. The window shows first; the database opens right after, so
+start-up never waits on SQLAlchemy or a migration."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QItemSelection, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFileDialog,
+    QHeaderView,
+    QInputDialog,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QProgressDialog,
+    QSplitter,
+    QTableView,
+    QToolBar,
+    QVBoxLayout,
+    QWidget,
+)
+
+from sellerdesk import APP_NAME, __version__
+from sellerdesk.core.errors import Cancelled, KnownError
+from sellerdesk.ui.settings import window_settings
+from sellerdesk.ui.tasks import Task, Work
+from sellerdesk.ui.views.filter_bar import FilterBar
+from sellerdesk.ui.views.order_detail import OrderDetailView
+
+if TYPE_CHECKING:
+    from sellerdesk.services.database import Database
+    from sellerdesk.ui.models.orders_model import OrdersTableModel
+
+REPORT_FILTER = "Seller Central reports (*.txt *.tsv *.csv);;All files (*)"
+
+
+class MainWindow(QMainWindow):
+    database_opened = Signal()
+    orders_changed = Signal()
+    task_finished = Signal(object)  # the result, the exception, or None
+
+    def __init__(self, database_target: str, *, interactive: bool = True) -> None:
+        super().__init__()
+        self.database_target = database_target
+        self.interactive = interactive  # False for --smoke: errors go to stderr, no dialogs
+        self.database: Database | None = None
+        self.orders_model: OrdersTableModel | None = None
+        self.task: Task | None = None
+        self.progress_dialog: QProgressDialog | None = None
+        self.message_box: QMessageBox | None = None  # the last message shown, for tests
+        self.setWindowTitle(APP_NAME)
+        self.resize(1280, 780)
+
+        self.filter_bar = FilterBar()
+        self.orders_view = QTableView()
+        self.orders_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.orders_view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.orders_view.setAlternatingRowColors(True)
+        self.orders_view.verticalHeader().setVisible(False)
+        self.orders_view.verticalHeader().setDefaultSectionSize(
+            self.fontMetrics().height() + 8)  # fixed row height: no per-row measuring
+        self.orders_view.horizontalHeader().setStretchLastSection(True)
+        self.orders_view.setWordWrap(False)
+        self.detail_view = OrderDetailView()
+
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.addWidget(self.orders_view)
+        self.splitter.addWidget(self.detail_view)
+        self.splitter.setStretchFactor(0, 3)
+        self.splitter.setStretchFactor(1, 2)
+        self.splitter.setSizes([740, 520])
+        central = QWidget()
+        layout = QVBoxLayout(central)
+        layout.setContentsMargins(6, 6, 6, 0)
+        layout.addWidget(self.filter_bar)
+        layout.addWidget(self.splitter, 1)
+        self.setCentralWidget(central)
+
+        self.location_label = QLabel("Opening the database…")
+        self.count_label = QLabel()
+        self.statusBar().addPermanentWidget(self.count_label)
+        self.statusBar().addPermanentWidget(self.location_label)
+
+        self._build_actions()
+        self.filter_bar.filter_changed.connect(self._apply_filter)
+        self._restore_state()
+
+    # -- actions, menus, toolbar -----------------------------------------------------
+    def _build_actions(self) -> None:
+        def action(text: str, slot, shortcut=None, tip: str = "") -> QAction:
+            act = QAction(text, self)
+            if shortcut is not None:
+                act.setShortcut(QKeySequence(shortcut))
+            act.setStatusTip(tip)
+            act.triggered.connect(slot)
+            return act
+
+        self.import_action = action("&Import report…", self.choose_report,
+                                    QKeySequence.StandardKey.Open,
+                                    "Import a Seller Central All Orders report")
+        self.demo_action = action("Build &demo data…", self.choose_demo_size, None,
+                                  "Fill this database with realistic sample orders")
+        self.quit_action = action("&Quit", self.close, QKeySequence.StandardKey.Quit)
+        self.refresh_action = action("&Refresh", self.refresh, QKeySequence.StandardKey.Refresh,
+                                     "Read the orders again")
+        self.find_action = action("&Find", self.focus_search, QKeySequence.StandardKey.Find)
+        self.clear_filters_action = action("&Clear filters", self.filter_bar.clear,
+                                           "Ctrl+Shift+L")
+        self.about_action = action(f"&About {APP_NAME}", self.show_about)
+
+        menu = self.menuBar()
+        file_menu = menu.addMenu("&File")
+        file_menu.addActions([self.import_action, self.demo_action])
+        file_menu.addSeparator()
+        file_menu.addAction(self.quit_action)
+        view_menu = menu.addMenu("&View")
+        view_menu.addActions([self.refresh_action, self.find_action, self.clear_filters_action])
+        menu.addMenu("&Help").addAction(self.about_action)
+
+        toolbar = QToolBar("Main")
+        toolbar.setObjectName("main_toolbar")
+        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        toolbar.addActions([self.import_action, self.refresh_action])
+        self.addToolBar(toolbar)
+        for act in (self.import_action, self.demo_action, self.refresh_action):
+            act.setEnabled(False)  # until the database is open
+
+    # -- database ---------------------------------------------------------------------
+    def open_database(self) -> bool:
+        """Open and migrate; called right after the window is shown."""
+        from sellerdesk.services.database import open_database
+        from sellerdesk.ui.models.orders_model import OrdersTableModel
+
+        try:
+            self.database = open_database(self.database_target)
+        except KnownError as exc:
+            self.location_label.setText("No database")
+            self.statusBar().showMessage(str(exc))
+            if self.interactive:
+                self.tell(QMessageBox.Icon.Critical, str(exc))
+            else:
+                print(f"sellerdesk: {exc}", file=sys.stderr)
+            return False
+        self.location_label.setText(self.database.location)
+        self.location_label.setToolTip("Database: " + self.database.location)
+        migration = self.database.migration
+        if migration.backup is not None:
+            self.statusBar().showMessage(
+                f"Database updated to schema {migration.to_revision}; the old file was "
+                f"copied to {migration.backup.name}", 10_000)
+        self.orders_model = OrdersTableModel(self.database.engine, self)
+        self.orders_view.setModel(self.orders_model)
+        self._size_columns()
+        self.orders_view.selectionModel().selectionChanged.connect(self._selection_changed)
+        self.orders_model.modelReset.connect(self._update_count)
+        self._load_marketplaces()
+        self._update_count()
+        for act in (self.import_action, self.demo_action, self.refresh_action):
+            act.setEnabled(True)
+        self.database_opened.emit()
+        return True
+
+    def _size_columns(self) -> None:
+        header = self.orders_view.horizontalHeader()
+        widths = (150, 125, 60, 60, 90, 50, 95)
+        for column, width in enumerate(widths):
+            header.resizeSection(column, width)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+
+    def _load_marketplaces(self) -> None:
+        from sellerdesk.store.engine import reading
+        from sellerdesk.store.orders import distinct_values
+        assert self.database is not None
+        with reading(self.database.engine) as conn:
+            self.filter_bar.set_marketplaces(distinct_values(conn, column="marketplace"))
+
+    def refresh(self) -> None:
+        if self.orders_model is None:
+            return
+        current = self.detail_view.order.order_id if self.detail_view.order else None
+        self._load_marketplaces()
+        self.orders_model.refresh()
+        if current:
+            self.show_order(current)
+        self.orders_changed.emit()
+
+    def _apply_filter(self, flt) -> None:
+        if self.orders_model is not None:
+            self.orders_model.set_filter(flt)
+            self.detail_view.show_order(None)
+
+    def _update_count(self) -> None:
+        if self.orders_model is None or self.database is None:
+            return
+        shown = self.orders_model.rowCount()
+        noun = "order" if shown == 1 else "orders"
+        if self.orders_model.order_filter.is_empty:
+            self.count_label.setText(f"{shown:,} {noun}")
+        else:
+            self.count_label.setText(f"{shown:,} {noun} match{'es' if shown == 1 else ''}")
+
+    # -- the selected order -----------------------------------------------------------
+    def _selection_changed(self, selected: QItemSelection, _deselected: QItemSelection) -> None:
+        indexes = selected.indexes()
+        if not indexes or self.orders_model is None:
+            return
+        summary = self.orders_model.order_at(indexes[0].row())
+        if summary is not None:
+            self.show_order(summary.order_id)
+
+    def show_order(self, order_id: str) -> None:
+        from sellerdesk.store.engine import reading
+        from sellerdesk.store.orders import get_order
+        assert self.database is not None
+        with reading(self.database.engine) as conn:
+            self.detail_view.show_order(get_order(conn, order_id=order_id))
+
+    def focus_search(self) -> None:
+        self.filter_bar.search_box.setFocus()
+        self.filter_bar.search_box.selectAll()
+
+    # -- long work --------------------------------------------------------------------
+    def choose_report(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Import a Seller Central report",
+                                              str(Path.home()), REPORT_FILTER)
+        if path:
+            self.import_report(Path(path))
+
+    def import_report(self, path: Path) -> Task:
+        from sellerdesk.services.import_orders import import_orders
+        engine = self._engine()
+        return self.run_task(
+            f"Importing {path.name}…",
+            lambda progress, cancelled: import_orders(engine, path, progress=progress,
+                                                      cancelled=cancelled),
+        )
+
+    def choose_demo_size(self) -> None:
+        orders, ok = QInputDialog.getInt(self, "Build demo data",
+                                         "How many demo orders (US, UK, DE, JP; last 120 days)?",
+                                         2_000, 10, 1_000_000, 500)
+        if ok:
+            self.build_demo(orders)
+
+    def build_demo(self, orders: int) -> Task:
+        from sellerdesk.services.demo import build_demo
+        engine = self._engine()
+        return self.run_task(
+            f"Building {orders:,} demo orders…",
+            lambda progress, cancelled: build_demo(engine, orders=orders, progress=progress,
+                                                   cancelled=cancelled),
+        )
+
+    def _engine(self):
+        assert self.database is not None, "the database opens before any action is enabled"
+        return self.database.engine
+
+    def run_task(self, label: str, work: Work) -> Task:
+        """Run work in the background behind a progress dialog with a Cancel button."""
+        dialog = QProgressDialog(label, "Cancel", 0, 1000, self)
+        dialog.setWindowTitle(APP_NAME)
+        dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        dialog.setMinimumDuration(300)
+        dialog.setAutoClose(False)
+        dialog.setAutoReset(False)
+        dialog.setValue(0)
+        task = Task(work, self)
+        dialog.canceled.connect(task.cancel)
+        task.progressed.connect(
+            lambda fraction, message: (dialog.setValue(int(fraction * 1000)),
+                                       dialog.setLabelText(f"{label}\n{message}")))
+        task.succeeded.connect(self._task_succeeded)
+        task.failed.connect(self._task_failed)
+        task.finished.connect(dialog.deleteLater)
+        task.finished.connect(task.deleteLater)
+        for act in (self.import_action, self.demo_action):
+            act.setEnabled(False)
+        self.task, self.progress_dialog = task, dialog
+        task.start()
+        return task
+
+    def _task_done(self) -> None:
+        if self.progress_dialog is not None:
+            self.progress_dialog.hide()
+        for act in (self.import_action, self.demo_action):
+            act.setEnabled(True)
+        self.task = self.progress_dialog = None
+
+    def _task_succeeded(self, result) -> None:
+        self._task_done()
+        self.refresh()
+        summary = result.summary() if hasattr(result, "summary") else "Done"
+        self.statusBar().showMessage(summary, 15_000)
+        skipped = getattr(result, "skipped", [])
+        if skipped:
+            listed = "\n".join(f"line {s['line']}: {s['reason']}" for s in skipped[:20])
+            more = f"\n… and {len(skipped) - 20} more" if len(skipped) > 20 else ""
+            self.tell(QMessageBox.Icon.Information, f"{summary}\n\nSkipped rows:\n{listed}{more}")
+        self.task_finished.emit(result)
+
+    def _task_failed(self, error: Exception) -> None:
+        self._task_done()
+        if isinstance(error, Cancelled):
+            self.statusBar().showMessage(str(error), 15_000)
+        elif isinstance(error, KnownError):
+            self.tell(QMessageBox.Icon.Warning, str(error))
+        else:  # a bug: say so plainly, keep the details for the report
+            self.tell(QMessageBox.Icon.Critical,
+                      f"Something went wrong inside {APP_NAME} "
+                      f"({type(error).__name__}: {error}). Nothing was changed.")
+        self.task_finished.emit(error)
+
+    def tell(self, icon: QMessageBox.Icon, text: str) -> QMessageBox:
+        """A window-modal message that does not block the event loop."""
+        box = QMessageBox(icon, APP_NAME, text, QMessageBox.StandardButton.Ok, self)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        box.open()
+        self.message_box = box
+        return box
+
+    # -- window state -----------------------------------------------------------------
+    def _restore_state(self) -> None:
+        settings = window_settings()
+        geometry = settings.value("geometry")
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        state = settings.value("state")
+        if state is not None:
+            self.restoreState(state)
+        splitter = settings.value("splitter")
+        if splitter is not None:
+            self.splitter.restoreState(splitter)
+
+    def save_state(self) -> None:
+        settings = window_settings()
+        settings.setValue("geometry", self.saveGeometry())
+        settings.setValue("state", self.saveState())
+        settings.setValue("splitter", self.splitter.saveState())
+        settings.sync()
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+        if self.task is not None:
+            self.task.cancel()
+            self.task.wait()
+        self.save_state()
+        if self.database is not None:
+            self.database.engine.dispose()
+        super().closeEvent(event)
+
+    def show_about(self) -> None:
+        QMessageBox.about(
+            self, f"About {APP_NAME}",
+            f"<b>{APP_NAME} {__version__}</b><p>A customer-service desk for Amazon sellers.</p>"
+            f"<p>Database: {self.database.location if self.database else '—'}</p>")
+
+
+def open_when_shown(window: MainWindow, then=None) -> None:
+    """Open the database once the event loop has painted the window."""
+    def go() -> None:
+        ok = window.open_database()
+        if then is not None:
+            then(ok)
+    QTimer.singleShot(0, go)

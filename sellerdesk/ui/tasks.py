@@ -1,0 +1,43 @@
+"""Long work off the GUI thread.
+
+A Task runs one plain function `work(progress, cancelled)` in its own thread; the
+function reports through `progress(fraction, message)` and polls `cancelled()`. Results,
+progress and errors come back as signals, delivered on the GUI thread because the Task
+object itself lives there.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QThread, Signal
+
+Work = Callable[[Callable[[float, str], None], Callable[[], bool]], Any]
+
+
+class Task(QThread):
+    progressed = Signal(float, str)
+    succeeded = Signal(object)
+    failed = Signal(object)  # the exception
+
+    def __init__(self, work: Work, parent=None) -> None:
+        super().__init__(parent)
+        self._work = work
+        self._cancel = threading.Event()
+
+    def cancel(self) -> None:
+        self._cancel.set()
+
+    @property
+    def was_cancelled(self) -> bool:
+        return self._cancel.is_set()
+
+    def run(self) -> None:
+        try:
+            result = self._work(self.progressed.emit, self._cancel.is_set)
+        except Exception as exc:  # handed to the GUI thread, which tells known from bugs
+            self.failed.emit(exc)
+        else:
+            self.succeeded.emit(result)

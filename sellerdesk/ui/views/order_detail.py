@@ -1,0 +1,126 @@
+"""The pane beside the orders table: one order, its items and its totals."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFormLayout,
+    QHeaderView,
+    QLabel,
+    QStackedWidget,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from sellerdesk.core.orders import Order
+from sellerdesk.ui.formatting import local_time
+
+ITEM_HEADERS = ("Product", "Qty", "Price", "Shipping", "Tax", "Promotion")
+_RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+
+
+class OrderDetailView(QStackedWidget):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setMinimumWidth(380)
+        self.empty_label = QLabel("Select an order to see its items and totals.")
+        self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty_label.setWordWrap(True)
+        self.empty_label.setEnabled(False)
+        self.addWidget(self.empty_label)
+
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        self.title_label = QLabel()
+        self.title_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        font = self.title_label.font()
+        font.setPointSizeF(font.pointSizeF() * 1.35)
+        font.setBold(True)
+        self.title_label.setFont(font)
+        layout.addWidget(self.title_label)
+
+        form = QFormLayout()
+        self.fields: dict[str, QLabel] = {}
+        for name in ("Purchased", "Status", "Marketplace", "Fulfilment", "Ship service",
+                     "Ship to", "Business order", "Last updated"):
+            label = QLabel()
+            label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            self.fields[name] = label
+            form.addRow(f"{name}:", label)
+        layout.addLayout(form)
+
+        self.items_table = QTableWidget(0, len(ITEM_HEADERS))
+        self.items_table.setHorizontalHeaderLabels(ITEM_HEADERS)
+        self.items_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.items_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.items_table.verticalHeader().setVisible(False)
+        header = self.items_table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header.setMinimumSectionSize(48)
+        self.items_table.setWordWrap(True)
+        self.items_table.verticalHeader().setSectionResizeMode(
+            QHeaderView.ResizeMode.ResizeToContents)
+        layout.addWidget(self.items_table, 1)
+
+        self.totals_label = QLabel()
+        self.totals_label.setAlignment(_RIGHT)
+        self.totals_label.setTextFormat(Qt.TextFormat.RichText)
+        layout.addWidget(self.totals_label)
+        self.addWidget(page)
+        self.order: Order | None = None
+
+    def show_order(self, order: Order | None) -> None:
+        self.order = order
+        if order is None:
+            self.setCurrentIndex(0)
+            return
+        self.title_label.setText(f"Order {order.order_id}")
+        f = self.fields
+        f["Purchased"].setText(local_time(order.purchase_date))
+        f["Status"].setText(order.status)
+        f["Marketplace"].setText(f"{order.marketplace} ({order.sales_channel or '—'}, "
+                                 f"{order.currency})")
+        f["Fulfilment"].setText(order.channel.label)
+        f["Ship service"].setText(order.ship_service_level or "—")
+        f["Ship to"].setText(order.ship_country or "—")
+        f["Business order"].setText("Yes" if order.is_business else "No")
+        f["Last updated"].setText(local_time(order.last_updated))
+
+        table = self.items_table
+        table.setRowCount(len(order.items))
+        for row, item in enumerate(order.items):
+            cells = (f"{item.title}\n{item.sku} · {item.asin or 'no ASIN'}"
+                     + (f" · {item.status}" if item.status else ""),
+                     str(item.quantity), item.item_price.display(),
+                     item.shipping_price.display(), (item.item_tax + item.shipping_tax).display(),
+                     item.promotion_discount.display() if item.promotion_discount.minor else "—")
+            for column, text in enumerate(cells):
+                cell = QTableWidgetItem(text)
+                if column >= 1:
+                    cell.setTextAlignment(_RIGHT)
+                table.setItem(row, column, cell)
+        rows = [("Items", order.items_total.display()),
+                ("Shipping", order.shipping_total.display()),
+                ("Tax", order.tax_total.display())]
+        if order.discount_total.minor:
+            rows.append(("Promotions", f"−{order.discount_total.display()}"))
+        lines = "".join(f"<tr><td>{k}&nbsp;&nbsp;</td><td align='right'>{v}</td></tr>"
+                        for k, v in rows)
+        self.totals_label.setText(
+            f"<table align='right'>{lines}<tr><td><b>Total</b>&nbsp;&nbsp;</td>"
+            f"<td align='right'><b>{order.total.display()}</b></td></tr></table>")
+        if not order.total.minor and order.status in ("Pending", "Cancelled"):
+            self.totals_label.setText(f"<i>Amazon gives no prices for a {order.status.lower()} "
+                                      "order.</i>")
+        self.setCurrentIndex(1)
+
+    def totals_text(self) -> str:
+        """The totals as a person reads them (for tests and copy)."""
+        from PySide6.QtGui import QTextDocument
+        doc = QTextDocument()
+        doc.setHtml(self.totals_label.text())
+        return doc.toPlainText()
