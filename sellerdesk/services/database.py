@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.engine import Engine
 
-from sellerdesk.store.engine import database_url, make_engine, sqlite_path
+from sellerdesk.store.engine import database_url, location, make_engine
 from sellerdesk.store.migrate import MigrationResult, upgrade
 
 
@@ -19,8 +19,7 @@ class Database:
     @property
     def location(self) -> str:
         """For the status bar and messages: a path, or a URL without its password."""
-        path = sqlite_path(str(self.engine.url))
-        return str(path) if path else self.engine.url.render_as_string(hide_password=True)
+        return location(self.engine)
 
     @property
     def is_team(self) -> bool:

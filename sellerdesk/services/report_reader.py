@@ -101,12 +101,24 @@ class Report:
                     continue  # blank line
                 yield line, row
         except UnicodeDecodeError:
+            bad = self._first_undecodable_line()
             raise InputError(
-                f"the text after line {line} is not valid {self.encoding}; the file mixes "
-                "encodings or is damaged", file=self.name, line=line + 1,
+                f"the text is not valid {self.encoding} (the file mixes encodings or is "
+                "damaged)", file=self.name, line=bad,
             ) from None
         except csv.Error as exc:
             raise InputError(f"unreadable row ({exc})", file=self.name, line=line + 1) from None
+
+    def _first_undecodable_line(self) -> int | None:
+        """The decoder reads ahead in chunks, so find the exact line again (error path only)."""
+        decoder = codecs.getincrementaldecoder(self.encoding)()
+        with open(self.path, "rb") as f:
+            for number, raw in enumerate(f, start=1):
+                try:
+                    decoder.decode(raw)
+                except UnicodeDecodeError:
+                    return number
+        return None
 
     @property
     def bytes_read(self) -> int:

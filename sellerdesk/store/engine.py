@@ -75,14 +75,44 @@ def _configure_sqlite(engine: Engine) -> None:
         conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
+class DatabaseError(KnownError):
+    """The database cannot be opened or written: locked, full, read-only, not ours."""
+
+
+def location(engine: Engine) -> str:
+    path = sqlite_path(str(engine.url))
+    return str(path) if path else engine.url.render_as_string(hide_password=True)
+
+
+def explain(engine: Engine, exc: BaseException) -> DatabaseError:
+    """Turn a driver error the user can do something about into a sentence."""
+    text = str(getattr(exc, "orig", exc))
+    where = location(engine)
+    lowered = text.lower()
+    if "not a database" in lowered or "file is encrypted" in lowered:
+        return DatabaseError(f"{where} is not a SellerDesk database (not an SQLite file).")
+    if "locked" in lowered:
+        return DatabaseError(f"{where} is locked by another program; close it and try again. "
+                             "Nothing was changed.")
+    if "disk is full" in lowered or "no space left" in lowered:
+        return DatabaseError(f"The disk holding {where} is full; free some space and try "
+                             "again. Nothing was changed.")
+    if "readonly" in lowered or "read-only" in lowered:
+        return DatabaseError(f"{where} is read-only; SellerDesk cannot save to it.")
+    return DatabaseError(f"cannot use {where}: {text}")
+
+
 @contextmanager
 def writing(engine: Engine) -> Iterator[Connection]:
     """One write transaction: committed whole on success, rolled back on any error."""
-    with engine.connect() as conn:
-        if engine.dialect.name == "sqlite":
-            conn = conn.execution_options(**{_IMMEDIATE: True})
-        with conn.begin():
-            yield conn
+    try:
+        with engine.connect() as conn:
+            if engine.dialect.name == "sqlite":
+                conn = conn.execution_options(**{_IMMEDIATE: True})
+            with conn.begin():
+                yield conn
+    except sa.exc.OperationalError as exc:
+        raise explain(engine, exc) from exc
 
 
 @contextmanager

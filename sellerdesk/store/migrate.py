@@ -15,15 +15,10 @@ from pathlib import Path
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
-from sellerdesk.core.errors import KnownError
-from sellerdesk.store.engine import sqlite_path, writing
+from sellerdesk.store.engine import DatabaseError, explain, location, sqlite_path, writing
 
 HEAD_REVISION = "0001"
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
-
-
-class DatabaseError(KnownError):
-    """The database cannot be opened or brought up to date."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,17 +46,17 @@ def upgrade(engine: Engine) -> MigrationResult:
             revision = current_revision(conn)
             tables = sa.inspect(conn).get_table_names()
     except sa.exc.DatabaseError as exc:
-        raise DatabaseError(_describe(engine, exc)) from None
+        raise explain(engine, exc) from None
     if revision == HEAD_REVISION:
         return MigrationResult(revision, HEAD_REVISION, None)
     if revision is None and tables:
         raise DatabaseError(
-            f"{_where(engine)} holds other tables ({', '.join(sorted(tables)[:3])}…) and is "
+            f"{location(engine)} holds other tables ({', '.join(sorted(tables)[:3])}…) and is "
             "not a SellerDesk database; choose another file."
         )
     if revision is not None and revision not in _known_revisions():
         raise DatabaseError(
-            f"{_where(engine)} was made by a newer SellerDesk (schema {revision}); "
+            f"{location(engine)} was made by a newer SellerDesk (schema {revision}); "
             "update SellerDesk to open it."
         )
     backup = _copy_aside(engine, revision) if revision is not None else None
@@ -75,12 +70,9 @@ def _run_alembic(engine: Engine) -> None:
 
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
-    try:
-        with writing(engine) as conn:
-            config.attributes["connection"] = conn
-            command.upgrade(config, "head")
-    except sa.exc.OperationalError as exc:
-        raise DatabaseError(_describe(engine, exc)) from None
+    with writing(engine) as conn:
+        config.attributes["connection"] = conn
+        command.upgrade(config, "head")
 
 
 def _copy_aside(engine: Engine, revision: str) -> Path | None:
@@ -93,17 +85,3 @@ def _copy_aside(engine: Engine, revision: str) -> Path | None:
     with sqlite3.connect(path) as source, sqlite3.connect(target) as copy:
         source.backup(copy)
     return target
-
-
-def _where(engine: Engine) -> str:
-    path = sqlite_path(str(engine.url))
-    return str(path) if path else engine.url.render_as_string(hide_password=True)
-
-
-def _describe(engine: Engine, exc: Exception) -> str:
-    text = str(getattr(exc, "orig", exc))
-    if "not a database" in text or "file is encrypted" in text:
-        return f"{_where(engine)} is not a SellerDesk database (not an SQLite file)."
-    if "locked" in text:
-        return f"{_where(engine)} is locked by another program; close it and try again."
-    return f"cannot open {_where(engine)}: {text}"

@@ -1,0 +1,142 @@
+"""Test session: Qt offscreen, a private home for every test (data, config, keyring),
+and databases on both backends — a real SQLite file and a real PostgreSQL 15 cluster
+that the session starts in a temporary folder and stops at the end."""
+
+from __future__ import annotations
+
+import itertools
+import os
+import shutil
+import socket
+import subprocess
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+import keyring  # noqa: E402
+import pytest  # noqa: E402
+from keyring.backend import KeyringBackend  # noqa: E402
+
+REPO = Path(__file__).resolve().parents[1]
+AMAZON = REPO.parent / "shared" / "amazon"
+PG_BIN = Path(os.environ.get("SELLERDESK_PG_BIN", "/usr/lib/postgresql/15/bin"))
+
+
+class MemoryKeyring(KeyringBackend):
+    """A keyring that forgets everything when the test ends."""
+    priority = 1  # type: ignore[assignment]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.secrets: dict[tuple[str, str], str] = {}
+
+    def get_password(self, service: str, username: str) -> str | None:
+        return self.secrets.get((service, username))
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        self.secrets[(service, username)] = password
+
+    def delete_password(self, service: str, username: str) -> None:
+        self.secrets.pop((service, username), None)
+
+
+@pytest.fixture(autouse=True)
+def private_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Each test gets its own data and config folders and an empty keyring."""
+    home = tmp_path / "home"
+    for name, sub in (("XDG_DATA_HOME", "data"), ("XDG_CONFIG_HOME", "config"),
+                      ("XDG_CACHE_HOME", "cache"), ("XDG_STATE_HOME", "state")):
+        (home / sub).mkdir(parents=True)
+        monkeypatch.setenv(name, str(home / sub))
+    monkeypatch.delenv("SELLERDESK_DB", raising=False)
+    keyring.set_keyring(MemoryKeyring())
+    return home
+
+
+# -- PostgreSQL -------------------------------------------------------------------------
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class PostgresCluster:
+    def __init__(self) -> None:
+        self.root = Path(tempfile.mkdtemp(prefix="sdpg-"))
+        self.data = self.root / "data"
+        self.port = _free_port()
+        # initdb refuses to run as root: run the server as the postgres user then.
+        self.as_user = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
+        if self.as_user:
+            shutil.chown(self.root, "postgres", "postgres")
+        self._names = itertools.count()
+
+    def _run(self, *args: str) -> None:
+        subprocess.run([*self.as_user, *args], check=True, capture_output=True, timeout=120)
+
+    def start(self) -> None:
+        self._run(str(PG_BIN / "initdb"), "-D", str(self.data), "-U", "sellerdesk",
+                  "--auth=trust", "-E", "UTF8", "--locale=C.UTF-8", "--no-sync")
+        options = (f"-k {self.root} -p {self.port} -c listen_addresses='' -c fsync=off "
+                   "-c full_page_writes=off -c synchronous_commit=off")
+        self._run(str(PG_BIN / "pg_ctl"), "-D", str(self.data), "-o", options,
+                  "-l", str(self.root / "server.log"), "-w", "start")
+
+    def stop(self) -> None:
+        try:
+            self._run(str(PG_BIN / "pg_ctl"), "-D", str(self.data), "-m", "immediate", "stop")
+        finally:
+            shutil.rmtree(self.root, ignore_errors=True)
+
+    def url(self, database: str = "postgres") -> str:
+        return f"postgresql+psycopg://sellerdesk@/{database}?host={self.root}&port={self.port}"
+
+    def new_database(self) -> str:
+        import psycopg
+        name = f"test_{os.getpid()}_{next(self._names)}"
+        with psycopg.connect(host=str(self.root), port=self.port, user="sellerdesk",
+                             dbname="postgres", autocommit=True) as conn:
+            conn.execute(f'CREATE DATABASE "{name}"')
+        return self.url(name)
+
+
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[PostgresCluster]:
+    cluster = PostgresCluster()
+    cluster.start()
+    try:
+        yield cluster
+    finally:
+        cluster.stop()
+
+
+# -- databases ---------------------------------------------------------------------------
+@pytest.fixture
+def sqlite_url(tmp_path: Path) -> str:
+    return str(tmp_path / "desk.sqlite3")
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """The same test on a real SQLite file and on the real PostgreSQL cluster."""
+    if request.param == "sqlite":
+        return str(tmp_path / "desk.sqlite3")
+    return request.getfixturevalue("postgres").new_database()
+
+
+@pytest.fixture
+def database(db_url: str):
+    from sellerdesk.services.database import open_database
+    db = open_database(db_url)
+    yield db
+    db.engine.dispose()
+
+
+@pytest.fixture
+def sqlite_database(sqlite_url: str):
+    from sellerdesk.services.database import open_database
+    db = open_database(sqlite_url)
+    yield db
+    db.engine.dispose()

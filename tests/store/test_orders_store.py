@@ -1,0 +1,128 @@
+from datetime import date, datetime
+
+import pytest
+
+from sellerdesk.core.orders import Channel, OrderFilter
+from sellerdesk.store.engine import reading, writing
+from sellerdesk.store.orders import (
+    count_orders,
+    get_order,
+    list_orders,
+    refresh_totals,
+    trim_items,
+    upsert_orders,
+)
+
+
+def head(order_id, *, day=1, market="US", currency="USD", channel="AFN", status="Shipped",
+         total=2499):
+    return {
+        "order_id": order_id, "merchant_order_id": "", "purchase_date": datetime(2026, 10, day, 12),
+        "last_updated": datetime(2026, 10, day, 13), "status": status, "marketplace": market,
+        "sales_channel": "", "channel": channel, "currency": currency, "ship_service_level": "",
+        "ship_country": "", "is_business": False, "units": 1, "first_title": "Mug",
+        "items_minor": total, "shipping_minor": 0, "tax_minor": 0, "discount_minor": 0,
+        "total_minor": total,
+    }
+
+
+def item(order_id, line=0, *, sku="MUG-1", title="Ceramic Mug", price=2499, asin="B0MUG00001"):
+    return {"order_id": order_id, "line": line, "sku": sku, "asin": asin, "title": title,
+            "status": "Shipped", "quantity": 1, "item_price_minor": price,
+            "shipping_price_minor": 0, "item_tax_minor": 0, "shipping_tax_minor": 0,
+            "promotion_minor": 0}
+
+
+@pytest.fixture
+def engine(database):
+    orders = [
+        head("114-0000001-0000001", day=1),
+        head("114-0000002-0000002", day=2, channel="MFN"),
+        head("203-0000003-0000003", day=3, market="UK", currency="GBP", status="Cancelled"),
+        head("503-0000004-0000004", day=4, market="JP", currency="JPY", total=3700),
+    ]
+    items = [item(o["order_id"], price=o["items_minor"]) for o in orders]
+    items[2] = item("203-0000003-0000003", sku="LAMP-LED", title="LED Desk Lamp 100% brighter",
+                    asin="B0LAMP0001")
+    with writing(database.engine) as conn:
+        upsert_orders(conn, orders=orders, items=items)
+    return database.engine
+
+
+def ids(engine, **kwargs):
+    with reading(engine) as conn:
+        return [o.order_id for o in list_orders(conn, flt=OrderFilter(**kwargs))]
+
+
+def test_newest_first(engine):
+    assert ids(engine) == ["503-0000004-0000004", "203-0000003-0000003",
+                           "114-0000002-0000002", "114-0000001-0000001"]
+
+
+@pytest.mark.parametrize(("search", "expected"), [
+    ("114-", ["114-0000002-0000002", "114-0000001-0000001"]),
+    ("114-0000001", ["114-0000001-0000001"]),
+    ("5", ["503-0000004-0000004"]),
+    ("LAMP", ["203-0000003-0000003"]),            # SKU prefix
+    ("b0lamp0001", ["203-0000003-0000003"]),      # ASIN, any case
+    ("desk lamp", ["203-0000003-0000003"]),       # words of the title, any case
+    ("100%", ["203-0000003-0000003"]),            # LIKE wildcards are literal
+    ("_", []),
+    ("nothing like it", []),
+])
+def test_search(engine, search, expected):
+    assert ids(engine, search=search) == expected
+
+
+def test_filters(engine):
+    assert ids(engine, marketplaces=frozenset({"UK", "JP"})) == ["503-0000004-0000004",
+                                                                 "203-0000003-0000003"]
+    assert ids(engine, channel=Channel.MFN) == ["114-0000002-0000002"]
+    assert ids(engine, statuses=frozenset({"Cancelled"})) == ["203-0000003-0000003"]
+    # the date range includes both ends
+    assert ids(engine, date_from=date(2026, 10, 2), date_to=date(2026, 10, 3)) == [
+        "203-0000003-0000003", "114-0000002-0000002"]
+    with reading(engine) as conn:
+        assert count_orders(conn, flt=OrderFilter(search="114-")) == 2
+        assert count_orders(conn) == 4
+
+
+def test_pages(engine):
+    with reading(engine) as conn:
+        first = list_orders(conn, offset=0, limit=3)
+        rest = list_orders(conn, offset=3, limit=3)
+    assert len(first) == 3
+    assert [o.order_id for o in rest] == ["114-0000001-0000001"]
+
+
+def test_get_order_with_money_in_its_currency(engine):
+    with reading(engine) as conn:
+        order = get_order(conn, order_id="503-0000004-0000004")
+        missing = get_order(conn, order_id="999-0000000-0000000")
+    assert missing is None
+    assert order.total.display() == "¥3,700"
+    assert [i.sku for i in order.items] == ["MUG-1"]
+
+
+def test_upsert_updates_in_place_and_trims_lost_items(engine):
+    with writing(engine) as conn:
+        upsert_orders(conn, orders=[head("114-0000001-0000001", status="Cancelled")],
+                      items=[item("114-0000001-0000001", 0, sku="NEW-SKU"),
+                             item("114-0000001-0000001", 1, sku="SECOND")])
+        trim_items(conn, line_counts=[{"oid": "114-0000001-0000001", "n": 1}])
+        refresh_totals(conn, order_ids=["114-0000001-0000001"])
+    with reading(engine) as conn:
+        order = get_order(conn, order_id="114-0000001-0000001")
+        assert count_orders(conn) == 4
+    assert order.status == "Cancelled"
+    assert [i.sku for i in order.items] == ["NEW-SKU"]
+    assert order.total.display() == "$24.99"
+
+
+def test_deleting_an_order_takes_its_items(engine):
+    """Foreign keys are enforced on both backends (SQLite needs the pragma)."""
+    with writing(engine) as conn:
+        conn.exec_driver_sql("DELETE FROM orders WHERE order_id = '114-0000001-0000001'")
+        left = conn.exec_driver_sql(
+            "SELECT count(*) FROM order_item WHERE order_id = '114-0000001-0000001'").scalar()
+    assert left == 0
