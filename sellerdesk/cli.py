@@ -94,9 +94,10 @@ def _stderr_progress(enabled: bool) -> Callable[[float, str], None] | None:
 
 def cmd_demo(args: argparse.Namespace) -> int:
     from sellerdesk.services.demo import build_demo
-    db = _open(args)
     interactive = sys.stderr.isatty() and not getattr(args, "json", False)
-    result = build_demo(db.engine, orders=args.orders, progress=_stderr_progress(interactive))
+    with _open(args) as db:
+        result = build_demo(db.engine, orders=args.orders,
+                            progress=_stderr_progress(interactive))
     if interactive:
         print(file=sys.stderr)
     _emit(args, result.as_json() | {"db": db.location},
@@ -108,10 +109,10 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 def cmd_import(args: argparse.Namespace) -> int:
     from sellerdesk.services.import_orders import import_orders
-    db = _open(args)
     interactive = sys.stderr.isatty() and not getattr(args, "json", False)
-    result = import_orders(db.engine, args.file, marketplace=args.marketplace,
-                           progress=_stderr_progress(interactive))
+    with _open(args) as db:
+        result = import_orders(db.engine, args.file, marketplace=args.marketplace,
+                               progress=_stderr_progress(interactive))
     if interactive:
         print(file=sys.stderr)
     lines = [result.summary()] + [f"  skipped line {s['line']}: {s['reason']}"
@@ -140,8 +141,7 @@ def order_json(order: Order) -> dict[str, Any]:
 def cmd_order_show(args: argparse.Namespace) -> int:
     from sellerdesk.store.engine import reading
     from sellerdesk.store.orders import get_order
-    db = _open(args)
-    with reading(db.engine) as conn:
+    with _open(args) as db, reading(db.engine) as conn:
         order = get_order(conn, order_id=args.order_id.strip())
     if order is None:
         raise KnownError(f"no order {args.order_id!r} in {db.location}")
@@ -152,8 +152,10 @@ def cmd_order_show(args: argparse.Namespace) -> int:
     ]
     for it in order.items:
         lines.append(f"  {it.quantity} × {it.sku:<14} {it.item_price.display():>12}  {it.title}")
-    lines += ["", f"  Items {order.items_total.display()}   Shipping {order.shipping_total.display()}"
-              f"   Tax {order.tax_total.display()}   Promotions -{order.discount_total.display()}",
+    lines += ["", f"  Items {order.items_total.display()}"
+                  f"   Shipping {order.shipping_total.display()}"
+                  f"   Tax {order.tax_total.display()}"
+                  f"   Promotions -{order.discount_total.display()}",
               f"  Total {order.total.display()}"]
     _emit(args, order_json(order), "\n".join(lines))
     return 0
@@ -162,8 +164,7 @@ def cmd_order_show(args: argparse.Namespace) -> int:
 def cmd_order_list(args: argparse.Namespace) -> int:
     from sellerdesk.store.engine import reading
     from sellerdesk.store.orders import list_orders
-    db = _open(args)
-    with reading(db.engine) as conn:
+    with _open(args) as db, reading(db.engine) as conn:
         orders = list_orders(conn, flt=OrderFilter(search=args.search), limit=args.limit)
     payload = [
         {"order_id": s.order_id, "purchase_date": s.purchase_date.isoformat() + "Z",

@@ -22,7 +22,7 @@ class InputError(KnownError):
         super().__init__(f"{where}: {message}" if where else message)
 
 
-class Cancelled(KnownError):  # noqa: N818 - reads as a state, not a failure
+class Cancelled(KnownError):
     """The user cancelled long work; whatever it was doing was rolled back."""
 
     def __init__(self, what: str = "The operation") -> None:

@@ -25,6 +25,15 @@ class Database:
     def is_team(self) -> bool:
         return self.engine.dialect.name == "postgresql"
 
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def __enter__(self) -> Database:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
 
 def open_database(target: str) -> Database:
     engine = make_engine(database_url(target))

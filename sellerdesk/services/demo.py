@@ -38,14 +38,16 @@ CATALOG = [
     ("BK-COOK-01", "B0C1K2L3M4", "The Home Cook's Year: 365 Recipes (Hardcover)",
      "Das Kochjahr: 365 Rezepte für Zuhause", "家庭料理の一年：365のレシピ", Decimal("24.99")),
     ("MUG-CER-12", "B08X9Y7Z6W", "Ceramic Coffee Mug 12 oz, Speckled Blue",
-     "Keramik-Kaffeebecher 350 ml, gesprenkelt blau", "陶器マグカップ 350ml ブルー", Decimal("14.50")),
+     "Keramik-Kaffeebecher 350 ml, gesprenkelt blau", "陶器マグカップ 350ml ブルー",
+     Decimal("14.50")),
     ("LAMP-DSK-LED", "B09LMP4567", "LED Desk Lamp with USB-C Charging Port",
      "LED-Schreibtischlampe mit USB-C-Ladeanschluss", "USB-C充電ポート付きLEDデスクライト",
      Decimal("39.99")),
     ("TEA-SET-GR", "B07TEA1234", "Organic Green Tea Sampler, 6 Flavours",
      "Bio-Grüntee-Probierset, 6 Sorten", "有機緑茶アソート 6種", Decimal("18.00")),
     ("BAG-TOTE-CN", "B0TOTE9876", "Canvas Tote Bag with Inner Pocket",
-     "Canvas-Tragetasche mit Innentasche", "インナーポケット付きキャンバストート", Decimal("21.95")),
+     "Canvas-Tragetasche mit Innentasche", "インナーポケット付きキャンバストート",
+     Decimal("21.95")),
     ("PUZ-1000-MT", "B0PUZZ1000", "1000-Piece Jigsaw Puzzle: Mountain Lake",
      "Puzzle 1000 Teile: Bergsee", "ジグソーパズル1000ピース 山の湖", Decimal("16.99")),
     ("CHG-65W-GAN", "B0CHG65W00", "65W GaN USB-C Charger, 3 Ports",
@@ -72,7 +74,8 @@ def demo_rows(orders: int, *, seed: int = 7, now: datetime | None = None) -> lis
         afn = rng.random() < 0.6
         business = rng.random() < 0.08
         updated = min(now, bought + timedelta(hours=rng.randrange(2, 96)))
-        for sku, asin, en, de, ja, usd in rng.sample(CATALOG, rng.choices([1, 2, 3], [75, 20, 5])[0]):
+        lines = rng.choices([1, 2, 3], [75, 20, 5])[0]
+        for sku, asin, en, de, ja, usd in rng.sample(CATALOG, lines):
             title = {"DE": de, "JP": ja}.get(country, en)
             quantity = rng.choices([1, 2, 3], [85, 12, 3])[0]
             unit = Money.rounded(usd * RATE[currency], currency)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -127,11 +126,12 @@ class _OrdersParser:
                 money[name] = parse_minor(self.field(row, name), digits)
             except ValueError as exc:
                 raise self.error(line, name, str(exc)) from None
+        purchased_text = self.field(row, "purchase-date")
         try:
-            purchased = parse_timestamp(self.field(row, "purchase-date"))
+            purchased = parse_timestamp(purchased_text)
         except ValueError:
             raise self.error(line, "purchase-date",
-                             f"{self.field(row, 'purchase-date')!r} is not a date and time") from None
+                             f"{purchased_text!r} is not a date and time") from None
         updated_text = self.field(row, "last-updated-date")
         try:
             updated = parse_timestamp(updated_text) if updated_text.strip() else purchased

@@ -23,6 +23,7 @@ from sellerdesk.core.orders import (
 from sellerdesk.store.tables import ORDER_ITEMS, ORDERS
 
 o, i = ORDERS.c, ORDER_ITEMS.c
+NO_FILTER = OrderFilter()
 
 ORDER_COLUMNS = [c.name for c in ORDERS.columns]
 ITEM_COLUMNS = [c.name for c in ORDER_ITEMS.columns]
@@ -62,7 +63,8 @@ def refresh_totals(conn: Connection, *, order_ids: Sequence[str]) -> None:
         per = sa.select(i.order_id).where(i.order_id == o.order_id).correlate(ORDERS)
 
         def total(column, _per=per):
-            return _per.with_only_columns(sa.func.coalesce(sa.func.sum(column), 0)).scalar_subquery()
+            summed = sa.func.coalesce(sa.func.sum(column), 0)
+            return _per.with_only_columns(summed).scalar_subquery()
 
         conn.execute(
             ORDERS.update().where(o.order_id.in_(chunk)).values(
@@ -117,7 +119,7 @@ def _conditions(flt: OrderFilter) -> list[Any]:
     return where
 
 
-def count_orders(conn: Connection, *, flt: OrderFilter = OrderFilter()) -> int:
+def count_orders(conn: Connection, *, flt: OrderFilter = NO_FILTER) -> int:
     query = sa.select(sa.func.count()).select_from(ORDERS).where(*_conditions(flt))
     return conn.execute(query).scalar_one()
 
@@ -126,7 +128,7 @@ _SUMMARY_COLUMNS = (o.order_id, o.purchase_date, o.status, o.marketplace, o.chan
                     o.currency, o.units, o.total_minor, o.first_title)
 
 
-def list_orders(conn: Connection, *, flt: OrderFilter = OrderFilter(), offset: int = 0,
+def list_orders(conn: Connection, *, flt: OrderFilter = NO_FILTER, offset: int = 0,
                 limit: int = 100) -> list[OrderSummary]:
     """Newest first; a page at a time (the orders table asks for pages as it paints)."""
     query = (

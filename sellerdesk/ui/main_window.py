@@ -345,7 +345,7 @@ class MainWindow(QMainWindow):
         settings.setValue("splitter", self.splitter.saveState())
         settings.sync()
 
-    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+    def closeEvent(self, event: QCloseEvent) -> None:
         if self.task is not None:
             self.task.cancel()
             self.task.wait()

@@ -70,7 +70,8 @@ def test_missing_required_column_is_named(tmp_path):
     path.write_text("amazon-order-id\tsku\n114-1\tA\n")
     with open_report(path) as report, pytest.raises(InputError) as error:
         report.columns(["amazon-order-id", "sku", "quantity"])
-    assert str(error.value) == "r.txt, line 1, column 'quantity': the header has no 'quantity' column"
+    assert str(error.value) == (
+        "r.txt, line 1, column 'quantity': the header has no 'quantity' column")
 
 
 @pytest.mark.parametrize(("content", "message"), [

@@ -23,7 +23,7 @@ class FilterBar(QWidget):
         self.search_box = QLineEdit()
         self.search_box.setPlaceholderText("Search order ID, SKU, ASIN or product  (Ctrl+F)")
         self.search_box.setClearButtonEnabled(True)
-        self.search_box.setMinimumWidth(280)
+        self.search_box.setMinimumWidth(180)
         layout.addWidget(self.search_box, 3)
 
         self.date_from = self._date_edit("From any date")

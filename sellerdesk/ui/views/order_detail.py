@@ -25,7 +25,7 @@ _RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 class OrderDetailView(QStackedWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setMinimumWidth(380)
+        self.setMinimumWidth(320)
         self.empty_label = QLabel("Select an order to see its items and totals.")
         self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.empty_label.setWordWrap(True)
@@ -72,6 +72,7 @@ class OrderDetailView(QStackedWidget):
         layout.addWidget(self.totals_label)
         self.addWidget(page)
         self.order: Order | None = None
+        self._totals: list[tuple[str, str]] = []
 
     def show_order(self, order: Order | None) -> None:
         self.order = order
@@ -108,19 +109,18 @@ class OrderDetailView(QStackedWidget):
                 ("Tax", order.tax_total.display())]
         if order.discount_total.minor:
             rows.append(("Promotions", f"−{order.discount_total.display()}"))
+        rows.append(("Total", order.total.display()))
+        self._totals = rows
         lines = "".join(f"<tr><td>{k}&nbsp;&nbsp;</td><td align='right'>{v}</td></tr>"
-                        for k, v in rows)
+                        for k, v in rows[:-1])
         self.totals_label.setText(
             f"<table align='right'>{lines}<tr><td><b>Total</b>&nbsp;&nbsp;</td>"
-            f"<td align='right'><b>{order.total.display()}</b></td></tr></table>")
+            f"<td align='right'><b>{rows[-1][1]}</b></td></tr></table>")
         if not order.total.minor and order.status in ("Pending", "Cancelled"):
             self.totals_label.setText(f"<i>Amazon gives no prices for a {order.status.lower()} "
                                       "order.</i>")
         self.setCurrentIndex(1)
 
     def totals_text(self) -> str:
-        """The totals as a person reads them (for tests and copy)."""
-        from PySide6.QtGui import QTextDocument
-        doc = QTextDocument()
-        doc.setHtml(self.totals_label.text())
-        return doc.toPlainText()
+        """The totals as a person reads them, a line each."""
+        return "\n".join(f"{label} {value}" for label, value in self._totals)

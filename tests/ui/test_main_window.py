@@ -1,0 +1,137 @@
+import sqlite3
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QMessageBox, QPushButton
+
+from sellerdesk.ui.main_window import MainWindow
+from sellerdesk.ui.models.orders_model import COL_MARKETPLACE, COL_ORDER_ID
+from tests.reports import row, write
+
+
+def shown_ids(window):
+    model = window.orders_model
+    return [model.index(r, COL_ORDER_ID).data() for r in range(model.rowCount())]
+
+
+def test_window_shows_the_orders_and_where_they_live(window, demo_db):
+    assert window.count_label.text() == "600 orders"
+    assert window.location_label.text() == demo_db
+    assert window.orders_view.model().rowCount() == 600
+    assert window.detail_view.currentWidget() is window.detail_view.empty_label
+
+
+def test_typing_an_order_id_prefix_narrows_the_list(qtbot, window):
+    target = window.orders_model.index(17, COL_ORDER_ID).data()
+    qtbot.keyClicks(window.filter_bar.search_box, target[:11])
+    qtbot.waitUntil(lambda: window.count_label.text().endswith("match") or
+                    window.count_label.text().endswith("matches"))
+    assert target in shown_ids(window)
+    assert all(i.startswith(target[:11]) for i in shown_ids(window))
+
+
+def test_ctrl_f_goes_to_the_search_box(qtbot, window):
+    window.orders_view.setFocus()
+    window.find_action.trigger()
+    assert window.filter_bar.search_box.hasFocus()
+
+
+def test_searching_a_title_word(qtbot, window):
+    window.filter_bar.search_box.setText("Kaffeebecher")
+    window.filter_bar.search_box.returnPressed.emit()
+    ids = shown_ids(window)
+    assert ids
+    assert all(window.orders_model.index(r, COL_MARKETPLACE).data() == "DE"
+               for r in range(len(ids)))
+
+
+def test_filtering_by_marketplace_and_clearing(qtbot, window):
+    box = window.filter_bar.marketplace_box
+    assert [box.itemText(i) for i in range(box.count())] == [
+        "All marketplaces", "DE", "JP", "UK", "US"]
+    box.setCurrentText("JP")
+    jp = window.orders_model.rowCount()
+    assert 0 < jp < 600
+    assert window.count_label.text() == f"{jp} orders match"
+    window.clear_filters_action.trigger()
+    assert window.orders_model.rowCount() == 600
+
+
+def test_selecting_an_order_shows_its_items_and_total(qtbot, window):
+    window.filter_bar.status_box.setCurrentText("Shipped")
+    index = window.orders_model.index(0, COL_ORDER_ID)
+    rect = window.orders_view.visualRect(index)
+    qtbot.mouseClick(window.orders_view.viewport(), Qt.MouseButton.LeftButton,
+                     pos=rect.center())
+    detail = window.detail_view
+    assert detail.title_label.text() == f"Order {index.data()}"
+    order = detail.order
+    assert detail.items_table.rowCount() == len(order.items)
+    assert order.items[0].sku in detail.items_table.item(0, 0).text()
+    assert detail.totals_text().splitlines()[-1] == f"Total {order.total.display()}"
+    assert detail.totals_text().splitlines()[0] == f"Items {order.items_total.display()}"
+
+
+def test_importing_a_report_from_the_window(qtbot, window, tmp_path):
+    report = write(tmp_path / "new orders.txt", [
+        row("114-5555555-0000001", price="9.99"), row("114-5555555-0000002", price="5.00")])
+    with qtbot.waitSignal(window.task_finished, timeout=20_000):
+        window.import_report(report)
+    assert window.count_label.text() == "602 orders"
+    assert "new orders.txt: 2 rows, 2 orders added" in window.statusBar().currentMessage()
+
+
+def test_a_bad_report_says_where_and_changes_nothing(qtbot, window, tmp_path, demo_db):
+    report = write(tmp_path / "broken.txt", [row("114-5555555-0000001", quantity="x")])
+    with qtbot.waitSignal(window.task_finished, timeout=20_000):
+        window.import_report(report)
+    box = window.message_box
+    assert box.icon() == QMessageBox.Icon.Warning
+    assert box.text() == "broken.txt, line 2, column 'quantity': 'x' is not a whole number"
+    assert window.count_label.text() == "600 orders"
+    box.close()
+
+
+def test_cancel_during_an_import_keeps_the_database_as_it_was(qtbot, window, tmp_path, demo_db):
+    rows = [row(f"114-7777777-{n:07d}") for n in range(60_000)]
+    report = write(tmp_path / "large.txt", rows)
+    with qtbot.waitSignal(window.task_finished, timeout=60_000) as finished:
+        task = window.import_report(report)
+        dialog = window.progress_dialog
+        assert dialog.labelText().startswith("Importing large.txt")
+        dialog.show()  # it would appear by itself after 300 ms
+        qtbot.mouseClick(dialog.findChild(QPushButton), Qt.MouseButton.LeftButton)
+    assert task.was_cancelled
+    assert "nothing was changed" in str(finished.args[0])
+    with sqlite3.connect(demo_db) as conn:
+        assert conn.execute("SELECT count(*) FROM orders").fetchone()[0] == 600
+    assert window.import_action.isEnabled()
+
+
+def test_window_geometry_is_remembered(qtbot, demo_db):
+    first = MainWindow(demo_db)
+    qtbot.addWidget(first)
+    first.show()
+    width = first.minimumSizeHint().width()  # the offscreen screen is only 800 px wide
+    first.resize(width, 700)
+    first.splitter.setSizes([width // 2, width // 2])
+    size, split = (first.width(), first.height()), first.splitter.sizes()
+    first.close()
+    second = MainWindow(demo_db)
+    qtbot.addWidget(second)
+    second.show()
+    assert (second.width(), second.height()) == size == (width, 700)
+    assert second.splitter.sizes() == split
+    second.close()
+
+
+def test_a_database_that_cannot_open_is_explained(qtbot, tmp_path):
+    bogus = tmp_path / "bogus.sqlite3"
+    bogus.write_bytes(b"this is not sqlite" * 200)
+    win = MainWindow(str(bogus))
+    qtbot.addWidget(win)
+    win.show()
+    assert not win.open_database()
+    assert "is not a SellerDesk database" in win.message_box.text()
+    assert not win.import_action.isEnabled()
+    win.message_box.close()
+    win.close()
