@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -72,134 +74,172 @@ class ImportResult:
 @dataclass(slots=True)
 class _OpenOrder:
     head: dict[str, Any]
-    items: list[dict[str, Any]]
+    updated_text: str
+    items: list[list[Any]]
     raw_rows: list[tuple[int, list[str]]]
 
 
+# Item fields in the store's column order, `line` filled in when the order closes.
+_ITEM_SKU, _ITEM_TITLE = 2, 4
+
+
 class _OrdersParser:
-    """Turns report rows into order and item dicts for the store."""
+    """Turns report rows into order heads and item rows for the store. Rows are read by
+    position (found once from the header); a missing optional column reads as the empty
+    sentinel appended to every row."""
 
     def __init__(self, report: Report, marketplace: Marketplace | None) -> None:
         self.report = report
         self.default_marketplace = marketplace
-        self.col = report.columns(REQUIRED, OPTIONAL)
-
-    def field(self, row: list[str], name: str) -> str:
-        position = self.col.get(name)
-        if position is None or position >= len(row):
-            return ""
-        return row[position]
+        found = report.columns(REQUIRED, OPTIONAL)
+        self.width = len(report.header)
+        self.pos = {name: found.get(name, self.width) for name in (*REQUIRED, *OPTIONAL)}
+        self.needed = max(found[name] for name in REQUIRED) + 1
+        self.money_pos = [(name, self.pos[name]) for name in MONEY_COLUMNS]
+        self._money: dict[int, dict[str, int]] = {0: {}, 2: {}, 3: {}}
+        self._times: dict[str, datetime] = {}
+        self._markets: dict[str, Marketplace | None] = {}
 
     def error(self, line: int, column: str, message: str) -> InputError:
         return InputError(message, file=self.report.name, line=line, column=column)
 
-    def check_width(self, line: int, row: list[str]) -> None:
-        needed = max(self.col[name] for name in REQUIRED) + 1
-        if len(row) < needed:
+    def prepare(self, line: int, row: list[str]) -> list[str]:
+        """Check the row is long enough and give it the empty sentinel column."""
+        if len(row) < self.needed:
             last = "the last line is" if self.report.bytes_read >= self.report.size else "it is"
             raise InputError(
-                f"the row has {len(row)} fields but the header has {len(self.report.header)}; "
+                f"the row has {len(row)} fields but the header has {self.width}; "
                 f"{last} cut short (a truncated download?)",
                 file=self.report.name, line=line,
             )
+        if len(row) > self.width:
+            del row[self.width:]
+        elif len(row) < self.width:
+            row.extend([""] * (self.width - len(row)))
+        row.append("")
+        return row
+
+    def order_id(self, line: int, row: list[str]) -> str:
+        order_id = row[self.pos["amazon-order-id"]].strip()
+        if not order_id:
+            raise self.error(line, "amazon-order-id", "the order id is empty")
+        return order_id
+
+    def timestamp(self, line: int, row: list[str], column: str) -> datetime:
+        text = row[self.pos[column]]
+        value = self._times.get(text)
+        if value is None:
+            try:
+                value = parse_timestamp(text)
+            except ValueError:
+                raise self.error(line, column, f"{text!r} is not a date and time") from None
+            if len(self._times) > 50_000:
+                self._times.clear()
+            self._times[text] = value
+        return value
 
     def marketplace(self, line: int, row: list[str]) -> Marketplace:
-        channel = self.field(row, "sales-channel")
-        found = from_sales_channel(channel) if channel else None
-        if found is None:
-            found = self.default_marketplace
+        channel = row[self.pos["sales-channel"]]
+        if channel not in self._markets:
+            self._markets[channel] = from_sales_channel(channel) if channel else None
+        found = self._markets[channel] or self.default_marketplace
         if found is None:
             raise self.error(line, "sales-channel",
                              f"unknown sales channel {channel!r}; pass --marketplace")
         return found
 
-    def parse(self, line: int, row: list[str]) -> tuple[dict[str, Any], dict[str, Any]]:
+    def head(self, line: int, row: list[str], order_id: str) -> dict[str, Any]:
+        pos = self.pos
         market = self.marketplace(line, row)
-        currency = self.field(row, "currency").strip().upper() or market.currency
+        currency = row[pos["currency"]].strip().upper() or market.currency
         try:
-            digits = minor_units(currency)
+            minor_units(currency)
         except MoneyError:
             raise self.error(line, "currency", f"unknown currency {currency!r}") from None
-        money = {}
-        for name in MONEY_COLUMNS:
-            try:
-                money[name] = parse_minor(self.field(row, name), digits)
-            except ValueError as exc:
-                raise self.error(line, name, str(exc)) from None
-        purchased_text = self.field(row, "purchase-date")
+        purchased = self.timestamp(line, row, "purchase-date")
+        updated = (self.timestamp(line, row, "last-updated-date")
+                   if row[pos["last-updated-date"]].strip() else purchased)
         try:
-            purchased = parse_timestamp(purchased_text)
-        except ValueError:
-            raise self.error(line, "purchase-date",
-                             f"{purchased_text!r} is not a date and time") from None
-        updated_text = self.field(row, "last-updated-date")
-        try:
-            updated = parse_timestamp(updated_text) if updated_text.strip() else purchased
-        except ValueError:
-            raise self.error(line, "last-updated-date",
-                             f"{updated_text!r} is not a date and time") from None
-        try:
-            quantity = parse_quantity(self.field(row, "quantity"))
-        except ValueError:
-            raise self.error(line, "quantity",
-                             f"{self.field(row, 'quantity')!r} is not a whole number") from None
-        try:
-            channel = Channel.from_report(self.field(row, "fulfillment-channel"))
+            channel = Channel.from_report(row[pos["fulfillment-channel"]])
         except ValueError as exc:
             raise self.error(line, "fulfillment-channel", str(exc)) from None
-        order_id = self.field(row, "amazon-order-id").strip()
-        if not order_id:
-            raise self.error(line, "amazon-order-id", "the order id is empty")
-        sku = self.field(row, "sku").strip()
-        if not sku:
-            raise self.error(line, "sku", "the SKU is empty")
-        head = {
+        return {
             "order_id": order_id,
-            "merchant_order_id": self.field(row, "merchant-order-id").strip(),
+            "merchant_order_id": row[pos["merchant-order-id"]].strip(),
             "purchase_date": purchased,
             "last_updated": updated,
-            "status": self.field(row, "order-status").strip(),
+            "status": row[pos["order-status"]].strip(),
             "marketplace": market.code,
-            "sales_channel": self.field(row, "sales-channel").strip(),
+            "sales_channel": row[pos["sales-channel"]].strip(),
             "channel": channel.value,
             "currency": currency,
-            "ship_service_level": self.field(row, "ship-service-level").strip(),
-            "ship_country": self.field(row, "ship-country").strip(),
-            "is_business": self.field(row, "is-business-order").strip().lower() == "true",
+            "ship_service_level": row[pos["ship-service-level"]].strip(),
+            "ship_country": row[pos["ship-country"]].strip(),
+            "is_business": row[pos["is-business-order"]].strip().lower() == "true",
         }
-        item = {
-            "order_id": order_id,
-            "sku": sku,
-            "asin": self.field(row, "asin").strip(),
-            "title": self.field(row, "product-name").strip()[:500],
-            "status": self.field(row, "item-status").strip(),
-            "quantity": quantity,
-            "item_price_minor": money["item-price"],
-            "shipping_price_minor": money["shipping-price"],
-            "item_tax_minor": money["item-tax"],
-            "shipping_tax_minor": money["shipping-tax"],
-            # Reports write promotions as negative or positive amounts; both mean a discount.
-            "promotion_minor": abs(money["item-promotion-discount"])
-            + abs(money["ship-promotion-discount"]),
-        }
-        return head, item
+
+    def item(self, line: int, row: list[str], order_id: str, currency: str) -> list[Any]:
+        pos = self.pos
+        digits = minor_units(currency)
+        cache = self._money.setdefault(digits, {})  # prices repeat: parse each text once
+        amounts = []
+        for name, position in self.money_pos:
+            text = row[position]
+            value = cache.get(text)
+            if value is None:
+                try:
+                    value = parse_minor(text, digits)
+                except ValueError as exc:
+                    raise self.error(line, name, str(exc)) from None
+                if len(cache) > 100_000:
+                    cache.clear()
+                cache[text] = value
+            amounts.append(value)
+        price, tax, shipping, shipping_tax, item_promo, ship_promo = amounts
+        quantity_text = row[pos["quantity"]]
+        try:
+            quantity = parse_quantity(quantity_text)
+        except ValueError:
+            raise self.error(line, "quantity",
+                             f"{quantity_text!r} is not a whole number") from None
+        sku = row[pos["sku"]].strip()
+        if not sku:
+            raise self.error(line, "sku", "the SKU is empty")
+        # Reports write promotions as negative or positive amounts; both mean a discount.
+        return [order_id, 0, sku, row[pos["asin"]].strip(),
+                row[pos["product-name"]].strip()[:500], row[pos["item-status"]].strip(),
+                quantity, price, shipping, tax, shipping_tax,
+                abs(item_promo) + abs(ship_promo)]
 
 
-def _finish(order: _OpenOrder, first_line: int) -> dict[str, Any]:
+_HEAD_ROW = itemgetter(*order_store.ORDER_COLUMNS)
+
+
+def _finish(order: _OpenOrder, first_line: int) -> tuple[tuple, list[list[Any]]]:
+    """The order's head and item rows as the store takes them, with its totals."""
     head, items = order.head, order.items
-    for n, item in enumerate(items):
-        item["line"] = first_line + n
-    items_minor = sum(it["item_price_minor"] for it in items)
-    shipping = sum(it["shipping_price_minor"] for it in items)
-    tax = sum(it["item_tax_minor"] + it["shipping_tax_minor"] for it in items)
-    discount = sum(it["promotion_minor"] for it in items)
+    units = items_minor = shipping = tax = discount = 0
+    for n, it in enumerate(items):
+        it[1] = first_line + n
+        units += it[6]
+        items_minor += it[7]
+        shipping += it[8]
+        tax += it[9] + it[10]
+        discount += it[11]
     head.update(
-        units=sum(it["quantity"] for it in items),
-        first_title=items[0]["title"] if items else "",
+        units=units, first_title=items[0][_ITEM_TITLE] if items else "",
         items_minor=items_minor, shipping_minor=shipping, tax_minor=tax,
         discount_minor=discount, total_minor=items_minor + shipping + tax - discount,
     )
-    return head
+    return _HEAD_ROW(head), items
+
+
+def _same_row(seen: list[tuple[int, list[str]]], row: list[str]) -> int:
+    """The line of an identical earlier row of the same order, or 0."""
+    for line, raw in seen:
+        if raw == row:
+            return line
+    return 0
 
 
 def import_orders(engine: Engine, path: Path, *, marketplace: str | None = None,
@@ -230,11 +270,11 @@ def _stream(conn, report: Report, parser: _OrdersParser, result: ImportResult,
             had_orders: bool, progress: Progress | None,
             cancelled: Callable[[], bool] | None) -> None:
     header = [h.lower() for h in report.header]
+    id_position = parser.pos["amazon-order-id"]
     lines_given: dict[str, int] = {}   # order id → items written so far in this import
     scattered: set[str] = set()        # orders whose rows were not contiguous
-    heads: list[dict[str, Any]] = []
-    items: list[dict[str, Any]] = []
-    trims: list[dict[str, Any]] = []
+    heads: list[tuple] = []
+    items: list[list[Any]] = []
     current: _OpenOrder | None = None
 
     def close_current() -> None:
@@ -245,9 +285,10 @@ def _stream(conn, report: Report, parser: _OrdersParser, result: ImportResult,
         first = lines_given.get(oid, 0)
         if first:
             scattered.add(oid)
-        heads.append(_finish(current, first))
-        items.extend(current.items)
-        lines_given[oid] = first + len(current.items)
+        head, rows = _finish(current, first)
+        heads.append(head)
+        items.extend(rows)
+        lines_given[oid] = first + len(rows)
         current = None
 
     def flush() -> None:
@@ -260,26 +301,30 @@ def _stream(conn, report: Report, parser: _OrdersParser, result: ImportResult,
             progress(min(report.bytes_read / max(report.size, 1), 1.0),
                      f"{result.rows:,} rows read")
 
+    updated_position = parser.pos["last-updated-date"]
     for line, row in report.rows():
-        if [c.strip().lower() for c in row] == header:
+        if row[id_position].strip().lower() == header[id_position] and \
+                [c.strip().lower() for c in row] == header:
             result.skipped.append({"line": line, "reason": "the header line repeated"})
             continue
-        parser.check_width(line, row)
-        head, item = parser.parse(line, row)
-        result.rows += 1
-        if current is not None and current.head["order_id"] != head["order_id"]:
+        row = parser.prepare(line, row)
+        order_id = parser.order_id(line, row)
+        if current is not None and current.head["order_id"] != order_id:
             close_current()
             if len(heads) >= BATCH_ORDERS:
                 flush()
         if current is None:
-            current = _OpenOrder(head, [], [])
-        elif head != current.head and head["last_updated"] >= current.head["last_updated"]:
-            current.head = head  # the newest row wins for order-level fields
-        duplicate = next((n for n, raw in current.raw_rows if raw == row), None)
-        if duplicate is not None:
+            current = _OpenOrder(parser.head(line, row, order_id), row[updated_position], [], [])
+        elif row[updated_position] != current.updated_text:
+            head = parser.head(line, row, order_id)
+            if head["last_updated"] >= current.head["last_updated"]:
+                current.head, current.updated_text = head, row[updated_position]
+        item = parser.item(line, row, order_id, current.head["currency"])
+        duplicate = _same_row(current.raw_rows, row)
+        if duplicate:
             result.skipped.append({"line": line, "reason": f"the same row as line {duplicate}"})
-            result.rows -= 1
             continue
+        result.rows += 1
         current.raw_rows.append((line, row))
         current.items.append(item)
     close_current()
@@ -287,8 +332,8 @@ def _stream(conn, report: Report, parser: _OrdersParser, result: ImportResult,
     if scattered:
         order_store.refresh_totals(conn, order_ids=sorted(scattered))
     if had_orders:
-        trims = [{"oid": oid, "n": n} for oid, n in lines_given.items()]
-        order_store.trim_items(conn, line_counts=trims)
+        order_store.trim_items(
+            conn, line_counts=[{"oid": oid, "n": n} for oid, n in lines_given.items()])
     result.orders_updated = len(lines_given)
     if progress is not None:
         progress(1.0, f"{result.rows:,} rows imported")

@@ -36,13 +36,47 @@ def _upsert(conn: Connection, table: sa.Table, keys: Sequence[str]):
     return insert.on_conflict_do_update(index_elements=list(keys), set_=updates)
 
 
-def upsert_orders(conn: Connection, *, orders: list[dict[str, Any]],
-                  items: list[dict[str, Any]]) -> None:
-    """Insert or refresh orders and their items (one executemany each)."""
-    if orders:
-        conn.execute(_upsert(conn, ORDERS, ["order_id"]), orders)
-    if items:
-        conn.execute(_upsert(conn, ORDER_ITEMS, ["order_id", "line"]), items)
+def upsert_orders(conn: Connection, *, orders: Sequence[Sequence[Any]],
+                  items: Sequence[Sequence[Any]]) -> None:
+    """Insert or refresh orders and their items: rows are tuples in ORDER_COLUMNS and
+    ITEM_COLUMNS order, written with one executemany each."""
+    for table, keys, rows in ((ORDERS, ["order_id"], orders),
+                              (ORDER_ITEMS, ["order_id", "line"], items)):
+        if not rows:
+            continue
+        statement = _upsert(conn, table, keys)
+        if conn.dialect.name == "sqlite":
+            _executemany_sqlite(conn, table, statement, rows)
+        else:
+            names = [c.name for c in table.columns]
+            conn.execute(statement, [dict(zip(names, r, strict=True)) for r in rows])
+
+
+def _executemany_sqlite(conn: Connection, table: sa.Table, statement,
+                        rows: Sequence[Sequence[Any]]) -> None:
+    """The compiled statement run straight on the driver: SQLAlchemy's per-row parameter
+    handling costs more than SQLite's own insert at a million rows. Columns whose type
+    needs converting (datetimes) go through the dialect's own bind processors, so values
+    are stored exactly as the ORM would store them."""
+    compiled = statement.compile(dialect=conn.dialect)
+    names = [c.name for c in table.columns]
+    order = [names.index(key) for key in compiled.positiontup]
+    processors = [
+        (n, proc) for n, c in enumerate(table.columns)
+        if isinstance(c.type, sa.DateTime)
+        and (proc := c.type.dialect_impl(conn.dialect).bind_processor(conn.dialect)) is not None
+    ]
+    if processors:
+        converted = []
+        for r in rows:
+            values = list(r)
+            for n, proc in processors:
+                values[n] = proc(values[n])
+            converted.append(tuple(values))
+        rows = converted
+    if order != list(range(len(names))):
+        rows = [tuple(r[n] for n in order) for r in rows]
+    conn.exec_driver_sql(compiled.string, list(map(tuple, rows)))
 
 
 def trim_items(conn: Connection, *, line_counts: list[dict[str, Any]]) -> None:

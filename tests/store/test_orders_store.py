@@ -5,6 +5,8 @@ import pytest
 from sellerdesk.core.orders import Channel, OrderFilter
 from sellerdesk.store.engine import reading, writing
 from sellerdesk.store.orders import (
+    ITEM_COLUMNS,
+    ORDER_COLUMNS,
     count_orders,
     get_order,
     list_orders,
@@ -16,21 +18,26 @@ from sellerdesk.store.orders import (
 
 def head(order_id, *, day=1, market="US", currency="USD", channel="AFN", status="Shipped",
          total=2499):
-    return {
+    return as_row(ORDER_COLUMNS, {
         "order_id": order_id, "merchant_order_id": "", "purchase_date": datetime(2026, 10, day, 12),
         "last_updated": datetime(2026, 10, day, 13), "status": status, "marketplace": market,
         "sales_channel": "", "channel": channel, "currency": currency, "ship_service_level": "",
         "ship_country": "", "is_business": False, "units": 1, "first_title": "Mug",
         "items_minor": total, "shipping_minor": 0, "tax_minor": 0, "discount_minor": 0,
         "total_minor": total,
-    }
+    })
 
 
 def item(order_id, line=0, *, sku="MUG-1", title="Ceramic Mug", price=2499, asin="B0MUG00001"):
-    return {"order_id": order_id, "line": line, "sku": sku, "asin": asin, "title": title,
-            "status": "Shipped", "quantity": 1, "item_price_minor": price,
-            "shipping_price_minor": 0, "item_tax_minor": 0, "shipping_tax_minor": 0,
-            "promotion_minor": 0}
+    return as_row(ITEM_COLUMNS, {
+        "order_id": order_id, "line": line, "sku": sku, "asin": asin, "title": title,
+        "status": "Shipped", "quantity": 1, "item_price_minor": price, "shipping_price_minor": 0,
+        "item_tax_minor": 0, "shipping_tax_minor": 0, "promotion_minor": 0})
+
+
+def as_row(columns, values):
+    assert set(values) == set(columns)
+    return tuple(values[c] for c in columns)
 
 
 @pytest.fixture
@@ -41,7 +48,7 @@ def engine(database):
         head("203-0000003-0000003", day=3, market="UK", currency="GBP", status="Cancelled"),
         head("503-0000004-0000004", day=4, market="JP", currency="JPY", total=3700),
     ]
-    items = [item(o["order_id"], price=o["items_minor"]) for o in orders]
+    items = [item(o[0], price=o[ORDER_COLUMNS.index("items_minor")]) for o in orders]
     items[2] = item("203-0000003-0000003", sku="LAMP-LED", title="LED Desk Lamp 100% brighter",
                     asin="B0LAMP0001")
     with writing(database.engine) as conn:

@@ -1,0 +1,88 @@
+"""Import a 1,000,000-row All Orders report and compare with the floor: csv.reader +
+sqlite3.executemany into one plain table of the same columns, measured in the same run.
+
+Target (issue #2): ours ≤ 2× the floor; peak memory ≤ 300 MB.
+Run: python -m bench.import_orders [--rows N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import subprocess
+import sys
+from pathlib import Path
+
+from bench.data import OUT, write_report
+
+FLOOR = r'''
+import csv, sqlite3, sys, time, resource, json
+path, db = sys.argv[1], sys.argv[2]
+start = time.perf_counter()
+conn = sqlite3.connect(db, isolation_level=None)
+conn.execute("PRAGMA journal_mode=WAL"); conn.execute("PRAGMA synchronous=FULL")
+with open(path, encoding="utf-8", newline="") as f:
+    reader = csv.reader(f, delimiter="\t")
+    header = next(reader)
+    columns = ", ".join(f'"{h}" TEXT' for h in header)
+    conn.execute(f"CREATE TABLE report ({columns})")
+    marks = ", ".join("?" * len(header))
+    conn.execute("BEGIN")
+    conn.executemany(f"INSERT INTO report VALUES ({marks})", reader)
+    conn.execute("COMMIT")
+elapsed = time.perf_counter() - start
+print(json.dumps({"seconds": elapsed,
+                  "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+'''
+
+OURS = r'''
+import sys, time, resource, json
+from sellerdesk.services.database import open_database
+from sellerdesk.services.import_orders import import_orders
+path, db = sys.argv[1], sys.argv[2]
+with open_database(db) as database:          # migrations are not part of the import
+    start = time.perf_counter()
+    result = import_orders(database.engine, path)
+    elapsed = time.perf_counter() - start
+print(json.dumps({"seconds": elapsed, "orders": result.orders_added, "rows": result.rows,
+                  "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+'''
+
+
+def measure(code: str, report: Path, db: Path) -> dict:
+    for stale in db.parent.glob(db.name + "*"):
+        stale.unlink()
+    out = subprocess.run([sys.executable, "-c", code, str(report), str(db)],
+                         capture_output=True, text=True, check=True)
+    return json.loads(out.stdout)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    args = parser.parse_args()
+    OUT.mkdir(exist_ok=True)
+    report, orders = write_report(OUT / "import-bench.txt", args.rows)
+    size_mb = report.stat().st_size / 2**20
+    print(f"report: {args.rows:,} rows, {orders:,} orders, {size_mb:.0f} MB")
+    floor = measure(FLOOR, report, OUT / "floor.sqlite3")
+    ours = measure(OURS, report, OUT / "ours.sqlite3")
+    if (ours["rows"], ours["orders"]) != (args.rows, orders):
+        raise SystemExit(f"the import lost data: {ours}")
+    ratio = ours["seconds"] / floor["seconds"]
+    print(f"floor (csv.reader + sqlite3.executemany): {floor['seconds']:.2f} s, "
+          f"peak {floor['peak_mb']:.0f} MB")
+    print(f"SellerDesk import_orders:                 {ours['seconds']:.2f} s, "
+          f"peak {ours['peak_mb']:.0f} MB")
+    print(f"ratio {ratio:.2f}× the floor (target ≤ 2.0×); "
+          f"peak memory {ours['peak_mb']:.0f} MB (target ≤ 300 MB)")
+    print(f"this process peak {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
+    for leftover in OUT.glob("*.sqlite3*"):
+        if leftover.name.startswith(("floor", "ours")):
+            leftover.unlink()
+    report.unlink()
+
+
+if __name__ == "__main__":
+    main()
