@@ -97,6 +97,9 @@ class _OrdersParser:
         self.needed = max(found[name] for name in REQUIRED) + 1
         self.money_pos = [(name, self.pos[name]) for name in MONEY_COLUMNS]
         self._money: dict[int, dict[str, int]] = {0: {}, 2: {}, 3: {}}
+        self._quantities: dict[str, int] = {}
+        self._item_fields = itemgetter(*(self.pos[name] for name in (
+            "sku", "asin", "product-name", "item-status", "quantity", *MONEY_COLUMNS)))
         self._times: dict[str, datetime] = {}
         self._markets: dict[str, Marketplace | None] = {}
 
@@ -179,40 +182,54 @@ class _OrdersParser:
         }
 
     def item(self, line: int, row: list[str], order_id: str, currency: str) -> list[Any]:
-        pos = self.pos
+        """The item row for the store. Hot path: one itemgetter for all fields, and every
+        money and quantity text parsed once per import (prices repeat across rows)."""
+        (sku, asin, title, status, quantity_text, *money_texts) = self._item_fields(row)
         digits = minor_units(currency)
-        cache = self._money.setdefault(digits, {})  # prices repeat: parse each text once
-        amounts = []
-        for name, position in self.money_pos:
-            text = row[position]
-            value = cache.get(text)
-            if value is None:
-                try:
-                    value = parse_minor(text, digits)
-                except ValueError as exc:
-                    raise self.error(line, name, str(exc)) from None
-                if len(cache) > 100_000:
-                    cache.clear()
-                cache[text] = value
-            amounts.append(value)
-        price, tax, shipping, shipping_tax, item_promo, ship_promo = amounts
-        quantity_text = row[pos["quantity"]]
-        try:
-            quantity = parse_quantity(quantity_text)
-        except ValueError:
-            raise self.error(line, "quantity",
-                             f"{quantity_text!r} is not a whole number") from None
-        sku = row[pos["sku"]].strip()
+        cache = self._money.setdefault(digits, {})
+        amounts = [cache.get(text) for text in money_texts]
+        if None in amounts:
+            amounts = [self._amount(line, name, text, digits, cache)
+                       for (name, _), text in zip(self.money_pos, money_texts, strict=True)]
+        quantity = self._quantities.get(quantity_text)
+        if quantity is None:
+            try:
+                quantity = self._quantities[quantity_text] = parse_quantity(quantity_text)
+            except ValueError:
+                raise self.error(line, "quantity",
+                                 f"{quantity_text!r} is not a whole number") from None
+        sku = sku.strip()
         if not sku:
             raise self.error(line, "sku", "the SKU is empty")
+        price, tax, shipping, shipping_tax, item_promo, ship_promo = amounts
         # Reports write promotions as negative or positive amounts; both mean a discount.
-        return [order_id, 0, sku, row[pos["asin"]].strip(),
-                row[pos["product-name"]].strip()[:500], row[pos["item-status"]].strip(),
-                quantity, price, shipping, tax, shipping_tax,
-                abs(item_promo) + abs(ship_promo)]
+        return [order_id, 0, sku, asin.strip(), title.strip()[:500], status.strip(),
+                quantity, price, shipping, tax, shipping_tax, abs(item_promo) + abs(ship_promo)]
+
+    def _amount(self, line: int, name: str, text: str, digits: int,
+                cache: dict[str, int]) -> int:
+        value = cache.get(text)
+        if value is None:
+            try:
+                value = parse_minor(text, digits)
+            except ValueError as exc:
+                raise self.error(line, name, str(exc)) from None
+            if len(cache) > 100_000:
+                cache.clear()
+            cache[text] = value
+        return value
+
+
+def _same_row(seen: list[tuple[int, list[str]]], row: list[str]) -> int:
+    """The line of an identical earlier row of the same order, or 0."""
+    for line, raw in seen:
+        if raw == row:
+            return line
+    return 0
 
 
 _HEAD_ROW = itemgetter(*order_store.ORDER_COLUMNS)
+_first = itemgetter(0)
 
 
 def _finish(order: _OpenOrder, first_line: int) -> tuple[tuple, list[list[Any]]]:
@@ -234,14 +251,6 @@ def _finish(order: _OpenOrder, first_line: int) -> tuple[tuple, list[list[Any]]]
     return _HEAD_ROW(head), items
 
 
-def _same_row(seen: list[tuple[int, list[str]]], row: list[str]) -> int:
-    """The line of an identical earlier row of the same order, or 0."""
-    for line, raw in seen:
-        if raw == row:
-            return line
-    return 0
-
-
 def import_orders(engine: Engine, path: Path, *, marketplace: str | None = None,
                   progress: Progress | None = None,
                   cancelled: Callable[[], bool] | None = None) -> ImportResult:
@@ -258,11 +267,8 @@ def import_orders(engine: Engine, path: Path, *, marketplace: str | None = None,
         parser = _OrdersParser(report, market)
         result = ImportResult(file=report.name, kind="orders")
         with writing(engine) as conn:
-            before = order_store.count_all_orders(conn)
-            _stream(conn, report, parser, result, before > 0, progress, cancelled)
-            after = order_store.count_all_orders(conn)
-        result.orders_added = after - before
-        result.orders_updated -= result.orders_added
+            _stream(conn, report, parser, result, order_store.has_orders(conn), progress,
+                    cancelled)
         return result
 
 
@@ -272,6 +278,7 @@ def _stream(conn, report: Report, parser: _OrdersParser, result: ImportResult,
     header = [h.lower() for h in report.header]
     id_position = parser.pos["amazon-order-id"]
     lines_given: dict[str, int] = {}   # order id → items written so far in this import
+    lines_before: dict[str, int] = {}  # orders that were stored before this import
     scattered: set[str] = set()        # orders whose rows were not contiguous
     heads: list[tuple] = []
     items: list[list[Any]] = []
@@ -292,6 +299,13 @@ def _stream(conn, report: Report, parser: _OrdersParser, result: ImportResult,
         current = None
 
     def flush() -> None:
+        # In key order, SQLite touches each index page once per batch, not once per row.
+        heads.sort(key=_first)
+        items.sort(key=_first)  # stable: an order's lines stay in order
+        if had_orders:
+            fresh = [h[0] for h in heads if h[0] not in lines_before]
+            known = order_store.existing_order_ids(conn, order_ids=fresh)
+            lines_before.update(dict.fromkeys(known, 0))
         order_store.upsert_orders(conn, orders=heads, items=items)
         heads.clear()
         items.clear()
@@ -302,9 +316,9 @@ def _stream(conn, report: Report, parser: _OrdersParser, result: ImportResult,
                      f"{result.rows:,} rows read")
 
     updated_position = parser.pos["last-updated-date"]
+    header_id = report.header[id_position]
     for line, row in report.rows():
-        if row[id_position].strip().lower() == header[id_position] and \
-                [c.strip().lower() for c in row] == header:
+        if row[id_position] == header_id and [c.strip().lower() for c in row] == header:
             result.skipped.append({"line": line, "reason": "the header line repeated"})
             continue
         row = parser.prepare(line, row)
@@ -334,6 +348,7 @@ def _stream(conn, report: Report, parser: _OrdersParser, result: ImportResult,
     if had_orders:
         order_store.trim_items(
             conn, line_counts=[{"oid": oid, "n": n} for oid, n in lines_given.items()])
-    result.orders_updated = len(lines_given)
+    result.orders_updated = len(lines_before)
+    result.orders_added = len(lines_given) - len(lines_before)
     if progress is not None:
         progress(1.0, f"{result.rows:,} rows imported")

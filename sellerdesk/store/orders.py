@@ -52,31 +52,38 @@ def upsert_orders(conn: Connection, *, orders: Sequence[Sequence[Any]],
             conn.execute(statement, [dict(zip(names, r, strict=True)) for r in rows])
 
 
+_COMPILED: dict[tuple[str, str], tuple[str, list[int]]] = {}
+
+
+def sqlite_datetime(value: datetime) -> str:
+    """The text SQLAlchemy's SQLite DateTime stores, made in C (a test holds them equal)."""
+    return value.isoformat(" ", "microseconds")
+
+
 def _executemany_sqlite(conn: Connection, table: sa.Table, statement,
                         rows: Sequence[Sequence[Any]]) -> None:
     """The compiled statement run straight on the driver: SQLAlchemy's per-row parameter
-    handling costs more than SQLite's own insert at a million rows. Columns whose type
-    needs converting (datetimes) go through the dialect's own bind processors, so values
-    are stored exactly as the ORM would store them."""
-    compiled = statement.compile(dialect=conn.dialect)
-    names = [c.name for c in table.columns]
-    order = [names.index(key) for key in compiled.positiontup]
-    processors = [
-        (n, proc) for n, c in enumerate(table.columns)
-        if isinstance(c.type, sa.DateTime)
-        and (proc := c.type.dialect_impl(conn.dialect).bind_processor(conn.dialect)) is not None
-    ]
-    if processors:
+    handling costs more than SQLite's own insert at a million rows. Datetimes are stored
+    as the same text SQLAlchemy's own SQLite type writes."""
+    cached = _COMPILED.get((conn.dialect.name, table.name))
+    if cached is None:
+        compiled = statement.compile(dialect=conn.dialect)
+        names = [c.name for c in table.columns]
+        cached = (compiled.string, [names.index(key) for key in compiled.positiontup])
+        _COMPILED[(conn.dialect.name, table.name)] = cached
+    sql, order = cached
+    dates = [n for n, c in enumerate(table.columns) if isinstance(c.type, sa.DateTime)]
+    if dates:
         converted = []
         for r in rows:
             values = list(r)
-            for n, proc in processors:
-                values[n] = proc(values[n])
+            for n in dates:
+                values[n] = sqlite_datetime(values[n])
             converted.append(tuple(values))
         rows = converted
-    if order != list(range(len(names))):
+    if order != list(range(len(order))):
         rows = [tuple(r[n] for n in order) for r in rows]
-    conn.exec_driver_sql(compiled.string, list(map(tuple, rows)))
+    conn.exec_driver_sql(sql, list(map(tuple, rows)))
 
 
 def trim_items(conn: Connection, *, line_counts: list[dict[str, Any]]) -> None:
@@ -118,6 +125,19 @@ def refresh_totals(conn: Connection, *, order_ids: Sequence[str]) -> None:
 
 def count_all_orders(conn: Connection) -> int:
     return conn.execute(sa.select(sa.func.count()).select_from(ORDERS)).scalar_one()
+
+
+def has_orders(conn: Connection) -> bool:
+    return conn.execute(sa.select(o.order_id).limit(1)).first() is not None
+
+
+def existing_order_ids(conn: Connection, *, order_ids: Sequence[str]) -> set[str]:
+    """Which of these orders are already stored (500 ids a query)."""
+    found: set[str] = set()
+    for start in range(0, len(order_ids), 500):
+        chunk = list(order_ids[start:start + 500])
+        found.update(conn.execute(sa.select(o.order_id).where(o.order_id.in_(chunk))).scalars())
+    return found
 
 
 # -- reads ------------------------------------------------------------------------------

@@ -133,3 +133,15 @@ def test_deleting_an_order_takes_its_items(engine):
         left = conn.exec_driver_sql(
             "SELECT count(*) FROM order_item WHERE order_id = '114-0000001-0000001'").scalar()
     assert left == 0
+
+
+def test_bulk_writes_store_datetimes_as_sqlalchemy_does():
+    import sqlalchemy as sa
+    from sqlalchemy.dialects import sqlite
+
+    from sellerdesk.store.orders import sqlite_datetime
+    dialect = sqlite.dialect()
+    process = sa.DateTime().dialect_impl(dialect).bind_processor(dialect)
+    for value in (datetime(2026, 10, 1, 8, 13, 2), datetime(1999, 1, 2, 3, 4, 5, 678),
+                  datetime(2026, 12, 31, 23, 59, 59, 999999)):
+        assert sqlite_datetime(value) == process(value)
