@@ -361,9 +361,11 @@ class MainWindow(QMainWindow):
             f"<p>Database: {self.database.location if self.database else '—'}</p>")
 
 
-def open_when_shown(window: MainWindow, then=None) -> None:
+def open_when_shown(window: MainWindow, then=None, shown=None) -> None:
     """Open the database once the event loop has painted the window."""
     def go() -> None:
+        if shown is not None:
+            shown()
         ok = window.open_database()
         if then is not None:
             then(ok)
