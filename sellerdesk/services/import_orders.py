@@ -79,8 +79,8 @@ class _OpenOrder:
     raw_rows: list[tuple[int, list[str]]]
 
 
-# Item fields in the store's column order, `line` filled in when the order closes.
-_ITEM_SKU, _ITEM_TITLE = 2, 4
+# Item fields are in the store's column order; `line` is filled in when the order closes.
+_ITEM_TITLE = 4
 
 
 class _OrdersParser:

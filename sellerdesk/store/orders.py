@@ -123,10 +123,6 @@ def refresh_totals(conn: Connection, *, order_ids: Sequence[str]) -> None:
         )
 
 
-def count_all_orders(conn: Connection) -> int:
-    return conn.execute(sa.select(sa.func.count()).select_from(ORDERS)).scalar_one()
-
-
 def has_orders(conn: Connection) -> bool:
     return conn.execute(sa.select(o.order_id).limit(1)).first() is not None
 

@@ -135,3 +135,17 @@ def test_a_database_that_cannot_open_is_explained(qtbot, tmp_path):
     assert not win.import_action.isEnabled()
     win.message_box.close()
     win.close()
+
+
+def test_building_demo_data_from_an_empty_database(qtbot, sqlite_url):
+    win = MainWindow(sqlite_url)
+    qtbot.addWidget(win)
+    win.show()
+    assert win.open_database()
+    assert win.count_label.text() == "0 orders"
+    with qtbot.waitSignal(win.task_finished, timeout=30_000):
+        win.build_demo(120)
+    assert win.count_label.text() == "120 orders"
+    box = win.filter_bar.marketplace_box
+    assert {box.itemText(i) for i in range(1, box.count())} == {"US", "UK", "DE", "JP"}
+    win.close()

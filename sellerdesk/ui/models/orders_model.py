@@ -28,7 +28,6 @@ class OrdersTableModel(QAbstractTableModel):
         super().__init__(parent)
         self._engine = engine
         self._filter = OrderFilter()
-        self._count = 0
         self._pages: OrderedDict[int, list[OrderSummary]] = OrderedDict()
         self._count = self._fetch_count()
 
