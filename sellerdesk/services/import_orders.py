@@ -71,22 +71,26 @@ class ImportResult:
         return text + (f", {len(self.skipped):,} rows skipped" if self.skipped else "")
 
 
-@dataclass(slots=True)
-class _OpenOrder:
-    head: dict[str, Any]
-    updated_text: str
-    items: list[list[Any]]
-    raw_rows: list[tuple[int, list[str]]]
-
-
-# Item fields are in the store's column order; `line` is filled in when the order closes.
-_ITEM_TITLE = 4
+# An order head is a row in the store's column order; the totals are filled in when the
+# order's last item has been read. The import fails loudly if the table ever changes.
+_HEAD_COLUMNS = ("order_id", "merchant_order_id", "purchase_date", "last_updated", "status",
+                 "marketplace", "sales_channel", "channel", "currency", "ship_service_level",
+                 "ship_country", "is_business", "units", "first_title", "items_minor",
+                 "shipping_minor", "tax_minor", "discount_minor", "total_minor")
+assert tuple(order_store.ORDER_COLUMNS) == _HEAD_COLUMNS, "orders table changed: update here"
+_LAST_UPDATED, _CURRENCY, _UNITS = 3, 8, 12
+# Item rows follow ITEM_COLUMNS: order_id, line, sku, asin, title, status, quantity,
+# item_price, shipping_price, item_tax, shipping_tax, promotion.
+assert tuple(order_store.ITEM_COLUMNS)[6:8] == ("quantity", "item_price_minor")
+_TITLE = 4
+_first = itemgetter(0)
 
 
 class _OrdersParser:
     """Turns report rows into order heads and item rows for the store. Rows are read by
     position (found once from the header); a missing optional column reads as the empty
-    sentinel appended to every row."""
+    sentinel appended to every row. Texts that repeat (prices, dates, channels) are
+    parsed once per import."""
 
     def __init__(self, report: Report, marketplace: Marketplace | None) -> None:
         self.report = report
@@ -95,8 +99,8 @@ class _OrdersParser:
         self.width = len(report.header)
         self.pos = {name: found.get(name, self.width) for name in (*REQUIRED, *OPTIONAL)}
         self.needed = max(found[name] for name in REQUIRED) + 1
-        self.money_pos = [(name, self.pos[name]) for name in MONEY_COLUMNS]
-        self._money: dict[int, dict[str, int]] = {0: {}, 2: {}, 3: {}}
+        self.money_names = MONEY_COLUMNS
+        self._money: dict[int, dict[str, int]] = {}
         self._quantities: dict[str, int] = {}
         self._item_fields = itemgetter(*(self.pos[name] for name in (
             "sku", "asin", "product-name", "item-status", "quantity", *MONEY_COLUMNS)))
@@ -106,27 +110,13 @@ class _OrdersParser:
     def error(self, line: int, column: str, message: str) -> InputError:
         return InputError(message, file=self.report.name, line=line, column=column)
 
-    def prepare(self, line: int, row: list[str]) -> list[str]:
-        """Check the row is long enough and give it the empty sentinel column."""
-        if len(row) < self.needed:
-            last = "the last line is" if self.report.bytes_read >= self.report.size else "it is"
-            raise InputError(
-                f"the row has {len(row)} fields but the header has {self.width}; "
-                f"{last} cut short (a truncated download?)",
-                file=self.report.name, line=line,
-            )
-        if len(row) > self.width:
-            del row[self.width:]
-        elif len(row) < self.width:
-            row.extend([""] * (self.width - len(row)))
-        row.append("")
-        return row
-
-    def order_id(self, line: int, row: list[str]) -> str:
-        order_id = row[self.pos["amazon-order-id"]].strip()
-        if not order_id:
-            raise self.error(line, "amazon-order-id", "the order id is empty")
-        return order_id
+    def too_short(self, line: int, row: list[str]) -> InputError:
+        last = "the last line is" if self.report.bytes_read >= self.report.size else "it is"
+        return InputError(
+            f"the row has {len(row)} fields but the header has {self.width}; "
+            f"{last} cut short (a truncated download?)",
+            file=self.report.name, line=line,
+        )
 
     def timestamp(self, line: int, row: list[str], column: str) -> datetime:
         text = row[self.pos[column]]
@@ -151,7 +141,7 @@ class _OrdersParser:
                              f"unknown sales channel {channel!r}; pass --marketplace")
         return found
 
-    def head(self, line: int, row: list[str], order_id: str) -> dict[str, Any]:
+    def head(self, line: int, row: list[str], order_id: str) -> list[Any]:
         pos = self.pos
         market = self.marketplace(line, row)
         currency = row[pos["currency"]].strip().upper() or market.currency
@@ -166,31 +156,28 @@ class _OrdersParser:
             channel = Channel.from_report(row[pos["fulfillment-channel"]])
         except ValueError as exc:
             raise self.error(line, "fulfillment-channel", str(exc)) from None
-        return {
-            "order_id": order_id,
-            "merchant_order_id": row[pos["merchant-order-id"]].strip(),
-            "purchase_date": purchased,
-            "last_updated": updated,
-            "status": row[pos["order-status"]].strip(),
-            "marketplace": market.code,
-            "sales_channel": row[pos["sales-channel"]].strip(),
-            "channel": channel.value,
-            "currency": currency,
-            "ship_service_level": row[pos["ship-service-level"]].strip(),
-            "ship_country": row[pos["ship-country"]].strip(),
-            "is_business": row[pos["is-business-order"]].strip().lower() == "true",
-        }
+        return [
+            order_id, row[pos["merchant-order-id"]].strip(), purchased, updated,
+            row[pos["order-status"]].strip(), market.code, row[pos["sales-channel"]].strip(),
+            channel.value, currency, row[pos["ship-service-level"]].strip(),
+            row[pos["ship-country"]].strip(),
+            row[pos["is-business-order"]].strip().lower() == "true",
+            0, "", 0, 0, 0, 0, 0,  # units, first title and totals: set when the order closes
+        ]
 
-    def item(self, line: int, row: list[str], order_id: str, currency: str) -> list[Any]:
-        """The item row for the store. Hot path: one itemgetter for all fields, and every
-        money and quantity text parsed once per import (prices repeat across rows)."""
-        (sku, asin, title, status, quantity_text, *money_texts) = self._item_fields(row)
+    def money_cache(self, currency: str) -> tuple[int, dict[str, int]]:
         digits = minor_units(currency)
-        cache = self._money.setdefault(digits, {})
+        return digits, self._money.setdefault(digits, {})
+
+    def item(self, line: int, row: list[str], order_id: str, digits: int,
+             cache: dict[str, int]) -> list[Any]:
+        """The item row for the store: one itemgetter for all fields, and each money and
+        quantity text parsed once per import (prices repeat across rows)."""
+        (sku, asin, title, status, quantity_text, *money_texts) = self._item_fields(row)
         amounts = [cache.get(text) for text in money_texts]
         if None in amounts:
             amounts = [self._amount(line, name, text, digits, cache)
-                       for (name, _), text in zip(self.money_pos, money_texts, strict=True)]
+                       for name, text in zip(self.money_names, money_texts, strict=True)]
         quantity = self._quantities.get(quantity_text)
         if quantity is None:
             try:
@@ -220,35 +207,19 @@ class _OrdersParser:
         return value
 
 
-def _same_row(seen: list[tuple[int, list[str]]], row: list[str]) -> int:
-    """The line of an identical earlier row of the same order, or 0."""
-    for line, raw in seen:
-        if raw == row:
-            return line
-    return 0
-
-
-_HEAD_ROW = itemgetter(*order_store.ORDER_COLUMNS)
-_first = itemgetter(0)
-
-
-def _finish(order: _OpenOrder, first_line: int) -> tuple[tuple, list[list[Any]]]:
-    """The order's head and item rows as the store takes them, with its totals."""
-    head, items = order.head, order.items
+def _close(head: list[Any], items: list[list[Any]], first_line: int) -> tuple:
+    """Number the order's lines and put its totals on its head."""
     units = items_minor = shipping = tax = discount = 0
-    for n, it in enumerate(items):
-        it[1] = first_line + n
+    for n, it in enumerate(items, start=first_line):
+        it[1] = n
         units += it[6]
         items_minor += it[7]
         shipping += it[8]
         tax += it[9] + it[10]
         discount += it[11]
-    head.update(
-        units=units, first_title=items[0][_ITEM_TITLE] if items else "",
-        items_minor=items_minor, shipping_minor=shipping, tax_minor=tax,
-        discount_minor=discount, total_minor=items_minor + shipping + tax - discount,
-    )
-    return _HEAD_ROW(head), items
+    head[_UNITS:] = [units, items[0][_TITLE] if items else "", items_minor, shipping, tax,
+                     discount, items_minor + shipping + tax - discount]
+    return tuple(head)
 
 
 def import_orders(engine: Engine, path: Path, *, marketplace: str | None = None,
@@ -275,28 +246,33 @@ def import_orders(engine: Engine, path: Path, *, marketplace: str | None = None,
 def _stream(conn, report: Report, parser: _OrdersParser, result: ImportResult,
             had_orders: bool, progress: Progress | None,
             cancelled: Callable[[], bool] | None) -> None:
+    """The hot loop, written flat on purpose: state lives in locals, an order's head is
+    parsed once (again only if a later row of it was updated later), and rows are
+    checked for duplicates with C-level list comparison."""
     header = [h.lower() for h in report.header]
-    id_position = parser.pos["amazon-order-id"]
+    pos = parser.pos
+    id_pos, updated_pos = pos["amazon-order-id"], pos["last-updated-date"]
+    header_id, width, needed = report.header[id_pos], parser.width, parser.needed
     lines_given: dict[str, int] = {}   # order id → items written so far in this import
-    lines_before: dict[str, int] = {}  # orders that were stored before this import
+    lines_before: dict[str, int] = {}  # orders stored before this import
     scattered: set[str] = set()        # orders whose rows were not contiguous
     heads: list[tuple] = []
     items: list[list[Any]] = []
-    current: _OpenOrder | None = None
+    cur_id: str | None = None
+    cur_head: list[Any] = []
+    cur_updated = ""
+    cur_items: list[list[Any]] = []
+    cur_rows: list[list[str]] = []
+    cur_lines: list[int] = []
+    digits, cache = 0, {}
 
-    def close_current() -> None:
-        nonlocal current
-        if current is None:
-            return
-        oid = current.head["order_id"]
-        first = lines_given.get(oid, 0)
+    def close() -> None:
+        first = lines_given.get(cur_id, 0)  # type: ignore[arg-type]
         if first:
-            scattered.add(oid)
-        head, rows = _finish(current, first)
-        heads.append(head)
-        items.extend(rows)
-        lines_given[oid] = first + len(rows)
-        current = None
+            scattered.add(cur_id)  # type: ignore[arg-type]
+        heads.append(_close(cur_head, cur_items, first))
+        items.extend(cur_items)
+        lines_given[cur_id] = first + len(cur_items)  # type: ignore[index]
 
     def flush() -> None:
         # In key order, SQLite touches each index page once per batch, not once per row.
@@ -315,33 +291,46 @@ def _stream(conn, report: Report, parser: _OrdersParser, result: ImportResult,
             progress(min(report.bytes_read / max(report.size, 1), 1.0),
                      f"{result.rows:,} rows read")
 
-    updated_position = parser.pos["last-updated-date"]
-    header_id = report.header[id_position]
     for line, row in report.rows():
-        if row[id_position] == header_id and [c.strip().lower() for c in row] == header:
+        if row[id_pos] == header_id and [c.strip().lower() for c in row] == header:
             result.skipped.append({"line": line, "reason": "the header line repeated"})
             continue
-        row = parser.prepare(line, row)
-        order_id = parser.order_id(line, row)
-        if current is not None and current.head["order_id"] != order_id:
-            close_current()
-            if len(heads) >= BATCH_ORDERS:
-                flush()
-        if current is None:
-            current = _OpenOrder(parser.head(line, row, order_id), row[updated_position], [], [])
-        elif row[updated_position] != current.updated_text:
+        size = len(row)
+        if size != width:
+            if size < needed:
+                raise parser.too_short(line, row)
+            if size > width:
+                del row[width:]
+            else:
+                row.extend([""] * (width - size))
+        row.append("")  # the empty sentinel that missing optional columns point at
+        order_id = row[id_pos].strip()
+        if order_id != cur_id:
+            if not order_id:
+                raise parser.error(line, "amazon-order-id", "the order id is empty")
+            if cur_id is not None:
+                close()
+                if len(heads) >= BATCH_ORDERS:
+                    flush()
+            cur_id, cur_updated = order_id, row[updated_pos]
+            cur_head = parser.head(line, row, order_id)
+            digits, cache = parser.money_cache(cur_head[_CURRENCY])
+            cur_items, cur_rows, cur_lines = [], [], []
+        elif row[updated_pos] != cur_updated:
             head = parser.head(line, row, order_id)
-            if head["last_updated"] >= current.head["last_updated"]:
-                current.head, current.updated_text = head, row[updated_position]
-        item = parser.item(line, row, order_id, current.head["currency"])
-        duplicate = _same_row(current.raw_rows, row)
-        if duplicate:
+            if head[_LAST_UPDATED] >= cur_head[_LAST_UPDATED]:
+                cur_head, cur_updated = head, row[updated_pos]  # the newest row wins
+        item = parser.item(line, row, order_id, digits, cache)
+        if row in cur_rows:
+            duplicate = cur_lines[cur_rows.index(row)]
             result.skipped.append({"line": line, "reason": f"the same row as line {duplicate}"})
             continue
+        cur_rows.append(row)
+        cur_lines.append(line)
+        cur_items.append(item)
         result.rows += 1
-        current.raw_rows.append((line, row))
-        current.items.append(item)
-    close_current()
+    if cur_id is not None:
+        close()
     flush()
     if scattered:
         order_store.refresh_totals(conn, order_ids=sorted(scattered))

@@ -207,6 +207,8 @@ def parse_minor(text: str, digits: int) -> int:
 def parse_timestamp(text: str) -> datetime:
     """An ISO 8601 time as Amazon writes it ("2026-10-01T08:13:02+00:00", "…Z", or a bare
     date) → naive UTC."""
+    if len(text) == 25 and text.endswith("+00:00"):  # how Amazon writes nearly all of them
+        return datetime.fromisoformat(text[:19])
     value = datetime.fromisoformat(text.strip())
     if value.tzinfo is not None:
         value = value.astimezone(UTC).replace(tzinfo=None)
