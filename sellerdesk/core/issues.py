@@ -1,0 +1,52 @@
+"""The words of the desk (PRODUCT.md §1): issue types, severities, statuses, remedies."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class IssueType(StrEnum):
+    LATE_DELIVERY = "late_delivery"
+    DAMAGED = "damaged"
+    WRONG_ITEM = "wrong_item"
+    MISSING_ITEM = "missing_item"
+    NOT_AS_DESCRIBED = "not_as_described"
+    DEFECTIVE = "defective"
+    BILLING_ERROR = "billing_error"
+    SELLER_ERROR = "seller_error"   # late reply, misleading listing
+    TECHNICAL = "technical"         # site or ordering fault
+    OTHER = "other"
+
+    @property
+    def label(self) -> str:
+        return self.value.replace("_", " ").capitalize()
+
+
+class Severity(StrEnum):
+    MINOR = "minor"
+    MODERATE = "moderate"
+    MAJOR = "major"
+
+
+class IssueStatus(StrEnum):
+    OPEN = "open"
+    AWAITING_BUYER = "awaiting_buyer"
+    RESOLVED = "resolved"
+    CLOSED = "closed"
+    ESCALATED_ATOZ = "escalated_atoz"
+    ESCALATED_CHARGEBACK = "escalated_chargeback"
+
+
+class Remedy(StrEnum):
+    """What is given. Courtesy credit is Amazon's `Goodwill` adjustment component."""
+    COURTESY_CREDIT = "courtesy_credit"
+    PARTIAL_REFUND = "partial_refund"
+    RETURN_SHIPPING = "return_shipping"
+    REPLACEMENT = "replacement"
+    FULL_REFUND = "full_refund"
+    PROMOTIONAL_CREDIT = "promotional_credit"  # a code for a future purchase, with an expiry
+    NONE = "none"
+
+    @property
+    def label(self) -> str:
+        return self.value.replace("_", " ").capitalize()

@@ -1,0 +1,536 @@
+"""The seller's courtesy-credit policy (PRODUCT.md §4): parsed from TOML, validated, and
+applied by one pure function that explains every step it takes.
+
+Every intermediate amount is rounded half-up to the currency's minor unit, so each
+explanation line can be checked by hand and the lines add up to the suggestion.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import Any
+
+from sellerdesk.core.errors import InputError
+from sellerdesk.core.issues import IssueType, Remedy, Severity
+from sellerdesk.core.money import MINOR_UNITS, Money
+from sellerdesk.core.orders import Channel, Order
+
+BASES = ("affected_items", "items", "order", "shipping", "flat")
+RULE_REMEDIES = (Remedy.COURTESY_CREDIT, Remedy.PARTIAL_REFUND, Remedy.RETURN_SHIPPING,
+                 Remedy.REPLACEMENT, Remedy.FULL_REFUND, Remedy.PROMOTIONAL_CREDIT)
+
+# Flags a suggestion can carry (the JSON contract's "flags").
+NO_RULE = "no_rule"
+REPEAT_BUYER = "repeat_buyer"      # buyer_max_credits reached in the buyer window
+REPEAT_ISSUE = "repeat_issue"      # another issue from this buyer in the window
+CAPPED = "capped"                  # a cap lowered the amount
+NOTHING_LEFT = "nothing_left"      # the caps leave nothing to give on this order
+ABOVE_APPROVAL = "above_approval_limit"
+REPLACEMENT_FIRST = "replacement_first"
+
+
+class PolicyError(InputError):
+    """A policy document that cannot be used: names the key and line."""
+
+
+# -- the policy as data ------------------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class Amount:
+    """A number in the order's currency, or a table of numbers per currency."""
+    default: Decimal | None = None
+    per_currency: tuple[tuple[str, Decimal], ...] = ()
+
+    def get(self, currency: str) -> Decimal | None:
+        for code, value in self.per_currency:
+            if code == currency:
+                return value
+        return self.default
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    issue_type: IssueType
+    basis: str = "affected_items"
+    percent: Decimal = Decimal(100)
+    flat: Amount | None = None
+    per_day_late: Amount | None = None
+    min: Amount | None = None
+    max: Amount | None = None
+    remedy: Remedy = Remedy.COURTESY_CREDIT
+
+
+@dataclass(frozen=True, slots=True)
+class Modifier:
+    """A modifier the seller declares: +/- percent when all its conditions hold."""
+    name: str
+    percent: Decimal
+    channel: Channel | None = None
+    marketplaces: tuple[str, ...] = ()
+    issue_types: tuple[IssueType, ...] = ()
+    business_only: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Policy:
+    name: str
+    text: str                                   # the document as the seller wrote it
+    severity: tuple[tuple[Severity, Decimal], ...]
+    rules: tuple[Rule, ...]
+    modifiers: tuple[Modifier, ...] = ()
+    round_to: Amount | None = None              # None: the currency's minor unit
+    max_share_of_order: Decimal | None = None
+    max_per_order: Amount | None = None
+    approval_above: Amount | None = None
+    buyer_window_days: int = 365
+    buyer_max_credits: int | None = None
+    repeat_issue_percent: Decimal = Decimal(0)
+    business_order_percent: Decimal = Decimal(0)
+
+    def rule_for(self, issue_type: IssueType) -> Rule | None:
+        return next((r for r in self.rules if r.issue_type == issue_type), None)
+
+    def multiplier(self, severity: Severity) -> Decimal:
+        return dict(self.severity).get(severity, Decimal(1))
+
+
+# -- parsing -----------------------------------------------------------------------------
+_SCHEMA: dict[str, set[str]] = {
+    "policy": {"name", "rounding", "round_to", "description"},
+    "severity": {s.value for s in Severity},
+    "limits": {"max_share_of_order", "max_per_order", "approval_above"},
+    "guards": {"buyer_window_days", "buyer_max_credits", "repeat_issue_percent",
+               "business_order_percent"},
+}
+_RULE_KEYS = {"basis", "percent", "flat", "per_day_late", "min", "max", "remedy", "note"}
+_MODIFIER_KEYS = {"percent", "channel", "marketplaces", "issue_types", "business_only", "note"}
+
+
+class _Reader:
+    """Reads values out of the parsed document, raising PolicyError with the line."""
+
+    def __init__(self, text: str, source: str) -> None:
+        self.text, self.source = text, source
+        self.lines = text.splitlines()
+
+    def fail(self, path: tuple[str, ...], message: str) -> PolicyError:
+        return PolicyError(message, file=self.source, line=self.line_of(path),
+                           column=".".join(path))
+
+    def line_of(self, path: tuple[str, ...]) -> int | None:
+        """The line where a key is set: its table header, then `key =` inside it."""
+        table, key = path[:-1], path[-1]
+        current: tuple[str, ...] = ()
+        header_line = None
+        for number, raw in enumerate(self.lines, start=1):
+            line = raw.strip()
+            header = re.match(r"^\[\s*([^\]]+?)\s*\]", line)
+            if header:
+                current = tuple(p.strip().strip('"') for p in header.group(1).split("."))
+                if current == path:
+                    header_line = number
+                continue
+            if current == table and re.match(rf'^"?{re.escape(key)}"?\s*=', line):
+                return number
+            # a key of an inline table: `max = {{ USD = 10 }}` names its parent's line
+            if len(table) >= 1 and current == table[:-1] and \
+                    re.match(rf'^"?{re.escape(table[-1])}"?\s*=', line) and key in line:
+                return number
+        return header_line
+
+    def number(self, value: Any, path: tuple[str, ...], *, minimum: Decimal | None = None,
+               maximum: Decimal | None = None) -> Decimal:
+        if isinstance(value, bool) or not isinstance(value, int | float | str):
+            raise self.fail(path, f"must be a number, not {_kind(value)}")
+        try:
+            number = Decimal(str(value).strip())
+        except InvalidOperation:
+            raise self.fail(path, f"{value!r} is not a number") from None
+        if not number.is_finite():
+            raise self.fail(path, f"{value!r} is not a number")
+        if minimum is not None and number < minimum:
+            raise self.fail(path, f"must be at least {minimum}, not {number}")
+        if maximum is not None and number > maximum:
+            raise self.fail(path, f"must be at most {maximum}, not {number}")
+        return number
+
+    def whole(self, value: Any, path: tuple[str, ...]) -> int:
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            raise self.fail(path, f"must be a whole number of 0 or more, not {value!r}")
+        return value
+
+    def amount(self, value: Any, path: tuple[str, ...]) -> Amount:
+        if isinstance(value, dict):
+            pairs = []
+            for code, number in value.items():
+                if code not in MINOR_UNITS:
+                    raise self.fail((*path, code), f"unknown currency {code!r}")
+                pairs.append((code, self.number(number, (*path, code), minimum=Decimal(0))))
+            return Amount(per_currency=tuple(pairs))
+        return Amount(default=self.number(value, path, minimum=Decimal(0)))
+
+    def table(self, document: dict[str, Any], name: str) -> dict[str, Any]:
+        value = document.get(name, {})
+        if not isinstance(value, dict):
+            raise self.fail((name,), f"must be a table ([{name}]), not {_kind(value)}")
+        return value
+
+    def known_keys(self, table: dict[str, Any], allowed: set[str],
+                   path: tuple[str, ...]) -> None:
+        for key in table:
+            if key not in allowed:
+                raise self.fail((*path, key),
+                                f"unknown key {key!r}; allowed here: {', '.join(sorted(allowed))}")
+
+
+def _kind(value: Any) -> str:
+    return {dict: "a table", list: "a list", str: "text", bool: "true/false"}.get(
+        type(value), type(value).__name__)
+
+
+def parse_policy(text: str, *, source: str = "policy.toml") -> Policy:
+    """Parse and validate a policy document; every error names the key and line."""
+    try:
+        document = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        match = re.search(r"at line (\d+)", str(exc))
+        raise PolicyError(f"not valid TOML ({exc})", file=source,
+                          line=int(match.group(1)) if match else None) from None
+    r = _Reader(text, source)
+    r.known_keys(document, {*_SCHEMA, "rules", "modifiers"}, ())
+    for section, keys in _SCHEMA.items():
+        r.known_keys(r.table(document, section), keys, (section,))
+
+    head = r.table(document, "policy")
+    name = head.get("name", "Courtesy-credit policy")
+    if not isinstance(name, str) or not name.strip():
+        raise r.fail(("policy", "name"), "must be the policy's name as text")
+    rounding = head.get("rounding", "minor")
+    if rounding != "minor":
+        raise r.fail(("policy", "rounding"),
+                     f'must be "minor" (use round_to for a step), not {rounding!r}')
+    round_to = r.amount(head["round_to"], ("policy", "round_to")) if "round_to" in head else None
+
+    severity = r.table(document, "severity")
+    multipliers = tuple(
+        (s, r.number(severity.get(s.value, 1), ("severity", s.value), minimum=Decimal(0)))
+        for s in Severity)
+
+    limits = r.table(document, "limits")
+    share = (r.number(limits["max_share_of_order"], ("limits", "max_share_of_order"),
+                      minimum=Decimal(0), maximum=Decimal(1))
+             if "max_share_of_order" in limits else None)
+
+    guards = r.table(document, "guards")
+    rules = []
+    for issue_type, body in r.table(document, "rules").items():
+        rules.append(_rule(r, issue_type, body))
+    modifiers = []
+    for name_, body in r.table(document, "modifiers").items():
+        modifiers.append(_modifier(r, name_, body))
+
+    def optional_amount(table: dict[str, Any], key: str, section: str) -> Amount | None:
+        return r.amount(table[key], (section, key)) if key in table else None
+
+    return Policy(
+        name=name.strip(), text=text, severity=multipliers, rules=tuple(rules),
+        modifiers=tuple(modifiers), round_to=round_to, max_share_of_order=share,
+        max_per_order=optional_amount(limits, "max_per_order", "limits"),
+        approval_above=optional_amount(limits, "approval_above", "limits"),
+        buyer_window_days=r.whole(guards.get("buyer_window_days", 365),
+                                  ("guards", "buyer_window_days")),
+        buyer_max_credits=(r.whole(guards["buyer_max_credits"], ("guards", "buyer_max_credits"))
+                           if "buyer_max_credits" in guards else None),
+        repeat_issue_percent=r.number(guards.get("repeat_issue_percent", 0),
+                                      ("guards", "repeat_issue_percent"),
+                                      minimum=Decimal(-100)),
+        business_order_percent=r.number(guards.get("business_order_percent", 0),
+                                        ("guards", "business_order_percent"),
+                                        minimum=Decimal(-100)),
+    )
+
+
+def _rule(r: _Reader, issue_type: str, body: Any) -> Rule:
+    path = ("rules", issue_type)
+    try:
+        kind = IssueType(issue_type)
+    except ValueError:
+        known = ", ".join(t.value for t in IssueType)
+        raise r.fail(path, f"unknown issue type {issue_type!r}; known: {known}") from None
+    if not isinstance(body, dict):
+        raise r.fail(path, f"must be a table ([rules.{issue_type}]), not {_kind(body)}")
+    r.known_keys(body, _RULE_KEYS, path)
+    basis = body.get("basis", "affected_items")
+    if basis not in BASES:
+        raise r.fail((*path, "basis"), f"must be one of {', '.join(BASES)}, not {basis!r}")
+    remedy_text = body.get("remedy", Remedy.COURTESY_CREDIT.value)
+    try:
+        remedy = Remedy(remedy_text)
+        if remedy not in RULE_REMEDIES:
+            raise ValueError(remedy_text)
+    except ValueError:
+        allowed = ", ".join(x.value for x in RULE_REMEDIES)
+        raise r.fail((*path, "remedy"), f"must be one of {allowed}, not {remedy_text!r}") from None
+    if "per_day_late" in body and kind is not IssueType.LATE_DELIVERY:
+        raise r.fail((*path, "per_day_late"), "only applies to late_delivery")
+    if basis == "flat" and "flat" not in body:
+        raise r.fail((*path, "flat"), 'a rule with basis = "flat" needs a flat amount')
+
+    def amount(key: str) -> Amount | None:
+        return r.amount(body[key], (*path, key)) if key in body else None
+
+    return Rule(
+        issue_type=kind, basis=basis,
+        percent=r.number(body.get("percent", 100), (*path, "percent"), minimum=Decimal(0)),
+        flat=amount("flat"), per_day_late=amount("per_day_late"), min=amount("min"),
+        max=amount("max"), remedy=remedy,
+    )
+
+
+def _modifier(r: _Reader, name: str, body: Any) -> Modifier:
+    path = ("modifiers", name)
+    if not isinstance(body, dict):
+        raise r.fail(path, f"must be a table ([modifiers.{name}]), not {_kind(body)}")
+    r.known_keys(body, _MODIFIER_KEYS, path)
+    if "percent" not in body:
+        raise r.fail((*path, "percent"), "a modifier needs a percent")
+    channel = body.get("channel")
+    if channel is not None and channel not in ("AFN", "MFN"):
+        raise r.fail((*path, "channel"), f'must be "AFN" or "MFN", not {channel!r}')
+    types = body.get("issue_types", [])
+    try:
+        issue_types = tuple(IssueType(t) for t in types)
+    except (ValueError, TypeError):
+        raise r.fail((*path, "issue_types"), f"unknown issue type in {types!r}") from None
+    markets = body.get("marketplaces", [])
+    if not isinstance(markets, list) or not all(isinstance(m, str) for m in markets):
+        raise r.fail((*path, "marketplaces"), 'must be a list such as ["US", "UK"]')
+    return Modifier(
+        name=name, percent=r.number(body["percent"], (*path, "percent"), minimum=Decimal(-100)),
+        channel=Channel(channel) if channel else None,
+        marketplaces=tuple(m.upper() for m in markets), issue_types=issue_types,
+        business_only=bool(body.get("business_only", False)),
+    )
+
+
+# -- applying it -------------------------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class IssueFacts:
+    """What staff entered about the issue."""
+    issue_type: IssueType
+    severity: Severity = Severity.MODERATE
+    affected: tuple[tuple[str, int], ...] = ()   # (sku, quantity); empty: the whole order
+    days_late: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class BuyerHistory:
+    """The same buyer (by keyed reference) within the policy's buyer window."""
+    credits_in_window: int = 0
+    other_issues_in_window: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Suggestion:
+    amount: Money
+    remedy: Remedy
+    needs_approval: bool
+    flags: tuple[str, ...]
+    explanation: tuple[str, ...]
+    policy_version: int | None = None
+    cap: Money | None = None  # the most that may still be given on this order
+
+    def as_json(self, issue_id: int | None = None) -> dict[str, Any]:
+        return {"issue_id": issue_id, "amount": str(self.amount),
+                "currency": self.amount.currency, "remedy": self.remedy.value,
+                "policy_version": self.policy_version, "needs_approval": self.needs_approval,
+                "flags": list(self.flags), "explanation": list(self.explanation)}
+
+
+def _num(value: Decimal) -> str:
+    """30 → "30", 12.50 → "12.5", 1.5 → "1.5"."""
+    text = f"{value.normalize():f}"
+    return text
+
+
+@dataclass(slots=True)
+class _Working:
+    currency: str
+    amount: Money
+    lines: list[str] = field(default_factory=list)
+    flags: list[str] = field(default_factory=list)
+
+    def set(self, value: Decimal, line: str) -> None:
+        new = Money.rounded(value, self.currency)
+        if new != self.amount:
+            self.amount = new
+            self.lines.append(line.format(amount=new))
+
+    def flag(self, name: str) -> None:
+        if name not in self.flags:
+            self.flags.append(name)
+
+
+def suggest(policy: Policy, *, order: Order, issue: IssueFacts,
+            history: BuyerHistory = BuyerHistory(),  # noqa: B008 - frozen, shared safely
+            already_given: Money | None = None, policy_version: int | None = None,
+            ) -> Suggestion:
+    """The courtesy credit the policy suggests for this issue, with one explanation line
+    per step that shaped it. `already_given` is what this order has had so far (credits
+    and refunds, net of reversals), in the order's currency."""
+    currency = order.currency
+    given = already_given if already_given is not None else Money.zero(currency)
+    kind = issue.issue_type.value
+    rule = policy.rule_for(issue.issue_type)
+    if rule is None:
+        return Suggestion(
+            Money.zero(currency), Remedy.NONE, False, (NO_RULE,),
+            (f"{kind}: “{policy.name}” has no rule for this issue type; decide by hand.",),
+            policy_version)
+
+    w = _Working(currency, Money.zero(currency))
+    # 1. the rule
+    if rule.basis != "flat":
+        basis, basis_text = _basis(rule.basis, order, issue)
+        w.set(basis.amount * rule.percent / 100,
+              f"{kind}: {_num(rule.percent)} % of {basis_text} = {{amount}}")
+        if w.amount.minor == 0 and not w.lines:
+            w.lines.append(f"{kind}: {_num(rule.percent)} % of {basis_text} = {w.amount}")
+    if rule.flat is not None:
+        flat = rule.flat.get(currency)
+        if flat is None:
+            w.lines.append(f"{kind}: the flat amount has no value for {currency}; none added")
+        elif rule.basis == "flat":
+            w.set(flat, f"{kind}: flat {{amount}}")
+        else:
+            w.set(w.amount.amount + flat, f"{kind}: plus flat {_num(flat)} = {{amount}}")
+    if rule.per_day_late is not None and issue.days_late > 0:
+        per_day = rule.per_day_late.get(currency)
+        if per_day is None:
+            w.lines.append(f"{kind}: no per-day amount for {currency}; none added")
+        else:
+            extra = Money.rounded(per_day * issue.days_late, currency)
+            w.set(w.amount.amount + extra.amount,
+                  f"{kind}: plus {issue.days_late} day{'s' if issue.days_late != 1 else ''} "
+                  f"late × {_num(per_day)} = {{amount}}")
+    low = rule.min.get(currency) if rule.min else None
+    if low is not None and w.amount.amount < low:
+        w.set(low, f"{kind}: raised to the rule's minimum: {{amount}}")
+    high = rule.max.get(currency) if rule.max else None
+    if high is not None and w.amount.amount > high:
+        w.set(high, f"{kind}: limited to the rule's maximum: {{amount}}")
+
+    # 2. severity
+    factor = policy.multiplier(issue.severity)
+    w.set(w.amount.amount * factor, f"{issue.severity.value} severity × {_num(factor)} = {{amount}}")
+
+    # 3. modifiers
+    if history.other_issues_in_window and policy.repeat_issue_percent:
+        w.flag(REPEAT_ISSUE)
+        _percent(w, policy.repeat_issue_percent,
+                 f"another issue from this buyer in the last {policy.buyer_window_days} days")
+    if order.is_business and policy.business_order_percent:
+        _percent(w, policy.business_order_percent, "business order")
+    for modifier in policy.modifiers:
+        if _applies(modifier, order, issue):
+            _percent(w, modifier.percent, modifier.name.replace("_", " "))
+
+    # 4. caps on the order as a whole
+    cap, cap_text = _cap(policy, order, given)
+    if w.amount > cap:
+        w.flag(CAPPED)
+        if cap.minor <= 0:
+            w.flag(NOTHING_LEFT)
+            w.amount = Money.zero(currency)
+            w.lines.append(f"capped at {cap_text}: nothing left to give on this order")
+        else:
+            w.set(cap.amount, f"capped at {cap_text}: {{amount}}")
+
+    # 5. rounding to a step
+    step = policy.round_to.get(currency) if policy.round_to else None
+    if step and step > 0 and w.amount.minor:
+        stepped = (w.amount.amount / step).quantize(Decimal(1), rounding=ROUND_HALF_UP) * step
+        if stepped > cap.amount:  # rounding must not undo a cap
+            stepped = (w.amount.amount / step).quantize(Decimal(1), rounding=ROUND_FLOOR) * step
+        w.set(stepped, f"rounded to a step of {_num(step)}: {{amount}}")
+
+    # 6. guards
+    needs_approval = False
+    if policy.buyer_max_credits is not None and \
+            history.credits_in_window >= policy.buyer_max_credits:
+        w.flag(REPEAT_BUYER)
+        needs_approval = True
+        w.lines.append(f"this buyer had {history.credits_in_window} credit"
+                       f"{'s' if history.credits_in_window != 1 else ''} in the last "
+                       f"{policy.buyer_window_days} days (limit {policy.buyer_max_credits}): "
+                       "needs approval")
+    limit = policy.approval_above.get(currency) if policy.approval_above else None
+    if policy.approval_above is not None and limit is None and w.amount.minor:
+        needs_approval = True
+        w.flag(ABOVE_APPROVAL)
+        w.lines.append(f"the policy sets no approval limit for {currency}: needs approval")
+    elif limit is not None and w.amount.amount > limit:
+        needs_approval = True
+        w.flag(ABOVE_APPROVAL)
+        w.lines.append(f"above the approval limit of {Money.rounded(limit, currency)}: "
+                       "needs a supervisor's approval")
+    remedy = rule.remedy
+    if remedy is Remedy.REPLACEMENT:
+        w.flag(REPLACEMENT_FIRST)
+        w.lines.append(f"{kind}: the policy offers a replacement first; {w.amount} if the buyer "
+                       "prefers money")
+    return Suggestion(w.amount, remedy, needs_approval, tuple(w.flags), tuple(w.lines),
+                      policy_version, cap)
+
+
+def _basis(basis: str, order: Order, issue: IssueFacts) -> tuple[Money, str]:
+    if basis == "affected_items":
+        wanted = issue.affected or tuple((i.sku, i.quantity) for i in order.items)
+        total, parts = Money.zero(order.currency), []
+        for sku, quantity in wanted:
+            item = next((i for i in order.items if i.sku == sku), None)
+            if item is None:
+                raise ValueError(f"order {order.order_id} has no item with SKU {sku!r}")
+            total = total + item.unit_price.times(quantity)
+            parts.append(f"{quantity} × {item.unit_price}")
+        return total, " + ".join(parts)
+    if basis == "items":
+        return order.items_total, f"items {order.items_total}"
+    if basis == "order":
+        whole = order.items_total + order.shipping_total
+        return whole, f"order {whole} (items + shipping)"
+    return order.shipping_total, f"shipping {order.shipping_total}"
+
+
+def _percent(w: _Working, percent: Decimal, reason: str) -> None:
+    sign = "+" if percent > 0 else "−"
+    w.set(w.amount.amount * (100 + percent) / 100,
+          f"{reason}: {sign}{_num(abs(percent))} % = {{amount}}")
+
+
+def _applies(modifier: Modifier, order: Order, issue: IssueFacts) -> bool:
+    return ((modifier.channel is None or order.channel == modifier.channel)
+            and (not modifier.marketplaces or order.marketplace in modifier.marketplaces)
+            and (not modifier.issue_types or issue.issue_type in modifier.issue_types)
+            and (not modifier.business_only or order.is_business))
+
+
+def _cap(policy: Policy, order: Order, given: Money) -> tuple[Money, str]:
+    """The most that may still be given on this order, and the cap that sets it."""
+    currency = order.currency
+    caps: list[tuple[Money, str]] = []
+    already = f", {given} already given" if given.minor else ""
+    if policy.max_share_of_order is not None:
+        share = Money.rounded((order.items_total + order.shipping_total).amount
+                              * policy.max_share_of_order, currency)
+        caps.append((share - given,
+                     f"{_num(policy.max_share_of_order * 100)} % of order ({share}{already})"))
+    most = policy.max_per_order.get(currency) if policy.max_per_order else None
+    if most is not None:
+        limit = Money.rounded(most, currency)
+        caps.append((limit - given, f"the per-order maximum ({limit}{already})"))
+    caps.append((order.total - given, f"what is left of the order total ({order.total}"
+                                      f"{already})"))
+    return min(caps, key=lambda c: c[0].amount)
