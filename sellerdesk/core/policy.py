@@ -351,8 +351,7 @@ class Suggestion:
 
 def _num(value: Decimal) -> str:
     """30 → "30", 12.50 → "12.5", 1.5 → "1.5"."""
-    text = f"{value.normalize():f}"
-    return text
+    return f"{value.normalize():f}"
 
 
 @dataclass(slots=True)
@@ -374,7 +373,7 @@ class _Working:
 
 
 def suggest(policy: Policy, *, order: Order, issue: IssueFacts,
-            history: BuyerHistory = BuyerHistory(),  # noqa: B008 - frozen, shared safely
+            history: BuyerHistory = BuyerHistory(),  # frozen: safe to share as a default
             already_given: Money | None = None, policy_version: int | None = None,
             ) -> Suggestion:
     """The courtesy credit the policy suggests for this issue, with one explanation line
@@ -424,7 +423,8 @@ def suggest(policy: Policy, *, order: Order, issue: IssueFacts,
 
     # 2. severity
     factor = policy.multiplier(issue.severity)
-    w.set(w.amount.amount * factor, f"{issue.severity.value} severity × {_num(factor)} = {{amount}}")
+    w.set(w.amount.amount * factor,
+          f"{issue.severity.value} severity × {_num(factor)} = {{amount}}")
 
     # 3. modifiers
     if history.other_issues_in_window and policy.repeat_issue_percent:
