@@ -3,7 +3,7 @@ SQLite and PostgreSQL alike); datetimes are naive UTC."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
@@ -67,6 +67,128 @@ class OrderItem(SQLModel, table=True):
     promotion_minor: int = Field(default=0, sa_type=sa.BigInteger)
 
 
+class Staff(SQLModel, table=True):
+    """Who is at the desk. An agent's approval limit is a number in the order's currency."""
+    __tablename__ = "staff"
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=100, sa_column_kwargs={"unique": True})
+    role: str = Field(max_length=16)                  # agent | supervisor | owner
+    approval_limit: str | None = Field(default=None, max_length=32)
+    created_at: datetime = Field(sa_type=sa.DateTime())
+
+
+class PolicyVersion(SQLModel, table=True):
+    """Every saved policy, never edited: a suggestion names the version it used."""
+    __tablename__ = "policy_version"
+
+    id: int | None = Field(default=None, primary_key=True)   # the version number
+    name: str = Field(max_length=200)
+    text: str = Field(sa_type=sa.Text())
+    created_at: datetime = Field(sa_type=sa.DateTime())
+    created_by: str = Field(max_length=100)
+
+
+class Issue(SQLModel, table=True):
+    __tablename__ = "issue"
+    __table_args__ = (
+        sa.Index("ix_issue_order", "order_id"),
+        sa.Index("ix_issue_status", "status"),
+        sa.Index("ix_issue_buyer", "buyer_ref", "created_at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    order_id: str = Field(sa_column=sa.Column(ORDER_ID, sa.ForeignKey("orders.order_id"),
+                                              nullable=False))
+    type: str = Field(max_length=32)
+    severity: str = Field(max_length=16)
+    status: str = Field(max_length=32)
+    affected: str = Field(default="", sa_type=sa.Text())      # "SKU:QTY,SKU:QTY"
+    days_late: int = 0
+    buyer_ref: str | None = Field(default=None, max_length=64)  # HMAC, never the buyer
+    notes: str = Field(default="", sa_type=sa.Text())
+    assignee: str = Field(default="", max_length=100)
+    resolution: str = Field(default="", max_length=32)
+    buyer_response: str = Field(default="", max_length=16)   # accepted | declined | no_answer
+    created_by: str = Field(max_length=100)
+    created_at: datetime = Field(sa_type=sa.DateTime())
+    updated_at: datetime = Field(sa_type=sa.DateTime())
+
+
+class TimelineEvent(SQLModel, table=True):
+    __tablename__ = "timeline_event"
+    __table_args__ = (sa.Index("ix_timeline_issue", "issue_id", "at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    issue_id: int = Field(sa_column=sa.Column(
+        sa.Integer, sa.ForeignKey("issue.id", ondelete="CASCADE"), nullable=False))
+    at: datetime = Field(sa_type=sa.DateTime())
+    actor: str = Field(max_length=100)
+    kind: str = Field(max_length=32)
+    text: str = Field(default="", sa_type=sa.Text())
+
+
+class Credit(SQLModel, table=True):
+    """The ledger: append-only (triggers refuse UPDATE and DELETE), hash-chained. The id
+    is given by the writer inside the write lock, because the hash covers it."""
+    __tablename__ = "credit"
+    __table_args__ = (sa.Index("ix_credit_order", "order_id"),
+                      sa.Index("ix_credit_issue", "issue_id"))
+
+    id: int = Field(sa_column=sa.Column(sa.Integer, primary_key=True, autoincrement=False))
+    created_at: datetime = Field(sa_type=sa.DateTime())
+    issue_id: int = Field(sa_column=sa.Column(sa.Integer, sa.ForeignKey("issue.id"),
+                                              nullable=False))
+    order_id: str = Field(sa_column=sa.Column(ORDER_ID, sa.ForeignKey("orders.order_id"),
+                                              nullable=False))
+    kind: str = Field(max_length=32)
+    amount_minor: int = Field(sa_type=sa.BigInteger)       # negative for a reversal
+    currency: str = Field(max_length=3)
+    reverses: int | None = Field(default=None, sa_column=sa.Column(
+        sa.Integer, sa.ForeignKey("credit.id"), unique=True, nullable=True))
+    reason: str = Field(default="", sa_type=sa.Text())
+    staff: str = Field(max_length=100)
+    approved_by: str | None = Field(default=None, max_length=100)
+    policy_version: int | None = Field(default=None, sa_column=sa.Column(
+        sa.Integer, sa.ForeignKey("policy_version.id"), nullable=True))
+    suggested_minor: int | None = Field(default=None, sa_type=sa.BigInteger)
+    explanation: str = Field(default="", sa_type=sa.Text())
+    expires_on: date | None = Field(default=None, sa_type=sa.Date())
+    prev_hash: str = Field(max_length=64)
+    entry_hash: str = Field(max_length=64, sa_column_kwargs={"unique": True})
+
+
+class ApprovalRequest(SQLModel, table=True):
+    """A credit waiting for a supervisor. Only an approved request becomes a credit."""
+    __tablename__ = "approval_request"
+    __table_args__ = (sa.Index("ix_approval_status", "status"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    issue_id: int = Field(sa_column=sa.Column(sa.Integer, sa.ForeignKey("issue.id"),
+                                              nullable=False))
+    kind: str = Field(max_length=32)
+    amount_minor: int = Field(sa_type=sa.BigInteger)
+    currency: str = Field(max_length=3)
+    reason: str = Field(default="", sa_type=sa.Text())
+    requested_by: str = Field(max_length=100)
+    requested_at: datetime = Field(sa_type=sa.DateTime())
+    policy_version: int | None = None
+    suggested_minor: int | None = Field(default=None, sa_type=sa.BigInteger)
+    explanation: str = Field(default="", sa_type=sa.Text())
+    expires_on: date | None = Field(default=None, sa_type=sa.Date())
+    status: str = Field(default="pending", max_length=16)   # pending | approved | rejected
+    decided_by: str | None = Field(default=None, max_length=100)
+    decided_at: datetime | None = Field(default=None, sa_type=sa.DateTime())
+    comment: str = Field(default="", sa_type=sa.Text())
+    credit_id: int | None = None
+
+
 metadata = SQLModel.metadata
 ORDERS = Order.__table__
 ORDER_ITEMS = OrderItem.__table__
+STAFF = Staff.__table__
+POLICY_VERSIONS = PolicyVersion.__table__
+ISSUES = Issue.__table__
+TIMELINE = TimelineEvent.__table__
+CREDITS = Credit.__table__
+APPROVALS = ApprovalRequest.__table__

@@ -98,3 +98,68 @@ def test_migration_is_all_or_nothing(sqlite_url, monkeypatch):
     with sqlite3.connect(sqlite_url) as conn:
         tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master")]
     assert tables == []
+
+
+def _database_at(url: str, revision: str) -> None:
+    """A database as an older SellerDesk left it."""
+    from alembic import command
+
+    from sellerdesk.store.engine import database_url, make_engine, writing
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    engine = make_engine(database_url(url))
+    with writing(engine) as conn:
+        config.attributes["connection"] = conn
+        command.upgrade(config, revision)
+        conn.exec_driver_sql(
+            "INSERT INTO orders VALUES ('114-0000000-0000001', '', '2026-10-01 08:00:00', "
+            "'2026-10-01 08:00:00', 'Shipped', 'US', 'Amazon.com', 'AFN', 'USD', '', 'US', "
+            "false, 1, 'Mug', 1450, 0, 0, 0, 1450)")
+    engine.dispose()
+
+
+def test_an_old_database_is_copied_aside_then_migrated_with_its_data(db_url):
+    _database_at(db_url, "0001")
+    db = open_database(db_url)
+    try:
+        assert (db.migration.from_revision, db.migration.to_revision) == ("0001", HEAD_REVISION)
+        with db.engine.connect() as conn:
+            assert conn.exec_driver_sql("SELECT order_id FROM orders").scalars().all() == [
+                "114-0000000-0000001"]
+            context = MigrationContext.configure(conn, opts={"compare_type": True})
+            assert compare_metadata(context, metadata) == []
+    finally:
+        db.engine.dispose()
+    if "://" in db_url:
+        assert db.migration.backup is None  # PostgreSQL: the transaction is the safety net
+    else:
+        backup = db.migration.backup
+        assert backup.name.startswith("desk.before-0001-")
+        with sqlite3.connect(backup) as copy:
+            assert copy.execute("SELECT version_num FROM alembic_version").fetchone() == ("0001",)
+            assert copy.execute("SELECT count(*) FROM orders").fetchone() == (1,)
+
+
+def test_the_ledger_refuses_update_and_delete(database):
+    from sellerdesk.store.engine import writing
+    with writing(database.engine) as conn:
+        conn.exec_driver_sql(
+            "INSERT INTO orders VALUES ('114-0000000-0000001', '', '2026-10-01 08:00:00', "
+            "'2026-10-01 08:00:00', 'Shipped', 'US', '', 'AFN', 'USD', '', 'US', false, 1, "
+            "'Mug', 1450, 0, 0, 0, 1450)")
+        conn.exec_driver_sql(
+            "INSERT INTO issue (order_id, type, severity, status, affected, days_late, notes, "
+            "assignee, resolution, buyer_response, created_by, created_at, updated_at) VALUES "
+            "('114-0000000-0000001', 'damaged', 'minor', 'open', '', 0, '', '', '', '', 'Ana', "
+            "'2026-10-02 08:00:00', '2026-10-02 08:00:00')")
+        conn.exec_driver_sql(
+            "INSERT INTO credit (id, created_at, issue_id, order_id, kind, amount_minor, "
+            "currency, reason, staff, explanation, prev_hash, entry_hash) VALUES (1, "
+            "'2026-10-02 09:00:00', 1, '114-0000000-0000001', 'courtesy_credit', 250, 'USD', "
+            "'', 'Ana', '', 'p', 'e')")
+    for statement in ("UPDATE credit SET amount_minor = 1", "DELETE FROM credit"):
+        with pytest.raises(sa.exc.DatabaseError, match="credits are append-only"), \
+                writing(database.engine) as conn:
+            conn.exec_driver_sql(statement)
+    with database.engine.connect() as conn:
+        assert conn.exec_driver_sql("SELECT amount_minor FROM credit").scalar() == 250
