@@ -1,0 +1,75 @@
+"""Issues and credits as the rest of the app sees them: plain records."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sellerdesk.core.issues import IssueStatus, IssueType, Severity
+from sellerdesk.core.money import Money
+
+
+@dataclass(frozen=True, slots=True)
+class IssueRecord:
+    issue_id: int
+    order_id: str
+    issue_type: IssueType
+    severity: Severity
+    status: IssueStatus
+    affected: tuple[tuple[str, int], ...]
+    days_late: int
+    buyer_ref: str | None
+    notes: str
+    created_by: str
+    created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class StaffMember:
+    name: str
+    role: str                 # agent | supervisor | owner
+    approval_limit: str | None = None
+
+    @property
+    def can_approve(self) -> bool:
+        return self.role in ("supervisor", "owner")
+
+
+@dataclass(frozen=True, slots=True)
+class CreditRecord:
+    credit_id: int
+    created_at: datetime
+    issue_id: int
+    order_id: str
+    kind: str
+    amount: Money
+    reverses: int | None
+    reason: str
+    staff: str
+    approved_by: str | None
+    policy_version: int | None
+    suggested: Money | None
+    expires_on: date | None
+    entry_hash: str
+
+
+def parse_affected(text: str) -> tuple[tuple[str, int], ...]:
+    """"BOOK:1,MUG:2" → (("BOOK", 1), ("MUG", 2)); a SKU without a count means 1."""
+    pairs = []
+    for part in filter(None, (p.strip() for p in text.split(","))):
+        sku, _, count = part.rpartition(":") if ":" in part else (part, "", "1")
+        sku = sku.strip()
+        if not sku:
+            raise ValueError(f"{part!r} has no SKU")
+        try:
+            quantity = int(count)
+        except ValueError:
+            raise ValueError(f"{part!r}: {count!r} is not a whole number") from None
+        if quantity < 1:
+            raise ValueError(f"{part!r}: the quantity must be 1 or more")
+        pairs.append((sku, quantity))
+    return tuple(pairs)
+
+
+def format_affected(pairs: tuple[tuple[str, int], ...]) -> str:
+    return ",".join(f"{sku}:{quantity}" for sku, quantity in pairs)

@@ -1,0 +1,266 @@
+"""The desk's use cases: log an issue, suggest from the policy, give or reverse a credit,
+verify the ledger. Each is one transaction; the suggestion a credit departs from is
+recomputed inside the credit's own transaction, so caps hold against what was really
+given a moment before."""
+
+from __future__ import annotations
+
+import getpass
+import os
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy.engine import Connection, Engine
+
+from sellerdesk.core.buyers import buyer_reference
+from sellerdesk.core.desk import IssueRecord, StaffMember, format_affected
+from sellerdesk.core.errors import KnownError
+from sellerdesk.core.issues import IssueStatus, IssueType, Remedy, Severity
+from sellerdesk.core.ledger import ChainCheck, verify_chain
+from sellerdesk.core.money import Money, MoneyError
+from sellerdesk.core.policy import BuyerHistory, IssueFacts, Suggestion, suggest
+from sellerdesk.services.policies import active_policy, now
+from sellerdesk.services.secrets import buyer_reference_key
+from sellerdesk.store import credits as ledger_store
+from sellerdesk.store import issues as issue_store
+from sellerdesk.store.engine import reading, writing
+from sellerdesk.store.orders import get_order
+
+ROLES = ("agent", "supervisor", "owner")
+STAFF_ENV = "SELLERDESK_STAFF"
+
+
+class DeskError(KnownError):
+    """A request the desk refuses, with the reason."""
+
+
+# -- staff --------------------------------------------------------------------------------
+def default_staff_name() -> str:
+    return os.environ.get(STAFF_ENV) or getpass.getuser()
+
+
+def at_desk(conn: Connection, name: str | None) -> StaffMember:
+    """The named staff member; someone new is added as an agent — except the very first
+    person, who set SellerDesk up and is its owner."""
+    name = (name or default_staff_name()).strip()
+    if not name:
+        raise DeskError("say who is at the desk (--staff NAME)")
+    member = issue_store.staff_member(conn, name=name)
+    if member is None:
+        role = "owner" if issue_store.staff_count(conn) == 0 else "agent"
+        member = issue_store.add_staff(conn, name=name, role=role, approval_limit=None,
+                                       now=now())
+    return member
+
+
+# -- issues -------------------------------------------------------------------------------
+def add_issue(engine: Engine, *, order_id: str, issue_type: IssueType,
+              severity: Severity = Severity.MODERATE, affected: tuple[tuple[str, int], ...] = (),
+              days_late: int = 0, buyer: str | None = None, note: str = "",
+              staff: str | None = None) -> IssueRecord:
+    if days_late < 0:
+        raise DeskError("days late cannot be negative")
+    if days_late and issue_type is not IssueType.LATE_DELIVERY:
+        raise DeskError("days late only apply to a late_delivery issue")
+    ref = buyer_reference(buyer_reference_key()[0], buyer) if buyer and buyer.strip() else None
+    with writing(engine) as conn:
+        order = get_order(conn, order_id=order_id)
+        if order is None:
+            raise DeskError(f"no order {order_id!r}: import the report that has it first")
+        skus = {item.sku: item.quantity for item in order.items}
+        for sku, quantity in affected:
+            if sku not in skus:
+                raise DeskError(f"order {order_id} has no item with SKU {sku!r} "
+                                f"(it has {', '.join(skus)})")
+            if quantity > skus[sku]:
+                raise DeskError(f"order {order_id} has only {skus[sku]} × {sku}, "
+                                f"not {quantity}")
+        member = at_desk(conn, staff)
+        issue_id = issue_store.add_issue(
+            conn, order_id=order_id, issue_type=issue_type.value, severity=severity.value,
+            affected=format_affected(affected), days_late=days_late, buyer_ref=ref,
+            notes=note, by=member.name, now=now())
+        issue_store.add_event(conn, issue_id=issue_id, actor=member.name, kind="logged",
+                              text=f"{issue_type.label}, {severity.value}", at=now())
+        record = issue_store.get_issue(conn, issue_id=issue_id)
+    assert record is not None
+    return record
+
+
+def list_issues(engine: Engine, *, status: str | None = None,
+                order_id: str | None = None) -> list[IssueRecord]:
+    with reading(engine) as conn:
+        return issue_store.list_issues(conn, status=status, order_id=order_id)
+
+
+def _issue(conn: Connection, issue_id: int) -> IssueRecord:
+    issue = issue_store.get_issue(conn, issue_id=issue_id)
+    if issue is None:
+        raise DeskError(f"no issue {issue_id}")
+    return issue
+
+
+def _suggestion(conn: Connection, issue: IssueRecord) -> tuple[Suggestion, Money]:
+    """The policy's suggestion, and what is left of the order's total to give."""
+    version, policy = active_policy(conn)
+    order = get_order(conn, order_id=issue.order_id)
+    assert order is not None, "an issue's order is kept by a foreign key"
+    history = BuyerHistory()
+    if issue.buyer_ref:
+        since = now() - timedelta(days=policy.buyer_window_days)
+        credits, issues = issue_store.buyer_history(conn, buyer_ref=issue.buyer_ref, since=since,
+                                                    excluding_issue=issue.issue_id)
+        history = BuyerHistory(credits_in_window=credits, other_issues_in_window=issues)
+    given = Money.from_minor(ledger_store.given_on_order(conn, order_id=order.order_id),
+                             order.currency)
+    facts = IssueFacts(issue.issue_type, issue.severity, issue.affected, issue.days_late)
+    return suggest(policy, order=order, issue=facts, history=history, already_given=given,
+                   policy_version=version), order.total - given
+
+
+def suggest_for_issue(engine: Engine, issue_id: int) -> Suggestion:
+    with writing(engine) as conn:  # may store the default policy as version 1
+        return _suggestion(conn, _issue(conn, issue_id))[0]
+
+
+# -- credits ------------------------------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class CreditOutcome:
+    """A credit written to the ledger, or a request waiting for a supervisor."""
+    amount: Money
+    kind: Remedy
+    credit_id: int | None = None
+    entry_hash: str | None = None
+    approval_id: int | None = None
+
+    @property
+    def pending(self) -> bool:
+        return self.credit_id is None
+
+    def as_json(self) -> dict[str, Any]:
+        return {"credit_id": self.credit_id, "amount": str(self.amount),
+                "currency": self.amount.currency, "entry_hash": self.entry_hash,
+                "kind": self.kind.value, "status": "pending_approval" if self.pending else "given",
+                "approval_id": self.approval_id}
+
+
+MONEY_KINDS = (Remedy.COURTESY_CREDIT, Remedy.PARTIAL_REFUND, Remedy.RETURN_SHIPPING,
+               Remedy.FULL_REFUND, Remedy.PROMOTIONAL_CREDIT)
+
+
+def _amount(text: str | Decimal, currency: str) -> Money:
+    try:
+        return Money.parse(str(text), currency)
+    except MoneyError as exc:
+        raise DeskError(f"the amount {text}: {exc}") from None
+
+
+def issue_credit(engine: Engine, *, issue_id: int, amount: str | Decimal | None = None,
+                 kind: Remedy | None = None, reason: str = "", staff: str | None = None,
+                 expires_on: date | None = None) -> CreditOutcome:
+    """Give a credit on an issue: at the suggested amount, or another with a reason.
+    Above a limit, an agent's credit becomes a request for a supervisor's approval."""
+    reason = reason.strip()
+    with writing(engine) as conn:
+        ledger_store.lock_ledger(conn)
+        issue = _issue(conn, issue_id)
+        member = at_desk(conn, staff)
+        suggestion, order_left = _suggestion(conn, issue)
+        currency = suggestion.amount.currency
+        chosen_kind = kind or (suggestion.remedy if suggestion.remedy in MONEY_KINDS
+                               else Remedy.REPLACEMENT if suggestion.remedy is Remedy.REPLACEMENT
+                               else Remedy.COURTESY_CREDIT)
+        value = suggestion.amount if amount is None else _amount(amount, currency)
+        if chosen_kind is Remedy.REPLACEMENT and amount is None:
+            value = Money.zero(currency)  # the replacement itself; no money moves
+        _check(value, chosen_kind, suggestion, reason, expires_on)
+        if value > order_left:
+            raise DeskError(f"{value.display()} is more than is left on order {issue.order_id} "
+                            f"({max(order_left, Money.zero(currency)).display()})")
+        needs_approval = suggestion.needs_approval or (
+            suggestion.cap is not None and value > suggestion.cap)
+        limit = Decimal(member.approval_limit) if member.approval_limit else None
+        if limit is not None and value.amount > limit:
+            needs_approval = True
+        explanation = "\n".join(suggestion.explanation)
+        common = {"issue_id": issue.issue_id, "kind": chosen_kind.value,
+                  "amount_minor": value.minor, "currency": currency, "reason": reason,
+                  "policy_version": suggestion.policy_version,
+                  "suggested_minor": suggestion.amount.minor, "explanation": explanation,
+                  "expires_on": expires_on}
+        if needs_approval and not member.can_approve:
+            approval_id = ledger_store.add_approval_request(
+                conn, values={**common, "requested_by": member.name, "requested_at": now(),
+                              "status": "pending", "comment": ""})
+            issue_store.add_event(conn, issue_id=issue.issue_id, actor=member.name,
+                                  kind="approval_requested",
+                                  text=f"{chosen_kind.label} {value.display()} awaits approval",
+                                  at=now())
+            return CreditOutcome(value, chosen_kind, approval_id=approval_id)
+        credit_id, digest = ledger_store.append_credit(conn, values={
+            **{k: v for k, v in common.items() if k != "issue_id"}, "issue_id": issue.issue_id,
+            "created_at": now(), "order_id": issue.order_id, "staff": member.name,
+            "approved_by": member.name if needs_approval else None})
+        issue_store.add_event(conn, issue_id=issue.issue_id, actor=member.name, kind="credit",
+                              text=f"{chosen_kind.label} {value.display()} (credit {credit_id})"
+                                   + (f": {reason}" if reason else ""), at=now())
+        issue_store.set_issue_status(conn, issue_id=issue.issue_id,
+                                     status=IssueStatus.RESOLVED.value,
+                                     resolution=chosen_kind.value, now=now())
+        return CreditOutcome(value, chosen_kind, credit_id=credit_id, entry_hash=digest)
+
+
+def _check(value: Money, kind: Remedy, suggestion: Suggestion, reason: str,
+           expires_on: date | None) -> None:
+    if value.amount < 0:
+        raise DeskError("a credit cannot be negative; to take one back, reverse it")
+    if value.minor == 0 and kind is not Remedy.REPLACEMENT:
+        raise DeskError("a credit of zero gives nothing; choose an amount")
+    if value != suggestion.amount and not reason:
+        raise DeskError(f"giving {value.display()} instead of the suggested "
+                        f"{suggestion.amount.display()} needs a written reason (--reason)")
+    if kind is Remedy.PROMOTIONAL_CREDIT and expires_on is None:
+        raise DeskError("a promotional credit needs an expiry date (--expires YYYY-MM-DD)")
+    if expires_on is not None and expires_on <= now().date():
+        raise DeskError(f"the expiry date {expires_on} is not in the future")
+
+
+def reverse_credit(engine: Engine, *, credit_id: int, reason: str,
+                   staff: str | None = None) -> CreditOutcome:
+    reason = reason.strip()
+    if not reason:
+        raise DeskError("a reversal needs a written reason (--reason)")
+    with writing(engine) as conn:
+        ledger_store.lock_ledger(conn)
+        original = ledger_store.get_credit(conn, credit_id=credit_id)
+        if original is None:
+            raise DeskError(f"no credit {credit_id}")
+        if original.reverses is not None:
+            raise DeskError(f"credit {credit_id} is itself a reversal (of credit "
+                            f"{original.reverses}); it cannot be reversed")
+        already = ledger_store.reversal_of(conn, credit_id=credit_id)
+        if already is not None:
+            raise DeskError(f"credit {credit_id} was already reversed by credit {already}")
+        member = at_desk(conn, staff)
+        if original.approved_by and original.approved_by != member.name \
+                and not member.can_approve:
+            raise DeskError(f"credit {credit_id} was approved by {original.approved_by}; "
+                            "only a supervisor or owner may reverse it")
+        new_id, digest = ledger_store.append_credit(conn, values={
+            "created_at": now(), "issue_id": original.issue_id, "order_id": original.order_id,
+            "kind": original.kind, "amount_minor": -original.amount.minor,
+            "currency": original.amount.currency, "reverses": credit_id, "reason": reason,
+            "staff": member.name, "explanation": ""})
+        issue_store.add_event(conn, issue_id=original.issue_id, actor=member.name,
+                              kind="reversal",
+                              text=f"credit {credit_id} reversed ({(-original.amount).display()})"
+                                   f": {reason}", at=now())
+        return CreditOutcome(-original.amount, Remedy(original.kind), credit_id=new_id,
+                             entry_hash=digest)
+
+
+def verify_ledger(engine: Engine) -> ChainCheck:
+    with reading(engine) as conn:
+        return verify_chain(ledger_store.ledger(conn))

@@ -1,0 +1,76 @@
+"""The seller's policy: versions in the database, the shipped default as version 1."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+from sqlalchemy.engine import Connection, Engine
+
+from sellerdesk.core.errors import InputError, KnownError
+from sellerdesk.core.policy import Policy, parse_policy
+from sellerdesk.services.paths import resources_dir
+from sellerdesk.store import issues as store
+from sellerdesk.store.engine import reading, writing
+
+
+def default_policy_text() -> str:
+    return (resources_dir() / "policies" / "default.toml").read_text(encoding="utf-8")
+
+
+def now() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+def active_policy(conn: Connection) -> tuple[int, Policy]:
+    """The newest saved version; the shipped default becomes version 1 on first use."""
+    latest = store.latest_policy(conn)
+    if latest is None:
+        text = default_policy_text()
+        policy = parse_policy(text, source="default.toml")
+        version = store.add_policy_version(conn, name=policy.name, text=text, by="SellerDesk",
+                                           now=now())
+        return version, policy
+    version, text = latest
+    return version, parse_policy(text, source=f"policy version {version}")
+
+
+def show_policy(engine: Engine) -> tuple[int, Policy]:
+    with writing(engine) as conn:  # may store the default as version 1
+        return active_policy(conn)
+
+
+def save_policy(engine: Engine, text: str, *, by: str, source: str) -> tuple[int, Policy]:
+    """Validate and store as a new version (nothing stored if it does not validate)."""
+    policy = parse_policy(text, source=source)
+    with writing(engine) as conn:
+        version = store.add_policy_version(conn, name=policy.name, text=text, by=by, now=now())
+    return version, policy
+
+
+def import_policy(engine: Engine, path: Path, *, by: str) -> tuple[int, Policy]:
+    try:
+        text = Path(path).read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise InputError("no such file", file=str(path)) from None
+    except UnicodeDecodeError:
+        raise InputError("a policy file must be UTF-8 text", file=str(path)) from None
+    return save_policy(engine, text, by=by, source=Path(path).name)
+
+
+def export_policy(engine: Engine, path: Path) -> tuple[int, Policy]:
+    version, policy = show_policy(engine)
+    target = Path(path)
+    partial = target.with_name(target.name + ".partial")
+    try:
+        partial.write_text(policy.text, encoding="utf-8")
+        partial.replace(target)  # never a half-written policy under the real name
+    except OSError as exc:
+        partial.unlink(missing_ok=True)
+        raise KnownError(f"cannot write {target}: {exc.strerror}") from None
+    return version, policy
+
+
+def policy_version_text(engine: Engine, version: int) -> str | None:
+    with reading(engine) as conn:
+        return store.policy_text(conn, version=version)

@@ -1,0 +1,94 @@
+"""The ledger's queries. Appends are serialised — SQLite by BEGIN IMMEDIATE (see
+store.engine.writing), PostgreSQL by a transaction-scoped advisory lock — because each
+entry's hash covers the one before it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from sellerdesk.core.desk import CreditRecord
+from sellerdesk.core.ledger import GENESIS, entry_hash
+from sellerdesk.core.money import Money
+from sellerdesk.store.tables import APPROVALS, CREDITS
+
+c_, a_ = CREDITS.c, APPROVALS.c
+_LEDGER_LOCK = 0x5E11E7D35C  # any fixed number: the advisory lock every ledger writer takes
+
+
+def lock_ledger(conn: Connection) -> None:
+    if conn.dialect.name == "postgresql":
+        conn.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": _LEDGER_LOCK})
+
+
+def given_on_order(conn: Connection, *, order_id: str) -> int:
+    """Everything given on the order so far, net of reversals, in minor units."""
+    return conn.execute(sa.select(sa.func.coalesce(sa.func.sum(c_.amount_minor), 0))
+                        .where(c_.order_id == order_id)).scalar_one()
+
+
+def entry_of(row: Any) -> dict[str, Any]:
+    """A stored credit as the hashed ledger entry (PRODUCT.md §6)."""
+    def money(minor: int | None) -> str | None:
+        return None if minor is None else str(Money.from_minor(minor, row.currency))
+    return {
+        "credit_id": row.id,
+        "created_at": row.created_at.replace(tzinfo=UTC).isoformat().replace("+00:00", "Z"),
+        "issue_id": row.issue_id, "order_id": row.order_id, "kind": row.kind,
+        "amount": money(row.amount_minor), "currency": row.currency, "reverses": row.reverses,
+        "reason": row.reason, "staff": row.staff, "approved_by": row.approved_by,
+        "policy_version": row.policy_version, "suggested_amount": money(row.suggested_minor),
+        "expires_on": row.expires_on.isoformat() if row.expires_on else None,
+    }
+
+
+def append_credit(conn: Connection, *, values: dict[str, Any]) -> tuple[int, str]:
+    """Append one entry: the caller holds the ledger lock. Returns (credit id, hash)."""
+    last = conn.execute(sa.select(c_.id, c_.entry_hash).order_by(c_.id.desc()).limit(1)).first()
+    credit_id, prev = (last.id + 1, last.entry_hash) if last else (1, GENESIS)
+    row = {**values, "id": credit_id, "prev_hash": prev}
+    digest = entry_hash(prev, entry_of(_Row(row)))
+    conn.execute(CREDITS.insert().values(**row, entry_hash=digest))
+    return credit_id, digest
+
+
+class _Row:
+    """Attribute access over a dict, so entry_of reads a new row as it reads a stored one."""
+
+    def __init__(self, values: dict[str, Any]) -> None:
+        self.__dict__.update({"reverses": None, "approved_by": None, "policy_version": None,
+                              "suggested_minor": None, "expires_on": None, "reason": ""})
+        self.__dict__.update(values)
+
+
+def ledger(conn: Connection) -> Iterator[dict[str, Any]]:
+    """Every entry in order, with its prev_hash and entry_hash."""
+    for row in conn.execute(sa.select(CREDITS).order_by(c_.id)):
+        yield {**entry_of(row), "prev_hash": row.prev_hash, "entry_hash": row.entry_hash}
+
+
+def get_credit(conn: Connection, *, credit_id: int) -> CreditRecord | None:
+    row = conn.execute(sa.select(CREDITS).where(c_.id == credit_id)).first()
+    if row is None:
+        return None
+    return CreditRecord(
+        credit_id=row.id, created_at=row.created_at, issue_id=row.issue_id,
+        order_id=row.order_id, kind=row.kind,
+        amount=Money.from_minor(row.amount_minor, row.currency), reverses=row.reverses,
+        reason=row.reason, staff=row.staff, approved_by=row.approved_by,
+        policy_version=row.policy_version,
+        suggested=(Money.from_minor(row.suggested_minor, row.currency)
+                   if row.suggested_minor is not None else None),
+        expires_on=row.expires_on, entry_hash=row.entry_hash)
+
+
+def reversal_of(conn: Connection, *, credit_id: int) -> int | None:
+    return conn.execute(sa.select(c_.id).where(c_.reverses == credit_id)).scalar()
+
+
+def add_approval_request(conn: Connection, *, values: dict[str, Any]) -> int:
+    return conn.execute(APPROVALS.insert().values(**values).returning(a_.id)).scalar_one()
