@@ -7,11 +7,13 @@ import argparse
 import json
 import sys
 from collections.abc import Callable, Sequence
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 from sellerdesk import __version__
 from sellerdesk.core.errors import KnownError
+from sellerdesk.core.issues import IssueStatus, IssueType, Remedy, Severity
 from sellerdesk.core.marketplaces import BY_CODE
 from sellerdesk.core.orders import Order, OrderFilter
 
@@ -56,7 +58,62 @@ def build_parser() -> argparse.ArgumentParser:
     listing.add_argument("--search", default="", metavar="TEXT",
                          help="order id (prefix), SKU, ASIN or words of the title")
     listing.add_argument("--limit", type=_positive, default=50, metavar="N")
+
+    issue = commands.add_parser("issue", parents=[common], help="customer issues")
+    issue_cmds = issue.add_subparsers(dest="issue_command", metavar="ACTION", required=True)
+    add = issue_cmds.add_parser("add", parents=[common], help="log an issue against an order")
+    add.add_argument("order_id")
+    add.add_argument("--type", required=True, choices=[t.value for t in IssueType])
+    add.add_argument("--severity", default="moderate", choices=[s.value for s in Severity])
+    add.add_argument("--items", default="", metavar="SKU:QTY,...",
+                     help="the affected items (default: the whole order)")
+    add.add_argument("--days-late", type=int, default=0, metavar="N")
+    add.add_argument("--buyer", metavar="REF",
+                     help="relay e-mail or handle; stored only as a keyed hash")
+    add.add_argument("--note", default="", metavar="TEXT")
+    add.add_argument("--staff", metavar="NAME", help="who is at the desk")
+    issue_list = issue_cmds.add_parser("list", parents=[common], help="issues, newest first")
+    issue_list.add_argument("--status", choices=[s.value for s in IssueStatus])
+    issue_list.add_argument("--order", metavar="ORDER_ID")
+
+    sug = commands.add_parser("suggest", parents=[common], help="the policy's suggestion")
+    sug.add_argument("issue_id", type=_positive)
+
+    credit = commands.add_parser("credit", parents=[common], help="give or reverse credits")
+    credit_cmds = credit.add_subparsers(dest="credit_command", metavar="ACTION", required=True)
+    give = credit_cmds.add_parser("issue", parents=[common], help="give a credit on an issue")
+    give.add_argument("issue_id", type=_positive)
+    give.add_argument("--amount", metavar="X", help="default: the suggested amount")
+    give.add_argument("--kind", choices=[k.value for k in Remedy if k is not Remedy.NONE])
+    give.add_argument("--reason", default="", metavar="TEXT",
+                      help="required when the amount differs from the suggestion")
+    give.add_argument("--expires", type=_date, metavar="YYYY-MM-DD",
+                      help="for a promotional credit")
+    give.add_argument("--staff", metavar="NAME")
+    back = credit_cmds.add_parser("reverse", parents=[common], help="reverse a credit")
+    back.add_argument("credit_id", type=_positive)
+    back.add_argument("--reason", required=True, metavar="TEXT")
+    back.add_argument("--staff", metavar="NAME")
+
+    policy = commands.add_parser("policy", parents=[common], help="the courtesy-credit policy")
+    policy_cmds = policy.add_subparsers(dest="policy_command", metavar="ACTION", required=True)
+    policy_cmds.add_parser("show", parents=[common], help="print the policy in force")
+    pin = policy_cmds.add_parser("import", parents=[common], help="save FILE as a new version")
+    pin.add_argument("file", type=Path)
+    pin.add_argument("--staff", metavar="NAME")
+    pout = policy_cmds.add_parser("export", parents=[common], help="write the policy to FILE")
+    pout.add_argument("file", type=Path)
+
+    commands.add_parser("verify", parents=[common],
+                        help="recompute the ledger's hash chain and name the first bad entry")
     return parser
+
+
+def _date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date (YYYY-MM-DD)") from None
 
 
 def _positive(text: str) -> int:
@@ -181,6 +238,108 @@ def cmd_order_list(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_issue_add(args: argparse.Namespace) -> int:
+    from sellerdesk.core.desk import parse_affected
+    from sellerdesk.services.desk import add_issue
+    try:
+        affected = parse_affected(args.items)
+    except ValueError as exc:
+        raise KnownError(f"--items: {exc}") from None
+    with _open(args) as db:
+        issue = add_issue(db.engine, order_id=args.order_id.strip(),
+                          issue_type=IssueType(args.type), severity=Severity(args.severity),
+                          affected=affected, days_late=args.days_late, buyer=args.buyer,
+                          note=args.note, staff=args.staff)
+    _emit(args, {"issue_id": issue.issue_id, "order_id": issue.order_id,
+                 "type": issue.issue_type.value, "severity": issue.severity.value,
+                 "status": issue.status.value},
+          f"Issue {issue.issue_id} logged on order {issue.order_id}: "
+          f"{issue.issue_type.label}, {issue.severity.value}")
+    return 0
+
+
+def cmd_issue_list(args: argparse.Namespace) -> int:
+    from sellerdesk.services.desk import list_issues
+    with _open(args) as db:
+        issues = list_issues(db.engine, status=args.status, order_id=args.order)
+    payload = [{"issue_id": i.issue_id, "order_id": i.order_id, "type": i.issue_type.value,
+                "severity": i.severity.value, "status": i.status.value,
+                "created_at": i.created_at.isoformat() + "Z", "created_by": i.created_by}
+               for i in issues]
+    text = "\n".join(f"{i.issue_id:>6}  {i.order_id}  {i.issue_type.value:<16} "
+                     f"{i.severity.value:<9} {i.status.value:<15} {i.created_at:%Y-%m-%d %H:%M}"
+                     for i in issues) or "No issues."
+    _emit(args, payload, text)
+    return 0
+
+
+def cmd_suggest(args: argparse.Namespace) -> int:
+    from sellerdesk.services.desk import suggest_for_issue
+    with _open(args) as db:
+        s = suggest_for_issue(db.engine, args.issue_id)
+    flags = f"  [{', '.join(s.flags)}]" if s.flags else ""
+    approval = "  (needs approval)" if s.needs_approval else ""
+    text = "\n".join([f"Suggest {s.remedy.label.lower()}: {s.amount.display()}{approval}{flags}",
+                      *(f"  {line}" for line in s.explanation),
+                      f"  (policy version {s.policy_version})"])
+    _emit(args, s.as_json(args.issue_id), text)
+    return 0
+
+
+def cmd_credit_issue(args: argparse.Namespace) -> int:
+    from sellerdesk.services.desk import issue_credit
+    with _open(args) as db:
+        outcome = issue_credit(db.engine, issue_id=args.issue_id, amount=args.amount,
+                               kind=Remedy(args.kind) if args.kind else None,
+                               reason=args.reason, staff=args.staff, expires_on=args.expires)
+    if outcome.pending:
+        text = (f"{outcome.kind.label} {outcome.amount.display()} needs a supervisor's "
+                f"approval: request {outcome.approval_id} is waiting")
+    else:
+        text = (f"Credit {outcome.credit_id}: {outcome.kind.label} {outcome.amount.display()} "
+                f"(hash {outcome.entry_hash[:12]}…)")
+    _emit(args, outcome.as_json(), text)
+    return 0
+
+
+def cmd_credit_reverse(args: argparse.Namespace) -> int:
+    from sellerdesk.services.desk import reverse_credit
+    with _open(args) as db:
+        outcome = reverse_credit(db.engine, credit_id=args.credit_id, reason=args.reason,
+                                 staff=args.staff)
+    _emit(args, outcome.as_json(),
+          f"Credit {outcome.credit_id} reverses credit {args.credit_id}: "
+          f"{outcome.amount.display()}")
+    return 0
+
+
+def cmd_policy(args: argparse.Namespace) -> int:
+    from sellerdesk.services import policies
+    from sellerdesk.services.desk import default_staff_name
+    with _open(args) as db:
+        if args.policy_command == "import":
+            version, policy = policies.import_policy(db.engine, args.file,
+                                                     by=args.staff or default_staff_name())
+            text = f"Saved “{policy.name}” as policy version {version}"
+        elif args.policy_command == "export":
+            version, policy = policies.export_policy(db.engine, args.file)
+            text = f"Wrote policy version {version} to {args.file}"
+        else:
+            version, policy = policies.show_policy(db.engine)
+            text = f"# policy version {version}\n{policy.text.rstrip()}"
+    _emit(args, {"version": version, "name": policy.name, "text": policy.text}, text)
+    return 0
+
+
+def cmd_verify(args: argparse.Namespace) -> int:
+    from sellerdesk.services.desk import verify_ledger
+    with _open(args) as db:
+        check = verify_ledger(db.engine)
+    _emit(args, {"ok": check.ok, "entries": check.entries, "first_bad": check.first_bad,
+                 "credit_id": check.credit_id, "reason": check.reason}, check.summary())
+    return 0 if check.ok else 1
+
+
 def _run_window(args: argparse.Namespace) -> int:
     from sellerdesk.services.paths import chosen_database
     from sellerdesk.ui.app import run
@@ -195,6 +354,15 @@ COMMANDS: dict[str | None, Callable[[argparse.Namespace], int]] = {
     "import": cmd_import,
     "order show": cmd_order_show,
     "order list": cmd_order_list,
+    "issue add": cmd_issue_add,
+    "issue list": cmd_issue_list,
+    "suggest": cmd_suggest,
+    "credit issue": cmd_credit_issue,
+    "credit reverse": cmd_credit_reverse,
+    "policy show": cmd_policy,
+    "policy import": cmd_policy,
+    "policy export": cmd_policy,
+    "verify": cmd_verify,
 }
 
 
@@ -202,8 +370,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     key = args.command
-    if key == "order":
-        key = f"order {args.order_command}"
+    if key in ("order", "issue", "credit", "policy"):
+        key = f"{key} {getattr(args, key + '_command')}"
     try:
         return COMMANDS[key](args)
     except KnownError as exc:

@@ -128,3 +128,57 @@ def test_smoke_mode_fails_on_a_database_it_cannot_open(tmp_path):
                             capture_output=True, text=True, timeout=120, env=env)
     assert result.returncode == 1
     assert "is not a SellerDesk database" in result.stderr
+
+
+def test_issue_suggest_credit_reverse_and_verify(capsys, db_url, report, monkeypatch):
+    monkeypatch.setenv("SELLERDESK_STAFF", "Ana")
+    run(capsys, "--db", db_url, "import", "orders", str(report))
+    code, out, _ = run(capsys, "--db", db_url, "issue", "add", "114-3941689-8772232",
+                       "--type", "damaged", "--items", "BK-COOK-01:1", "--json")
+    assert (code, json.loads(out)) == (0, {"issue_id": 1, "order_id": "114-3941689-8772232",
+                                           "type": "damaged", "severity": "moderate",
+                                           "status": "open"})
+    code, out, _ = run(capsys, "--db", db_url, "suggest", "1", "--json")
+    suggestion = json.loads(out)
+    assert (suggestion["amount"], suggestion["currency"], suggestion["explanation"]) == (
+        "7.50", "USD", ["damaged: 30 % of 1 × 24.99 = 7.50"])
+    code, out, _ = run(capsys, "--db", db_url, "credit", "issue", "1", "--json")
+    credit = json.loads(out)
+    assert (credit["credit_id"], credit["amount"], credit["currency"]) == (1, "7.50", "USD")
+    assert len(credit["entry_hash"]) == 64
+    code, out, _ = run(capsys, "--db", db_url, "credit", "reverse", "1", "--reason",
+                       "duplicate", "--json")
+    assert json.loads(out)["amount"] == "-7.50"
+    code, out, _ = run(capsys, "--db", db_url, "verify")
+    assert (code, out) == (0, "ledger intact: 2 entries, every hash matches\n")
+
+
+def test_desk_errors_exit_1(capsys, sqlite_url, report):
+    run(capsys, "--db", sqlite_url, "import", "orders", str(report))
+    code, _, err = run(capsys, "--db", sqlite_url, "suggest", "7")
+    assert (code, err) == (1, "sellerdesk: no issue 7\n")
+    code, _, err = run(capsys, "--db", sqlite_url, "issue", "add", "114-3941689-8772232",
+                       "--type", "damaged", "--items", "BK-COOK-01:x")
+    assert (code, err) == (1, "sellerdesk: --items: 'BK-COOK-01:x': 'x' is not a whole number\n")
+    run(capsys, "--db", sqlite_url, "issue", "add", "114-3941689-8772232", "--type", "damaged")
+    code, _, err = run(capsys, "--db", sqlite_url, "credit", "issue", "1", "--amount", "1.234")
+    assert code == 1
+    assert "has more decimals than USD allows" in err
+
+
+def test_policy_show_import_export(capsys, sqlite_url, tmp_path):
+    code, out, _ = run(capsys, "--db", sqlite_url, "policy", "show")
+    assert out.startswith("# policy version 1\n# Courtesy-credit policy")
+    exported = tmp_path / "mine.toml"
+    assert run(capsys, "--db", sqlite_url, "policy", "export", str(exported))[0] == 0
+    exported.write_text(exported.read_text().replace("percent = 30", "percent = 35"))
+    code, out, _ = run(capsys, "--db", sqlite_url, "policy", "import", str(exported), "--json")
+    assert (code, json.loads(out)["version"]) == (0, 2)
+    broken = tmp_path / "broken.toml"
+    broken.write_text("[rules.damaged]\npercentt = 30\n")
+    code, _, err = run(capsys, "--db", sqlite_url, "policy", "import", str(broken))
+    assert code == 1
+    assert err.startswith("sellerdesk: broken.toml, line 2, column 'rules.damaged.percentt': "
+                          "unknown key 'percentt'")
+    assert json.loads(run(capsys, "--db", sqlite_url, "policy", "show", "--json")[1])[
+        "version"] == 2
