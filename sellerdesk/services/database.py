@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.engine import Engine
 
+from sellerdesk.services.policies import ensure_policy
 from sellerdesk.store.engine import database_url, location, make_engine
 from sellerdesk.store.migrate import MigrationResult, upgrade
 
@@ -39,6 +40,7 @@ def open_database(target: str) -> Database:
     engine = make_engine(database_url(target))
     try:
         migration = upgrade(engine)
+        ensure_policy(engine)
     except BaseException:
         engine.dispose()
         raise

@@ -121,7 +121,7 @@ def _suggestion(conn: Connection, issue: IssueRecord) -> tuple[Suggestion, Money
 
 
 def suggest_for_issue(engine: Engine, issue_id: int) -> Suggestion:
-    with writing(engine) as conn:  # may store the default policy as version 1
+    with reading(engine) as conn:
         return _suggestion(conn, _issue(conn, issue_id))[0]
 
 

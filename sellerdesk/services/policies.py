@@ -35,6 +35,15 @@ def active_policy(conn: Connection) -> tuple[int, Policy]:
     return version, parse_policy(text, source=f"policy version {version}")
 
 
+def ensure_policy(engine: Engine) -> None:
+    """Store the shipped default as version 1 if the desk has no policy yet."""
+    with reading(engine) as conn:
+        if store.latest_policy(conn) is not None:
+            return
+    with writing(engine) as conn:
+        active_policy(conn)
+
+
 def show_policy(engine: Engine) -> tuple[int, Policy]:
     with writing(engine) as conn:  # may store the default as version 1
         return active_policy(conn)
