@@ -64,7 +64,7 @@ def add_issue(engine: Engine, *, order_id: str, issue_type: IssueType,
         raise DeskError("days late cannot be negative")
     if days_late and issue_type is not IssueType.LATE_DELIVERY:
         raise DeskError("days late only apply to a late_delivery issue")
-    ref = buyer_reference(buyer_reference_key()[0], buyer) if buyer and buyer.strip() else None
+    ref = buyer_reference(buyer_reference_key(), buyer) if buyer and buyer.strip() else None
     with writing(engine) as conn:
         order = get_order(conn, order_id=order_id)
         if order is None:
@@ -225,6 +225,82 @@ def _check(value: Money, kind: Remedy, suggestion: Suggestion, reason: str,
         raise DeskError("a promotional credit needs an expiry date (--expires YYYY-MM-DD)")
     if expires_on is not None and expires_on <= now().date():
         raise DeskError(f"the expiry date {expires_on} is not in the future")
+
+
+@dataclass(frozen=True, slots=True)
+class PendingApproval:
+    approval_id: int
+    issue_id: int
+    amount: Money
+    kind: Remedy
+    requested_by: str
+    reason: str
+    explanation: str
+
+
+def pending_approvals(engine: Engine) -> list[PendingApproval]:
+    with reading(engine) as conn:
+        return [PendingApproval(r["id"], r["issue_id"],
+                                Money.from_minor(r["amount_minor"], r["currency"]),
+                                Remedy(r["kind"]), r["requested_by"], r["reason"],
+                                r["explanation"])
+                for r in ledger_store.pending_approvals(conn)]
+
+
+def decide_approval(engine: Engine, *, approval_id: int, approve: bool, comment: str = "",
+                    staff: str | None = None) -> CreditOutcome | None:
+    """A supervisor approves (the credit is written now) or rejects (with a comment).
+    Nobody approves their own request."""
+    comment = comment.strip()
+    with writing(engine) as conn:
+        ledger_store.lock_ledger(conn)
+        request = ledger_store.get_approval(conn, approval_id=approval_id)
+        if request is None:
+            raise DeskError(f"no approval request {approval_id}")
+        if request["status"] != "pending":
+            raise DeskError(f"approval request {approval_id} was already {request['status']} "
+                            f"by {request['decided_by']}")
+        member = at_desk(conn, staff)
+        if not member.can_approve:
+            raise DeskError(f"{member.name} is an agent; only a supervisor or owner may "
+                            "approve or reject credits")
+        if member.name == request["requested_by"]:
+            raise DeskError("nobody may approve or reject their own request")
+        if not approve and not comment:
+            raise DeskError("a rejection needs a comment for the agent (--comment)")
+        amount = Money.from_minor(request["amount_minor"], request["currency"])
+        kind = Remedy(request["kind"])
+        issue_id = request["issue_id"]
+        if not approve:
+            ledger_store.decide_approval(conn, approval_id=approval_id, status="rejected",
+                                         by=member.name, comment=comment, credit_id=None,
+                                         at=now())
+            issue_store.add_event(conn, issue_id=issue_id, actor=member.name, kind="rejected",
+                                  text=f"{kind.label} {amount.display()} rejected: {comment}",
+                                  at=now())
+            return None
+        issue = _issue(conn, issue_id)
+        _, order_left = _suggestion(conn, issue)
+        if amount > order_left:
+            raise DeskError(f"{amount.display()} is more than is left on order "
+                            f"{issue.order_id} ({order_left.display()}) since it was asked")
+        credit_id, digest = ledger_store.append_credit(conn, values={
+            "created_at": now(), "issue_id": issue_id, "order_id": issue.order_id,
+            "kind": kind.value, "amount_minor": amount.minor, "currency": amount.currency,
+            "reason": request["reason"], "staff": request["requested_by"],
+            "approved_by": member.name, "policy_version": request["policy_version"],
+            "suggested_minor": request["suggested_minor"],
+            "explanation": request["explanation"], "expires_on": request["expires_on"]})
+        ledger_store.decide_approval(conn, approval_id=approval_id, status="approved",
+                                     by=member.name, comment=comment, credit_id=credit_id,
+                                     at=now())
+        issue_store.add_event(conn, issue_id=issue_id, actor=member.name, kind="approved",
+                              text=f"{kind.label} {amount.display()} approved (credit "
+                                   f"{credit_id})" + (f": {comment}" if comment else ""),
+                              at=now())
+        issue_store.set_issue_status(conn, issue_id=issue_id, status=IssueStatus.RESOLVED.value,
+                                     resolution=kind.value, now=now())
+        return CreditOutcome(amount, kind, credit_id=credit_id, entry_hash=digest)
 
 
 def reverse_credit(engine: Engine, *, credit_id: int, reason: str,

@@ -1,6 +1,6 @@
 """The only door to the OS keyring. When no keyring works (a headless Linux box, a
 locked keychain), secrets are kept in memory for this session only — never written to
-a file — and `persistent` says so, so the window can tell the user."""
+a file — and `keyring_available()` says so, so the window and the CLI can tell the user."""
 
 from __future__ import annotations
 
@@ -11,42 +11,54 @@ import keyring
 from keyring.errors import KeyringError
 
 SERVICE = "SellerDesk"
+NO_KEYRING = ("No OS keyring is available: SellerDesk keeps secrets for this session "
+              "only (never on disk), so buyer history and saved credentials last until "
+              "it closes.")
 log = logging.getLogger(__name__)
 _session: dict[str, str] = {}
+_broken: list[str] = []  # the keyring error seen, once: no retry, one warning per process
+
+
+def _failed(exc: Exception) -> None:
+    if not _broken:
+        _broken.append(type(exc).__name__)
+        log.warning("%s (%s)", NO_KEYRING, type(exc).__name__)
+
+
+def keyring_available() -> bool:
+    return not _broken
 
 
 def backend_name() -> str:
-    return type(keyring.get_keyring()).__name__
+    return "this session's memory" if _broken else type(keyring.get_keyring()).__name__
 
 
-def get_secret(name: str) -> tuple[str | None, bool]:
-    """(value, persistent). Keyring failures fall back to this session's memory."""
+def get_secret(name: str) -> str | None:
+    if name in _session or _broken:
+        return _session.get(name)
     try:
-        value = keyring.get_password(SERVICE, name)
+        return keyring.get_password(SERVICE, name)
     except (KeyringError, RuntimeError) as exc:
-        log.warning("OS keyring unavailable (%s); keeping secrets for this session only",
-                    type(exc).__name__)
-        return _session.get(name), False
-    return (value if value is not None else _session.get(name)), name not in _session
+        _failed(exc)
+        return None
 
 
 def set_secret(name: str, value: str) -> bool:
-    """Store a secret; returns True when the OS keyring holds it, False when only memory."""
-    try:
-        keyring.set_password(SERVICE, name, value)
-    except (KeyringError, RuntimeError) as exc:
-        log.warning("OS keyring unavailable (%s); keeping secrets for this session only",
-                    type(exc).__name__)
-        _session[name] = value
-        return False
-    _session.pop(name, None)
-    return True
+    """Store a secret; True when the OS keyring holds it, False when only this session."""
+    if not _broken:
+        try:
+            keyring.set_password(SERVICE, name, value)
+            return True
+        except (KeyringError, RuntimeError) as exc:
+            _failed(exc)
+    _session[name] = value
+    return False
 
 
-def buyer_reference_key() -> tuple[bytes, bool]:
-    """The HMAC key for buyer references, made on first use. (key, persistent)"""
-    value, persistent = get_secret("buyer-reference-key")
+def buyer_reference_key() -> bytes:
+    """The HMAC key for buyer references, made on first use."""
+    value = get_secret("buyer-reference-key")
     if value is None:
         value = random_source.token_hex(32)
-        persistent = set_secret("buyer-reference-key", value)
-    return bytes.fromhex(value), persistent
+        set_secret("buyer-reference-key", value)
+    return bytes.fromhex(value)

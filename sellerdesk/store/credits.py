@@ -92,3 +92,20 @@ def reversal_of(conn: Connection, *, credit_id: int) -> int | None:
 
 def add_approval_request(conn: Connection, *, values: dict[str, Any]) -> int:
     return conn.execute(APPROVALS.insert().values(**values).returning(a_.id)).scalar_one()
+
+
+def pending_approvals(conn: Connection) -> list[dict[str, Any]]:
+    rows = conn.execute(sa.select(APPROVALS).where(a_.status == "pending")
+                        .order_by(a_.requested_at, a_.id))
+    return [dict(r._mapping) for r in rows]
+
+
+def get_approval(conn: Connection, *, approval_id: int) -> dict[str, Any] | None:
+    row = conn.execute(sa.select(APPROVALS).where(a_.id == approval_id)).first()
+    return dict(row._mapping) if row else None
+
+
+def decide_approval(conn: Connection, *, approval_id: int, status: str, by: str,
+                    comment: str, credit_id: int | None, at: Any) -> None:
+    conn.execute(APPROVALS.update().where(a_.id == approval_id, a_.status == "pending").values(
+        status=status, decided_by=by, decided_at=at, comment=comment, credit_id=credit_id))

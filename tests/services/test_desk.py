@@ -160,3 +160,33 @@ def test_the_ledger_chain_holds_across_many_credits(engine):
         conn.execute(sa.text("UPDATE credit SET amount_minor = 900 WHERE id = 3"))
     check = desk.verify_ledger(engine)
     assert check.summary().startswith("ledger altered at entry 3 (credit 3)")
+
+
+def test_a_supervisor_approves_or_rejects_but_never_their_own(engine):
+    desk.add_issue(engine, order_id="114-0000000-0000002", issue_type=IssueType.OTHER,
+                   staff="Owner Olga")
+    first = desk.add_issue(engine, order_id=ORDER, issue_type=IssueType.MISSING_ITEM,
+                           affected=(("MUG", 2),), staff="Ana")
+    asked = desk.issue_credit(engine, issue_id=first.issue_id, staff="Ana")
+    assert [p.approval_id for p in desk.pending_approvals(engine)] == [asked.approval_id]
+    with pytest.raises(DeskError, match="Ana is an agent; only a supervisor or owner"):
+        desk.decide_approval(engine, approval_id=asked.approval_id, approve=True, staff="Ana")
+    given = desk.decide_approval(engine, approval_id=asked.approval_id, approve=True,
+                                 staff="Owner Olga")
+    assert (given.credit_id, str(given.amount)) == (1, "28.99")
+    with pytest.raises(DeskError, match="was already approved by Owner Olga"):
+        desk.decide_approval(engine, approval_id=asked.approval_id, approve=False,
+                             comment="no", staff="Owner Olga")
+    assert desk.pending_approvals(engine) == []
+
+    second = desk.add_issue(engine, order_id="114-0000000-0000002",
+                            issue_type=IssueType.MISSING_ITEM, staff="Owner Olga")
+    own = desk.issue_credit(engine, issue_id=second.issue_id, amount="14", reason="goodwill",
+                            staff="Ben")  # past the policy's half-order cap: a request
+    assert own.pending
+    with pytest.raises(DeskError, match="a rejection needs a comment"):
+        desk.decide_approval(engine, approval_id=own.approval_id, approve=False,
+                             staff="Owner Olga")
+    assert desk.decide_approval(engine, approval_id=own.approval_id, approve=False,
+                                comment="too much for a $14.50 mug", staff="Owner Olga") is None
+    assert count(engine, "credit") == 1

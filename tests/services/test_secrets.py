@@ -1,0 +1,37 @@
+import keyring
+import pytest
+from keyring.backends.fail import Keyring as NoKeyring
+
+from sellerdesk.services import secrets
+
+
+@pytest.fixture
+def fresh_state(monkeypatch):
+    monkeypatch.setattr(secrets, "_session", {})
+    monkeypatch.setattr(secrets, "_broken", [])
+
+
+def test_secrets_go_to_the_os_keyring(fresh_state):
+    assert secrets.set_secret("refresh-token", "Atzr|marker") is True
+    assert keyring.get_password("SellerDesk", "refresh-token") == "Atzr|marker"
+    assert secrets.get_secret("refresh-token") == "Atzr|marker"
+    assert secrets.keyring_available()
+
+
+def test_without_a_keyring_secrets_live_in_memory_and_it_is_said_once(fresh_state, caplog):
+    keyring.set_keyring(NoKeyring())
+    assert secrets.set_secret("refresh-token", "Atzr|marker") is False
+    assert secrets.get_secret("refresh-token") == "Atzr|marker"
+    key = secrets.buyer_reference_key()
+    assert secrets.buyer_reference_key() == key   # stable for the session
+    assert not secrets.keyring_available()
+    assert secrets.backend_name() == "this session's memory"
+    warnings = [r for r in caplog.records if "No OS keyring" in r.getMessage()]
+    assert len(warnings) == 1
+
+
+def test_the_buyer_key_is_made_once_and_kept(fresh_state):
+    key = secrets.buyer_reference_key()
+    assert len(key) == 32
+    assert secrets.buyer_reference_key() == key
+    assert bytes.fromhex(keyring.get_password("SellerDesk", "buyer-reference-key")) == key
