@@ -315,7 +315,7 @@ def cmd_credit_reverse(args: argparse.Namespace) -> int:
 
 def cmd_policy(args: argparse.Namespace) -> int:
     from sellerdesk.services import policies
-    from sellerdesk.services.desk import default_staff_name
+    from sellerdesk.services.staff import default_staff_name
     with _open(args) as db:
         if args.policy_command == "import":
             version, policy = policies.import_policy(db.engine, args.file,

@@ -5,8 +5,6 @@ given a moment before."""
 
 from __future__ import annotations
 
-import getpass
-import os
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
@@ -15,7 +13,7 @@ from typing import Any
 from sqlalchemy.engine import Connection, Engine
 
 from sellerdesk.core.buyers import buyer_reference
-from sellerdesk.core.desk import IssueRecord, StaffMember, format_affected
+from sellerdesk.core.desk import CreditRecord, IssueRecord, StaffMember, format_affected
 from sellerdesk.core.errors import KnownError
 from sellerdesk.core.issues import IssueStatus, IssueType, Remedy, Severity
 from sellerdesk.core.ledger import ChainCheck, verify_chain
@@ -23,13 +21,13 @@ from sellerdesk.core.money import Money, MoneyError
 from sellerdesk.core.policy import BuyerHistory, IssueFacts, Suggestion, suggest
 from sellerdesk.services.policies import active_policy, now
 from sellerdesk.services.secrets import buyer_reference_key
+from sellerdesk.services.staff import default_staff_name
 from sellerdesk.store import credits as ledger_store
 from sellerdesk.store import issues as issue_store
 from sellerdesk.store.engine import reading, writing
 from sellerdesk.store.orders import get_order
 
 ROLES = ("agent", "supervisor", "owner")
-STAFF_ENV = "SELLERDESK_STAFF"
 
 
 class DeskError(KnownError):
@@ -37,10 +35,6 @@ class DeskError(KnownError):
 
 
 # -- staff --------------------------------------------------------------------------------
-def default_staff_name() -> str:
-    return os.environ.get(STAFF_ENV) or getpass.getuser()
-
-
 def at_desk(conn: Connection, name: str | None) -> StaffMember:
     """The named staff member; someone new is added as an agent — except the very first
     person, who set SellerDesk up and is its owner."""
@@ -104,20 +98,55 @@ def _issue(conn: Connection, issue_id: int) -> IssueRecord:
 
 def _suggestion(conn: Connection, issue: IssueRecord) -> tuple[Suggestion, Money]:
     """The policy's suggestion, and what is left of the order's total to give."""
+    facts = IssueFacts(issue.issue_type, issue.severity, issue.affected, issue.days_late)
+    return _suggest(conn, order_id=issue.order_id, facts=facts, buyer_ref=issue.buyer_ref,
+                    excluding_issue=issue.issue_id)
+
+
+def _suggest(conn: Connection, *, order_id: str, facts: IssueFacts, buyer_ref: str | None,
+             excluding_issue: int) -> tuple[Suggestion, Money]:
     version, policy = active_policy(conn)
-    order = get_order(conn, order_id=issue.order_id)
-    assert order is not None, "an issue's order is kept by a foreign key"
+    order = get_order(conn, order_id=order_id)
+    if order is None:
+        raise DeskError(f"no order {order_id!r}")
     history = BuyerHistory()
-    if issue.buyer_ref:
+    if buyer_ref:
         since = now() - timedelta(days=policy.buyer_window_days)
-        credits, issues = issue_store.buyer_history(conn, buyer_ref=issue.buyer_ref, since=since,
-                                                    excluding_issue=issue.issue_id)
+        credits, issues = issue_store.buyer_history(conn, buyer_ref=buyer_ref, since=since,
+                                                    excluding_issue=excluding_issue)
         history = BuyerHistory(credits_in_window=credits, other_issues_in_window=issues)
     given = Money.from_minor(ledger_store.given_on_order(conn, order_id=order.order_id),
                              order.currency)
-    facts = IssueFacts(issue.issue_type, issue.severity, issue.affected, issue.days_late)
     return suggest(policy, order=order, issue=facts, history=history, already_given=given,
                    policy_version=version), order.total - given
+
+
+def preview_suggestion(engine: Engine, *, order_id: str, facts: IssueFacts,
+                       buyer: str | None = None) -> Suggestion:
+    """What the policy would suggest for an issue not yet logged (the dialog's live view)."""
+    ref = buyer_reference(buyer_reference_key(), buyer) if buyer and buyer.strip() else None
+    with reading(engine) as conn:
+        return _suggest(conn, order_id=order_id, facts=facts, buyer_ref=ref,
+                        excluding_issue=0)[0]
+
+
+@dataclass(frozen=True, slots=True)
+class OrderActivity:
+    """An order's issues and credits, for the order pane."""
+    issues: list[IssueRecord]
+    credits: list[CreditRecord]
+
+    def given(self, currency: str) -> Money:
+        total = Money.zero(currency)
+        for credit in self.credits:
+            total = total + credit.amount
+        return total
+
+
+def order_activity(engine: Engine, order_id: str) -> OrderActivity:
+    with reading(engine) as conn:
+        return OrderActivity(issue_store.list_issues(conn, order_id=order_id),
+                             ledger_store.credits_on_order(conn, order_id=order_id))
 
 
 def suggest_for_issue(engine: Engine, issue_id: int) -> Suggestion:

@@ -73,8 +73,15 @@ def ledger(conn: Connection) -> Iterator[dict[str, Any]]:
 
 def get_credit(conn: Connection, *, credit_id: int) -> CreditRecord | None:
     row = conn.execute(sa.select(CREDITS).where(c_.id == credit_id)).first()
-    if row is None:
-        return None
+    return None if row is None else _credit(row)
+
+
+def credits_on_order(conn: Connection, *, order_id: str) -> list[CreditRecord]:
+    rows = conn.execute(sa.select(CREDITS).where(c_.order_id == order_id).order_by(c_.id))
+    return [_credit(r) for r in rows]
+
+
+def _credit(row: Any) -> CreditRecord:
     return CreditRecord(
         credit_id=row.id, created_at=row.created_at, issue_id=row.issue_id,
         order_id=row.order_id, kind=row.kind,

@@ -12,6 +12,7 @@ from PySide6.QtCore import QItemSelection, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QComboBox,
     QFileDialog,
     QHeaderView,
     QInputDialog,
@@ -28,6 +29,7 @@ from PySide6.QtWidgets import (
 
 from sellerdesk import APP_NAME, __version__
 from sellerdesk.core.errors import Cancelled, KnownError
+from sellerdesk.services.staff import default_staff_name
 from sellerdesk.ui.settings import window_settings
 from sellerdesk.ui.tasks import Task, Work
 from sellerdesk.ui.views.filter_bar import FilterBar
@@ -35,6 +37,7 @@ from sellerdesk.ui.views.order_detail import OrderDetailView
 
 if TYPE_CHECKING:
     from sellerdesk.services.database import Database
+    from sellerdesk.ui.dialogs.issue_dialog import IssueDialog
     from sellerdesk.ui.models.orders_model import OrdersTableModel
 
 REPORT_FILTER = "Seller Central reports (*.txt *.tsv *.csv);;All files (*)"
@@ -68,6 +71,7 @@ class MainWindow(QMainWindow):
         self.orders_view.horizontalHeader().setStretchLastSection(True)
         self.orders_view.setWordWrap(False)
         self.detail_view = OrderDetailView()
+        self.issue_dialog: IssueDialog | None = None
 
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.addWidget(self.orders_view)
@@ -88,6 +92,7 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.location_label)
 
         self._build_actions()
+        self.detail_view.new_issue_button.clicked.connect(self.new_issue_action.trigger)
         self.filter_bar.filter_changed.connect(self._apply_filter)
         self._restore_state()
 
@@ -113,12 +118,16 @@ class MainWindow(QMainWindow):
         self.clear_filters_action = action("&Clear filters", self.filter_bar.clear,
                                            "Ctrl+Shift+L")
         self.about_action = action(f"&About {APP_NAME}", self.show_about)
+        self.new_issue_action = action("&New issue…", self.new_issue, "Ctrl+N",
+                                       "Log a customer issue on the selected order")
+        self.new_issue_action.setEnabled(False)
 
         menu = self.menuBar()
         file_menu = menu.addMenu("&File")
         file_menu.addActions([self.import_action, self.demo_action])
         file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
+        menu.addMenu("&Desk").addAction(self.new_issue_action)
         view_menu = menu.addMenu("&View")
         view_menu.addActions([self.refresh_action, self.find_action, self.clear_filters_action])
         menu.addMenu("&Help").addAction(self.about_action)
@@ -126,7 +135,15 @@ class MainWindow(QMainWindow):
         toolbar = QToolBar("Main")
         toolbar.setObjectName("main_toolbar")
         toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
-        toolbar.addActions([self.import_action, self.refresh_action])
+        toolbar.addActions([self.import_action, self.refresh_action, self.new_issue_action])
+        toolbar.addSeparator()
+        toolbar.addWidget(QLabel(" At the desk: "))
+        self.staff_box = QComboBox()
+        self.staff_box.setEditable(True)
+        self.staff_box.setMinimumWidth(160)
+        self.staff_box.setToolTip("Who is working: recorded on every issue, credit and event")
+        self.staff_box.addItem(window_settings().value("staff") or default_staff_name())
+        toolbar.addWidget(self.staff_box)
         self.addToolBar(toolbar)
         for act in (self.import_action, self.demo_action, self.refresh_action):
             act.setEnabled(False)  # until the database is open
@@ -215,11 +232,51 @@ class MainWindow(QMainWindow):
             self.show_order(summary.order_id)
 
     def show_order(self, order_id: str) -> None:
+        from sellerdesk.services.desk import order_activity
         from sellerdesk.store.engine import reading
         from sellerdesk.store.orders import get_order
         assert self.database is not None
         with reading(self.database.engine) as conn:
-            self.detail_view.show_order(get_order(conn, order_id=order_id))
+            order = get_order(conn, order_id=order_id)
+        self.detail_view.show_order(order)
+        if order is not None:
+            self.detail_view.show_activity(order_activity(self.database.engine, order_id))
+        self.new_issue_action.setEnabled(order is not None)
+
+    @property
+    def staff(self) -> str:
+        return self.staff_box.currentText().strip()
+
+    def new_issue(self) -> IssueDialog | None:
+        """Open the issue dialog on the order in the pane (non-blocking)."""
+        from sellerdesk.ui.dialogs.issue_dialog import IssueDialog
+        order = self.detail_view.order
+        if order is None or self.database is None:
+            return None
+        if not self.staff:
+            self.tell(QMessageBox.Icon.Warning, "Say who is at the desk first (toolbar).")
+            return None
+        dialog = IssueDialog(self.database.engine, order, self.staff, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.issue_logged.connect(self._issue_logged)
+        self.issue_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def _issue_logged(self, issue_id: int, outcome) -> None:
+        if self.detail_view.order is not None:
+            self.show_order(self.detail_view.order.order_id)
+        if outcome is None:
+            self.statusBar().showMessage(f"Issue {issue_id} logged", 10_000)
+        elif outcome.pending:
+            self.statusBar().showMessage(
+                f"Issue {issue_id} logged; {outcome.kind.label.lower()} "
+                f"{outcome.amount.display()} waits for a supervisor (request "
+                f"{outcome.approval_id})", 15_000)
+        else:
+            self.statusBar().showMessage(
+                f"Issue {issue_id} logged; credit {outcome.credit_id}: "
+                f"{outcome.kind.label.lower()} {outcome.amount.display()}", 15_000)
 
     def focus_search(self) -> None:
         self.filter_bar.search_box.setFocus()
@@ -340,6 +397,7 @@ class MainWindow(QMainWindow):
 
     def save_state(self) -> None:
         settings = window_settings()
+        settings.setValue("staff", self.staff)
         settings.setValue("geometry", self.saveGeometry())
         settings.setValue("state", self.saveState())
         settings.setValue("splitter", self.splitter.saveState())

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFormLayout,
+    QHBoxLayout,
     QHeaderView,
     QLabel,
+    QPushButton,
     QStackedWidget,
     QTableWidget,
     QTableWidgetItem,
@@ -16,9 +20,13 @@ from PySide6.QtWidgets import (
 )
 
 from sellerdesk.core.orders import Order
+
+if TYPE_CHECKING:
+    from sellerdesk.services.desk import OrderActivity
 from sellerdesk.ui.formatting import local_time
 
 ITEM_HEADERS = ("Product", "Qty", "Price", "Shipping", "Tax", "Promotion")
+ACTIVITY_HEADERS = ("When", "What", "Details", "Status / amount", "By")
 _RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 
 
@@ -70,9 +78,56 @@ class OrderDetailView(QStackedWidget):
         self.totals_label.setAlignment(_RIGHT)
         self.totals_label.setTextFormat(Qt.TextFormat.RichText)
         layout.addWidget(self.totals_label)
+
+        heading = QHBoxLayout()
+        self.activity_label = QLabel("<b>Issues and credits</b>")
+        heading.addWidget(self.activity_label, 1)
+        self.new_issue_button = QPushButton("New issue…")
+        self.new_issue_button.setToolTip("Log a customer issue on this order (Ctrl+N)")
+        heading.addWidget(self.new_issue_button)
+        layout.addLayout(heading)
+        self.activity_table = QTableWidget(0, len(ACTIVITY_HEADERS))
+        self.activity_table.setHorizontalHeaderLabels(ACTIVITY_HEADERS)
+        self.activity_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.activity_table.verticalHeader().setVisible(False)
+        activity_header = self.activity_table.horizontalHeader()
+        activity_header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        activity_header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        layout.addWidget(self.activity_table, 1)
         self.addWidget(page)
         self.order: Order | None = None
         self._totals: list[tuple[str, str]] = []
+
+    def show_activity(self, activity: OrderActivity) -> None:
+        """The order's issues and the credits given on it, newest last."""
+        rows: list[tuple[str, str, str, str, str]] = []
+        for issue in sorted(activity.issues, key=lambda i: i.issue_id):
+            rows.append((local_time(issue.created_at), f"Issue {issue.issue_id}",
+                         f"{issue.issue_type.label}, {issue.severity.value}",
+                         issue.status.value.replace("_", " "), issue.created_by))
+        for credit in activity.credits:
+            what = (f"reverses credit {credit.reverses}: {credit.reason}" if credit.reverses
+                    else credit.kind.replace("_", " ").capitalize()
+                    + (f" ({credit.reason})" if credit.reason else ""))
+            rows.append((local_time(credit.created_at), f"Credit {credit.credit_id}", what,
+                         credit.amount.display(), credit.staff))
+        rows.sort(key=lambda r: r[0])
+        self.activity_table.setRowCount(len(rows))
+        for row, cells in enumerate(rows):
+            for column, text in enumerate(cells):
+                cell = QTableWidgetItem(text)
+                if column == 3 and text[:1] in "-$£€¥0123456789":
+                    cell.setTextAlignment(_RIGHT)
+                self.activity_table.setItem(row, column, cell)
+        given = activity.given(self.order.currency) if self.order else None
+        self.activity_label.setText(
+            "<b>Issues and credits</b>" + (f" — {given.display()} given on this order"
+                                           if given is not None and activity.credits else ""))
+
+    def activity_rows(self) -> list[list[str]]:
+        table = self.activity_table
+        return [[table.item(r, c).text() for c in range(table.columnCount())]
+                for r in range(table.rowCount())]
 
     def show_order(self, order: Order | None) -> None:
         self.order = order

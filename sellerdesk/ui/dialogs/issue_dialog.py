@@ -1,0 +1,286 @@
+"""Log a customer issue on an order and give the credit the policy suggests — or another
+amount, with a reason. The suggestion follows every field as it is filled in."""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QDate, Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QSpinBox,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from sellerdesk.core.errors import KnownError
+from sellerdesk.core.issues import IssueType, Remedy, Severity
+from sellerdesk.core.money import Money, MoneyError
+from sellerdesk.core.orders import Order
+from sellerdesk.core.policy import IssueFacts, Suggestion
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
+
+CREDIT_KINDS = [k for k in Remedy if k is not Remedy.NONE]
+
+
+class IssueDialog(QDialog):
+    issue_logged = Signal(int, object)  # issue id, the credit outcome or None
+
+    def __init__(self, engine: Engine, order: Order, staff: str,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.engine, self.order, self.staff = engine, order, staff
+        self.suggestion: Suggestion | None = None
+        self.logged_issue: int | None = None  # set once the issue is saved
+        self.setWindowTitle(f"New issue on order {order.order_id}")
+        self.setMinimumWidth(640)
+
+        self.type_box = QComboBox()
+        for kind in IssueType:
+            self.type_box.addItem(kind.label, kind)
+        self.type_box.setCurrentIndex(self.type_box.findData(IssueType.DAMAGED))
+        self.severity_box = QComboBox()
+        for severity in Severity:
+            self.severity_box.addItem(severity.value.capitalize(), severity)
+        self.severity_box.setCurrentIndex(self.severity_box.findData(Severity.MODERATE))
+        self.days_late = QSpinBox()
+        self.days_late.setRange(0, 365)
+        self.days_late.setSuffix(" days")
+        self.buyer_edit = QLineEdit()
+        self.buyer_edit.setPlaceholderText("relay e-mail or a handle — kept only as a keyed hash")
+        self.notes_edit = QPlainTextEdit()
+        self.notes_edit.setPlaceholderText("What the buyer said, what was checked")
+        self.notes_edit.setMaximumHeight(70)
+
+        self.items_table = QTableWidget(len(order.items), 3)
+        self.items_table.setHorizontalHeaderLabels(["Affected item", "Ordered", "Affected"])
+        self.items_table.verticalHeader().setVisible(False)
+        self.items_table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+        header = self.items_table.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
+        self.quantity_boxes: list[QSpinBox] = []
+        for row, item in enumerate(order.items):
+            name = QTableWidgetItem(f"{item.title}\n{item.sku} · {item.unit_price.display()} each")
+            name.setFlags(Qt.ItemFlag.ItemIsEnabled)
+            self.items_table.setItem(row, 0, name)
+            ordered = QTableWidgetItem(str(item.quantity))
+            ordered.setFlags(Qt.ItemFlag.ItemIsEnabled)
+            ordered.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
+            self.items_table.setItem(row, 1, ordered)
+            box = QSpinBox()
+            box.setRange(0, item.quantity)
+            box.setValue(item.quantity if len(order.items) == 1 else 0)
+            box.valueChanged.connect(self._changed)
+            self.quantity_boxes.append(box)
+            self.items_table.setCellWidget(row, 2, box)
+        self.items_table.resizeRowsToContents()
+        self.items_table.setMaximumHeight(40 + 44 * min(len(order.items), 4))
+
+        form = QFormLayout()
+        form.addRow("Issue &type:", self.type_box)
+        form.addRow("&Severity:", self.severity_box)
+        form.addRow("Days &late:", self.days_late)
+        form.addRow("&Buyer:", self.buyer_edit)
+        form.addRow("&Notes:", self.notes_edit)
+
+        # -- the suggestion and the credit ---------------------------------------------
+        self.suggestion_label = QLabel()
+        font = self.suggestion_label.font()
+        font.setPointSizeF(font.pointSizeF() * 1.6)
+        font.setBold(True)
+        self.suggestion_label.setFont(font)
+        self.remedy_label = QLabel()
+        self.flags_label = QLabel()
+        self.flags_label.setStyleSheet("color: #a15c00;")
+        self.explanation_label = QLabel()
+        self.explanation_label.setWordWrap(True)
+        self.explanation_label.setTextInteractionFlags(
+            Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.amount_edit = QLineEdit()
+        self.amount_edit.setMaximumWidth(120)
+        self.kind_box = QComboBox()
+        for kind in CREDIT_KINDS:
+            self.kind_box.addItem(kind.label, kind)
+        self.reason_edit = QLineEdit()
+        self.reason_edit.setPlaceholderText("needed when the amount differs from the suggestion")
+        self.expires_edit = QDateEdit(QDate.currentDate().addDays(90))
+        self.expires_edit.setCalendarPopup(True)
+        self.expires_edit.setDisplayFormat("yyyy-MM-dd")
+        self.error_label = QLabel()
+        self.error_label.setWordWrap(True)
+        self.error_label.setStyleSheet("color: #b00020;")
+
+        top = QHBoxLayout()
+        top.addWidget(self.suggestion_label)
+        top.addWidget(self.remedy_label, 1)
+        credit_form = QFormLayout()
+        amount_row = QHBoxLayout()
+        amount_row.addWidget(self.amount_edit)
+        amount_row.addWidget(QLabel(order.currency))
+        amount_row.addWidget(self.kind_box, 1)
+        credit_form.addRow("Give:", amount_row)
+        credit_form.addRow("&Reason:", self.reason_edit)
+        credit_form.addRow("E&xpires:", self.expires_edit)
+        suggestion_box = QGroupBox("Suggested by the policy")
+        box_layout = QVBoxLayout(suggestion_box)
+        box_layout.addLayout(top)
+        box_layout.addWidget(self.flags_label)
+        box_layout.addWidget(self.explanation_label)
+        box_layout.addLayout(credit_form)
+
+        self.buttons = QDialogButtonBox()
+        self.give_button = self.buttons.addButton("Log issue and &give credit",
+                                                  QDialogButtonBox.ButtonRole.AcceptRole)
+        self.log_button = self.buttons.addButton("&Log issue only",
+                                                 QDialogButtonBox.ButtonRole.ActionRole)
+        self.buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
+        self.give_button.setDefault(True)
+        self.give_button.clicked.connect(lambda: self.save(give=True))
+        self.log_button.clicked.connect(lambda: self.save(give=False))
+        self.buttons.rejected.connect(self.reject)
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.items_table)
+        layout.addWidget(suggestion_box)
+        layout.addWidget(self.error_label)
+        layout.addWidget(self.buttons)
+
+        self._debounce = QTimer(self, singleShot=True, interval=120)
+        self._debounce.timeout.connect(self.refresh_suggestion)
+        for signal in (self.type_box.currentIndexChanged, self.severity_box.currentIndexChanged,
+                       self.days_late.valueChanged):
+            signal.connect(self._changed)
+        self.buyer_edit.textChanged.connect(self._debounce.start)
+        self.kind_box.currentIndexChanged.connect(self._kind_changed)
+        self.amount_edit.textChanged.connect(self._amount_changed)
+        self._changed()
+        self._kind_changed()
+
+    # -- what the user sees ------------------------------------------------------------
+    def explanation_text(self) -> str:
+        return self.explanation_label.text()
+
+    # Qt hands StrEnum data back as plain text: turn it back into the enum.
+    def issue_type(self) -> IssueType:
+        return IssueType(self.type_box.currentData())
+
+    def credit_kind(self) -> Remedy:
+        return Remedy(self.kind_box.currentData())
+
+    def facts(self) -> IssueFacts:
+        kind = self.issue_type()
+        affected = tuple((item.sku, box.value()) for item, box
+                         in zip(self.order.items, self.quantity_boxes, strict=True)
+                         if box.value() > 0)
+        return IssueFacts(kind, Severity(self.severity_box.currentData()), affected,
+                          self.days_late.value() if kind is IssueType.LATE_DELIVERY else 0)
+
+    def _changed(self) -> None:
+        self.days_late.setEnabled(self.issue_type() is IssueType.LATE_DELIVERY)
+        self.refresh_suggestion()
+
+    def refresh_suggestion(self) -> None:
+        from sellerdesk.services.desk import preview_suggestion
+        try:
+            s = preview_suggestion(self.engine, order_id=self.order.order_id,
+                                   facts=self.facts(), buyer=self.buyer_edit.text())
+        except KnownError as exc:
+            self.error_label.setText(str(exc))
+            return
+        self.suggestion = s
+        self.suggestion_label.setText(s.amount.display())
+        self.remedy_label.setText(s.remedy.label + (" — needs a supervisor's approval"
+                                                    if s.needs_approval else ""))
+        self.flags_label.setText(" · ".join(f.replace("_", " ") for f in s.flags))
+        self.flags_label.setVisible(bool(s.flags))
+        self.explanation_label.setText("\n".join(s.explanation)
+                                       + f"\n(policy version {s.policy_version})")
+        self.amount_edit.setText(str(s.amount))
+        kind = s.remedy if s.remedy in CREDIT_KINDS else Remedy.COURTESY_CREDIT
+        self.kind_box.setCurrentIndex(self.kind_box.findData(kind))
+        self.error_label.clear()
+
+    def _kind_changed(self) -> None:
+        promotional = self.credit_kind() is Remedy.PROMOTIONAL_CREDIT
+        self.expires_edit.setEnabled(promotional)
+
+    def _amount_changed(self) -> None:
+        differs = self.suggestion is not None and self.amount_edit.text().strip() != str(
+            self.suggestion.amount)
+        self.reason_edit.setPlaceholderText(
+            "why another amount? (required)" if differs
+            else "needed when the amount differs from the suggestion")
+
+    # -- saving --------------------------------------------------------------------------
+    def save(self, *, give: bool) -> bool:
+        """Log the issue (and give the credit); on a refusal keep everything typed."""
+        from sellerdesk.services import desk
+        facts = self.facts()
+        amount_text = self.amount_edit.text().strip()
+        if give:
+            try:
+                Money.parse(amount_text, self.order.currency)
+                Decimal(amount_text)
+            except (MoneyError, InvalidOperation):
+                self.error_label.setText(f"{amount_text or 'An empty amount'} is not an amount "
+                                         f"in {self.order.currency}")
+                self.amount_edit.setFocus()
+                return False
+            if self.suggestion is not None and amount_text != str(self.suggestion.amount) \
+                    and not self.reason_edit.text().strip():
+                self.error_label.setText("Giving another amount than suggested needs a reason.")
+                self.reason_edit.setFocus()
+                return False
+        if self.logged_issue is None:
+            try:
+                issue = desk.add_issue(self.engine, order_id=self.order.order_id,
+                                       issue_type=facts.issue_type, severity=facts.severity,
+                                       affected=facts.affected, days_late=facts.days_late,
+                                       buyer=self.buyer_edit.text() or None,
+                                       note=self.notes_edit.toPlainText(), staff=self.staff)
+            except KnownError as exc:
+                self.error_label.setText(str(exc))
+                return False
+            self.logged_issue = issue.issue_id
+            for widget in (self.type_box, self.severity_box, self.days_late, self.buyer_edit,
+                           self.notes_edit, self.items_table):
+                widget.setEnabled(False)  # the issue is saved as it was
+        issue_id = self.logged_issue
+        outcome = None
+        if give:
+            kind = self.credit_kind()
+            try:
+                outcome = desk.issue_credit(
+                    self.engine, issue_id=issue_id, amount=amount_text, kind=kind,
+                    reason=self.reason_edit.text(), staff=self.staff,
+                    expires_on=(self.expires_edit.date().toPython()
+                                if kind is Remedy.PROMOTIONAL_CREDIT else None))
+            except KnownError as exc:
+                # The issue is logged; the credit was refused. Say so and keep the dialog.
+                self.error_label.setText(f"Issue {issue_id} is logged, but the credit "
+                                         f"was not given: {exc}")
+                self.issue_logged.emit(issue_id, None)
+                self.log_button.setEnabled(False)
+                return False
+        self.issue_logged.emit(issue_id, outcome)
+        self.accept()
+        return True
