@@ -40,14 +40,17 @@ def sqlite_path(url: str) -> Path | None:
 def make_engine(url: str) -> Engine:
     path = sqlite_path(url)
     if path is not None:
-        if not path.parent.exists():
-            path.parent.mkdir(parents=True, mode=0o700)
-        if not path.exists():
-            old = os.umask(0o077)  # buyer data may land here: owner-only from the start
-            try:
-                path.touch()
-            finally:
-                os.umask(old)
+        try:
+            if not path.parent.exists():
+                path.parent.mkdir(parents=True, mode=0o700)
+            if not path.exists():
+                old = os.umask(0o077)  # buyer data may land here: owner-only from the start
+                try:
+                    path.touch()
+                finally:
+                    os.umask(old)
+        except OSError as exc:
+            raise DatabaseError(f"cannot create the database {path}: {exc.strerror}") from None
         engine = sa.create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
         _configure_sqlite(engine)
         return engine

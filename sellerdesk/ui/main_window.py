@@ -156,13 +156,16 @@ class MainWindow(QMainWindow):
 
         try:
             self.database = open_database(self.database_target)
-        except KnownError as exc:
+        except Exception as exc:  # a known error, or a bug: either way say it, never hang
+            message = str(exc) if isinstance(exc, KnownError) else (
+                f"Something went wrong inside {APP_NAME} while opening the database "
+                f"({type(exc).__name__}: {exc}).")
             self.location_label.setText("No database")
-            self.statusBar().showMessage(str(exc))
+            self.statusBar().showMessage(message)
             if self.interactive:
-                self.tell(QMessageBox.Icon.Critical, str(exc))
+                self.tell(QMessageBox.Icon.Critical, message)
             else:
-                print(f"sellerdesk: {exc}", file=sys.stderr)
+                print(f"sellerdesk: {message}", file=sys.stderr)
             return False
         self.location_label.setText(self.database.location)
         self.location_label.setToolTip("Database: " + self.database.location)

@@ -149,3 +149,16 @@ def test_building_demo_data_from_an_empty_database(qtbot, sqlite_url):
     box = win.filter_bar.marketplace_box
     assert {box.itemText(i) for i in range(1, box.count())} == {"US", "UK", "DE", "JP"}
     win.close()
+
+
+def test_a_database_folder_that_cannot_be_created_is_explained(qtbot, tmp_path):
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where a folder should be")
+    win = MainWindow(str(blocker / "sub" / "desk.sqlite3"))
+    qtbot.addWidget(win)
+    win.show()
+    assert not win.open_database()
+    assert win.message_box.text() == (
+        f"cannot create the database {blocker / 'sub' / 'desk.sqlite3'}: Not a directory")
+    win.message_box.close()
+    win.close()
