@@ -142,7 +142,7 @@ class _Reader:
 
     def number(self, value: Any, path: tuple[str, ...], *, minimum: Decimal | None = None,
                maximum: Decimal | None = None) -> Decimal:
-        if isinstance(value, bool) or not isinstance(value, int | float | str):
+        if isinstance(value, bool) or not isinstance(value, int | Decimal | str):
             raise self.fail(path, f"must be a number, not {_kind(value)}")
         try:
             number = Decimal(str(value).strip())
@@ -193,7 +193,7 @@ def _kind(value: Any) -> str:
 def parse_policy(text: str, *, source: str = "policy.toml") -> Policy:
     """Parse and validate a policy document; every error names the key and line."""
     try:
-        document = tomllib.loads(text)
+        document = tomllib.loads(text, parse_float=Decimal)  # amounts never pass a float
     except tomllib.TOMLDecodeError as exc:
         match = re.search(r"at line (\d+)", str(exc))
         raise PolicyError(f"not valid TOML ({exc})", file=source,

@@ -27,8 +27,6 @@ from sellerdesk.store import issues as issue_store
 from sellerdesk.store.engine import reading, writing
 from sellerdesk.store.orders import get_order
 
-ROLES = ("agent", "supervisor", "owner")
-
 
 class DeskError(KnownError):
     """A request the desk refuses, with the reason."""

@@ -270,3 +270,9 @@ def test_a_bad_policy_names_key_and_line(text, message):
 def test_amounts_are_decimals_not_floats():
     policy = parse_policy(BASE + "[limits]\nmax_share_of_order = 0.1\n")
     assert policy.max_share_of_order == Decimal("0.1")
+
+
+def test_policy_numbers_never_pass_through_a_float():
+    policy = parse_policy(BASE + "[limits]\nmax_per_order = { CAD = 1.3, USD = 0.1 }\n")
+    assert policy.max_per_order.get("USD") == Decimal("0.1")
+    assert policy.max_per_order.get("CAD") == Decimal("1.3")
