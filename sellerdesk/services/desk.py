@@ -47,6 +47,11 @@ def at_desk(conn: Connection, name: str | None) -> StaffMember:
     return member
 
 
+def _buyer_ref(buyer: str | None) -> str | None:
+    """The keyed reference for what staff typed; the buyer as typed is never stored."""
+    return buyer_reference(buyer_reference_key(), buyer) if buyer and buyer.strip() else None
+
+
 # -- issues -------------------------------------------------------------------------------
 def add_issue(engine: Engine, *, order_id: str, issue_type: IssueType,
               severity: Severity = Severity.MODERATE, affected: tuple[tuple[str, int], ...] = (),
@@ -56,7 +61,7 @@ def add_issue(engine: Engine, *, order_id: str, issue_type: IssueType,
         raise DeskError("days late cannot be negative")
     if days_late and issue_type is not IssueType.LATE_DELIVERY:
         raise DeskError("days late only apply to a late_delivery issue")
-    ref = buyer_reference(buyer_reference_key(), buyer) if buyer and buyer.strip() else None
+    ref = _buyer_ref(buyer)
     with writing(engine) as conn:
         order = get_order(conn, order_id=order_id)
         if order is None:
@@ -122,7 +127,7 @@ def _suggest(conn: Connection, *, order_id: str, facts: IssueFacts, buyer_ref: s
 def preview_suggestion(engine: Engine, *, order_id: str, facts: IssueFacts,
                        buyer: str | None = None) -> Suggestion:
     """What the policy would suggest for an issue not yet logged (the dialog's live view)."""
-    ref = buyer_reference(buyer_reference_key(), buyer) if buyer and buyer.strip() else None
+    ref = _buyer_ref(buyer)
     with reading(engine) as conn:
         return _suggest(conn, order_id=order_id, facts=facts, buyer_ref=ref,
                         excluding_issue=0)[0]
@@ -227,8 +232,7 @@ def issue_credit(engine: Engine, *, issue_id: int, amount: str | Decimal | None 
                                   at=now())
             return CreditOutcome(value, chosen_kind, approval_id=approval_id)
         credit_id, digest = ledger_store.append_credit(conn, values={
-            **{k: v for k, v in common.items() if k != "issue_id"}, "issue_id": issue.issue_id,
-            "created_at": now(), "order_id": issue.order_id, "staff": member.name,
+            **common, "created_at": now(), "order_id": issue.order_id, "staff": member.name,
             "approved_by": member.name if needs_approval else None})
         issue_store.add_event(conn, issue_id=issue.issue_id, actor=member.name, kind="credit",
                               text=f"{chosen_kind.label} {value.display()} (credit {credit_id})"

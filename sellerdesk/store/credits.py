@@ -4,7 +4,7 @@ entry's hash covers the one before it."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from datetime import UTC
 from typing import Any
 
@@ -31,18 +31,21 @@ def given_on_order(conn: Connection, *, order_id: str) -> int:
                         .where(c_.order_id == order_id)).scalar_one()
 
 
-def entry_of(row: Any) -> dict[str, Any]:
-    """A stored credit as the hashed ledger entry (PRODUCT.md §6)."""
+def entry_of(row: Mapping[str, Any]) -> dict[str, Any]:
+    """A credit row (stored, or about to be) as the hashed ledger entry (PRODUCT.md §6)."""
     def money(minor: int | None) -> str | None:
-        return None if minor is None else str(Money.from_minor(minor, row.currency))
+        return None if minor is None else str(Money.from_minor(minor, row["currency"]))
+    expires = row.get("expires_on")
     return {
-        "credit_id": row.id,
-        "created_at": row.created_at.replace(tzinfo=UTC).isoformat().replace("+00:00", "Z"),
-        "issue_id": row.issue_id, "order_id": row.order_id, "kind": row.kind,
-        "amount": money(row.amount_minor), "currency": row.currency, "reverses": row.reverses,
-        "reason": row.reason, "staff": row.staff, "approved_by": row.approved_by,
-        "policy_version": row.policy_version, "suggested_amount": money(row.suggested_minor),
-        "expires_on": row.expires_on.isoformat() if row.expires_on else None,
+        "credit_id": row["id"],
+        "created_at": row["created_at"].replace(tzinfo=UTC).isoformat().replace("+00:00", "Z"),
+        "issue_id": row["issue_id"], "order_id": row["order_id"], "kind": row["kind"],
+        "amount": money(row["amount_minor"]), "currency": row["currency"],
+        "reverses": row.get("reverses"), "reason": row.get("reason", ""),
+        "staff": row["staff"], "approved_by": row.get("approved_by"),
+        "policy_version": row.get("policy_version"),
+        "suggested_amount": money(row.get("suggested_minor")),
+        "expires_on": expires.isoformat() if expires else None,
     }
 
 
@@ -51,24 +54,16 @@ def append_credit(conn: Connection, *, values: dict[str, Any]) -> tuple[int, str
     last = conn.execute(sa.select(c_.id, c_.entry_hash).order_by(c_.id.desc()).limit(1)).first()
     credit_id, prev = (last.id + 1, last.entry_hash) if last else (1, GENESIS)
     row = {**values, "id": credit_id, "prev_hash": prev}
-    digest = entry_hash(prev, entry_of(_Row(row)))
+    digest = entry_hash(prev, entry_of(row))
     conn.execute(CREDITS.insert().values(**row, entry_hash=digest))
     return credit_id, digest
-
-
-class _Row:
-    """Attribute access over a dict, so entry_of reads a new row as it reads a stored one."""
-
-    def __init__(self, values: dict[str, Any]) -> None:
-        self.__dict__.update({"reverses": None, "approved_by": None, "policy_version": None,
-                              "suggested_minor": None, "expires_on": None, "reason": ""})
-        self.__dict__.update(values)
 
 
 def ledger(conn: Connection) -> Iterator[dict[str, Any]]:
     """Every entry in order, with its prev_hash and entry_hash."""
     for row in conn.execute(sa.select(CREDITS).order_by(c_.id)):
-        yield {**entry_of(row), "prev_hash": row.prev_hash, "entry_hash": row.entry_hash}
+        yield {**entry_of(row._mapping), "prev_hash": row.prev_hash,
+               "entry_hash": row.entry_hash}
 
 
 def get_credit(conn: Connection, *, credit_id: int) -> CreditRecord | None:

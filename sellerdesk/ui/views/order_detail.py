@@ -100,23 +100,23 @@ class OrderDetailView(QStackedWidget):
 
     def show_activity(self, activity: OrderActivity) -> None:
         """The order's issues and the credits given on it, newest last."""
-        rows: list[tuple[str, str, str, str, str]] = []
+        rows: list[tuple[tuple[str, ...], bool]] = []  # (cells, is a credit: amount right)
         for issue in sorted(activity.issues, key=lambda i: i.issue_id):
-            rows.append((local_time(issue.created_at), f"Issue {issue.issue_id}",
-                         f"{issue.issue_type.label}, {issue.severity.value}",
-                         issue.status.value.replace("_", " "), issue.created_by))
+            rows.append(((local_time(issue.created_at), f"Issue {issue.issue_id}",
+                          f"{issue.issue_type.label}, {issue.severity.value}",
+                          issue.status.value.replace("_", " "), issue.created_by), False))
         for credit in activity.credits:
             what = (f"reverses credit {credit.reverses}: {credit.reason}" if credit.reverses
                     else credit.kind.replace("_", " ").capitalize()
                     + (f" ({credit.reason})" if credit.reason else ""))
-            rows.append((local_time(credit.created_at), f"Credit {credit.credit_id}", what,
-                         credit.amount.display(), credit.staff))
-        rows.sort(key=lambda r: r[0])
+            rows.append(((local_time(credit.created_at), f"Credit {credit.credit_id}", what,
+                          credit.amount.display(), credit.staff), True))
+        rows.sort(key=lambda r: r[0][0])
         self.activity_table.setRowCount(len(rows))
-        for row, cells in enumerate(rows):
+        for row, (cells, is_credit) in enumerate(rows):
             for column, text in enumerate(cells):
                 cell = QTableWidgetItem(text)
-                if column == 3 and text[:1] in "-$£€¥0123456789":
+                if column == 3 and is_credit:
                     cell.setTextAlignment(_RIGHT)
                 self.activity_table.setItem(row, column, cell)
         given = activity.given(self.order.currency) if self.order else None
