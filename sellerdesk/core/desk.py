@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
-from sellerdesk.core.issues import IssueStatus, IssueType, Severity
+from sellerdesk.core.issues import BuyerResponse, IssueStatus, IssueType, Severity
 from sellerdesk.core.money import Money
 
 
@@ -22,6 +22,23 @@ class IssueRecord:
     notes: str
     created_by: str
     created_at: datetime
+    assignee: str = ""
+    resolution: str = ""
+    buyer_response: BuyerResponse = BuyerResponse.NONE
+    reply_due_at: datetime | None = None   # a buyer contact waits for a reply until then
+    updated_at: datetime | None = None
+
+    @property
+    def summary(self) -> str:
+        return f"{self.issue_type.label}, {self.severity.value}"
+
+
+@dataclass(frozen=True, slots=True)
+class TimelineEntry:
+    at: datetime
+    actor: str
+    kind: str     # logged, buyer_message, reply, credit, approval_requested, status, …
+    text: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,3 +90,23 @@ def parse_affected(text: str) -> tuple[tuple[str, int], ...]:
 
 def format_affected(pairs: tuple[tuple[str, int], ...]) -> str:
     return ",".join(f"{sku}:{quantity}" for sku, quantity in pairs)
+
+
+def span(delta: timedelta) -> str:
+    """A duration as people say it at a desk: "3 d 4 h", "5 h 12 min", "40 min"."""
+    minutes = int(abs(delta).total_seconds() // 60)
+    days, rest = divmod(minutes, 24 * 60)
+    hours, minutes = divmod(rest, 60)
+    if days:
+        return f"{days} d {hours} h"
+    if hours:
+        return f"{hours} h {minutes:02d} min"
+    return f"{minutes} min"
+
+
+def reply_clock(due: datetime | None, now: datetime) -> str:
+    """What is left of the time to reply, or how late the reply is."""
+    if due is None:
+        return ""
+    left = due - now
+    return f"{span(left)} left" if left >= timedelta(0) else f"overdue {span(left)}"

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from enum import StrEnum
+
+# Amazon expects a reply to a buyer's message within 24 hours, weekends included
+# (PRODUCT.md §2; Seller Central Help, "Buyer-Seller Messaging response time").
+REPLY_WITHIN = timedelta(hours=24)
 
 
 class IssueType(StrEnum):
@@ -35,6 +40,24 @@ class IssueStatus(StrEnum):
     CLOSED = "closed"
     ESCALATED_ATOZ = "escalated_atoz"
     ESCALATED_CHARGEBACK = "escalated_chargeback"
+
+    @property
+    def label(self) -> str:
+        return {"awaiting_buyer": "Awaiting buyer", "escalated_atoz": "A-to-z claim",
+                "escalated_chargeback": "Chargeback"}.get(self.value, self.value.capitalize())
+
+
+class BuyerResponse(StrEnum):
+    """What the buyer said to the offer in the reply; WAITING from the reply on."""
+    NONE = ""
+    WAITING = "waiting"
+    ACCEPTED = "accepted"
+    DECLINED = "declined"
+    NO_ANSWER = "no_answer"
+
+    @property
+    def label(self) -> str:
+        return {"": "—", "no_answer": "No answer"}.get(self.value, self.value.capitalize())
 
 
 class Remedy(StrEnum):

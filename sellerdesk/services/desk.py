@@ -6,7 +6,7 @@ given a moment before."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -15,7 +15,7 @@ from sqlalchemy.engine import Connection, Engine
 from sellerdesk.core.buyers import buyer_reference
 from sellerdesk.core.desk import CreditRecord, IssueRecord, StaffMember, format_affected
 from sellerdesk.core.errors import KnownError
-from sellerdesk.core.issues import IssueStatus, IssueType, Remedy, Severity
+from sellerdesk.core.issues import REPLY_WITHIN, IssueStatus, IssueType, Remedy, Severity
 from sellerdesk.core.ledger import ChainCheck, verify_chain
 from sellerdesk.core.money import Money, MoneyError
 from sellerdesk.core.policy import BuyerHistory, IssueFacts, Suggestion, suggest
@@ -78,7 +78,7 @@ def add_issue(engine: Engine, *, order_id: str, issue_type: IssueType,
         issue_id = issue_store.add_issue(
             conn, order_id=order_id, issue_type=issue_type.value, severity=severity.value,
             affected=format_affected(affected), days_late=days_late, buyer_ref=ref,
-            notes=note, by=member.name, now=now())
+            notes=note, by=member.name, now=now(), reply_due_at=now() + REPLY_WITHIN)
         issue_store.add_event(conn, issue_id=issue_id, actor=member.name, kind="logged",
                               text=f"{issue_type.label}, {severity.value}", at=now())
         record = issue_store.get_issue(conn, issue_id=issue_id)
@@ -92,11 +92,28 @@ def list_issues(engine: Engine, *, status: str | None = None,
         return issue_store.list_issues(conn, status=status, order_id=order_id)
 
 
-def _issue(conn: Connection, issue_id: int) -> IssueRecord:
+def issue_record(conn: Connection, issue_id: int) -> IssueRecord:
     issue = issue_store.get_issue(conn, issue_id=issue_id)
     if issue is None:
         raise DeskError(f"no issue {issue_id}")
     return issue
+
+
+def status_event(conn: Connection, issue: IssueRecord, status: str, actor: str,
+                 at: datetime, note: str = "") -> None:
+    """The timeline's line for a status change."""
+    text = f"{issue.status.label} → {IssueStatus(status).label}" + (f": {note}" if note else "")
+    issue_store.add_event(conn, issue_id=issue.issue_id, actor=actor, kind="status", text=text,
+                          at=at)
+
+
+def _resolve(conn: Connection, issue: IssueRecord, resolution: str, actor: str) -> None:
+    """A credit given resolves the issue; the buyer's answer is still to come."""
+    issue_store.set_issue_status(conn, issue_id=issue.issue_id,
+                                 status=IssueStatus.RESOLVED.value, resolution=resolution,
+                                 now=now())
+    if issue.status is not IssueStatus.RESOLVED:
+        status_event(conn, issue, IssueStatus.RESOLVED.value, actor, now())
 
 
 def _suggestion(conn: Connection, issue: IssueRecord) -> tuple[Suggestion, Money]:
@@ -154,7 +171,7 @@ def order_activity(engine: Engine, order_id: str) -> OrderActivity:
 
 def suggest_for_issue(engine: Engine, issue_id: int) -> Suggestion:
     with reading(engine) as conn:
-        return _suggestion(conn, _issue(conn, issue_id))[0]
+        return _suggestion(conn, issue_record(conn, issue_id))[0]
 
 
 # -- credits ------------------------------------------------------------------------------
@@ -197,7 +214,7 @@ def issue_credit(engine: Engine, *, issue_id: int, amount: str | Decimal | None 
     reason = reason.strip()
     with writing(engine) as conn:
         ledger_store.lock_ledger(conn)
-        issue = _issue(conn, issue_id)
+        issue = issue_record(conn, issue_id)
         member = at_desk(conn, staff)
         suggestion, order_left = _suggestion(conn, issue)
         currency = suggestion.amount.currency
@@ -237,9 +254,7 @@ def issue_credit(engine: Engine, *, issue_id: int, amount: str | Decimal | None 
         issue_store.add_event(conn, issue_id=issue.issue_id, actor=member.name, kind="credit",
                               text=f"{chosen_kind.label} {value.display()} (credit {credit_id})"
                                    + (f": {reason}" if reason else ""), at=now())
-        issue_store.set_issue_status(conn, issue_id=issue.issue_id,
-                                     status=IssueStatus.RESOLVED.value,
-                                     resolution=chosen_kind.value, now=now())
+        _resolve(conn, issue, chosen_kind.value, member.name)
         return CreditOutcome(value, chosen_kind, credit_id=credit_id, entry_hash=digest)
 
 
@@ -310,7 +325,7 @@ def decide_approval(engine: Engine, *, approval_id: int, approve: bool, comment:
                                   text=f"{kind.label} {amount.display()} rejected: {comment}",
                                   at=now())
             return None
-        issue = _issue(conn, issue_id)
+        issue = issue_record(conn, issue_id)
         _, order_left = _suggestion(conn, issue)
         if amount > order_left:
             raise DeskError(f"{amount.display()} is more than is left on order "
@@ -329,8 +344,7 @@ def decide_approval(engine: Engine, *, approval_id: int, approve: bool, comment:
                               text=f"{kind.label} {amount.display()} approved (credit "
                                    f"{credit_id})" + (f": {comment}" if comment else ""),
                               at=now())
-        issue_store.set_issue_status(conn, issue_id=issue_id, status=IssueStatus.RESOLVED.value,
-                                     resolution=kind.value, now=now())
+        _resolve(conn, issue, kind.value, member.name)
         return CreditOutcome(amount, kind, credit_id=credit_id, entry_hash=digest)
 
 

@@ -71,6 +71,10 @@ def get_credit(conn: Connection, *, credit_id: int) -> CreditRecord | None:
     return None if row is None else _credit(row)
 
 
+def all_credits(conn: Connection) -> list[CreditRecord]:
+    return [_credit(r) for r in conn.execute(sa.select(CREDITS).order_by(c_.id))]
+
+
 def credits_on_order(conn: Connection, *, order_id: str) -> list[CreditRecord]:
     rows = conn.execute(sa.select(CREDITS).where(c_.order_id == order_id).order_by(c_.id))
     return [_credit(r) for r in rows]

@@ -7,11 +7,12 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from sellerdesk.core.desk import IssueRecord, StaffMember, parse_affected
-from sellerdesk.core.issues import IssueStatus, IssueType, Severity
-from sellerdesk.store.tables import CREDITS, ISSUES, POLICY_VERSIONS, STAFF, TIMELINE
+from sellerdesk.core.desk import IssueRecord, StaffMember, TimelineEntry, parse_affected
+from sellerdesk.core.issues import BuyerResponse, IssueStatus, IssueType, Severity
+from sellerdesk.store.tables import CREDITS, ISSUES, POLICY_VERSIONS, SETTINGS, STAFF, TIMELINE
 
-s_, p_, is_, t_, c_ = STAFF.c, POLICY_VERSIONS.c, ISSUES.c, TIMELINE.c, CREDITS.c
+s_, p_, is_, t_, c_, set_ = (STAFF.c, POLICY_VERSIONS.c, ISSUES.c, TIMELINE.c, CREDITS.c,
+                             SETTINGS.c)
 
 
 # -- staff ------------------------------------------------------------------------------
@@ -29,6 +30,35 @@ def add_staff(conn: Connection, *, name: str, role: str, approval_limit: str | N
 
 def staff_count(conn: Connection) -> int:
     return conn.execute(sa.select(sa.func.count()).select_from(STAFF)).scalar_one()
+
+
+def all_staff(conn: Connection) -> list[StaffMember]:
+    rows = conn.execute(sa.select(s_.name, s_.role, s_.approval_limit).order_by(s_.name))
+    return [StaffMember(r.name, r.role, r.approval_limit) for r in rows]
+
+
+def update_staff(conn: Connection, *, name: str, role: str,
+                 approval_limit: str | None) -> None:
+    conn.execute(STAFF.update().where(s_.name == name)
+                 .values(role=role, approval_limit=approval_limit))
+
+
+def owner_count(conn: Connection) -> int:
+    return conn.execute(sa.select(sa.func.count()).select_from(STAFF)
+                        .where(s_.role == "owner")).scalar_one()
+
+
+# -- the desk's settings ----------------------------------------------------------------------
+def setting(conn: Connection, *, key: str) -> str | None:
+    return conn.execute(sa.select(set_.value).where(set_.key == key)).scalar()
+
+
+def put_setting(conn: Connection, *, key: str, value: str, by: str, now: datetime) -> None:
+    changed = conn.execute(SETTINGS.update().where(set_.key == key)
+                           .values(value=value, updated_by=by, updated_at=now)).rowcount
+    if not changed:
+        conn.execute(SETTINGS.insert().values(key=key, value=value, updated_by=by,
+                                              updated_at=now))
 
 
 # -- policy versions ------------------------------------------------------------------------
@@ -50,11 +80,12 @@ def add_policy_version(conn: Connection, *, name: str, text: str, by: str,
 # -- issues -------------------------------------------------------------------------------
 def add_issue(conn: Connection, *, order_id: str, issue_type: str, severity: str,
               affected: str, days_late: int, buyer_ref: str | None, notes: str, by: str,
-              now: datetime) -> int:
+              now: datetime, reply_due_at: datetime | None) -> int:
     return conn.execute(ISSUES.insert().values(
         order_id=order_id, type=issue_type, severity=severity, status=IssueStatus.OPEN.value,
         affected=affected, days_late=days_late, buyer_ref=buyer_ref, notes=notes, assignee="",
         resolution="", buyer_response="", created_by=by, created_at=now, updated_at=now,
+        reply_due_at=reply_due_at,
     ).returning(is_.id)).scalar_one()
 
 
@@ -63,7 +94,10 @@ def _issue(row) -> IssueRecord:
         issue_id=row.id, order_id=row.order_id, issue_type=IssueType(row.type),
         severity=Severity(row.severity), status=IssueStatus(row.status),
         affected=parse_affected(row.affected), days_late=row.days_late, buyer_ref=row.buyer_ref,
-        notes=row.notes, created_by=row.created_by, created_at=row.created_at)
+        notes=row.notes, created_by=row.created_by, created_at=row.created_at,
+        assignee=row.assignee, resolution=row.resolution,
+        buyer_response=BuyerResponse(row.buyer_response), reply_due_at=row.reply_due_at,
+        updated_at=row.updated_at)
 
 
 def get_issue(conn: Connection, *, issue_id: int) -> IssueRecord | None:
@@ -71,14 +105,30 @@ def get_issue(conn: Connection, *, issue_id: int) -> IssueRecord | None:
     return _issue(row) if row else None
 
 
-def list_issues(conn: Connection, *, status: str | None = None, order_id: str | None = None,
+def list_issues(conn: Connection, *, status: str | tuple[str, ...] | None = None,
+                order_id: str | None = None, issue_type: str | None = None,
+                assignee: str | None = None, reply_due_before: datetime | None = None,
                 limit: int = 500) -> list[IssueRecord]:
+    """Newest first. `assignee=""` means nobody's; `reply_due_before` keeps the issues
+    whose reply falls due before then (the overdue ones, given now)."""
     query = sa.select(ISSUES).order_by(is_.created_at.desc(), is_.id.desc()).limit(limit)
-    if status:
+    if isinstance(status, tuple):
+        query = query.where(is_.status.in_(status))
+    elif status:
         query = query.where(is_.status == status)
     if order_id:
         query = query.where(is_.order_id == order_id)
+    if issue_type:
+        query = query.where(is_.type == issue_type)
+    if assignee is not None:
+        query = query.where(is_.assignee == assignee)
+    if reply_due_before is not None:
+        query = query.where(is_.reply_due_at < reply_due_before)
     return [_issue(r) for r in conn.execute(query)]
+
+
+def count_issues(conn: Connection) -> int:
+    return conn.execute(sa.select(sa.func.count()).select_from(ISSUES)).scalar_one()
 
 
 def set_issue_status(conn: Connection, *, issue_id: int, status: str, resolution: str | None,
@@ -89,16 +139,23 @@ def set_issue_status(conn: Connection, *, issue_id: int, status: str, resolution
     conn.execute(ISSUES.update().where(is_.id == issue_id).values(**values))
 
 
+def update_issue(conn: Connection, *, issue_id: int, now: datetime, **values: object) -> None:
+    """Set follow-up fields: assignee, buyer_response, reply_due_at, status."""
+    allowed = {"assignee", "buyer_response", "reply_due_at", "status"}
+    assert set(values) <= allowed, f"not a follow-up field: {set(values) - allowed}"
+    conn.execute(ISSUES.update().where(is_.id == issue_id).values(**values, updated_at=now))
+
+
 def add_event(conn: Connection, *, issue_id: int, actor: str, kind: str, text: str,
               at: datetime) -> None:
     conn.execute(TIMELINE.insert().values(issue_id=issue_id, actor=actor, kind=kind, text=text,
                                           at=at))
 
 
-def timeline(conn: Connection, *, issue_id: int) -> list[tuple[datetime, str, str, str]]:
+def timeline(conn: Connection, *, issue_id: int) -> list[TimelineEntry]:
     rows = conn.execute(sa.select(t_.at, t_.actor, t_.kind, t_.text)
                         .where(t_.issue_id == issue_id).order_by(t_.at, t_.id))
-    return [tuple(r) for r in rows]
+    return [TimelineEntry(r.at, r.actor, r.kind, r.text) for r in rows]
 
 
 def buyer_history(conn: Connection, *, buyer_ref: str, since: datetime,

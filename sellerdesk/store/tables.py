@@ -95,6 +95,7 @@ class Issue(SQLModel, table=True):
         sa.Index("ix_issue_order", "order_id"),
         sa.Index("ix_issue_status", "status"),
         sa.Index("ix_issue_buyer", "buyer_ref", "created_at"),
+        sa.Index("ix_issue_reply_due", "reply_due_at"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -109,7 +110,10 @@ class Issue(SQLModel, table=True):
     notes: str = Field(default="", sa_type=sa.Text())
     assignee: str = Field(default="", max_length=100)
     resolution: str = Field(default="", max_length=32)
-    buyer_response: str = Field(default="", max_length=16)   # accepted | declined | no_answer
+    # "" | waiting (after the reply) | accepted | declined | no_answer
+    buyer_response: str = Field(default="", max_length=16)
+    # set while a buyer contact waits for a reply: when the 24 hours run out
+    reply_due_at: datetime | None = Field(default=None, sa_type=sa.DateTime())
     created_by: str = Field(max_length=100)
     created_at: datetime = Field(sa_type=sa.DateTime())
     updated_at: datetime = Field(sa_type=sa.DateTime())
@@ -183,6 +187,16 @@ class ApprovalRequest(SQLModel, table=True):
     credit_id: int | None = None
 
 
+class DeskSetting(SQLModel, table=True):
+    """The desk's own settings, shared by everyone on the database (the reply template)."""
+    __tablename__ = "desk_setting"
+
+    key: str = Field(max_length=64, primary_key=True)
+    value: str = Field(sa_type=sa.Text())
+    updated_by: str = Field(max_length=100)
+    updated_at: datetime = Field(sa_type=sa.DateTime())
+
+
 metadata = SQLModel.metadata
 ORDERS = Order.__table__
 ORDER_ITEMS = OrderItem.__table__
@@ -192,3 +206,4 @@ ISSUES = Issue.__table__
 TIMELINE = TimelineEvent.__table__
 CREDITS = Credit.__table__
 APPROVALS = ApprovalRequest.__table__
+SETTINGS = DeskSetting.__table__

@@ -1,4 +1,5 @@
 import sqlite3
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -163,3 +164,28 @@ def test_the_ledger_refuses_update_and_delete(database):
             conn.exec_driver_sql(statement)
     with database.engine.connect() as conn:
         assert conn.exec_driver_sql("SELECT amount_minor FROM credit").scalar() == 250
+
+
+def test_open_issues_from_before_the_reply_clock_get_their_24_hours(db_url):
+    from sellerdesk.store.engine import database_url, make_engine, writing
+    from sellerdesk.store.tables import ISSUES
+    _database_at(db_url, "0002")
+    engine = make_engine(database_url(db_url))
+    with writing(engine) as conn:
+        for number, status in ((1, "open"), (2, "resolved")):
+            conn.exec_driver_sql(
+                "INSERT INTO issue (order_id, type, severity, status, affected, days_late, "
+                "notes, assignee, resolution, buyer_response, created_by, created_at, "
+                f"updated_at) VALUES ('114-0000000-0000001', 'damaged', 'minor', '{status}', "
+                f"'', 0, '', '', '', '', 'Ana', '2026-10-0{number} 08:00:00', "
+                f"'2026-10-0{number} 08:00:00')")
+    engine.dispose()
+    db = open_database(db_url)
+    try:
+        with db.engine.connect() as conn:
+            issue = ISSUES.c
+            due = conn.execute(sa.select(issue.status, issue.reply_due_at)
+                               .order_by(issue.id)).all()
+    finally:
+        db.engine.dispose()
+    assert due == [("open", datetime(2026, 10, 2, 8, 0)), ("resolved", None)]

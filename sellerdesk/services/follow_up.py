@@ -1,0 +1,215 @@
+"""Following an issue up after it is logged: the buyer's messages and the 24-hour reply
+clock, the drafted reply, the buyer's answer to the offer, status and assignee. Every
+change is one transaction with its timeline event."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy.engine import Engine
+
+from sellerdesk.core.desk import CreditRecord, IssueRecord, TimelineEntry
+from sellerdesk.core.issues import REPLY_WITHIN, BuyerResponse, IssueStatus, IssueType, Remedy
+from sellerdesk.core.money import Money
+from sellerdesk.core.orders import Order
+from sellerdesk.core.reply import DEFAULT_TEMPLATE, ReplyFacts, check_template, draft_reply
+from sellerdesk.services.desk import DeskError, at_desk, issue_record, status_event
+from sellerdesk.services.policies import now
+from sellerdesk.store import credits as ledger_store
+from sellerdesk.store import issues as issue_store
+from sellerdesk.store.engine import reading, writing
+from sellerdesk.store.orders import get_order
+
+TEMPLATE_KEY = "reply_template"
+STORE_NAME_KEY = "store_name"
+ACTIVE = (IssueStatus.OPEN.value, IssueStatus.AWAITING_BUYER.value)
+
+
+@dataclass(frozen=True, slots=True)
+class IssueDetail:
+    """One issue with everything that happened on it, for the issue pane."""
+    issue: IssueRecord
+    order: Order
+    timeline: list[TimelineEntry]
+    credits: list[CreditRecord]
+    pending_approvals: int
+
+
+def issue_detail(engine: Engine, issue_id: int) -> IssueDetail:
+    with reading(engine) as conn:
+        issue = issue_record(conn, issue_id)
+        order = get_order(conn, order_id=issue.order_id)
+        assert order is not None, "an issue's order cannot be deleted (foreign key)"
+        credits = [c for c in ledger_store.credits_on_order(conn, order_id=issue.order_id)
+                   if c.issue_id == issue_id]
+        pending = sum(1 for r in ledger_store.pending_approvals(conn)
+                      if r["issue_id"] == issue_id)
+        return IssueDetail(issue, order, issue_store.timeline(conn, issue_id=issue_id),
+                           credits, pending)
+
+
+def find_issues(engine: Engine, *, status: str | None = None, issue_type: str | None = None,
+                assignee: str | None = None, overdue: bool = False,
+                limit: int = 1000) -> list[IssueRecord]:
+    """The issues view's query. status "active" means open or awaiting the buyer."""
+    with reading(engine) as conn:
+        return issue_store.list_issues(
+            conn, status=ACTIVE if status == "active" else status, issue_type=issue_type,
+            assignee=assignee, reply_due_before=now() if overdue else None, limit=limit)
+
+
+# -- the conversation with the buyer ----------------------------------------------------------
+def note_buyer_message(engine: Engine, *, issue_id: int, text: str,
+                       staff: str | None = None) -> IssueRecord:
+    """The buyer wrote again: the 24-hour clock starts unless an earlier message is
+    still waiting for its reply."""
+    text = text.strip()
+    if not text:
+        raise DeskError("say what the buyer wrote (a summary is enough)")
+    with writing(engine) as conn:
+        issue = issue_record(conn, issue_id)
+        member = at_desk(conn, staff)
+        at = now()
+        due = issue.reply_due_at or at + REPLY_WITHIN
+        status = IssueStatus.OPEN.value if issue.status in (
+            IssueStatus.AWAITING_BUYER, IssueStatus.RESOLVED) else issue.status.value
+        issue_store.update_issue(conn, issue_id=issue_id, now=at, reply_due_at=due,
+                                 status=status)
+        issue_store.add_event(conn, issue_id=issue_id, actor=member.name,
+                              kind="buyer_message", text=text, at=at)
+        if status != issue.status.value:
+            status_event(conn, issue, status, member.name, at)
+        return issue_record(conn, issue_id)
+
+
+def reply_template(engine: Engine) -> str:
+    with reading(engine) as conn:
+        return issue_store.setting(conn, key=TEMPLATE_KEY) or DEFAULT_TEMPLATE
+
+
+def store_name(engine: Engine) -> str:
+    with reading(engine) as conn:
+        return issue_store.setting(conn, key=STORE_NAME_KEY) or ""
+
+
+def save_reply_template(engine: Engine, text: str, *, store: str,
+                        staff: str | None = None) -> None:
+    check_template(text)
+    with writing(engine) as conn:
+        member = at_desk(conn, staff)
+        issue_store.put_setting(conn, key=TEMPLATE_KEY, value=text, by=member.name, now=now())
+        issue_store.put_setting(conn, key=STORE_NAME_KEY, value=store.strip(), by=member.name,
+                                now=now())
+
+
+def draft_reply_for(engine: Engine, issue_id: int, *, staff: str,
+                    template: str | None = None) -> str:
+    """The reply as the template makes it: the offer is the issue's last credit still
+    standing, else the one waiting for approval, else none yet."""
+    with reading(engine) as conn:
+        issue = issue_record(conn, issue_id)
+        order = get_order(conn, order_id=issue.order_id)
+        assert order is not None
+        template = template or issue_store.setting(conn, key=TEMPLATE_KEY) or DEFAULT_TEMPLATE
+        store = issue_store.setting(conn, key=STORE_NAME_KEY) or ""
+        credits = [c for c in ledger_store.credits_on_order(conn, order_id=issue.order_id)
+                   if c.issue_id == issue_id]
+        reversed_ids = {c.reverses for c in credits if c.reverses}
+        standing = [c for c in credits if c.reverses is None and c.credit_id not in reversed_ids]
+        waiting = [r for r in ledger_store.pending_approvals(conn) if r["issue_id"] == issue_id]
+    titles = {item.sku: item.title for item in order.items}
+    products = tuple(titles.get(sku, sku) for sku, _ in issue.affected) or (
+        (order.items[0].title,) if order.items else ())
+    remedy, amount, expires = Remedy.NONE, None, None
+    if standing:
+        last = standing[-1]
+        remedy, amount, expires = Remedy(last.kind), last.amount, last.expires_on
+    elif waiting:
+        last_request = waiting[-1]
+        remedy = Remedy(last_request["kind"])
+        amount = Money.from_minor(last_request["amount_minor"], last_request["currency"])
+        expires = last_request["expires_on"]
+    return draft_reply(template, ReplyFacts(
+        order_id=issue.order_id, issue_type=IssueType(issue.issue_type), products=products,
+        remedy=remedy, amount=amount, expires_on=expires, staff=staff, store=store))
+
+
+def note_reply(engine: Engine, *, issue_id: int, text: str,
+               staff: str | None = None) -> IssueRecord:
+    """The reply went out through Buyer-Seller Messaging: the clock stops and the desk
+    waits for the buyer's answer to the offer."""
+    text = text.strip()
+    if not text:
+        raise DeskError("the reply is empty")
+    with writing(engine) as conn:
+        issue = issue_record(conn, issue_id)
+        member = at_desk(conn, staff)
+        at = now()
+        late = issue.reply_due_at is not None and at > issue.reply_due_at
+        status = (IssueStatus.AWAITING_BUYER.value if issue.status is IssueStatus.OPEN
+                  else issue.status.value)
+        issue_store.update_issue(conn, issue_id=issue_id, now=at, reply_due_at=None,
+                                 buyer_response=BuyerResponse.WAITING.value, status=status)
+        issue_store.add_event(conn, issue_id=issue_id, actor=member.name, kind="reply",
+                              text=("(after the 24 hours) " if late else "") + text, at=at)
+        if status != issue.status.value:
+            status_event(conn, issue, status, member.name, at)
+        return issue_record(conn, issue_id)
+
+
+def record_response(engine: Engine, *, issue_id: int, response: BuyerResponse,
+                    staff: str | None = None) -> IssueRecord:
+    """The buyer accepted (the issue is resolved), declined (open again) or never answered."""
+    if response in (BuyerResponse.NONE, BuyerResponse.WAITING):
+        raise DeskError("the buyer's answer is accepted, declined or no_answer")
+    with writing(engine) as conn:
+        issue = issue_record(conn, issue_id)
+        member = at_desk(conn, staff)
+        at = now()
+        status = issue.status.value
+        if response is BuyerResponse.ACCEPTED and issue.status in (IssueStatus.OPEN,
+                                                                   IssueStatus.AWAITING_BUYER):
+            status = IssueStatus.RESOLVED.value
+        elif response is BuyerResponse.DECLINED and issue.status in (
+                IssueStatus.AWAITING_BUYER, IssueStatus.RESOLVED):
+            status = IssueStatus.OPEN.value
+        issue_store.update_issue(conn, issue_id=issue_id, now=at,
+                                 buyer_response=response.value, status=status)
+        issue_store.add_event(conn, issue_id=issue_id, actor=member.name, kind="buyer_answer",
+                              text=f"buyer's answer to the offer: {response.label.lower()}",
+                              at=at)
+        if status != issue.status.value:
+            status_event(conn, issue, status, member.name, at)
+        return issue_record(conn, issue_id)
+
+
+def set_status(engine: Engine, *, issue_id: int, status: IssueStatus, note: str = "",
+               staff: str | None = None) -> IssueRecord:
+    with writing(engine) as conn:
+        issue = issue_record(conn, issue_id)
+        if issue.status is status:
+            raise DeskError(f"issue {issue_id} is already {status.label.lower()}")
+        member = at_desk(conn, staff)
+        at = now()
+        due = None if status in (IssueStatus.CLOSED, IssueStatus.RESOLVED) else issue.reply_due_at
+        issue_store.update_issue(conn, issue_id=issue_id, now=at, status=status.value,
+                                 reply_due_at=due)
+        status_event(conn, issue, status.value, member.name, at, note.strip())
+        return issue_record(conn, issue_id)
+
+
+def assign(engine: Engine, *, issue_id: int, assignee: str,
+           staff: str | None = None) -> IssueRecord:
+    """Give the issue to a staff member ("" for nobody)."""
+    assignee = assignee.strip()
+    with writing(engine) as conn:
+        issue_record(conn, issue_id)  # refuses an unknown issue
+        member = at_desk(conn, staff)
+        if assignee and issue_store.staff_member(conn, name=assignee) is None:
+            names = ", ".join(m.name for m in issue_store.all_staff(conn))
+            raise DeskError(f"nobody called {assignee!r} works at this desk ({names})")
+        issue_store.update_issue(conn, issue_id=issue_id, now=now(), assignee=assignee)
+        issue_store.add_event(conn, issue_id=issue_id, actor=member.name, kind="assigned",
+                              text=f"assigned to {assignee}" if assignee else "unassigned",
+                              at=now())
+        return issue_record(conn, issue_id)

@@ -1,0 +1,188 @@
+"""After an issue is logged: the reply clock, the drafted reply, the buyer's answer, status,
+assignee and staff — on SQLite and PostgreSQL."""
+
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+import time_machine
+
+from sellerdesk.core.errors import KnownError
+from sellerdesk.core.issues import BuyerResponse, IssueStatus, IssueType, Remedy
+from sellerdesk.services import desk, follow_up, ledger, staff_admin
+from sellerdesk.services.desk import DeskError
+from sellerdesk.services.import_orders import import_orders
+from tests.reports import row, write
+
+ORDER = "114-3941689-8772232"
+OTHER = "114-0000000-0000002"
+MONDAY_9AM = datetime(2026, 11, 16, 9, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def engine(database, tmp_path, monkeypatch):
+    monkeypatch.setenv("SELLERDESK_STAFF", "Ana")
+    report = write(tmp_path / "orders.txt", [
+        row(ORDER, sku="LAMP", title="Brass Desk Lamp, 40 cm, warm white", price="59.00"),
+        row(ORDER, sku="MUG", title="Ceramic Mug", price="29.00", quantity=2),
+        row(OTHER, sku="MUG", title="Ceramic Mug", price="14.50"),
+    ])
+    import_orders(database.engine, report)
+    return database.engine
+
+
+def kinds(engine, issue_id):
+    return [e.kind for e in follow_up.issue_detail(engine, issue_id).timeline]
+
+
+def test_the_reply_clock_runs_24_hours_from_the_buyers_contact(engine):
+    with time_machine.travel(MONDAY_9AM, tick=False):
+        issue = desk.add_issue(engine, order_id=ORDER, issue_type=IssueType.DAMAGED,
+                               affected=(("LAMP", 1),))
+    assert issue.reply_due_at == datetime(2026, 11, 17, 9, 0)
+    with time_machine.travel(MONDAY_9AM + timedelta(hours=25), tick=False):
+        overdue = follow_up.find_issues(engine, overdue=True)
+        assert [i.issue_id for i in overdue] == [issue.issue_id]
+        replied = follow_up.note_reply(engine, issue_id=issue.issue_id, text="Sorry — credit.")
+        assert follow_up.find_issues(engine, overdue=True) == []
+    assert replied.reply_due_at is None
+    assert (replied.status, replied.buyer_response) == (IssueStatus.AWAITING_BUYER,
+                                                        BuyerResponse.WAITING)
+    timeline = follow_up.issue_detail(engine, issue.issue_id).timeline
+    assert timeline[1].text == "(after the 24 hours) Sorry — credit."
+    assert timeline[2].text == "Open → Awaiting buyer"
+
+
+def test_a_new_buyer_message_restarts_the_clock_and_reopens(engine):
+    with time_machine.travel(MONDAY_9AM, tick=False):
+        issue = desk.add_issue(engine, order_id=ORDER, issue_type=IssueType.LATE_DELIVERY,
+                               days_late=3)
+        follow_up.note_reply(engine, issue_id=issue.issue_id, text="On its way.")
+    with time_machine.travel(MONDAY_9AM + timedelta(days=2), tick=False):
+        again = follow_up.note_buyer_message(engine, issue_id=issue.issue_id,
+                                             text="Still not here")
+    assert again.reply_due_at == datetime(2026, 11, 19, 9, 0)
+    assert again.status is IssueStatus.OPEN
+    assert kinds(engine, issue.issue_id) == ["logged", "reply", "status", "buyer_message",
+                                             "status"]
+    with pytest.raises(DeskError, match="say what the buyer wrote"):
+        follow_up.note_buyer_message(engine, issue_id=issue.issue_id, text="  ")
+
+
+def test_the_buyers_answer_resolves_or_reopens(engine):
+    issue = desk.add_issue(engine, order_id=ORDER, issue_type=IssueType.DAMAGED,
+                           affected=(("LAMP", 1),))
+    follow_up.note_reply(engine, issue_id=issue.issue_id, text="Offer")
+    declined = follow_up.record_response(engine, issue_id=issue.issue_id,
+                                         response=BuyerResponse.DECLINED)
+    assert (declined.status, declined.buyer_response) == (IssueStatus.OPEN,
+                                                          BuyerResponse.DECLINED)
+    follow_up.note_reply(engine, issue_id=issue.issue_id, text="Better offer")
+    accepted = follow_up.record_response(engine, issue_id=issue.issue_id,
+                                         response=BuyerResponse.ACCEPTED)
+    assert (accepted.status, accepted.buyer_response) == (IssueStatus.RESOLVED,
+                                                          BuyerResponse.ACCEPTED)
+    with pytest.raises(DeskError, match="accepted, declined or no_answer"):
+        follow_up.record_response(engine, issue_id=issue.issue_id,
+                                  response=BuyerResponse.WAITING)
+
+
+def test_the_draft_reply_names_the_order_problem_and_offer(engine):
+    issue = desk.add_issue(engine, order_id=ORDER, issue_type=IssueType.DAMAGED,
+                           affected=(("LAMP", 1),))
+    before = follow_up.draft_reply_for(engine, issue.issue_id, staff="Ana")
+    assert "your order 114-3941689-8772232" in before
+    assert "your “Brass Desk Lamp” arrived damaged" in before
+    assert "offering you our help to sort this out" in before
+    desk.issue_credit(engine, issue_id=issue.issue_id)
+    after = follow_up.draft_reply_for(engine, issue.issue_id, staff="Ana")
+    assert "offering you a courtesy credit of $17.70." in after
+    assert "original payment method" in after
+    assert after.rstrip().endswith("Kind regards,\nAna")
+
+
+def test_the_offer_in_the_draft_follows_reversals_and_promotions(engine):
+    issue = desk.add_issue(engine, order_id=ORDER, issue_type=IssueType.DAMAGED,
+                           affected=(("LAMP", 1),))
+    desk.issue_credit(engine, issue_id=issue.issue_id)
+    desk.reverse_credit(engine, credit_id=1, reason="wrong kind")
+    expiry = date.today() + timedelta(days=60)
+    desk.issue_credit(engine, issue_id=issue.issue_id, kind=Remedy.PROMOTIONAL_CREDIT,
+                      expires_on=expiry)
+    draft = follow_up.draft_reply_for(engine, issue.issue_id, staff="Ana")
+    assert (f"a promotional credit of $17.70 for your next purchase, valid until "
+            f"{expiry:%d %B %Y}") in draft
+    assert "send you the code" in draft
+
+
+def test_a_seller_edits_the_template_for_the_whole_desk(engine):
+    issue = desk.add_issue(engine, order_id=ORDER, issue_type=IssueType.MISSING_ITEM,
+                           affected=(("MUG", 1), ("LAMP", 1)))
+    follow_up.save_reply_template(engine, "Hi! $problem. $offer.\n— $staff, $store",
+                                  store="Brightside Home")
+    draft = follow_up.draft_reply_for(engine, issue.issue_id, staff="Ana")
+    assert draft == ("Hi! your “Ceramic Mug” and your “Brass Desk Lamp” was missing from "
+                     "your parcel. our help to sort this out.\n— Ana, Brightside Home\n")
+    with pytest.raises(KnownError, match=r"line 2: \$buyer_name is not a placeholder"):
+        follow_up.save_reply_template(engine, "Hi\nDear $buyer_name", store="")
+    assert follow_up.reply_template(engine).startswith("Hi! $problem")
+
+
+def test_status_and_assignee_changes_are_on_the_timeline(engine):
+    staff_admin.save_staff(engine, name="Ben", role="agent")   # Ana, the first, is owner
+    issue = desk.add_issue(engine, order_id=ORDER, issue_type=IssueType.DEFECTIVE)
+    follow_up.assign(engine, issue_id=issue.issue_id, assignee="Ben")
+    assert follow_up.find_issues(engine, assignee="Ben")[0].issue_id == issue.issue_id
+    with pytest.raises(DeskError, match="nobody called 'Zed' works at this desk"):
+        follow_up.assign(engine, issue_id=issue.issue_id, assignee="Zed")
+    escalated = follow_up.set_status(engine, issue_id=issue.issue_id,
+                                     status=IssueStatus.ESCALATED_ATOZ, note="claim filed")
+    assert escalated.status is IssueStatus.ESCALATED_ATOZ
+    texts = [e.text for e in follow_up.issue_detail(engine, issue.issue_id).timeline]
+    assert texts[1:] == ["assigned to Ben", "Open → A-to-z claim: claim filed"]
+    assert follow_up.find_issues(engine, status="active") == []
+
+
+def test_only_an_owner_changes_roles_and_one_owner_always_remains(engine):
+    desk.add_issue(engine, order_id=OTHER, issue_type=IssueType.OTHER)   # Ana becomes owner
+    staff_admin.save_staff(engine, name="Ben", role="supervisor", approval_limit="50")
+    with pytest.raises(DeskError, match="Ben is a supervisor; only an owner"):
+        staff_admin.save_staff(engine, name="Cleo", role="agent", staff="Ben")
+    with pytest.raises(DeskError, match="Ana is the desk's only owner"):
+        staff_admin.save_staff(engine, name="Ana", role="agent")
+    with pytest.raises(DeskError, match="'fifty' is not a number"):
+        staff_admin.save_staff(engine, name="Ben", role="agent", approval_limit="fifty")
+    assert [(m.name, m.role, m.approval_limit) for m in staff_admin.list_staff(engine)] == [
+        ("Ana", "owner", None), ("Ben", "supervisor", "50")]
+
+
+def test_the_ledger_keeps_running_totals_per_currency(engine, tmp_path):
+    jp = write(tmp_path / "jp.txt", [row("250-1111111-1111111", sku="TEA", price="3000",
+                                         currency="JPY")])
+    import_orders(engine, jp, marketplace="JP")
+    first = desk.add_issue(engine, order_id=ORDER, issue_type=IssueType.DAMAGED,
+                           affected=(("LAMP", 1),))
+    second = desk.add_issue(engine, order_id="250-1111111-1111111",
+                            issue_type=IssueType.DAMAGED, affected=(("TEA", 1),))
+    desk.issue_credit(engine, issue_id=first.issue_id)
+    desk.issue_credit(engine, issue_id=second.issue_id)
+    desk.reverse_credit(engine, credit_id=1, reason="returned")
+    lines = ledger.ledger_lines(engine)
+    assert [(line.credit.amount.display(), line.running_total.display(), line.reversed_by)
+            for line in lines] == [("$17.70", "$17.70", 3), ("¥900", "¥900", None),
+                                   ("-$17.70", "$0.00", None)]
+    assert {c: m.display() for c, m in ledger.totals_by_currency(lines).items()} == {
+        "JPY": "¥900", "USD": "$0.00"}
+
+
+def test_promotional_credits_lapsing_soon(engine):
+    today = date.today()
+    for days in (3, 40, 10):
+        issue = desk.add_issue(engine, order_id=ORDER, issue_type=IssueType.LATE_DELIVERY,
+                               days_late=1)
+        desk.issue_credit(engine, issue_id=issue.issue_id, kind=Remedy.PROMOTIONAL_CREDIT,
+                          expires_on=today + timedelta(days=days))
+    lapsing = ledger.lapsing_promotions(engine, today=today)
+    assert [(c.credit_id, c.expires_on) for c in lapsing] == [
+        (1, today + timedelta(days=3)), (3, today + timedelta(days=10))]
+    desk.reverse_credit(engine, credit_id=1, reason="buyer preferred a refund")
+    assert [c.credit_id for c in ledger.lapsing_promotions(engine, today=today)] == [3]
