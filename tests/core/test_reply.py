@@ -44,7 +44,7 @@ def test_every_kind_of_offer_is_said_plainly(remedy, expected):
 
 
 @pytest.mark.parametrize(("text", "message"), [
-    ("Total: $ 5", "line 1: a $ must start a placeholder"),
+    ("Total: $ 5", r"line 1: a \$ must start a placeholder"),
     ("Hello\n$order_id\nDear $buyer", r"line 3: \$buyer is not a placeholder"),
 ])
 def test_a_template_the_desk_cannot_fill_is_refused_with_its_line(text, message):
