@@ -104,6 +104,15 @@ def span(delta: timedelta) -> str:
     return f"{minutes} min"
 
 
+def age(delta: timedelta) -> str:
+    """How old something is, to the hour once it is a day old."""
+    minutes = int(delta.total_seconds() // 60)
+    if minutes < 60:
+        return f"{max(minutes, 0)} min"
+    hours = minutes // 60
+    return f"{hours} h" if hours < 24 else f"{hours // 24} d {hours % 24} h"
+
+
 def reply_clock(due: datetime | None, now: datetime) -> str:
     """What is left of the time to reply, or how late the reply is."""
     if due is None:

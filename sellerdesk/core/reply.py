@@ -15,7 +15,8 @@ PLACEHOLDERS = {
     "order_id": "the Amazon order id",
     "product": "the affected products, or the order's first product",
     "problem": "what went wrong, e.g. “the lamp arrived damaged”",
-    "offer": "what is being offered, e.g. “a courtesy credit of $7.50”",
+    "offer": "the offer as a sentence, e.g. “To put this right we are offering you a "
+             "courtesy credit of $7.50.”",
     "delivery": "how the offer reaches the buyer",
     "staff": "who is at the desk",
     "store": "the store's name (Desk → Reply template…)",
@@ -26,7 +27,7 @@ Hello,
 
 Thank you for getting in touch about your order $order_id. We are sorry that $problem.
 
-To put this right we are offering you $offer. $delivery
+$offer $delivery
 
 If there is anything else we can do, just reply to this message.
 
@@ -39,9 +40,9 @@ _PROBLEMS = {
     IssueType.LATE_DELIVERY: "{product} arrived later than promised",
     IssueType.DAMAGED: "{product} arrived damaged",
     IssueType.WRONG_ITEM: "you received another item instead of {product}",
-    IssueType.MISSING_ITEM: "{product} was missing from your parcel",
-    IssueType.NOT_AS_DESCRIBED: "{product} was not as described",
-    IssueType.DEFECTIVE: "{product} does not work as it should",
+    IssueType.MISSING_ITEM: "{product} {was} missing from your parcel",
+    IssueType.NOT_AS_DESCRIBED: "{product} {was} not as described",
+    IssueType.DEFECTIVE: "{product} {does} not work as it should",
     IssueType.BILLING_ERROR: "you were charged the wrong amount for {product}",
     IssueType.SELLER_ERROR: "we let you down with {product}",
     IssueType.TECHNICAL: "something went wrong while ordering {product}",
@@ -59,7 +60,7 @@ _DELIVERY = {
                          "its tracking number here."),
     Remedy.PROMOTIONAL_CREDIT: ("We will send you the code in this conversation; enter it at "
                                 "checkout."),
-    Remedy.NONE: "We are looking into it and will write again within 24 hours.",
+    Remedy.NONE: "We will write again within 24 hours with what we can do.",
 }
 
 
@@ -79,10 +80,14 @@ class ReplyFacts:
     store: str = ""
 
 
+def offer_sentence(remedy: Remedy, amount: Money | None, expires_on: date | None) -> str:
+    if remedy is Remedy.NONE:
+        return "We are looking into what happened."
+    return f"To put this right we are offering you {offer_text(remedy, amount, expires_on)}."
+
+
 def offer_text(remedy: Remedy, amount: Money | None, expires_on: date | None) -> str:
     money = amount.display() if amount is not None else ""
-    if remedy is Remedy.NONE:
-        return "our help to sort this out"
     if remedy is Remedy.REPLACEMENT:
         return "a replacement at no cost to you"
     if remedy is Remedy.PROMOTIONAL_CREDIT:
@@ -117,11 +122,13 @@ def _line_of_bad_dollar(text: str) -> int:
 def draft_reply(template: str, facts: ReplyFacts) -> str:
     check_template(template)
     product = _join(facts.products) or "your order"
+    several = len([t for t in facts.products if t.strip()]) > 1
     values = {
         "order_id": facts.order_id,
         "product": product,
-        "problem": _PROBLEMS[facts.issue_type].format(product=product),
-        "offer": offer_text(facts.remedy, facts.amount, facts.expires_on),
+        "problem": _PROBLEMS[facts.issue_type].format(
+            product=product, was="were" if several else "was", does="do" if several else "does"),
+        "offer": offer_sentence(facts.remedy, facts.amount, facts.expires_on),
         "delivery": _DELIVERY[facts.remedy],
         "staff": facts.staff,
         "store": facts.store,

@@ -14,8 +14,8 @@ from pathlib import Path
 
 from sqlalchemy.engine import Engine
 
-from sellerdesk.core.issues import IssueType, Severity
 from sellerdesk.core.money import Money
+from sellerdesk.services.demo_desk import add_demo_issues
 from sellerdesk.services.import_orders import ImportResult, import_orders
 
 HEADER = ["amazon-order-id", "merchant-order-id", "purchase-date", "last-updated-date",
@@ -121,16 +121,6 @@ def write_demo_report(path: Path, orders: int, *, seed: int = 7) -> Path:
     return path
 
 
-STAFF = ("Olivia Owner", "Sam Agent", "Priya Agent")
-ISSUE_MIX = [  # (type, severity, weight)
-    (IssueType.LATE_DELIVERY, Severity.MINOR, 20), (IssueType.DAMAGED, Severity.MODERATE, 20),
-    (IssueType.DAMAGED, Severity.MAJOR, 5), (IssueType.WRONG_ITEM, Severity.MODERATE, 8),
-    (IssueType.MISSING_ITEM, Severity.MODERATE, 6), (IssueType.DEFECTIVE, Severity.MAJOR, 6),
-    (IssueType.NOT_AS_DESCRIBED, Severity.MINOR, 6), (IssueType.BILLING_ERROR, Severity.MINOR, 3),
-    (IssueType.SELLER_ERROR, Severity.MODERATE, 4), (IssueType.OTHER, Severity.MINOR, 2),
-]
-
-
 def build_demo(engine: Engine, *, orders: int = 2_000,
                progress: Callable[[float, str], None] | None = None,
                cancelled: Callable[[], bool] | None = None) -> ImportResult:
@@ -139,52 +129,3 @@ def build_demo(engine: Engine, *, orders: int = 2_000,
         result = import_orders(engine, report, progress=progress, cancelled=cancelled)
     add_demo_issues(engine, orders)
     return result
-
-
-def add_demo_issues(engine: Engine, orders: int, *, seed: int = 11) -> None:
-    """About one order in 25 has an issue: most credited as the policy suggests, some
-    with another amount and a reason, one waiting for approval, one reversed."""
-    from sellerdesk.services import desk
-    from sellerdesk.store.engine import reading
-    from sellerdesk.store.orders import list_orders
-
-    rng = random.Random(seed)
-    with reading(engine) as conn:
-        if desk.list_issues(engine):
-            return  # demo issues are already there
-        shipped = [o for o in list_orders(conn, limit=orders) if o.status == "Shipped"]
-    if not shipped:
-        return
-    desk.add_issue(engine, order_id=shipped[0].order_id, issue_type=IssueType.OTHER,
-                   note="Demo desk opened", staff=STAFF[0])  # the first person owns the desk
-    buyers = [f"demo-buyer-{n}@marketplace.amazon.com" for n in range(max(len(shipped) // 40, 3))]
-    credited: list[int] = []
-    for order in rng.sample(shipped, min(len(shipped) - 1, max(orders // 25, 4))):
-        kind, severity, _ = rng.choices(ISSUE_MIX, weights=[w for *_, w in ISSUE_MIX])[0]
-        issue = desk.add_issue(
-            engine, order_id=order.order_id, issue_type=kind, severity=severity,
-            days_late=rng.randint(1, 6) if kind is IssueType.LATE_DELIVERY else 0,
-            buyer=rng.choice(buyers) if rng.random() < 0.5 else None,
-            staff=rng.choice(STAFF[1:]))
-        roll = rng.random()
-        try:
-            if roll < 0.6:
-                outcome = desk.issue_credit(engine, issue_id=issue.issue_id,
-                                            staff=rng.choice(STAFF))
-            elif roll < 0.72:
-                suggested = desk.suggest_for_issue(engine, issue.issue_id).amount
-                if suggested.minor < 2:
-                    continue
-                outcome = desk.issue_credit(
-                    engine, issue_id=issue.issue_id, staff=STAFF[0],
-                    amount=str(suggested.times(Decimal("0.8"))),
-                    reason="buyer was happy with less")
-            else:
-                continue  # left open: answered without money, or still waiting
-        except desk.DeskError:
-            continue  # e.g. nothing left to give on that order
-        if outcome.credit_id is not None:
-            credited.append(outcome.credit_id)
-    if credited:
-        desk.reverse_credit(engine, credit_id=credited[0], staff=STAFF[0],
-                            reason="buyer returned the item for a full refund instead")

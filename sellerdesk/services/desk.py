@@ -18,8 +18,16 @@ from sellerdesk.core.errors import KnownError
 from sellerdesk.core.issues import REPLY_WITHIN, IssueStatus, IssueType, Remedy, Severity
 from sellerdesk.core.ledger import ChainCheck, verify_chain
 from sellerdesk.core.money import Money, MoneyError
-from sellerdesk.core.policy import BuyerHistory, IssueFacts, Suggestion, suggest
-from sellerdesk.services.policies import active_policy, now
+from sellerdesk.core.policy import (
+    BuyerHistory,
+    IssueFacts,
+    Policy,
+    Suggestion,
+    parse_policy,
+    suggest,
+)
+from sellerdesk.services.clock import now
+from sellerdesk.services.policies import active_policy
 from sellerdesk.services.secrets import buyer_reference_key
 from sellerdesk.services.staff import default_staff_name
 from sellerdesk.store import credits as ledger_store
@@ -124,8 +132,9 @@ def _suggestion(conn: Connection, issue: IssueRecord) -> tuple[Suggestion, Money
 
 
 def _suggest(conn: Connection, *, order_id: str, facts: IssueFacts, buyer_ref: str | None,
-             excluding_issue: int) -> tuple[Suggestion, Money]:
-    version, policy = active_policy(conn)
+             excluding_issue: int,
+             draft: tuple[int, Policy] | None = None) -> tuple[Suggestion, Money]:
+    version, policy = draft or active_policy(conn)
     order = get_order(conn, order_id=order_id)
     if order is None:
         raise DeskError(f"no order {order_id!r}")
@@ -148,6 +157,18 @@ def preview_suggestion(engine: Engine, *, order_id: str, facts: IssueFacts,
     with reading(engine) as conn:
         return _suggest(conn, order_id=order_id, facts=facts, buyer_ref=ref,
                         excluding_issue=0)[0]
+
+
+def try_policy(engine: Engine, text: str, *, order_id: str, facts: IssueFacts,
+               buyer: str | None = None) -> Suggestion:
+    """What a policy being edited would suggest, on a real order and buyer history.
+    Nothing is saved; an invalid policy raises its PolicyError (key and line)."""
+    policy = parse_policy(text, source="the policy being edited")
+    ref = _buyer_ref(buyer)
+    with reading(engine) as conn:
+        next_version = (issue_store.latest_policy(conn) or (0, ""))[0] + 1
+        return _suggest(conn, order_id=order_id, facts=facts, buyer_ref=ref,
+                        excluding_issue=0, draft=(next_version, policy))[0]
 
 
 @dataclass(frozen=True, slots=True)
@@ -277,19 +298,24 @@ def _check(value: Money, kind: Remedy, suggestion: Suggestion, reason: str,
 class PendingApproval:
     approval_id: int
     issue_id: int
+    order_id: str
     amount: Money
     kind: Remedy
     requested_by: str
+    requested_at: datetime
     reason: str
     explanation: str
+    suggested: Money | None
 
 
 def pending_approvals(engine: Engine) -> list[PendingApproval]:
     with reading(engine) as conn:
-        return [PendingApproval(r["id"], r["issue_id"],
-                                Money.from_minor(r["amount_minor"], r["currency"]),
-                                Remedy(r["kind"]), r["requested_by"], r["reason"],
-                                r["explanation"])
+        return [PendingApproval(
+                    r["id"], r["issue_id"], r["order_id"],
+                    Money.from_minor(r["amount_minor"], r["currency"]), Remedy(r["kind"]),
+                    r["requested_by"], r["requested_at"], r["reason"], r["explanation"],
+                    None if r["suggested_minor"] is None
+                    else Money.from_minor(r["suggested_minor"], r["currency"]))
                 for r in ledger_store.pending_approvals(conn)]
 
 

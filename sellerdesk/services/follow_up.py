@@ -13,8 +13,8 @@ from sellerdesk.core.issues import REPLY_WITHIN, BuyerResponse, IssueStatus, Iss
 from sellerdesk.core.money import Money
 from sellerdesk.core.orders import Order
 from sellerdesk.core.reply import DEFAULT_TEMPLATE, ReplyFacts, check_template, draft_reply
+from sellerdesk.services.clock import now
 from sellerdesk.services.desk import DeskError, at_desk, issue_record, status_event
-from sellerdesk.services.policies import now
 from sellerdesk.store import credits as ledger_store
 from sellerdesk.store import issues as issue_store
 from sellerdesk.store.engine import reading, writing
@@ -42,8 +42,7 @@ def issue_detail(engine: Engine, issue_id: int) -> IssueDetail:
         assert order is not None, "an issue's order cannot be deleted (foreign key)"
         credits = [c for c in ledger_store.credits_on_order(conn, order_id=issue.order_id)
                    if c.issue_id == issue_id]
-        pending = sum(1 for r in ledger_store.pending_approvals(conn)
-                      if r["issue_id"] == issue_id)
+        pending = len(ledger_store.pending_approvals(conn, issue_id=issue_id))
         return IssueDetail(issue, order, issue_store.timeline(conn, issue_id=issue_id),
                            credits, pending)
 
@@ -116,7 +115,7 @@ def draft_reply_for(engine: Engine, issue_id: int, *, staff: str,
                    if c.issue_id == issue_id]
         reversed_ids = {c.reverses for c in credits if c.reverses}
         standing = [c for c in credits if c.reverses is None and c.credit_id not in reversed_ids]
-        waiting = [r for r in ledger_store.pending_approvals(conn) if r["issue_id"] == issue_id]
+        waiting = ledger_store.pending_approvals(conn, issue_id=issue_id)
     titles = {item.sku: item.title for item in order.items}
     products = tuple(titles.get(sku, sku) for sku, _ in issue.affected) or (
         (order.items[0].title,) if order.items else ())

@@ -11,7 +11,7 @@ from sqlalchemy.engine import Engine
 from sellerdesk.core.desk import CreditRecord
 from sellerdesk.core.issues import Remedy
 from sellerdesk.core.money import Money
-from sellerdesk.services.policies import now
+from sellerdesk.services.clock import now
 from sellerdesk.store import credits as ledger_store
 from sellerdesk.store.engine import reading
 

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 from sqlalchemy.engine import Connection, Engine
 
 from sellerdesk.core.errors import InputError, KnownError
 from sellerdesk.core.policy import Policy, parse_policy
+from sellerdesk.services.clock import now
 from sellerdesk.services.paths import resources_dir
 from sellerdesk.store import issues as store
 from sellerdesk.store.engine import reading, writing
@@ -16,10 +18,6 @@ from sellerdesk.store.engine import reading, writing
 
 def default_policy_text() -> str:
     return (resources_dir() / "policies" / "default.toml").read_text(encoding="utf-8")
-
-
-def now() -> datetime:
-    return datetime.now(UTC).replace(tzinfo=None)
 
 
 def active_policy(conn: Connection) -> tuple[int, Policy]:
@@ -49,10 +47,29 @@ def show_policy(engine: Engine) -> tuple[int, Policy]:
         return active_policy(conn)
 
 
+@dataclass(frozen=True, slots=True)
+class PolicyVersionInfo:
+    version: int
+    name: str
+    created_by: str
+    created_at: datetime
+
+
+def policy_versions(engine: Engine) -> list[PolicyVersionInfo]:
+    """Every saved version, newest first."""
+    with reading(engine) as conn:
+        return [PolicyVersionInfo(*row) for row in store.policy_versions(conn)]
+
+
 def save_policy(engine: Engine, text: str, *, by: str, source: str) -> tuple[int, Policy]:
-    """Validate and store as a new version (nothing stored if it does not validate)."""
+    """Validate and store as a new version (nothing stored if it does not validate).
+    The written policy binds the whole desk, so an agent may not change it."""
     policy = parse_policy(text, source=source)
     with writing(engine) as conn:
+        member = store.staff_member(conn, name=by)
+        if (member is None and store.staff_count(conn)) or (member and not member.can_approve):
+            raise KnownError(f"{by} is not a supervisor or owner here; the written policy "
+                             "binds the whole desk, so one of them saves it")
         version = store.add_policy_version(conn, name=policy.name, text=text, by=by, now=now())
     return version, policy
 
@@ -69,15 +86,19 @@ def import_policy(engine: Engine, path: Path, *, by: str) -> tuple[int, Policy]:
 
 def export_policy(engine: Engine, path: Path) -> tuple[int, Policy]:
     version, policy = show_policy(engine)
-    target = Path(path)
+    write_policy_file(Path(path), policy.text)
+    return version, policy
+
+
+def write_policy_file(target: Path, text: str) -> None:
+    """Write whole or not at all: never a half-written policy under the real name."""
     partial = target.with_name(target.name + ".partial")
     try:
-        partial.write_text(policy.text, encoding="utf-8")
-        partial.replace(target)  # never a half-written policy under the real name
+        partial.write_text(text, encoding="utf-8")
+        partial.replace(target)
     except OSError as exc:
         partial.unlink(missing_ok=True)
         raise KnownError(f"cannot write {target}: {exc.strerror}") from None
-    return version, policy
 
 
 def policy_version_text(engine: Engine, version: int) -> str | None:

@@ -8,8 +8,8 @@ from decimal import Decimal, InvalidOperation
 from sqlalchemy.engine import Engine
 
 from sellerdesk.core.desk import StaffMember
+from sellerdesk.services.clock import now
 from sellerdesk.services.desk import DeskError, at_desk
-from sellerdesk.services.policies import now
 from sellerdesk.store import issues as issue_store
 from sellerdesk.store.engine import reading, writing
 

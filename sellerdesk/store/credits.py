@@ -14,7 +14,7 @@ from sqlalchemy.engine import Connection
 from sellerdesk.core.desk import CreditRecord
 from sellerdesk.core.ledger import GENESIS, entry_hash
 from sellerdesk.core.money import Money
-from sellerdesk.store.tables import APPROVALS, CREDITS
+from sellerdesk.store.tables import APPROVALS, CREDITS, ISSUES
 
 c_, a_ = CREDITS.c, APPROVALS.c
 _LEDGER_LOCK = 0x5E11E7D35C  # any fixed number: the advisory lock every ledger writer takes
@@ -100,10 +100,14 @@ def add_approval_request(conn: Connection, *, values: dict[str, Any]) -> int:
     return conn.execute(APPROVALS.insert().values(**values).returning(a_.id)).scalar_one()
 
 
-def pending_approvals(conn: Connection) -> list[dict[str, Any]]:
-    rows = conn.execute(sa.select(APPROVALS).where(a_.status == "pending")
-                        .order_by(a_.requested_at, a_.id))
-    return [dict(r._mapping) for r in rows]
+def pending_approvals(conn: Connection, *, issue_id: int | None = None) -> list[dict[str, Any]]:
+    """Requests still waiting, oldest first, each with its issue's order id."""
+    query = (sa.select(APPROVALS, ISSUES.c.order_id)
+             .join(ISSUES, ISSUES.c.id == a_.issue_id)
+             .where(a_.status == "pending").order_by(a_.requested_at, a_.id))
+    if issue_id is not None:
+        query = query.where(a_.issue_id == issue_id)
+    return [dict(r._mapping) for r in conn.execute(query)]
 
 
 def get_approval(conn: Connection, *, approval_id: int) -> dict[str, Any] | None:

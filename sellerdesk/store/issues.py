@@ -67,6 +67,12 @@ def latest_policy(conn: Connection) -> tuple[int, str] | None:
     return (row.id, row.text) if row else None
 
 
+def policy_versions(conn: Connection) -> list[tuple[int, str, str, datetime]]:
+    rows = conn.execute(sa.select(p_.id, p_.name, p_.created_by, p_.created_at)
+                        .order_by(p_.id.desc()))
+    return [tuple(r) for r in rows]
+
+
 def policy_text(conn: Connection, *, version: int) -> str | None:
     return conn.execute(sa.select(p_.text).where(p_.id == version)).scalar()
 

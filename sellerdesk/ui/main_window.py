@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QProgressDialog,
     QSplitter,
     QTableView,
+    QTabWidget,
     QToolBar,
     QVBoxLayout,
     QWidget,
@@ -37,6 +38,7 @@ from sellerdesk.ui.views.order_detail import OrderDetailView
 
 if TYPE_CHECKING:
     from sellerdesk.services.database import Database
+    from sellerdesk.ui.desk_tabs import DeskTabs
     from sellerdesk.ui.dialogs.issue_dialog import IssueDialog
     from sellerdesk.ui.models.orders_model import OrdersTableModel
 
@@ -79,12 +81,16 @@ class MainWindow(QMainWindow):
         self.splitter.setStretchFactor(0, 3)
         self.splitter.setStretchFactor(1, 2)
         self.splitter.setSizes([740, 520])
-        central = QWidget()
-        layout = QVBoxLayout(central)
+        orders_page = QWidget()
+        layout = QVBoxLayout(orders_page)
         layout.setContentsMargins(6, 6, 6, 0)
         layout.addWidget(self.filter_bar)
         layout.addWidget(self.splitter, 1)
-        self.setCentralWidget(central)
+        self.tabs = QTabWidget()
+        self.tabs.setDocumentMode(True)
+        self.tabs.addTab(orders_page, "&Orders")
+        self.setCentralWidget(self.tabs)
+        self.desk: DeskTabs | None = None   # Issues, Approvals, Ledger: once the database opens
 
         self.location_label = QLabel("Opening the database…")
         self.count_label = QLabel()
@@ -93,6 +99,7 @@ class MainWindow(QMainWindow):
 
         self._build_actions()
         self.detail_view.new_issue_button.clicked.connect(self.new_issue_action.trigger)
+        self.detail_view.issue_activated.connect(self.show_issue)
         self.filter_bar.filter_changed.connect(self._apply_filter)
         self._restore_state()
 
@@ -121,14 +128,33 @@ class MainWindow(QMainWindow):
         self.new_issue_action = action("&New issue…", self.new_issue, "Ctrl+N",
                                        "Log a customer issue on the selected order")
         self.new_issue_action.setEnabled(False)
+        self.reply_action = action("Draft &reply…", lambda: self.desk and self.desk.draft_reply(),
+                                   "Ctrl+R", "Draft the reply to the selected issue's buyer")
+        self.policy_action = action("&Policy…", self.edit_policy, "Ctrl+Shift+P",
+                                    "Edit, try, import and export the courtesy-credit policy")
+        self.template_action = action("Reply &template…",
+                                      lambda: self.desk and self.desk.edit_template(), None,
+                                      "The reply every draft starts from")
+        self.staff_action = action("&Staff…", lambda: self.desk and self.desk.manage_staff(),
+                                   None, "Who works at the desk, their roles and limits")
+        self.tab_actions = [
+            action(name, lambda _=False, i=index: self.tabs.setCurrentIndex(i), f"Ctrl+{index + 1}")
+            for index, name in enumerate(("&Orders", "&Issues", "&Approvals", "&Ledger"))]
+        self.desk_actions = [self.reply_action, self.policy_action, self.template_action,
+                             self.staff_action, *self.tab_actions[1:]]
 
         menu = self.menuBar()
         file_menu = menu.addMenu("&File")
         file_menu.addActions([self.import_action, self.demo_action])
         file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
-        menu.addMenu("&Desk").addAction(self.new_issue_action)
+        desk_menu = menu.addMenu("&Desk")
+        desk_menu.addActions([self.new_issue_action, self.reply_action])
+        desk_menu.addSeparator()
+        desk_menu.addActions([self.policy_action, self.template_action, self.staff_action])
         view_menu = menu.addMenu("&View")
+        view_menu.addActions(self.tab_actions)
+        view_menu.addSeparator()
         view_menu.addActions([self.refresh_action, self.find_action, self.clear_filters_action])
         menu.addMenu("&Help").addAction(self.about_action)
 
@@ -144,8 +170,15 @@ class MainWindow(QMainWindow):
         self.staff_box.setToolTip("Who is working: recorded on every issue, credit and event")
         self.staff_box.addItem(window_settings().value("staff") or default_staff_name())
         toolbar.addWidget(self.staff_box)
+        self.role_label = QLabel()
+        self.role_label.setEnabled(False)
+        toolbar.addWidget(self.role_label)
+        toolbar.addSeparator()
+        toolbar.addAction(self.staff_action)
         self.addToolBar(toolbar)
-        for act in (self.import_action, self.demo_action, self.refresh_action):
+        self.staff_box.currentTextChanged.connect(self._show_role)
+        for act in (self.import_action, self.demo_action, self.refresh_action,
+                    *self.desk_actions):
             act.setEnabled(False)  # until the database is open
 
     # -- database ---------------------------------------------------------------------
@@ -181,10 +214,63 @@ class MainWindow(QMainWindow):
         self.orders_model.modelReset.connect(self._update_count)
         self._load_marketplaces()
         self._update_count()
-        for act in (self.import_action, self.demo_action, self.refresh_action):
+        self._open_desk()
+        for act in (self.import_action, self.demo_action, self.refresh_action,
+                    *self.desk_actions):
             act.setEnabled(True)
         self.database_opened.emit()
         return True
+
+    def _open_desk(self) -> None:
+        from sellerdesk.ui.desk_tabs import DeskTabs
+        assert self.database is not None
+        self.desk = DeskTabs(self.tabs, self.database.engine, lambda: self.staff, self)
+        self.desk.said.connect(lambda text: self.statusBar().showMessage(text, 15_000))
+        self.desk.open_order.connect(self.show_order_tab)
+        self.desk.desk_changed.connect(self._desk_changed)
+        self._load_staff()
+        tab = window_settings().value("tab")
+        if tab is not None and str(tab).isdigit():
+            self.tabs.setCurrentIndex(int(tab))
+
+    def _load_staff(self) -> None:
+        from sellerdesk.services.staff_admin import list_staff
+        assert self.database is not None
+        current = self.staff
+        self.staff_box.blockSignals(True)
+        self.staff_box.clear()
+        self.members = {m.name: m for m in list_staff(self.database.engine)}
+        self.staff_box.addItems(sorted({*self.members, current} - {""}))
+        self.staff_box.setCurrentText(current)
+        self.staff_box.blockSignals(False)
+        self._show_role(current)
+
+    def _show_role(self, name: str) -> None:
+        member = getattr(self, "members", {}).get(name.strip())
+        if member is None:
+            self.role_label.setText(" new: joins as an agent ")
+        else:
+            limit = f", limit {member.approval_limit}" if member.approval_limit else ""
+            self.role_label.setText(f" {member.role}{limit} ")
+
+    def _desk_changed(self) -> None:
+        self._load_staff()
+        if self.detail_view.order is not None:
+            self.show_order(self.detail_view.order.order_id)
+
+    def show_issue(self, issue_id: int) -> None:
+        if self.desk is not None:
+            self.desk.show_issue(issue_id)
+
+    def show_order_tab(self, order_id: str) -> None:
+        self.tabs.setCurrentIndex(0)
+        self.show_order(order_id)
+
+    def edit_policy(self):
+        if self.desk is None:
+            return None
+        order = self.detail_view.order
+        return self.desk.edit_policy(order.order_id if order else None)
 
     def _size_columns(self) -> None:
         header = self.orders_view.horizontalHeader()
@@ -208,6 +294,8 @@ class MainWindow(QMainWindow):
         self.orders_model.refresh()
         if current:
             self.show_order(current)
+        if self.desk is not None:
+            self.desk.refresh()
         self.orders_changed.emit()
 
     def _apply_filter(self, flt) -> None:
@@ -267,7 +355,9 @@ class MainWindow(QMainWindow):
         return dialog
 
     def _issue_logged(self, issue_id: int, outcome) -> None:
-        if self.detail_view.order is not None:
+        if self.desk is not None:
+            self.desk.refresh()   # also shows the order again, through desk_changed
+        elif self.detail_view.order is not None:
             self.show_order(self.detail_view.order.order_id)
         if outcome is None:
             self.statusBar().showMessage(f"Issue {issue_id} logged", 10_000)
@@ -401,6 +491,7 @@ class MainWindow(QMainWindow):
     def save_state(self) -> None:
         settings = window_settings()
         settings.setValue("staff", self.staff)
+        settings.setValue("tab", self.tabs.currentIndex())
         settings.setValue("geometry", self.saveGeometry())
         settings.setValue("state", self.saveState())
         settings.setValue("splitter", self.splitter.saveState())

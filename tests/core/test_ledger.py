@@ -67,3 +67,16 @@ def test_buyer_reference_is_keyed_and_normalised():
     assert ref == buyer_reference(key, "jane.doe@marketplace.amazon.com")
     assert ref != buyer_reference(random.Random(2).randbytes(32), "jane.doe@marketplace.amazon.com")
     assert "jane" not in ref
+
+
+def test_durations_read_as_people_say_them():
+    from datetime import datetime, timedelta
+
+    from sellerdesk.core.desk import age, reply_clock, span
+    assert [age(timedelta(minutes=m)) for m in (0, 59, 61, 60 * 25 + 7)] == [
+        "0 min", "59 min", "1 h", "1 d 1 h"]
+    assert span(timedelta(hours=5, minutes=3)) == "5 h 03 min"
+    due = datetime(2026, 11, 17, 9, 0)
+    assert reply_clock(due, datetime(2026, 11, 16, 9, 30)) == "23 h 30 min left"
+    assert reply_clock(due, datetime(2026, 11, 18, 10, 0)) == "overdue 1 d 1 h"
+    assert reply_clock(None, due) == ""

@@ -92,7 +92,7 @@ def test_the_draft_reply_names_the_order_problem_and_offer(engine):
     before = follow_up.draft_reply_for(engine, issue.issue_id, staff="Ana")
     assert "your order 114-3941689-8772232" in before
     assert "your “Brass Desk Lamp” arrived damaged" in before
-    assert "offering you our help to sort this out" in before
+    assert "We are looking into what happened. We will write again within 24 hours" in before
     desk.issue_credit(engine, issue_id=issue.issue_id)
     after = follow_up.draft_reply_for(engine, issue.issue_id, staff="Ana")
     assert "offering you a courtesy credit of $17.70." in after
@@ -117,11 +117,12 @@ def test_the_offer_in_the_draft_follows_reversals_and_promotions(engine):
 def test_a_seller_edits_the_template_for_the_whole_desk(engine):
     issue = desk.add_issue(engine, order_id=ORDER, issue_type=IssueType.MISSING_ITEM,
                            affected=(("MUG", 1), ("LAMP", 1)))
-    follow_up.save_reply_template(engine, "Hi! $problem. $offer.\n— $staff, $store",
+    follow_up.save_reply_template(engine, "Hi! $problem. $offer\n— $staff, $store",
                                   store="Brightside Home")
     draft = follow_up.draft_reply_for(engine, issue.issue_id, staff="Ana")
-    assert draft == ("Hi! your “Ceramic Mug” and your “Brass Desk Lamp” was missing from "
-                     "your parcel. our help to sort this out.\n— Ana, Brightside Home\n")
+    assert draft == ("Hi! your “Ceramic Mug” and your “Brass Desk Lamp” were missing from "
+                     "your parcel. We are looking into what happened.\n"
+                     "— Ana, Brightside Home\n")
     with pytest.raises(KnownError, match=r"line 2: \$buyer_name is not a placeholder"):
         follow_up.save_reply_template(engine, "Hi\nDear $buyer_name", store="")
     assert follow_up.reply_template(engine).startswith("Hi! $problem")

@@ -2,7 +2,11 @@ import pytest
 
 from sellerdesk.services.database import open_database
 from sellerdesk.services.demo import build_demo
+from sellerdesk.services.import_orders import import_orders
 from sellerdesk.ui.main_window import MainWindow
+from tests.reports import row, write
+
+ORDER = "114-3941689-8772232"
 
 
 @pytest.fixture
@@ -19,5 +23,22 @@ def window(qtbot, demo_db):
     win.show()
     qtbot.waitExposed(win)
     assert win.open_database()
+    yield win
+    win.close()
+
+
+@pytest.fixture
+def desk_window(qtbot, sqlite_url, tmp_path, monkeypatch):
+    monkeypatch.setenv("SELLERDESK_STAFF", "Ana")
+    report = write(tmp_path / "orders.txt", [
+        row(ORDER, sku="BOOK", title="The Home Cook's Year", price="24.99", shipping="3.99"),
+        row(ORDER, sku="MUG", title="Ceramic Mug", price="29.00", quantity=2)])
+    with open_database(sqlite_url) as db:
+        import_orders(db.engine, report)
+    win = MainWindow(sqlite_url)
+    qtbot.addWidget(win)
+    win.show()
+    assert win.open_database()
+    win.show_order(ORDER)
     yield win
     win.close()

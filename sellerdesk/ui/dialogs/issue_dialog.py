@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from sellerdesk.core.desk import IssueRecord
 from sellerdesk.core.errors import KnownError
 from sellerdesk.core.issues import IssueType, Remedy, Severity
 from sellerdesk.core.money import Money, MoneyError
@@ -43,12 +44,14 @@ class IssueDialog(QDialog):
     issue_logged = Signal(int, object)  # issue id, the credit outcome or None
 
     def __init__(self, engine: Engine, order: Order, staff: str,
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None, *, issue: IssueRecord | None = None) -> None:
+        """A new issue on the order; or, given `issue`, a credit on one already logged."""
         super().__init__(parent)
         self.engine, self.order, self.staff = engine, order, staff
         self.suggestion: Suggestion | None = None
-        self.logged_issue: int | None = None  # set once the issue is saved
-        self.setWindowTitle(f"New issue on order {order.order_id}")
+        self.logged_issue: int | None = issue.issue_id if issue else None
+        self.setWindowTitle(f"Credit on issue {issue.issue_id}, order {order.order_id}" if issue
+                            else f"New issue on order {order.order_id}")
         self.setMinimumWidth(640)
 
         self.type_box = QComboBox()
@@ -172,8 +175,27 @@ class IssueDialog(QDialog):
         self.buyer_edit.textChanged.connect(self._debounce.start)
         self.kind_box.currentIndexChanged.connect(self._kind_changed)
         self.amount_edit.textChanged.connect(self._amount_changed)
+        if issue is not None:
+            self._show_logged(issue)
         self._changed()
         self._kind_changed()
+
+    def _show_logged(self, issue: IssueRecord) -> None:
+        """The issue as it was logged: shown, not editable; only the credit is chosen."""
+        self.type_box.setCurrentIndex(self.type_box.findData(issue.issue_type))
+        self.severity_box.setCurrentIndex(self.severity_box.findData(issue.severity))
+        self.days_late.setValue(issue.days_late)
+        affected = dict(issue.affected)
+        for item, box in zip(self.order.items, self.quantity_boxes, strict=True):
+            box.setValue(affected.get(item.sku, 0))
+        self.notes_edit.setPlainText(issue.notes)
+        self.buyer_edit.setPlaceholderText("kept as a keyed hash" if issue.buyer_ref
+                                           else "no buyer reference")
+        for widget in (self.type_box, self.severity_box, self.days_late, self.buyer_edit,
+                       self.notes_edit, self.items_table):
+            widget.setEnabled(False)
+        self.give_button.setText("&Give credit")
+        self.log_button.hide()
 
     # -- what the user sees ------------------------------------------------------------
     def explanation_text(self) -> str:
@@ -199,10 +221,13 @@ class IssueDialog(QDialog):
         self.refresh_suggestion()
 
     def refresh_suggestion(self) -> None:
-        from sellerdesk.services.desk import preview_suggestion
+        from sellerdesk.services.desk import preview_suggestion, suggest_for_issue
         try:
-            s = preview_suggestion(self.engine, order_id=self.order.order_id,
-                                   facts=self.facts(), buyer=self.buyer_edit.text())
+            if self.logged_issue is not None:   # what the credit will be checked against
+                s = suggest_for_issue(self.engine, self.logged_issue)
+            else:
+                s = preview_suggestion(self.engine, order_id=self.order.order_id,
+                                       facts=self.facts(), buyer=self.buyer_edit.text())
         except KnownError as exc:
             self.error_label.setText(str(exc))
             return

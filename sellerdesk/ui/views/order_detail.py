@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFormLayout,
@@ -31,6 +31,8 @@ _RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 
 
 class OrderDetailView(QStackedWidget):
+    issue_activated = Signal(int)   # an issue's row double-clicked: follow it up
+
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setMinimumWidth(320)
@@ -93,6 +95,8 @@ class OrderDetailView(QStackedWidget):
         activity_header = self.activity_table.horizontalHeader()
         activity_header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         activity_header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        self.activity_table.setToolTip("Double-click an issue to follow it up")
+        self.activity_table.cellDoubleClicked.connect(self._activated)
         layout.addWidget(self.activity_table, 1)
         self.addWidget(page)
         self.order: Order | None = None
@@ -100,29 +104,40 @@ class OrderDetailView(QStackedWidget):
 
     def show_activity(self, activity: OrderActivity) -> None:
         """The order's issues and the credits given on it, newest last."""
-        rows: list[tuple[tuple[str, ...], bool]] = []  # (cells, is a credit: amount right)
+        rows: list[tuple[tuple[str, ...], bool, int]] = []  # (cells, is a credit, issue id)
         for issue in sorted(activity.issues, key=lambda i: i.issue_id):
             rows.append(((local_time(issue.created_at), f"Issue {issue.issue_id}",
                           f"{issue.issue_type.label}, {issue.severity.value}",
-                          issue.status.value.replace("_", " "), issue.created_by), False))
+                          issue.status.value.replace("_", " "), issue.created_by), False,
+                         issue.issue_id))
         for credit in activity.credits:
             what = (f"reverses credit {credit.reverses}: {credit.reason}" if credit.reverses
                     else credit.kind.replace("_", " ").capitalize()
                     + (f" ({credit.reason})" if credit.reason else ""))
             rows.append(((local_time(credit.created_at), f"Credit {credit.credit_id}", what,
-                          credit.amount.display(), credit.staff), True))
+                          credit.amount.display(), credit.staff), True, credit.issue_id))
         rows.sort(key=lambda r: r[0][0])
         self.activity_table.setRowCount(len(rows))
-        for row, (cells, is_credit) in enumerate(rows):
+        for row, (cells, is_credit, issue_id) in enumerate(rows):
             for column, text in enumerate(cells):
                 cell = QTableWidgetItem(text)
                 if column == 3 and is_credit:
                     cell.setTextAlignment(_RIGHT)
+                cell.setData(Qt.ItemDataRole.UserRole, issue_id)
                 self.activity_table.setItem(row, column, cell)
         given = activity.given(self.order.currency) if self.order else None
         self.activity_label.setText(
             "<b>Issues and credits</b>" + (f" — {given.display()} given on this order"
                                            if given is not None and activity.credits else ""))
+
+    def _activated(self, row: int, _column: int) -> None:
+        what = self.activity_table.item(row, 1).text()
+        if what.startswith("Issue "):
+            self.issue_activated.emit(int(what.removeprefix("Issue ")))
+        elif what.startswith("Credit "):
+            issue = self.activity_table.item(row, 1).data(Qt.ItemDataRole.UserRole)
+            if issue is not None:
+                self.issue_activated.emit(int(issue))
 
     def activity_rows(self) -> list[list[str]]:
         table = self.activity_table

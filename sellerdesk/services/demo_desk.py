@@ -1,0 +1,161 @@
+"""A few weeks of a demo desk, written through the desk's own services with the clock
+pinned to when each thing happened: issues logged, credits given (some above the policy,
+waiting for a supervisor), replies sent — most within the 24 hours, a few late — buyers
+answering, follow-up messages, a promotional code about to lapse, one credit reversed."""
+
+from __future__ import annotations
+
+import random
+from datetime import datetime, timedelta
+from decimal import Decimal
+
+from sqlalchemy.engine import Engine
+
+from sellerdesk.core.issues import BuyerResponse, IssueType, Remedy, Severity
+from sellerdesk.core.orders import OrderSummary
+from sellerdesk.services import desk, follow_up, staff_admin
+from sellerdesk.services.clock import now, pinned
+
+STAFF = ("Olivia Owner", "Sam Agent", "Priya Agent", "Mara Supervisor")
+ISSUE_MIX = [  # (type, severity, weight)
+    (IssueType.LATE_DELIVERY, Severity.MINOR, 20), (IssueType.DAMAGED, Severity.MODERATE, 20),
+    (IssueType.DAMAGED, Severity.MAJOR, 5), (IssueType.WRONG_ITEM, Severity.MODERATE, 8),
+    (IssueType.MISSING_ITEM, Severity.MODERATE, 6), (IssueType.DEFECTIVE, Severity.MAJOR, 6),
+    (IssueType.NOT_AS_DESCRIBED, Severity.MINOR, 6), (IssueType.BILLING_ERROR, Severity.MINOR, 3),
+    (IssueType.SELLER_ERROR, Severity.MODERATE, 4), (IssueType.OTHER, Severity.MINOR, 2),
+]
+BUYER_LINES = ("Any update on this?", "The replacement has not arrived either.",
+               "Thanks, but I would rather have a refund.", "Can you confirm the amount?")
+DESK_OPENED_DAYS_AGO = 28
+
+
+def add_demo_issues(engine: Engine, orders: int, *, seed: int = 11) -> None:
+    """About one order in 25 has an issue, logged over the last four weeks."""
+    from sellerdesk.store.engine import reading
+    from sellerdesk.store.orders import list_orders
+
+    if desk.list_issues(engine):
+        return  # demo issues are already there
+    rng = random.Random(seed)
+    with reading(engine) as conn:
+        shipped = [o for o in list_orders(conn, limit=orders) if o.status == "Shipped"]
+    if len(shipped) < 2:
+        return
+    end = now()
+    start = end - timedelta(days=DESK_OPENED_DAYS_AGO)
+    with pinned(start):
+        desk.add_issue(engine, order_id=shipped[0].order_id, issue_type=IssueType.OTHER,
+                       note="Demo desk opened", staff=STAFF[0])  # the first one owns the desk
+        staff_admin.save_staff(engine, name=STAFF[3], role="supervisor", staff=STAFF[0])
+
+    buyers = [f"demo-buyer-{n}@marketplace.amazon.com" for n in range(max(len(shipped) // 40, 3))]
+    picked = rng.sample(shipped[1:], min(len(shipped) - 1, max(orders // 25, 4)))
+    logged = sorted((_logged_at(rng, order, start, end), order) for order in picked)
+    credits: list[int] = []
+    promotion_given = False
+    for at, order in logged:
+        story = _Story(engine, rng, order, at, end, buyers)
+        credit = story.unfold(promotion=not promotion_given)
+        if credit is not None:
+            credits.append(credit)
+            promotion_given = promotion_given or story.promotion
+    if credits:
+        with pinned(end - timedelta(hours=3)):
+            desk.reverse_credit(engine, credit_id=credits[0], staff=STAFF[0],
+                                reason="buyer returned the item for a full refund instead")
+
+
+def _logged_at(rng: random.Random, order: OrderSummary, start: datetime,
+               end: datetime) -> datetime:
+    earliest = max(start + timedelta(hours=1), order.purchase_date + timedelta(days=2))
+    if earliest >= end:
+        earliest = end - timedelta(hours=2)
+    span = (end - earliest).total_seconds()
+    return earliest + timedelta(seconds=rng.uniform(0, span * 0.995))
+
+
+class _Story:
+    """What happens to one issue, step by step, each at its own time."""
+
+    def __init__(self, engine: Engine, rng: random.Random, order: OrderSummary,
+                 at: datetime, end: datetime, buyers: list[str]) -> None:
+        self.engine, self.rng, self.order, self.at, self.end = engine, rng, order, at, end
+        self.buyers = buyers
+        self.promotion = False
+
+    def _when(self, hours: float) -> datetime | None:
+        """`hours` after the issue was logged, if that moment has already come."""
+        moment = self.at + timedelta(hours=hours)
+        return moment if moment < self.end else None
+
+    def unfold(self, *, promotion: bool) -> int | None:
+        rng, engine = self.rng, self.engine
+        kind, severity, _ = rng.choices(ISSUE_MIX, weights=[w for *_, w in ISSUE_MIX])[0]
+        agent = rng.choice(STAFF[1:3])
+        with pinned(self.at):
+            issue = desk.add_issue(
+                engine, order_id=self.order.order_id, issue_type=kind, severity=severity,
+                days_late=rng.randint(1, 6) if kind is IssueType.LATE_DELIVERY else 0,
+                buyer=rng.choice(self.buyers) if rng.random() < 0.5 else None, staff=agent)
+        issue_id = issue.issue_id
+        if rng.random() < 0.3:
+            with pinned(self.at + timedelta(minutes=5)):
+                follow_up.assign(engine, issue_id=issue_id, assignee=agent, staff=agent)
+        credit_id = self._credit(issue_id, agent, promotion)
+        reply_after = rng.choice((0.5, 1, 2, 3, 5, 8, 14, 20, 30))  # a few miss the 24 hours
+        replied = self._when(reply_after)
+        if replied is None:
+            return credit_id   # still waiting for its reply
+        with pinned(replied):
+            follow_up.note_reply(engine, issue_id=issue_id, staff=agent, text=(
+                follow_up.draft_reply_for(engine, issue_id, staff=agent)))
+        answered = self._when(reply_after + rng.uniform(6, 60))
+        if answered is None:
+            return credit_id
+        roll = rng.random()
+        with pinned(answered):
+            if roll < 0.12:
+                follow_up.note_buyer_message(engine, issue_id=issue_id,
+                                             text=rng.choice(BUYER_LINES), staff=agent)
+            else:
+                response = (BuyerResponse.ACCEPTED if roll < 0.8 else BuyerResponse.DECLINED
+                            if roll < 0.88 else BuyerResponse.NO_ANSWER)
+                follow_up.record_response(engine, issue_id=issue_id, response=response,
+                                          staff=agent)
+        return credit_id
+
+    def _credit(self, issue_id: int, agent: str, promotion: bool) -> int | None:
+        rng, engine = self.rng, self.engine
+        roll = rng.random()
+        moment = self._when(rng.uniform(0.2, 2))
+        if moment is None or roll >= 0.75:
+            return None  # answered without money
+        try:
+            with pinned(moment):
+                if promotion and self.order.currency == "USD":
+                    self.promotion = True
+                    expires = (self.end + timedelta(days=rng.randint(4, 12))).date()
+                    outcome = desk.issue_credit(engine, issue_id=issue_id, staff=STAFF[0],
+                                                kind=Remedy.PROMOTIONAL_CREDIT,
+                                                expires_on=expires)
+                elif roll < 0.62:
+                    outcome = desk.issue_credit(engine, issue_id=issue_id, staff=agent)
+                else:
+                    suggested = desk.suggest_for_issue(engine, issue_id).amount
+                    if suggested.minor < 2:
+                        return None
+                    outcome = desk.issue_credit(
+                        engine, issue_id=issue_id, staff=STAFF[0],
+                        kind=Remedy.COURTESY_CREDIT, amount=str(suggested.times(Decimal("0.8"))),
+                        reason="buyer was happy with less")
+        except desk.DeskError:
+            return None  # e.g. nothing left to give on that order
+        if outcome.pending and rng.random() < 0.5:
+            decided = self._when(rng.uniform(2, 20))
+            if decided is not None:
+                with pinned(decided):
+                    approved = desk.decide_approval(
+                        engine, approval_id=outcome.approval_id, approve=True,
+                        comment="fair, given the damage", staff=STAFF[3])
+                return approved.credit_id if approved else None
+        return outcome.credit_id

@@ -1,0 +1,132 @@
+"""The desk's tabs beside Orders — Issues, Approvals, Ledger — and the dialogs they open,
+wired to each other: a credit given anywhere shows everywhere. Built once the database is
+open, so the window itself never waits for them."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtWidgets import QDialog, QTabWidget, QWidget
+
+from sellerdesk.services.follow_up import issue_detail
+from sellerdesk.ui.dialogs.issue_dialog import IssueDialog
+from sellerdesk.ui.dialogs.policy_editor import PolicyEditor
+from sellerdesk.ui.dialogs.reply_dialog import ReplyDialog, TemplateDialog
+from sellerdesk.ui.dialogs.staff_dialog import StaffDialog
+from sellerdesk.ui.views.approvals_view import ApprovalsView
+from sellerdesk.ui.views.issues_view import IssuesView
+from sellerdesk.ui.views.ledger_view import LedgerView
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
+
+ORDERS_TAB, ISSUES_TAB, APPROVALS_TAB, LEDGER_TAB = range(4)
+
+
+class DeskTabs(QObject):
+    said = Signal(str)             # a line for the status bar
+    open_order = Signal(str)
+    desk_changed = Signal()        # issues, credits or staff changed: refresh what shows them
+
+    def __init__(self, tabs: QTabWidget, engine: Engine, staff: Callable[[], str],
+                 window: QWidget) -> None:
+        super().__init__(window)
+        self.tabs, self.engine, self.staff, self.window = tabs, engine, staff, window
+        self.dialog: QDialog | None = None   # the last dialog opened, for tests
+        self.issues = IssuesView(engine, staff)
+        self.approvals = ApprovalsView(engine, staff)
+        self.ledger = LedgerView(engine, staff)
+        tabs.addTab(self.issues, "&Issues")
+        tabs.addTab(self.approvals, "&Approvals")
+        tabs.addTab(self.ledger, "&Ledger")
+        self.approvals.count_changed.connect(self._approvals_counted)
+        self._approvals_counted(self.approvals.model.rowCount())
+
+        pane = self.issues.pane
+        pane.open_order.connect(self.open_order)
+        pane.give_credit.connect(self.give_credit)
+        pane.draft_reply.connect(self.draft_reply)
+        pane.changed.connect(lambda _id: self._changed(issues=False))
+        self.approvals.decided.connect(self._decided)
+        self.ledger.changed.connect(self._decided)
+        self.ledger.open_issue.connect(self.show_issue)
+
+    # -- moving between tabs ------------------------------------------------------------
+    def show_issue(self, issue_id: int) -> None:
+        self.tabs.setCurrentIndex(ISSUES_TAB)
+        self.issues.show_issue(issue_id)
+
+    def _approvals_counted(self, waiting: int) -> None:
+        self.tabs.setTabText(APPROVALS_TAB, f"&Approvals ({waiting})" if waiting
+                             else "&Approvals")
+
+    # -- dialogs ----------------------------------------------------------------------
+    def _open(self, dialog: QDialog) -> QDialog:
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.dialog = dialog
+        dialog.open()
+        return dialog
+
+    def give_credit(self, issue_id: int) -> IssueDialog:
+        detail = issue_detail(self.engine, issue_id)
+        dialog = IssueDialog(self.engine, detail.order, self.staff(), self.window,
+                             issue=detail.issue)
+        dialog.issue_logged.connect(lambda _id, outcome: self.credit_given(issue_id, outcome))
+        self._open(dialog)
+        return dialog
+
+    def credit_given(self, issue_id: int, outcome) -> None:
+        if outcome is None:
+            self.said.emit(f"Issue {issue_id} saved")
+        elif outcome.pending:
+            self.said.emit(f"{outcome.kind.label} {outcome.amount.display()} on issue "
+                           f"{issue_id} waits for a supervisor (request {outcome.approval_id})")
+        else:
+            self.said.emit(f"Credit {outcome.credit_id}: {outcome.kind.label.lower()} "
+                           f"{outcome.amount.display()} on issue {issue_id}")
+        self._changed()
+
+    def draft_reply(self, issue_id: int | None = None) -> ReplyDialog | None:
+        if issue_id is None:
+            detail = self.issues.pane.detail
+            if detail is None:
+                self.said.emit("Select an issue in the Issues tab to reply to its buyer")
+                return None
+            issue_id = detail.issue.issue_id
+        dialog = ReplyDialog(self.engine, issue_id, self.staff(), self.window)
+        dialog.replied.connect(lambda i: (self.said.emit(
+            f"Reply on issue {i} copied and noted; waiting for the buyer's answer"),
+            self._changed()))
+        self._open(dialog)
+        return dialog
+
+    def edit_template(self) -> TemplateDialog:
+        return self._open(TemplateDialog(self.engine, self.staff(), self.window))
+
+    def edit_policy(self, order_id: str | None) -> PolicyEditor:
+        editor = PolicyEditor(self.engine, self.staff(), order_id, self.window)
+        editor.saved.connect(lambda v: self.said.emit(f"Policy version {v} saved"))
+        return self._open(editor)
+
+    def manage_staff(self) -> StaffDialog:
+        dialog = StaffDialog(self.engine, self.staff(), self.window)
+        dialog.changed.connect(self._changed)
+        return self._open(dialog)
+
+    # -- keeping every view true ---------------------------------------------------------
+    def _decided(self, text: str) -> None:
+        self.said.emit(text)
+        self._changed()
+
+    def _changed(self, *, issues: bool = True) -> None:
+        self.issues.load_staff()
+        if issues:
+            self.issues.refresh()
+        self.approvals.refresh()
+        self.ledger.refresh()
+        self.desk_changed.emit()
+
+    def refresh(self) -> None:
+        self._changed()

@@ -1,0 +1,100 @@
+"""The desk's tables as columns over records: issues, the ledger, approval requests."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sellerdesk.core.desk import IssueRecord, age, reply_clock
+from sellerdesk.core.issues import IssueStatus, Remedy
+from sellerdesk.services.desk import PendingApproval
+from sellerdesk.services.ledger import LedgerLine
+from sellerdesk.ui.formatting import local_time
+from sellerdesk.ui.models.records_model import MUTED, WARNING_RED, Column, RecordsModel
+
+ISSUE_REPLY_COLUMN = 5
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+def _reply_tone(issue: IssueRecord):
+    if issue.reply_due_at is None:
+        return None
+    return WARNING_RED if issue.reply_due_at < utc_now() else None
+
+
+def _closed_tone(issue: IssueRecord):
+    return MUTED if issue.status in (IssueStatus.CLOSED, IssueStatus.RESOLVED) else None
+
+
+ISSUE_COLUMNS: list[Column[IssueRecord]] = [
+    Column("#", lambda i: str(i.issue_id), right=True),
+    Column("Order", lambda i: i.order_id),
+    Column("Issue", lambda i: i.summary, tip=lambda i: i.notes or i.summary),
+    Column("Status", lambda i: i.status.label, tone=_closed_tone),
+    Column("Age", lambda i: age(utc_now() - i.created_at),
+           tip=lambda i: "Logged " + local_time(i.created_at), right=True),
+    Column("Reply", lambda i: reply_clock(i.reply_due_at, utc_now()) or "—",
+           tip=lambda i: ("Reply due " + local_time(i.reply_due_at)) if i.reply_due_at
+           else "No buyer message waits for a reply", tone=_reply_tone),
+    Column("Assignee", lambda i: i.assignee or "—"),
+    Column("Buyer's answer", lambda i: i.buyer_response.label),
+]
+assert ISSUE_COLUMNS[ISSUE_REPLY_COLUMN].header == "Reply"
+
+
+def issues_model(parent=None) -> RecordsModel[IssueRecord]:
+    return RecordsModel(ISSUE_COLUMNS, parent)
+
+
+def _what(line: LedgerLine) -> str:
+    credit = line.credit
+    if credit.reverses is not None:
+        return f"Reverses credit {credit.reverses}"
+    text = Remedy(credit.kind).label
+    if credit.expires_on is not None:
+        text += f" (code until {credit.expires_on.isoformat()})"
+    return text
+
+
+def _reversed_tone(line: LedgerLine):
+    return MUTED if line.reversed_by is not None else None
+
+
+LEDGER_COLUMNS: list[Column[LedgerLine]] = [
+    Column("Credit", lambda ln: str(ln.credit.credit_id), right=True),
+    Column("When", lambda ln: local_time(ln.credit.created_at)),
+    Column("Order", lambda ln: ln.credit.order_id),
+    Column("Issue", lambda ln: str(ln.credit.issue_id), right=True),
+    Column("Kind", _what, tone=_reversed_tone,
+           tip=lambda ln: f"Reversed by credit {ln.reversed_by}" if ln.reversed_by else ""),
+    Column("Amount", lambda ln: ln.credit.amount.display(), right=True, tone=_reversed_tone),
+    Column("Running total", lambda ln: ln.running_total.display(), right=True),
+    Column("By", lambda ln: ln.credit.staff),
+    Column("Approved by", lambda ln: ln.credit.approved_by or ""),
+    Column("Reason", lambda ln: ln.credit.reason,
+           tip=lambda ln: f"SHA-256 {ln.credit.entry_hash}"),
+]
+
+
+def ledger_model(parent=None) -> RecordsModel[LedgerLine]:
+    return RecordsModel(LEDGER_COLUMNS, parent)
+
+
+APPROVAL_COLUMNS: list[Column[PendingApproval]] = [
+    Column("Request", lambda a: str(a.approval_id), right=True),
+    Column("Asked", lambda a: local_time(a.requested_at)),
+    Column("Order", lambda a: a.order_id),
+    Column("Issue", lambda a: str(a.issue_id), right=True),
+    Column("Kind", lambda a: a.kind.label),
+    Column("Amount", lambda a: a.amount.display(), right=True),
+    Column("Suggested", lambda a: a.suggested.display() if a.suggested else "—", right=True),
+    Column("Asked by", lambda a: a.requested_by),
+    Column("Reason", lambda a: a.reason or "(the suggested amount)",
+           tip=lambda a: a.explanation),
+]
+
+
+def approvals_model(parent=None) -> RecordsModel[PendingApproval]:
+    return RecordsModel(APPROVAL_COLUMNS, parent)

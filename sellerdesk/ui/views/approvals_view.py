@@ -1,0 +1,111 @@
+"""The Approvals tab: credits an agent asked for that need a supervisor's yes or no."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from sellerdesk.core.errors import KnownError
+from sellerdesk.services.desk import PendingApproval, decide_approval, pending_approvals
+from sellerdesk.ui.models.desk_models import approvals_model
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
+
+
+class ApprovalsView(QWidget):
+    decided = Signal(str)        # what happened, for the status bar
+    count_changed = Signal(int)  # requests still waiting
+
+    def __init__(self, engine: Engine, staff: Callable[[], str],
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.engine, self.staff = engine, staff
+        self.model = approvals_model(self)
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.verticalHeader().setVisible(False)
+        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.resizeColumnsToContents()
+        self.empty_label = QLabel("No credit is waiting for approval.")
+        self.explanation_label = QLabel()
+        self.explanation_label.setWordWrap(True)
+        self.comment_edit = QLineEdit()
+        self.comment_edit.setPlaceholderText("Comment for the agent (needed to reject)")
+        self.approve_button = QPushButton("&Approve")
+        self.reject_button = QPushButton("Re&ject")
+        self.error_label = QLabel()
+        self.error_label.setWordWrap(True)
+        self.error_label.setStyleSheet("color: #b00020;")
+        row = QHBoxLayout()
+        row.addWidget(self.comment_edit, 1)
+        row.addWidget(self.approve_button)
+        row.addWidget(self.reject_button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 6, 6, 0)
+        layout.addWidget(self.empty_label)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.explanation_label)
+        layout.addLayout(row)
+        layout.addWidget(self.error_label)
+        self.approve_button.clicked.connect(lambda: self.decide(approve=True))
+        self.reject_button.clicked.connect(lambda: self.decide(approve=False))
+        self.table.selectionModel().selectionChanged.connect(self._selected)
+        self.refresh()
+
+    def refresh(self) -> None:
+        waiting = pending_approvals(self.engine)
+        self.model.set_records(waiting)
+        self.table.resizeColumnsToContents()
+        self.empty_label.setVisible(not waiting)
+        if waiting:
+            self.table.selectRow(0)
+        self._selected()
+        self.count_changed.emit(len(waiting))
+
+    def selected(self) -> PendingApproval | None:
+        rows = self.table.selectionModel().selectedRows()
+        return self.model.record_at(rows[0].row()) if rows else None
+
+    def _selected(self, *_args) -> None:
+        request = self.selected()
+        for widget in (self.approve_button, self.reject_button, self.comment_edit):
+            widget.setEnabled(request is not None)
+        self.explanation_label.setText(
+            "" if request is None else
+            f"Issue {request.issue_id} on order {request.order_id}. The policy said:\n"
+            + (request.explanation or "—"))
+
+    def decide(self, *, approve: bool) -> None:
+        request = self.selected()
+        if request is None:
+            return
+        try:
+            outcome = decide_approval(self.engine, approval_id=request.approval_id,
+                                      approve=approve, comment=self.comment_edit.text(),
+                                      staff=self.staff())
+        except KnownError as exc:
+            self.error_label.setText(str(exc))
+            return
+        self.error_label.clear()
+        self.comment_edit.clear()
+        what = (f"Approved: credit {outcome.credit_id}, {outcome.amount.display()}"
+                if outcome is not None else
+                f"Rejected request {request.approval_id} ({request.amount.display()})")
+        self.refresh()
+        self.decided.emit(what)

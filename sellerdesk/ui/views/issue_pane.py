@@ -1,0 +1,258 @@
+"""One issue and everything that happened on it: status, assignee, the reply clock, the
+buyer's answer, and the timeline — with the actions that move it on."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QInputDialog,
+    QLabel,
+    QPushButton,
+    QStackedWidget,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from sellerdesk.core.desk import reply_clock
+from sellerdesk.core.errors import KnownError
+from sellerdesk.core.issues import BuyerResponse, IssueStatus
+from sellerdesk.services import follow_up
+from sellerdesk.services.follow_up import IssueDetail
+from sellerdesk.services.staff_admin import list_staff
+from sellerdesk.ui.dialogs.ask import ask_text
+from sellerdesk.ui.formatting import local_time
+from sellerdesk.ui.models.desk_models import utc_now
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
+
+TIMELINE_HEADERS = ("When", "Who", "What", "Details")
+EVENT_LABELS = {"logged": "Logged", "buyer_message": "Buyer wrote", "reply": "Reply sent",
+                "credit": "Credit", "approval_requested": "Approval asked",
+                "approved": "Approved", "rejected": "Rejected", "reversal": "Reversed",
+                "status": "Status", "assigned": "Assigned", "buyer_answer": "Buyer answered"}
+NOBODY = "— nobody —"
+
+
+class IssuePane(QStackedWidget):
+    changed = Signal(int)                 # the issue id: something about it was saved
+    open_order = Signal(str)
+    give_credit = Signal(int)
+    draft_reply = Signal(int)
+
+    def __init__(self, engine: Engine, staff: Callable[[], str],
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.engine, self.staff = engine, staff
+        self.detail: IssueDetail | None = None
+        self.question: QInputDialog | None = None   # the open question, for tests
+        empty = QLabel("Select an issue to follow it up.")
+        empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        empty.setEnabled(False)
+        self.addWidget(empty)
+
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        heading = QHBoxLayout()
+        self.title_label = QLabel()
+        font = self.title_label.font()
+        font.setPointSizeF(font.pointSizeF() * 1.35)
+        font.setBold(True)
+        self.title_label.setFont(font)
+        heading.addWidget(self.title_label, 1)
+        self.order_button = QPushButton("Open order")
+        self.order_button.clicked.connect(
+            lambda: self.detail and self.open_order.emit(self.detail.issue.order_id))
+        heading.addWidget(self.order_button)
+        layout.addLayout(heading)
+        self.subtitle_label = QLabel()
+        self.subtitle_label.setWordWrap(True)
+        self.subtitle_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        layout.addWidget(self.subtitle_label)
+
+        form = QFormLayout()
+        self.status_box = QComboBox()
+        for status in IssueStatus:
+            self.status_box.addItem(status.label, status.value)
+        self.status_box.activated.connect(self._status_chosen)
+        self.assignee_box = QComboBox()
+        self.assignee_box.activated.connect(self._assignee_chosen)
+        self.reply_label = QLabel()
+        answer_row = QHBoxLayout()
+        self.answer_label = QLabel()
+        answer_row.addWidget(self.answer_label, 1)
+        self.answer_buttons: dict[BuyerResponse, QPushButton] = {}
+        for response in (BuyerResponse.ACCEPTED, BuyerResponse.DECLINED, BuyerResponse.NO_ANSWER):
+            button = QPushButton(response.label)
+            button.setToolTip(f"The buyer's answer to the offer: {response.label.lower()}")
+            button.clicked.connect(lambda _=False, r=response: self._answer(r))
+            answer_row.addWidget(button)
+            self.answer_buttons[response] = button
+        form.addRow("&Status:", self.status_box)
+        form.addRow("&Assignee:", self.assignee_box)
+        form.addRow("Reply:", self.reply_label)
+        form.addRow("Buyer's answer:", answer_row)
+        layout.addLayout(form)
+
+        actions = QHBoxLayout()
+        self.message_button = QPushButton("Buyer &wrote…")
+        self.message_button.setToolTip("Note a new message from the buyer: the 24-hour "
+                                       "reply clock starts")
+        self.message_button.clicked.connect(self.ask_buyer_message)
+        self.reply_button = QPushButton("Draft &reply…")
+        self.reply_button.setToolTip("Draft the reply from the template and copy it for "
+                                     "Buyer-Seller Messaging (Ctrl+R)")
+        self.reply_button.clicked.connect(
+            lambda: self.detail and self.draft_reply.emit(self.detail.issue.issue_id))
+        self.credit_button = QPushButton("&Give credit…")
+        self.credit_button.clicked.connect(
+            lambda: self.detail and self.give_credit.emit(self.detail.issue.issue_id))
+        for button in (self.message_button, self.reply_button, self.credit_button):
+            actions.addWidget(button)
+        actions.addStretch(1)
+        layout.addLayout(actions)
+
+        self.error_label = QLabel()
+        self.error_label.setWordWrap(True)
+        self.error_label.setStyleSheet("color: #b00020;")
+        self.error_label.hide()
+        layout.addWidget(self.error_label)
+
+        layout.addWidget(QLabel("<b>Timeline</b>"))
+        self.timeline_table = QTableWidget(0, len(TIMELINE_HEADERS))
+        self.timeline_table.setHorizontalHeaderLabels(TIMELINE_HEADERS)
+        self.timeline_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.timeline_table.setWordWrap(True)
+        self.timeline_table.verticalHeader().setVisible(False)
+        header = self.timeline_table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        self.timeline_table.verticalHeader().setSectionResizeMode(
+            QHeaderView.ResizeMode.ResizeToContents)
+        layout.addWidget(self.timeline_table, 1)
+        self.addWidget(page)
+
+    # -- showing ---------------------------------------------------------------------
+    def show_issue(self, issue_id: int | None) -> None:
+        if issue_id is None:
+            self.detail = None
+            self.setCurrentIndex(0)
+            return
+        self.detail = detail = follow_up.issue_detail(self.engine, issue_id)
+        issue, order = detail.issue, detail.order
+        self.title_label.setText(f"Issue {issue.issue_id} · {issue.summary}")
+        affected = ", ".join(f"{quantity} × {sku}" for sku, quantity in issue.affected)
+        lines = [f"Order {order.order_id} ({order.marketplace}, {order.total.display()}) · "
+                 f"logged {local_time(issue.created_at)} by {issue.created_by}"]
+        if affected:
+            lines.append(f"Affected: {affected}"
+                         + (f" · {issue.days_late} days late" if issue.days_late else ""))
+        if issue.notes:
+            lines.append(f"Notes: {issue.notes}")
+        if detail.credits or detail.pending_approvals:
+            parts = [f"{c.amount.display()} (credit {c.credit_id})" for c in detail.credits]
+            if detail.pending_approvals:
+                parts.append(f"{detail.pending_approvals} waiting for approval")
+            lines.append("Credits: " + ", ".join(parts))
+        self.subtitle_label.setText("\n".join(lines))
+        self.status_box.setCurrentIndex(self.status_box.findData(issue.status.value))
+        self._load_assignees(issue.assignee)
+        self.refresh_clock()
+        self.answer_label.setText(issue.buyer_response.label)
+        for response, button in self.answer_buttons.items():
+            button.setEnabled(issue.buyer_response is not response)
+        self._show_timeline()
+        self.error_label.hide()
+        self.setCurrentIndex(1)
+
+    def refresh_clock(self) -> None:
+        if self.detail is None:
+            return
+        due = self.detail.issue.reply_due_at
+        text = reply_clock(due, utc_now())
+        self.reply_label.setText(f"{text} (due {local_time(due)})" if due
+                                 else "nothing waits for a reply")
+        overdue = due is not None and due < utc_now()
+        self.reply_label.setStyleSheet("color: #b00020; font-weight: bold;" if overdue else "")
+
+    def _load_assignees(self, current: str) -> None:
+        self.assignee_box.clear()
+        self.assignee_box.addItem(NOBODY, "")
+        for member in list_staff(self.engine):
+            self.assignee_box.addItem(f"{member.name} ({member.role})", member.name)
+        self.assignee_box.setCurrentIndex(max(0, self.assignee_box.findData(current)))
+
+    def _show_timeline(self) -> None:
+        assert self.detail is not None
+        events = self.detail.timeline
+        table = self.timeline_table
+        table.setRowCount(len(events))
+        for row, event in enumerate(events):
+            cells = (local_time(event.at), event.actor,
+                     EVENT_LABELS.get(event.kind, event.kind.replace("_", " ").capitalize()),
+                     event.text)
+            for column, text in enumerate(cells):
+                table.setItem(row, column, QTableWidgetItem(text))
+        table.scrollToBottom()
+
+    def timeline_rows(self) -> list[list[str]]:
+        table = self.timeline_table
+        return [[table.item(r, c).text() for c in range(table.columnCount())]
+                for r in range(table.rowCount())]
+
+    # -- acting ----------------------------------------------------------------------
+    def _run(self, change: Callable[[], object]) -> None:
+        """Save one change; a refusal is shown in the pane and nothing else moves."""
+        assert self.detail is not None
+        issue_id = self.detail.issue.issue_id
+        try:
+            change()
+        except KnownError as exc:
+            self.show_issue(issue_id)   # the boxes go back to what is saved
+            self.error_label.setText(str(exc))
+            self.error_label.show()
+            return
+        self.show_issue(issue_id)
+        self.changed.emit(issue_id)
+
+    def _status_chosen(self, _index: int) -> None:
+        if self.detail is None:
+            return
+        status = IssueStatus(self.status_box.currentData())
+        if status is self.detail.issue.status:
+            return
+        self._run(lambda: follow_up.set_status(self.engine, issue_id=self.detail.issue.issue_id,
+                                               status=status, staff=self.staff()))
+
+    def _assignee_chosen(self, _index: int) -> None:
+        if self.detail is None or self.assignee_box.currentData() == self.detail.issue.assignee:
+            return
+        name = self.assignee_box.currentData()
+        self._run(lambda: follow_up.assign(self.engine, issue_id=self.detail.issue.issue_id,
+                                           assignee=name, staff=self.staff()))
+
+    def _answer(self, response: BuyerResponse) -> None:
+        if self.detail is not None:
+            self._run(lambda: follow_up.record_response(
+                self.engine, issue_id=self.detail.issue.issue_id, response=response,
+                staff=self.staff()))
+
+    def ask_buyer_message(self) -> None:
+        if self.detail is None:
+            return
+        issue_id = self.detail.issue.issue_id
+        self.question = ask_text(
+            self, "The buyer wrote", "What did the buyer write? (a summary is enough)",
+            lambda text: self._run(lambda: follow_up.note_buyer_message(
+                self.engine, issue_id=issue_id, text=text, staff=self.staff())),
+            multiline=True)

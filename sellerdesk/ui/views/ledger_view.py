@@ -1,0 +1,161 @@
+"""The Ledger tab: every credit with running totals per currency, reversals (never edits),
+the hash chain checked on demand, and promotional codes that lapse soon."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QGroupBox,
+    QHBoxLayout,
+    QInputDialog,
+    QLabel,
+    QListWidget,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from sellerdesk.core.errors import KnownError
+from sellerdesk.services.desk import reverse_credit, verify_ledger
+from sellerdesk.services.ledger import (
+    LAPSING_WITHIN,
+    LedgerLine,
+    lapsing_promotions,
+    ledger_lines,
+    totals_by_currency,
+)
+from sellerdesk.ui.dialogs.ask import ask_text
+from sellerdesk.ui.models.desk_models import ledger_model
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
+
+
+
+class LedgerView(QWidget):
+    changed = Signal(str)   # what happened, for the status bar
+    open_issue = Signal(int)
+
+    def __init__(self, engine: Engine, staff: Callable[[], str],
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.engine, self.staff = engine, staff
+        self.question: QInputDialog | None = None
+        self.model = ledger_model(self)
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setAlternatingRowColors(True)
+        self.table.verticalHeader().setVisible(False)
+        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.doubleClicked.connect(self._open_issue)
+        self.totals_label = QLabel()
+        self.totals_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.reverse_button = QPushButton("&Reverse…")
+        self.reverse_button.setToolTip("Add an entry that takes this credit back. Nothing in "
+                                       "the ledger is ever edited or deleted.")
+        self.verify_button = QPushButton("&Verify chain")
+        self.verify_button.setToolTip("Recompute every entry's SHA-256 and its link to the "
+                                      "one before")
+        self.result_label = QLabel()
+        self.result_label.setWordWrap(True)
+        top = QHBoxLayout()
+        top.addWidget(self.totals_label, 1)
+        top.addWidget(self.reverse_button)
+        top.addWidget(self.verify_button)
+
+        self.lapsing_list = QListWidget()
+        days = LAPSING_WITHIN.days
+        lapsing_box = QGroupBox(f"Promotional codes that lapse within {days} days — "
+                                "remind the buyer")
+        box_layout = QVBoxLayout(lapsing_box)
+        box_layout.addWidget(self.lapsing_list)
+        self.lapsing_box = lapsing_box
+
+        splitter = QSplitter(Qt.Orientation.Vertical)
+        splitter.addWidget(self.table)
+        splitter.addWidget(lapsing_box)
+        splitter.setSizes([520, 140])
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 6, 6, 0)
+        layout.addLayout(top)
+        layout.addWidget(self.result_label)
+        layout.addWidget(splitter, 1)
+        self.reverse_button.clicked.connect(self.ask_reverse)
+        self.verify_button.clicked.connect(self.verify)
+        self.table.selectionModel().selectionChanged.connect(self._selected)
+        self.refresh()
+
+    def refresh(self) -> None:
+        lines = ledger_lines(self.engine)
+        self.model.set_records(list(reversed(lines)))   # newest on top
+        self.table.resizeColumnsToContents()
+        totals = totals_by_currency(lines)
+        self.totals_label.setText(
+            f"<b>{len(lines):,} entries</b> · net given: "
+            + (" · ".join(m.display() for m in totals.values()) if totals else "nothing yet"))
+        self.lapsing_list.clear()
+        for credit in lapsing_promotions(self.engine):
+            self.lapsing_list.addItem(
+                f"{credit.expires_on.isoformat()} — {credit.amount.display()} code, order "
+                f"{credit.order_id} (issue {credit.issue_id}, credit {credit.credit_id})")
+        if not self.lapsing_list.count():
+            self.lapsing_list.addItem("None lapse soon.")
+        self._selected()
+
+    def selected(self) -> LedgerLine | None:
+        rows = self.table.selectionModel().selectedRows()
+        return self.model.record_at(rows[0].row()) if rows else None
+
+    def select_credit(self, credit_id: int) -> None:
+        for row, line in enumerate(self.model.records()):
+            if line.credit.credit_id == credit_id:
+                self.table.selectRow(row)
+                return
+
+    def _selected(self, *_args) -> None:
+        line = self.selected()
+        self.reverse_button.setEnabled(line is not None and line.credit.reverses is None
+                                       and line.reversed_by is None)
+
+    def _open_issue(self, index) -> None:
+        line = self.model.record_at(index.row())
+        if line is not None:
+            self.open_issue.emit(line.credit.issue_id)
+
+    def ask_reverse(self) -> None:
+        line = self.selected()
+        if line is None:
+            return
+        credit = line.credit
+        self.question = ask_text(
+            self, f"Reverse credit {credit.credit_id}",
+            f"Why is {credit.amount.display()} on order {credit.order_id} being taken back?",
+            lambda reason: self.reverse(credit.credit_id, reason))
+
+    def reverse(self, credit_id: int, reason: str) -> None:
+        try:
+            outcome = reverse_credit(self.engine, credit_id=credit_id, reason=reason,
+                                     staff=self.staff())
+        except KnownError as exc:
+            self.result_label.setStyleSheet("color: #b00020;")
+            self.result_label.setText(str(exc))
+            return
+        self.result_label.clear()
+        self.refresh()
+        self.select_credit(outcome.credit_id)
+        self.changed.emit(f"Credit {credit_id} reversed by credit {outcome.credit_id} "
+                          f"({outcome.amount.display()})")
+
+    def verify(self) -> None:
+        check = verify_ledger(self.engine)
+        self.result_label.setStyleSheet("" if check.ok else "color: #b00020; font-weight: bold;")
+        self.result_label.setText(check.summary())

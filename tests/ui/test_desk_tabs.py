@@ -1,0 +1,263 @@
+"""The desk's tabs and dialogs, clicked through as a person would: follow an issue up,
+reply, record the buyer's answer, approve, reverse, edit the policy, manage staff."""
+
+from datetime import timedelta
+
+import pytest
+import time_machine
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QDialogButtonBox
+
+from sellerdesk.core.issues import BuyerResponse, IssueStatus, IssueType
+from sellerdesk.services import desk, staff_admin
+from sellerdesk.services.database import open_database
+from sellerdesk.services.ledger import ledger_lines
+from sellerdesk.ui.desk_tabs import APPROVALS_TAB, ISSUES_TAB, LEDGER_TAB
+from sellerdesk.ui.models.desk_models import approvals_model, issues_model, ledger_model
+from tests.ui.conftest import ORDER
+
+CLICK = Qt.MouseButton.LeftButton
+
+
+def log_damaged_book(window, staff="Ana"):
+    issue = desk.add_issue(window.database.engine, order_id=ORDER, issue_type=IssueType.DAMAGED,
+                           affected=(("BOOK", 1),), staff=staff, note="corner crushed")
+    window.desk.refresh()
+    return issue.issue_id
+
+
+def answer(dialog, text):
+    dialog.setTextValue(text)
+    dialog.accept()
+
+
+def test_desk_models_pass_qtmodeltester(qtmodeltester, demo_db):
+    from sellerdesk.services.desk import pending_approvals
+    from sellerdesk.services.follow_up import find_issues
+    with open_database(demo_db) as db:
+        for model, records in ((issues_model(), find_issues(db.engine)),
+                               (ledger_model(), ledger_lines(db.engine)),
+                               (approvals_model(), pending_approvals(db.engine))):
+            assert records, "the demo has issues, credits and requests waiting"
+            model.set_records(records)
+            qtmodeltester.check(model, force_py=True)
+
+
+def test_issues_tab_shows_age_reply_clock_and_filters(qtbot, desk_window):
+    engine = desk_window.database.engine
+    with time_machine.travel(timedelta(hours=-30), tick=False):
+        late = desk.add_issue(engine, order_id=ORDER, issue_type=IssueType.LATE_DELIVERY,
+                              days_late=2)
+    fresh = log_damaged_book(desk_window)
+    desk_window.tabs.setCurrentIndex(ISSUES_TAB)
+    view = desk_window.desk.issues
+    model = view.model
+    assert model.column_texts(0) == [str(fresh), str(late.issue_id)]
+    assert model.column_texts(4)[1] == "1 d 6 h"
+    assert model.column_texts(5)[0].endswith("min left")
+    assert model.column_texts(5)[1] == "overdue 6 h 00 min"
+    assert model.index(1, 5).data(Qt.ItemDataRole.ForegroundRole).color().name() == "#b00020"
+    assert view.count_label.text() == "2 issues · 1 overdue"
+    view.overdue_box.click()
+    assert model.column_texts(0) == [str(late.issue_id)]
+    view.overdue_box.click()
+    view.type_box.setCurrentIndex(view.type_box.findData(IssueType.DAMAGED.value))
+    assert model.column_texts(0) == [str(fresh)]
+
+
+def test_follow_up_an_issue_from_the_pane(qtbot, desk_window):
+    issue_id = log_damaged_book(desk_window)
+    desk_window.desk.show_issue(issue_id)
+    pane = desk_window.desk.issues.pane
+    assert desk_window.tabs.currentIndex() == ISSUES_TAB
+    assert pane.title_label.text() == f"Issue {issue_id} · Damaged, moderate"
+    assert "Notes: corner crushed" in pane.subtitle_label.text()
+
+    qtbot.mouseClick(pane.message_button, CLICK)
+    answer(pane.question, "Box was crushed too, photos attached")
+    assert pane.timeline_rows()[-1][1:] == ["Ana", "Buyer wrote",
+                                             "Box was crushed too, photos attached"]
+
+    pane.status_box.setCurrentIndex(pane.status_box.findData(IssueStatus.ESCALATED_ATOZ.value))
+    pane.status_box.activated.emit(pane.status_box.currentIndex())
+    assert pane.timeline_rows()[-1][2:] == ["Status", "Open → A-to-z claim"]
+    view = desk_window.desk.issues
+    assert view.model.rowCount() == 0     # gone from "open and awaiting buyer"…
+    assert pane.detail.issue.status is IssueStatus.ESCALATED_ATOZ   # …still in hand
+
+
+def test_draft_the_reply_copy_it_and_record_the_buyers_answer(qtbot, desk_window):
+    issue_id = log_damaged_book(desk_window)
+    desk_window.desk.show_issue(issue_id)
+    qtbot.keyClick(desk_window, Qt.Key.Key_R, Qt.KeyboardModifier.ControlModifier)
+    dialog = desk_window.desk.dialog
+    assert dialog.isVisible()
+    text = dialog.text_edit.toPlainText()
+    assert "your “The Home Cook's Year” arrived damaged" in text
+    dialog.text_edit.appendPlainText("P.S. A new copy is on its way.")
+    with qtbot.waitSignal(dialog.replied):
+        qtbot.mouseClick(dialog.send_button, CLICK)
+    assert QGuiApplication.clipboard().text().endswith("P.S. A new copy is on its way.")
+    pane = desk_window.desk.issues.pane
+    assert pane.reply_label.text() == "nothing waits for a reply"
+    assert pane.answer_label.text() == "Waiting"
+    assert pane.timeline_rows()[-2][2] == "Reply sent"
+    qtbot.mouseClick(pane.answer_buttons[BuyerResponse.ACCEPTED], CLICK)
+    assert pane.answer_label.text() == "Accepted"
+    assert pane.status_box.currentText() == "Resolved"
+
+
+def test_the_reply_template_is_checked_as_it_is_typed(qtbot, desk_window):
+    issue_id = log_damaged_book(desk_window)
+    reply = desk_window.desk.draft_reply(issue_id)
+    qtbot.mouseClick(reply.template_button, CLICK)
+    editor = reply.template_dialog
+    editor.text_edit.setPlainText("Dear $buyer_name,\n$problem")
+    save = editor.buttons.button(QDialogButtonBox.StandardButton.Save)
+    qtbot.waitUntil(lambda: not save.isEnabled())
+    assert editor.error_label.text().startswith("line 1: $buyer_name is not a placeholder")
+    editor.text_edit.setPlainText("Hello from $store: $problem.\n$staff")
+    editor.store_edit.setText("Brightside Home")
+    qtbot.waitUntil(save.isEnabled)
+    qtbot.mouseClick(save, CLICK)
+    assert reply.text_edit.toPlainText() == (
+        "Hello from Brightside Home: your “The Home Cook's Year” arrived damaged.\nAna\n")
+
+
+def test_give_a_credit_on_a_logged_issue(qtbot, desk_window):
+    issue_id = log_damaged_book(desk_window)
+    desk_window.desk.show_issue(issue_id)
+    qtbot.mouseClick(desk_window.desk.issues.pane.credit_button, CLICK)
+    dialog = desk_window.desk.dialog
+    assert dialog.windowTitle() == f"Credit on issue {issue_id}, order {ORDER}"
+    assert not dialog.type_box.isEnabled()
+    qtbot.waitUntil(lambda: dialog.suggestion_label.text() == "$7.50")
+    with qtbot.waitSignal(dialog.issue_logged):
+        qtbot.mouseClick(dialog.give_button, CLICK)
+    ledger = desk_window.desk.ledger
+    assert ledger.model.column_texts(5) == ["$7.50"]
+    assert desk_window.desk.issues.pane.timeline_rows()[-2][2:] == [
+        "Credit", "Courtesy credit $7.50 (credit 1)"]
+    assert desk_window.detail_view.activity_rows()[-1][1] == "Credit 1"
+
+
+def test_a_supervisor_approves_in_the_approvals_tab(qtbot, desk_window):
+    engine = desk_window.database.engine
+    log_damaged_book(desk_window)                      # Ana is the owner
+    staff_admin.save_staff(engine, name="Ben", role="agent", approval_limit="4")
+    staff_admin.save_staff(engine, name="Mara", role="supervisor")
+    issue = desk.add_issue(engine, order_id=ORDER, issue_type=IssueType.DAMAGED,
+                           affected=(("MUG", 1),), staff="Ben")
+    asked = desk.issue_credit(engine, issue_id=issue.issue_id, staff="Ben")
+    assert asked.pending
+    desk_window.desk.refresh()
+    assert desk_window.tabs.tabText(APPROVALS_TAB) == "&Approvals (1)"
+    desk_window.staff_box.setCurrentText("Ben")
+    assert desk_window.role_label.text().strip() == "agent, limit 4"
+    view = desk_window.desk.approvals
+    qtbot.mouseClick(view.approve_button, CLICK)
+    assert view.error_label.text() == ("Ben is an agent; only a supervisor or owner may "
+                                       "approve or reject credits")
+    desk_window.staff_box.setCurrentText("Mara")
+    qtbot.mouseClick(view.reject_button, CLICK)
+    assert view.error_label.text() == "a rejection needs a comment for the agent (--comment)"
+    qtbot.keyClicks(view.comment_edit, "fair")
+    qtbot.mouseClick(view.approve_button, CLICK)
+    assert view.model.rowCount() == 0
+    assert desk_window.tabs.tabText(APPROVALS_TAB) == "&Approvals"
+    assert desk_window.desk.ledger.model.column_texts(8) == ["Mara"]
+    assert "Approved: credit 1, $4.35" in desk_window.statusBar().currentMessage()
+
+
+def test_reverse_from_the_ledger_and_verify_the_chain(qtbot, desk_window):
+    engine = desk_window.database.engine
+    issue_id = log_damaged_book(desk_window)
+    desk.issue_credit(engine, issue_id=issue_id)
+    desk_window.desk.refresh()
+    desk_window.tabs.setCurrentIndex(LEDGER_TAB)
+    ledger = desk_window.desk.ledger
+    ledger.table.selectRow(0)
+    qtbot.mouseClick(ledger.reverse_button, CLICK)
+    answer(ledger.question, "buyer returned the book")
+    assert ledger.model.column_texts(4) == ["Reverses credit 1", "Courtesy credit"]
+    assert ledger.model.column_texts(6) == ["$0.00", "$7.50"]
+    assert ledger.totals_label.text() == "<b>2 entries</b> · net given: $0.00"
+    assert not ledger.reverse_button.isEnabled()   # the reversal is selected: no undoing it
+    qtbot.mouseClick(ledger.verify_button, CLICK)
+    assert ledger.result_label.text() == "ledger intact: 2 entries, every hash matches"
+
+
+def test_policy_editor_checks_tries_and_saves(qtbot, desk_window, tmp_path):
+    editor = desk_window.edit_policy()
+    assert editor.order_edit.text() == ORDER
+    qtbot.waitUntil(lambda: editor.result_label.text() == "$7.50 · Courtesy credit")
+    text = editor.text_edit.toPlainText()
+    broken = text.replace("percent = 30", "percent = thirty", 1)
+    editor.text_edit.setPlainText(broken)
+    qtbot.waitUntil(lambda: editor.check_label.text().startswith("✗"))
+    line = broken.splitlines().index("percent = thirty") + 1
+    assert f"line {line}" in editor.check_label.text()
+    assert editor.error_line() == line
+    assert not editor.save_button.isEnabled()
+    editor.text_edit.setPlainText(text.replace("percent = 30", "percent = 40", 1))
+    qtbot.waitUntil(lambda: editor.result_label.text() == "$10.00 · Courtesy credit")
+    assert editor.error_line() is None
+    qtbot.mouseClick(editor.save_button, CLICK)
+    assert editor.status_label.text() == ("Saved as version 2: new suggestions use it from "
+                                          "now on.")
+    assert editor.version_label.text().startswith("In use: version 2")
+    target = tmp_path / "exported.toml"
+    assert editor.export_file(target)
+    assert "percent = 40" in target.read_text(encoding="utf-8")
+    latin = tmp_path / "latin.toml"
+    latin.write_bytes("name = \"Politique générale\"".encode("latin-1"))
+    assert not editor.import_file(latin)
+    assert editor.status_label.text() == "Cannot read latin.toml: not UTF-8 text"
+    assert "percent = 40" in editor.text_edit.toPlainText()   # nothing lost
+
+
+def test_an_agent_cannot_save_the_policy(qtbot, desk_window):
+    engine = desk_window.database.engine
+    log_damaged_book(desk_window)
+    staff_admin.save_staff(engine, name="Ben", role="agent")
+    desk_window.staff_box.setCurrentText("Ben")
+    editor = desk_window.edit_policy()
+    editor.text_edit.setPlainText(editor.text_edit.toPlainText() + "\n# edited\n")
+    qtbot.waitUntil(editor.save_button.isEnabled)
+    qtbot.mouseClick(editor.save_button, CLICK)
+    assert "Ben is not a supervisor or owner here" in editor.status_label.text()
+
+
+@pytest.mark.parametrize("who", ["Ana", "Ben"])
+def test_staff_dialog_adds_people_only_for_an_owner(qtbot, desk_window, who):
+    engine = desk_window.database.engine
+    log_damaged_book(desk_window)                      # Ana is the owner
+    staff_admin.save_staff(engine, name="Ben", role="supervisor")
+    desk_window.staff_box.setCurrentText(who)
+    dialog = desk_window.desk.manage_staff()
+    qtbot.mouseClick(dialog.new_button, CLICK)
+    qtbot.keyClicks(dialog.name_edit, "Cleo")
+    dialog.role_box.setCurrentIndex(dialog.role_box.findData("agent"))
+    qtbot.keyClicks(dialog.limit_edit, "20")
+    qtbot.mouseClick(dialog.save_button, CLICK)
+    if who == "Ana":
+        assert dialog.rows() == [["Ana", "owner", "—"], ["Ben", "supervisor", "—"],
+                                 ["Cleo", "agent", "20"]]
+        assert desk_window.staff_box.findText("Cleo") >= 0
+    else:
+        assert dialog.error_label.text() == ("Ben is a supervisor; only an owner adds staff "
+                                             "or changes roles and limits")
+        assert len(dialog.rows()) == 2
+
+
+def test_an_issue_row_in_the_order_pane_opens_the_issue(qtbot, desk_window):
+    issue_id = log_damaged_book(desk_window)
+    desk_window.show_order(ORDER)
+    table = desk_window.detail_view.activity_table
+    table.cellDoubleClicked.emit(0, 1)
+    assert desk_window.tabs.currentIndex() == ISSUES_TAB
+    assert desk_window.desk.issues.pane.detail.issue.issue_id == issue_id
+    qtbot.mouseClick(desk_window.desk.issues.pane.order_button, CLICK)
+    assert desk_window.tabs.currentIndex() == 0
+    assert desk_window.detail_view.order.order_id == ORDER
