@@ -56,13 +56,12 @@ def add_demo_issues(engine: Engine, orders: int, *, seed: int = 11) -> None:
     for at, order in logged:
         story = _Story(engine, rng, order, at, end, buyers)
         credit = story.unfold(promotion=not promotion_given)
-        if credit is not None:
-            credits.append(credit)
-            promotion_given = promotion_given or story.promotion
-    if credits:
-        with pinned(end - timedelta(hours=3)):
-            desk.reverse_credit(engine, credit_id=credits[0], staff=STAFF[0],
-                                reason="buyer returned the item for a full refund instead")
+        if credit is not None and not story.promotion:
+            credits.append(credit)   # the promotional code stays, to lapse soon
+        promotion_given = promotion_given or story.promotion
+    if credits:   # now, after everything else: the ledger's times only move forward
+        desk.reverse_credit(engine, credit_id=credits[0], staff=STAFF[0],
+                            reason="buyer returned the item for a full refund instead")
 
 
 def _logged_at(rng: random.Random, order: OrderSummary, start: datetime,

@@ -102,7 +102,12 @@ def test_draft_the_reply_copy_it_and_record_the_buyers_answer(qtbot, desk_window
     pane = desk_window.desk.issues.pane
     assert pane.reply_label.text() == "nothing waits for a reply"
     assert pane.answer_label.text() == "Waiting"
-    assert pane.timeline_rows()[-2][2] == "Reply sent"
+    reply_row = pane.timeline_rows()[-2]
+    assert reply_row[2] == "Reply sent"
+    assert reply_row[3].startswith("Hello, Thank you for getting in touch about your order")
+    assert reply_row[3].endswith("…")   # one line in the table…
+    assert pane.timeline_table.item(pane.timeline_table.rowCount() - 2, 3).toolTip() \
+        .endswith("P.S. A new copy is on its way.")   # …the whole reply on hover
     qtbot.mouseClick(pane.answer_buttons[BuyerResponse.ACCEPTED], CLICK)
     assert pane.answer_label.text() == "Accepted"
     assert pane.status_box.currentText() == "Resolved"

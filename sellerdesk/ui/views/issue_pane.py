@@ -202,7 +202,10 @@ class IssuePane(QStackedWidget):
                      EVENT_LABELS.get(event.kind, event.kind.replace("_", " ").capitalize()),
                      event.text)
             for column, text in enumerate(cells):
-                table.setItem(row, column, QTableWidgetItem(text))
+                cell = QTableWidgetItem(_one_line(text) if column == 3 else text)
+                if column == 3 and cell.text() != text:
+                    cell.setToolTip(text)   # a whole reply, for instance
+                table.setItem(row, column, cell)
         table.scrollToBottom()
 
     def timeline_rows(self) -> list[list[str]]:
@@ -256,3 +259,8 @@ class IssuePane(QStackedWidget):
             lambda text: self._run(lambda: follow_up.note_buyer_message(
                 self.engine, issue_id=issue_id, text=text, staff=self.staff())),
             multiline=True)
+
+
+def _one_line(text: str, limit: int = 120) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[:limit - 1].rstrip() + "…"

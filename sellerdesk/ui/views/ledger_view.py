@@ -57,6 +57,8 @@ class LedgerView(QWidget):
         self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.doubleClicked.connect(self._open_issue)
+        for column, width in enumerate((52, 122, 152, 48, 190, 82, 98, 110, 110)):
+            self.table.setColumnWidth(column, width)
         self.totals_label = QLabel()
         self.totals_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.reverse_button = QPushButton("&Reverse…")
@@ -97,7 +99,6 @@ class LedgerView(QWidget):
     def refresh(self) -> None:
         lines = ledger_lines(self.engine)
         self.model.set_records(list(reversed(lines)))   # newest on top
-        self.table.resizeColumnsToContents()
         totals = totals_by_currency(lines)
         self.totals_label.setText(
             f"<b>{len(lines):,} entries</b> · net given: "
