@@ -259,15 +259,22 @@ def cmd_issue_add(args: argparse.Namespace) -> int:
 
 
 def cmd_issue_list(args: argparse.Namespace) -> int:
+    from sellerdesk.core.desk import reply_clock
+    from sellerdesk.services.clock import now
     from sellerdesk.services.desk import list_issues
     with _open(args) as db:
         issues = list_issues(db.engine, status=args.status, order_id=args.order)
     payload = [{"issue_id": i.issue_id, "order_id": i.order_id, "type": i.issue_type.value,
                 "severity": i.severity.value, "status": i.status.value,
-                "created_at": i.created_at.isoformat() + "Z", "created_by": i.created_by}
+                "created_at": i.created_at.isoformat() + "Z", "created_by": i.created_by,
+                "assignee": i.assignee or None, "buyer_response": i.buyer_response.value or None,
+                "reply_due_at": i.reply_due_at.isoformat() + "Z" if i.reply_due_at else None}
                for i in issues]
+    moment = now()
     text = "\n".join(f"{i.issue_id:>6}  {i.order_id}  {i.issue_type.value:<16} "
                      f"{i.severity.value:<9} {i.status.value:<15} {i.created_at:%Y-%m-%d %H:%M}"
+                     + (f"  reply {reply_clock(i.reply_due_at, moment)}" if i.reply_due_at
+                        else "")
                      for i in issues) or "No issues."
     _emit(args, payload, text)
     return 0

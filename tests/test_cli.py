@@ -138,6 +138,12 @@ def test_issue_suggest_credit_reverse_and_verify(capsys, db_url, report, monkeyp
     assert (code, json.loads(out)) == (0, {"issue_id": 1, "order_id": "114-3941689-8772232",
                                            "type": "damaged", "severity": "moderate",
                                            "status": "open"})
+    code, out, _ = run(capsys, "--db", db_url, "issue", "list", "--status", "open", "--json")
+    listed = json.loads(out)[0]
+    assert (listed["issue_id"], listed["assignee"], listed["buyer_response"]) == (1, None, None)
+    assert listed["reply_due_at"].endswith("Z")
+    code, out, _ = run(capsys, "--db", db_url, "issue", "list")
+    assert out.rstrip().endswith("min left")   # the 24 hours to reply have just begun
     code, out, _ = run(capsys, "--db", db_url, "suggest", "1", "--json")
     suggestion = json.loads(out)
     assert (suggestion["amount"], suggestion["currency"], suggestion["explanation"]) == (

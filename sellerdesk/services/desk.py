@@ -260,6 +260,12 @@ def issue_credit(engine: Engine, *, issue_id: int, amount: str | Decimal | None 
                   "policy_version": suggestion.policy_version,
                   "suggested_minor": suggestion.amount.minor, "explanation": explanation,
                   "expires_on": expires_on}
+        issue_store.add_event(conn, issue_id=issue.issue_id, actor=member.name,
+                              kind="suggestion",
+                              text=f"policy version {suggestion.policy_version} suggested "
+                                   f"{suggestion.remedy.label.lower()} "
+                                   f"{suggestion.amount.display()}: "
+                                   + "; ".join(suggestion.explanation), at=now())
         if needs_approval and not member.can_approve:
             approval_id = ledger_store.add_approval_request(
                 conn, values={**common, "requested_by": member.name, "requested_at": now(),

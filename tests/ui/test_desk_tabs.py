@@ -142,8 +142,11 @@ def test_give_a_credit_on_a_logged_issue(qtbot, desk_window):
         qtbot.mouseClick(dialog.give_button, CLICK)
     ledger = desk_window.desk.ledger
     assert ledger.model.column_texts(5) == ["$7.50"]
-    assert desk_window.desk.issues.pane.timeline_rows()[-2][2:] == [
-        "Credit", "Courtesy credit $7.50 (credit 1)"]
+    assert [row[2:] for row in desk_window.desk.issues.pane.timeline_rows()[-3:]] == [
+        ["Suggested", "policy version 1 suggested courtesy credit $7.50: damaged: 30 % of "
+                      "1 × 24.99 = 7.50"],
+        ["Credit", "Courtesy credit $7.50 (credit 1)"],
+        ["Status", "Open → Resolved"]]
     assert desk_window.detail_view.activity_rows()[-1][1] == "Credit 1"
 
 

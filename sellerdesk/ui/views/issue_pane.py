@@ -37,8 +37,8 @@ if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
 
 TIMELINE_HEADERS = ("When", "Who", "What", "Details")
-EVENT_LABELS = {"logged": "Logged", "buyer_message": "Buyer wrote", "reply": "Reply sent",
-                "credit": "Credit", "approval_requested": "Approval asked",
+EVENT_LABELS = {"logged": "Logged", "suggestion": "Suggested", "buyer_message": "Buyer wrote",
+                "reply": "Reply sent", "credit": "Credit", "approval_requested": "Approval asked",
                 "approved": "Approved", "rejected": "Rejected", "reversal": "Reversed",
                 "status": "Status", "assigned": "Assigned", "buyer_answer": "Buyer answered"}
 NOBODY = "— nobody —"
