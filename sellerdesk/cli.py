@@ -15,6 +15,7 @@ from sellerdesk import __version__
 from sellerdesk.core.errors import KnownError
 from sellerdesk.core.issues import IssueStatus, IssueType, Remedy, Severity
 from sellerdesk.core.marketplaces import BY_CODE
+from sellerdesk.core.metrics import DefectKind
 from sellerdesk.core.orders import Order, OrderFilter
 
 
@@ -106,6 +107,22 @@ def build_parser() -> argparse.ArgumentParser:
 
     commands.add_parser("verify", parents=[common],
                         help="recompute the ledger's hash chain and name the first bad entry")
+
+    defect = commands.add_parser("defect", parents=[common], help="defects on orders")
+    defect_cmds = defect.add_subparsers(dest="defect_command", metavar="ACTION", required=True)
+    dadd = defect_cmds.add_parser("add", parents=[common],
+                                  help="record a defect (again: updates it)")
+    dadd.add_argument("order_id")
+    dadd.add_argument("--kind", required=True, choices=[k.value for k in DefectKind])
+    dadd.add_argument("--status", help="feedback: active|removed; claim: open|granted|denied|"
+                                       "withdrawn; chargeback: open|lost|won")
+    dadd.add_argument("--date", type=_date, metavar="YYYY-MM-DD", help="default: today")
+    dadd.add_argument("--rating", type=int, choices=(1, 2), help="feedback stars")
+    dadd.add_argument("--staff", metavar="NAME")
+
+    met = commands.add_parser("metrics", parents=[common],
+                              help="Order Defect Rate and what the credits did to it")
+    met.add_argument("--as-of", type=_date, metavar="YYYY-MM-DD", help="default: today")
     return parser
 
 
@@ -347,6 +364,53 @@ def cmd_verify(args: argparse.Namespace) -> int:
     return 0 if check.ok else 1
 
 
+def cmd_defect_add(args: argparse.Namespace) -> int:
+    from sellerdesk.services.metrics import add_defect
+    kind = DefectKind(args.kind)
+    with _open(args) as db:
+        new = add_defect(db.engine, order_id=args.order_id.strip(), kind=kind,
+                         status=args.status, on=args.date, rating=args.rating,
+                         staff=args.staff)
+    _emit(args, {"order_id": args.order_id.strip(), "kind": kind.value, "new": new},
+          f"{kind.label} {'recorded' if new else 'updated'} on order {args.order_id.strip()}")
+    return 0
+
+
+def cmd_metrics(args: argparse.Namespace) -> int:
+    from sellerdesk.services.metrics import dashboard
+    with _open(args) as db:
+        board = dashboard(db.engine, as_of=args.as_of)
+    _emit(args, board.as_json(), _metrics_text(board))
+    return 0
+
+
+def _metrics_text(board) -> str:
+    def pct(x: float | None) -> str:
+        return "—" if x is None else f"{x * 100:.2f} %"
+    odr, c, e = board.odr, board.credits, board.effect
+    every = odr.all
+    lines = [f"Order Defect Rate as of {board.as_of} (orders placed {odr.window_start} – "
+             f"{odr.window_end}): {pct(every.rate)} of {every.orders:,} orders "
+             f"(target below {pct(float(board.target))})",
+             f"  MFN {pct(odr.mfn.rate)} of {odr.mfn.orders:,} · AFN {pct(odr.afn.rate)} of "
+             f"{odr.afn.orders:,}",
+             f"  negative feedback {every.negative_feedback} · A-to-z claims "
+             f"{every.atoz_claims} · chargebacks {every.chargebacks}",
+             f"Credits in the window: {c.count} — "
+             + (", ".join(m.display() for m in c.totals.values()) or "none"),
+             f"  overrides of the suggestion: {c.overridden} ({pct(c.override_share)})",
+             f"Defect rate of issues with a credit {pct(e.rate_with_credit)}, without "
+             f"{pct(e.rate_without_credit)}"]
+    avoided = e.defects_avoided
+    if avoided is not None:
+        lines.append(f"  estimated defects avoided: {avoided:.1f} (an estimate from this "
+                     f"desk's own history; ODR without credits ≈ "
+                     f"{pct(e.odr_without_credits(every))})")
+    lines.append(f"Replies after 24 h: {board.late_replies} · overdue now: "
+                 f"{board.overdue_replies}")
+    return "\n".join(lines)
+
+
 def _run_window(args: argparse.Namespace) -> int:
     from sellerdesk.services.paths import chosen_database
     from sellerdesk.ui.app import run
@@ -370,6 +434,8 @@ COMMANDS: dict[str | None, Callable[[argparse.Namespace], int]] = {
     "policy import": cmd_policy,
     "policy export": cmd_policy,
     "verify": cmd_verify,
+    "defect add": cmd_defect_add,
+    "metrics": cmd_metrics,
 }
 
 
@@ -377,7 +443,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     key = args.command
-    if key in ("order", "issue", "credit", "policy"):
+    if key in ("order", "issue", "credit", "policy", "defect"):
         key = f"{key} {getattr(args, key + '_command')}"
     try:
         return COMMANDS[key](args)

@@ -188,3 +188,25 @@ def test_policy_show_import_export(capsys, sqlite_url, tmp_path):
                           "unknown key 'percentt'")
     assert json.loads(run(capsys, "--db", sqlite_url, "policy", "show", "--json")[1])[
         "version"] == 2
+
+
+def test_defect_add_and_metrics(capsys, sqlite_url, report):
+    run(capsys, "--db", sqlite_url, "import", "orders", str(report))
+    code, out, _ = run(capsys, "--db", sqlite_url, "--json", "defect", "add",
+                       "503-0000000-0000001", "--kind", "negative_feedback", "--rating", "2",
+                       "--date", "2026-10-05")
+    assert (code, json.loads(out)) == (0, {"order_id": "503-0000000-0000001",
+                                           "kind": "negative_feedback", "new": True})
+    code, _, err = run(capsys, "--db", sqlite_url, "defect", "add", "503-0000000-0000001",
+                       "--kind", "chargeback", "--status", "denied")
+    assert (code, err) == (1, "sellerdesk: the status of chargeback must be open, lost or "
+                              "won, not 'denied'\n")
+    code, out, _ = run(capsys, "--db", sqlite_url, "metrics", "--as-of", "2026-10-31",
+                       "--json")
+    odr = json.loads(out)["odr"]
+    assert (odr["window_start"], odr["orders"], odr["orders_with_defects"]) == (
+        "2026-09-02", 2, 1)
+    assert (odr["mfn"]["rate"], odr["afn"]["rate"]) == (1.0, 0.0)
+    code, out, _ = run(capsys, "--db", sqlite_url, "metrics", "--as-of", "2026-10-31")
+    assert out.startswith("Order Defect Rate as of 2026-10-31 (orders placed 2026-09-02 – "
+                          "2026-10-31): 50.00 % of 2 orders (target below 1.00 %)\n")

@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import timedelta
 from enum import StrEnum
 
-# Amazon expects a reply to a buyer's message within 24 hours, weekends included
-# (PRODUCT.md §2; Seller Central Help, "Buyer-Seller Messaging response time").
-REPLY_WITHIN = timedelta(hours=24)
+from sellerdesk.core.amazon_facts import BY_KEY
+
+# Amazon expects a reply to a buyer's message within 24 hours, weekends included.
+REPLY_WITHIN = timedelta(hours=float(BY_KEY["reply_hours"].default))
 
 
 class IssueType(StrEnum):

@@ -12,9 +12,11 @@ from decimal import Decimal
 from sqlalchemy.engine import Engine
 
 from sellerdesk.core.issues import BuyerResponse, IssueType, Remedy, Severity
+from sellerdesk.core.metrics import DefectKind
 from sellerdesk.core.orders import OrderSummary
 from sellerdesk.services import desk, follow_up, staff_admin
 from sellerdesk.services.clock import now, pinned
+from sellerdesk.services.metrics import add_defect
 
 STAFF = ("Olivia Owner", "Sam Agent", "Priya Agent", "Mara Supervisor")
 ISSUE_MIX = [  # (type, severity, weight)
@@ -56,6 +58,7 @@ def add_demo_issues(engine: Engine, orders: int, *, seed: int = 11) -> None:
     for at, order in logged:
         story = _Story(engine, rng, order, at, end, buyers)
         credit = story.unfold(promotion=not promotion_given)
+        story.maybe_defect(credited=credit is not None)
         if credit is not None and not story.promotion:
             credits.append(credit)   # the promotional code stays, to lapse soon
         promotion_given = promotion_given or story.promotion
@@ -122,6 +125,23 @@ class _Story:
                 follow_up.record_response(engine, issue_id=issue_id, response=response,
                                           staff=agent)
         return credit_id
+
+    def maybe_defect(self, *, credited: bool) -> None:
+        """Some unhappy buyers go on to leave negative feedback or claim A-to-z — far
+        fewer of those who were given a credit, which is the story the metrics tell."""
+        rng = self.rng
+        if rng.random() >= (0.06 if credited else 0.3):
+            return
+        moment = self._when(rng.uniform(24, 24 * 8))
+        if moment is None:
+            return
+        kind = DefectKind.NEGATIVE_FEEDBACK if rng.random() < 0.7 else DefectKind.ATOZ_CLAIM
+        status = ("active" if kind is DefectKind.NEGATIVE_FEEDBACK
+                  else rng.choice(("open", "granted", "denied")))
+        with pinned(moment):
+            add_defect(self.engine, order_id=self.order.order_id, kind=kind, status=status,
+                       rating=rng.choice((1, 2)) if kind is DefectKind.NEGATIVE_FEEDBACK
+                       else None, staff=STAFF[0])
 
     def _credit(self, issue_id: int, agent: str, promotion: bool) -> int | None:
         rng, engine = self.rng, self.engine

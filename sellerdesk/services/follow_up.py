@@ -149,8 +149,8 @@ def note_reply(engine: Engine, *, issue_id: int, text: str,
                   else issue.status.value)
         issue_store.update_issue(conn, issue_id=issue_id, now=at, reply_due_at=None,
                                  buyer_response=BuyerResponse.WAITING.value, status=status)
-        issue_store.add_event(conn, issue_id=issue_id, actor=member.name, kind="reply",
-                              text=("(after the 24 hours) " if late else "") + text, at=at)
+        issue_store.add_event(conn, issue_id=issue_id, actor=member.name,
+                              kind="reply_late" if late else "reply", text=text, at=at)
         if status != issue.status.value:
             status_event(conn, issue, status, member.name, at)
         return issue_record(conn, issue_id)

@@ -187,6 +187,27 @@ class ApprovalRequest(SQLModel, table=True):
     credit_id: int | None = None
 
 
+class Defect(SQLModel, table=True):
+    """A defect Amazon recorded on an order. The rater's e-mail is kept only as a keyed
+    hash, like a buyer reference."""
+    __tablename__ = "defect"
+    __table_args__ = (sa.UniqueConstraint("order_id", "kind", name="uq_defect_order_kind"),
+                      sa.Index("ix_defect_recorded", "recorded_on"))
+
+    id: int | None = Field(default=None, primary_key=True)
+    order_id: str = Field(sa_column=sa.Column(ORDER_ID, sa.ForeignKey("orders.order_id"),
+                                              nullable=False))
+    kind: str = Field(max_length=32)           # negative_feedback | atoz_claim | chargeback
+    status: str = Field(max_length=16)
+    recorded_on: date = Field(sa_type=sa.Date())
+    rating: int | None = None
+    rater_ref: str | None = Field(default=None, max_length=64)
+    source: str = Field(max_length=32)         # manual | feedback_report
+    created_by: str = Field(max_length=100)
+    created_at: datetime = Field(sa_type=sa.DateTime())
+    updated_at: datetime = Field(sa_type=sa.DateTime())
+
+
 class DeskSetting(SQLModel, table=True):
     """The desk's own settings, shared by everyone on the database (the reply template)."""
     __tablename__ = "desk_setting"
@@ -207,3 +228,4 @@ TIMELINE = TimelineEvent.__table__
 CREDITS = Credit.__table__
 APPROVALS = ApprovalRequest.__table__
 SETTINGS = DeskSetting.__table__
+DEFECTS = Defect.__table__

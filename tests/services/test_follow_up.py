@@ -48,7 +48,7 @@ def test_the_reply_clock_runs_24_hours_from_the_buyers_contact(engine):
     assert (replied.status, replied.buyer_response) == (IssueStatus.AWAITING_BUYER,
                                                         BuyerResponse.WAITING)
     timeline = follow_up.issue_detail(engine, issue.issue_id).timeline
-    assert timeline[1].text == "(after the 24 hours) Sorry — credit."
+    assert (timeline[1].kind, timeline[1].text) == ("reply_late", "Sorry — credit.")
     assert timeline[2].text == "Open → Awaiting buyer"
 
 

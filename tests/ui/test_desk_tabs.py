@@ -36,6 +36,13 @@ def test_desk_models_pass_qtmodeltester(qtmodeltester, demo_db):
     from sellerdesk.services.desk import pending_approvals
     from sellerdesk.services.follow_up import find_issues
     with open_database(demo_db) as db:
+        staff_admin.save_staff(db.engine, name="Ben", role="agent", approval_limit="0",
+                               staff="Olivia Owner")
+        order = desk.list_issues(db.engine)[0].order_id
+        issue = desk.add_issue(db.engine, order_id=order, issue_type=IssueType.DAMAGED,
+                               staff="Ben")
+        desk.issue_credit(db.engine, issue_id=issue.issue_id, amount="0.50", reason="sorry",
+                          staff="Ben")   # above Ben's limit: waits for a supervisor
         for model, records in ((issues_model(), find_issues(db.engine)),
                                (ledger_model(), ledger_lines(db.engine)),
                                (approvals_model(), pending_approvals(db.engine))):

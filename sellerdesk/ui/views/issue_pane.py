@@ -38,7 +38,8 @@ if TYPE_CHECKING:
 
 TIMELINE_HEADERS = ("When", "Who", "What", "Details")
 EVENT_LABELS = {"logged": "Logged", "suggestion": "Suggested", "buyer_message": "Buyer wrote",
-                "reply": "Reply sent", "credit": "Credit", "approval_requested": "Approval asked",
+                "reply": "Reply sent", "reply_late": "Reply sent late", "credit": "Credit",
+                "approval_requested": "Approval asked",
                 "approved": "Approved", "rejected": "Rejected", "reversal": "Reversed",
                 "status": "Status", "assigned": "Assigned", "buyer_answer": "Buyer answered"}
 NOBODY = "— nobody —"

@@ -1,0 +1,59 @@
+"""Every number SellerDesk takes from Amazon, declared once with its default and where it
+comes from (PRODUCT.md §2). Amazon changes them; the desk can override each by name."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+from decimal import Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class Fact:
+    key: str
+    label: str
+    default: Decimal        # a rate as a fraction, a window in days, a deadline in hours
+    unit: str               # "rate" | "days" | "hours" | "business days"
+    source: str
+
+    def shown(self, value: Decimal | None = None) -> str:
+        value = self.default if value is None else value
+        if self.unit == "rate":
+            return f"{value * 100:g} %"
+        return f"{value:g} {self.unit}"
+
+
+_SC = "Seller Central Help, "
+FACTS: tuple[Fact, ...] = (
+    Fact("odr_target", "Order Defect Rate target (below)", Decimal("0.01"), "rate",
+         _SC + "“Order Defect Rate” (Account Health)"),
+    Fact("odr_window_days", "ODR window, by order date, both ends included", Decimal(60),
+         "days", _SC + "“Order Defect Rate”"),
+    Fact("late_shipment_target", "Late Shipment Rate target (below), MFN", Decimal("0.04"),
+         "rate", _SC + "“Late Shipment Rate”"),
+    Fact("cancel_rate_target", "Pre-fulfillment Cancel Rate target (below), MFN",
+         Decimal("0.025"), "rate", _SC + "“Pre-fulfillment Cancel Rate”"),
+    Fact("valid_tracking_target", "Valid Tracking Rate target (at least), MFN",
+         Decimal("0.95"), "rate", _SC + "“Valid Tracking Rate”"),
+    Fact("reply_hours", "Reply to a buyer message", Decimal(24), "hours",
+         _SC + "“Buyer-Seller Messaging: response time” (weekends included)"),
+    Fact("atoz_contact_hours", "Resolve a buyer's contact before they may claim A-to-z",
+         Decimal(48), "hours", _SC + "“A-to-z Guarantee”"),
+    Fact("refund_after_return_days", "Refund after a return arrives", Decimal(2),
+         "business days", _SC + "“Refund policy for seller-fulfilled orders”"),
+    Fact("atoz_information_hours", "Answer an A-to-z information request", Decimal(72),
+         "hours", _SC + "“Respond to an A-to-z claim” (some pages say 48 h)"),
+    Fact("chargeback_days", "Answer a chargeback, from Amazon's e-mail", Decimal(7), "days",
+         _SC + "“Chargeback claims”"),
+    Fact("atoz_appeal_days", "Appeal an A-to-z decision", Decimal(30), "days",
+         _SC + "“Appeal an A-to-z Guarantee claim decision”"),
+)
+BY_KEY = {fact.key: fact for fact in FACTS}
+
+
+def fact(key: str, overrides: dict[str, Decimal] | None = None) -> Decimal:
+    return (overrides or {}).get(key, BY_KEY[key].default)
+
+
+def days(key: str, overrides: dict[str, Decimal] | None = None) -> timedelta:
+    return timedelta(days=float(fact(key, overrides)))

@@ -1,0 +1,175 @@
+"""The account's metrics as of a date and what the credits did to them (PRODUCT.md §2,
+§5), and recording defects by hand. Credit figures cover the same 60-day window as the
+ODR: credits written and issues logged in it."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy.engine import Engine
+
+from sellerdesk.core.amazon_facts import fact
+from sellerdesk.core.buyers import buyer_reference
+from sellerdesk.core.desk import parse_affected
+from sellerdesk.core.errors import KnownError
+from sellerdesk.core.metrics import (
+    STATUSES,
+    CreditEffect,
+    DefectCounts,
+    DefectKind,
+    OrderDefectRate,
+    window,
+)
+from sellerdesk.core.money import Money
+from sellerdesk.services.clock import now
+from sellerdesk.services.secrets import buyer_reference_key
+from sellerdesk.services.staff import default_staff_name
+from sellerdesk.store import defects as defect_store
+from sellerdesk.store import metrics as metric_store
+from sellerdesk.store.engine import reading, writing
+from sellerdesk.store.orders import get_order
+
+
+class MetricsError(KnownError):
+    """A defect or a metrics request the desk cannot take."""
+
+
+# -- defects ------------------------------------------------------------------------------
+def add_defect(engine: Engine, *, order_id: str, kind: DefectKind, status: str | None = None,
+               on: date | None = None, rating: int | None = None,
+               staff: str | None = None) -> bool:
+    """Record a defect by hand (again: updates it). True when it is new."""
+    status = status or STATUSES[kind][0]
+    if status not in STATUSES[kind]:
+        allowed = STATUSES[kind]
+        raise MetricsError(f"the status of {kind.value} must be {', '.join(allowed[:-1])} or "
+                           f"{allowed[-1]}, not {status!r}")
+    if rating is not None and kind is not DefectKind.NEGATIVE_FEEDBACK:
+        raise MetricsError("only feedback has a rating")
+    if rating is not None and rating not in (1, 2):
+        raise MetricsError(f"negative feedback is rated 1 or 2 stars, not {rating}")
+    on = on or now().date()
+    if on > now().date():
+        raise MetricsError(f"the date {on} is in the future")
+    with writing(engine) as conn:
+        order = get_order(conn, order_id=order_id)
+        if order is None:
+            raise MetricsError(f"no order {order_id!r}: import the report that has it first")
+        if on < order.purchase_date.date():
+            raise MetricsError(f"the date {on} is before order {order_id} was placed "
+                               f"({order.purchase_date:%Y-%m-%d})")
+        return defect_store.put_defect(
+            conn, order_id=order_id, kind=kind.value, status=status, on=on, rating=rating,
+            rater_ref=None, source="manual", by=(staff or default_staff_name()), now=now())
+
+
+def rater_reference(email: str) -> str | None:
+    """The feedback report's Rater Email, kept only as a keyed hash."""
+    return buyer_reference(buyer_reference_key(), email) if email.strip() else None
+
+
+# -- the dashboard --------------------------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class CreditSummary:
+    count: int = 0
+    totals: dict[str, Money] = field(default_factory=dict)         # net of reversals
+    share_of_sales: dict[str, float] = field(default_factory=dict)
+    by_issue_type: dict[str, int] = field(default_factory=dict)
+    by_sku: dict[str, int] = field(default_factory=dict)
+    by_staff: dict[str, int] = field(default_factory=dict)
+    overridden: int = 0            # given at another amount than suggested
+    override_share: float = 0.0
+    override_mean_change: float = 0.0   # mean of (given − suggested) ÷ suggested
+
+
+@dataclass(frozen=True, slots=True)
+class Dashboard:
+    as_of: date
+    odr: OrderDefectRate
+    target: Decimal
+    credits: CreditSummary
+    effect: CreditEffect
+    late_replies: int
+    overdue_replies: int
+
+    def as_json(self) -> dict[str, Any]:
+        everything = self.odr.all
+        avoided = self.effect.defects_avoided
+        implied = self.effect.odr_without_credits(everything)
+        return {
+            "as_of": self.as_of.isoformat(),
+            "odr": {"window_start": self.odr.window_start.isoformat(),
+                    "window_end": self.odr.window_end.isoformat(),
+                    **_counts_json(everything), "target": float(self.target),
+                    "mfn": _counts_json(self.odr.mfn), "afn": _counts_json(self.odr.afn)},
+            "credits": {
+                "count": self.credits.count,
+                "totals": {c: str(m) for c, m in self.credits.totals.items()},
+                "share_of_sales": self.credits.share_of_sales,
+                "by_issue_type": self.credits.by_issue_type,
+                "by_sku": self.credits.by_sku, "by_staff": self.credits.by_staff,
+                "overrides": {"count": self.credits.overridden,
+                              "share": self.credits.override_share,
+                              "mean_change": self.credits.override_mean_change},
+                "issues_credited": self.effect.credited,
+                "issues_not_credited": self.effect.uncredited,
+                "defect_rate_with_credit": self.effect.rate_with_credit,
+                "defect_rate_without_credit": self.effect.rate_without_credit,
+                "estimated_defects_avoided": (round(avoided, 2) if avoided is not None
+                                              else None),
+                "estimated_odr_without_credits": implied,
+            },
+            "deadlines_missed": {"replies_after_24h": self.late_replies,
+                                 "replies_overdue_now": self.overdue_replies},
+        }
+
+
+def _counts_json(c: DefectCounts) -> dict[str, Any]:
+    return {"orders": c.orders, "orders_with_defects": c.orders_with_defects, "rate": c.rate,
+            "negative_feedback": c.negative_feedback, "atoz_claims": c.atoz_claims,
+            "chargebacks": c.chargebacks}
+
+
+def dashboard(engine: Engine, *, as_of: date | None = None) -> Dashboard:
+    as_of = as_of or now().date()
+    days = int(fact("odr_window_days"))
+    start, end = window(as_of, days)
+    with reading(engine) as conn:
+        counts = metric_store.defect_counts(conn, start=start, end=end, as_of=as_of)
+        effect = metric_store.credit_effect(conn, start=start, end=end, as_of=as_of)
+        rows = metric_store.credit_rows(conn, start=start, end=end)
+        sales = metric_store.sales_by_currency(conn, start=start, end=end)
+        late, overdue = metric_store.late_replies(conn, start=start, end=end, now=now())
+    odr = OrderDefectRate(start, end, counts["MFN"], counts["AFN"])
+    return Dashboard(as_of, odr, fact("odr_target"), _summarise(rows, sales), effect, late,
+                     overdue)
+
+
+def _summarise(rows: list[dict[str, Any]], sales: dict[str, int]) -> CreditSummary:
+    given = [r for r in rows if r["reverses"] is None and r["amount_minor"] > 0]
+    net: dict[str, int] = defaultdict(int)
+    for r in rows:
+        net[r["currency"]] += r["amount_minor"]
+    by_sku: Counter[str] = Counter()
+    for r in given:
+        for sku, _quantity in parse_affected(r["affected"]) or (("(whole order)", 1),):
+            by_sku[sku] += 1
+    compared = [r for r in given if r["suggested_minor"]]
+    overridden = [r for r in compared if r["amount_minor"] != r["suggested_minor"]]
+    changes = [(r["amount_minor"] - r["suggested_minor"]) / r["suggested_minor"]
+               for r in overridden]
+    return CreditSummary(
+        count=len(given),
+        totals={c: Money.from_minor(m, c) for c, m in sorted(net.items())},
+        share_of_sales={c: (m / sales[c] if sales.get(c) else 0.0)
+                        for c, m in sorted(net.items())},
+        by_issue_type=dict(Counter(r["type"] for r in given).most_common()),
+        by_sku=dict(by_sku.most_common(10)),
+        by_staff=dict(Counter(r["staff"] for r in given).most_common()),
+        overridden=len(overridden),
+        override_share=len(overridden) / len(compared) if compared else 0.0,
+        override_mean_change=sum(changes) / len(changes) if changes else 0.0)

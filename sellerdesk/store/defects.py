@@ -1,0 +1,36 @@
+"""Defects on orders: one of each kind per order; recording it again updates it."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from sellerdesk.core.metrics import Defect, DefectKind
+from sellerdesk.store.tables import DEFECTS
+
+d_ = DEFECTS.c
+
+
+def put_defect(conn: Connection, *, order_id: str, kind: str, status: str, on: date,
+               rating: int | None, rater_ref: str | None, source: str, by: str,
+               now: datetime) -> bool:
+    """Insert or update; True when the defect is new."""
+    changed = conn.execute(
+        DEFECTS.update().where(d_.order_id == order_id, d_.kind == kind).values(
+            status=status, recorded_on=on, rating=rating,
+            rater_ref=sa.func.coalesce(rater_ref, d_.rater_ref), source=source,
+            updated_at=now)).rowcount
+    if changed:
+        return False
+    conn.execute(DEFECTS.insert().values(
+        order_id=order_id, kind=kind, status=status, recorded_on=on, rating=rating,
+        rater_ref=rater_ref, source=source, created_by=by, created_at=now, updated_at=now))
+    return True
+
+
+def defects_on_order(conn: Connection, *, order_id: str) -> list[Defect]:
+    rows = conn.execute(sa.select(d_.order_id, d_.kind, d_.status, d_.recorded_on)
+                        .where(d_.order_id == order_id).order_by(d_.recorded_on, d_.id))
+    return [Defect(r.order_id, DefectKind(r.kind), r.status, r.recorded_on) for r in rows]
