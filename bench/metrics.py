@@ -1,0 +1,115 @@
+"""The dashboard's numbers on 1,000,000 orders, 100,000 issues, 50,000 credits and 20,000
+defects (target ≤ 300 ms), and the ODR line over a year (target ≤ 300 ms).
+
+Baseline in the same run: one COUNT(*) of the orders in the 60-day window through the
+same engine — the least any ODR must do.
+Run: python -m bench.metrics [--orders N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import shutil
+import statistics
+import time
+from datetime import timedelta
+
+import sqlalchemy as sa
+
+from bench.data import OUT, database_with_orders
+from sellerdesk.core.metrics import STATUSES, DefectKind, window
+from sellerdesk.services import metrics
+from sellerdesk.services.clock import now
+from sellerdesk.services.database import open_database
+from sellerdesk.store.engine import reading, writing
+from sellerdesk.store.metrics import odr_series
+from sellerdesk.store.tables import CREDITS, DEFECTS, ISSUES, ORDERS
+
+
+def fill(engine, rng: random.Random, issues: int, credits: int, defects: int) -> None:
+    """Bulk rows, spread over the orders' own dates (the desk's services are measured
+    elsewhere)."""
+    with reading(engine) as conn:
+        orders = conn.execute(sa.select(ORDERS.c.order_id, ORDERS.c.purchase_date,
+                                        ORDERS.c.currency)).all()
+    picked = rng.sample(orders, issues)
+    at = [o.purchase_date + timedelta(days=rng.randint(2, 20)) for o in picked]
+    issue_rows = [{"id": n + 1, "order_id": o.order_id, "type": rng.choice(("damaged",
+                   "late_delivery", "defective")), "severity": "moderate", "status": "open",
+                   "affected": "SKU-1:1", "days_late": 0, "notes": "", "assignee": "",
+                   "resolution": "", "buyer_response": "", "created_by": "bench",
+                   "created_at": at[n], "updated_at": at[n]} for n, o in enumerate(picked)]
+    credit_rows = [{"id": n + 1, "created_at": at[n] + timedelta(hours=2), "issue_id": n + 1,
+                    "order_id": picked[n].order_id, "kind": "courtesy_credit",
+                    "amount_minor": rng.randint(100, 3000), "currency": picked[n].currency,
+                    "reason": "", "staff": rng.choice(("Ana", "Ben")), "explanation": "",
+                    "suggested_minor": 1000, "prev_hash": "0" * 64,
+                    "entry_hash": f"{n:064x}"} for n in range(credits)]
+    defect_rows = []
+    for o in rng.sample(orders, defects):
+        kind = rng.choice(list(DefectKind))
+        on = o.purchase_date + timedelta(days=rng.randint(1, 30))
+        defect_rows.append({"order_id": o.order_id, "kind": kind.value,
+                            "status": rng.choice(STATUSES[kind]), "recorded_on": on.date(),
+                            "source": "bench", "created_by": "bench", "created_at": on,
+                            "updated_at": on})
+    with writing(engine) as conn:
+        conn.execute(ISSUES.insert(), issue_rows)
+        conn.execute(CREDITS.insert(), credit_rows)
+        conn.execute(DEFECTS.insert(), defect_rows)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--orders", type=int, default=1_000_000)
+    parser.add_argument("--runs", type=int, default=15)
+    args = parser.parse_args()
+    source = database_with_orders(args.orders)
+    db_path = OUT / "metrics-bench.sqlite3"
+    for stale in OUT.glob(db_path.name + "*"):
+        stale.unlink()
+    shutil.copy(source, db_path)
+    rng = random.Random(4)
+    with open_database(str(db_path)) as db:
+        engine = db.engine
+        fill(engine, rng, issues=100_000, credits=50_000, defects=20_000)
+        with reading(engine) as conn:
+            last = conn.execute(sa.select(sa.func.max(ORDERS.c.purchase_date))).scalar()
+        as_of = min(last, now()).date()
+        start, end = window(as_of, 60)
+
+        def timed(fn) -> list[float]:
+            times = []
+            for _ in range(args.runs):
+                began = time.perf_counter()
+                fn()
+                times.append(time.perf_counter() - began)
+            return times
+
+        def count_window() -> None:
+            with reading(engine) as conn:
+                conn.execute(sa.text("SELECT count(*) FROM orders WHERE purchase_date >= :a "
+                                     "AND purchase_date < :b"),
+                             {"a": str(start), "b": str(end + timedelta(days=1))}).scalar()
+
+        def year_line() -> None:
+            with reading(engine) as conn:
+                odr_series(conn, first=as_of - timedelta(days=365), last=as_of, days=60)
+
+        floor = timed(count_window)
+        board = timed(lambda: metrics.dashboard(engine, as_of=as_of))
+        line = timed(year_line)
+        sample = metrics.dashboard(engine, as_of=as_of).odr.all
+    ms = 1000
+    print(f"database: {args.orders:,} orders, 100,000 issues, 50,000 credits, 20,000 defects; "
+          f"as of {as_of}; {args.runs} runs each")
+    print(f"baseline, COUNT of the window's orders: {statistics.median(floor) * ms:7.1f} ms")
+    print(f"dashboard numbers:  {statistics.median(board) * ms:7.1f} ms median "
+          f"(target ≤ 300 ms) — ODR {sample.rate * 100:.2f} % of {sample.orders:,} orders")
+    print(f"ODR line, a year weekly: {statistics.median(line) * ms:7.1f} ms median "
+          f"(target ≤ 300 ms)")
+
+
+if __name__ == "__main__":
+    main()
