@@ -37,6 +37,7 @@ from sellerdesk.ui.views.filter_bar import FilterBar
 from sellerdesk.ui.views.order_detail import OrderDetailView
 
 if TYPE_CHECKING:
+    from sellerdesk.core.desk import StaffMember
     from sellerdesk.services.database import Database
     from sellerdesk.ui.desk_tabs import DeskTabs
     from sellerdesk.ui.dialogs.issue_dialog import IssueDialog
@@ -91,6 +92,7 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(orders_page, "&Orders")
         self.setCentralWidget(self.tabs)
         self.desk: DeskTabs | None = None   # Issues, Approvals, Ledger: once the database opens
+        self.members: dict[str, StaffMember] = {}   # the desk's staff, by name
 
         self.location_label = QLabel("Opening the database…")
         self.count_label = QLabel()
@@ -246,7 +248,7 @@ class MainWindow(QMainWindow):
         self._show_role(current)
 
     def _show_role(self, name: str) -> None:
-        member = getattr(self, "members", {}).get(name.strip())
+        member = self.members.get(name.strip())
         if member is None:
             self.role_label.setText(" new: joins as an agent ")
         else:
