@@ -7,12 +7,10 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -20,6 +18,7 @@ from PySide6.QtWidgets import (
 from sellerdesk.core.errors import KnownError
 from sellerdesk.services.desk import PendingApproval, decide_approval, pending_approvals
 from sellerdesk.ui.models.desk_models import approvals_model
+from sellerdesk.ui.views.record_table import record_table
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
@@ -34,14 +33,7 @@ class ApprovalsView(QWidget):
         super().__init__(parent)
         self.engine, self.staff = engine, staff
         self.model = approvals_model(self)
-        self.table = QTableView()
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.verticalHeader().setVisible(False)
-        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
-        self.table.horizontalHeader().setStretchLastSection(True)
-        self.table.resizeColumnsToContents()
+        self.table = record_table(self.model)
         self.empty_label = QLabel("No credit is waiting for approval.")
         self.explanation_label = QLabel()
         self.explanation_label.setWordWrap(True)

@@ -8,13 +8,11 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QItemSelection, Qt, QTimer
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QComboBox,
     QHBoxLayout,
     QLabel,
     QSplitter,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -24,6 +22,7 @@ from sellerdesk.services import follow_up
 from sellerdesk.services.staff_admin import list_staff
 from sellerdesk.ui.models.desk_models import ISSUE_REPLY_COLUMN, issues_model
 from sellerdesk.ui.views.issue_pane import IssuePane
+from sellerdesk.ui.views.record_table import record_table
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
@@ -57,17 +56,7 @@ class IssuesView(QWidget):
         bar.addWidget(self.count_label)
 
         self.model = issues_model(self)
-        self.table = QTableView()
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setAlternatingRowColors(True)
-        self.table.verticalHeader().setVisible(False)
-        self.table.horizontalHeader().setStretchLastSection(True)
-        self.table.setWordWrap(False)
-        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
-        for column, width in enumerate((36, 152, 160, 100, 62, 122, 95)):
-            self.table.setColumnWidth(column, width)
+        self.table = record_table(self.model, (36, 152, 160, 100, 62, 122, 95))
         self.pane = IssuePane(engine, staff)
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(self.table)

@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QGroupBox,
     QHBoxLayout,
     QInputDialog,
@@ -16,7 +15,6 @@ from PySide6.QtWidgets import (
     QListWidget,
     QPushButton,
     QSplitter,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -32,6 +30,7 @@ from sellerdesk.services.ledger import (
 )
 from sellerdesk.ui.dialogs.ask import ask_text
 from sellerdesk.ui.models.desk_models import ledger_model
+from sellerdesk.ui.views.record_table import record_table
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
@@ -48,17 +47,8 @@ class LedgerView(QWidget):
         self.engine, self.staff = engine, staff
         self.question: QInputDialog | None = None
         self.model = ledger_model(self)
-        self.table = QTableView()
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setAlternatingRowColors(True)
-        self.table.verticalHeader().setVisible(False)
-        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
-        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table = record_table(self.model, (52, 122, 152, 48, 190, 82, 98, 110, 110))
         self.table.doubleClicked.connect(self._open_issue)
-        for column, width in enumerate((52, 122, 152, 48, 190, 82, 98, 110, 110)):
-            self.table.setColumnWidth(column, width)
         self.totals_label = QLabel()
         self.totals_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.reverse_button = QPushButton("&Reverse…")
