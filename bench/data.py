@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -65,3 +66,13 @@ def database_with_orders(orders_wanted: int) -> Path:
     partial.rename(db)
     report.unlink()
     return db
+
+
+def timed(fn, runs: int) -> list[float]:
+    """Seconds taken by each of `runs` calls of fn."""
+    times = []
+    for _ in range(runs):
+        began = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - began)
+    return times

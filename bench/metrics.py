@@ -12,12 +12,11 @@ import argparse
 import random
 import shutil
 import statistics
-import time
 from datetime import timedelta
 
 import sqlalchemy as sa
 
-from bench.data import OUT, database_with_orders
+from bench.data import OUT, database_with_orders, timed
 from sellerdesk.core.metrics import STATUSES, DefectKind, window
 from sellerdesk.services import metrics
 from sellerdesk.services.clock import now
@@ -33,6 +32,8 @@ def fill(engine, rng: random.Random, issues: int, credits: int, defects: int) ->
     with reading(engine) as conn:
         orders = conn.execute(sa.select(ORDERS.c.order_id, ORDERS.c.purchase_date,
                                         ORDERS.c.currency)).all()
+    issues, defects = min(issues, len(orders)), min(defects, len(orders))  # small trial runs
+    credits = min(credits, issues)
     picked = rng.sample(orders, issues)
     at = [o.purchase_date + timedelta(days=rng.randint(2, 20)) for o in picked]
     issue_rows = [{"id": n + 1, "order_id": o.order_id, "type": rng.choice(("damaged",
@@ -79,14 +80,6 @@ def main() -> None:
         as_of = min(last, now()).date()
         start, end = window(as_of, 60)
 
-        def timed(fn) -> list[float]:
-            times = []
-            for _ in range(args.runs):
-                began = time.perf_counter()
-                fn()
-                times.append(time.perf_counter() - began)
-            return times
-
         def count_window() -> None:
             with reading(engine) as conn:
                 conn.execute(sa.text("SELECT count(*) FROM orders WHERE purchase_date >= :a "
@@ -97,9 +90,9 @@ def main() -> None:
             with reading(engine) as conn:
                 odr_series(conn, first=as_of - timedelta(days=365), last=as_of, days=60)
 
-        floor = timed(count_window)
-        board = timed(lambda: metrics.dashboard(engine, as_of=as_of))
-        line = timed(year_line)
+        floor = timed(count_window, args.runs)
+        board = timed(lambda: metrics.dashboard(engine, as_of=as_of), args.runs)
+        line = timed(year_line, args.runs)
         sample = metrics.dashboard(engine, as_of=as_of).odr.all
     ms = 1000
     print(f"database: {args.orders:,} orders, 100,000 issues, 50,000 credits, 20,000 defects; "

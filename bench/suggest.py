@@ -12,11 +12,10 @@ import argparse
 import random
 import shutil
 import statistics
-import time
 
 import sqlalchemy as sa
 
-from bench.data import OUT, database_with_orders
+from bench.data import OUT, database_with_orders, timed
 from sellerdesk.core.issues import Remedy
 from sellerdesk.services import desk
 from sellerdesk.services.database import open_database
@@ -57,24 +56,18 @@ def main() -> None:
         issue_ids = list(range(1, args.issues + 1))
         desk.suggest_for_issue(engine, 1)  # stores the default policy as version 1
 
-        def timed(fn) -> list[float]:
-            times = []
-            for _ in range(args.runs):
-                start = time.perf_counter()
-                fn()
-                times.append(time.perf_counter() - start)
-            return times
-
         def select_order() -> None:
             with reading(engine) as conn:
                 conn.execute(sa.text("SELECT * FROM orders WHERE order_id = :o"),
                              {"o": rng.choice(order_ids)}).first()
 
-        floor = timed(select_order)
-        suggest = timed(lambda: desk.suggest_for_issue(engine, rng.choice(issue_ids)))
+        floor = timed(select_order, args.runs)
+        suggest = timed(lambda: desk.suggest_for_issue(engine, rng.choice(issue_ids)),
+                        args.runs)
         credit = timed(lambda: desk.issue_credit(engine, issue_id=rng.choice(issue_ids),
                                                  amount="1", reason="bench",
-                                                 kind=Remedy.COURTESY_CREDIT, staff="bench"))
+                                                 kind=Remedy.COURTESY_CREDIT, staff="bench"),
+                       args.runs)
         check = desk.verify_ledger(engine)
     ms = 1000
     print(f"database: {args.orders:,} orders, {args.issues:,} issues; {args.runs} runs each")

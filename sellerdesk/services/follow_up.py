@@ -5,8 +5,9 @@ change is one transaction with its timeline event."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 
 from sellerdesk.core.desk import CreditRecord, IssueRecord, TimelineEntry
 from sellerdesk.core.issues import REPLY_WITHIN, BuyerResponse, IssueStatus, IssueType, Remedy
@@ -40,8 +41,7 @@ def issue_detail(engine: Engine, issue_id: int) -> IssueDetail:
         issue = issue_record(conn, issue_id)
         order = get_order(conn, order_id=issue.order_id)
         assert order is not None, "an issue's order cannot be deleted (foreign key)"
-        credits = [c for c in ledger_store.credits_on_order(conn, order_id=issue.order_id)
-                   if c.issue_id == issue_id]
+        credits = ledger_store.credits_on_issue(conn, issue_id=issue_id)
         pending = len(ledger_store.pending_approvals(conn, issue_id=issue_id))
         return IssueDetail(issue, order, issue_store.timeline(conn, issue_id=issue_id),
                            credits, pending)
@@ -72,13 +72,8 @@ def note_buyer_message(engine: Engine, *, issue_id: int, text: str,
         due = issue.reply_due_at or at + REPLY_WITHIN
         status = IssueStatus.OPEN.value if issue.status in (
             IssueStatus.AWAITING_BUYER, IssueStatus.RESOLVED) else issue.status.value
-        issue_store.update_issue(conn, issue_id=issue_id, now=at, reply_due_at=due,
-                                 status=status)
-        issue_store.add_event(conn, issue_id=issue_id, actor=member.name,
-                              kind="buyer_message", text=text, at=at)
-        if status != issue.status.value:
-            status_event(conn, issue, status, member.name, at)
-        return issue_record(conn, issue_id)
+        return _step(conn, issue, member.name, at, kind="buyer_message", text=text,
+                     status=status, reply_due_at=due)
 
 
 def reply_template(engine: Engine) -> str:
@@ -111,8 +106,7 @@ def draft_reply_for(engine: Engine, issue_id: int, *, staff: str,
         assert order is not None
         template = template or issue_store.setting(conn, key=TEMPLATE_KEY) or DEFAULT_TEMPLATE
         store = issue_store.setting(conn, key=STORE_NAME_KEY) or ""
-        credits = [c for c in ledger_store.credits_on_order(conn, order_id=issue.order_id)
-                   if c.issue_id == issue_id]
+        credits = ledger_store.credits_on_issue(conn, issue_id=issue_id)
         reversed_ids = {c.reverses for c in credits if c.reverses}
         standing = [c for c in credits if c.reverses is None and c.credit_id not in reversed_ids]
         waiting = ledger_store.pending_approvals(conn, issue_id=issue_id)
@@ -147,13 +141,9 @@ def note_reply(engine: Engine, *, issue_id: int, text: str,
         late = issue.reply_due_at is not None and at > issue.reply_due_at
         status = (IssueStatus.AWAITING_BUYER.value if issue.status is IssueStatus.OPEN
                   else issue.status.value)
-        issue_store.update_issue(conn, issue_id=issue_id, now=at, reply_due_at=None,
-                                 buyer_response=BuyerResponse.WAITING.value, status=status)
-        issue_store.add_event(conn, issue_id=issue_id, actor=member.name,
-                              kind="reply_late" if late else "reply", text=text, at=at)
-        if status != issue.status.value:
-            status_event(conn, issue, status, member.name, at)
-        return issue_record(conn, issue_id)
+        return _step(conn, issue, member.name, at, kind="reply_late" if late else "reply",
+                     text=text, status=status, reply_due_at=None,
+                     buyer_response=BuyerResponse.WAITING.value)
 
 
 def record_response(engine: Engine, *, issue_id: int, response: BuyerResponse,
@@ -172,14 +162,9 @@ def record_response(engine: Engine, *, issue_id: int, response: BuyerResponse,
         elif response is BuyerResponse.DECLINED and issue.status in (
                 IssueStatus.AWAITING_BUYER, IssueStatus.RESOLVED):
             status = IssueStatus.OPEN.value
-        issue_store.update_issue(conn, issue_id=issue_id, now=at,
-                                 buyer_response=response.value, status=status)
-        issue_store.add_event(conn, issue_id=issue_id, actor=member.name, kind="buyer_answer",
-                              text=f"buyer's answer to the offer: {response.label.lower()}",
-                              at=at)
-        if status != issue.status.value:
-            status_event(conn, issue, status, member.name, at)
-        return issue_record(conn, issue_id)
+        return _step(conn, issue, member.name, at, kind="buyer_answer",
+                     text=f"buyer's answer to the offer: {response.label.lower()}",
+                     status=status, buyer_response=response.value)
 
 
 def set_status(engine: Engine, *, issue_id: int, status: IssueStatus, note: str = "",
@@ -212,3 +197,15 @@ def assign(engine: Engine, *, issue_id: int, assignee: str,
                               text=f"assigned to {assignee}" if assignee else "unassigned",
                               at=now())
         return issue_record(conn, issue_id)
+
+
+def _step(conn: Connection, issue: IssueRecord, actor: str, at: datetime, *, kind: str,
+          text: str, status: str, **fields: object) -> IssueRecord:
+    """One step in the conversation: the issue's fields, its timeline line, and a status
+    line when the step moved the status."""
+    issue_store.update_issue(conn, issue_id=issue.issue_id, now=at, status=status, **fields)
+    issue_store.add_event(conn, issue_id=issue.issue_id, actor=actor, kind=kind, text=text,
+                          at=at)
+    if status != issue.status.value:
+        status_event(conn, issue, status, actor, at)
+    return issue_record(conn, issue.issue_id)

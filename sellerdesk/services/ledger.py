@@ -47,11 +47,12 @@ def totals_by_currency(lines: list[LedgerLine]) -> dict[str, Money]:
 
 
 def lapsing_promotions(engine: Engine, *, within: timedelta = LAPSING_WITHIN,
-                       today: date | None = None) -> list[CreditRecord]:
+                       today: date | None = None,
+                       lines: list[LedgerLine] | None = None) -> list[CreditRecord]:
     """Promotional credits still standing whose code expires between today and `within`
-    from now, soonest first."""
+    from now, soonest first. Pass `lines` already read to save reading the ledger again."""
     today = today or now().date()
-    lines = ledger_lines(engine)
+    lines = ledger_lines(engine) if lines is None else lines
     return sorted((line.credit for line in lines
                    if line.credit.kind == Remedy.PROMOTIONAL_CREDIT.value
                    and line.credit.reverses is None and line.reversed_by is None

@@ -80,6 +80,11 @@ def credits_on_order(conn: Connection, *, order_id: str) -> list[CreditRecord]:
     return [_credit(r) for r in rows]
 
 
+def credits_on_issue(conn: Connection, *, issue_id: int) -> list[CreditRecord]:
+    rows = conn.execute(sa.select(CREDITS).where(c_.issue_id == issue_id).order_by(c_.id))
+    return [_credit(r) for r in rows]
+
+
 def _credit(row: Any) -> CreditRecord:
     return CreditRecord(
         credit_id=row.id, created_at=row.created_at, issue_id=row.issue_id,

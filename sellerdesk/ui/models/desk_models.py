@@ -11,7 +11,7 @@ from sellerdesk.services.ledger import LedgerLine
 from sellerdesk.ui.formatting import local_time
 from sellerdesk.ui.models.records_model import MUTED, WARNING_RED, Column, RecordsModel
 
-ISSUE_REPLY_COLUMN = 5
+ISSUE_AGE_COLUMN, ISSUE_REPLY_COLUMN = 4, 5   # about now: repainted as time passes
 
 
 def utc_now() -> datetime:
@@ -41,7 +41,8 @@ ISSUE_COLUMNS: list[Column[IssueRecord]] = [
     Column("Assignee", lambda i: i.assignee or "—"),
     Column("Buyer's answer", lambda i: i.buyer_response.label),
 ]
-assert ISSUE_COLUMNS[ISSUE_REPLY_COLUMN].header == "Reply"
+assert (ISSUE_COLUMNS[ISSUE_AGE_COLUMN].header, ISSUE_COLUMNS[ISSUE_REPLY_COLUMN].header) == (
+    "Age", "Reply")
 
 
 def issues_model(parent=None) -> RecordsModel[IssueRecord]:

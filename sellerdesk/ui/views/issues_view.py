@@ -20,7 +20,12 @@ from PySide6.QtWidgets import (
 from sellerdesk.core.issues import IssueStatus, IssueType
 from sellerdesk.services import follow_up
 from sellerdesk.services.staff_admin import list_staff
-from sellerdesk.ui.models.desk_models import ISSUE_REPLY_COLUMN, issues_model
+from sellerdesk.ui.models.desk_models import (
+    ISSUE_AGE_COLUMN,
+    ISSUE_REPLY_COLUMN,
+    issues_model,
+    utc_now,
+)
 from sellerdesk.ui.views.issue_pane import IssuePane
 from sellerdesk.ui.views.record_table import record_table
 
@@ -104,8 +109,8 @@ class IssuesView(QWidget):
             assignee=None if assignee is EVERYONE else assignee,
             overdue=self.overdue_box.isChecked())
         self.model.set_records(issues)
-        overdue = sum(1 for i in issues if i.reply_due_at is not None
-                      and self.model.columns[ISSUE_REPLY_COLUMN].text(i).startswith("overdue"))
+        moment = utc_now()
+        overdue = sum(1 for i in issues if i.reply_due_at is not None and i.reply_due_at < moment)
         self.count_label.setText(f"{len(issues):,} issue{'s' if len(issues) != 1 else ''}"
                                  + (f" · {overdue} overdue" if overdue else ""))
         if selected is not None and not self.select_issue(selected):
@@ -141,6 +146,6 @@ class IssuesView(QWidget):
         self.refresh()
 
     def _tick(self) -> None:
-        self.model.repaint_column(4)
+        self.model.repaint_column(ISSUE_AGE_COLUMN)
         self.model.repaint_column(ISSUE_REPLY_COLUMN)
         self.pane.refresh_clock()

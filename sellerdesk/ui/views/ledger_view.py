@@ -94,7 +94,7 @@ class LedgerView(QWidget):
             f"<b>{len(lines):,} entries</b> · net given: "
             + (" · ".join(m.display() for m in totals.values()) if totals else "nothing yet"))
         self.lapsing_list.clear()
-        for credit in lapsing_promotions(self.engine):
+        for credit in lapsing_promotions(self.engine, lines=lines):
             self.lapsing_list.addItem(
                 f"{credit.expires_on.isoformat()} — {credit.amount.display()} code, order "
                 f"{credit.order_id} (issue {credit.issue_id}, credit {credit.credit_id})")

@@ -130,14 +130,11 @@ class OrderDetailView(QStackedWidget):
             "<b>Issues and credits</b>" + (f" — {given.display()} given on this order"
                                            if given is not None and activity.credits else ""))
 
-    def _activated(self, row: int, _column: int) -> None:
-        what = self.activity_table.item(row, 1).text()
-        if what.startswith("Issue "):
-            self.issue_activated.emit(int(what.removeprefix("Issue ")))
-        elif what.startswith("Credit "):
-            issue = self.activity_table.item(row, 1).data(Qt.ItemDataRole.UserRole)
-            if issue is not None:
-                self.issue_activated.emit(int(issue))
+    def _activated(self, row: int, column: int) -> None:
+        """Every row, issue or credit, carries its issue's id."""
+        issue_id = self.activity_table.item(row, column).data(Qt.ItemDataRole.UserRole)
+        if issue_id is not None:
+            self.issue_activated.emit(int(issue_id))
 
     def activity_rows(self) -> list[list[str]]:
         table = self.activity_table
