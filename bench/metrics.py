@@ -73,8 +73,10 @@ def main() -> None:
     shutil.copy(source, db_path)
     rng = random.Random(4)
     with open_database(str(db_path)) as db:
+        fill(db.engine, rng, issues=100_000, credits=50_000, defects=20_000)
+    # measured as the app finds the database when it opens it (statistics refreshed)
+    with open_database(str(db_path)) as db:
         engine = db.engine
-        fill(engine, rng, issues=100_000, credits=50_000, defects=20_000)
         with reading(engine) as conn:
             last = conn.execute(sa.select(sa.func.max(ORDERS.c.purchase_date))).scalar()
         as_of = min(last, now()).date()

@@ -8,7 +8,13 @@ from dataclasses import dataclass
 from sqlalchemy.engine import Engine
 
 from sellerdesk.services.policies import ensure_policy
-from sellerdesk.store.engine import database_url, location, make_engine
+from sellerdesk.store.engine import (
+    database_url,
+    location,
+    make_engine,
+    refresh_statistics,
+    writing,
+)
 from sellerdesk.store.migrate import MigrationResult, upgrade
 
 
@@ -41,6 +47,8 @@ def open_database(target: str) -> Database:
     try:
         migration = upgrade(engine)
         ensure_policy(engine)
+        with writing(engine) as conn:
+            refresh_statistics(conn)
     except BaseException:
         engine.dispose()
         raise

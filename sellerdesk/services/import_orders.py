@@ -28,7 +28,7 @@ from sellerdesk.services.report_reader import (
     parse_timestamp,
 )
 from sellerdesk.store import orders as order_store
-from sellerdesk.store.engine import writing
+from sellerdesk.store.engine import refresh_statistics, writing
 
 REQUIRED = ("amazon-order-id", "purchase-date", "order-status", "fulfillment-channel",
             "sku", "quantity", "currency", "item-price")
@@ -78,12 +78,13 @@ _HEAD_COLUMNS = ("order_id", "merchant_order_id", "purchase_date", "last_updated
                  "ship_country", "is_business", "units", "first_title", "items_minor",
                  "shipping_minor", "tax_minor", "discount_minor", "total_minor")
 assert tuple(order_store.ORDER_COLUMNS) == _HEAD_COLUMNS, "orders table changed: update here"
-_LAST_UPDATED, _CURRENCY, _UNITS = 3, 8, 12
+_PURCHASED, _LAST_UPDATED, _CURRENCY, _UNITS = 2, 3, 8, 12
 # Item rows follow ITEM_COLUMNS: order_id, line, sku, asin, title, status, quantity,
 # item_price, shipping_price, item_tax, shipping_tax, promotion.
 assert tuple(order_store.ITEM_COLUMNS)[6:8] == ("quantity", "item_price_minor")
 _TITLE = 4
 _first = itemgetter(0)
+_purchased = itemgetter(_PURCHASED)
 
 
 class _OrdersParser:
@@ -265,6 +266,7 @@ def _stream(conn, report: Report, parser: _OrdersParser, result: ImportResult,
     cur_rows: list[list[str]] = []
     cur_lines: list[int] = []
     digits, cache = 0, {}
+    spanned: list[datetime] = []       # the first and last purchase dates written
 
     def close() -> None:
         first = lines_given.get(cur_id, 0)  # type: ignore[arg-type]
@@ -283,6 +285,9 @@ def _stream(conn, report: Report, parser: _OrdersParser, result: ImportResult,
             known = order_store.existing_order_ids(conn, order_ids=fresh)
             lines_before.update(dict.fromkeys(known, 0))
         order_store.upsert_orders(conn, orders=heads, items=items)
+        if heads:
+            dates = list(map(_purchased, heads))
+            spanned[:] = [min(dates + spanned[:1]), max(dates + spanned[1:])]
         heads.clear()
         items.clear()
         if cancelled is not None and cancelled():
@@ -337,6 +342,9 @@ def _stream(conn, report: Report, parser: _OrdersParser, result: ImportResult,
     if had_orders:
         order_store.trim_items(
             conn, line_counts=[{"oid": oid, "n": n} for oid, n in lines_given.items()])
+    if spanned:
+        order_store.refresh_order_days(conn, first=spanned[0].date(), last=spanned[1].date())
+    refresh_statistics(conn)
     result.orders_updated = len(lines_before)
     result.orders_added = len(lines_given) - len(lines_before)
     if progress is not None:

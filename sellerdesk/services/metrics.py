@@ -4,7 +4,7 @@ ODR: credits written and issues logged in it."""
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -139,37 +139,38 @@ def dashboard(engine: Engine, *, as_of: date | None = None) -> Dashboard:
     days = int(fact("odr_window_days"))
     start, end = window(as_of, days)
     with reading(engine) as conn:
-        counts = metric_store.defect_counts(conn, start=start, end=end, as_of=as_of)
+        counts = metric_store.defect_counts(conn, as_of=as_of, days=days)
         effect = metric_store.credit_effect(conn, start=start, end=end, as_of=as_of)
-        rows = metric_store.credit_rows(conn, start=start, end=end)
+        net = metric_store.net_credits(conn, start=start, end=end)
+        given = metric_store.credits_given(conn, start=start, end=end)
         sales = metric_store.sales_by_currency(conn, start=start, end=end)
         late, overdue = metric_store.late_replies(conn, start=start, end=end, now=now())
     odr = OrderDefectRate(start, end, counts["MFN"], counts["AFN"])
-    return Dashboard(as_of, odr, fact("odr_target"), _summarise(rows, sales), effect, late,
+    return Dashboard(as_of, odr, fact("odr_target"), _summarise(net, given, sales), effect, late,
                      overdue)
 
 
-def _summarise(rows: list[dict[str, Any]], sales: dict[str, int]) -> CreditSummary:
-    given = [r for r in rows if r["reverses"] is None and r["amount_minor"] > 0]
-    net: dict[str, int] = defaultdict(int)
-    for r in rows:
-        net[r["currency"]] += r["amount_minor"]
+def _summarise(net: dict[str, int], groups: list[dict[str, Any]],
+               sales: dict[str, int]) -> CreditSummary:
+    by_type: Counter[str] = Counter()
+    by_staff: Counter[str] = Counter()
     by_sku: Counter[str] = Counter()
-    for r in given:
-        for sku, _quantity in parse_affected(r["affected"]) or (("(whole order)", 1),):
-            by_sku[sku] += 1
-    compared = [r for r in given if r["suggested_minor"]]
-    overridden = [r for r in compared if r["amount_minor"] != r["suggested_minor"]]
-    changes = [(r["amount_minor"] - r["suggested_minor"]) / r["suggested_minor"]
-               for r in overridden]
+    for g in groups:
+        by_type[g["type"]] += g["count"]
+        by_staff[g["staff"]] += g["count"]
+        for sku, _quantity in parse_affected(g["affected"]) or (("(whole order)", 1),):
+            by_sku[sku] += g["count"]
+    count = sum(g["count"] for g in groups)
+    compared = sum(g["compared"] for g in groups)
+    overridden = sum(g["overridden"] for g in groups)
+    change = sum(float(g["change"]) for g in groups)
     return CreditSummary(
-        count=len(given),
-        totals={c: Money.from_minor(m, c) for c, m in sorted(net.items())},
-        share_of_sales={c: (m / sales[c] if sales.get(c) else 0.0)
-                        for c, m in sorted(net.items())},
-        by_issue_type=dict(Counter(r["type"] for r in given).most_common()),
+        count=count,
+        totals={c: Money.from_minor(m, c) for c, m in net.items()},
+        share_of_sales={c: (m / sales[c] if sales.get(c) else 0.0) for c, m in net.items()},
+        by_issue_type=dict(by_type.most_common()),
         by_sku=dict(by_sku.most_common(10)),
-        by_staff=dict(Counter(r["staff"] for r in given).most_common()),
-        overridden=len(overridden),
-        override_share=len(overridden) / len(compared) if compared else 0.0,
-        override_mean_change=sum(changes) / len(changes) if changes else 0.0)
+        by_staff=dict(by_staff.most_common()),
+        overridden=overridden,
+        override_share=overridden / compared if compared else 0.0,
+        override_mean_change=change / overridden if overridden else 0.0)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 import sqlalchemy as sa
@@ -20,7 +20,7 @@ from sellerdesk.core.orders import (
     OrderSummary,
     looks_like_order_id,
 )
-from sellerdesk.store.tables import ORDER_ITEMS, ORDERS
+from sellerdesk.store.tables import ORDER_DAYS, ORDER_ITEMS, ORDERS
 
 o, i = ORDERS.c, ORDER_ITEMS.c
 NO_FILTER = OrderFilter()
@@ -121,6 +121,19 @@ def refresh_totals(conn: Connection, *, order_ids: Sequence[str]) -> None:
                 total_minor=o.items_minor + o.shipping_minor + o.tax_minor - o.discount_minor
             )
         )
+
+
+def refresh_order_days(conn: Connection, *, first: date, last: date) -> None:
+    """Recount the per-day summary for the days an order write touched, from the orders
+    themselves (a re-imported order may have changed channel or total)."""
+    day = sa.func.date(o.purchase_date)
+    conn.execute(ORDER_DAYS.delete().where(ORDER_DAYS.c.day.between(first, last)))
+    conn.execute(ORDER_DAYS.insert().from_select(
+        ["day", "channel", "currency", "orders", "total_minor"],
+        sa.select(day, o.channel, o.currency, sa.func.count(), sa.func.sum(o.total_minor))
+        .where(o.purchase_date >= datetime.combine(first, time()),
+               o.purchase_date < datetime.combine(last + timedelta(days=1), time()))
+        .group_by(day, o.channel, o.currency)))
 
 
 def has_orders(conn: Connection) -> bool:

@@ -41,6 +41,18 @@ class Order(SQLModel, table=True):
     total_minor: int = Field(default=0, sa_type=sa.BigInteger)
 
 
+class OrderDay(SQLModel, table=True):
+    """Orders placed per day (UTC), channel and currency, and their total: kept by every
+    order write (`store.orders.refresh_order_days`) so windows are summed from a few rows."""
+    __tablename__ = "order_day"
+
+    day: date = Field(sa_type=sa.Date(), primary_key=True)
+    channel: str = Field(max_length=3, primary_key=True)
+    currency: str = Field(max_length=3, primary_key=True)
+    orders: int
+    total_minor: int = Field(sa_type=sa.BigInteger)
+
+
 class OrderItem(SQLModel, table=True):
     """One row of the All Orders report. The report has no item id, so an item is known
     by its order and its place in that order (`line`, from 0)."""
@@ -96,6 +108,7 @@ class Issue(SQLModel, table=True):
         sa.Index("ix_issue_status", "status"),
         sa.Index("ix_issue_buyer", "buyer_ref", "created_at"),
         sa.Index("ix_issue_reply_due", "reply_due_at"),
+        sa.Index("ix_issue_created", "created_at"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -137,7 +150,8 @@ class Credit(SQLModel, table=True):
     is given by the writer inside the write lock, because the hash covers it."""
     __tablename__ = "credit"
     __table_args__ = (sa.Index("ix_credit_order", "order_id"),
-                      sa.Index("ix_credit_issue", "issue_id"))
+                      sa.Index("ix_credit_issue", "issue_id"),
+                      sa.Index("ix_credit_created", "created_at"))
 
     id: int = Field(sa_column=sa.Column(sa.Integer, primary_key=True, autoincrement=False))
     created_at: datetime = Field(sa_type=sa.DateTime())
@@ -221,6 +235,7 @@ class DeskSetting(SQLModel, table=True):
 metadata = SQLModel.metadata
 ORDERS = Order.__table__
 ORDER_ITEMS = OrderItem.__table__
+ORDER_DAYS = OrderDay.__table__
 STAFF = Staff.__table__
 POLICY_VERSIONS = PolicyVersion.__table__
 ISSUES = Issue.__table__

@@ -14,13 +14,12 @@ from sellerdesk.core.metrics import (
     DefectKind,
     PlacedOrder,
     order_defect_rate,
-    window,
 )
 from sellerdesk.services import desk, metrics
 from sellerdesk.services.import_orders import import_orders
 from sellerdesk.services.metrics import MetricsError
 from sellerdesk.store.engine import reading
-from sellerdesk.store.metrics import defect_counts
+from sellerdesk.store.metrics import defect_counts, odr_series, sales_by_currency
 from tests.reports import row, write
 
 TODAY = datetime(2026, 11, 30, 12, 0)
@@ -118,7 +117,26 @@ def test_the_sql_agrees_with_the_reference_on_random_data(engine, tmp_path):
             defects.append(d)
     for as_of in (date(2026, 9, 15), date(2026, 10, 31), date(2026, 11, 30)):
         expected = order_defect_rate(placed, defects, as_of=as_of)
-        start, end = window(as_of, 60)
         with reading(engine) as conn:
-            got = defect_counts(conn, start=start, end=end, as_of=as_of)
+            got = defect_counts(conn, as_of=as_of, days=60)
         assert (got["MFN"], got["AFN"]) == (expected.mfn, expected.afn)
+    with reading(engine) as conn:
+        line = odr_series(conn, first=date(2026, 8, 1), last=date(2026, 11, 30), days=60)
+    assert [at for at, _ in line][-2:] == [date(2026, 11, 23), date(2026, 11, 30)]
+    assert len(line) == 18
+    for at, got in line:
+        assert got == order_defect_rate(placed, defects, as_of=at).all, at
+
+
+def test_the_day_summary_follows_a_reimport(engine, tmp_path):
+    """An order re-imported with another channel and total moves in the summary."""
+    day = stamp(date(2026, 11, 2))
+    import_orders(engine, write(tmp_path / "a.txt", [row("114-0000000-0000001", date=day),
+                                                     row("114-0000000-0000002", date=day)]))
+    import_orders(engine, write(tmp_path / "b.txt", [
+        row("114-0000000-0000002", date=day, fulfilment="Merchant", price="30.00")]))
+    with reading(engine) as conn:
+        counts = defect_counts(conn, as_of=date(2026, 11, 30), days=60)
+        sales = sales_by_currency(conn, start=date(2026, 11, 1), end=date(2026, 11, 30))
+    assert (counts["AFN"].orders, counts["MFN"].orders) == (1, 1)
+    assert sales == {"USD": 2499 + 3000}

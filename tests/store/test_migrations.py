@@ -1,5 +1,5 @@
 import sqlite3
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
@@ -189,3 +189,15 @@ def test_open_issues_from_before_the_reply_clock_get_their_24_hours(db_url):
     finally:
         db.engine.dispose()
     assert due == [("open", datetime(2026, 10, 2, 8, 0)), ("resolved", None)]
+
+
+def test_orders_from_before_the_day_summary_are_counted_into_it(db_url):
+    from sellerdesk.store.tables import ORDER_DAYS
+    _database_at(db_url, "0004")
+    db = open_database(db_url)
+    try:
+        with db.engine.connect() as conn:
+            days = conn.execute(sa.select(ORDER_DAYS)).all()
+    finally:
+        db.engine.dispose()
+    assert [tuple(d) for d in days] == [(date(2026, 10, 1), "AFN", "USD", 1, 1450)]
