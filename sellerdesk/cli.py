@@ -46,10 +46,13 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--no-gui", action="store_true", help="build it and exit")
 
     imp = commands.add_parser("import", parents=[common], help="import a Seller Central report")
-    imp.add_argument("kind", choices=["orders"], help="which report the file is")
+    imp.add_argument("kind", choices=["orders", "feedback", "performance"],
+                     help="which report the file is")
     imp.add_argument("file", type=Path)
     imp.add_argument("--marketplace", choices=sorted(BY_CODE), type=str.upper,
-                     help="for rows whose sales channel is missing or unknown")
+                     help="feedback: the marketplace the report is from (its dates are "
+                          "written that way); orders: for rows whose sales channel is "
+                          "missing or unknown")
 
     order = commands.add_parser("order", parents=[common], help="look at orders")
     order_cmds = order.add_subparsers(dest="order_command", metavar="ACTION", required=True)
@@ -182,15 +185,15 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from sellerdesk.services.import_orders import import_orders
+    from sellerdesk.services.imports import import_report, skipped_text
     interactive = sys.stderr.isatty() and not getattr(args, "json", False)
     with _open(args) as db:
-        result = import_orders(db.engine, args.file, marketplace=args.marketplace,
+        result = import_report(db.engine, args.file, kind=args.kind,
+                               marketplace=args.marketplace,
                                progress=_stderr_progress(interactive))
     if interactive:
         print(file=sys.stderr)
-    lines = [result.summary()] + [f"  skipped line {s['line']}: {s['reason']}"
-                                  for s in result.skipped]
+    lines = [result.summary()] + [f"  skipped {skipped_text(s)}" for s in result.skipped]
     _emit(args, result.as_json(), "\n".join(lines))
     return 0
 
@@ -408,6 +411,10 @@ def _metrics_text(board) -> str:
                      f"{pct(e.odr_without_credits(every))})")
     lines.append(f"Replies after 24 h: {board.late_replies} · overdue now: "
                  f"{board.overdue_replies}")
+    for compared in board.amazon:
+        a = compared.amazon
+        lines.append(f"Amazon's ODR, {a.marketplace} {a.channel} ({compared.window_start} – "
+                     f"{compared.window_end}): " + " ".join(compared.explanation))
     return "\n".join(lines)
 
 

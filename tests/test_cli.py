@@ -210,3 +210,37 @@ def test_defect_add_and_metrics(capsys, sqlite_url, report):
     code, out, _ = run(capsys, "--db", sqlite_url, "metrics", "--as-of", "2026-10-31")
     assert out.startswith("Order Defect Rate as of 2026-10-31 (orders placed 2026-09-02 – "
                           "2026-10-31): 50.00 % of 2 orders (target below 1.00 %)\n")
+
+
+def test_import_feedback_and_performance(capsys, sqlite_url, report, tmp_path):
+    run(capsys, "--db", sqlite_url, "import", "orders", str(report))
+    feedback = tmp_path / "feedback.txt"
+    feedback.write_text("Date\tRating\tComments\tYour Response\tOrder ID\tRater Email\n"
+                        "10/5/26\t1\tLate\t\t114-3941689-8772232\tq1@marketplace.amazon.com\n"
+                        "10/6/26\t2\tLate\t\t114-0000000-0000000\t\n")
+    code, _, err = run(capsys, "--db", sqlite_url, "import", "feedback", str(feedback))
+    assert (code, err) == (1, "sellerdesk: feedback.txt: the feedback report writes its dates "
+                              "the marketplace's way: say which marketplace it is from "
+                              "(--marketplace)\n")
+    code, out, _ = run(capsys, "--db", sqlite_url, "import", "feedback", str(feedback),
+                       "--marketplace", "us")
+    assert (code, out) == (0, "feedback.txt: 2 ratings, 1 negative (1 new, 0 already "
+                              "recorded), 1 row skipped\n  skipped line 3: no order "
+                              "114-0000000-0000000 in SellerDesk (import the orders report "
+                              "that has it, then this file again)\n")
+    performance = tmp_path / "performance.json"
+    performance.write_text(json.dumps({"performanceMetrics": [{
+        "marketplaceId": "ATVPDKIKX0DER", "orderDefectRate": {"afn": {
+            "rate": 0.5, "orderCount": 2, "negativeFeedback": {"count": 1},
+            "reportingDateRange": {"reportingDateFrom": "2026-09-02T00:00Z",
+                                   "reportingDateTo": "2026-10-31T23:59Z"}}}}]}))
+    code, out, _ = run(capsys, "--db", sqlite_url, "--json", "import", "performance",
+                       str(performance))
+    assert json.loads(out)["odr"][0] == {
+        "marketplace": "US", "channel": "AFN", "rate": 0.5, "status": "", "orders": 2,
+        "window_start": "2026-09-02", "window_end": "2026-10-31"}
+    code, out, _ = run(capsys, "--db", sqlite_url, "metrics", "--as-of", "2026-10-31")
+    assert out.splitlines()[-1] == (
+        "Amazon's ODR, US AFN (2026-09-02 – 2026-10-31): Amazon 50.00%, SellerDesk 100.00% "
+        "(+50.00 points). SellerDesk has 1 fewer orders in this window than Amazon: import "
+        "the All Orders report covering it.")

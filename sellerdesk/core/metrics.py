@@ -152,3 +152,73 @@ class CreditEffect:
         if avoided is None or not odr.orders:
             return None
         return (odr.orders_with_defects + max(avoided, 0.0)) / odr.orders
+
+
+@dataclass(frozen=True, slots=True)
+class AmazonOdr:
+    """Amazon's own ODR for one marketplace and channel (its seller performance report).
+    Counts are None when the report gives only the rate."""
+    marketplace: str
+    channel: str
+    window_start: date | None
+    window_end: date | None
+    rate: float
+    status: str
+    target: float | None = None
+    orders: int | None = None
+    orders_with_defects: int | None = None
+    negative_feedback: int | None = None
+    atoz_claims: int | None = None
+    chargebacks: int | None = None
+
+
+AGREE_WITHIN = 0.0005        # half a tenth of a percentage point
+
+# What to do when Amazon counts more (or fewer) of a defect than SellerDesk.
+_MORE_AT_AMAZON = {
+    "negative_feedback": "import the latest feedback report",
+    "atoz_claims": "record those claims on their orders (Defect… or `sellerdesk defect add`)",
+    "chargebacks": "record those chargebacks on their orders",
+}
+_MORE_HERE = {
+    "negative_feedback": "removed feedback still marked active?",
+    "atoz_claims": "claims Amazon denied or the buyer withdrew, still marked open?",
+    "chargebacks": "chargebacks decided for you, still marked open?",
+}
+_NAMES = {"negative_feedback": "negative feedback", "atoz_claims": "A-to-z claims",
+          "chargebacks": "chargebacks"}
+
+
+def explain_difference(amazon: AmazonOdr, ours: DefectCounts) -> list[str]:
+    """Plain sentences on why SellerDesk's ODR differs from Amazon's for the same window,
+    marketplace and channel, most likely cause first."""
+    gap = ours.rate - amazon.rate
+    said = [f"Amazon {amazon.rate:.2%}, SellerDesk {ours.rate:.2%} "
+            f"({'the same' if abs(gap) < AGREE_WITHIN else f'{gap * 100:+.2f} points'})."]
+    if amazon.window_start is None or amazon.window_end is None:
+        said.append("Amazon's report gives no dates for this rate; SellerDesk used its "
+                    "own 60-day window up to today.")
+    if amazon.orders is None:
+        said.append("Amazon's report gives only the rate, not the counts behind it, so the "
+                    "difference cannot be broken down.")
+        return said
+    missing = amazon.orders - ours.orders
+    if missing > 0:
+        said.append(f"SellerDesk has {missing:,} fewer orders in this window than Amazon: "
+                    "import the All Orders report covering it.")
+    elif missing < 0:
+        said.append(f"SellerDesk has {-missing:,} more orders in this window than Amazon "
+                    "counts (Amazon may leave out orders cancelled before they shipped).")
+    for part in ("negative_feedback", "atoz_claims", "chargebacks"):
+        theirs = getattr(amazon, part)
+        if theirs is None:
+            continue
+        extra = theirs - getattr(ours, part)
+        if extra > 0:
+            said.append(f"Amazon counts {extra:,} more {_NAMES[part]}: {_MORE_AT_AMAZON[part]}.")
+        elif extra < 0:
+            said.append(f"SellerDesk counts {-extra:,} more {_NAMES[part]} than Amazon "
+                        f"({_MORE_HERE[part]}).")
+    if len(said) == 1 and abs(gap) >= AGREE_WITHIN:
+        said.append("The counts agree; the rates differ only by rounding in Amazon's report.")
+    return said

@@ -21,11 +21,13 @@ from sellerdesk.core.marketplaces import Marketplace, by_code, from_sales_channe
 from sellerdesk.core.money import MoneyError, minor_units
 from sellerdesk.core.orders import Channel
 from sellerdesk.services.report_reader import (
+    Progress,
     Report,
     open_report,
     parse_minor,
     parse_quantity,
     parse_timestamp,
+    skipped_note,
 )
 from sellerdesk.store import orders as order_store
 from sellerdesk.store.engine import refresh_statistics, writing
@@ -48,8 +50,6 @@ OTHER_REPORTS = {
     "settlement-id": "a settlement report (use: import settlement)",
 }
 
-Progress = Callable[[float, str], None]
-
 
 @dataclass(slots=True)
 class ImportResult:
@@ -68,7 +68,7 @@ class ImportResult:
     def summary(self) -> str:
         text = (f"{self.file}: {self.rows:,} rows, {self.orders_added:,} orders added, "
                 f"{self.orders_updated:,} updated")
-        return text + (f", {len(self.skipped):,} rows skipped" if self.skipped else "")
+        return text + skipped_note(self.skipped)
 
 
 # An order head is a row in the store's column order; the totals are filled in when the

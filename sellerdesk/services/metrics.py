@@ -18,16 +18,19 @@ from sellerdesk.core.desk import parse_affected
 from sellerdesk.core.errors import KnownError
 from sellerdesk.core.metrics import (
     STATUSES,
+    AmazonOdr,
     CreditEffect,
     DefectCounts,
     DefectKind,
     OrderDefectRate,
+    explain_difference,
     window,
 )
 from sellerdesk.core.money import Money
 from sellerdesk.services.clock import now
 from sellerdesk.services.secrets import buyer_reference_key
 from sellerdesk.services.staff import default_staff_name
+from sellerdesk.store import amazon as amazon_store
 from sellerdesk.store import defects as defect_store
 from sellerdesk.store import metrics as metric_store
 from sellerdesk.store.engine import reading, writing
@@ -87,6 +90,27 @@ class CreditSummary:
 
 
 @dataclass(frozen=True, slots=True)
+class AmazonComparison:
+    """Amazon's ODR for a marketplace and channel beside SellerDesk's for the same window."""
+    amazon: AmazonOdr
+    ours: DefectCounts
+    window_start: date
+    window_end: date
+    explanation: list[str]
+
+    def as_json(self) -> dict[str, Any]:
+        a = self.amazon
+        return {"marketplace": a.marketplace, "channel": a.channel,
+                "window_start": self.window_start.isoformat(),
+                "window_end": self.window_end.isoformat(),
+                "amazon": {"rate": a.rate, "status": a.status, "orders": a.orders,
+                           "orders_with_defects": a.orders_with_defects,
+                           "negative_feedback": a.negative_feedback,
+                           "atoz_claims": a.atoz_claims, "chargebacks": a.chargebacks},
+                "sellerdesk": _counts_json(self.ours), "explanation": self.explanation}
+
+
+@dataclass(frozen=True, slots=True)
 class Dashboard:
     as_of: date
     odr: OrderDefectRate
@@ -95,6 +119,7 @@ class Dashboard:
     effect: CreditEffect
     late_replies: int
     overdue_replies: int
+    amazon: list[AmazonComparison] = field(default_factory=list)
 
     def as_json(self) -> dict[str, Any]:
         everything = self.odr.all
@@ -125,6 +150,7 @@ class Dashboard:
             },
             "deadlines_missed": {"replies_after_24h": self.late_replies,
                                  "replies_overdue_now": self.overdue_replies},
+            "amazon": [c.as_json() for c in self.amazon],
         }
 
 
@@ -145,9 +171,26 @@ def dashboard(engine: Engine, *, as_of: date | None = None) -> Dashboard:
         given = metric_store.credits_given(conn, start=start, end=end)
         sales = metric_store.sales_by_currency(conn, start=start, end=end)
         late, overdue = metric_store.late_replies(conn, start=start, end=end, now=now())
+        amazon = _compare_with_amazon(conn, days)
     odr = OrderDefectRate(start, end, counts["MFN"], counts["AFN"])
     return Dashboard(as_of, odr, fact("odr_target"), _summarise(net, given, sales), effect, late,
-                     overdue)
+                     overdue, amazon)
+
+
+def _compare_with_amazon(conn, days: int) -> list[AmazonComparison]:
+    """Each marketplace's latest Amazon ODR beside SellerDesk's over Amazon's own window
+    (or the usual window up to today when Amazon's report gives none)."""
+    compared = []
+    for amazon in amazon_store.latest_amazon_odr(conn):
+        if amazon.window_start and amazon.window_end:
+            start, end = amazon.window_start, amazon.window_end
+        else:
+            start, end = window(now().date(), days)
+        ours = metric_store.defect_counts(conn, as_of=end, days=(end - start).days + 1,
+                                          marketplace=amazon.marketplace)[amazon.channel]
+        compared.append(AmazonComparison(amazon, ours, start, end,
+                                         explain_difference(amazon, ours)))
+    return compared
 
 
 def _summarise(net: dict[str, int], groups: list[dict[str, Any]],

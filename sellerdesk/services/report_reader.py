@@ -11,7 +11,8 @@ from __future__ import annotations
 import codecs
 import csv
 import io
-from collections.abc import Iterator, Sequence
+import json
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -22,6 +23,7 @@ from charset_normalizer import from_bytes
 from sellerdesk.core.errors import InputError
 
 SNIFF_BYTES = 256 * 1024
+Progress = Callable[[float, str], None]    # (fraction done, what is happening)
 # Magic numbers of files people pick by mistake.
 _NOT_TEXT = {
     b"PK\x03\x04": "a ZIP or XLSX file",
@@ -153,6 +155,7 @@ def open_report(path: Path, *, encoding_hint: str | None = None) -> Report:
             if head.startswith(magic):
                 raise InputError(f"this is {what}, not a tab-separated Seller Central report",
                                  file=path.name)
+        _refuse_report_status(head, path.name)
         if b"\x00" in head and not head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
             raise InputError("this is a binary file, not a Seller Central report", file=path.name)
         encoding = detect_encoding(head, hint=encoding_hint)
@@ -170,6 +173,39 @@ def open_report(path: Path, *, encoding_hint: str | None = None) -> Report:
     except BaseException:
         binary.close()
         raise
+
+
+def skipped_note(skipped: Sequence[object]) -> str:
+    """The end of an import's summary: how many rows it left out."""
+    count = len(skipped)
+    return f", {count:,} row{'s' if count != 1 else ''} skipped" if count else ""
+
+
+# What Amazon's Reports API says instead of a document (`processingStatus`).
+_NO_DOCUMENT = {
+    "CANCELLED": "Amazon cancelled this report: there was no data for the dates asked "
+                 "(nothing to import)",
+    "FATAL": "Amazon could not make this report (FATAL): request it again in Seller Central",
+    "IN_QUEUE": "this report is still waiting in Amazon's queue: download it when it is done",
+    "IN_PROGRESS": "Amazon is still making this report: download it when it is done",
+}
+
+
+def _refuse_report_status(head: bytes, name: str) -> None:
+    """A JSON file in place of a tab-separated report: a report's status record (saved
+    from the API when there was no document) gets its own message."""
+    if not head.lstrip().startswith(b"{"):
+        return
+    try:
+        record = json.loads(head.decode("utf-8-sig"))
+    except (ValueError, UnicodeDecodeError):
+        record = None
+    status = record.get("processingStatus") if isinstance(record, dict) else None
+    if isinstance(status, str) and status.upper() in _NO_DOCUMENT:
+        raise InputError(_NO_DOCUMENT[status.upper()], file=name)
+    raise InputError("this is a JSON file, not a tab-separated Seller Central report (the "
+                     "seller performance report is imported with: import performance)",
+                     file=name)
 
 
 # -- field parsers: each raises ValueError with a short reason; callers add file/line/column

@@ -34,3 +34,13 @@ def defects_on_order(conn: Connection, *, order_id: str) -> list[Defect]:
     rows = conn.execute(sa.select(d_.order_id, d_.kind, d_.status, d_.recorded_on)
                         .where(d_.order_id == order_id).order_by(d_.recorded_on, d_.id))
     return [Defect(r.order_id, DefectKind(r.kind), r.status, r.recorded_on) for r in rows]
+
+
+def revise_feedback(conn: Connection, *, order_id: str, rating: int, now: datetime) -> bool:
+    """The buyer raised a negative rating: the feedback no longer counts. True if there
+    was counting negative feedback on the order."""
+    return bool(conn.execute(
+        DEFECTS.update().where(d_.order_id == order_id,
+                               d_.kind == DefectKind.NEGATIVE_FEEDBACK.value,
+                               d_.status == "active")
+        .values(status="removed", rating=rating, updated_at=now)).rowcount)

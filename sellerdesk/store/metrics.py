@@ -44,24 +44,28 @@ def _moments(moments: list[date], days: int):
     return sa.union_all(*rows).subquery("moments")
 
 
-def odr_counts(conn: Connection, *, moments: list[date],
-               days: int) -> dict[date, dict[str, DefectCounts]]:
+def odr_counts(conn: Connection, *, moments: list[date], days: int,
+               marketplace: str | None = None) -> dict[date, dict[str, DefectCounts]]:
     """Per date asked about and per channel (AFN, MFN): the orders placed in its window
     (summed from the per-day table) and those among them with each kind of defect that
-    counts and was known by that date (the defects, far fewer, joined to their orders)."""
+    counts and was known by that date (the defects, far fewer, joined to their orders).
+    All marketplaces, or one."""
     if not moments:
         return {}
     m = _moments(moments, days)
-    placed = conn.execute(
-        sa.select(m.c.at, od_.channel, sa.func.sum(od_.orders))
-        .select_from(m.join(ORDER_DAYS, od_.day.between(m.c.first, m.c.at)))
-        .group_by(m.c.at, od_.channel)).all()
+    placed = (sa.select(m.c.at, od_.channel, sa.func.sum(od_.orders))
+              .select_from(m.join(ORDER_DAYS, od_.day.between(m.c.first, m.c.at)))
+              .group_by(m.c.at, od_.channel))
     counted = (sa.select(d_.order_id, d_.kind, d_.recorded_on, o_.purchase_date, o_.channel)
                .select_from(DEFECTS.join(ORDERS, o_.order_id == d_.order_id))
                # a defect is never recorded before its order was placed
                .where(counting_defect(max(moments)),
-                      d_.recorded_on >= window(min(moments), days)[0])
-               .cte("counted").prefix_with("MATERIALIZED"))
+                      d_.recorded_on >= window(min(moments), days)[0]))
+    if marketplace is not None:
+        placed = placed.where(od_.marketplace == marketplace)
+        counted = counted.where(o_.marketplace == marketplace)
+    placed = conn.execute(placed).all()
+    counted = counted.cte("counted").prefix_with("MATERIALIZED")
 
     def orders_with(kind: DefectKind | None):
         condition = (counted.c.order_id if kind is None
@@ -88,9 +92,10 @@ def _as_date(value: date | str) -> date:
     return value if isinstance(value, date) else date.fromisoformat(value)
 
 
-def defect_counts(conn: Connection, *, as_of: date, days: int) -> dict[str, DefectCounts]:
+def defect_counts(conn: Connection, *, as_of: date, days: int,
+                  marketplace: str | None = None) -> dict[str, DefectCounts]:
     """The ODR's counts per channel for the window ending on `as_of`."""
-    return odr_counts(conn, moments=[as_of], days=days)[as_of]
+    return odr_counts(conn, moments=[as_of], days=days, marketplace=marketplace)[as_of]
 
 
 def credit_effect(conn: Connection, *, start: date, end: date, as_of: date) -> CreditEffect:

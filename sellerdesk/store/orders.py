@@ -129,11 +129,12 @@ def refresh_order_days(conn: Connection, *, first: date, last: date) -> None:
     day = sa.func.date(o.purchase_date)
     conn.execute(ORDER_DAYS.delete().where(ORDER_DAYS.c.day.between(first, last)))
     conn.execute(ORDER_DAYS.insert().from_select(
-        ["day", "channel", "currency", "orders", "total_minor"],
-        sa.select(day, o.channel, o.currency, sa.func.count(), sa.func.sum(o.total_minor))
+        ["day", "marketplace", "channel", "currency", "orders", "total_minor"],
+        sa.select(day, o.marketplace, o.channel, o.currency, sa.func.count(),
+                  sa.func.sum(o.total_minor))
         .where(o.purchase_date >= datetime.combine(first, time()),
                o.purchase_date < datetime.combine(last + timedelta(days=1), time()))
-        .group_by(day, o.channel, o.currency)))
+        .group_by(day, o.marketplace, o.channel, o.currency)))
 
 
 def has_orders(conn: Connection) -> bool:
@@ -142,10 +143,16 @@ def has_orders(conn: Connection) -> bool:
 
 def existing_order_ids(conn: Connection, *, order_ids: Sequence[str]) -> set[str]:
     """Which of these orders are already stored (500 ids a query)."""
-    found: set[str] = set()
+    return set(purchase_dates(conn, order_ids=order_ids))
+
+
+def purchase_dates(conn: Connection, *, order_ids: Sequence[str]) -> dict[str, datetime]:
+    """When each of these orders (those stored) was placed, 500 ids a query."""
+    found: dict[str, datetime] = {}
     for start in range(0, len(order_ids), 500):
         chunk = list(order_ids[start:start + 500])
-        found.update(conn.execute(sa.select(o.order_id).where(o.order_id.in_(chunk))).scalars())
+        found.update((order_id, placed) for order_id, placed in conn.execute(
+            sa.select(o.order_id, o.purchase_date).where(o.order_id.in_(chunk))))
     return found
 
 

@@ -42,11 +42,13 @@ class Order(SQLModel, table=True):
 
 
 class OrderDay(SQLModel, table=True):
-    """Orders placed per day (UTC), channel and currency, and their total: kept by every
-    order write (`store.orders.refresh_order_days`) so windows are summed from a few rows."""
+    """Orders placed per day (UTC), marketplace, channel and currency, and their total:
+    kept by every order write (`store.orders.refresh_order_days`) so that a window is
+    summed from a few rows."""
     __tablename__ = "order_day"
 
     day: date = Field(sa_type=sa.Date(), primary_key=True)
+    marketplace: str = Field(max_length=8, primary_key=True)
     channel: str = Field(max_length=3, primary_key=True)
     currency: str = Field(max_length=3, primary_key=True)
     orders: int
@@ -222,6 +224,31 @@ class Defect(SQLModel, table=True):
     updated_at: datetime = Field(sa_type=sa.DateTime())
 
 
+class AmazonOdr(SQLModel, table=True):
+    """Amazon's own ODR for one marketplace and channel, from its seller performance
+    report. Counts are missing when the report gives only the rate."""
+    __tablename__ = "amazon_odr"
+    __table_args__ = (sa.Index("ix_amazon_odr_imported", "imported_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    marketplace: str = Field(max_length=8)
+    channel: str = Field(max_length=3)                 # AFN | MFN
+    window_start: date | None = Field(default=None, sa_type=sa.Date())
+    window_end: date | None = Field(default=None, sa_type=sa.Date())
+    rate: float
+    target: float | None = None
+    status: str = Field(max_length=32)
+    orders: int | None = None
+    orders_with_defects: int | None = None
+    negative_feedback: int | None = None
+    atoz_claims: int | None = None
+    chargebacks: int | None = None
+    account_status: str = Field(max_length=32)
+    file: str = Field(max_length=255)
+    imported_by: str = Field(max_length=100)
+    imported_at: datetime = Field(sa_type=sa.DateTime())
+
+
 class DeskSetting(SQLModel, table=True):
     """The desk's own settings, shared by everyone on the database (the reply template)."""
     __tablename__ = "desk_setting"
@@ -244,3 +271,4 @@ CREDITS = Credit.__table__
 APPROVALS = ApprovalRequest.__table__
 SETTINGS = DeskSetting.__table__
 DEFECTS = Defect.__table__
+AMAZON_ODR = AmazonOdr.__table__

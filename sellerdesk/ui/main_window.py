@@ -30,7 +30,9 @@ from PySide6.QtWidgets import (
 
 from sellerdesk import APP_NAME, __version__
 from sellerdesk.core.errors import Cancelled, KnownError
+from sellerdesk.services.imports import skipped_text
 from sellerdesk.services.staff import default_staff_name
+from sellerdesk.ui.dialogs.ask import ask_choice
 from sellerdesk.ui.settings import window_settings
 from sellerdesk.ui.tasks import Task, Work
 from sellerdesk.ui.views.filter_bar import FilterBar
@@ -43,7 +45,7 @@ if TYPE_CHECKING:
     from sellerdesk.ui.dialogs.issue_dialog import IssueDialog
     from sellerdesk.ui.models.orders_model import OrdersTableModel
 
-REPORT_FILTER = "Seller Central reports (*.txt *.tsv *.csv);;All files (*)"
+REPORT_FILTER = "Seller Central reports (*.txt *.tsv *.csv *.json);;All files (*)"
 
 
 class MainWindow(QMainWindow):
@@ -60,6 +62,7 @@ class MainWindow(QMainWindow):
         self.task: Task | None = None
         self.progress_dialog: QProgressDialog | None = None
         self.message_box: QMessageBox | None = None  # the last message shown, for tests
+        self.marketplace_dialog: QInputDialog | None = None
         self.setWindowTitle(APP_NAME)
         self.resize(1280, 780)
 
@@ -384,13 +387,29 @@ class MainWindow(QMainWindow):
         if path:
             self.import_report(Path(path))
 
-    def import_report(self, path: Path) -> Task:
-        from sellerdesk.services.import_orders import import_orders
+    def import_report(self, path: Path, *, marketplace: str | None = None) -> Task | None:
+        """Import whichever report the file is (orders unless it looks like another); a
+        feedback report first asks which marketplace it is from."""
+        from sellerdesk.core.marketplaces import MARKETPLACES
+        from sellerdesk.services.imports import import_report, report_kind
+        try:
+            kind = report_kind(path) or "orders"
+        except OSError as exc:
+            self.tell(QMessageBox.Icon.Warning, f"{path.name}: {exc.strerror or exc}")
+            return None
+        if kind == "feedback" and marketplace is None:
+            choices = [f"{m.code} — {m.sales_channel}" for m in MARKETPLACES]
+            self.marketplace_dialog = ask_choice(
+                self, "Feedback report", f"Which marketplace is {path.name} from?\n"
+                "(Its dates are written that marketplace's way.)", choices,
+                lambda choice: self.import_report(path, marketplace=choice.split()[0]))
+            return None
         engine = self._engine()
         return self.run_task(
             f"Importing {path.name}…",
-            lambda progress, cancelled: import_orders(engine, path, progress=progress,
-                                                      cancelled=cancelled),
+            lambda progress, cancelled: import_report(engine, path, kind=kind,
+                                                      marketplace=marketplace,
+                                                      progress=progress, cancelled=cancelled),
         )
 
     def choose_demo_size(self) -> None:
@@ -451,7 +470,7 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(summary, 15_000)
         skipped = getattr(result, "skipped", [])
         if skipped:
-            listed = "\n".join(f"line {s['line']}: {s['reason']}" for s in skipped[:20])
+            listed = "\n".join(skipped_text(s) for s in skipped[:20])
             more = f"\n… and {len(skipped) - 20} more" if len(skipped) > 20 else ""
             self.tell(QMessageBox.Icon.Information, f"{summary}\n\nSkipped rows:\n{listed}{more}")
         self.task_finished.emit(result)

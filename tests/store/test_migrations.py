@@ -200,4 +200,4 @@ def test_orders_from_before_the_day_summary_are_counted_into_it(db_url):
             days = conn.execute(sa.select(ORDER_DAYS)).all()
     finally:
         db.engine.dispose()
-    assert [tuple(d) for d in days] == [(date(2026, 10, 1), "AFN", "USD", 1, 1450)]
+    assert [tuple(d) for d in days] == [(date(2026, 10, 1), "US", "AFN", "USD", 1, 1450)]

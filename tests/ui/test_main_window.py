@@ -1,4 +1,5 @@
 import sqlite3
+from datetime import date
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox, QPushButton
@@ -162,3 +163,18 @@ def test_a_database_folder_that_cannot_be_created_is_explained(qtbot, tmp_path):
         f"cannot create the database {blocker / 'sub' / 'desk.sqlite3'}: Not a directory")
     win.message_box.close()
     win.close()
+
+
+def test_a_feedback_report_asks_its_marketplace_then_imports(qtbot, window, tmp_path):
+    report = tmp_path / "feedback.txt"
+    order = window.orders_model.index(0, COL_ORDER_ID).data()
+    report.write_text("Date\tRating\tComments\tYour Response\tOrder ID\tRater Email\n"
+                      f"{date.today():%d.%m.%y}\t1\tZu spät\t\t{order}\t\n", encoding="cp1252")
+    assert window.import_report(report) is None
+    dialog = window.marketplace_dialog
+    assert "Which marketplace is feedback.txt from?" in dialog.labelText()
+    with qtbot.waitSignal(window.task_finished, timeout=20_000):
+        dialog.setTextValue("DE — Amazon.de")
+        dialog.accept()
+    assert window.statusBar().currentMessage() == (
+        "feedback.txt: 1 rating, 1 negative (1 new, 0 already recorded)")

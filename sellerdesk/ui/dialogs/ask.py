@@ -22,3 +22,16 @@ def ask_text(parent: QWidget, title: str, label: str, answer: Callable[[str], No
     dialog.textValueSelected.connect(answer)
     dialog.open()
     return dialog
+
+
+def ask_choice(parent: QWidget, title: str, label: str, choices: list[str],
+               answer: Callable[[str], None]) -> QInputDialog:
+    dialog = QInputDialog(parent)
+    dialog.setWindowTitle(title)
+    dialog.setLabelText(label)
+    dialog.setComboBoxItems(choices)
+    dialog.setComboBoxEditable(False)
+    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    dialog.textValueSelected.connect(answer)
+    dialog.open()
+    return dialog

@@ -1,0 +1,64 @@
+"""One door for every report import: which kind a file is, and the importer for it."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy.engine import Engine
+
+from sellerdesk.core.errors import InputError
+from sellerdesk.services.import_feedback import import_feedback
+from sellerdesk.services.import_orders import import_orders
+from sellerdesk.services.import_performance import import_performance
+from sellerdesk.services.report_reader import Progress, open_report
+
+KINDS = ("orders", "feedback", "performance")
+_TELLTALES = {"amazon-order-id": "orders", "rater email": "feedback"}
+
+
+def report_kind(path: Path) -> str | None:
+    """What a file looks like, from its first bytes or header: "orders", "feedback",
+    "performance", or None when it is none of those."""
+    with open(path, "rb") as f:
+        head = f.read(4096).lstrip(b"\xef\xbb\xbf \t\r\n")
+    if head.startswith(b"{"):
+        try:
+            text = Path(path).read_text(encoding="utf-8-sig")
+            return "performance" if "performanceMetrics" in json.loads(text) else None
+        except (ValueError, TypeError, UnicodeDecodeError):
+            return None
+    try:
+        with open_report(Path(path)) as report:
+            header = {h.lower() for h in report.header}
+    except InputError:
+        return None
+    return next((kind for telltale, kind in _TELLTALES.items() if telltale in header), None)
+
+
+def import_report(engine: Engine, path: Path, *, kind: str, marketplace: str | None = None,
+                  progress: Progress | None = None,
+                  cancelled: Callable[[], bool] | None = None) -> Any:
+    """Import a report of the given kind; returns the importer's result (with summary(),
+    as_json() and the rows skipped)."""
+    if kind == "orders":
+        return import_orders(engine, path, marketplace=marketplace, progress=progress,
+                             cancelled=cancelled)
+    if kind == "feedback":
+        if not marketplace:
+            raise InputError("the feedback report writes its dates the marketplace's way: "
+                             "say which marketplace it is from (--marketplace)",
+                             file=Path(path).name)
+        return import_feedback(engine, path, marketplace=marketplace, progress=progress,
+                               cancelled=cancelled)
+    if kind == "performance":
+        return import_performance(engine, path)
+    raise ValueError(f"unknown report kind {kind!r}")
+
+
+def skipped_text(skipped: dict[str, Any]) -> str:
+    """One skipped row, for a person: where it was and why."""
+    where = f"line {skipped['line']}" if skipped.get("line") else skipped.get("where", "")
+    return f"{where}: {skipped['reason']}"
