@@ -76,3 +76,17 @@ def parse_report_date(text: str, pattern: str) -> date:
         return date(year, value["M"], value["D"])
     except ValueError:
         raise ValueError(f"{text!r} is not a date written {pattern}") from None
+
+
+def format_report_date(day: date, pattern: str) -> str:
+    """A date written as `pattern`, the way Amazon's reports write it (the inverse of
+    parse_report_date)."""
+    separator = next(c for c in pattern if not c.isalpha())
+    fields = {"D": str(day.day), "M": str(day.month)}
+    parts = []
+    for field in pattern.split(separator):
+        if field[0] == "Y":
+            parts.append(f"{day.year % 100:02d}" if len(field) == 2 else str(day.year))
+        else:
+            parts.append(fields[field[0]].zfill(len(field)))
+    return separator.join(parts)

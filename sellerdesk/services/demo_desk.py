@@ -8,17 +8,24 @@ from __future__ import annotations
 import random
 from datetime import datetime, timedelta
 from decimal import Decimal
+from pathlib import Path
 
 from sqlalchemy.engine import Engine
 
 from sellerdesk.core.issues import BuyerResponse, IssueType, Remedy, Severity
+from sellerdesk.core.marketplaces import by_code, format_report_date
 from sellerdesk.core.metrics import DefectKind
-from sellerdesk.core.orders import OrderSummary
+from sellerdesk.core.orders import OrderFilter, OrderSummary
 from sellerdesk.services import desk, follow_up, staff_admin
 from sellerdesk.services.clock import now, pinned
+from sellerdesk.services.import_feedback import import_feedback
 from sellerdesk.services.metrics import add_defect
+from sellerdesk.store.engine import reading
+from sellerdesk.store.orders import get_order, list_orders
 
 STAFF = ("Olivia Owner", "Sam Agent", "Priya Agent", "Mara Supervisor")
+ITEM_ISSUES = {IssueType.DAMAGED, IssueType.WRONG_ITEM, IssueType.MISSING_ITEM,
+               IssueType.NOT_AS_DESCRIBED, IssueType.DEFECTIVE}
 ISSUE_MIX = [  # (type, severity, weight)
     (IssueType.LATE_DELIVERY, Severity.MINOR, 20), (IssueType.DAMAGED, Severity.MODERATE, 20),
     (IssueType.DAMAGED, Severity.MAJOR, 5), (IssueType.WRONG_ITEM, Severity.MODERATE, 8),
@@ -33,9 +40,6 @@ DESK_OPENED_DAYS_AGO = 28
 
 def add_demo_issues(engine: Engine, orders: int, *, seed: int = 11) -> None:
     """About one order in 25 has an issue, logged over the last four weeks."""
-    from sellerdesk.store.engine import reading
-    from sellerdesk.store.orders import list_orders
-
     if desk.list_issues(engine):
         return  # demo issues are already there
     rng = random.Random(seed)
@@ -67,6 +71,33 @@ def add_demo_issues(engine: Engine, orders: int, *, seed: int = 11) -> None:
                             reason="buyer returned the item for a full refund instead")
 
 
+def add_demo_feedback(engine: Engine, folder: Path, *, seed: int = 12) -> None:
+    """Feedback from before the desk opened, one report per marketplace written in its own
+    date format and imported through the real importer: a few negative ratings that put
+    the ODR near Amazon's 1 % target, and happy ones that do not count."""
+    rng = random.Random(seed)
+    before = now() - timedelta(days=DESK_OPENED_DAYS_AGO + 7)
+    with reading(engine) as conn:
+        older = [o for o in list_orders(conn, flt=OrderFilter(date_to=before.date()),
+                                        limit=100_000) if o.status == "Shipped"]
+    rated = rng.sample(older, min(len(older), len(older) // 40))
+    by_market: dict[str, list[OrderSummary]] = {}
+    for order in rated:
+        by_market.setdefault(order.marketplace, []).append(order)
+    for code, orders in sorted(by_market.items()):
+        market = by_code(code)
+        lines = ["Date\tRating\tComments\tYour Response\tOrder ID\tRater Email"]
+        for n, order in enumerate(orders):
+            left = order.purchase_date + timedelta(days=rng.randint(4, 12))
+            stars = rng.choice("12") if n % 2 == 0 else rng.choice("45")
+            lines.append("\t".join((format_report_date(left.date(), market.feedback_dates),
+                                    stars, "", "", order.order_id,
+                                    f"demo-rater-{code}-{n}@marketplace.amazon.com")))
+        path = folder / f"Feedback {code}.txt"
+        path.write_text("\r\n".join(lines) + "\r\n", encoding="utf-8")
+        import_feedback(engine, path, marketplace=code, staff=STAFF[0])
+
+
 def _logged_at(rng: random.Random, order: OrderSummary, start: datetime,
                end: datetime) -> datetime:
     earliest = max(start + timedelta(hours=1), order.purchase_date + timedelta(days=2))
@@ -85,6 +116,12 @@ class _Story:
         self.buyers = buyers
         self.promotion = False
 
+    def _one_item(self) -> tuple[tuple[str, int], ...]:
+        """The item a damaged, wrong or missing-item complaint is about."""
+        with reading(self.engine) as conn:
+            order = get_order(conn, order_id=self.order.order_id)
+        return ((self.rng.choice(order.items).sku, 1),) if order and order.items else ()
+
     def _when(self, hours: float) -> datetime | None:
         """`hours` after the issue was logged, if that moment has already come."""
         moment = self.at + timedelta(hours=hours)
@@ -97,6 +134,7 @@ class _Story:
         with pinned(self.at):
             issue = desk.add_issue(
                 engine, order_id=self.order.order_id, issue_type=kind, severity=severity,
+                affected=self._one_item() if kind in ITEM_ISSUES else (),
                 days_late=rng.randint(1, 6) if kind is IssueType.LATE_DELIVERY else 0,
                 buyer=rng.choice(self.buyers) if rng.random() < 0.5 else None, staff=agent)
         issue_id = issue.issue_id

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -217,3 +217,12 @@ def _summarise(net: dict[str, int], groups: list[dict[str, Any]],
         overridden=overridden,
         override_share=overridden / compared if compared else 0.0,
         override_mean_change=change / overridden if overridden else 0.0)
+
+
+def odr_line(engine: Engine, *, as_of: date | None = None,
+             weeks: int = 52) -> list[tuple[date, DefectCounts]]:
+    """ODR (all channels) week by week over the year up to `as_of`: the dashboard's line."""
+    as_of = as_of or now().date()
+    with reading(engine) as conn:
+        return metric_store.odr_series(conn, first=as_of - timedelta(weeks=weeks), last=as_of,
+                                       days=int(fact("odr_window_days")))

@@ -1,4 +1,4 @@
-"""The desk's tabs beside Orders — Issues, Approvals, Ledger — and the dialogs they open,
+"""The desk's tabs beside Orders — Issues, Approvals, Ledger, Metrics — and the dialogs they open,
 wired to each other: a credit given anywhere shows everywhere. Built once the database is
 open, so the window itself never waits for them."""
 
@@ -18,11 +18,12 @@ from sellerdesk.ui.dialogs.staff_dialog import StaffDialog
 from sellerdesk.ui.views.approvals_view import ApprovalsView
 from sellerdesk.ui.views.issues_view import IssuesView
 from sellerdesk.ui.views.ledger_view import LedgerView
+from sellerdesk.ui.views.metrics_view import MetricsView
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
 
-ORDERS_TAB, ISSUES_TAB, APPROVALS_TAB, LEDGER_TAB = range(4)
+ORDERS_TAB, ISSUES_TAB, APPROVALS_TAB, LEDGER_TAB, METRICS_TAB = range(5)
 
 
 class DeskTabs(QObject):
@@ -41,6 +42,11 @@ class DeskTabs(QObject):
         tabs.addTab(self.issues, "&Issues")
         tabs.addTab(self.approvals, "&Approvals")
         tabs.addTab(self.ledger, "&Ledger")
+        self.metrics = MetricsView(engine, staff)
+        tabs.addTab(self.metrics, "&Metrics")
+        # computed when looked at, not at start: the window opens without waiting for it
+        tabs.currentChanged.connect(self._tab_shown)
+        self.metrics.said.connect(self.said)
         self.approvals.count_changed.connect(self._approvals_counted)
         self._approvals_counted(self.approvals.model.rowCount())
 
@@ -57,6 +63,10 @@ class DeskTabs(QObject):
     def show_issue(self, issue_id: int) -> None:
         self.tabs.setCurrentIndex(ISSUES_TAB)
         self.issues.show_issue(issue_id)
+
+    def _tab_shown(self, index: int) -> None:
+        if index == METRICS_TAB:
+            self.metrics.refresh()
 
     def _approvals_counted(self, waiting: int) -> None:
         self.tabs.setTabText(APPROVALS_TAB, f"&Approvals ({waiting})" if waiting
@@ -126,6 +136,8 @@ class DeskTabs(QObject):
             self.issues.refresh()
         self.approvals.refresh()
         self.ledger.refresh()
+        if self.tabs.currentIndex() == METRICS_TAB:
+            self.metrics.refresh()
         self.desk_changed.emit()
 
     def refresh(self) -> None:

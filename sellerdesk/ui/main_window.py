@@ -144,7 +144,8 @@ class MainWindow(QMainWindow):
                                    None, "Who works at the desk, their roles and limits")
         self.tab_actions = [
             action(name, lambda _=False, i=index: self.tabs.setCurrentIndex(i), f"Ctrl+{index + 1}")
-            for index, name in enumerate(("&Orders", "&Issues", "&Approvals", "&Ledger"))]
+            for index, name in enumerate(("&Orders", "&Issues", "&Approvals", "&Ledger",
+                                          "&Metrics"))]
         self.desk_actions = [self.reply_action, self.policy_action, self.template_action,
                              self.staff_action, *self.tab_actions[1:]]
 

@@ -1,0 +1,296 @@
+"""The Metrics tab: the account's Order Defect Rate as of a chosen date against Amazon's
+1 % target, its line over a year, what the credits cost and what they seem to have done,
+and Amazon's own numbers beside ours. Exported as PDF or PNG for a weekly review."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Callable
+from datetime import date, datetime, time
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCharts import QChart, QChartView, QDateTimeAxis, QLineSeries, QValueAxis
+from PySide6.QtCore import QDate, QMargins, QMarginsF, QPoint, Qt, Signal
+from PySide6.QtGui import QColor, QPageLayout, QPageSize, QPainter, QPdfWriter, QPen
+from PySide6.QtWidgets import (
+    QDateEdit,
+    QFileDialog,
+    QFrame,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from sellerdesk.core.metrics import DefectCounts
+from sellerdesk.services.clock import now
+from sellerdesk.services.metrics import Dashboard, dashboard, odr_line
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
+
+GOOD, BAD = "#1b7f3b", "#b3261e"
+
+
+def pct(value: float | None) -> str:
+    return "—" if value is None else f"{value * 100:.2f} %"
+
+
+def _label(text: str = "", *, wrap: bool = True, style: str = "") -> QLabel:
+    label = QLabel(text)
+    label.setWordWrap(wrap)
+    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    if style:
+        label.setStyleSheet(style)
+    return label
+
+
+class RateCard(QFrame):
+    """One channel's ODR, large, green under the target and red at or over it."""
+
+    def __init__(self, title: str) -> None:
+        super().__init__()
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.title = _label(title, style="font-weight: bold")
+        self.rate = _label(style="font-size: 22pt")
+        self.detail = _label()
+        layout = QVBoxLayout(self)
+        for widget in (self.title, self.rate, self.detail):
+            layout.addWidget(widget)
+
+    def show_counts(self, counts: DefectCounts, target: float) -> None:
+        colour = GOOD if counts.rate < target else BAD
+        self.rate.setText(pct(counts.rate))
+        self.rate.setStyleSheet(f"font-size: 22pt; color: {colour}")
+        self.detail.setText(
+            f"{counts.orders_with_defects:,} of {counts.orders:,} orders\n"
+            f"feedback {counts.negative_feedback} · claims {counts.atoz_claims} · "
+            f"chargebacks {counts.chargebacks}")
+
+
+class MetricsView(QWidget):
+    said = Signal(str)
+
+    def __init__(self, engine: Engine, staff: Callable[[], str],
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.engine, self.staff = engine, staff
+        self.board: Dashboard | None = None
+        self.as_of_edit = QDateEdit()
+        self.as_of_edit.setCalendarPopup(True)
+        self.as_of_edit.setDisplayFormat("yyyy-MM-dd")
+        self.as_of_edit.setDate(_qdate(now().date()))
+        self.as_of_edit.setToolTip("The day the metrics are computed for: the 60-day window "
+                                   "ends on it")
+        self.as_of_edit.dateChanged.connect(self.refresh)
+        self.export_button = QPushButton("&Export…")
+        self.export_button.setToolTip("Save this page as a PDF or PNG for the weekly review")
+        self.export_button.clicked.connect(self.choose_export)
+        bar = QHBoxLayout()
+        bar.addWidget(QLabel("As of"))
+        bar.addWidget(self.as_of_edit)
+        bar.addStretch(1)
+        bar.addWidget(self.export_button)
+
+        self.page = QWidget()          # what is exported
+        self.page.setAutoFillBackground(True)
+        self.heading = _label(style="font-size: 13pt; font-weight: bold")
+        self.cards = {name: RateCard(title) for name, title in (
+            ("all", "All orders"), ("mfn", "Seller-fulfilled (MFN)"),
+            ("afn", "Fulfilled by Amazon (AFN)"))}
+        cards = QHBoxLayout()
+        for card in self.cards.values():
+            cards.addWidget(card)
+        self.chart = QChart()
+        self.chart.legend().setAlignment(Qt.AlignmentFlag.AlignBottom)
+        self.chart.setMargins(QMargins(4, 4, 4, 4))
+        self.chart_view = QChartView(self.chart)
+        self.chart_view.setRenderHint(QPainter.RenderHint.Antialiasing)
+        self.chart_view.setMinimumHeight(260)
+        self.credits_label = _label()
+        self.breakdown_labels = [_label() for _ in range(3)]
+        self.effect_label = _label()
+        self.deadlines_label = _label()
+        self.amazon_label = _label()
+        credits_box = QGroupBox("Credits in the window")
+        grid = QGridLayout(credits_box)
+        grid.addWidget(self.credits_label, 0, 0, 1, 3)
+        for column, label in enumerate(self.breakdown_labels):
+            label.setAlignment(Qt.AlignmentFlag.AlignTop)
+            grid.addWidget(label, 1, column)
+        effect_box = QGroupBox("What the credits did (issues logged in the window)")
+        QVBoxLayout(effect_box).addWidget(self.effect_label)
+        deadlines_box = QGroupBox("Deadlines missed")
+        QVBoxLayout(deadlines_box).addWidget(self.deadlines_label)
+        amazon_box = QGroupBox("Amazon's own numbers (seller performance report)")
+        QVBoxLayout(amazon_box).addWidget(self.amazon_label)
+        lower = QHBoxLayout()
+        lower.addWidget(effect_box, 1)
+        lower.addWidget(deadlines_box, 1)
+
+        page = QVBoxLayout(self.page)
+        page.addWidget(self.heading)
+        page.addLayout(cards)
+        page.addWidget(self.chart_view)
+        page.addWidget(credits_box)
+        page.addLayout(lower)
+        page.addWidget(amazon_box)
+        page.addStretch(1)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(self.page)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 6, 6, 0)
+        layout.addLayout(bar)
+        layout.addWidget(scroll, 1)
+
+    # -- the numbers -----------------------------------------------------------------------
+    def as_of(self) -> date:
+        return self.as_of_edit.date().toPython()
+
+    def refresh(self) -> None:
+        board = dashboard(self.engine, as_of=self.as_of())
+        line = odr_line(self.engine, as_of=board.as_of)
+        self.board = board
+        target = float(board.target)
+        odr = board.odr
+        self.heading.setText(f"Order Defect Rate as of {board.as_of} — orders placed "
+                             f"{odr.window_start} to {odr.window_end}, target below "
+                             f"{pct(target)}")
+        for name, counts in (("all", odr.all), ("mfn", odr.mfn), ("afn", odr.afn)):
+            self.cards[name].show_counts(counts, target)
+        self._draw_line(line, target)
+        self._show_credits(board)
+
+    def _draw_line(self, line, target: float) -> None:
+        chart = self.chart
+        chart.removeAllSeries()
+        for axis in chart.axes():
+            chart.removeAxis(axis)
+        chart.setTitle("ODR over the year, week by week (60-day window ending each week)")
+        rates, goal = QLineSeries(), QLineSeries()
+        rates.setName("Order Defect Rate")
+        goal.setName(f"Amazon's target ({pct(target)})")
+        for at, counts in line:
+            if not counts.orders:
+                continue          # no orders in that window: no rate, not a zero
+            msecs = datetime.combine(at, time()).timestamp() * 1000
+            rates.append(msecs, counts.rate * 100)
+            goal.append(msecs, target * 100)
+        goal.setPen(QPen(QColor(BAD), 1.5, Qt.PenStyle.DashLine))
+        chart.addSeries(rates)
+        chart.addSeries(goal)
+        x_axis = QDateTimeAxis()
+        x_axis.setFormat("d MMM yy")
+        x_axis.setTickCount(7)
+        y_axis = QValueAxis()
+        y_axis.setLabelFormat("%.1f %%")
+        top = max([counts.rate * 100 for _, counts in line] + [target * 100])
+        y_axis.setRange(0, top * 1.2)
+        y_axis.applyNiceNumbers()
+        chart.addAxis(x_axis, Qt.AlignmentFlag.AlignBottom)
+        chart.addAxis(y_axis, Qt.AlignmentFlag.AlignLeft)
+        for series in (rates, goal):
+            series.attachAxis(x_axis)
+            series.attachAxis(y_axis)
+
+    def _show_credits(self, board: Dashboard) -> None:
+        c, e = board.credits, board.effect
+        totals = ", ".join(f"{m.display()} ({pct(c.share_of_sales.get(cur))} of sales)"
+                           for cur, m in c.totals.items()) or "none"
+        self.credits_label.setText(
+            f"{c.count} credits given — net {totals}\n"
+            f"Overrides of the suggestion: {c.overridden} ({pct(c.override_share)} of credits "
+            f"with a suggestion), on average {c.override_mean_change * 100:+.0f} % from it")
+        for label, (title, counts) in zip(self.breakdown_labels, (
+                ("By issue type", c.by_issue_type), ("By SKU (top 10)", c.by_sku),
+                ("By staff member", c.by_staff)), strict=True):
+            rows = "\n".join(f"{name.replace('_', ' ')}: {n}" for name, n in counts.items())
+            label.setText(f"{title}\n{rows or '—'}")
+        avoided = e.defects_avoided
+        estimate = ("Estimated defects avoided: not enough history to compare yet"
+                    if avoided is None else
+                    f"Estimated defects avoided: {avoided:.1f} — an estimate from this desk's "
+                    f"own history; ODR without credits ≈ "
+                    f"{pct(e.odr_without_credits(board.odr.all))}")
+        self.effect_label.setText(
+            f"Issues credited: {e.credited}, of which {e.credited_with_defect} became a "
+            f"defect ({pct(e.rate_with_credit)})\n"
+            f"Issues not credited: {e.uncredited}, of which {e.uncredited_with_defect} became "
+            f"a defect ({pct(e.rate_without_credit)})\n{estimate}")
+        self.deadlines_label.setText(
+            f"Replies sent after the 24 hours: {board.late_replies}\n"
+            f"Buyer messages waiting past 24 hours now: {board.overdue_replies}")
+        self.amazon_label.setText("\n".join(
+            f"{a.amazon.marketplace} {a.amazon.channel}, {a.window_start} to {a.window_end}: "
+            + " ".join(a.explanation) for a in board.amazon)
+            or "None imported yet: File → Import report… takes Amazon's seller performance "
+               "report (JSON).")
+
+    # -- export ----------------------------------------------------------------------------
+    def choose_export(self) -> None:
+        stem = f"sellerdesk-metrics-{self.as_of()}"
+        path, chosen = QFileDialog.getSaveFileName(
+            self, "Export the metrics", str(Path.home() / f"{stem}.pdf"),
+            "PDF document (*.pdf);;PNG image (*.png)")
+        if path:
+            if not Path(path).suffix:
+                path += ".png" if "PNG" in chosen else ".pdf"
+            try:
+                self.export(Path(path))
+            except (OSError, ValueError) as exc:
+                reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
+                QMessageBox.warning(self, "Export the metrics",
+                                    f"Nothing was saved: cannot write {path} ({reason}).")
+
+    def export(self, path: Path) -> Path:
+        """Write the page as PDF (A4, fitted to the width) or PNG, under a temporary name
+        first so an interrupted export never leaves half a file."""
+        if self.board is None:
+            self.refresh()
+        kind = path.suffix.lower()
+        if kind not in (".pdf", ".png"):
+            raise ValueError(f"{path.name}: export as .pdf or .png")
+        handle, temporary = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=kind,
+                                             dir=path.parent)
+        os.close(handle)
+        try:
+            if kind == ".png":
+                if not self.page.grab().save(temporary, "PNG"):
+                    raise OSError(f"cannot write {path.name}")
+            else:
+                self._write_pdf(temporary)
+            os.replace(temporary, path)
+        except BaseException:
+            Path(temporary).unlink(missing_ok=True)
+            raise
+        self.said.emit(f"Metrics exported to {path}")
+        return path
+
+    def _write_pdf(self, target: str) -> None:
+        writer = QPdfWriter(target)
+        writer.setTitle(f"SellerDesk metrics as of {self.as_of()}")
+        writer.setCreator("SellerDesk")
+        writer.setPageLayout(QPageLayout(QPageSize(QPageSize.PageSizeId.A4),
+                                         QPageLayout.Orientation.Portrait,
+                                         QMarginsF(12, 12, 12, 12)))
+        writer.setResolution(144)
+        painter = QPainter(writer)
+        try:
+            area = writer.pageLayout().paintRectPixels(writer.resolution())
+            scale = min(area.width() / self.page.width(), area.height() / self.page.height())
+            painter.scale(scale, scale)
+            self.page.render(painter, QPoint())
+        finally:
+            painter.end()
+
+
+def _qdate(day: date) -> QDate:
+    return QDate(day.year, day.month, day.day)
