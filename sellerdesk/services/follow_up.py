@@ -1,14 +1,16 @@
 """Following an issue up after it is logged: the buyer's messages and the 24-hour reply
-clock, the drafted reply, the buyer's answer to the offer, status and assignee. Every
+clock, Amazon's other deadlines, the drafted reply, the buyer's answer to the offer,
+status and assignee. Every
 change is one transaction with its timeline event."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from sqlalchemy.engine import Connection, Engine
 
+from sellerdesk.core.deadlines import EVENTS, READ_KINDS, Deadline, deadlines, next_open
 from sellerdesk.core.desk import CreditRecord, IssueRecord, TimelineEntry
 from sellerdesk.core.issues import REPLY_WITHIN, BuyerResponse, IssueStatus, IssueType, Remedy
 from sellerdesk.core.money import Money
@@ -35,6 +37,10 @@ class IssueDetail:
     credits: list[CreditRecord]
     pending_approvals: int
 
+    @property
+    def deadlines(self) -> list[Deadline]:
+        return deadlines(self.timeline, reply_due=self.issue.reply_due_at)
+
 
 def issue_detail(engine: Engine, issue_id: int) -> IssueDetail:
     with reading(engine) as conn:
@@ -52,9 +58,31 @@ def find_issues(engine: Engine, *, status: str | None = None, issue_type: str | 
                 limit: int = 1000) -> list[IssueRecord]:
     """The issues view's query. status "active" means open or awaiting the buyer."""
     with reading(engine) as conn:
-        return issue_store.list_issues(
+        issues = issue_store.list_issues(
             conn, status=ACTIVE if status == "active" else status, issue_type=issue_type,
             assignee=assignee, reply_due_before=now() if overdue else None, limit=limit)
+        lines = issue_store.timelines(conn, issue_ids=[i.issue_id for i in issues],
+                                      kinds=READ_KINDS)
+    return [replace(i, next_deadline=next_open(deadlines(lines[i.issue_id],
+                                                         reply_due=i.reply_due_at)))
+            for i in issues]
+
+
+def record_event(engine: Engine, *, issue_id: int, kind: str, note: str = "",
+                 staff: str | None = None) -> IssueRecord:
+    """Something Amazon or the buyer did that starts or meets a deadline (a return
+    arrived, an A-to-z information request, a chargeback notice…), on the timeline. A
+    claim's request or a chargeback notice also moves the issue to that status."""
+    if kind not in EVENTS:
+        raise DeskError(f"unknown event {kind!r} (known: {', '.join(EVENTS)})")
+    with writing(engine) as conn:
+        issue = issue_record(conn, issue_id)
+        member = at_desk(conn, staff)
+        status = {"atoz_info_request": IssueStatus.ESCALATED_ATOZ.value,
+                  "chargeback_notice": IssueStatus.ESCALATED_CHARGEBACK.value}.get(
+            kind, issue.status.value)
+        text = EVENTS[kind] + (f": {note.strip()}" if note.strip() else "")
+        return _step(conn, issue, member.name, now(), kind=kind, text=text, status=status)
 
 
 # -- the conversation with the buyer ----------------------------------------------------------

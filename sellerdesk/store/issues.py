@@ -164,6 +164,19 @@ def timeline(conn: Connection, *, issue_id: int) -> list[TimelineEntry]:
     return [TimelineEntry(r.at, r.actor, r.kind, r.text) for r in rows]
 
 
+def timelines(conn: Connection, *, issue_ids: list[int],
+              kinds: frozenset[str]) -> dict[int, list[TimelineEntry]]:
+    """The timeline lines of these kinds for many issues at once (500 ids a query)."""
+    found: dict[int, list[TimelineEntry]] = {i: [] for i in issue_ids}
+    for start in range(0, len(issue_ids), 500):
+        rows = conn.execute(sa.select(t_.issue_id, t_.at, t_.actor, t_.kind, t_.text)
+                            .where(t_.issue_id.in_(issue_ids[start:start + 500]),
+                                   t_.kind.in_(sorted(kinds))).order_by(t_.at, t_.id))
+        for r in rows:
+            found[r.issue_id].append(TimelineEntry(r.at, r.actor, r.kind, r.text))
+    return found
+
+
 def buyer_history(conn: Connection, *, buyer_ref: str, since: datetime,
                   excluding_issue: int) -> tuple[int, int]:
     """(credits given, other issues) for this buyer since a time; reversed credits and

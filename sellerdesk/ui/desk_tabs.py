@@ -8,7 +8,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt, Signal
-from PySide6.QtWidgets import QDialog, QTabWidget, QWidget
+from PySide6.QtWidgets import QApplication, QDialog, QTabWidget, QWidget
 
 from sellerdesk.services.follow_up import issue_detail
 from sellerdesk.ui.dialogs.issue_dialog import IssueDialog
@@ -50,6 +50,8 @@ class DeskTabs(QObject):
         self.approvals.count_changed.connect(self._approvals_counted)
         self._approvals_counted(self.approvals.model.rowCount())
 
+        self.issues.deadline_near.connect(self._deadline_near)
+        self.issues.warn_of_deadlines()   # the view's first look stayed quiet
         pane = self.issues.pane
         pane.open_order.connect(self.open_order)
         pane.give_credit.connect(self.give_credit)
@@ -63,6 +65,10 @@ class DeskTabs(QObject):
     def show_issue(self, issue_id: int) -> None:
         self.tabs.setCurrentIndex(ISSUES_TAB)
         self.issues.show_issue(issue_id)
+
+    def _deadline_near(self, text: str) -> None:
+        self.said.emit("⚠ " + text)
+        QApplication.alert(self.window)     # the taskbar entry asks for attention
 
     def _tab_shown(self, index: int) -> None:
         if index == METRICS_TAB:

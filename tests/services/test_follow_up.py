@@ -187,3 +187,32 @@ def test_promotional_credits_lapsing_soon(engine):
         (1, today + timedelta(days=3)), (3, today + timedelta(days=10))]
     desk.reverse_credit(engine, credit_id=1, reason="buyer preferred a refund")
     assert [c.credit_id for c in ledger.lapsing_promotions(engine, today=today)] == [3]
+
+
+def test_amazons_deadlines_follow_the_events_recorded(engine):
+    with time_machine.travel(MONDAY_9AM, tick=False):
+        issue = desk.add_issue(engine, order_id=ORDER, issue_type=IssueType.DAMAGED)
+        follow_up.note_reply(engine, issue_id=issue.issue_id, text="Sorry, a refund follows.")
+    with time_machine.travel(MONDAY_9AM + timedelta(days=4), tick=False):   # Friday
+        follow_up.record_event(engine, issue_id=issue.issue_id, kind="return_received",
+                               note="tracking 1Z999")
+        [listed] = follow_up.find_issues(engine)
+        # the buyer's contact is still unresolved after 48 hours: that comes first
+        assert listed.next_deadline.key == "atoz_contact"
+        refund = [d for d in follow_up.issue_detail(engine, issue.issue_id).deadlines
+                  if d.key == "refund_after_return"]
+        assert refund[0].due == datetime(2026, 11, 24, 9, 0)   # Tuesday, 2 business days
+    with time_machine.travel(MONDAY_9AM + timedelta(days=5), tick=False):
+        follow_up.record_event(engine, issue_id=issue.issue_id, kind="refund_issued")
+        chargeback = follow_up.record_event(engine, issue_id=issue.issue_id,
+                                            kind="chargeback_notice")
+        assert chargeback.status is IssueStatus.ESCALATED_CHARGEBACK
+        with pytest.raises(DeskError, match="unknown event 'claim'"):
+            follow_up.record_event(engine, issue_id=issue.issue_id, kind="claim")
+    detail = follow_up.issue_detail(engine, issue.issue_id)
+    moment = datetime(2026, 11, 21, 10, 0)
+    assert [d.describe(moment) for d in detail.deadlines] == [
+        "Answer the chargeback: 6 d 23 h left",
+        # the chargeback settled the buyer-contact clock, late
+        "Resolve before the buyer may file an A-to-z claim: done late",
+        "Refund the return: done"]

@@ -9,9 +9,16 @@ from sellerdesk.core.issues import IssueStatus, Remedy
 from sellerdesk.services.desk import PendingApproval
 from sellerdesk.services.ledger import LedgerLine
 from sellerdesk.ui.formatting import local_time
-from sellerdesk.ui.models.records_model import MUTED, WARNING_RED, Column, RecordsModel
+from sellerdesk.ui.models.records_model import (
+    MUTED,
+    WARNING_AMBER,
+    WARNING_RED,
+    Column,
+    RecordsModel,
+)
 
-ISSUE_AGE_COLUMN, ISSUE_REPLY_COLUMN = 4, 5   # about now: repainted as time passes
+# about now: repainted as time passes
+ISSUE_AGE_COLUMN, ISSUE_REPLY_COLUMN, ISSUE_DEADLINE_COLUMN = 4, 5, 6
 
 
 def utc_now() -> datetime:
@@ -22,6 +29,19 @@ def _reply_tone(issue: IssueRecord):
     if issue.reply_due_at is None:
         return None
     return WARNING_RED if issue.reply_due_at < utc_now() else None
+
+
+def _deadline_tone(issue: IssueRecord):
+    deadline, moment = issue.next_deadline, utc_now()
+    if deadline is None:
+        return None
+    return WARNING_RED if deadline.overdue(moment) else (
+        WARNING_AMBER if deadline.soon(moment) else None)
+
+
+def _next_deadline(issue: IssueRecord) -> str:
+    deadline = issue.next_deadline
+    return f"{deadline.short}: {deadline.left(utc_now())}" if deadline else "—"
 
 
 def _closed_tone(issue: IssueRecord):
@@ -38,11 +58,15 @@ ISSUE_COLUMNS: list[Column[IssueRecord]] = [
     Column("Reply", lambda i: reply_clock(i.reply_due_at, utc_now()) or "—",
            tip=lambda i: ("Reply due " + local_time(i.reply_due_at)) if i.reply_due_at
            else "No buyer message waits for a reply", tone=_reply_tone),
+    Column("Next deadline", _next_deadline, tone=_deadline_tone,
+           tip=lambda i: (f"{i.next_deadline.label}, due {local_time(i.next_deadline.due)}"
+                          if i.next_deadline else "No deadline runs on this issue")),
     Column("Assignee", lambda i: i.assignee or "—"),
     Column("Buyer's answer", lambda i: i.buyer_response.label),
 ]
-assert (ISSUE_COLUMNS[ISSUE_AGE_COLUMN].header, ISSUE_COLUMNS[ISSUE_REPLY_COLUMN].header) == (
-    "Age", "Reply")
+assert [ISSUE_COLUMNS[n].header for n in (ISSUE_AGE_COLUMN, ISSUE_REPLY_COLUMN,
+                                          ISSUE_DEADLINE_COLUMN)] == ["Age", "Reply",
+                                                                      "Next deadline"]
 
 
 def issues_model(parent=None) -> RecordsModel[IssueRecord]:

@@ -15,6 +15,7 @@ T = TypeVar("T")
 _RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 WARNING_RED = QColor("#b00020")
 MUTED = QColor("#707070")
+WARNING_AMBER = QColor("#a05a00")
 
 
 @dataclass(frozen=True, slots=True)

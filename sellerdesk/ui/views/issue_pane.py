@@ -3,6 +3,7 @@ buyer's answer, and the timeline — with the actions that move it on."""
 
 from __future__ import annotations
 
+import html
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
@@ -15,14 +16,17 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QInputDialog,
     QLabel,
+    QMenu,
     QPushButton,
     QStackedWidget,
     QTableWidget,
     QTableWidgetItem,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
+from sellerdesk.core.deadlines import EVENTS
 from sellerdesk.core.desk import reply_clock
 from sellerdesk.core.errors import KnownError
 from sellerdesk.core.issues import BuyerResponse, IssueStatus
@@ -41,7 +45,11 @@ EVENT_LABELS = {"logged": "Logged", "suggestion": "Suggested", "buyer_message": 
                 "reply": "Reply sent", "reply_late": "Reply sent late", "credit": "Credit",
                 "approval_requested": "Approval asked",
                 "approved": "Approved", "rejected": "Rejected", "reversal": "Reversed",
-                "status": "Status", "assigned": "Assigned", "buyer_answer": "Buyer answered"}
+                "status": "Status", "assigned": "Assigned", "buyer_answer": "Buyer answered",
+                "return_received": "Return arrived", "refund_issued": "Refunded",
+                "atoz_info_request": "A-to-z request", "atoz_answered": "A-to-z answered",
+                "chargeback_notice": "Chargeback", "chargeback_answered": "Chargeback answered",
+                "atoz_decision": "A-to-z decided", "appealed": "Appealed"}
 NOBODY = "— nobody —"
 
 
@@ -102,6 +110,10 @@ class IssuePane(QStackedWidget):
         form.addRow("&Status:", self.status_box)
         form.addRow("&Assignee:", self.assignee_box)
         form.addRow("Reply:", self.reply_label)
+        self.deadlines_label = QLabel()
+        self.deadlines_label.setWordWrap(True)
+        self.deadlines_label.setTextFormat(Qt.TextFormat.RichText)
+        form.addRow("Deadlines:", self.deadlines_label)
         form.addRow("Buyer's answer:", answer_row)
         layout.addLayout(form)
 
@@ -118,7 +130,17 @@ class IssuePane(QStackedWidget):
         self.credit_button = QPushButton("&Give credit…")
         self.credit_button.clicked.connect(
             lambda: self.detail and self.give_credit.emit(self.detail.issue.issue_id))
-        for button in (self.message_button, self.reply_button, self.credit_button):
+        self.record_button = QToolButton()
+        self.record_button.setText("Record…")
+        self.record_button.setToolTip("Something Amazon or the buyer did that starts or meets "
+                                      "a deadline: a return arriving, an A-to-z request…")
+        self.record_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.record_menu = QMenu(self.record_button)
+        for kind, label in EVENTS.items():
+            self.record_menu.addAction(label, lambda k=kind: self.ask_event(k))
+        self.record_button.setMenu(self.record_menu)
+        for button in (self.message_button, self.reply_button, self.credit_button,
+                       self.record_button):
             actions.addWidget(button)
         actions.addStretch(1)
         layout.addLayout(actions)
@@ -185,6 +207,23 @@ class IssuePane(QStackedWidget):
                                  else "nothing waits for a reply")
         overdue = due is not None and due < utc_now()
         self.reply_label.setStyleSheet("color: #b00020; font-weight: bold;" if overdue else "")
+        self.deadlines_label.setText(self.deadlines_text())
+
+    def deadlines_text(self) -> str:
+        """Every deadline on the issue: overdue ones red and bold, those under two hours
+        amber, met ones grey."""
+        assert self.detail is not None
+        moment, lines = utc_now(), []
+        for deadline in self.detail.deadlines:
+            text = html.escape(deadline.describe(moment), quote=False)
+            if deadline.overdue(moment):
+                text = f'<b style="color:#b00020">{text}</b>'
+            elif deadline.soon(moment):
+                text = f'<b style="color:#a05a00">{text}</b>'
+            elif not deadline.is_open():
+                text = f'<span style="color:#707070">{text}</span>'
+            lines.append(text)
+        return "<br>".join(lines) or "none"
 
     def _load_assignees(self, current: str) -> None:
         self.assignee_box.clear()
@@ -250,6 +289,16 @@ class IssuePane(QStackedWidget):
             self._run(lambda: follow_up.record_response(
                 self.engine, issue_id=self.detail.issue.issue_id, response=response,
                 staff=self.staff()))
+
+    def ask_event(self, kind: str) -> None:
+        """Record an event, with an optional note (Amazon's case number, a tracking id)."""
+        if self.detail is None:
+            return
+        issue_id = self.detail.issue.issue_id
+        self.question = ask_text(
+            self, EVENTS[kind], "A note for the timeline (optional):",
+            lambda note: self._run(lambda: follow_up.record_event(
+                self.engine, issue_id=issue_id, kind=kind, note=note, staff=self.staff())))
 
     def ask_buyer_message(self) -> None:
         if self.detail is None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QItemSelection, Qt, QTimer
+from PySide6.QtCore import QItemSelection, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -22,6 +22,7 @@ from sellerdesk.services import follow_up
 from sellerdesk.services.staff_admin import list_staff
 from sellerdesk.ui.models.desk_models import (
     ISSUE_AGE_COLUMN,
+    ISSUE_DEADLINE_COLUMN,
     ISSUE_REPLY_COLUMN,
     issues_model,
     utc_now,
@@ -36,10 +37,17 @@ EVERYONE, NOBODY = object(), ""
 
 
 class IssuesView(QWidget):
+    deadline_near = Signal(str)    # a deadline came within two hours
+
     def __init__(self, engine: Engine, staff: Callable[[], str],
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.engine = engine
+        self.warned: set[tuple] = set()
+        self.deadline_label = QLabel()
+        self.deadline_label.setWordWrap(True)
+        self.deadline_label.setStyleSheet("background: #fff4e0; color: #7a4300; padding: 4px")
+        self.deadline_label.hide()
         bar = QHBoxLayout()
         bar.setContentsMargins(0, 0, 0, 0)
         self.status_box = QComboBox()
@@ -61,7 +69,7 @@ class IssuesView(QWidget):
         bar.addWidget(self.count_label)
 
         self.model = issues_model(self)
-        self.table = record_table(self.model, (36, 152, 160, 100, 62, 122, 95))
+        self.table = record_table(self.model, (36, 152, 150, 100, 62, 122, 170, 95, 90))
         self.pane = IssuePane(engine, staff)
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(self.table)
@@ -74,6 +82,7 @@ class IssuesView(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 0)
         layout.addLayout(bar)
+        layout.addWidget(self.deadline_label)
         layout.addWidget(splitter, 1)
 
         for box in (self.status_box, self.type_box, self.assignee_box):
@@ -86,7 +95,9 @@ class IssuesView(QWidget):
         self.clock.timeout.connect(self._tick)
         self.clock.start()
         self.load_staff()
+        self.quiet = True        # no warnings before anyone listens (see DeskTabs)
         self.refresh()
+        self.quiet = False
 
     def load_staff(self) -> None:
         current = self.assignee_box.currentData()
@@ -109,6 +120,7 @@ class IssuesView(QWidget):
             assignee=None if assignee is EVERYONE else assignee,
             overdue=self.overdue_box.isChecked())
         self.model.set_records(issues)
+        self.warn_of_deadlines()
         moment = utc_now()
         overdue = sum(1 for i in issues if i.reply_due_at is not None and i.reply_due_at < moment)
         self.count_label.setText(f"{len(issues):,} issue{'s' if len(issues) != 1 else ''}"
@@ -146,6 +158,31 @@ class IssuesView(QWidget):
         self.refresh()
 
     def _tick(self) -> None:
-        self.model.repaint_column(ISSUE_AGE_COLUMN)
-        self.model.repaint_column(ISSUE_REPLY_COLUMN)
+        for column in (ISSUE_AGE_COLUMN, ISSUE_REPLY_COLUMN, ISSUE_DEADLINE_COLUMN):
+            self.model.repaint_column(column)
         self.pane.refresh_clock()
+        self.warn_of_deadlines()
+
+    def warn_of_deadlines(self) -> list[str]:
+        """Say once, for each deadline, when it comes within two hours; the banner goes
+        when none is that close any more."""
+        if self.quiet:
+            return []
+        moment, said = utc_now(), []
+        close = [i for i in self.model.records()
+                 if i.next_deadline is not None and i.next_deadline.soon(moment)]
+        if not close:
+            self.deadline_label.hide()
+        for issue in close:
+            deadline = issue.next_deadline
+            key = (issue.issue_id, deadline.key, deadline.due)
+            if key not in self.warned:
+                self.warned.add(key)
+                said.append(f"Issue {issue.issue_id}: {deadline.label.lower()} — "
+                            f"{deadline.left(moment)}")
+        if said:
+            self.deadline_label.setText("⚠ " + " · ".join(said))
+            self.deadline_label.show()
+            self.deadline_near.emit(said[0] + (f" (and {len(said) - 1} more)"
+                                               if len(said) > 1 else ""))
+        return said

@@ -1,0 +1,144 @@
+"""The deadlines Amazon sets on an issue (PRODUCT.md §2), read from its timeline.
+
+Each clock starts at an event (the buyer's contact, a return arriving, Amazon's request)
+and is met by another (the issue resolved, the refund issued, the answer sent). A clock
+started again (a second request) runs from the latest start. Lengths come from
+`amazon_facts`, so a desk that overrides a fact moves its deadlines with it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from decimal import Decimal
+
+from sellerdesk.core.amazon_facts import BY_KEY, fact
+from sellerdesk.core.desk import TimelineEntry, span
+
+WARN_BEFORE = timedelta(hours=2)       # a notification when a deadline is this close
+
+# Events staff record on an issue that start or meet a clock (timeline kinds).
+EVENTS: dict[str, str] = {
+    "return_received": "The return arrived",
+    "refund_issued": "Refund issued",
+    "atoz_info_request": "Amazon asked for information on an A-to-z claim",
+    "atoz_answered": "Answered Amazon's A-to-z request",
+    "chargeback_notice": "Chargeback notice from Amazon",
+    "chargeback_answered": "Answered the chargeback",
+    "atoz_decision": "Amazon decided the A-to-z claim",
+    "appealed": "Appealed the A-to-z decision",
+}
+# Every timeline kind a clock reads (status lines are read for "settled").
+READ_KINDS = frozenset({"logged", "status", *EVENTS})
+# Status changes that meet the buyer-contact clock: the contact was resolved, or the
+# claim it guards against was filed anyway.
+_SETTLED = ("Resolved", "Closed", "A-to-z claim", "Chargeback")
+
+
+@dataclass(frozen=True, slots=True)
+class Clock:
+    key: str
+    short: str          # for a table cell
+    label: str
+    fact_key: str
+    starts: frozenset[str]
+    stops: frozenset[str]
+
+
+CLOCKS: tuple[Clock, ...] = (
+    Clock("atoz_contact", "Resolve", "Resolve before the buyer may file an A-to-z claim",
+          "atoz_contact_hours", frozenset({"logged"}), frozenset({"settled"})),
+    Clock("refund_after_return", "Refund", "Refund the return", "refund_after_return_days",
+          frozenset({"return_received"}), frozenset({"refund_issued"})),
+    Clock("atoz_information", "A-to-z answer", "Answer Amazon's A-to-z information request",
+          "atoz_information_hours", frozenset({"atoz_info_request"}),
+          frozenset({"atoz_answered"})),
+    Clock("chargeback", "Chargeback answer", "Answer the chargeback", "chargeback_days",
+          frozenset({"chargeback_notice"}), frozenset({"chargeback_answered"})),
+    Clock("atoz_appeal", "Appeal", "Appeal the A-to-z decision (if you disagree)",
+          "atoz_appeal_days", frozenset({"atoz_decision"}), frozenset({"appealed"})),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Deadline:
+    key: str
+    short: str
+    label: str
+    due: datetime
+    met: datetime | None = None
+
+    def is_open(self) -> bool:
+        return self.met is None
+
+    def overdue(self, now: datetime) -> bool:
+        return self.met is None and now > self.due
+
+    def missed(self) -> bool:
+        return self.met is not None and self.met > self.due
+
+    def soon(self, now: datetime) -> bool:
+        return self.met is None and timedelta(0) <= self.due - now <= WARN_BEFORE
+
+    def left(self, now: datetime) -> str:
+        left = self.due - now
+        return f"{span(left)} left" if left >= timedelta(0) else f"overdue {span(left)}"
+
+    def describe(self, now: datetime) -> str:
+        if self.met is not None:
+            return f"{self.label}: done{' late' if self.missed() else ''}"
+        return f"{self.label}: {self.left(now)}"
+
+
+def add_business_days(start: datetime, count: int) -> datetime:
+    """`count` working days (Monday to Friday) after `start`, at the same time of day."""
+    moment = start
+    while count > 0:
+        moment += timedelta(days=1)
+        if moment.weekday() < 5:
+            count -= 1
+    return moment
+
+
+def due_after(start: datetime, fact_key: str,
+              overrides: dict[str, Decimal] | None = None) -> datetime:
+    length, unit = fact(fact_key, overrides), BY_KEY[fact_key].unit
+    if unit == "business days":
+        return add_business_days(start, int(length))
+    return start + (timedelta(hours=float(length)) if unit == "hours"
+                    else timedelta(days=float(length)))
+
+
+def _kind(entry: TimelineEntry) -> str:
+    if entry.kind == "status":
+        after = entry.text.split(" → ", 1)[-1].split(":", 1)[0]
+        return "settled" if after in _SETTLED else "status"
+    return entry.kind
+
+
+def deadlines(timeline: Iterable[TimelineEntry], *, reply_due: datetime | None = None,
+              overrides: dict[str, Decimal] | None = None) -> list[Deadline]:
+    """Every deadline the issue has had, soonest first: the 24-hour reply while a buyer
+    message waits, then each clock from its latest start."""
+    found = []
+    if reply_due is not None:
+        found.append(Deadline("reply", "Reply", "Reply to the buyer", reply_due))
+    entries = sorted(timeline, key=lambda e: e.at)
+    for clock in CLOCKS:
+        started = None
+        met = None
+        for entry in entries:
+            kind = _kind(entry)
+            if kind in clock.starts:
+                started, met = entry.at, None
+            elif kind in clock.stops and started is not None and met is None:
+                met = entry.at
+        if started is not None:
+            found.append(Deadline(clock.key, clock.short, clock.label,
+                                  due_after(started, clock.fact_key, overrides), met))
+    return sorted(found, key=lambda d: (d.met is not None, d.due))
+
+
+def next_open(found: Iterable[Deadline]) -> Deadline | None:
+    """The soonest deadline still to meet."""
+    return min((d for d in found if d.is_open()), key=lambda d: d.due, default=None)

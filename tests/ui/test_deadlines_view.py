@@ -1,0 +1,59 @@
+"""Amazon's deadlines in the Issues tab: the next one in the list, all of them in the
+pane, events recorded from the pane's menu, and a warning under two hours."""
+
+from datetime import timedelta
+
+import time_machine
+from PySide6.QtCore import Qt
+
+from sellerdesk.core.issues import IssueStatus, IssueType
+from sellerdesk.services import desk, follow_up
+from sellerdesk.ui.desk_tabs import ISSUES_TAB
+from sellerdesk.ui.models.desk_models import ISSUE_DEADLINE_COLUMN
+from tests.ui.conftest import ORDER
+
+
+def test_a_reply_under_two_hours_away_warns_once(qtbot, desk_window):
+    engine = desk_window.database.engine
+    with time_machine.travel(timedelta(hours=-23), tick=False):
+        issue = desk.add_issue(engine, order_id=ORDER, issue_type=IssueType.DAMAGED)
+    view = desk_window.desk.issues
+    with qtbot.waitSignal(view.deadline_near) as near:
+        desk_window.desk.refresh()
+    assert near.args[0].startswith(f"Issue {issue.issue_id}: reply to the buyer — 59 min")
+    assert view.deadline_label.text().startswith(f"⚠ Issue {issue.issue_id}: reply to the "
+                                                 "buyer — 59 min")
+    assert desk_window.statusBar().currentMessage().startswith("⚠ Issue")
+    cell = view.model.index(0, ISSUE_DEADLINE_COLUMN)
+    assert cell.data().startswith("Reply: 59 min left")
+    assert cell.data(Qt.ItemDataRole.ForegroundRole).color().name() == "#a05a00"
+    assert view.warn_of_deadlines() == []          # said once, not every half minute
+
+
+def test_the_pane_lists_deadlines_and_records_amazons_request(qtbot, desk_window):
+    engine = desk_window.database.engine
+    with time_machine.travel(timedelta(hours=-50), tick=False):
+        issue = desk.add_issue(engine, order_id=ORDER, issue_type=IssueType.NOT_AS_DESCRIBED)
+        follow_up.record_event(engine, issue_id=issue.issue_id, kind="return_received")
+    desk_window.desk.refresh()
+    desk_window.tabs.setCurrentIndex(ISSUES_TAB)
+    view = desk_window.desk.issues
+    view.status_box.setCurrentIndex(view.status_box.findData(None))
+    assert view.select_issue(issue.issue_id)
+    pane = view.pane
+    text = pane.deadlines_text()
+    assert '<b style="color:#b00020">Resolve before the buyer may file an A-to-z claim: ' \
+           'overdue 2 h 00 min</b>' in text
+    assert "Refund the return:" in text
+    [request] = [a for a in pane.record_menu.actions()
+                 if a.text() == "Amazon asked for information on an A-to-z claim"]
+    request.trigger()
+    pane.question.setTextValue("case 1234")
+    pane.question.accept()
+    assert pane.detail.issue.status is IssueStatus.ESCALATED_ATOZ
+    assert pane.timeline_rows()[-2][2:] == ["A-to-z request", "Amazon asked for information "
+                                            "on an A-to-z claim: case 1234"]
+    text = pane.deadlines_text()
+    assert "Answer Amazon's A-to-z information request: 2 d 23 h" in text   # 72 h
+    assert ('<span style="color:#707070">Resolve before the buyer may file an A-to-z claim: '
+            'done late</span>') in text
