@@ -9,6 +9,7 @@ Importing the same report again replaces its rows; a file is taken whole or not 
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -66,6 +67,8 @@ class _Reader:
             number = float(value)
         except ValueError:
             raise self.error(where, f"{value!r} is not a number") from None
+        if not math.isfinite(number):
+            raise self.error(where, f"{value!r} is not a number")
         if not 0 <= number <= 1 and where.endswith(".rate"):
             raise self.error(where, f"{value!r} is not a rate between 0 and 1")
         return number
@@ -116,15 +119,17 @@ def read_performance(path: Path) -> PerformanceImportResult:
     if not isinstance(metrics, list):
         raise InputError("there is no 'performanceMetrics' list: this is not a seller "
                          "performance report", file=path.name)
-    statuses = {s.get("marketplaceId"): str(s.get("status", "")) for s in
-                report.get("accountStatuses") or [] if isinstance(s, dict)}
+    listed = report.get("accountStatuses")
+    statuses = {s["marketplaceId"]: str(s.get("status", "")) for s in
+                (listed if isinstance(listed, list) else [])
+                if isinstance(s, dict) and isinstance(s.get("marketplaceId"), str)}
     for n, entry in enumerate(metrics):
         where = f"performanceMetrics[{n}]"
         if not isinstance(entry, dict):
             raise reader.error(where, "is not an object")
         market_id = entry.get("marketplaceId") or (next(iter(statuses)) if len(statuses) == 1
                                                      else None)
-        market = BY_ID.get(market_id)
+        market = BY_ID.get(market_id) if isinstance(market_id, str) else None
         odr = entry.get("orderDefectRate")
         if market is None or not isinstance(odr, dict):
             result.skipped.append({"where": where, "reason": "no marketplace we know" if
@@ -137,7 +142,8 @@ def read_performance(path: Path) -> PerformanceImportResult:
             here = f"{where}.orderDefectRate.{channel}"
             if "rate" not in part:
                 raise reader.error(here, "has no rate")
-            window = part.get("reportingDateRange") or {}
+            window = part.get("reportingDateRange")
+            window = window if isinstance(window, dict) else {}
             result.rates.append(AmazonOdr(
                 marketplace=market.code, channel=channel.upper(),
                 window_start=reader.day(window.get("reportingDateFrom"),

@@ -7,12 +7,14 @@ from pathlib import Path
 
 import pytest
 import time_machine
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from sellerdesk.core.errors import InputError
 from sellerdesk.core.metrics import DefectKind
 from sellerdesk.services import metrics
 from sellerdesk.services.import_orders import import_orders
-from sellerdesk.services.import_performance import import_performance
+from sellerdesk.services.import_performance import import_performance, read_performance
 from sellerdesk.services.imports import report_kind
 from sellerdesk.store.engine import reading
 from sellerdesk.store.tables import AMAZON_ODR
@@ -121,6 +123,13 @@ def test_a_small_case_by_hand_names_the_one_missing_feedback(engine, tmp_path):
      r"orderDefectRate.afn.orderCount: -3 is not a count"),
     ('{"performanceMetrics": [{"marketplaceId": "XX", "orderDefectRate": {}}]}',
      r"no Order Defect Rate for any marketplace"),
+    ('{"performanceMetrics": [{"marketplaceId": ["x"], "orderDefectRate": {}}]}',
+     r"no Order Defect Rate for any marketplace"),
+    ('{"accountStatuses": 5, "performanceMetrics": []}',
+     r"no Order Defect Rate for any marketplace"),
+    ('{"performanceMetrics": [{"marketplaceId": "ATVPDKIKX0DER", "orderDefectRate": '
+     '{"mfn": {"rate": 0.1, "orderCount": NaN}}}]}',
+     r"orderDefectRate.mfn.orderCount: nan is not a number"),
 ])
 def test_a_bad_report_is_refused_whole(engine, tmp_path, text, message):
     path = tmp_path / "bad.json"
@@ -128,3 +137,26 @@ def test_a_bad_report_is_refused_whole(engine, tmp_path, text, message):
     with pytest.raises(InputError, match=message):
         import_performance(engine, path)
     assert metrics.dashboard(engine).amazon == []
+
+
+JSON = st.recursive(st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=8),
+                    lambda inner: st.lists(inner, max_size=3)
+                    | st.dictionaries(st.sampled_from(
+                        ["performanceMetrics", "marketplaceId", "orderDefectRate", "mfn", "afn",
+                         "rate", "orderCount", "claims", "count", "reportingDateRange",
+                         "reportingDateFrom", "accountStatuses", "status", "targetValue"]),
+                        inner, max_size=4), max_leaves=20)
+
+
+@settings(max_examples=300, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(document=JSON)
+def test_any_json_is_read_or_refused_with_a_message(tmp_path, document):
+    path = tmp_path / "any.json"
+    path.write_text(json.dumps(document))
+    message = ""
+    try:
+        read_performance(path)
+    except InputError as exc:      # anything else fails the test with its traceback
+        message = str(exc)
+    assert message == "" or message.startswith("any.json: ")
