@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import shutil
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -66,6 +67,17 @@ def database_with_orders(orders_wanted: int) -> Path:
     partial.rename(db)
     report.unlink()
     return db
+
+
+def scratch_copy(orders_wanted: int, name: str) -> Path:
+    """A fresh copy of the database with about this many orders, for a bench to fill and
+    measure without touching the one kept in out/."""
+    source = database_with_orders(orders_wanted)
+    target = OUT / name
+    for stale in OUT.glob(target.name + "*"):
+        stale.unlink()
+    shutil.copy(source, target)
+    return target
 
 
 def timed(fn, runs: int) -> list[float]:

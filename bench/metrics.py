@@ -10,13 +10,12 @@ from __future__ import annotations
 
 import argparse
 import random
-import shutil
 import statistics
 from datetime import timedelta
 
 import sqlalchemy as sa
 
-from bench.data import OUT, database_with_orders, timed
+from bench.data import scratch_copy, timed
 from sellerdesk.core.metrics import STATUSES, DefectKind, window
 from sellerdesk.services import metrics
 from sellerdesk.services.clock import now
@@ -66,11 +65,7 @@ def main() -> None:
     parser.add_argument("--orders", type=int, default=1_000_000)
     parser.add_argument("--runs", type=int, default=15)
     args = parser.parse_args()
-    source = database_with_orders(args.orders)
-    db_path = OUT / "metrics-bench.sqlite3"
-    for stale in OUT.glob(db_path.name + "*"):
-        stale.unlink()
-    shutil.copy(source, db_path)
+    db_path = scratch_copy(args.orders, "metrics-bench.sqlite3")
     rng = random.Random(4)
     with open_database(str(db_path)) as db:
         fill(db.engine, rng, issues=100_000, credits=50_000, defects=20_000)

@@ -10,12 +10,11 @@ from __future__ import annotations
 
 import argparse
 import random
-import shutil
 import statistics
 
 import sqlalchemy as sa
 
-from bench.data import OUT, database_with_orders, timed
+from bench.data import scratch_copy, timed
 from sellerdesk.core.issues import Remedy
 from sellerdesk.services import desk
 from sellerdesk.services.database import open_database
@@ -42,11 +41,7 @@ def main() -> None:
     parser.add_argument("--issues", type=int, default=50_000)
     parser.add_argument("--runs", type=int, default=300)
     args = parser.parse_args()
-    source = database_with_orders(args.orders)
-    db_path = OUT / "suggest-bench.sqlite3"
-    for stale in OUT.glob(db_path.name + "*"):
-        stale.unlink()
-    shutil.copy(source, db_path)
+    db_path = scratch_copy(args.orders, "suggest-bench.sqlite3")
     rng = random.Random(3)
     with open_database(str(db_path)) as db:
         engine = db.engine

@@ -15,7 +15,7 @@ from sellerdesk import __version__
 from sellerdesk.core.errors import KnownError
 from sellerdesk.core.issues import IssueStatus, IssueType, Remedy, Severity
 from sellerdesk.core.marketplaces import BY_CODE
-from sellerdesk.core.metrics import DefectKind
+from sellerdesk.core.metrics import DefectKind, percent
 from sellerdesk.core.orders import Order, OrderFilter
 
 
@@ -388,27 +388,25 @@ def cmd_metrics(args: argparse.Namespace) -> int:
 
 
 def _metrics_text(board) -> str:
-    def pct(x: float | None) -> str:
-        return "—" if x is None else f"{x * 100:.2f} %"
     odr, c, e = board.odr, board.credits, board.effect
     every = odr.all
     lines = [f"Order Defect Rate as of {board.as_of} (orders placed {odr.window_start} – "
-             f"{odr.window_end}): {pct(every.rate)} of {every.orders:,} orders "
-             f"(target below {pct(float(board.target))})",
-             f"  MFN {pct(odr.mfn.rate)} of {odr.mfn.orders:,} · AFN {pct(odr.afn.rate)} of "
-             f"{odr.afn.orders:,}",
+             f"{odr.window_end}): {percent(every.rate)} of {every.orders:,} orders "
+             f"(target below {percent(float(board.target))})",
+             f"  MFN {percent(odr.mfn.rate)} of {odr.mfn.orders:,} · "
+             f"AFN {percent(odr.afn.rate)} of {odr.afn.orders:,}",
              f"  negative feedback {every.negative_feedback} · A-to-z claims "
              f"{every.atoz_claims} · chargebacks {every.chargebacks}",
              f"Credits in the window: {c.count} — "
              + (", ".join(m.display() for m in c.totals.values()) or "none"),
-             f"  overrides of the suggestion: {c.overridden} ({pct(c.override_share)})",
-             f"Defect rate of issues with a credit {pct(e.rate_with_credit)}, without "
-             f"{pct(e.rate_without_credit)}"]
+             f"  overrides of the suggestion: {c.overridden} ({percent(c.override_share)})",
+             f"Defect rate of issues with a credit {percent(e.rate_with_credit)}, without "
+             f"{percent(e.rate_without_credit)}"]
     avoided = e.defects_avoided
     if avoided is not None:
         lines.append(f"  estimated defects avoided: {avoided:.1f} (an estimate from this "
                      f"desk's own history; ODR without credits ≈ "
-                     f"{pct(e.odr_without_credits(every))})")
+                     f"{percent(e.odr_without_credits(every))})")
     lines.append(f"Replies after 24 h: {board.late_replies} · overdue now: "
                  f"{board.overdue_replies}")
     for compared in board.amazon:

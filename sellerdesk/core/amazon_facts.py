@@ -55,5 +55,9 @@ def fact(key: str, overrides: dict[str, Decimal] | None = None) -> Decimal:
     return (overrides or {}).get(key, BY_KEY[key].default)
 
 
-def days(key: str, overrides: dict[str, Decimal] | None = None) -> timedelta:
-    return timedelta(days=float(fact(key, overrides)))
+def duration(key: str, overrides: dict[str, Decimal] | None = None) -> timedelta:
+    """A fact in hours or calendar days as a length of time."""
+    unit = BY_KEY[key].unit
+    if unit not in ("hours", "days"):
+        raise ValueError(f"{key} is in {unit}, not a plain length of time")
+    return timedelta(**{unit: float(fact(key, overrides))})

@@ -12,8 +12,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
 
-from sellerdesk.core.amazon_facts import BY_KEY, fact
+from sellerdesk.core.amazon_facts import BY_KEY, duration, fact
 from sellerdesk.core.desk import TimelineEntry, span
+from sellerdesk.core.issues import IssueStatus, status_after
 
 WARN_BEFORE = timedelta(hours=2)       # a notification when a deadline is this close
 
@@ -32,7 +33,8 @@ EVENTS: dict[str, str] = {
 READ_KINDS = frozenset({"logged", "status", *EVENTS})
 # Status changes that meet the buyer-contact clock: the contact was resolved, or the
 # claim it guards against was filed anyway.
-_SETTLED = ("Resolved", "Closed", "A-to-z claim", "Chargeback")
+_SETTLED = frozenset({IssueStatus.RESOLVED, IssueStatus.CLOSED, IssueStatus.ESCALATED_ATOZ,
+                      IssueStatus.ESCALATED_CHARGEBACK})
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,17 +104,14 @@ def add_business_days(start: datetime, count: int) -> datetime:
 
 def due_after(start: datetime, fact_key: str,
               overrides: dict[str, Decimal] | None = None) -> datetime:
-    length, unit = fact(fact_key, overrides), BY_KEY[fact_key].unit
-    if unit == "business days":
-        return add_business_days(start, int(length))
-    return start + (timedelta(hours=float(length)) if unit == "hours"
-                    else timedelta(days=float(length)))
+    if BY_KEY[fact_key].unit == "business days":
+        return add_business_days(start, int(fact(fact_key, overrides)))
+    return start + duration(fact_key, overrides)
 
 
 def _kind(entry: TimelineEntry) -> str:
     if entry.kind == "status":
-        after = entry.text.split(" → ", 1)[-1].split(":", 1)[0]
-        return "settled" if after in _SETTLED else "status"
+        return "settled" if status_after(entry.text) in _SETTLED else "status"
     return entry.kind
 
 

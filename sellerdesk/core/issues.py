@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
 from enum import StrEnum
 
-from sellerdesk.core.amazon_facts import BY_KEY
+from sellerdesk.core.amazon_facts import duration
 
 # Amazon expects a reply to a buyer's message within 24 hours, weekends included.
-REPLY_WITHIN = timedelta(hours=float(BY_KEY["reply_hours"].default))
+REPLY_WITHIN = duration("reply_hours")
 
 
 class IssueType(StrEnum):
@@ -46,6 +45,20 @@ class IssueStatus(StrEnum):
     def label(self) -> str:
         return {"awaiting_buyer": "Awaiting buyer", "escalated_atoz": "A-to-z claim",
                 "escalated_chargeback": "Chargeback"}.get(self.value, self.value.capitalize())
+
+
+_STATUS_ARROW = " → "
+
+
+def status_line(before: IssueStatus, after: IssueStatus, note: str = "") -> str:
+    """The timeline's text for a status change: "Open → Resolved: buyer happy"."""
+    return f"{before.label}{_STATUS_ARROW}{after.label}" + (f": {note}" if note else "")
+
+
+def status_after(line: str) -> IssueStatus | None:
+    """The status a status_line moved to (None if the text is not one)."""
+    label = line.partition(_STATUS_ARROW)[2].partition(":")[0]
+    return next((s for s in IssueStatus if s.label == label), None)
 
 
 class BuyerResponse(StrEnum):

@@ -41,6 +41,11 @@ COUNTING: dict[DefectKind, frozenset[str]] = {
 NEGATIVE_RATINGS = (1, 2)
 
 
+def percent(rate: float | None) -> str:
+    """A rate as staff read it: "0.84 %", or "—" when there is nothing to divide."""
+    return "—" if rate is None else f"{rate * 100:.2f} %"
+
+
 def counts(kind: DefectKind, status: str) -> bool:
     return status in COUNTING[kind]
 

@@ -15,7 +15,14 @@ from sqlalchemy.engine import Connection, Engine
 from sellerdesk.core.buyers import buyer_reference
 from sellerdesk.core.desk import CreditRecord, IssueRecord, StaffMember, format_affected
 from sellerdesk.core.errors import KnownError
-from sellerdesk.core.issues import REPLY_WITHIN, IssueStatus, IssueType, Remedy, Severity
+from sellerdesk.core.issues import (
+    REPLY_WITHIN,
+    IssueStatus,
+    IssueType,
+    Remedy,
+    Severity,
+    status_line,
+)
 from sellerdesk.core.ledger import ChainCheck, verify_chain
 from sellerdesk.core.money import Money, MoneyError
 from sellerdesk.core.policy import (
@@ -110,9 +117,8 @@ def issue_record(conn: Connection, issue_id: int) -> IssueRecord:
 def status_event(conn: Connection, issue: IssueRecord, status: str, actor: str,
                  at: datetime, note: str = "") -> None:
     """The timeline's line for a status change."""
-    text = f"{issue.status.label} → {IssueStatus(status).label}" + (f": {note}" if note else "")
-    issue_store.add_event(conn, issue_id=issue.issue_id, actor=actor, kind="status", text=text,
-                          at=at)
+    issue_store.add_event(conn, issue_id=issue.issue_id, actor=actor, kind="status",
+                          text=status_line(issue.status, IssueStatus(status), note), at=at)
 
 
 def _resolve(conn: Connection, issue: IssueRecord, resolution: str, actor: str) -> None:

@@ -21,7 +21,7 @@ from sellerdesk.core.marketplaces import Marketplace, by_code, parse_report_date
 from sellerdesk.core.metrics import NEGATIVE_RATINGS, DefectKind
 from sellerdesk.services.clock import now
 from sellerdesk.services.metrics import rater_reference
-from sellerdesk.services.report_reader import Progress, open_report, skipped_note
+from sellerdesk.services.report_reader import Progress, Report, open_report, skipped_note
 from sellerdesk.services.staff import default_staff_name
 from sellerdesk.store import defects as defect_store
 from sellerdesk.store import orders as order_store
@@ -115,7 +115,7 @@ def import_feedback(engine: Engine, path: Path, *, marketplace: str,
     return result
 
 
-def _read(report, market: Marketplace, result: FeedbackImportResult,
+def _read(report: Report, market: Marketplace, result: FeedbackImportResult,
           progress: Progress | None, cancelled: Callable[[], bool] | None) -> list[_Rating]:
     """Every row checked before anything is written; a repeated order keeps its first row."""
     pos = report.columns(REQUIRED, OPTIONAL)

@@ -23,6 +23,7 @@ from sellerdesk.core.orders import Channel
 from sellerdesk.services.report_reader import (
     Progress,
     Report,
+    header_kind,
     open_report,
     parse_minor,
     parse_quantity,
@@ -41,14 +42,6 @@ OPTIONAL = ("merchant-order-id", "last-updated-date", "sales-channel", "ship-ser
 MONEY_COLUMNS = ("item-price", "item-tax", "shipping-price", "shipping-tax",
                  "item-promotion-discount", "ship-promotion-discount")
 BATCH_ORDERS = 2_000
-
-# Headers that betray another report, so the error can say which import to use instead.
-OTHER_REPORTS = {
-    "rater email": "a Seller Feedback report (use: import feedback)",
-    "return request date": "a Returns report (use: import returns)",
-    "license-plate-number": "an FBA customer returns report (use: import fba-returns)",
-    "settlement-id": "a settlement report (use: import settlement)",
-}
 
 
 @dataclass(slots=True)
@@ -231,11 +224,11 @@ def import_orders(engine: Engine, path: Path, *, marketplace: str | None = None,
     market = by_code(marketplace) if marketplace else None
     hint = "cp932" if market and market.currency == "JPY" else None
     with open_report(Path(path), encoding_hint=hint) as report:
-        lowered = {h.lower() for h in report.header}
-        for telltale, what in OTHER_REPORTS.items():
-            if telltale in lowered and "amazon-order-id" not in lowered:
-                raise InputError(f"this is {what}, not an All Orders report",
-                                 file=report.name, line=1)
+        other = header_kind(report.header)
+        if other is not None and other[0] != "orders":
+            kind, what = other
+            raise InputError(f"this is {what} (use: import {kind}), not an All Orders report",
+                             file=report.name, line=1)
         parser = _OrdersParser(report, market)
         result = ImportResult(file=report.name, kind="orders")
         with writing(engine) as conn:

@@ -13,10 +13,9 @@ from sellerdesk.core.errors import InputError
 from sellerdesk.services.import_feedback import import_feedback
 from sellerdesk.services.import_orders import import_orders
 from sellerdesk.services.import_performance import import_performance
-from sellerdesk.services.report_reader import Progress, open_report
+from sellerdesk.services.report_reader import Progress, header_kind, open_report
 
 KINDS = ("orders", "feedback", "performance")
-_TELLTALES = {"amazon-order-id": "orders", "rater email": "feedback"}
 
 
 def report_kind(path: Path) -> str | None:
@@ -32,10 +31,10 @@ def report_kind(path: Path) -> str | None:
             return None
     try:
         with open_report(Path(path)) as report:
-            header = {h.lower() for h in report.header}
+            found = header_kind(report.header)
     except InputError:
         return None
-    return next((kind for telltale, kind in _TELLTALES.items() if telltale in header), None)
+    return found[0] if found is not None and found[0] in KINDS else None
 
 
 def import_report(engine: Engine, path: Path, *, kind: str, marketplace: str | None = None,

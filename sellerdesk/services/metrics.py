@@ -10,7 +10,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 
 from sellerdesk.core.amazon_facts import fact
 from sellerdesk.core.buyers import buyer_reference
@@ -177,7 +177,7 @@ def dashboard(engine: Engine, *, as_of: date | None = None) -> Dashboard:
                      overdue, amazon)
 
 
-def _compare_with_amazon(conn, days: int) -> list[AmazonComparison]:
+def _compare_with_amazon(conn: Connection, days: int) -> list[AmazonComparison]:
     """Each marketplace's latest Amazon ODR beside SellerDesk's over Amazon's own window
     (or the usual window up to today when Amazon's report gives none)."""
     compared = []

@@ -35,6 +35,23 @@ _NOT_TEXT = {
 }
 
 
+# Header names that tell Seller Central's reports apart: (kind, what to call it).
+REPORT_TELLTALES: dict[str, tuple[str, str]] = {
+    "amazon-order-id": ("orders", "an All Orders report"),
+    "rater email": ("feedback", "a Seller Feedback report"),
+    "return request date": ("returns", "a Returns report"),
+    "license-plate-number": ("fba-returns", "an FBA customer returns report"),
+    "settlement-id": ("settlement", "a settlement report"),
+}
+
+
+def header_kind(header: Sequence[str]) -> tuple[str, str] | None:
+    """Which report a header belongs to, as (kind, name), or None for none we know."""
+    lowered = {h.strip().lower() for h in header}
+    return next((found for telltale, found in REPORT_TELLTALES.items()
+                 if telltale in lowered), None)
+
+
 def detect_encoding(head: bytes, *, hint: str | None = None) -> str:
     """The encoding of a report from its first bytes. `hint` (e.g. "cp932" for JP)
     breaks ties between single-byte and Japanese encodings."""

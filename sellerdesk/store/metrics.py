@@ -1,25 +1,22 @@
 """The dashboard's numbers, computed by the database over indexes: orders are counted
 from the per-day summary (`order_day`), defects and credits (far fewer) are joined to
-their orders. Nothing is loaded row by row into Python except per-SKU credit totals."""
+their orders. What comes back to Python is already grouped (credits per issue type,
+staff member and affected items, whose SKUs are counted in Python)."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from sellerdesk.core.metrics import COUNTING, CreditEffect, DefectCounts, DefectKind, window
+from sellerdesk.store.orders import day_bounds
 from sellerdesk.store.tables import CREDITS, DEFECTS, ISSUES, ORDER_DAYS, ORDERS, TIMELINE
 
 o_, d_, i_, c_, t_ = ORDERS.c, DEFECTS.c, ISSUES.c, CREDITS.c, TIMELINE.c
 od_ = ORDER_DAYS.c
-
-
-def _bounds(start: date, end: date) -> tuple[datetime, datetime]:
-    """A window of whole days as [first midnight, the midnight after the last day)."""
-    return datetime.combine(start, time()), datetime.combine(end + timedelta(days=1), time())
 
 
 def counting_defect(as_of: date):
@@ -36,7 +33,7 @@ def _moments(moments: list[date], days: int):
     rows = []
     for at in moments:
         first = window(at, days)[0]
-        low, high = _bounds(first, at)
+        low, high = day_bounds(first, at)
         rows.append(sa.select(sa.literal(at, sa.Date).label("at"),
                               sa.literal(first, sa.Date).label("first"),
                               sa.literal(low, sa.DateTime).label("low"),
@@ -64,7 +61,7 @@ def odr_counts(conn: Connection, *, moments: list[date], days: int,
     if marketplace is not None:
         placed = placed.where(od_.marketplace == marketplace)
         counted = counted.where(o_.marketplace == marketplace)
-    placed = conn.execute(placed).all()
+    placed_rows = conn.execute(placed).all()
     counted = counted.cte("counted").prefix_with("MATERIALIZED")
 
     def orders_with(kind: DefectKind | None):
@@ -79,7 +76,7 @@ def odr_counts(conn: Connection, *, moments: list[date], days: int,
                                              counted.c.purchase_date < m.c.high,
                                              counted.c.recorded_on <= m.c.at)))
         .group_by(m.c.at, counted.c.channel)).all()
-    orders = {(_as_date(at), channel): int(n) for at, channel, n in placed}
+    orders = {(_as_date(at), channel): int(n) for at, channel, n in placed_rows}
     found = {(_as_date(r[0]), r[1]): r[2:] for r in defects}
     return {at: {channel: DefectCounts(orders.get((at, channel), 0),
                                        *found.get((at, channel), (0, 0, 0, 0)))
@@ -102,7 +99,7 @@ def credit_effect(conn: Connection, *, start: date, end: date, as_of: date) -> C
     """Issues logged in the window: credited (net credit standing) or not, and whether
     their order has a defect that counts. Three counts, each driven by the smallest
     table it needs: issues in the window, their credits, the defects on their orders."""
-    low, high = _bounds(start, end)
+    low, high = day_bounds(start, end)
     in_window = sa.and_(i_.created_at >= low, i_.created_at < high)
     issues = conn.execute(sa.select(sa.func.count()).select_from(ISSUES)
                           .where(in_window)).scalar_one()
@@ -127,7 +124,7 @@ def credit_effect(conn: Connection, *, start: date, end: date, as_of: date) -> C
 
 def net_credits(conn: Connection, *, start: date, end: date) -> dict[str, int]:
     """Per currency: credits written in the window, net of reversals written in it."""
-    low, high = _bounds(start, end)
+    low, high = day_bounds(start, end)
     rows = conn.execute(sa.select(c_.currency, sa.func.sum(c_.amount_minor))
                         .where(c_.created_at >= low, c_.created_at < high)
                         .group_by(c_.currency).order_by(c_.currency))
@@ -137,7 +134,7 @@ def net_credits(conn: Connection, *, start: date, end: date) -> dict[str, int]:
 def credits_given(conn: Connection, *, start: date, end: date) -> list[dict[str, Any]]:
     """Credits given in the window (not reversals), counted per issue type, staff member
     and affected items, with how many differ from their suggestion and by how much."""
-    low, high = _bounds(start, end)
+    low, high = day_bounds(start, end)
     compared = c_.suggested_minor > 0
     overridden = sa.and_(compared, c_.amount_minor != c_.suggested_minor)
     change = (c_.amount_minor - c_.suggested_minor) * sa.literal(1.0) / c_.suggested_minor
@@ -160,7 +157,7 @@ def sales_by_currency(conn: Connection, *, start: date, end: date) -> dict[str, 
 
 def late_replies(conn: Connection, *, start: date, end: date, now: datetime) -> tuple[int, int]:
     """(replies sent after the 24 hours in the window, contacts overdue right now)."""
-    low, high = _bounds(start, end)
+    low, high = day_bounds(start, end)
     late = conn.execute(sa.select(sa.func.count()).select_from(TIMELINE).where(
         t_.kind == "reply_late", t_.at >= low, t_.at < high)).scalar_one()
     overdue = conn.execute(sa.select(sa.func.count()).select_from(ISSUES).where(

@@ -29,6 +29,12 @@ ORDER_COLUMNS = [c.name for c in ORDERS.columns]
 ITEM_COLUMNS = [c.name for c in ORDER_ITEMS.columns]
 
 
+def day_bounds(first: date, last: date) -> tuple[datetime, datetime]:
+    """Whole days as [first midnight, the midnight after the last day): how a range of
+    dates is asked of the naive-UTC datetime columns."""
+    return datetime.combine(first, time.min), datetime.combine(last + timedelta(days=1), time.min)
+
+
 # -- writes -----------------------------------------------------------------------------
 def _upsert(conn: Connection, table: sa.Table, keys: Sequence[str]):
     insert = (postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert)(table)
@@ -127,13 +133,13 @@ def refresh_order_days(conn: Connection, *, first: date, last: date) -> None:
     """Recount the per-day summary for the days an order write touched, from the orders
     themselves (a re-imported order may have changed channel or total)."""
     day = sa.func.date(o.purchase_date)
+    low, high = day_bounds(first, last)
     conn.execute(ORDER_DAYS.delete().where(ORDER_DAYS.c.day.between(first, last)))
     conn.execute(ORDER_DAYS.insert().from_select(
         ["day", "marketplace", "channel", "currency", "orders", "total_minor"],
         sa.select(day, o.marketplace, o.channel, o.currency, sa.func.count(),
                   sa.func.sum(o.total_minor))
-        .where(o.purchase_date >= datetime.combine(first, time()),
-               o.purchase_date < datetime.combine(last + timedelta(days=1), time()))
+        .where(o.purchase_date >= low, o.purchase_date < high)
         .group_by(day, o.marketplace, o.channel, o.currency)))
 
 
@@ -177,9 +183,9 @@ def _conditions(flt: OrderFilter) -> list[Any]:
         ))
         where.append(sa.or_(o.order_id.in_(matching_items), o.merchant_order_id == text))
     if flt.date_from is not None:
-        where.append(o.purchase_date >= datetime.combine(flt.date_from, time.min))
+        where.append(o.purchase_date >= day_bounds(flt.date_from, flt.date_from)[0])
     if flt.date_to is not None:
-        where.append(o.purchase_date < datetime.combine(flt.date_to + timedelta(days=1), time.min))
+        where.append(o.purchase_date < day_bounds(flt.date_to, flt.date_to)[1])
     if flt.statuses:
         where.append(o.status.in_(sorted(flt.statuses)))
     if flt.marketplaces:

@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from sellerdesk.core.metrics import DefectCounts
+from sellerdesk.core.metrics import DefectCounts, percent
 from sellerdesk.services.clock import now
 from sellerdesk.services.metrics import Dashboard, dashboard, odr_line
 
@@ -37,10 +37,6 @@ if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
 
 GOOD, BAD = "#1b7f3b", "#b3261e"
-
-
-def pct(value: float | None) -> str:
-    return "—" if value is None else f"{value * 100:.2f} %"
 
 
 def _label(text: str = "", *, wrap: bool = True, style: str = "") -> QLabel:
@@ -67,7 +63,7 @@ class RateCard(QFrame):
 
     def show_counts(self, counts: DefectCounts, target: float) -> None:
         colour = GOOD if counts.rate < target else BAD
-        self.rate.setText(pct(counts.rate))
+        self.rate.setText(percent(counts.rate))
         self.rate.setStyleSheet(f"font-size: 22pt; color: {colour}")
         self.detail.setText(
             f"{counts.orders_with_defects:,} of {counts.orders:,} orders\n"
@@ -163,7 +159,7 @@ class MetricsView(QWidget):
         odr = board.odr
         self.heading.setText(f"Order Defect Rate as of {board.as_of} — orders placed "
                              f"{odr.window_start} to {odr.window_end}, target below "
-                             f"{pct(target)}")
+                             f"{percent(target)}")
         for name, counts in (("all", odr.all), ("mfn", odr.mfn), ("afn", odr.afn)):
             self.cards[name].show_counts(counts, target)
         self._draw_line(line, target)
@@ -177,7 +173,7 @@ class MetricsView(QWidget):
         chart.setTitle("ODR over the year, week by week (60-day window ending each week)")
         rates, goal = QLineSeries(), QLineSeries()
         rates.setName("Order Defect Rate")
-        goal.setName(f"Amazon's target ({pct(target)})")
+        goal.setName(f"Amazon's target ({percent(target)})")
         for at, counts in line:
             if not counts.orders:
                 continue          # no orders in that window: no rate, not a zero
@@ -203,11 +199,11 @@ class MetricsView(QWidget):
 
     def _show_credits(self, board: Dashboard) -> None:
         c, e = board.credits, board.effect
-        totals = ", ".join(f"{m.display()} ({pct(c.share_of_sales.get(cur))} of sales)"
+        totals = ", ".join(f"{m.display()} ({percent(c.share_of_sales.get(cur))} of sales)"
                            for cur, m in c.totals.items()) or "none"
         self.credits_label.setText(
             f"{c.count} credits given — net {totals}\n"
-            f"Overrides of the suggestion: {c.overridden} ({pct(c.override_share)} of credits "
+            f"Overrides of the suggestion: {c.overridden} ({percent(c.override_share)} of credits "
             f"with a suggestion), on average {c.override_mean_change * 100:+.0f} % from it")
         for label, (title, counts) in zip(self.breakdown_labels, (
                 ("By issue type", c.by_issue_type), ("By SKU (top 10)", c.by_sku),
@@ -219,12 +215,12 @@ class MetricsView(QWidget):
                     if avoided is None else
                     f"Estimated defects avoided: {avoided:.1f} — an estimate from this desk's "
                     f"own history; ODR without credits ≈ "
-                    f"{pct(e.odr_without_credits(board.odr.all))}")
+                    f"{percent(e.odr_without_credits(board.odr.all))}")
         self.effect_label.setText(
             f"Issues credited: {e.credited}, of which {e.credited_with_defect} became a "
-            f"defect ({pct(e.rate_with_credit)})\n"
+            f"defect ({percent(e.rate_with_credit)})\n"
             f"Issues not credited: {e.uncredited}, of which {e.uncredited_with_defect} became "
-            f"a defect ({pct(e.rate_without_credit)})\n{estimate}")
+            f"a defect ({percent(e.rate_without_credit)})\n{estimate}")
         self.deadlines_label.setText(
             f"Replies sent after the 24 hours: {board.late_replies}\n"
             f"Buyer messages waiting past 24 hours now: {board.overdue_replies}")
