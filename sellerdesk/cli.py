@@ -126,6 +126,14 @@ def build_parser() -> argparse.ArgumentParser:
     met = commands.add_parser("metrics", parents=[common],
                               help="Order Defect Rate and what the credits did to it")
     met.add_argument("--as-of", type=_date, metavar="YYYY-MM-DD", help="default: today")
+
+    facts = commands.add_parser("facts", parents=[common],
+                                help="Amazon's numbers (targets, windows, deadlines) in force")
+    facts.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
+                       help="use VALUE for KEY (a rate in percent); repeatable")
+    facts.add_argument("--reset", action="append", default=[], metavar="KEY",
+                       help="put KEY back to Amazon's published default; repeatable")
+    facts.add_argument("--staff", metavar="NAME")
     return parser
 
 
@@ -379,6 +387,30 @@ def cmd_defect_add(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_facts(args: argparse.Namespace) -> int:
+    from sellerdesk.services import amazon_settings
+    from sellerdesk.services.staff import default_staff_name
+    changes: dict[str, str | None] = {key: None for key in args.reset}
+    for pair in args.set:
+        key, equals, value = pair.partition("=")
+        if not equals:
+            raise KnownError(f"--set takes KEY=VALUE, not {pair!r}")
+        changes[key.strip()] = value
+    with _open(args) as db:
+        if changes:
+            amazon_settings.save_facts(db.engine, changes, by=args.staff or default_staff_name())
+        shown = amazon_settings.fact_settings(db.engine)
+    payload = [{"key": s.fact.key, "label": s.fact.label, "unit": s.fact.unit,
+                "value": str(s.value), "default": str(s.fact.default), "source": s.fact.source,
+                "changed_by": s.changed_by or None} for s in shown]
+    text = "\n".join(
+        f"{s.fact.key:<26} {s.fact.shown(s.value):>15}  {s.fact.label}"
+        + ("" if s.is_default else f" (default {s.fact.shown()}, set by {s.changed_by})")
+        for s in shown)
+    _emit(args, payload, text)
+    return 0
+
+
 def cmd_metrics(args: argparse.Namespace) -> int:
     from sellerdesk.services.metrics import dashboard
     with _open(args) as db:
@@ -409,6 +441,7 @@ def _metrics_text(board) -> str:
                      f"{percent(e.odr_without_credits(every))})")
     lines.append(f"Replies after 24 h: {board.late_replies} · overdue now: "
                  f"{board.overdue_replies}")
+    lines.extend(board.missed_lines())
     for compared in board.amazon:
         a = compared.amazon
         lines.append(f"Amazon's ODR, {a.marketplace} {a.channel} ({compared.window_start} – "
@@ -441,6 +474,7 @@ COMMANDS: dict[str | None, Callable[[argparse.Namespace], int]] = {
     "verify": cmd_verify,
     "defect add": cmd_defect_add,
     "metrics": cmd_metrics,
+    "facts": cmd_facts,
 }
 
 

@@ -212,6 +212,30 @@ def test_defect_add_and_metrics(capsys, sqlite_url, report):
                           "2026-10-31): 50.00 % of 2 orders (target below 1.00 %)\n")
 
 
+def test_facts_listed_changed_and_used_by_metrics(capsys, sqlite_url, report):
+    run(capsys, "--db", sqlite_url, "import", "orders", str(report))
+    code, out, _ = run(capsys, "--db", sqlite_url, "--json", "facts", "--staff", "Ana",
+                       "--set", "odr_window_days=30", "--set", "odr_target=0.5 %")
+    listed = {f["key"]: f for f in json.loads(out)}
+    assert code == 0
+    assert listed["odr_window_days"] | {"source": ""} == {
+        "key": "odr_window_days", "label": "ODR window, by order date, both ends included",
+        "unit": "days", "value": "30", "default": "60", "source": "", "changed_by": "Ana"}
+    assert (listed["odr_target"]["value"], listed["chargeback_days"]["changed_by"]) == (
+        "0.005", None)
+    code, out, _ = run(capsys, "--db", sqlite_url, "metrics", "--as-of", "2026-10-31")
+    assert out.startswith("Order Defect Rate as of 2026-10-31 (orders placed 2026-10-02 – "
+                          "2026-10-31)")
+    assert "(target below 0.50 %)" in out.splitlines()[0]
+    code, _, err = run(capsys, "--db", sqlite_url, "facts", "--reset", "odr_target",
+                       "--set", "chargeback_days")
+    assert (code, err) == (1, "sellerdesk: --set takes KEY=VALUE, not 'chargeback_days'\n")
+    code, out, _ = run(capsys, "--db", sqlite_url, "facts", "--reset", "odr_target")
+    assert "odr_window_days                    30 days  ODR window, by order date, both ends " \
+           "included (default 60 days, set by Ana)" in out
+    assert "odr_target                             1 %  Order Defect Rate target (below)\n" in out
+
+
 def test_import_feedback_and_performance(capsys, sqlite_url, report, tmp_path):
     run(capsys, "--db", sqlite_url, "import", "orders", str(report))
     feedback = tmp_path / "feedback.txt"

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import timedelta
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
+
+from sellerdesk.core.errors import KnownError
 
 
 @dataclass(frozen=True, slots=True)
@@ -19,8 +21,8 @@ class Fact:
     def shown(self, value: Decimal | None = None) -> str:
         value = self.default if value is None else value
         if self.unit == "rate":
-            return f"{value * 100:g} %"
-        return f"{value:g} {self.unit}"
+            return f"{(value * 100).normalize():f} %"
+        return f"{value.normalize():f} {self.unit}"
 
 
 _SC = "Seller Central Help, "
@@ -49,6 +51,33 @@ FACTS: tuple[Fact, ...] = (
          _SC + "“Appeal an A-to-z Guarantee claim decision”"),
 )
 BY_KEY = {fact.key: fact for fact in FACTS}
+
+
+# What a desk may set each kind of fact to: Amazon has moved these numbers, never by orders
+# of magnitude, so a value outside these ranges is a typing slip.
+_RANGES = {"rate": (Decimal("0.001"), Decimal(1)), "days": (Decimal(1), Decimal(365)),
+           "hours": (Decimal(1), Decimal(720)), "business days": (Decimal(1), Decimal(30))}
+
+
+def checked(key: str, text: str) -> Decimal:
+    """A value typed for a fact, as the fact stores it (a rate typed in percent)."""
+    found = BY_KEY.get(key)
+    if found is None:
+        raise KnownError(f"no Amazon fact called {key!r}; known: {', '.join(BY_KEY)}")
+    cleaned = text.strip().removesuffix("%").strip().replace(",", ".")
+    try:
+        value = Decimal(cleaned)
+    except InvalidOperation:
+        raise KnownError(f"{found.label}: {text.strip()!r} is not a number") from None
+    if found.unit == "rate":
+        value = value / 100
+    low, high = _RANGES[found.unit]
+    if not value.is_finite() or not low <= value <= high:
+        raise KnownError(f"{found.label}: {found.shown(value) if value.is_finite() else text} "
+                         f"is outside {found.shown(low)} to {found.shown(high)}")
+    if found.unit != "rate" and value != value.to_integral_value():
+        raise KnownError(f"{found.label}: give whole {found.unit}")
+    return Decimal(f"{value.normalize():f}")   # 30, not 3E+1
 
 
 def fact(key: str, overrides: dict[str, Decimal] | None = None) -> Decimal:

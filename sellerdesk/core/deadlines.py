@@ -45,6 +45,7 @@ class Clock:
     fact_key: str
     starts: frozenset[str]
     stops: frozenset[str]
+    required: bool = True   # an appeal is the seller's choice: not making one misses nothing
 
 
 CLOCKS: tuple[Clock, ...] = (
@@ -58,8 +59,10 @@ CLOCKS: tuple[Clock, ...] = (
     Clock("chargeback", "Chargeback answer", "Answer the chargeback", "chargeback_days",
           frozenset({"chargeback_notice"}), frozenset({"chargeback_answered"})),
     Clock("atoz_appeal", "Appeal", "Appeal the A-to-z decision (if you disagree)",
-          "atoz_appeal_days", frozenset({"atoz_decision"}), frozenset({"appealed"})),
+          "atoz_appeal_days", frozenset({"atoz_decision"}), frozenset({"appealed"}),
+          required=False),
 )
+BY_CLOCK = {clock.key: clock for clock in CLOCKS}
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,6 +118,34 @@ def _kind(entry: TimelineEntry) -> str:
     return entry.kind
 
 
+@dataclass(frozen=True, slots=True)
+class Run:
+    """One clock on one issue: from its latest start to the first stop at or after it."""
+    clock: str
+    started: datetime
+    met: datetime | None
+
+    def row(self, issue_id: int) -> dict[str, object]:
+        """As the `clock_run` table keeps it (with how long it took, in seconds)."""
+        took = (self.met - self.started).total_seconds() if self.met else None
+        return {"issue_id": issue_id, "clock": self.clock, "started": self.started,
+                "met": self.met, "took_seconds": took}
+
+
+def runs(timeline: Iterable[TimelineEntry]) -> list[Run]:
+    """Every clock that has started on the issue. A stop recorded in the same instant as
+    the start meets it (the database compares times, not the order lines were written)."""
+    lines = [(entry.at, _kind(entry)) for entry in timeline]
+    found = []
+    for clock in CLOCKS:
+        started = max((at for at, kind in lines if kind in clock.starts), default=None)
+        if started is not None:
+            met = min((at for at, kind in lines if kind in clock.stops and at >= started),
+                      default=None)
+            found.append(Run(clock.key, started, met))
+    return found
+
+
 def deadlines(timeline: Iterable[TimelineEntry], *, reply_due: datetime | None = None,
               overrides: dict[str, Decimal] | None = None) -> list[Deadline]:
     """Every deadline the issue has had, soonest first: the 24-hour reply while a buyer
@@ -122,22 +153,30 @@ def deadlines(timeline: Iterable[TimelineEntry], *, reply_due: datetime | None =
     found = []
     if reply_due is not None:
         found.append(Deadline("reply", "Reply", "Reply to the buyer", reply_due))
-    entries = sorted(timeline, key=lambda e: e.at)
-    for clock in CLOCKS:
-        started = None
-        met = None
-        for entry in entries:
-            kind = _kind(entry)
-            if kind in clock.starts:
-                started, met = entry.at, None
-            elif kind in clock.stops and started is not None and met is None:
-                met = entry.at
-        if started is not None:
-            found.append(Deadline(clock.key, clock.short, clock.label,
-                                  due_after(started, clock.fact_key, overrides), met))
+    for run in runs(timeline):
+        clock = BY_CLOCK[run.clock]
+        found.append(Deadline(clock.key, clock.short, clock.label,
+                              due_after(run.started, clock.fact_key, overrides), run.met))
     return sorted(found, key=lambda d: (d.met is not None, d.due))
 
 
 def next_open(found: Iterable[Deadline]) -> Deadline | None:
     """The soonest deadline still to meet."""
     return min((d for d in found if d.is_open()), key=lambda d: d.due, default=None)
+
+
+def lengths(clock: Clock, overrides: dict[str, Decimal] | None = None) -> tuple[timedelta, ...]:
+    """How long the clock runs when it starts on each day of the week, Monday first: the
+    same every day, except for a clock in business days."""
+    monday = datetime(2024, 1, 1)
+    return tuple(due_after(monday + timedelta(days=d), clock.fact_key, overrides)
+                 - (monday + timedelta(days=d)) for d in range(7))
+
+
+def missed_between(found: Iterable[Deadline], start: datetime, end: datetime,
+                   now: datetime) -> list[Deadline]:
+    """The required deadlines that fell due in [start, end) and were met late, or were
+    still not met at `now` after they fell due: what the dashboard counts (there in SQL)."""
+    return [d for d in found
+            if d.key in BY_CLOCK and BY_CLOCK[d.key].required and start <= d.due < end
+            and (d.missed() or d.overdue(now))]

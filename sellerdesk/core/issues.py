@@ -4,11 +4,6 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from sellerdesk.core.amazon_facts import duration
-
-# Amazon expects a reply to a buyer's message within 24 hours, weekends included.
-REPLY_WITHIN = duration("reply_hours")
-
 
 class IssueType(StrEnum):
     LATE_DELIVERY = "late_delivery"

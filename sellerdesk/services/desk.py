@@ -12,11 +12,11 @@ from typing import Any
 
 from sqlalchemy.engine import Connection, Engine
 
+from sellerdesk.core.amazon_facts import duration
 from sellerdesk.core.buyers import buyer_reference
 from sellerdesk.core.desk import CreditRecord, IssueRecord, StaffMember, format_affected
 from sellerdesk.core.errors import KnownError
 from sellerdesk.core.issues import (
-    REPLY_WITHIN,
     IssueStatus,
     IssueType,
     Remedy,
@@ -33,6 +33,7 @@ from sellerdesk.core.policy import (
     parse_policy,
     suggest,
 )
+from sellerdesk.services.amazon_settings import overrides_in
 from sellerdesk.services.clock import now
 from sellerdesk.services.policies import active_policy
 from sellerdesk.services.secrets import buyer_reference_key
@@ -93,7 +94,8 @@ def add_issue(engine: Engine, *, order_id: str, issue_type: IssueType,
         issue_id = issue_store.add_issue(
             conn, order_id=order_id, issue_type=issue_type.value, severity=severity.value,
             affected=format_affected(affected), days_late=days_late, buyer_ref=ref,
-            notes=note, by=member.name, now=now(), reply_due_at=now() + REPLY_WITHIN)
+            notes=note, by=member.name, now=now(),
+            reply_due_at=now() + duration("reply_hours", overrides_in(conn)))
         issue_store.add_event(conn, issue_id=issue_id, actor=member.name, kind="logged",
                               text=f"{issue_type.label}, {severity.value}", at=now())
         record = issue_store.get_issue(conn, issue_id=issue_id)

@@ -5,17 +5,20 @@ change is one transaction with its timeline event."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime
+from decimal import Decimal
 
 from sqlalchemy.engine import Connection, Engine
 
+from sellerdesk.core.amazon_facts import duration
 from sellerdesk.core.deadlines import EVENTS, READ_KINDS, Deadline, deadlines, next_open
 from sellerdesk.core.desk import CreditRecord, IssueRecord, TimelineEntry
-from sellerdesk.core.issues import REPLY_WITHIN, BuyerResponse, IssueStatus, IssueType, Remedy
+from sellerdesk.core.issues import BuyerResponse, IssueStatus, IssueType, Remedy
 from sellerdesk.core.money import Money
 from sellerdesk.core.orders import Order
 from sellerdesk.core.reply import DEFAULT_TEMPLATE, ReplyFacts, check_template, draft_reply
+from sellerdesk.services.amazon_settings import overrides_in
 from sellerdesk.services.clock import now
 from sellerdesk.services.desk import DeskError, at_desk, issue_record, status_event
 from sellerdesk.store import credits as ledger_store
@@ -36,10 +39,11 @@ class IssueDetail:
     timeline: list[TimelineEntry]
     credits: list[CreditRecord]
     pending_approvals: int
+    facts: dict[str, Decimal] = field(default_factory=dict)    # the desk's Amazon numbers
 
     @property
     def deadlines(self) -> list[Deadline]:
-        return deadlines(self.timeline, reply_due=self.issue.reply_due_at)
+        return deadlines(self.timeline, reply_due=self.issue.reply_due_at, overrides=self.facts)
 
 
 def issue_detail(engine: Engine, issue_id: int) -> IssueDetail:
@@ -50,7 +54,7 @@ def issue_detail(engine: Engine, issue_id: int) -> IssueDetail:
         credits = ledger_store.credits_on_issue(conn, issue_id=issue_id)
         pending = len(ledger_store.pending_approvals(conn, issue_id=issue_id))
         return IssueDetail(issue, order, issue_store.timeline(conn, issue_id=issue_id),
-                           credits, pending)
+                           credits, pending, overrides_in(conn))
 
 
 def find_issues(engine: Engine, *, status: str | None = None, issue_type: str | None = None,
@@ -63,8 +67,10 @@ def find_issues(engine: Engine, *, status: str | None = None, issue_type: str | 
             assignee=assignee, reply_due_before=now() if overdue else None, limit=limit)
         lines = issue_store.timelines(conn, issue_ids=[i.issue_id for i in issues],
                                       kinds=READ_KINDS)
+        facts = overrides_in(conn)
     return [replace(i, next_deadline=next_open(deadlines(lines[i.issue_id],
-                                                         reply_due=i.reply_due_at)))
+                                                         reply_due=i.reply_due_at,
+                                                         overrides=facts)))
             for i in issues]
 
 
@@ -97,7 +103,7 @@ def note_buyer_message(engine: Engine, *, issue_id: int, text: str,
         issue = issue_record(conn, issue_id)
         member = at_desk(conn, staff)
         at = now()
-        due = issue.reply_due_at or at + REPLY_WITHIN
+        due = issue.reply_due_at or at + duration("reply_hours", overrides_in(conn))
         status = IssueStatus.OPEN.value if issue.status in (
             IssueStatus.AWAITING_BUYER, IssueStatus.RESOLVED) else issue.status.value
         return _step(conn, issue, member.name, at, kind="buyer_message", text=text,

@@ -14,6 +14,7 @@ from sqlalchemy.engine import Connection, Engine
 
 from sellerdesk.core.amazon_facts import fact
 from sellerdesk.core.buyers import buyer_reference
+from sellerdesk.core.deadlines import BY_CLOCK, CLOCKS, lengths
 from sellerdesk.core.desk import parse_affected
 from sellerdesk.core.errors import KnownError
 from sellerdesk.core.metrics import (
@@ -27,6 +28,7 @@ from sellerdesk.core.metrics import (
     window,
 )
 from sellerdesk.core.money import Money
+from sellerdesk.services.amazon_settings import overrides_in
 from sellerdesk.services.clock import now
 from sellerdesk.services.secrets import buyer_reference_key
 from sellerdesk.services.staff import default_staff_name
@@ -34,7 +36,7 @@ from sellerdesk.store import amazon as amazon_store
 from sellerdesk.store import defects as defect_store
 from sellerdesk.store import metrics as metric_store
 from sellerdesk.store.engine import reading, writing
-from sellerdesk.store.orders import get_order
+from sellerdesk.store.orders import day_bounds, get_order
 
 
 class MetricsError(KnownError):
@@ -119,7 +121,13 @@ class Dashboard:
     effect: CreditEffect
     late_replies: int
     overdue_replies: int
+    # Amazon's other clocks that fell due in the window and were missed, by clock key
+    missed: dict[str, int] = field(default_factory=dict)
     amazon: list[AmazonComparison] = field(default_factory=list)
+
+    def missed_lines(self) -> list[str]:
+        """Each clock's misses in words, for the dashboard and the CLI."""
+        return [f"{BY_CLOCK[key].label}: {count} missed" for key, count in self.missed.items()]
 
     def as_json(self) -> dict[str, Any]:
         everything = self.odr.all
@@ -149,7 +157,7 @@ class Dashboard:
                 "estimated_odr_without_credits": implied,
             },
             "deadlines_missed": {"replies_after_24h": self.late_replies,
-                                 "replies_overdue_now": self.overdue_replies},
+                                 "replies_overdue_now": self.overdue_replies, **self.missed},
             "amazon": [c.as_json() for c in self.amazon],
         }
 
@@ -162,19 +170,35 @@ def _counts_json(c: DefectCounts) -> dict[str, Any]:
 
 def dashboard(engine: Engine, *, as_of: date | None = None) -> Dashboard:
     as_of = as_of or now().date()
-    days = int(fact("odr_window_days"))
-    start, end = window(as_of, days)
     with reading(engine) as conn:
+        facts = overrides_in(conn)
+        days = int(fact("odr_window_days", facts))
+        start, end = window(as_of, days)
         counts = metric_store.defect_counts(conn, as_of=as_of, days=days)
         effect = metric_store.credit_effect(conn, start=start, end=end, as_of=as_of)
         net = metric_store.net_credits(conn, start=start, end=end)
         given = metric_store.credits_given(conn, start=start, end=end)
         sales = metric_store.sales_by_currency(conn, start=start, end=end)
         late, overdue = metric_store.late_replies(conn, start=start, end=end, now=now())
+        missed = _deadlines_missed(conn, start, end, facts)
         amazon = _compare_with_amazon(conn, days)
     odr = OrderDefectRate(start, end, counts["MFN"], counts["AFN"])
-    return Dashboard(as_of, odr, fact("odr_target"), _summarise(net, given, sales), effect, late,
-                     overdue, amazon)
+    return Dashboard(as_of, odr, fact("odr_target", facts), _summarise(net, given, sales),
+                     effect, late, overdue, missed, amazon)
+
+
+def _deadlines_missed(conn: Connection, start: date, end: date,
+                      facts: dict[str, Decimal]) -> dict[str, int]:
+    """Amazon's clocks (besides the reply) that fell due in the window and were met late
+    or not at all, per clock; every clock a seller must meet is listed, missed or not."""
+    low, high = day_bounds(start, end)
+    found = {}
+    for clock in CLOCKS:
+        if clock.required:
+            found[clock.key] = metric_store.missed_clocks(
+                conn, clock=clock.key, lengths=lengths(clock, facts), low=low, high=high,
+                now=now())
+    return found
 
 
 def _compare_with_amazon(conn: Connection, days: int) -> list[AmazonComparison]:
@@ -225,4 +249,5 @@ def odr_line(engine: Engine, *, as_of: date | None = None,
     as_of = as_of or now().date()
     with reading(engine) as conn:
         return metric_store.odr_series(conn, first=as_of - timedelta(weeks=weeks), last=as_of,
-                                       days=int(fact("odr_window_days")))
+                                       days=int(fact("odr_window_days",
+                                                     overrides_in(conn))))

@@ -61,15 +61,20 @@ def policy_versions(engine: Engine) -> list[PolicyVersionInfo]:
         return [PolicyVersionInfo(*row) for row in store.policy_versions(conn)]
 
 
+def require_supervisor(conn: Connection, name: str, why: str) -> None:
+    """Refuse an agent (anyone may act on a desk with no staff yet: they set it up)."""
+    member = store.staff_member(conn, name=name)
+    if (member is None and store.staff_count(conn)) or (member and not member.can_approve):
+        raise KnownError(f"{name} is not a supervisor or owner here; {why}")
+
+
 def save_policy(engine: Engine, text: str, *, by: str, source: str) -> tuple[int, Policy]:
     """Validate and store as a new version (nothing stored if it does not validate).
     The written policy binds the whole desk, so an agent may not change it."""
     policy = parse_policy(text, source=source)
     with writing(engine) as conn:
-        member = store.staff_member(conn, name=by)
-        if (member is None and store.staff_count(conn)) or (member and not member.can_approve):
-            raise KnownError(f"{by} is not a supervisor or owner here; the written policy "
-                             "binds the whole desk, so one of them saves it")
+        require_supervisor(conn, by, "the written policy binds the whole desk, so one of "
+                                     "them saves it")
         version = store.add_policy_version(conn, name=policy.name, text=text, by=by, now=now())
     return version, policy
 

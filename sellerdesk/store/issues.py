@@ -7,9 +7,18 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from sellerdesk.core.deadlines import READ_KINDS, runs
 from sellerdesk.core.desk import IssueRecord, StaffMember, TimelineEntry, parse_affected
 from sellerdesk.core.issues import BuyerResponse, IssueStatus, IssueType, Severity
-from sellerdesk.store.tables import CREDITS, ISSUES, POLICY_VERSIONS, SETTINGS, STAFF, TIMELINE
+from sellerdesk.store.tables import (
+    CLOCK_RUNS,
+    CREDITS,
+    ISSUES,
+    POLICY_VERSIONS,
+    SETTINGS,
+    STAFF,
+    TIMELINE,
+)
 
 s_, p_, is_, t_, c_, set_ = (STAFF.c, POLICY_VERSIONS.c, ISSUES.c, TIMELINE.c, CREDITS.c,
                              SETTINGS.c)
@@ -59,6 +68,17 @@ def put_setting(conn: Connection, *, key: str, value: str, by: str, now: datetim
     if not changed:
         conn.execute(SETTINGS.insert().values(key=key, value=value, updated_by=by,
                                               updated_at=now))
+
+
+def settings_starting(conn: Connection, *, prefix: str) -> dict[str, tuple[str, str, datetime]]:
+    """Every setting whose key starts with `prefix`, as key → (value, by, at)."""
+    rows = conn.execute(sa.select(set_.key, set_.value, set_.updated_by, set_.updated_at)
+                        .where(set_.key.startswith(prefix, autoescape=True)))
+    return {r.key: (r.value, r.updated_by, r.updated_at) for r in rows}
+
+
+def drop_setting(conn: Connection, *, key: str) -> None:
+    conn.execute(SETTINGS.delete().where(set_.key == key))
 
 
 # -- policy versions ------------------------------------------------------------------------
@@ -156,6 +176,17 @@ def add_event(conn: Connection, *, issue_id: int, actor: str, kind: str, text: s
               at: datetime) -> None:
     conn.execute(TIMELINE.insert().values(issue_id=issue_id, actor=actor, kind=kind, text=text,
                                           at=at))
+    if kind in READ_KINDS:
+        refresh_clock_runs(conn, issue_ids=[issue_id])
+
+
+def refresh_clock_runs(conn: Connection, *, issue_ids: list[int]) -> None:
+    """Rewrite these issues' clock runs from their timelines, in the caller's transaction."""
+    lines = timelines(conn, issue_ids=issue_ids, kinds=READ_KINDS)
+    conn.execute(CLOCK_RUNS.delete().where(CLOCK_RUNS.c.issue_id.in_(issue_ids)))
+    rows = [run.row(issue_id) for issue_id, timeline in lines.items() for run in runs(timeline)]
+    if rows:
+        conn.execute(CLOCK_RUNS.insert(), rows)
 
 
 def timeline(conn: Connection, *, issue_id: int) -> list[TimelineEntry]:

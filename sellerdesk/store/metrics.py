@@ -13,7 +13,16 @@ from sqlalchemy.engine import Connection
 
 from sellerdesk.core.metrics import COUNTING, CreditEffect, DefectCounts, DefectKind, window
 from sellerdesk.store.orders import day_bounds
-from sellerdesk.store.tables import CREDITS, DEFECTS, ISSUES, ORDER_DAYS, ORDERS, TIMELINE
+from sellerdesk.store.sqltime import weekday
+from sellerdesk.store.tables import (
+    CLOCK_RUNS,
+    CREDITS,
+    DEFECTS,
+    ISSUES,
+    ORDER_DAYS,
+    ORDERS,
+    TIMELINE,
+)
 
 o_, d_, i_, c_, t_ = ORDERS.c, DEFECTS.c, ISSUES.c, CREDITS.c, TIMELINE.c
 od_ = ORDER_DAYS.c
@@ -163,6 +172,25 @@ def late_replies(conn: Connection, *, start: date, end: date, now: datetime) -> 
     overdue = conn.execute(sa.select(sa.func.count()).select_from(ISSUES).where(
         i_.reply_due_at < now)).scalar_one()
     return late, overdue
+
+
+def missed_clocks(conn: Connection, *, clock: str, lengths: tuple[timedelta, ...],
+                  low: datetime, high: datetime, now: datetime) -> int:
+    """How many times this clock fell due in [low, high) and was met late or not met by
+    `now`; it runs for the length of the weekday it started on (`lengths`, Monday
+    first). Read from `clock_run` over its (clock, started, took) index."""
+    r_ = CLOCK_RUNS.c
+    by_length: dict[timedelta, list[int]] = {}
+    for day, length in enumerate(lengths):
+        by_length.setdefault(length, []).append(day)
+    missed = [sa.and_(weekday(r_.started).in_(days) if len(days) < 7 else sa.true(),
+                      r_.started >= low - length, r_.started < high - length,
+                      sa.or_(sa.and_(r_.met.is_(None), r_.started < now - length),
+                             r_.took_seconds > length.total_seconds()))
+              for length, days in by_length.items()]
+    return conn.execute(sa.select(sa.func.count()).select_from(CLOCK_RUNS).where(
+        r_.clock == clock, r_.started >= low - max(lengths), r_.started < high - min(lengths),
+        sa.or_(*missed))).scalar_one()
 
 
 def odr_series(conn: Connection, *, first: date, last: date, days: int,

@@ -147,6 +147,21 @@ class TimelineEvent(SQLModel, table=True):
     text: str = Field(default="", sa_type=sa.Text())
 
 
+class ClockRun(SQLModel, table=True):
+    """Each of Amazon's clocks on an issue as its timeline sets it (`core.deadlines.runs`),
+    kept by every timeline write so the dashboard counts missed deadlines over an index.
+    Lengths are not stored: they come from the desk's facts when counted."""
+    __tablename__ = "clock_run"
+    __table_args__ = (sa.Index("ix_clock_run_started", "clock", "started", "took_seconds"),)
+
+    issue_id: int = Field(sa_column=sa.Column(
+        sa.Integer, sa.ForeignKey("issue.id", ondelete="CASCADE"), primary_key=True))
+    clock: str = Field(max_length=32, primary_key=True)
+    started: datetime = Field(sa_type=sa.DateTime())
+    met: datetime | None = Field(default=None, sa_type=sa.DateTime())
+    took_seconds: float | None = None         # met − started
+
+
 class Credit(SQLModel, table=True):
     """The ledger: append-only (triggers refuse UPDATE and DELETE), hash-chained. The id
     is given by the writer inside the write lock, because the hash covers it."""
@@ -267,6 +282,7 @@ STAFF = Staff.__table__
 POLICY_VERSIONS = PolicyVersion.__table__
 ISSUES = Issue.__table__
 TIMELINE = TimelineEvent.__table__
+CLOCK_RUNS = ClockRun.__table__
 CREDITS = Credit.__table__
 APPROVALS = ApprovalRequest.__table__
 SETTINGS = DeskSetting.__table__

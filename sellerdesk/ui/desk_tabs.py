@@ -11,6 +11,7 @@ from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QApplication, QDialog, QTabWidget, QWidget
 
 from sellerdesk.services.follow_up import issue_detail
+from sellerdesk.ui.dialogs.facts_dialog import FactsDialog
 from sellerdesk.ui.dialogs.issue_dialog import IssueDialog
 from sellerdesk.ui.dialogs.policy_editor import PolicyEditor
 from sellerdesk.ui.dialogs.reply_dialog import ReplyDialog, TemplateDialog
@@ -129,6 +130,12 @@ class DeskTabs(QObject):
     def manage_staff(self) -> StaffDialog:
         dialog = StaffDialog(self.engine, self.staff(), self.window)
         dialog.changed.connect(self._changed)
+        return self._open(dialog)
+
+    def edit_facts(self) -> FactsDialog:
+        dialog = FactsDialog(self.engine, self.staff(), self.window)
+        dialog.changed.connect(lambda: (self.said.emit("Amazon's numbers saved"),
+                                        self._changed()))
         return self._open(dialog)
 
     # -- keeping every view true ---------------------------------------------------------

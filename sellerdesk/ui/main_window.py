@@ -142,12 +142,15 @@ class MainWindow(QMainWindow):
                                       "The reply every draft starts from")
         self.staff_action = action("&Staff…", lambda: self.desk and self.desk.manage_staff(),
                                    None, "Who works at the desk, their roles and limits")
+        self.facts_action = action("&Amazon's numbers…",
+                                   lambda: self.desk and self.desk.edit_facts(), None,
+                                   "Targets, windows and deadlines, with Amazon's defaults")
         self.tab_actions = [
             action(name, lambda _=False, i=index: self.tabs.setCurrentIndex(i), f"Ctrl+{index + 1}")
             for index, name in enumerate(("&Orders", "&Issues", "&Approvals", "&Ledger",
                                           "&Metrics"))]
         self.desk_actions = [self.reply_action, self.policy_action, self.template_action,
-                             self.staff_action, *self.tab_actions[1:]]
+                             self.staff_action, self.facts_action, *self.tab_actions[1:]]
 
         menu = self.menuBar()
         file_menu = menu.addMenu("&File")
@@ -157,7 +160,8 @@ class MainWindow(QMainWindow):
         desk_menu = menu.addMenu("&Desk")
         desk_menu.addActions([self.new_issue_action, self.reply_action])
         desk_menu.addSeparator()
-        desk_menu.addActions([self.policy_action, self.template_action, self.staff_action])
+        desk_menu.addActions([self.policy_action, self.template_action, self.staff_action,
+                              self.facts_action])
         view_menu = menu.addMenu("&View")
         view_menu.addActions(self.tab_actions)
         view_menu.addSeparator()

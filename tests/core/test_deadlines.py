@@ -3,7 +3,14 @@
 from datetime import datetime, timedelta
 from decimal import Decimal
 
-from sellerdesk.core.deadlines import add_business_days, deadlines, next_open
+from sellerdesk.core.deadlines import (
+    CLOCKS,
+    add_business_days,
+    deadlines,
+    lengths,
+    missed_between,
+    next_open,
+)
 from sellerdesk.core.desk import TimelineEntry
 
 LOGGED = datetime(2026, 11, 19, 15, 0)     # a Thursday
@@ -81,3 +88,31 @@ def test_a_desk_override_moves_the_deadline():
     [information] = deadlines([line("atoz_info_request", 0)],
                               overrides={"atoz_information_hours": Decimal(48)})
     assert information.due == LOGGED + timedelta(hours=48)
+
+
+def test_missed_in_a_window_counts_required_clocks_only():
+    found = deadlines([
+        line("logged", 0),                                    # due Sat 21 15:00, met late
+        line("status", 50, "Open → Resolved"),
+        line("chargeback_notice", 1),                         # due Thu 26 16:00, never met
+        line("atoz_decision", 2),                             # appeal: the seller's choice
+    ])
+    start, end = datetime(2026, 11, 21), datetime(2026, 11, 27)
+    after = datetime(2026, 12, 31)
+    assert sorted(d.key for d in missed_between(found, start, end, after)) == [
+        "atoz_contact", "chargeback"]
+    # The chargeback was not yet due at that moment; the window's edges are [start, end).
+    assert [d.key for d in missed_between(found, start, end, datetime(2026, 11, 26))] == [
+        "atoz_contact"]
+    assert missed_between(found, datetime(2026, 11, 21, 15, 0, 1), end, after)[0].key == (
+        "chargeback")
+    assert missed_between(found, start, datetime(2026, 11, 21, 15), after) == []
+
+
+def test_lengths_by_weekday_and_what_stops_a_clock():
+    by_key = {c.key: c for c in CLOCKS}
+    assert lengths(by_key["chargeback"]) == (timedelta(days=7),) * 7
+    assert lengths(by_key["atoz_contact"], {"atoz_contact_hours": Decimal(96)}) == (
+        timedelta(hours=96),) * 7
+    # 2 business days: Mon–Wed 2 days, Thu and Fri 4 (over the weekend), Sat 3, Sun 2
+    assert [d.days for d in lengths(by_key["refund_after_return"])] == [2, 2, 2, 4, 4, 3, 2]

@@ -2,12 +2,16 @@
 by hand, and the SQL checked against the pure reference on random data."""
 
 import random
+from collections import Counter
 from datetime import date, datetime, timedelta
+from decimal import Decimal
 
 import pytest
 import time_machine
 
-from sellerdesk.core.issues import IssueType
+from sellerdesk.core.deadlines import CLOCKS, deadlines, lengths, missed_between
+from sellerdesk.core.desk import TimelineEntry
+from sellerdesk.core.issues import IssueStatus, IssueType, status_line
 from sellerdesk.core.metrics import (
     STATUSES,
     Defect,
@@ -15,11 +19,19 @@ from sellerdesk.core.metrics import (
     PlacedOrder,
     order_defect_rate,
 )
-from sellerdesk.services import desk, metrics
+from sellerdesk.services import amazon_settings, desk, follow_up, metrics
+from sellerdesk.services.clock import pinned
 from sellerdesk.services.import_orders import import_orders
 from sellerdesk.services.metrics import MetricsError
-from sellerdesk.store.engine import reading
-from sellerdesk.store.metrics import defect_counts, odr_series, sales_by_currency
+from sellerdesk.store import issues as issue_store
+from sellerdesk.store.engine import reading, writing
+from sellerdesk.store.metrics import (
+    defect_counts,
+    missed_clocks,
+    odr_series,
+    sales_by_currency,
+)
+from sellerdesk.store.orders import day_bounds
 from tests.reports import row, write
 
 TODAY = datetime(2026, 11, 30, 12, 0)
@@ -73,7 +85,57 @@ def test_a_small_desk_worked_by_hand(engine, tmp_path, capsys):
     # with credit: 1 of 2 defective (order 1); without: 1 of 2 (order 5) → nothing avoided
     assert (credits["defect_rate_with_credit"], credits["defect_rate_without_credit"],
             credits["estimated_defects_avoided"]) == (0.5, 0.5, 0.0)
-    assert board["deadlines_missed"] == {"replies_after_24h": 0, "replies_overdue_now": 0}
+    assert board["deadlines_missed"] == {
+        "replies_after_24h": 0, "replies_overdue_now": 0, "atoz_contact": 0,
+        "refund_after_return": 0, "atoz_information": 0, "chargeback": 0}
+
+
+def test_deadlines_missed_in_the_window_follow_the_desks_numbers(engine, tmp_path):
+    orders = [f"114-0000000-{n:07d}" for n in range(7)]
+    import_orders(engine, write(tmp_path / "o.txt", [row(o, date=stamp(date(2026, 8, 1)))
+                                                     for o in orders]))
+
+    def issue(order: str, at: datetime) -> int:
+        with pinned(at):
+            return desk.add_issue(engine, order_id=order,
+                                  issue_type=IssueType.DAMAGED).issue_id
+
+    def then(at: datetime, issue_id: int, kind: str | IssueStatus) -> None:
+        with pinned(at):
+            if isinstance(kind, IssueStatus):
+                follow_up.set_status(engine, issue_id=issue_id, status=kind)
+            else:
+                follow_up.record_event(engine, issue_id=issue_id, kind=kind)
+
+    nov = lambda day, hour=9: datetime(2026, 11, day, hour)  # noqa: E731
+    met = issue(orders[0], nov(10))
+    then(nov(11), met, IssueStatus.RESOLVED)                      # 24 h: in time
+    late = issue(orders[1], nov(10))
+    then(nov(13), late, IssueStatus.RESOLVED)                     # 72 h: missed
+    issue(orders[2], nov(20))                                     # never resolved: missed
+    refund = issue(orders[3], nov(20))
+    then(nov(20, 10), refund, IssueStatus.RESOLVED)
+    then(nov(20, 11), refund, "return_received")                  # a Friday
+    then(nov(24, 10), refund, "refund_issued")                    # Tuesday 10:00: in time
+    chargeback = issue(orders[4], datetime(2026, 9, 1))
+    then(nov(1), chargeback, "chargeback_notice")
+    then(nov(9), chargeback, "chargeback_answered")               # day 8: missed
+    unappealed = issue(orders[5], datetime(2026, 9, 1))
+    then(nov(5), unappealed, "atoz_decision")                     # no appeal: nobody's miss
+    before = issue(orders[6], datetime(2026, 9, 1))
+    then(datetime(2026, 9, 5), before, IssueStatus.RESOLVED)      # missed before the window
+
+    missed = metrics.dashboard(engine, as_of=date(2026, 11, 30)).as_json()["deadlines_missed"]
+    assert missed.pop("replies_overdue_now") == 3    # no reply was ever noted on three
+    assert {k: v for k, v in missed.items() if v} == {"atoz_contact": 2, "chargeback": 1}
+
+    # A desk that reads Amazon's pages as 96 hours and 8 days sees fewer misses.
+    amazon_settings.save_facts(engine, {"atoz_contact_hours": "96", "chargeback_days": "8"},
+                               by="Ana")
+    missed = metrics.dashboard(engine, as_of=date(2026, 11, 30)).as_json()["deadlines_missed"]
+    assert {k: v for k, v in missed.items() if v and "replies" not in k} == {"atoz_contact": 1}
+    assert "Resolve before the buyer may file an A-to-z claim: 1 missed" in (
+        metrics.dashboard(engine, as_of=date(2026, 11, 30)).missed_lines())
 
 
 def test_defects_are_checked_and_recording_again_updates(engine, tmp_path):
@@ -126,6 +188,55 @@ def test_the_sql_agrees_with_the_reference_on_random_data(engine, tmp_path):
     assert len(line) == 18
     for at, got in line:
         assert got == order_defect_rate(placed, defects, as_of=at).all, at
+
+
+def test_missed_deadlines_in_sql_agree_with_the_timeline_reading(engine, tmp_path):
+    """Random timelines: starts, restarts, stops before and after, exact-due answers, a
+    status that settles and one that does not; the SQL count per clock, per window and
+    per weekday length equals what `deadlines()` reads from the same lines."""
+    rng = random.Random(11)
+    import_orders(engine, write(tmp_path / "o.txt", [row("114-0000000-0000001")]))
+    settle = [IssueStatus.RESOLVED, IssueStatus.CLOSED, IssueStatus.AWAITING_BUYER,
+              IssueStatus.ESCALATED_ATOZ]
+    kinds = ["return_received", "refund_issued", "chargeback_notice", "chargeback_answered",
+             "atoz_info_request", "atoz_answered", "atoz_decision"]
+    timelines = []
+    with writing(engine) as conn:
+        for _ in range(150):
+            logged = datetime(2026, 10, 1) + timedelta(minutes=rng.randint(0, 60 * 24 * 50))
+            issue_id = issue_store.add_issue(
+                conn, order_id="114-0000000-0000001", issue_type="damaged", severity="minor",
+                affected="", days_late=0, buyer_ref=None, notes="", by="Ana", now=logged,
+                reply_due_at=None)
+            lines = [TimelineEntry(logged, "Ana", "logged", "")]
+            for _ in range(rng.randint(0, 5)):
+                at = logged + rng.choice([timedelta(hours=rng.randint(1, 400)),
+                                          timedelta(hours=48), timedelta(days=7)])
+                if rng.random() < 0.3:
+                    to = rng.choice(settle)
+                    lines.append(TimelineEntry(at, "Ana", "status",
+                                               status_line(IssueStatus.OPEN, to)))
+                else:
+                    lines.append(TimelineEntry(at, "Ana", rng.choice(kinds), ""))
+            for line in lines:
+                issue_store.add_event(conn, issue_id=issue_id, actor="Ana", kind=line.kind,
+                                      text=line.text, at=line.at)
+            timelines.append(lines)
+    at_now = datetime(2026, 11, 25, 12)
+    facts = {"refund_after_return_days": Decimal(3)}
+    for first, last in [(date(2026, 10, 1), date(2026, 11, 29)),
+                        (date(2026, 10, 20), date(2026, 11, 3))]:
+        low, high = day_bounds(first, last)
+        expected = Counter(d.key for lines in timelines for d in missed_between(
+            deadlines(lines, overrides=facts), low, high, at_now))
+        with reading(engine) as conn:
+            for clock in CLOCKS:
+                if not clock.required:
+                    continue
+                got = missed_clocks(conn, clock=clock.key, lengths=lengths(clock, facts),
+                                    low=low, high=high, now=at_now)
+                assert got == expected[clock.key], (clock.key, first)
+        assert sum(expected.values()) > 10, "the random timelines miss some deadlines"
 
 
 def test_the_day_summary_follows_a_reimport(engine, tmp_path):

@@ -201,3 +201,32 @@ def test_orders_from_before_the_day_summary_are_counted_into_it(db_url):
     finally:
         db.engine.dispose()
     assert [tuple(d) for d in days] == [(date(2026, 10, 1), "US", "AFN", "USD", 1, 1450)]
+
+
+def test_clock_runs_are_filled_from_the_timelines_already_written(db_url):
+    from sellerdesk.store.engine import database_url, make_engine, writing
+    from sellerdesk.store.tables import CLOCK_RUNS, TIMELINE
+    _database_at(db_url, "0006")
+    engine = make_engine(database_url(db_url))
+    with writing(engine) as conn:
+        conn.exec_driver_sql(
+            "INSERT INTO issue (id, order_id, type, severity, status, affected, days_late, "
+            "notes, assignee, resolution, buyer_response, created_by, created_at, updated_at) "
+            "VALUES (1, '114-0000000-0000001', 'damaged', 'minor', 'open', '', 0, '', '', "
+            "'', '', 'Ana', '2026-10-01 08:00:00', '2026-10-01 08:00:00')")
+        for hour, kind, text in ((8, "logged", "Damaged, minor"),
+                                 (9, "status", "Open → Awaiting buyer"),
+                                 (10, "return_received", ""),
+                                 (12, "status", "Awaiting buyer → Resolved: refunded")):
+            conn.execute(TIMELINE.insert().values(issue_id=1, at=datetime(2026, 10, 1, hour),
+                                                  actor="Ana", kind=kind, text=text))
+    engine.dispose()
+    db = open_database(db_url)
+    try:
+        with db.engine.connect() as conn:
+            found = conn.execute(sa.select(CLOCK_RUNS).order_by(CLOCK_RUNS.c.clock)).all()
+    finally:
+        db.engine.dispose()
+    assert [tuple(r) for r in found] == [
+        (1, "atoz_contact", datetime(2026, 10, 1, 8), datetime(2026, 10, 1, 12), 4 * 3600.0),
+        (1, "refund_after_return", datetime(2026, 10, 1, 10), None, None)]

@@ -221,9 +221,10 @@ class MetricsView(QWidget):
             f"defect ({percent(e.rate_with_credit)})\n"
             f"Issues not credited: {e.uncredited}, of which {e.uncredited_with_defect} became "
             f"a defect ({percent(e.rate_without_credit)})\n{estimate}")
-        self.deadlines_label.setText(
-            f"Replies sent after the 24 hours: {board.late_replies}\n"
-            f"Buyer messages waiting past 24 hours now: {board.overdue_replies}")
+        self.deadlines_label.setText("\n".join([
+            f"Replies sent after the 24 hours: {board.late_replies}",
+            f"Buyer messages waiting past 24 hours now: {board.overdue_replies}",
+            *board.missed_lines()]))
         self.amazon_label.setText("\n".join(
             f"{a.amazon.marketplace} {a.amazon.channel}, {a.window_start} to {a.window_end}: "
             + " ".join(a.explanation) for a in board.amazon)
