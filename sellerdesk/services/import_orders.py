@@ -41,7 +41,7 @@ OPTIONAL = ("merchant-order-id", "last-updated-date", "sales-channel", "ship-ser
             "ship-country", "is-business-order")
 MONEY_COLUMNS = ("item-price", "item-tax", "shipping-price", "shipping-tax",
                  "item-promotion-discount", "ship-promotion-discount")
-BATCH_ORDERS = 2_000
+BATCH_ORDERS = 1_000
 
 
 @dataclass(slots=True)
@@ -168,7 +168,7 @@ class _OrdersParser:
         """The item row for the store: one itemgetter for all fields, and each money and
         quantity text parsed once per import (prices repeat across rows)."""
         (sku, asin, title, status, quantity_text, *money_texts) = self._item_fields(row)
-        amounts = [cache.get(text) for text in money_texts]
+        amounts = list(map(cache.get, money_texts))
         if None in amounts:
             amounts = [self._amount(line, name, text, digits, cache)
                        for name, text in zip(self.money_names, money_texts, strict=True)]
@@ -232,8 +232,10 @@ def import_orders(engine: Engine, path: Path, *, marketplace: str | None = None,
         parser = _OrdersParser(report, market)
         result = ImportResult(file=report.name, kind="orders")
         with writing(engine) as conn:
-            _stream(conn, report, parser, result, order_store.has_orders(conn), progress,
-                    cancelled)
+            with order_store.bulk_load(conn, file_bytes=report.size):
+                _stream(conn, report, parser, result, order_store.has_orders(conn), progress,
+                        cancelled)
+            refresh_statistics(conn)   # with the indexes back: the planner's numbers
         return result
 
 
@@ -337,7 +339,6 @@ def _stream(conn, report: Report, parser: _OrdersParser, result: ImportResult,
             conn, line_counts=[{"oid": oid, "n": n} for oid, n in lines_given.items()])
     if spanned:
         order_store.refresh_order_days(conn, first=spanned[0].date(), last=spanned[1].date())
-    refresh_statistics(conn)
     result.orders_updated = len(lines_before)
     result.orders_added = len(lines_given) - len(lines_before)
     if progress is not None:

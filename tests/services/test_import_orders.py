@@ -2,6 +2,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 
 from sellerdesk.core.errors import Cancelled, InputError, KnownError
 from sellerdesk.services.import_orders import import_orders
@@ -11,11 +12,16 @@ from tests.conftest import AMAZON
 from tests.reports import HEADER, row, write
 
 
-def snapshot(engine) -> dict[str, list[tuple]]:
-    """Every row of every order table, to prove a failed import changed nothing."""
+def snapshot(engine) -> dict[str, list]:
+    """Every row of every order table and their indexes (a large import on SQLite drops
+    and rebuilds them), to prove a failed import changed nothing."""
     with reading(engine) as conn:
-        return {table: sorted(tuple(r) for r in conn.exec_driver_sql(f"SELECT * FROM {table}"))
-                for table in ("orders", "order_item")}
+        found: dict[str, list] = {
+            table: sorted(tuple(r) for r in conn.exec_driver_sql(f"SELECT * FROM {table}"))
+            for table in ("orders", "order_item")}
+        found["indexes"] = sorted(index["name"] for table in ("orders", "order_item")
+                                  for index in sa.inspect(conn).get_indexes(table))
+    return found
 
 
 def order(engine, order_id):
@@ -165,7 +171,9 @@ def test_a_truncated_download(database, tmp_path):
     with pytest.raises(InputError, match=r"cut\.txt, line 3: the row has \d+ fields but the "
                                          r"header has 32; the last line is cut short"):
         import_orders(database.engine, path)
-    assert snapshot(database.engine) == {"orders": [], "order_item": []}
+    assert snapshot(database.engine) | {"indexes": []} == {"orders": [], "order_item": [],
+                                                           "indexes": []}
+    assert len(snapshot(database.engine)["indexes"]) == 4   # rolled back with the rest
 
 
 def test_a_file_that_switches_encoding_half_way(database, tmp_path):
@@ -176,7 +184,9 @@ def test_a_file_that_switches_encoding_half_way(database, tmp_path):
                 .encode("cp1252") + b"\r\n")
     with pytest.raises(InputError, match=r"mixed\.txt, line 20002: the text is not valid utf-8"):
         import_orders(database.engine, path)
-    assert snapshot(database.engine) == {"orders": [], "order_item": []}
+    assert snapshot(database.engine) | {"indexes": []} == {"orders": [], "order_item": [],
+                                                           "indexes": []}
+    assert len(snapshot(database.engine)["indexes"]) == 4   # rolled back with the rest
 
 
 @pytest.mark.parametrize(("sample", "what"), [
@@ -202,6 +212,18 @@ def test_cancel_leaves_the_database_as_it_was(database, report, tmp_path):
     assert len(seen) == 2
 
 
+def test_a_large_first_import_ends_with_every_index(database, tmp_path):
+    empty = snapshot(database.engine)
+    assert {"ix_orders_purchase_date", "ix_order_item_sku"} <= set(empty["indexes"])
+    big = write(tmp_path / "big.txt", [row(f"114-0000000-{n:07d}", sku=f"SKU-{n % 7}")
+                                       for n in range(3_000)])
+    import_orders(database.engine, big)
+    assert snapshot(database.engine)["indexes"] == empty["indexes"]
+    with reading(database.engine) as conn:
+        assert conn.exec_driver_sql("SELECT count(*) FROM order_item WHERE sku = 'SKU-3'"
+                                    ).scalar() == sum(1 for n in range(3_000) if n % 7 == 3)
+
+
 def test_progress_reaches_the_end(sqlite_database, tmp_path):
     path = write(tmp_path / "p.txt", [row(f"114-0000000-{n:07d}") for n in range(5_000)])
     seen: list[float] = []
@@ -224,5 +246,5 @@ def test_a_locked_database_fails_cleanly_and_changes_nothing(sqlite_url, report,
     finally:
         locker.execute("ROLLBACK")
         locker.close()
-    assert snapshot(db.engine) == {"orders": [], "order_item": []}
+    assert snapshot(db.engine)["orders"] == snapshot(db.engine)["order_item"] == []
     assert import_orders(db.engine, report).orders_added == 3
