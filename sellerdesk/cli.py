@@ -108,8 +108,16 @@ def build_parser() -> argparse.ArgumentParser:
     pout = policy_cmds.add_parser("export", parents=[common], help="write the policy to FILE")
     pout.add_argument("file", type=Path)
 
-    commands.add_parser("verify", parents=[common],
-                        help="recompute the ledger's hash chain and name the first bad entry")
+    ver = commands.add_parser("verify", parents=[common],
+                              help="recompute the ledger's hash chain (the database's, or an "
+                                   "exported FILE's) and name the first bad entry")
+    ver.add_argument("file", nargs="?", type=Path, help="an exported ledger (.csv or .json)")
+
+    export = commands.add_parser("export", parents=[common], help="write records to files")
+    export_cmds = export.add_subparsers(dest="export_command", metavar="WHAT", required=True)
+    led = export_cmds.add_parser("ledger", parents=[common],
+                                 help="the credit ledger with its hashes, as .csv or .json")
+    led.add_argument("file", type=Path)
 
     defect = commands.add_parser("defect", parents=[common], help="defects on orders")
     defect_cmds = defect.add_subparsers(dest="defect_command", metavar="ACTION", required=True)
@@ -367,9 +375,13 @@ def cmd_policy(args: argparse.Namespace) -> int:
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
-    from sellerdesk.services.desk import verify_ledger
-    with _open(args) as db:
-        check = verify_ledger(db.engine)
+    if args.file is not None:
+        from sellerdesk.services.ledger_files import verify_file
+        check = verify_file(args.file)
+    else:
+        from sellerdesk.services.desk import verify_ledger
+        with _open(args) as db:
+            check = verify_ledger(db.engine)
     _emit(args, {"ok": check.ok, "entries": check.entries, "first_bad": check.first_bad,
                  "credit_id": check.credit_id, "reason": check.reason}, check.summary())
     return 0 if check.ok else 1
@@ -384,6 +396,15 @@ def cmd_defect_add(args: argparse.Namespace) -> int:
                          staff=args.staff)
     _emit(args, {"order_id": args.order_id.strip(), "kind": kind.value, "new": new},
           f"{kind.label} {'recorded' if new else 'updated'} on order {args.order_id.strip()}")
+    return 0
+
+
+def cmd_export_ledger(args: argparse.Namespace) -> int:
+    from sellerdesk.services.ledger_files import export_ledger
+    with _open(args) as db:
+        count = export_ledger(db.engine, args.file)
+    _emit(args, {"file": str(args.file), "entries": count},
+          f"Wrote {count:,} ledger entries to {args.file}")
     return 0
 
 
@@ -475,6 +496,7 @@ COMMANDS: dict[str | None, Callable[[argparse.Namespace], int]] = {
     "defect add": cmd_defect_add,
     "metrics": cmd_metrics,
     "facts": cmd_facts,
+    "export ledger": cmd_export_ledger,
 }
 
 
@@ -482,7 +504,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     key = args.command
-    if key in ("order", "issue", "credit", "policy", "defect"):
+    if key in ("order", "issue", "credit", "policy", "defect", "export"):
         key = f"{key} {getattr(args, key + '_command')}"
     try:
         return COMMANDS[key](args)

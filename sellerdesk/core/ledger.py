@@ -21,6 +21,29 @@ ENTRY_FIELDS = ("credit_id", "created_at", "issue_id", "order_id", "kind", "amou
                 "suggested_amount", "expires_on")
 
 
+# An export's columns: the entry, then its place in the chain.
+CHAIN_FIELDS = (*ENTRY_FIELDS, "prev_hash", "entry_hash")
+_NUMBERS = frozenset({"credit_id", "issue_id", "reverses", "policy_version"})
+_MAY_BE_EMPTY = frozenset({"reverses", "approved_by", "policy_version", "suggested_amount",
+                           "expires_on"})
+
+
+def entry_from_texts(texts: Mapping[str, str]) -> dict[str, Any]:
+    """An entry read back from text cells (CSV, a spreadsheet): ids as numbers, an empty
+    optional field as null. A cell that is not what it should be is kept as written, so
+    the hash, not a parse error, reports the edit."""
+    entry: dict[str, Any] = {}
+    for name in CHAIN_FIELDS:
+        text = texts.get(name, "")
+        if name in _MAY_BE_EMPTY and text == "":
+            entry[name] = None
+        elif name in _NUMBERS and text.lstrip("-").isdigit():
+            entry[name] = int(text)
+        else:
+            entry[name] = text
+    return entry
+
+
 def canonical_json(entry: Mapping[str, Any]) -> bytes:
     """Sorted keys, no spaces, UTF-8: the same bytes for the same entry everywhere."""
     body = {name: entry.get(name) for name in ENTRY_FIELDS}

@@ -11,6 +11,7 @@ from sqlalchemy.engine import Connection, Engine
 from sellerdesk.core.errors import InputError, KnownError
 from sellerdesk.core.policy import Policy, parse_policy
 from sellerdesk.services.clock import now
+from sellerdesk.services.files import written_whole
 from sellerdesk.services.paths import resources_dir
 from sellerdesk.store import issues as store
 from sellerdesk.store.engine import reading, writing
@@ -97,15 +98,5 @@ def export_policy(engine: Engine, path: Path) -> tuple[int, Policy]:
 
 def write_policy_file(target: Path, text: str) -> None:
     """Write whole or not at all: never a half-written policy under the real name."""
-    partial = target.with_name(target.name + ".partial")
-    try:
+    with written_whole(target) as partial:
         partial.write_text(text, encoding="utf-8")
-        partial.replace(target)
-    except OSError as exc:
-        partial.unlink(missing_ok=True)
-        raise KnownError(f"cannot write {target}: {exc.strerror}") from None
-
-
-def policy_version_text(engine: Engine, version: int) -> str | None:
-    with reading(engine) as conn:
-        return store.policy_text(conn, version=version)

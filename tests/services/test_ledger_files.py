@@ -1,0 +1,167 @@
+"""The ledger exported as CSV and JSON and checked again later: read back cell by cell,
+and a thousand tampered copies (an edited field, a deleted row, two rows swapped, a file
+cut short) each reported by `verify`, while untouched exports always pass."""
+
+import csv
+import json
+import random
+
+import pytest
+
+from sellerdesk.cli import main
+from sellerdesk.core.errors import InputError, KnownError
+from sellerdesk.core.issues import IssueType
+from sellerdesk.core.ledger import CHAIN_FIELDS
+from sellerdesk.services import desk
+from sellerdesk.services.import_orders import import_orders
+from sellerdesk.services.ledger_files import export_ledger, verify_file
+from sellerdesk.store import credits as ledger_store
+from sellerdesk.store.engine import reading
+from tests.reports import row, write
+
+
+@pytest.fixture
+def engine(sqlite_database, tmp_path, monkeypatch):
+    monkeypatch.setenv("SELLERDESK_STAFF", "Ana")
+    engine = sqlite_database.engine
+    orders = [f"114-0000000-{n:07d}" for n in range(6)]
+    import_orders(engine, write(tmp_path / "o.txt", [row(o, price="40.00") for o in orders]))
+    for n, order in enumerate(orders):
+        issue = desk.add_issue(engine, order_id=order, issue_type=IssueType.DAMAGED)
+        credit = desk.issue_credit(engine, issue_id=issue.issue_id, amount=f"{n + 1}.50",
+                                   reason="café, naïve — a reason with “quotes”, and commas")
+        if n % 3 == 0:
+            desk.reverse_credit(engine, credit_id=credit.credit_id, reason="given twice")
+    return engine
+
+
+def stored(engine):
+    with reading(engine) as conn:
+        return list(ledger_store.ledger(conn))
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".json"])
+def test_an_export_reads_back_entry_for_entry_and_verifies(engine, tmp_path, suffix):
+    path = tmp_path / f"ledger{suffix}"
+    assert export_ledger(engine, path) == 8
+    if suffix == ".json":
+        data = json.loads(path.read_text(encoding="utf-8"))
+        assert data["entries"] == stored(engine)
+        assert (data["count"], data["last_hash"]) == (8, stored(engine)[-1]["entry_hash"])
+    else:
+        rows = list(csv.reader(path.read_text(encoding="utf-8").splitlines()))
+        assert rows[0] == list(CHAIN_FIELDS)
+        assert rows[1][CHAIN_FIELDS.index("reason")] == ("café, naïve — a reason with "
+                                                         "“quotes”, and commas")
+        assert [r[CHAIN_FIELDS.index("entry_hash")] for r in rows[1:-1]] == [
+            e["entry_hash"] for e in stored(engine)]
+        assert rows[-1] == ["#end-of-ledger", "8", stored(engine)[-1]["entry_hash"]]
+    check = verify_file(path)
+    assert (check.ok, check.entries) == (True, 8)
+    assert list(tmp_path.glob(".*partial")) == []
+
+
+def tampered(rng: random.Random, text: str, suffix: str) -> tuple[str, str]:
+    """One random change to an exported ledger, and what it was."""
+    if suffix == ".json":
+        data = json.loads(text)
+        entries = data["entries"]
+    else:
+        lines = text.splitlines(keepends=True)
+        entries = list(csv.reader(lines[1:-1]))
+    how = rng.choice(("edit", "delete", "swap", "cut"))
+    if how == "cut":
+        keep = rng.randrange(len(text) // 2, len(text) - 1)
+        return text[:keep], how
+    n = rng.randrange(len(entries))
+    if how == "edit":
+        if suffix == ".json":
+            field = rng.choice(CHAIN_FIELDS)
+            old = entries[n][field]
+            entries[n][field] = (old + 1 if isinstance(old, int) else
+                                 "x" if old is None else old + "x")
+        else:
+            column = rng.randrange(len(CHAIN_FIELDS))
+            entries[n][column] = entries[n][column] + "1"
+    elif how == "delete":
+        del entries[n]
+    else:
+        m = rng.choice([i for i in range(len(entries)) if i != n])
+        entries[n], entries[m] = entries[m], entries[n]
+    if suffix == ".json":
+        return json.dumps(data), how
+    body = []
+    for entry in entries:
+        out = []
+        csv.writer(_Lines(out)).writerow(entry)
+        body.append("".join(out))
+    return lines[0] + "".join(body) + lines[-1], how
+
+
+class _Lines:
+    def __init__(self, out):
+        self.out = out
+
+    def write(self, text):
+        self.out.append(text)
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".json"])
+def test_every_tampered_copy_is_reported(engine, tmp_path, suffix):
+    path = tmp_path / f"ledger{suffix}"
+    export_ledger(engine, path)
+    original = path.read_text(encoding="utf-8")
+    rng = random.Random(suffix)
+    kinds = set()
+    for attempt in range(500):
+        changed, how = tampered(rng, original, suffix)
+        kinds.add(how)
+        copy = tmp_path / f"copy{suffix}"
+        copy.write_text(changed, encoding="utf-8")
+        if how == "cut":
+            try:
+                check = verify_file(copy)
+            except InputError:
+                continue            # cut mid-entry: "not readable JSON (cut short?)"
+        else:
+            check = verify_file(copy)
+        assert not check.ok, (attempt, how, changed)
+        assert check.reason
+    assert kinds == {"edit", "delete", "swap", "cut"}
+    assert verify_file(path).ok
+
+
+def test_what_is_not_a_ledger_gets_one_message_and_nothing_is_left_behind(engine, tmp_path):
+    tmp_path = tmp_path / "out"
+    tmp_path.mkdir()
+    other = tmp_path / "bank.csv"
+    other.write_text("date,amount\n2026-10-01,5.00\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"bank\.csv, line 1: not a SellerDesk ledger export "
+                                         r"\(the header should be credit_id,.*no 'credit_id'"):
+        verify_file(other)
+    stray = tmp_path / "stray.json"
+    stray.write_text('{"orders": []}', encoding="utf-8")
+    with pytest.raises(InputError, match=r"stray\.json: not a SellerDesk ledger export"):
+        verify_file(stray)
+    binary = tmp_path / "photo.csv"
+    binary.write_bytes(b"\xff\xd8\xff\xe0 not text")
+    with pytest.raises(InputError, match="not UTF-8 text"):
+        verify_file(binary)
+    with pytest.raises(KnownError, match=r"ledger\.xls: a ledger file ends in \.csv or \.json"):
+        export_ledger(engine, tmp_path / "ledger.xls")
+    with pytest.raises(KnownError, match=r"cannot write .*/missing/ledger\.csv"):
+        export_ledger(engine, tmp_path / "missing" / "ledger.csv")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["bank.csv", "photo.csv", "stray.json"]
+
+
+def test_export_and_verify_from_the_command_line(engine, sqlite_url, tmp_path, capsys):
+    path = tmp_path / "ledger.csv"
+    assert main(["--db", sqlite_url, "export", "ledger", str(path)]) == 0
+    assert capsys.readouterr().out == f"Wrote 8 ledger entries to {path}\n"
+    assert main(["verify", str(path)]) == 0
+    assert capsys.readouterr().out == "ledger intact: 8 entries, every hash matches\n"
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    path.write_text("".join(lines[:3] + lines[4:]), encoding="utf-8")   # entry 3 removed
+    assert main(["--json", "verify", str(path)]) == 1
+    report = json.loads(capsys.readouterr().out)
+    assert (report["ok"], report["first_bad"], report["credit_id"]) == (False, 3, 4)
