@@ -18,11 +18,18 @@ class Fact:
     unit: str               # "rate" | "days" | "hours" | "business days"
     source: str
 
-    def shown(self, value: Decimal | None = None) -> str:
+    def typed(self, value: Decimal | None = None) -> str:
+        """The value as staff type it (what `checked` reads back): a rate in percent."""
         value = self.default if value is None else value
-        if self.unit == "rate":
-            return f"{(value * 100).normalize():f} %"
-        return f"{value.normalize():f} {self.unit}"
+        return f"{(value * 100 if self.unit == 'rate' else value).normalize():f}"
+
+    @property
+    def symbol(self) -> str:
+        """The unit beside a typed value: % for a rate."""
+        return "%" if self.unit == "rate" else self.unit
+
+    def shown(self, value: Decimal | None = None) -> str:
+        return f"{self.typed(value)} {self.symbol}"
 
 
 _SC = "Seller Central Help, "

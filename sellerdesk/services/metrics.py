@@ -192,13 +192,11 @@ def _deadlines_missed(conn: Connection, start: date, end: date,
     """Amazon's clocks (besides the reply) that fell due in the window and were met late
     or not at all, per clock; every clock a seller must meet is listed, missed or not."""
     low, high = day_bounds(start, end)
-    found = {}
-    for clock in CLOCKS:
-        if clock.required:
-            found[clock.key] = metric_store.missed_clocks(
-                conn, clock=clock.key, lengths=lengths(clock, facts), low=low, high=high,
-                now=now())
-    return found
+    at = now()
+    return {clock.key: metric_store.missed_clocks(conn, clock=clock.key,
+                                                  lengths=lengths(clock, facts), low=low,
+                                                  high=high, now=at)
+            for clock in CLOCKS if clock.required}
 
 
 def _compare_with_amazon(conn: Connection, days: int) -> list[AmazonComparison]:

@@ -4,7 +4,6 @@ saves a change (the service says so if someone else tries)."""
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
@@ -21,7 +20,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from sellerdesk.core.amazon_facts import Fact
 from sellerdesk.core.errors import KnownError
 from sellerdesk.services.amazon_settings import fact_settings, save_facts
 
@@ -30,11 +28,6 @@ if TYPE_CHECKING:
 
 COLUMNS = ("Fact", "Value", "Unit", "Amazon's default", "Source")
 VALUE = 1
-
-
-def typed(fact: Fact, value: Decimal) -> str:
-    """A value as staff type it: a rate in percent, everything else as it is."""
-    return f"{(value * 100 if fact.unit == 'rate' else value).normalize():f}"
 
 
 class FactsDialog(QDialog):
@@ -84,8 +77,8 @@ class FactsDialog(QDialog):
         self.table.setRowCount(len(self.settings))
         for row, setting in enumerate(self.settings):
             fact = setting.fact
-            unit = "%" if fact.unit == "rate" else fact.unit
-            cells = (fact.label, typed(fact, setting.value), unit, fact.shown(), fact.source)
+            cells = (fact.label, fact.typed(setting.value), fact.symbol, fact.shown(),
+                     fact.source)
             for column, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 if column != VALUE:
@@ -111,16 +104,16 @@ class FactsDialog(QDialog):
     def reset_selected(self) -> None:
         for index in self.table.selectionModel().selectedRows():
             fact = self.settings[index.row()].fact
-            self.set_value_text(index.row(), typed(fact, fact.default))
+            self.set_value_text(index.row(), fact.typed())
 
     def changes(self) -> dict[str, str | None]:
         """What was edited: a typed value, or None where it is back at Amazon's default."""
         found: dict[str, str | None] = {}
         for row, setting in enumerate(self.settings):
             text = self.value_text(row).strip()
-            if text == typed(setting.fact, setting.value):
+            if text == setting.fact.typed(setting.value):
                 continue
-            default = typed(setting.fact, setting.fact.default)
+            default = setting.fact.typed()
             found[setting.fact.key] = None if text == default else text
         return found
 
