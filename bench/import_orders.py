@@ -37,16 +37,49 @@ print(json.dumps({"seconds": elapsed,
 '''
 
 OURS = r'''
-import sys, time, resource, json
+import os, sys, time, threading, json
 from sellerdesk.services.database import open_database
 from sellerdesk.services.import_orders import import_orders
+
+
+def rss_mb(pid):
+    try:
+        with open(f"/proc/{pid}/status") as f:
+            return next(int(l.split()[1]) for l in f if l.startswith("VmRSS")) / 1024
+    except (OSError, StopIteration):
+        return 0.0
+
+
+peak = 0.0
+done = threading.Event()
+
+
+def sample():
+    # A large file is parsed in a reading process: what counts is both at once.
+    global peak
+    me = os.getpid()
+    while not done.wait(0.005):
+        try:
+            with open(f"/proc/{me}/task/{me}/children") as f:
+                children = [int(p) for p in f.read().split()]
+        except OSError:
+            children = []
+        peak = max(peak, rss_mb(me) + sum(rss_mb(c) for c in children))
+
+
 path, db = sys.argv[1], sys.argv[2]
 with open_database(db) as database:          # migrations are not part of the import
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
     start = time.perf_counter()
     result = import_orders(database.engine, path)
     elapsed = time.perf_counter() - start
+    done.set()
+    sampler.join()
+import resource   # the writer's own high-water mark, in case the sampler missed a spike
+peak = max(peak, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
 print(json.dumps({"seconds": elapsed, "orders": result.orders_added, "rows": result.rows,
-                  "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+                  "peak_mb": peak}))
 '''
 
 
@@ -83,7 +116,7 @@ def main() -> None:
     print(f"floor (csv.reader + sqlite3.executemany): {floor['seconds']:.2f} s, "
           f"peak {floor['peak_mb']:.0f} MB")
     print(f"SellerDesk import_orders:                 {ours['seconds']:.2f} s, "
-          f"peak {ours['peak_mb']:.0f} MB")
+          f"peak {ours['peak_mb']:.0f} MB (writer and reading process together, sampled)")
     print(f"ratio {ratio:.2f}× the floor (target ≤ 2.0×); "
           f"peak memory {ours['peak_mb']:.0f} MB (target ≤ 300 MB)")
     print(f"this process peak {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")

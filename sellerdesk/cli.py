@@ -111,12 +111,12 @@ def build_parser() -> argparse.ArgumentParser:
     ver = commands.add_parser("verify", parents=[common],
                               help="recompute the ledger's hash chain (the database's, or an "
                                    "exported FILE's) and name the first bad entry")
-    ver.add_argument("file", nargs="?", type=Path, help="an exported ledger (.csv or .json)")
+    ver.add_argument("file", nargs="?", type=Path, help="an exported ledger (.csv, .xlsx or .json)")
 
     export = commands.add_parser("export", parents=[common], help="write records to files")
     export_cmds = export.add_subparsers(dest="export_command", metavar="WHAT", required=True)
     led = export_cmds.add_parser("ledger", parents=[common],
-                                 help="the credit ledger with its hashes, as .csv or .json")
+                                 help="the credit ledger with its hashes, as .csv, .xlsx or .json")
     led.add_argument("file", type=Path)
 
     defect = commands.add_parser("defect", parents=[common], help="defects on orders")

@@ -11,7 +11,7 @@ class InputError(KnownError):
 
     def __init__(self, message: str, *, file: str = "", line: int | None = None,
                  column: str | None = None) -> None:
-        self.file, self.line, self.column = file, line, column
+        self.reason, self.file, self.line, self.column = message, file, line, column
         where = ", ".join(
             part for part in (
                 file,

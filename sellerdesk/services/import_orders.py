@@ -1,47 +1,43 @@
 """Import the All Orders report (GET_FLAT_FILE_ALL_ORDERS_DATA_BY_ORDER_DATE_GENERAL).
 
-One row per item; rows are grouped into orders as they stream by and written in batches
-through Core executemany, all inside one transaction: the import lands whole or not at
-all, and re-importing a file refreshes orders in place.
+One row per item; rows are grouped into orders (services.orders_report) and written in
+batches through Core executemany, all inside one transaction: the import lands whole or
+not at all, and re-importing a file refreshes orders in place.
+
+A large report is read in a second process while this one writes: parsing and SQLite's
+inserts each take about half the time, and Python threads would serialise them on the GIL.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import multiprocessing
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import closing
 from dataclasses import dataclass, field
-from datetime import datetime
-from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy.engine import Engine
 
-from sellerdesk.core.errors import Cancelled, InputError
-from sellerdesk.core.marketplaces import Marketplace, by_code, from_sales_channel
-from sellerdesk.core.money import MoneyError, minor_units
-from sellerdesk.core.orders import Channel
-from sellerdesk.services.report_reader import (
-    Progress,
-    Report,
-    header_kind,
-    open_report,
-    parse_minor,
-    parse_quantity,
-    parse_timestamp,
-    skipped_note,
+from sellerdesk.core.errors import Cancelled, InputError, KnownError
+from sellerdesk.services.orders_report import (
+    HEAD_COLUMNS,
+    ITEM_COLUMNS,
+    Batch,
+    Tally,
+    open_orders_report,
+    read_batches,
+    read_in_worker,
+    transposed,
 )
+from sellerdesk.services.report_reader import Progress, skipped_note
 from sellerdesk.store import orders as order_store
 from sellerdesk.store.engine import refresh_statistics, writing
 
-REQUIRED = ("amazon-order-id", "purchase-date", "order-status", "fulfillment-channel",
-            "sku", "quantity", "currency", "item-price")
-OPTIONAL = ("merchant-order-id", "last-updated-date", "sales-channel", "ship-service-level",
-            "product-name", "asin", "item-status", "item-tax", "shipping-price",
-            "shipping-tax", "item-promotion-discount", "ship-promotion-discount",
-            "ship-country", "is-business-order")
-MONEY_COLUMNS = ("item-price", "item-tax", "shipping-price", "shipping-tax",
-                 "item-promotion-discount", "ship-promotion-discount")
-BATCH_ORDERS = 1_000
+assert tuple(order_store.ORDER_COLUMNS) == HEAD_COLUMNS, "orders table changed: update reader"
+assert tuple(order_store.ITEM_COLUMNS) == ITEM_COLUMNS, "items table changed: update reader"
+# Below this size the reading process costs more to start than it saves.
+WORKER_FROM_BYTES = 8 * 2**20
 
 
 @dataclass(slots=True)
@@ -64,282 +60,96 @@ class ImportResult:
         return text + skipped_note(self.skipped)
 
 
-# An order head is a row in the store's column order; the totals are filled in when the
-# order's last item has been read. The import fails loudly if the table ever changes.
-_HEAD_COLUMNS = ("order_id", "merchant_order_id", "purchase_date", "last_updated", "status",
-                 "marketplace", "sales_channel", "channel", "currency", "ship_service_level",
-                 "ship_country", "is_business", "units", "first_title", "items_minor",
-                 "shipping_minor", "tax_minor", "discount_minor", "total_minor")
-assert tuple(order_store.ORDER_COLUMNS) == _HEAD_COLUMNS, "orders table changed: update here"
-_PURCHASED, _LAST_UPDATED, _CURRENCY, _UNITS = 2, 3, 8, 12
-# Item rows follow ITEM_COLUMNS: order_id, line, sku, asin, title, status, quantity,
-# item_price, shipping_price, item_tax, shipping_tax, promotion.
-assert tuple(order_store.ITEM_COLUMNS)[6:8] == ("quantity", "item_price_minor")
-_TITLE = 4
-_first = itemgetter(0)
-_purchased = itemgetter(_PURCHASED)
-
-
-class _OrdersParser:
-    """Turns report rows into order heads and item rows for the store. Rows are read by
-    position (found once from the header); a missing optional column reads as the empty
-    sentinel appended to every row. Texts that repeat (prices, dates, channels) are
-    parsed once per import."""
-
-    def __init__(self, report: Report, marketplace: Marketplace | None) -> None:
-        self.report = report
-        self.default_marketplace = marketplace
-        found = report.columns(REQUIRED, OPTIONAL)
-        self.width = len(report.header)
-        self.pos = {name: found.get(name, self.width) for name in (*REQUIRED, *OPTIONAL)}
-        self.needed = max(found[name] for name in REQUIRED) + 1
-        self.money_names = MONEY_COLUMNS
-        self._money: dict[int, dict[str, int]] = {}
-        self._quantities: dict[str, int] = {}
-        self._item_fields = itemgetter(*(self.pos[name] for name in (
-            "sku", "asin", "product-name", "item-status", "quantity", *MONEY_COLUMNS)))
-        self._times: dict[str, datetime] = {}
-        self._markets: dict[str, Marketplace | None] = {}
-
-    def error(self, line: int, column: str, message: str) -> InputError:
-        return InputError(message, file=self.report.name, line=line, column=column)
-
-    def too_short(self, line: int, row: list[str]) -> InputError:
-        last = "the last line is" if self.report.bytes_read >= self.report.size else "it is"
-        return InputError(
-            f"the row has {len(row)} fields but the header has {self.width}; "
-            f"{last} cut short (a truncated download?)",
-            file=self.report.name, line=line,
-        )
-
-    def timestamp(self, line: int, row: list[str], column: str) -> datetime:
-        text = row[self.pos[column]]
-        value = self._times.get(text)
-        if value is None:
-            try:
-                value = parse_timestamp(text)
-            except ValueError:
-                raise self.error(line, column, f"{text!r} is not a date and time") from None
-            if len(self._times) > 50_000:
-                self._times.clear()
-            self._times[text] = value
-        return value
-
-    def marketplace(self, line: int, row: list[str]) -> Marketplace:
-        channel = row[self.pos["sales-channel"]]
-        if channel not in self._markets:
-            self._markets[channel] = from_sales_channel(channel) if channel else None
-        found = self._markets[channel] or self.default_marketplace
-        if found is None:
-            raise self.error(line, "sales-channel",
-                             f"unknown sales channel {channel!r}; pass --marketplace")
-        return found
-
-    def head(self, line: int, row: list[str], order_id: str) -> list[Any]:
-        pos = self.pos
-        market = self.marketplace(line, row)
-        currency = row[pos["currency"]].strip().upper() or market.currency
-        try:
-            minor_units(currency)
-        except MoneyError:
-            raise self.error(line, "currency", f"unknown currency {currency!r}") from None
-        purchased = self.timestamp(line, row, "purchase-date")
-        updated = (self.timestamp(line, row, "last-updated-date")
-                   if row[pos["last-updated-date"]].strip() else purchased)
-        try:
-            channel = Channel.from_report(row[pos["fulfillment-channel"]])
-        except ValueError as exc:
-            raise self.error(line, "fulfillment-channel", str(exc)) from None
-        return [
-            order_id, row[pos["merchant-order-id"]].strip(), purchased, updated,
-            row[pos["order-status"]].strip(), market.code, row[pos["sales-channel"]].strip(),
-            channel.value, currency, row[pos["ship-service-level"]].strip(),
-            row[pos["ship-country"]].strip(),
-            row[pos["is-business-order"]].strip().lower() == "true",
-            0, "", 0, 0, 0, 0, 0,  # units, first title and totals: set when the order closes
-        ]
-
-    def money_cache(self, currency: str) -> tuple[int, dict[str, int]]:
-        digits = minor_units(currency)
-        return digits, self._money.setdefault(digits, {})
-
-    def item(self, line: int, row: list[str], order_id: str, digits: int,
-             cache: dict[str, int]) -> list[Any]:
-        """The item row for the store: one itemgetter for all fields, and each money and
-        quantity text parsed once per import (prices repeat across rows)."""
-        (sku, asin, title, status, quantity_text, *money_texts) = self._item_fields(row)
-        amounts = list(map(cache.get, money_texts))
-        if None in amounts:
-            amounts = [self._amount(line, name, text, digits, cache)
-                       for name, text in zip(self.money_names, money_texts, strict=True)]
-        quantity = self._quantities.get(quantity_text)
-        if quantity is None:
-            try:
-                quantity = self._quantities[quantity_text] = parse_quantity(quantity_text)
-            except ValueError:
-                raise self.error(line, "quantity",
-                                 f"{quantity_text!r} is not a whole number") from None
-        sku = sku.strip()
-        if not sku:
-            raise self.error(line, "sku", "the SKU is empty")
-        price, tax, shipping, shipping_tax, item_promo, ship_promo = amounts
-        # Reports write promotions as negative or positive amounts; both mean a discount.
-        return [order_id, 0, sku, asin.strip(), title.strip()[:500], status.strip(),
-                quantity, price, shipping, tax, shipping_tax, abs(item_promo) + abs(ship_promo)]
-
-    def _amount(self, line: int, name: str, text: str, digits: int,
-                cache: dict[str, int]) -> int:
-        value = cache.get(text)
-        if value is None:
-            try:
-                value = parse_minor(text, digits)
-            except ValueError as exc:
-                raise self.error(line, name, str(exc)) from None
-            if len(cache) > 100_000:
-                cache.clear()
-            cache[text] = value
-        return value
-
-
-def _close(head: list[Any], items: list[list[Any]], first_line: int) -> tuple:
-    """Number the order's lines and put its totals on its head."""
-    units = items_minor = shipping = tax = discount = 0
-    for n, it in enumerate(items, start=first_line):
-        it[1] = n
-        units += it[6]
-        items_minor += it[7]
-        shipping += it[8]
-        tax += it[9] + it[10]
-        discount += it[11]
-    head[_UNITS:] = [units, items[0][_TITLE] if items else "", items_minor, shipping, tax,
-                     discount, items_minor + shipping + tax - discount]
-    return tuple(head)
-
-
 def import_orders(engine: Engine, path: Path, *, marketplace: str | None = None,
                   progress: Progress | None = None,
-                  cancelled: Callable[[], bool] | None = None) -> ImportResult:
+                  cancelled: Callable[[], bool] | None = None,
+                  in_worker: bool | None = None) -> ImportResult:
     """Import an All Orders report. Raises InputError (file, line, column) or Cancelled;
-    in both cases the database is exactly as it was."""
-    market = by_code(marketplace) if marketplace else None
-    hint = "cp932" if market and market.currency == "JPY" else None
-    with open_report(Path(path), encoding_hint=hint) as report:
-        other = header_kind(report.header)
-        if other is not None and other[0] != "orders":
-            kind, what = other
-            raise InputError(f"this is {what} (use: import {kind}), not an All Orders report",
-                             file=report.name, line=1)
-        parser = _OrdersParser(report, market)
+    in both cases the database is exactly as it was. `in_worker` chooses where the file
+    is parsed (None: a second process for files of WORKER_FROM_BYTES and more)."""
+    report, parser = open_orders_report(Path(path), marketplace)
+    with report:
+        if in_worker is None:
+            in_worker = report.size >= WORKER_FROM_BYTES
+        tally = Tally()
+        batches = (_read_in_worker(Path(path), marketplace, tally) if in_worker
+                   else read_batches(report, parser, tally))
         result = ImportResult(file=report.name, kind="orders")
-        with writing(engine) as conn:
+        with writing(engine) as conn, closing(batches):
             with order_store.bulk_load(conn, file_bytes=report.size):
-                _stream(conn, report, parser, result, order_store.has_orders(conn), progress,
-                        cancelled)
+                _write(conn, batches, tally, result, progress, cancelled)
             refresh_statistics(conn)   # with the indexes back: the planner's numbers
         return result
 
 
-def _stream(conn, report: Report, parser: _OrdersParser, result: ImportResult,
-            had_orders: bool, progress: Progress | None,
-            cancelled: Callable[[], bool] | None) -> None:
-    """The hot loop, written flat on purpose: state lives in locals, an order's head is
-    parsed once (again only if a later row of it was updated later), and rows are
-    checked for duplicates with C-level list comparison."""
-    header = [h.lower() for h in report.header]
-    pos = parser.pos
-    id_pos, updated_pos = pos["amazon-order-id"], pos["last-updated-date"]
-    header_id, width, needed = report.header[id_pos], parser.width, parser.needed
-    lines_given: dict[str, int] = {}   # order id → items written so far in this import
-    lines_before: dict[str, int] = {}  # orders stored before this import
-    scattered: set[str] = set()        # orders whose rows were not contiguous
-    heads: list[tuple] = []
-    items: list[list[Any]] = []
-    cur_id: str | None = None
-    cur_head: list[Any] = []
-    cur_updated = ""
-    cur_items: list[list[Any]] = []
-    cur_rows: list[list[str]] = []
-    cur_lines: list[int] = []
-    digits, cache = 0, {}
-    spanned: list[datetime] = []       # the first and last purchase dates written
-
-    def close() -> None:
-        first = lines_given.get(cur_id, 0)  # type: ignore[arg-type]
-        if first:
-            scattered.add(cur_id)  # type: ignore[arg-type]
-        heads.append(_close(cur_head, cur_items, first))
-        items.extend(cur_items)
-        lines_given[cur_id] = first + len(cur_items)  # type: ignore[index]
-
-    def flush() -> None:
-        # In key order, SQLite touches each index page once per batch, not once per row.
-        heads.sort(key=_first)
-        items.sort(key=_first)  # stable: an order's lines stay in order
+def _write(conn, batches: Iterator[Batch], tally: Tally, result: ImportResult,
+           progress: Progress | None, cancelled: Callable[[], bool] | None) -> None:
+    had_orders = order_store.has_orders(conn)
+    before: set[str] = set()   # orders stored before this import
+    for batch in batches:
         if had_orders:
-            fresh = [h[0] for h in heads if h[0] not in lines_before]
-            known = order_store.existing_order_ids(conn, order_ids=fresh)
-            lines_before.update(dict.fromkeys(known, 0))
-        order_store.upsert_orders(conn, orders=heads, items=items)
-        if heads:
-            dates = list(map(_purchased, heads))
-            spanned[:] = [min(dates + spanned[:1]), max(dates + spanned[1:])]
-        heads.clear()
-        items.clear()
+            fresh = [h[0] for h in batch.heads if h[0] not in before]
+            before.update(order_store.existing_order_ids(conn, order_ids=fresh))
+        order_store.upsert_orders(conn, orders=batch.heads, items=batch.items)
+        if had_orders:   # an order re-imported with fewer lines loses the rest
+            order_store.trim_items(conn, line_counts=_line_counts(batch.items))
         if cancelled is not None and cancelled():
             raise Cancelled("The import")
         if progress is not None:
-            progress(min(report.bytes_read / max(report.size, 1), 1.0),
-                     f"{result.rows:,} rows read")
-
-    for line, row in report.rows():
-        if row[id_pos] == header_id and [c.strip().lower() for c in row] == header:
-            result.skipped.append({"line": line, "reason": "the header line repeated"})
-            continue
-        size = len(row)
-        if size != width:
-            if size < needed:
-                raise parser.too_short(line, row)
-            if size > width:
-                del row[width:]
-            else:
-                row.extend([""] * (width - size))
-        row.append("")  # the empty sentinel that missing optional columns point at
-        order_id = row[id_pos].strip()
-        if order_id != cur_id:
-            if not order_id:
-                raise parser.error(line, "amazon-order-id", "the order id is empty")
-            if cur_id is not None:
-                close()
-                if len(heads) >= BATCH_ORDERS:
-                    flush()
-            cur_id, cur_updated = order_id, row[updated_pos]
-            cur_head = parser.head(line, row, order_id)
-            digits, cache = parser.money_cache(cur_head[_CURRENCY])
-            cur_items, cur_rows, cur_lines = [], [], []
-        elif row[updated_pos] != cur_updated:
-            head = parser.head(line, row, order_id)
-            if head[_LAST_UPDATED] >= cur_head[_LAST_UPDATED]:
-                cur_head, cur_updated = head, row[updated_pos]  # the newest row wins
-        item = parser.item(line, row, order_id, digits, cache)
-        if row in cur_rows:
-            duplicate = cur_lines[cur_rows.index(row)]
-            result.skipped.append({"line": line, "reason": f"the same row as line {duplicate}"})
-            continue
-        cur_rows.append(row)
-        cur_lines.append(line)
-        cur_items.append(item)
-        result.rows += 1
-    if cur_id is not None:
-        close()
-    flush()
-    if scattered:
-        order_store.refresh_totals(conn, order_ids=sorted(scattered))
-    if had_orders:
-        order_store.trim_items(
-            conn, line_counts=[{"oid": oid, "n": n} for oid, n in lines_given.items()])
-    if spanned:
-        order_store.refresh_order_days(conn, first=spanned[0].date(), last=spanned[1].date())
-    result.orders_updated = len(lines_before)
-    result.orders_added = len(lines_given) - len(lines_before)
+            progress(batch.fraction, f"{tally.rows:,} rows read")
+    if tally.scattered:
+        order_store.refresh_totals(conn, order_ids=tally.scattered)
+    if tally.first is not None and tally.last is not None:
+        order_store.refresh_order_days(conn, first=tally.first.date(), last=tally.last.date())
+    result.rows, result.skipped = tally.rows, tally.skipped
+    result.orders_updated = len(before)
+    result.orders_added = tally.orders - len(before)
     if progress is not None:
         progress(1.0, f"{result.rows:,} rows imported")
+
+
+def _line_counts(items: Sequence[Sequence[Any]]) -> list[dict[str, Any]]:
+    """Each order's item count so far in this import, from its highest line in a batch.
+    An order whose rows are scattered is trimmed again, to its larger count, by the
+    later batch that carries its later lines, and those lines are written again there."""
+    counts: dict[str, int] = {}
+    for item in items:
+        counts[item[0]] = item[1] + 1   # sorted by order, then line: the last one wins
+    return [{"oid": oid, "n": n} for oid, n in counts.items()]
+
+
+def _read_in_worker(path: Path, marketplace: str | None, tally: Tally) -> Iterator[Batch]:
+    """Batches from a reading process. The pipe holds about one batch, so the reader
+    parses the next batch while this process writes the last, and no further ahead.
+    Closing the generator (a cancel, an error while writing) stops the reader."""
+    context = multiprocessing.get_context("spawn")   # the same on Linux, macOS, Windows
+    receiving, sending = context.Pipe(duplex=False)
+    reader = context.Process(target=read_in_worker, args=(path, marketplace, sending),
+                             name="sellerdesk-import-reader", daemon=True)
+    reader.start()
+    sending.close()
+    try:
+        while True:
+            try:
+                message = receiving.recv()
+            except EOFError:
+                reader.join()
+                raise KnownError(f"{path.name}: the process reading the report stopped "
+                                 f"(exit code {reader.exitcode}); nothing was imported") from None
+            if message[0] == "batch":
+                heads, items, fraction = message[1:]
+                yield Batch(transposed(heads), transposed(items), fraction)
+            elif message[0] == "done":
+                for name in Tally.__slots__:
+                    setattr(tally, name, getattr(message[1], name))
+                return
+            elif message[0] == "input-error":
+                reason, file, line, column = message[1:]
+                raise InputError(reason, file=file, line=line, column=column)
+            else:
+                raise RuntimeError(f"reading {path.name} failed:\n{message[1]}")
+    finally:
+        if reader.is_alive():
+            reader.terminate()
+        reader.join()
+        receiving.close()

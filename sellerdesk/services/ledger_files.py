@@ -1,7 +1,10 @@
-"""The credit ledger as a file (PRODUCT.md §6): CSV or JSON, each entry with its
+"""The credit ledger as a file (PRODUCT.md §6): CSV, XLSX or JSON, each entry with its
 prev_hash and entry_hash, and an end mark with the count and the last hash so a file cut
-short at a line boundary is caught too. `verify_file` recomputes the chain of any such
-file and names the first entry that does not match."""
+short at a row boundary is caught too. `verify_file` recomputes the chain of any such
+file and names the first entry that does not match.
+
+In the spreadsheet every cell is text, as in the CSV: a number Excel reformatted (24.50
+shown as 24.5) would otherwise change what the hash covers."""
 
 from __future__ import annotations
 
@@ -10,6 +13,8 @@ import json
 from pathlib import Path
 from typing import Any
 
+import xlsxwriter
+from python_calamine import CalamineError, CalamineWorkbook
 from sqlalchemy.engine import Engine
 
 from sellerdesk.core.errors import InputError, KnownError
@@ -20,14 +25,15 @@ from sellerdesk.store.engine import reading
 
 FORMAT = "sellerdesk-ledger"
 END_MARK = "#end-of-ledger"        # CSV: the last row, "#end-of-ledger", count, last hash
-SUFFIXES = (".csv", ".json")
+SUFFIXES = (".csv", ".xlsx", ".json")
+SHEET = "Ledger"
 
 
 def _suffix(path: Path) -> str:
     suffix = Path(path).suffix.lower()
     if suffix not in SUFFIXES:
         raise KnownError(f"{Path(path).name}: a ledger file ends in "
-                         f"{' or '.join(SUFFIXES)}")
+                         f"{', '.join(SUFFIXES[:-1])} or {SUFFIXES[-1]}")
     return suffix
 
 
@@ -44,14 +50,39 @@ def export_ledger(engine: Engine, path: Path) -> int:
                 json.dump({"format": FORMAT, "version": 1, "entries": entries,
                            "count": len(entries), "last_hash": last},
                           f, ensure_ascii=False, indent=1)
+            return len(entries)
+        rows = [[("" if e[n] is None else str(e[n])) for n in CHAIN_FIELDS] for e in entries]
+        end = [END_MARK, str(len(entries)), last]
+        if suffix == ".xlsx":
+            _write_xlsx(partial, rows, end)
         else:
             with open(partial, "w", encoding="utf-8", newline="") as f:
                 out = csv.writer(f)
                 out.writerow(CHAIN_FIELDS)
-                out.writerows([("" if e[n] is None else e[n]) for n in CHAIN_FIELDS]
-                              for e in entries)
-                out.writerow([END_MARK, len(entries), last])
+                out.writerows(rows)
+                out.writerow(end)
     return len(entries)
+
+
+def _write_xlsx(path: Path, rows: list[list[str]], end: list[str]) -> None:
+    """One sheet, a header row that stays in view, every cell text. constant_memory
+    streams rows to disk: 100,000 entries never sit in memory as cell objects."""
+    book = xlsxwriter.Workbook(str(path), {"constant_memory": True, "strings_to_numbers": False,
+                                           "strings_to_formulas": False,
+                                           "strings_to_urls": False})
+    sheet = book.add_worksheet(SHEET)
+    bold = book.add_format({"bold": True})
+    sheet.freeze_panes(1, 0)
+    for column, name in enumerate(CHAIN_FIELDS):
+        width = 66 if name.endswith("hash") else 28 if name == "reason" else 14
+        sheet.set_column(column, column, width)
+    sheet.write_row(0, 0, CHAIN_FIELDS, bold)
+    write_string = sheet.write_string
+    for number, row in enumerate([*rows, end], start=1):
+        for column, text in enumerate(row):
+            if text:
+                write_string(number, column, text)
+    book.close()
 
 
 def verify_file(path: Path) -> ChainCheck:
@@ -60,13 +91,23 @@ def verify_file(path: Path) -> ChainCheck:
     path = Path(path)
     suffix = _suffix(path)
     try:
+        if suffix == ".xlsx":
+            entries, count, last = _read_rows(path.name, _xlsx_rows(path))
+            return _checked(entries, count, last)
         raw = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise InputError("no such file", file=str(path)) from None
     except UnicodeDecodeError:
         raise InputError("not a SellerDesk ledger export (not UTF-8 text)",
                          file=path.name) from None
-    entries, count, last = (_read_json if suffix == ".json" else _read_csv)(path.name, raw)
+    if suffix == ".json":
+        entries, count, last = _read_json(path.name, raw)
+    else:
+        entries, count, last = _read_rows(path.name, list(csv.reader(raw.splitlines())))
+    return _checked(entries, count, last)
+
+
+def _checked(entries: list[dict[str, Any]], count: int, last: str) -> ChainCheck:
     check = verify_chain(entries)
     if not check.ok:
         return check
@@ -97,8 +138,31 @@ def _read_json(name: str, raw: str) -> tuple[list[dict[str, Any]], int, str]:
     return entries, count, last
 
 
-def _read_csv(name: str, raw: str) -> tuple[list[dict[str, Any]], int, str]:
-    rows = list(csv.reader(raw.splitlines()))
+def _xlsx_rows(path: Path) -> list[list[str]]:
+    """The ledger sheet's cells as text. A cell someone retyped in Excel may come back as
+    a number; it is read as the text it shows, so the hash reports the edit."""
+    try:
+        book = CalamineWorkbook.from_path(str(path))
+    except CalamineError as exc:
+        raise InputError(f"not a readable XLSX workbook ({exc})", file=path.name) from None
+    if SHEET not in book.sheet_names:
+        raise InputError(f"not a SellerDesk ledger export (no sheet named {SHEET!r})",
+                         file=path.name)
+    cells = book.get_sheet_by_name(SHEET).to_python(skip_empty_area=False)
+
+    def text(value: Any) -> str:
+        if isinstance(value, float) and value.is_integer():
+            return str(int(value))
+        return "" if value is None else str(value)
+
+    rows = [[text(v) for v in row] for row in cells]
+    while rows and not any(rows[-1]):
+        rows.pop()
+    return [row[:len(CHAIN_FIELDS)] if row[0] != END_MARK else row[:3] for row in rows]
+
+
+def _read_rows(name: str, rows: list[list[str]]) -> tuple[list[dict[str, Any]], int, str]:
+    """Entries from a table of text cells (CSV or the spreadsheet), and its end mark."""
     if not rows or rows[0] != list(CHAIN_FIELDS):
         missing = [f for f in CHAIN_FIELDS if not rows or f not in rows[0]]
         raise InputError("not a SellerDesk ledger export (the header should be "

@@ -13,6 +13,7 @@ import csv
 import io
 import json
 from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -111,14 +112,29 @@ class Report:
         return found
 
     def rows(self) -> Iterator[tuple[int, list[str]]]:
+        """(line number, row) for every row that is not blank."""
         reader = self._reader
-        line = 1
-        try:
+        with self.reading():
             for row in reader:
-                line = reader.line_num  # type: ignore[attr-defined]
                 if not row or (len(row) == 1 and not row[0].strip()):
                     continue  # blank line
-                yield line, row
+                yield reader.line_num, row  # type: ignore[attr-defined]
+
+    @property
+    def raw_rows(self) -> Iterator[list[str]]:
+        """The csv reader itself, blank lines included, for a hot loop that cannot afford
+        a generator per row: iterate it inside `reading()`, take lines from `line`."""
+        return self._reader
+
+    @property
+    def line(self) -> int:
+        return self._reader.line_num  # type: ignore[attr-defined]
+
+    @contextmanager
+    def reading(self) -> Iterator[None]:
+        """Undecodable text and broken quoting become an InputError naming the line."""
+        try:
+            yield
         except UnicodeDecodeError:
             bad = self._first_undecodable_line()
             raise InputError(
@@ -126,7 +142,7 @@ class Report:
                 "damaged)", file=self.name, line=bad,
             ) from None
         except csv.Error as exc:
-            raise InputError(f"unreadable row ({exc})", file=self.name, line=line + 1) from None
+            raise InputError(f"unreadable row ({exc})", file=self.name, line=self.line) from None
 
     def _first_undecodable_line(self) -> int | None:
         """The decoder reads ahead in chunks, so find the exact line again (error path only)."""

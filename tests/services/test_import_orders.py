@@ -1,3 +1,4 @@
+import multiprocessing
 import sqlite3
 from pathlib import Path
 
@@ -29,6 +30,12 @@ def order(engine, order_id):
         return get_order(conn, order_id=order_id)
 
 
+@pytest.fixture(params=[False, True], ids=["in-process", "reading-process"])
+def in_worker(request) -> bool:
+    """Where the file is parsed: a large report is read in a second process."""
+    return request.param
+
+
 @pytest.fixture
 def report(tmp_path) -> Path:
     return write(tmp_path / "All Orders.txt", [
@@ -42,8 +49,8 @@ def report(tmp_path) -> Path:
     ])
 
 
-def test_import_groups_items_into_orders(database, report):
-    result = import_orders(database.engine, report)
+def test_import_groups_items_into_orders(database, report, in_worker):
+    result = import_orders(database.engine, report, in_worker=in_worker)
     assert result.as_json() == {"file": "All Orders.txt", "kind": "orders", "rows": 4,
                                 "orders_added": 3, "orders_updated": 0, "skipped": []}
     us = order(database.engine, "114-3941689-8772232")
@@ -66,14 +73,14 @@ def test_importing_the_same_file_twice_changes_nothing(database, report):
     assert snapshot(database.engine) == before
 
 
-def test_an_updated_report_updates_orders_in_place(database, report, tmp_path):
+def test_an_updated_report_updates_orders_in_place(database, report, tmp_path, in_worker):
     import_orders(database.engine, report)
     newer = write(tmp_path / "newer.txt", [
         row("114-3941689-8772232", sku="BK-COOK-01", price="49.98", quantity=2,
             status="Cancelled", updated="2026-10-05T00:00:00+00:00"),
         row("999-0000000-0000001", price="5.00"),
     ])
-    result = import_orders(database.engine, newer)
+    result = import_orders(database.engine, newer, in_worker=in_worker)
     assert (result.orders_added, result.orders_updated) == (1, 1)
     us = order(database.engine, "114-3941689-8772232")
     assert us.status == "Cancelled"
@@ -82,13 +89,13 @@ def test_an_updated_report_updates_orders_in_place(database, report, tmp_path):
     assert len(snapshot(database.engine)["orders"]) == 4
 
 
-def test_rows_of_one_order_scattered_through_the_file(database, tmp_path):
+def test_rows_of_one_order_scattered_through_the_file(database, tmp_path, in_worker):
     path = write(tmp_path / "scattered.txt", [
         row("114-0000000-0000001", sku="A", price="1.00"),
         row("114-0000000-0000002", sku="B", price="2.00"),
         row("114-0000000-0000001", sku="C", price="3.00"),
     ])
-    import_orders(database.engine, path)
+    import_orders(database.engine, path, in_worker=in_worker)
     first = order(database.engine, "114-0000000-0000001")
     assert [i.sku for i in first.items] == ["A", "C"]
     with reading(database.engine) as conn:
@@ -97,10 +104,25 @@ def test_rows_of_one_order_scattered_through_the_file(database, tmp_path):
     assert tuple(stored) == (400, 2)
 
 
-def test_duplicate_rows_and_repeated_headers_are_skipped_and_listed(database, tmp_path):
+def test_a_reimported_order_scattered_across_batches_keeps_exactly_its_lines(
+        database, tmp_path, in_worker):
+    scattered = "114-0000000-9999999"
+    import_orders(database.engine, write(tmp_path / "first.txt", [
+        row(scattered, sku=sku, price="1.00") for sku in ("A", "B", "C", "D")]))
+    filler = [row(f"114-0000000-{n:07d}") for n in range(2_500)]   # more than a batch
+    later = write(tmp_path / "later.txt", [row(scattered, sku="A", price="2.00"), *filler,
+                                           row(scattered, sku="E", price="3.00")])
+    result = import_orders(database.engine, later, in_worker=in_worker)
+    assert (result.orders_added, result.orders_updated) == (2_500, 1)
+    again = order(database.engine, scattered)
+    assert [(i.sku, str(i.unit_price)) for i in again.items] == [("A", "2.00"), ("E", "3.00")]
+    assert str(again.total) == "5.00"
+
+
+def test_duplicate_rows_and_repeated_headers_are_skipped_and_listed(database, tmp_path, in_worker):
     r = row("114-0000000-0000001", sku="A")
     path = write(tmp_path / "dupes.txt", [r, r, dict(zip(HEADER, HEADER, strict=True))])
-    result = import_orders(database.engine, path)
+    result = import_orders(database.engine, path, in_worker=in_worker)
     assert result.rows == 1
     assert result.skipped == [{"line": 3, "reason": "the same row as line 2"},
                               {"line": 4, "reason": "the header line repeated"}]
@@ -164,26 +186,26 @@ def test_bad_field_names_file_line_and_column_and_changes_nothing(database, repo
     assert snapshot(database.engine) == before
 
 
-def test_a_truncated_download(database, tmp_path):
+def test_a_truncated_download(database, tmp_path, in_worker):
     path = write(tmp_path / "cut.txt", [row("114-0000000-0000001"), row("114-0000000-0000002")])
     data = path.read_bytes()
     path.write_bytes(data[: data.rindex(b"\tShipped\t")])  # cut inside the last line
     with pytest.raises(InputError, match=r"cut\.txt, line 3: the row has \d+ fields but the "
                                          r"header has 32; the last line is cut short"):
-        import_orders(database.engine, path)
+        import_orders(database.engine, path, in_worker=in_worker)
     assert snapshot(database.engine) | {"indexes": []} == {"orders": [], "order_item": [],
                                                            "indexes": []}
     assert len(snapshot(database.engine)["indexes"]) == 4   # rolled back with the rest
 
 
-def test_a_file_that_switches_encoding_half_way(database, tmp_path):
+def test_a_file_that_switches_encoding_half_way(database, tmp_path, in_worker):
     rows = [row(f"114-0000000-{n:07d}") for n in range(20_000)]
     path = write(tmp_path / "mixed.txt", rows)
     with open(path, "ab") as f:
         f.write("\t".join(row("114-9", title="Größe").get(c, "") for c in HEADER)
                 .encode("cp1252") + b"\r\n")
     with pytest.raises(InputError, match=r"mixed\.txt, line 20002: the text is not valid utf-8"):
-        import_orders(database.engine, path)
+        import_orders(database.engine, path, in_worker=in_worker)
     assert snapshot(database.engine) | {"indexes": []} == {"orders": [], "order_item": [],
                                                            "indexes": []}
     assert len(snapshot(database.engine)["indexes"]) == 4   # rolled back with the rest
@@ -200,16 +222,30 @@ def test_another_report_is_recognised(database, sample, what):
         import_orders(database.engine, AMAZON / "reports" / sample)
 
 
-def test_cancel_leaves_the_database_as_it_was(database, report, tmp_path):
+def test_cancel_leaves_the_database_as_it_was(database, report, tmp_path, in_worker):
     import_orders(database.engine, report)
     before = snapshot(database.engine)
     big = write(tmp_path / "big.txt", [row(f"114-0000000-{n:07d}") for n in range(12_000)])
     seen = []
     with pytest.raises(Cancelled, match="The import was cancelled; nothing was changed"):
         import_orders(database.engine, big, progress=lambda f, m: seen.append(f),
-                      cancelled=lambda: len(seen) >= 2)
+                      cancelled=lambda: len(seen) >= 2, in_worker=in_worker)
     assert snapshot(database.engine) == before
     assert len(seen) == 2
+    assert multiprocessing.active_children() == []   # the reading process was stopped
+
+
+def test_a_bad_field_read_in_the_reading_process_reads_the_same(database, tmp_path):
+    rows = [row(f"114-0000000-{n:07d}") for n in range(4_000)]
+    rows[2_500]["item-price"] = "twelve"
+    path = write(tmp_path / "bad.txt", rows)
+    messages = set()
+    for in_worker in (False, True):
+        with pytest.raises(InputError) as error:
+            import_orders(database.engine, path, in_worker=in_worker)
+        messages.add(str(error.value))
+    assert messages == {"bad.txt, line 2502, column 'item-price': 'twelve' is not a number"}
+    assert snapshot(database.engine)["orders"] == []
 
 
 def test_a_large_first_import_ends_with_every_index(database, tmp_path):

@@ -1,4 +1,4 @@
-"""The ledger exported as CSV and JSON and checked again later: read back cell by cell,
+"""The ledger exported as CSV, XLSX and JSON and checked again later: read back cell by cell,
 and a thousand tampered copies (an edited field, a deleted row, two rows swapped, a file
 cut short) each reported by `verify`, while untouched exports always pass."""
 
@@ -6,6 +6,7 @@ import csv
 import json
 import random
 
+import openpyxl
 import pytest
 
 from sellerdesk.cli import main
@@ -131,6 +132,77 @@ def test_every_tampered_copy_is_reported(engine, tmp_path, suffix):
     assert verify_file(path).ok
 
 
+def test_the_spreadsheet_reads_back_cell_for_cell_as_text(engine, tmp_path):
+    path = tmp_path / "ledger.xlsx"
+    assert export_ledger(engine, path) == 8
+    sheet = openpyxl.load_workbook(path)["Ledger"]
+    rows = [[c.value for c in r] for r in sheet.iter_rows()]
+    assert rows[0] == list(CHAIN_FIELDS)
+    entries = stored(engine)
+    for cells, entry in zip(rows[1:-1], entries, strict=True):
+        assert cells == [None if entry[n] is None else str(entry[n]) for n in CHAIN_FIELDS]
+    assert {c.data_type for r in sheet.iter_rows(min_row=2) for c in r if c.value} == {"s"}
+    assert rows[-1][:3] == ["#end-of-ledger", "8", entries[-1]["entry_hash"]]
+    assert sheet.freeze_panes == "A2"       # the header stays in view
+    assert verify_file(path).ok
+
+
+def spreadsheet_tampered(rng: random.Random, source, target) -> str:
+    """One random change made as a person in Excel would make it; returns what it was."""
+    book = openpyxl.load_workbook(source)
+    sheet = book["Ledger"]
+    last = sheet.max_row - 1                # the rows 2..last are entries
+    how = rng.choice(("edit", "number", "delete", "swap", "cut"))
+    n = rng.randrange(2, last + 1)
+    if how == "edit":
+        cell = sheet.cell(n, rng.randrange(1, len(CHAIN_FIELDS) + 1))
+        cell.value = (cell.value or "") + "1"
+    elif how == "number":                   # an amount retyped: 24.50 becomes 24.5
+        cell = sheet.cell(n, CHAIN_FIELDS.index("amount") + 1)
+        cell.value = float(cell.value) + 0.25
+    elif how == "delete":
+        sheet.delete_rows(n)
+    elif how == "swap":
+        m = rng.choice([i for i in range(2, last + 1) if i != n])
+        for column in range(1, len(CHAIN_FIELDS) + 1):
+            a, b = sheet.cell(n, column), sheet.cell(m, column)
+            a.value, b.value = b.value, a.value
+    else:
+        sheet.delete_rows(rng.randrange(2, last + 2), sheet.max_row)
+    book.save(target)
+    return how
+
+
+def test_every_tampered_spreadsheet_is_reported(engine, tmp_path):
+    path = tmp_path / "ledger.xlsx"
+    export_ledger(engine, path)
+    rng = random.Random(7)
+    kinds = set()
+    for attempt in range(150):
+        copy = tmp_path / "copy.xlsx"
+        how = spreadsheet_tampered(rng, path, copy)
+        kinds.add(how)
+        check = verify_file(copy)
+        assert not check.ok, (attempt, how)
+    assert kinds == {"edit", "number", "delete", "swap", "cut"}
+    book = openpyxl.load_workbook(path)     # opened and saved untouched, ids typed as numbers
+    sheet = book["Ledger"]
+    for r in range(2, sheet.max_row):
+        sheet.cell(r, 1).value = int(sheet.cell(r, 1).value)
+    book.save(tmp_path / "resaved.xlsx")
+    assert verify_file(tmp_path / "resaved.xlsx").ok
+    cut = tmp_path / "cut.xlsx"
+    cut.write_bytes(path.read_bytes()[:2_000])
+    with pytest.raises(InputError, match=r"cut\.xlsx: not a readable XLSX workbook"):
+        verify_file(cut)
+    other = openpyxl.Workbook()
+    other.active.title = "Sales"
+    other.save(tmp_path / "sales.xlsx")
+    with pytest.raises(InputError, match=r"sales\.xlsx: not a SellerDesk ledger export \(no "
+                                         r"sheet named 'Ledger'\)"):
+        verify_file(tmp_path / "sales.xlsx")
+
+
 def test_what_is_not_a_ledger_gets_one_message_and_nothing_is_left_behind(engine, tmp_path):
     tmp_path = tmp_path / "out"
     tmp_path.mkdir()
@@ -147,7 +219,8 @@ def test_what_is_not_a_ledger_gets_one_message_and_nothing_is_left_behind(engine
     binary.write_bytes(b"\xff\xd8\xff\xe0 not text")
     with pytest.raises(InputError, match="not UTF-8 text"):
         verify_file(binary)
-    with pytest.raises(KnownError, match=r"ledger\.xls: a ledger file ends in \.csv or \.json"):
+    with pytest.raises(KnownError,
+                       match=r"ledger\.xls: a ledger file ends in \.csv, \.xlsx or \.json"):
         export_ledger(engine, tmp_path / "ledger.xls")
     with pytest.raises(KnownError, match=r"cannot write .*/missing/ledger\.csv"):
         export_ledger(engine, tmp_path / "missing" / "ledger.csv")
