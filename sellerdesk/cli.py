@@ -76,6 +76,11 @@ def build_parser() -> argparse.ArgumentParser:
                      help="relay e-mail or handle; stored only as a keyed hash")
     add.add_argument("--note", default="", metavar="TEXT")
     add.add_argument("--staff", metavar="NAME", help="who is at the desk")
+    attach = issue_cmds.add_parser("attach", parents=[common],
+                                   help="copy evidence files into the store, on the timeline")
+    attach.add_argument("issue_id", type=int)
+    attach.add_argument("files", nargs="+", type=Path, metavar="FILE")
+    attach.add_argument("--staff", metavar="NAME", help="who is at the desk")
     issue_list = issue_cmds.add_parser("list", parents=[common], help="issues, newest first")
     issue_list.add_argument("--status", choices=[s.value for s in IssueStatus])
     issue_list.add_argument("--order", metavar="ORDER_ID")
@@ -118,6 +123,13 @@ def build_parser() -> argparse.ArgumentParser:
     led = export_cmds.add_parser("ledger", parents=[common],
                                  help="the credit ledger with its hashes, as .csv, .xlsx or .json")
     led.add_argument("file", type=Path)
+    dis = export_cmds.add_parser("dispute", parents=[common],
+                                 help="an order's dispute packet: PDF, summary for Amazon's "
+                                      "box, evidence, manifest (PATH.zip or a new folder)")
+    dis.add_argument("order_id")
+    dis.add_argument("path", type=Path)
+    dis.add_argument("--include-personal-data", action="store_true",
+                     help="put the buyer's personal data in the packet (it says so)")
 
     defect = commands.add_parser("defect", parents=[common], help="defects on orders")
     defect_cmds = defect.add_subparsers(dest="defect_command", metavar="ACTION", required=True)
@@ -408,6 +420,31 @@ def cmd_export_ledger(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_export_dispute(args: argparse.Namespace) -> int:
+    from sellerdesk.services.dispute import describe, export_dispute
+    with _open(args) as db:
+        result = export_dispute(db.engine, args.order_id, args.path,
+                                personal_data=args.include_personal_data)
+    _emit(args, {"path": str(result.path), "files": result.files, "summary": result.summary},
+          describe(result))
+    return 0
+
+
+def cmd_issue_attach(args: argparse.Namespace) -> int:
+    from sellerdesk.services.evidence import attach_evidence, size_text
+    attached = []
+    with _open(args) as db:
+        for file in args.files:
+            record = attach_evidence(db.engine, issue_id=args.issue_id, path=file,
+                                     staff=args.staff)
+            attached.append(record)
+    _emit(args, [{"evidence_id": r.evidence_id, "name": r.name, "size": r.size,
+                  "sha256": r.sha256} for r in attached],
+          "\n".join(f"Attached {r.name} ({size_text(r.size)}) to issue {args.issue_id}"
+                    for r in attached))
+    return 0
+
+
 def cmd_facts(args: argparse.Namespace) -> int:
     from sellerdesk.services import amazon_settings
     from sellerdesk.services.staff import default_staff_name
@@ -485,6 +522,7 @@ COMMANDS: dict[str | None, Callable[[argparse.Namespace], int]] = {
     "order show": cmd_order_show,
     "order list": cmd_order_list,
     "issue add": cmd_issue_add,
+    "issue attach": cmd_issue_attach,
     "issue list": cmd_issue_list,
     "suggest": cmd_suggest,
     "credit issue": cmd_credit_issue,
@@ -497,6 +535,7 @@ COMMANDS: dict[str | None, Callable[[argparse.Namespace], int]] = {
     "metrics": cmd_metrics,
     "facts": cmd_facts,
     "export ledger": cmd_export_ledger,
+    "export dispute": cmd_export_dispute,
 }
 
 

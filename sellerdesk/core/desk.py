@@ -47,6 +47,18 @@ class TimelineEntry:
 
 
 @dataclass(frozen=True, slots=True)
+class EvidenceRecord:
+    evidence_id: int
+    issue_id: int
+    sha256: str
+    name: str
+    size: int
+    media_type: str
+    added_at: datetime
+    added_by: str
+
+
+@dataclass(frozen=True, slots=True)
 class StaffMember:
     name: str
     role: str                 # agent | supervisor | owner

@@ -124,3 +124,11 @@ def decide_approval(conn: Connection, *, approval_id: int, status: str, by: str,
                     comment: str, credit_id: int | None, at: Any) -> None:
     conn.execute(APPROVALS.update().where(a_.id == approval_id, a_.status == "pending").values(
         status=status, decided_by=by, decided_at=at, comment=comment, credit_id=credit_id))
+
+
+def explanations(conn: Connection, *, credit_ids: list[int]) -> dict[int, str]:
+    """How each credit's suggestion was worked out, as written when it was given."""
+    if not credit_ids:
+        return {}
+    rows = conn.execute(sa.select(c_.id, c_.explanation).where(c_.id.in_(credit_ids)))
+    return {credit_id: text for credit_id, text in rows}

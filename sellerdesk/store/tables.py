@@ -264,6 +264,24 @@ class AmazonOdr(SQLModel, table=True):
     imported_at: datetime = Field(sa_type=sa.DateTime())
 
 
+class Evidence(SQLModel, table=True):
+    """A file attached to an issue. The bytes live in the evidence store, named by their
+    SHA-256, so the same photo attached twice is kept once and a changed file is a
+    different file."""
+    __tablename__ = "evidence"
+    __table_args__ = (sa.UniqueConstraint("issue_id", "sha256", name="uq_evidence_issue_file"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    issue_id: int = Field(sa_column=sa.Column(sa.Integer, sa.ForeignKey("issue.id"),
+                                              nullable=False))
+    sha256: str = Field(max_length=64)
+    name: str = Field(max_length=255)          # the file's name when it was attached
+    size: int = Field(sa_type=sa.BigInteger())
+    media_type: str = Field(max_length=100)
+    added_at: datetime = Field(sa_type=sa.DateTime())
+    added_by: str = Field(max_length=100)
+
+
 class DeskSetting(SQLModel, table=True):
     """The desk's own settings, shared by everyone on the database (the reply template)."""
     __tablename__ = "desk_setting"
@@ -288,3 +306,4 @@ APPROVALS = ApprovalRequest.__table__
 SETTINGS = DeskSetting.__table__
 DEFECTS = Defect.__table__
 AMAZON_ODR = AmazonOdr.__table__
+EVIDENCE = Evidence.__table__

@@ -1,0 +1,208 @@
+"""The dispute packet (PRODUCT.md §6): what a seller needs when a buyer files an A-to-z
+claim or a chargeback, from one order's records.
+
+A zip (or a folder) with `packet.pdf` (the order, its items, every issue's timeline and
+the messages noted, every credit with its ledger hash, the policy version and how each
+suggestion was worked out), `summary.txt` short enough for Amazon's response box, the
+evidence files, and `manifest.json` with every file's SHA-256. Buyer personal data is
+left out unless asked for, and the first page says which.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+import zipfile
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from sqlalchemy.engine import Engine
+
+from sellerdesk.core.desk import CreditRecord, EvidenceRecord, IssueRecord, TimelineEntry
+from sellerdesk.core.errors import KnownError
+from sellerdesk.core.ledger import verify_chain
+from sellerdesk.core.orders import Order
+from sellerdesk.services import packet_pdf
+from sellerdesk.services.clock import now
+from sellerdesk.services.desk import issue_record
+from sellerdesk.services.evidence import checked_file
+from sellerdesk.services.files import written_whole
+from sellerdesk.store import credits as ledger_store
+from sellerdesk.store import evidence as evidence_store
+from sellerdesk.store import issues as issue_store
+from sellerdesk.store.engine import reading
+from sellerdesk.store.orders import get_order
+
+RESPONSE_BOX = 2_000          # characters Amazon's claim response box takes
+MESSAGE_KINDS = frozenset({"buyer_message", "reply", "reply_late"})
+
+
+@dataclass(frozen=True, slots=True)
+class IssueFile:
+    issue: IssueRecord
+    timeline: list[TimelineEntry]
+    credits: list[CreditRecord]
+    evidence: list[EvidenceRecord]
+
+    @property
+    def messages(self) -> list[TimelineEntry]:
+        return [e for e in self.timeline if e.kind in MESSAGE_KINDS]
+
+
+@dataclass(frozen=True, slots=True)
+class Packet:
+    """Everything the packet shows, read in one transaction."""
+    order: Order
+    issues: list[IssueFile]
+    explanations: dict[int, str]     # credit id → how its suggestion was worked out
+    ledger_entries: int
+    ledger_intact: bool
+    made_at: datetime
+    personal_data: bool
+
+    @property
+    def evidence(self) -> list[EvidenceRecord]:
+        return [e for f in self.issues for e in f.evidence]
+
+    @property
+    def credits(self) -> list[CreditRecord]:
+        return [c for f in self.issues for c in f.credits]
+
+
+@dataclass(frozen=True, slots=True)
+class PacketResult:
+    path: Path
+    files: list[str]
+    summary: str
+
+
+def gather(engine: Engine, order_id: str, *, personal_data: bool = False) -> Packet:
+    order_id = order_id.strip()
+    with reading(engine) as conn:
+        order = get_order(conn, order_id=order_id)
+        if order is None:
+            raise KnownError(f"no order {order_id} in this database")
+        issue_ids = evidence_store.issue_ids_of_order(conn, order_id=order_id)
+        if not issue_ids:
+            raise KnownError(f"order {order_id} has no issues logged: a dispute packet shows "
+                             "what was done about an issue (log one first)")
+        attached = evidence_store.evidence(conn, issue_ids=issue_ids)
+        files = [IssueFile(issue_record(conn, i), issue_store.timeline(conn, issue_id=i),
+                           ledger_store.credits_on_issue(conn, issue_id=i),
+                           [e for e in attached if e.issue_id == i]) for i in issue_ids]
+        credit_ids = [c.credit_id for f in files for c in f.credits]
+        check = verify_chain(ledger_store.ledger(conn))
+        return Packet(order, files, ledger_store.explanations(conn, credit_ids=credit_ids),
+                      check.entries, check.ok, now(), personal_data)
+
+
+def export_dispute(engine: Engine, order_id: str, path: Path, *,
+                   personal_data: bool = False) -> PacketResult:
+    """Write the packet to `path` (.zip, or else a new folder), whole or not at all."""
+    path = Path(path)
+    packet = gather(engine, order_id, personal_data=personal_data)
+    sources = [(f"evidence/{n:02d}-{e.name}", checked_file(engine, e))
+               for n, e in enumerate(packet.evidence, start=1)]
+    summary = summary_text(packet, [name for name, _ in sources])
+    pdf = packet_pdf.render(packet)
+    contents: list[tuple[str, bytes | Path]] = [
+        ("packet.pdf", pdf), ("summary.txt", summary.encode("utf-8")), *sources]
+    manifest = _manifest(packet, contents)
+    contents.append(("manifest.json", manifest))
+    if path.suffix.lower() == ".zip":
+        with written_whole(path) as partial, zipfile.ZipFile(partial, "w") as archive:
+            for name, data in contents:
+                if isinstance(data, Path):
+                    archive.write(data, name, compress_type=zipfile.ZIP_STORED)
+                else:
+                    archive.writestr(name, data, compress_type=zipfile.ZIP_DEFLATED)
+    else:
+        _write_folder(path, contents)
+    return PacketResult(path, [name for name, _ in contents], summary)
+
+
+def _manifest(packet: Packet, contents: list[tuple[str, bytes | Path]]) -> bytes:
+    files = []
+    for name, data in contents:
+        raw = data.read_bytes() if isinstance(data, Path) else data
+        files.append({"path": name, "size": len(raw),
+                      "sha256": hashlib.sha256(raw).hexdigest()})
+    return json.dumps({
+        "format": "sellerdesk-dispute-packet", "version": 1,
+        "order_id": packet.order.order_id, "made_at": packet.made_at.isoformat() + "Z",
+        "personal_data": packet.personal_data, "files": files,
+    }, indent=1, ensure_ascii=False).encode("utf-8")
+
+
+def _write_folder(path: Path, contents: list[tuple[str, bytes | Path]]) -> None:
+    if path.exists() and (not path.is_dir() or any(path.iterdir())):
+        raise KnownError(f"cannot write the packet to {path}: it exists and is not an empty "
+                         "folder (choose a new name, or one ending in .zip)")
+    partial = path.with_name(f".{path.name}.partial")
+    try:
+        shutil.rmtree(partial, ignore_errors=True)
+        for name, data in contents:
+            target = partial / name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            if isinstance(data, Path):
+                shutil.copyfile(data, target)
+            else:
+                target.write_bytes(data)
+        if path.exists():
+            path.rmdir()
+        partial.rename(path)
+    except OSError as exc:
+        raise KnownError(f"cannot write the packet to {path}: {exc.strerror or exc}") from None
+    finally:
+        shutil.rmtree(partial, ignore_errors=True)
+
+
+# -- the text for Amazon's response box ----------------------------------------------------
+def summary_text(packet: Packet, evidence_names: list[str]) -> str:
+    """Facts first, then what was done, then which files to send; shortened detail by
+    detail until it fits Amazon's box, never cut mid-sentence."""
+    order = packet.order
+    head = (f"Order {order.order_id} ({order.sales_channel or order.marketplace}), placed "
+            f"{order.purchase_date:%Y-%m-%d}, {order.total.display()}, "
+            f"{'fulfilled by Amazon' if order.channel.value == 'AFN' else 'shipped by us'}, "
+            f"status {order.status}.")
+    details: list[str] = []
+    for f in packet.issues:
+        issue = f.issue
+        first = f"Issue {issue.issue_id}: {issue.issue_type.label.lower()}, logged " \
+                f"{issue.created_at:%Y-%m-%d %H:%M} UTC, now {issue.status.label.lower()}."
+        details.append(first)
+        asked = next((e.at for e in f.timeline if e.kind == "buyer_message"), None)
+        answered = next((e.at for e in f.timeline if e.kind.startswith("reply")
+                         and asked is not None and e.at >= asked), None)
+        if asked is not None and answered is not None:
+            hours = (answered - asked).total_seconds() / 3600
+            details.append(f"The buyer's message of {asked:%Y-%m-%d} was answered in "
+                           f"{hours:.1f} hours.")
+        for credit in f.credits:
+            what = "Reversed credit" if credit.reverses else credit.kind.replace("_", " ")
+            details.append(f"{what.capitalize()} {credit.amount.display()} on "
+                           f"{credit.created_at:%Y-%m-%d} (ledger hash "
+                           f"{credit.entry_hash[:16]}).")
+    tail = []
+    if evidence_names:
+        tail.append("Evidence sent through Buyer-Seller Messages: "
+                    + "; ".join(Path(n).name.split("-", 1)[1] for n in evidence_names) + ".")
+    tail.append("The full record (timeline, messages, ledger hashes, policy) is in "
+                "packet.pdf with SHA-256 sums in manifest.json.")
+    while True:
+        text = "\n".join([head, *details, *tail])
+        if len(text) <= RESPONSE_BOX or not details:
+            break
+        details.pop()
+    if len(text) > RESPONSE_BOX:      # only a pathological list of file names gets here
+        text = text[:RESPONSE_BOX - 1].rsplit(" ", 1)[0] + "…"
+    return text
+
+
+def describe(result: PacketResult) -> str:
+    return (f"Wrote the dispute packet to {result.path}: {len(result.files)} files; the "
+            f"summary is {len(result.summary):,} of {RESPONSE_BOX:,} characters")
+

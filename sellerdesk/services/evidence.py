@@ -1,0 +1,140 @@
+"""The evidence store: files attached to issues (photos, PDFs, screenshots of buyer
+messages, carrier tracking pages), copied in and named by their SHA-256.
+
+The copy is made first, under a temporary name, then renamed; the record and its
+timeline line are written after, in one transaction. A failure in between leaves at
+most an unreferenced file in the store, never a record without its file. The store sits
+beside a SQLite database (`<name>-evidence/`); a team database keeps its store in the
+user's data folder until team mode shares one (issue #8).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import mimetypes
+import os
+import tempfile
+from pathlib import Path
+
+from sqlalchemy.engine import Engine
+
+from sellerdesk.core.desk import EvidenceRecord
+from sellerdesk.core.errors import InputError, KnownError
+from sellerdesk.services.clock import now
+from sellerdesk.services.desk import DeskError, at_desk, issue_record
+from sellerdesk.services.paths import data_dir
+from sellerdesk.store import evidence as evidence_store
+from sellerdesk.store import issues as issue_store
+from sellerdesk.store.engine import reading, sqlite_path, writing
+
+MAX_BYTES = 200 * 2**20      # a phone video is evidence too; a disk image is not
+_CHUNK = 1 << 20
+
+
+def store_dir(engine: Engine) -> Path:
+    database = sqlite_path(str(engine.url))
+    if database is not None:
+        return database.with_name(f"{database.stem}-evidence")
+    url = engine.url
+    return data_dir() / "team-evidence" / f"{url.host or 'local'}-{url.database or 'db'}"
+
+
+def stored_file(engine: Engine, sha256: str) -> Path:
+    return store_dir(engine) / sha256[:2] / sha256
+
+
+def size_text(size: int) -> str:
+    for unit, scale in (("MB", 2**20), ("KB", 2**10)):
+        if size >= scale:
+            return f"{size / scale:.1f} {unit}"
+    return f"{size} bytes"
+
+
+def attach_evidence(engine: Engine, *, issue_id: int, path: Path,
+                    staff: str | None = None) -> EvidenceRecord:
+    """Copy `path` into the store and put it on the issue's timeline. The same file on
+    the same issue again is refused with a message saying when it was attached."""
+    path = Path(path)
+    sha256, size = _copy_in(store_dir(engine), path)
+    media_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+    with writing(engine) as conn:
+        issue = issue_record(conn, issue_id)
+        member = at_desk(conn, staff)
+        at = now()
+        new_id = evidence_store.add_evidence(
+            conn, issue_id=issue.issue_id, sha256=sha256, name=path.name[:255], size=size,
+            media_type=media_type, by=member.name, at=at)
+        if new_id is None:
+            before = next(r for r in evidence_store.evidence(conn, issue_ids=[issue_id])
+                          if r.sha256 == sha256)
+            raise DeskError(f"{path.name} is already on issue {issue_id} (attached as "
+                            f"{before.name} by {before.added_by}, "
+                            f"{before.added_at:%Y-%m-%d %H:%M} UTC)")
+        issue_store.add_event(conn, issue_id=issue_id, actor=member.name, kind="evidence",
+                              text=f"{path.name} ({size_text(size)}, SHA-256 {sha256[:12]}…)",
+                              at=at)
+    return EvidenceRecord(new_id, issue_id, sha256, path.name[:255], size, media_type, at,
+                          member.name)
+
+
+def evidence_on(engine: Engine, issue_ids: list[int]) -> list[EvidenceRecord]:
+    with reading(engine) as conn:
+        return evidence_store.evidence(conn, issue_ids=issue_ids)
+
+
+def checked_file(engine: Engine, record: EvidenceRecord) -> Path:
+    """The stored file of a record, read again and hashed: a file missing from the store
+    or changed in it is named, never sent."""
+    path = stored_file(engine, record.sha256)
+    try:
+        with open(path, "rb") as f:
+            digest = hashlib.file_digest(f, "sha256").hexdigest()
+    except FileNotFoundError:
+        raise KnownError(f"evidence file {record.name} (issue {record.issue_id}) is missing "
+                         f"from the evidence store: {path}") from None
+    if digest != record.sha256:
+        raise KnownError(f"evidence file {record.name} (issue {record.issue_id}) was changed "
+                         f"in the evidence store since it was attached: {path}")
+    return path
+
+
+def _copy_in(store: Path, source: Path) -> tuple[str, int]:
+    """Hash while copying to a temporary file in the store, then rename it to its hash."""
+    try:
+        if source.is_dir():
+            raise InputError("is a folder; attach the files in it one by one",
+                             file=source.name)
+        size = source.stat().st_size
+    except FileNotFoundError:
+        raise InputError("no such file", file=str(source)) from None
+    if size > MAX_BYTES:
+        raise InputError(f"is {size_text(size)}; evidence files are kept to "
+                         f"{size_text(MAX_BYTES)}", file=source.name)
+    if size == 0:
+        raise InputError("is empty", file=source.name)
+    try:
+        store.mkdir(parents=True, exist_ok=True)
+        fd, temporary = tempfile.mkstemp(dir=store, prefix=".incoming-")
+    except OSError as exc:
+        raise KnownError(f"cannot write to the evidence store {store}: "
+                         f"{exc.strerror or exc}") from None
+    digest = hashlib.sha256()
+    try:
+        with open(source, "rb") as reader, os.fdopen(fd, "wb") as writer:
+            while chunk := reader.read(_CHUNK):
+                digest.update(chunk)
+                writer.write(chunk)
+            writer.flush()
+            os.fsync(writer.fileno())
+        sha256 = digest.hexdigest()
+        target = store / sha256[:2] / sha256
+        target.parent.mkdir(exist_ok=True)
+        os.replace(temporary, target)
+    except PermissionError:
+        raise InputError("SellerDesk may not read this file", file=source.name) from None
+    except OSError as exc:
+        raise KnownError(f"cannot copy {source.name} into the evidence store {store}: "
+                         f"{exc.strerror or exc}") from None
+    finally:
+        Path(temporary).unlink(missing_ok=True)
+    return sha256, size
