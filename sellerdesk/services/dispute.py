@@ -26,7 +26,6 @@ from sellerdesk.core.ledger import verify_chain
 from sellerdesk.core.orders import Order
 from sellerdesk.services import packet_pdf
 from sellerdesk.services.clock import now
-from sellerdesk.services.desk import issue_record
 from sellerdesk.services.evidence import checked_file
 from sellerdesk.services.files import written_whole
 from sellerdesk.store import credits as ledger_store
@@ -84,14 +83,15 @@ def gather(engine: Engine, order_id: str, *, personal_data: bool = False) -> Pac
         order = get_order(conn, order_id=order_id)
         if order is None:
             raise KnownError(f"no order {order_id} in this database")
-        issue_ids = evidence_store.issue_ids_of_order(conn, order_id=order_id)
-        if not issue_ids:
+        issues = sorted(issue_store.list_issues(conn, order_id=order_id),
+                        key=lambda issue: issue.issue_id)
+        if not issues:
             raise KnownError(f"order {order_id} has no issues logged: a dispute packet shows "
                              "what was done about an issue (log one first)")
-        attached = evidence_store.evidence(conn, issue_ids=issue_ids)
-        files = [IssueFile(issue_record(conn, i), issue_store.timeline(conn, issue_id=i),
-                           ledger_store.credits_on_issue(conn, issue_id=i),
-                           [e for e in attached if e.issue_id == i]) for i in issue_ids]
+        attached = evidence_store.evidence(conn, issue_ids=[i.issue_id for i in issues])
+        files = [IssueFile(i, issue_store.timeline(conn, issue_id=i.issue_id),
+                           ledger_store.credits_on_issue(conn, issue_id=i.issue_id),
+                           [e for e in attached if e.issue_id == i.issue_id]) for i in issues]
         credit_ids = [c.credit_id for f in files for c in f.credits]
         check = verify_chain(ledger_store.ledger(conn))
         return Packet(order, files, ledger_store.explanations(conn, credit_ids=credit_ids),
@@ -103,14 +103,17 @@ def export_dispute(engine: Engine, order_id: str, path: Path, *,
     """Write the packet to `path` (.zip, or else a new folder), whole or not at all."""
     path = Path(path)
     packet = gather(engine, order_id, personal_data=personal_data)
-    sources = [(f"evidence/{n:02d}-{e.name}", checked_file(engine, e))
+    # Each evidence file is hashed again here, so its record's hash and size are its own.
+    sources = [(f"evidence/{n:02d}-{e.name}", checked_file(engine, e), e)
                for n, e in enumerate(packet.evidence, start=1)]
-    summary = summary_text(packet, [name for name, _ in sources])
-    pdf = packet_pdf.render(packet)
+    summary = summary_text(packet)
+    made = [("packet.pdf", packet_pdf.render(packet)), ("summary.txt", summary.encode("utf-8"))]
+    listed = [{"path": name, "size": len(data), "sha256": hashlib.sha256(data).hexdigest()}
+              for name, data in made]
+    listed += [{"path": name, "size": e.size, "sha256": e.sha256} for name, _, e in sources]
     contents: list[tuple[str, bytes | Path]] = [
-        ("packet.pdf", pdf), ("summary.txt", summary.encode("utf-8")), *sources]
-    manifest = _manifest(packet, contents)
-    contents.append(("manifest.json", manifest))
+        *made, *((name, stored) for name, stored, _ in sources),
+        ("manifest.json", _manifest(packet, listed))]
     if path.suffix.lower() == ".zip":
         with written_whole(path) as partial, zipfile.ZipFile(partial, "w") as archive:
             for name, data in contents:
@@ -123,12 +126,7 @@ def export_dispute(engine: Engine, order_id: str, path: Path, *,
     return PacketResult(path, [name for name, _ in contents], summary)
 
 
-def _manifest(packet: Packet, contents: list[tuple[str, bytes | Path]]) -> bytes:
-    files = []
-    for name, data in contents:
-        raw = data.read_bytes() if isinstance(data, Path) else data
-        files.append({"path": name, "size": len(raw),
-                      "sha256": hashlib.sha256(raw).hexdigest()})
+def _manifest(packet: Packet, files: list[dict[str, object]]) -> bytes:
     return json.dumps({
         "format": "sellerdesk-dispute-packet", "version": 1,
         "order_id": packet.order.order_id, "made_at": packet.made_at.isoformat() + "Z",
@@ -160,7 +158,7 @@ def _write_folder(path: Path, contents: list[tuple[str, bytes | Path]]) -> None:
 
 
 # -- the text for Amazon's response box ----------------------------------------------------
-def summary_text(packet: Packet, evidence_names: list[str]) -> str:
+def summary_text(packet: Packet) -> str:
     """Facts first, then what was done, then which files to send; shortened detail by
     detail until it fits Amazon's box, never cut mid-sentence."""
     order = packet.order
@@ -187,9 +185,9 @@ def summary_text(packet: Packet, evidence_names: list[str]) -> str:
                            f"{credit.created_at:%Y-%m-%d} (ledger hash "
                            f"{credit.entry_hash[:16]}).")
     tail = []
-    if evidence_names:
+    if packet.evidence:
         tail.append("Evidence sent through Buyer-Seller Messages: "
-                    + "; ".join(Path(n).name.split("-", 1)[1] for n in evidence_names) + ".")
+                    + "; ".join(e.name for e in packet.evidence) + ".")
     tail.append("The full record (timeline, messages, ledger hashes, policy) is in "
                 "packet.pdf with SHA-256 sums in manifest.json.")
     while True:

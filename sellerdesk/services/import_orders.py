@@ -96,7 +96,7 @@ def _write(conn, batches: Iterator[Batch], tally: Tally, result: ImportResult,
         if cancelled is not None and cancelled():
             raise Cancelled("The import")
         if progress is not None:
-            progress(batch.fraction, f"{tally.rows:,} rows read")
+            progress(batch.fraction, f"{batch.rows:,} rows read")
     if tally.scattered:
         order_store.refresh_totals(conn, order_ids=tally.scattered)
     if tally.first is not None and tally.last is not None:
@@ -137,8 +137,8 @@ def _read_in_worker(path: Path, marketplace: str | None, tally: Tally) -> Iterat
                 raise KnownError(f"{path.name}: the process reading the report stopped "
                                  f"(exit code {reader.exitcode}); nothing was imported") from None
             if message[0] == "batch":
-                heads, items, fraction = message[1:]
-                yield Batch(transposed(heads), transposed(items), fraction)
+                heads, items, fraction, rows = message[1:]
+                yield Batch(transposed(heads), transposed(items), fraction, rows)
             elif message[0] == "done":
                 for name in Tally.__slots__:
                     setattr(tally, name, getattr(message[1], name))

@@ -195,10 +195,12 @@ def _close(head: list[Any], items: list[list[Any]], first_line: int) -> tuple:
 
 class Batch(NamedTuple):
     """About BATCH_ORDERS orders, sorted by order id (SQLite then touches each index page
-    once per batch, not once per row), and how far into the file they were read."""
+    once per batch, not once per row), how far into the file they were read, and how
+    many rows have been read so far."""
     heads: list[tuple]
     items: list[Sequence[Any]]
     fraction: float
+    rows: int
 
 
 @dataclass(slots=True)
@@ -252,7 +254,7 @@ def read_batches(report: Report, parser: OrdersParser, tally: Tally) -> Iterator
             low, high = min(dates), max(dates)
             tally.first = low if tally.first is None else min(low, tally.first)
             tally.last = high if tally.last is None else max(high, tally.last)
-        done = Batch(heads, items, min(report.bytes_read / max(report.size, 1), 1.0))
+        done = Batch(heads, items, min(report.bytes_read / max(report.size, 1), 1.0), rows)
         heads, items = [], []
         tally.rows = rows
         return done
@@ -333,7 +335,7 @@ def open_orders_report(path: Path, marketplace: str | None) -> tuple[Report, Ord
 
 
 def read_in_worker(path: Path, marketplace: str | None, pipe: Connection) -> None:
-    """A reading process: sends ("batch", head columns, item columns, fraction) messages,
+    """A reading process: sends ("batch", head columns, item columns, fraction, rows),
     then ("done", Tally); or one ("input-error", message, file, line, column) or
     ("failed", traceback)."""
     try:
@@ -342,7 +344,7 @@ def read_in_worker(path: Path, marketplace: str | None, pipe: Connection) -> Non
         with report:
             for batch in read_batches(report, parser, tally):
                 pipe.send(("batch", transposed(batch.heads), transposed(batch.items),
-                           batch.fraction))
+                           batch.fraction, batch.rows))
         tally.lines_given = {}      # the reader's own bookkeeping: 60 MB at a million rows
         pipe.send(("done", tally))
     except InputError as exc:

@@ -123,7 +123,7 @@ class Report:
     @property
     def raw_rows(self) -> Iterator[list[str]]:
         """The csv reader itself, blank lines included, for a hot loop that cannot afford
-        a generator per row: iterate it inside `reading()`, take lines from `line`."""
+        a generator per row: iterate it inside `reading()`; its line_num is the line."""
         return self._reader
 
     @property

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from sellerdesk.core.desk import EvidenceRecord
-from sellerdesk.store.tables import EVIDENCE, ISSUES
+from sellerdesk.store.tables import EVIDENCE
 
 e = EVIDENCE.c
 _COLUMNS = (e.id, e.issue_id, e.sha256, e.name, e.size, e.media_type, e.added_at, e.added_by)
@@ -33,7 +33,3 @@ def evidence(conn: Connection, *, issue_ids: Sequence[int]) -> list[EvidenceReco
                         .order_by(e.added_at, e.id))
     return [EvidenceRecord(*row) for row in rows]
 
-
-def issue_ids_of_order(conn: Connection, *, order_id: str) -> list[int]:
-    return list(conn.execute(sa.select(ISSUES.c.id).where(ISSUES.c.order_id == order_id)
-                             .order_by(ISSUES.c.id)).scalars())
