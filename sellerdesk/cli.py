@@ -130,6 +130,14 @@ def build_parser() -> argparse.ArgumentParser:
     dis.add_argument("path", type=Path)
     dis.add_argument("--include-personal-data", action="store_true",
                      help="put the buyer's personal data in the packet (it says so)")
+    adj = export_cmds.add_parser("adjustments", parents=[common],
+                                 help="the credits not yet sent to Amazon as an Order "
+                                      "Adjustment feed (FILE.xml) for Seller Central")
+    adj.add_argument("file", type=Path)
+    adj.add_argument("--marketplace", metavar="CODE", type=str.upper,
+                     help="the marketplace the feed is for (US, UK, DE…): needed when "
+                          "credits wait on orders in more than one")
+    adj.add_argument("--staff", metavar="NAME")
 
     defect = commands.add_parser("defect", parents=[common], help="defects on orders")
     defect_cmds = defect.add_subparsers(dest="defect_command", metavar="ACTION", required=True)
@@ -430,6 +438,15 @@ def cmd_export_dispute(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_export_adjustments(args: argparse.Namespace) -> int:
+    from sellerdesk.services.adjustments import export_adjustments
+    with _open(args) as db:
+        result = export_adjustments(db.engine, args.file, marketplace=args.marketplace,
+                                    staff=args.staff)
+    _emit(args, result.as_json(), result.describe())
+    return 0
+
+
 def cmd_issue_attach(args: argparse.Namespace) -> int:
     from sellerdesk.services.evidence import attach_evidence, size_text
     attached = []
@@ -536,6 +553,7 @@ COMMANDS: dict[str | None, Callable[[argparse.Namespace], int]] = {
     "facts": cmd_facts,
     "export ledger": cmd_export_ledger,
     "export dispute": cmd_export_dispute,
+    "export adjustments": cmd_export_adjustments,
 }
 
 

@@ -17,6 +17,7 @@ from sellerdesk.core.marketplaces import by_code, format_report_date
 from sellerdesk.core.metrics import DefectKind
 from sellerdesk.core.orders import OrderFilter, OrderSummary
 from sellerdesk.services import desk, follow_up, staff_admin
+from sellerdesk.services.adjustments import record_item_codes
 from sellerdesk.services.clock import now, pinned
 from sellerdesk.services.import_feedback import import_feedback
 from sellerdesk.services.metrics import add_defect
@@ -69,6 +70,16 @@ def add_demo_issues(engine: Engine, orders: int, *, seed: int = 11) -> None:
     if credits:   # now, after everything else: the ledger's times only move forward
         desk.reverse_credit(engine, credit_id=credits[0], staff=STAFF[0],
                             reason="buyer returned the item for a full refund instead")
+    _add_item_codes(engine, rng, [order.order_id for _, order in logged])
+
+
+def _add_item_codes(engine: Engine, rng: random.Random, order_ids: list[str]) -> None:
+    """Amazon's 14-digit order-item codes, as a settlement report would bring them, for
+    the orders at the desk: their credits can then go in an Order Adjustment feed."""
+    with reading(engine) as conn:
+        orders = [get_order(conn, order_id=order_id) for order_id in order_ids]
+    record_item_codes(engine, [(order.order_id, item.sku, str(rng.randrange(10**13, 10**14)))
+                               for order in orders if order for item in order.items])
 
 
 def add_demo_feedback(engine: Engine, folder: Path, *, seed: int = 12) -> None:

@@ -37,7 +37,7 @@ def day_bounds(first: date, last: date) -> tuple[datetime, datetime]:
 
 
 # -- writes -----------------------------------------------------------------------------
-def _upsert(conn: Connection, table: sa.Table, keys: Sequence[str]):
+def upsert_statement(conn: Connection, table: sa.Table, keys: Sequence[str]):
     insert = (postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert)(table)
     updates = {c.name: insert.excluded[c.name] for c in table.columns if c.name not in keys}
     return insert.on_conflict_do_update(index_elements=list(keys), set_=updates)
@@ -51,7 +51,7 @@ def upsert_orders(conn: Connection, *, orders: Sequence[Sequence[Any]],
                               (ORDER_ITEMS, ["order_id", "line"], items)):
         if not rows:
             continue
-        statement = _upsert(conn, table, keys)
+        statement = upsert_statement(conn, table, keys)
         if conn.dialect.name == "sqlite":
             _executemany_sqlite(conn, table, statement, rows)
         else:

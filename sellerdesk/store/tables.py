@@ -282,6 +282,29 @@ class Evidence(SQLModel, table=True):
     added_by: str = Field(max_length=100)
 
 
+class AmazonItemCode(SQLModel, table=True):
+    """Amazon's order-item code of a SKU on an order, which the All Orders report lacks
+    and an Order Adjustment feed needs. Kept apart from order_item so an orders import
+    never loses it; no foreign key, as a settlement can name an order not imported yet."""
+    __tablename__ = "amazon_item_code"
+
+    order_id: str = Field(sa_column=sa.Column(ORDER_ID, primary_key=True))
+    sku: str = Field(max_length=64, primary_key=True)
+    item_code: str = Field(max_length=32)
+
+
+class CreditExport(SQLModel, table=True):
+    """A credit sent to Amazon in an Order Adjustment feed. Apart from the ledger, which
+    never changes: being exported is a fact about a credit, not part of it."""
+    __tablename__ = "credit_export"
+
+    credit_id: int = Field(sa_column=sa.Column(sa.Integer, sa.ForeignKey("credit.id"),
+                                               primary_key=True))
+    feed: str = Field(max_length=255)                 # the feed file's name
+    exported_at: datetime = Field(sa_type=sa.DateTime())
+    exported_by: str = Field(max_length=100)
+
+
 class DeskSetting(SQLModel, table=True):
     """The desk's own settings, shared by everyone on the database (the reply template)."""
     __tablename__ = "desk_setting"
@@ -307,3 +330,5 @@ SETTINGS = DeskSetting.__table__
 DEFECTS = Defect.__table__
 AMAZON_ODR = AmazonOdr.__table__
 EVIDENCE = Evidence.__table__
+ITEM_CODES = AmazonItemCode.__table__
+CREDIT_EXPORTS = CreditExport.__table__
