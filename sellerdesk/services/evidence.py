@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import mimetypes
 import os
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -96,6 +97,22 @@ def checked_file(engine: Engine, record: EvidenceRecord) -> Path:
         raise KnownError(f"evidence file {record.name} (issue {record.issue_id}) was changed "
                          f"in the evidence store since it was attached: {path}")
     return path
+
+
+def viewable_copy(engine: Engine, record: EvidenceRecord) -> Path:
+    """A checked copy of an evidence file under its own name in the temporary folder, for
+    an image viewer or PDF reader to open: the stored file has no extension, and the
+    viewer must not be able to change the original."""
+    source = checked_file(engine, record)
+    folder = Path(tempfile.gettempdir()) / "sellerdesk-evidence" / record.sha256[:16]
+    target = folder / (Path(record.name).name or record.sha256)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(source, target)
+    except OSError as exc:
+        raise KnownError(f"cannot make a copy of {record.name} to open: "
+                         f"{exc.strerror or exc}") from None
+    return target
 
 
 def _copy_in(store: Path, source: Path) -> tuple[str, int]:

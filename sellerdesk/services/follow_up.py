@@ -6,7 +6,7 @@ change is one transaction with its timeline event."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 from sqlalchemy.engine import Connection, Engine
@@ -92,18 +92,32 @@ def record_event(engine: Engine, *, issue_id: int, kind: str, note: str = "",
 
 
 # -- the conversation with the buyer ----------------------------------------------------------
-def note_buyer_message(engine: Engine, *, issue_id: int, text: str,
+def _written_at(when: datetime | None) -> datetime:
+    """When a message was written: now, or the time staff read off Buyer-Seller Messages
+    (naive UTC), which cannot be later than now."""
+    moment = now()
+    if when is None:
+        return moment
+    if when > moment + timedelta(minutes=1):
+        raise DeskError(f"{when:%Y-%m-%d %H:%M} UTC is still to come: a message is noted "
+                        "once it was written")
+    return when
+
+
+def note_buyer_message(engine: Engine, *, issue_id: int, text: str, when: datetime | None = None,
                        staff: str | None = None) -> IssueRecord:
-    """The buyer wrote again: the 24-hour clock starts unless an earlier message is
-    still waiting for its reply."""
+    """The buyer wrote again (now, or at `when`): the 24-hour clock runs from the message
+    unless an earlier one is still waiting for its reply."""
     text = text.strip()
     if not text:
         raise DeskError("say what the buyer wrote (a summary is enough)")
+    at = _written_at(when)
     with writing(engine) as conn:
         issue = issue_record(conn, issue_id)
         member = at_desk(conn, staff)
-        at = now()
-        due = issue.reply_due_at or at + duration("reply_hours", overrides_in(conn))
+        due = at + duration("reply_hours", overrides_in(conn))
+        if issue.reply_due_at is not None:
+            due = min(due, issue.reply_due_at)
         status = IssueStatus.OPEN.value if issue.status in (
             IssueStatus.AWAITING_BUYER, IssueStatus.RESOLVED) else issue.status.value
         return _step(conn, issue, member.name, at, kind="buyer_message", text=text,
@@ -161,17 +175,17 @@ def draft_reply_for(engine: Engine, issue_id: int, *, staff: str,
         remedy=remedy, amount=amount, expires_on=expires, staff=staff, store=store))
 
 
-def note_reply(engine: Engine, *, issue_id: int, text: str,
+def note_reply(engine: Engine, *, issue_id: int, text: str, when: datetime | None = None,
                staff: str | None = None) -> IssueRecord:
-    """The reply went out through Buyer-Seller Messaging: the clock stops and the desk
-    waits for the buyer's answer to the offer."""
+    """The reply went out through Buyer-Seller Messaging (now, or at `when`): the clock
+    stops and the desk waits for the buyer's answer to the offer."""
     text = text.strip()
     if not text:
         raise DeskError("the reply is empty")
+    at = _written_at(when)
     with writing(engine) as conn:
         issue = issue_record(conn, issue_id)
         member = at_desk(conn, staff)
-        at = now()
         late = issue.reply_due_at is not None and at > issue.reply_due_at
         status = (IssueStatus.AWAITING_BUYER.value if issue.status is IssueStatus.OPEN
                   else issue.status.value)
@@ -236,8 +250,10 @@ def assign(engine: Engine, *, issue_id: int, assignee: str,
 def _step(conn: Connection, issue: IssueRecord, actor: str, at: datetime, *, kind: str,
           text: str, status: str, **fields: object) -> IssueRecord:
     """One step in the conversation: the issue's fields, its timeline line, and a status
-    line when the step moved the status."""
-    issue_store.update_issue(conn, issue_id=issue.issue_id, now=at, status=status, **fields)
+    line when the step moved the status. `at` may be earlier than now (a message noted
+    late); the issue itself changed now."""
+    issue_store.update_issue(conn, issue_id=issue.issue_id, now=max(at, now()), status=status,
+                             **fields)
     issue_store.add_event(conn, issue_id=issue.issue_id, actor=actor, kind=kind, text=text,
                           at=at)
     if status != issue.status.value:

@@ -8,10 +8,12 @@ from datetime import date, timedelta
 
 from sqlalchemy.engine import Engine
 
+from sellerdesk.core.adjustments import FeedMark, feed_kind
 from sellerdesk.core.desk import CreditRecord
 from sellerdesk.core.issues import Remedy
 from sellerdesk.core.money import Money
 from sellerdesk.services.clock import now
+from sellerdesk.store import adjustments as feed_store
 from sellerdesk.store import credits as ledger_store
 from sellerdesk.store.engine import reading
 
@@ -23,19 +25,32 @@ class LedgerLine:
     credit: CreditRecord
     running_total: Money        # this currency's total up to and including this entry
     reversed_by: int | None     # the entry that reversed this one
+    sent: FeedMark | None = None    # the Order Adjustment feed it went to Amazon in
+
+    @property
+    def amazon(self) -> str:
+        """Where the credit stands with Amazon: sent in a feed, waiting for one, or not
+        something a feed carries."""
+        if self.sent is not None:
+            return f"sent {self.sent.exported_at:%Y-%m-%d}"
+        if self.credit.reverses is not None or feed_kind(self.credit.kind) is not None:
+            return "—"
+        return "not sent (reversed)" if self.reversed_by is not None else "to send"
 
 
 def ledger_lines(engine: Engine) -> list[LedgerLine]:
     """Oldest first, as the chain runs."""
     with reading(engine) as conn:
         credits = ledger_store.all_credits(conn)
+        sent = feed_store.feed_marks(conn)
     reversed_by = {c.reverses: c.credit_id for c in credits if c.reverses is not None}
     totals: dict[str, Money] = {}
     lines = []
     for credit in credits:
         currency = credit.amount.currency
         totals[currency] = totals.get(currency, Money.zero(currency)) + credit.amount
-        lines.append(LedgerLine(credit, totals[currency], reversed_by.get(credit.credit_id)))
+        lines.append(LedgerLine(credit, totals[currency], reversed_by.get(credit.credit_id),
+                                sent.get(credit.credit_id)))
     return lines
 
 

@@ -4,13 +4,16 @@ open, so the window itself never waits for them."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QApplication, QDialog, QTabWidget, QWidget
 
 from sellerdesk.services.follow_up import issue_detail
+from sellerdesk.ui.dialogs.adjustments_dialog import AdjustmentsDialog
+from sellerdesk.ui.dialogs.dispute_dialog import DisputeDialog
 from sellerdesk.ui.dialogs.facts_dialog import FactsDialog
 from sellerdesk.ui.dialogs.issue_dialog import IssueDialog
 from sellerdesk.ui.dialogs.policy_editor import PolicyEditor
@@ -33,13 +36,14 @@ class DeskTabs(QObject):
     desk_changed = Signal()        # issues, credits or staff changed: refresh what shows them
 
     def __init__(self, tabs: QTabWidget, engine: Engine, staff: Callable[[], str],
-                 window: QWidget) -> None:
+                 window: QWidget, ledger_actions: Sequence[QAction] = ()) -> None:
         super().__init__(window)
         self.tabs, self.engine, self.staff, self.window = tabs, engine, staff, window
         self.dialog: QDialog | None = None   # the last dialog opened, for tests
         self.issues = IssuesView(engine, staff)
         self.approvals = ApprovalsView(engine, staff)
         self.ledger = LedgerView(engine, staff)
+        self.ledger.add_actions(ledger_actions)
         tabs.addTab(self.issues, "&Issues")
         tabs.addTab(self.approvals, "&Approvals")
         tabs.addTab(self.ledger, "&Ledger")
@@ -57,6 +61,7 @@ class DeskTabs(QObject):
         pane.open_order.connect(self.open_order)
         pane.give_credit.connect(self.give_credit)
         pane.draft_reply.connect(self.draft_reply)
+        pane.dispute.connect(self.dispute_packet)
         pane.changed.connect(lambda _id: self._changed(issues=False))
         self.approvals.decided.connect(self._decided)
         self.ledger.changed.connect(self._decided)
@@ -136,6 +141,16 @@ class DeskTabs(QObject):
         dialog = FactsDialog(self.engine, self.staff(), self.window)
         dialog.changed.connect(lambda: (self.said.emit("Amazon's numbers saved"),
                                         self._changed()))
+        return self._open(dialog)
+
+    def dispute_packet(self, order_id: str) -> DisputeDialog:
+        dialog = DisputeDialog(self.engine, order_id, self.window)
+        dialog.exported.connect(self.said)
+        return self._open(dialog)
+
+    def adjustment_feed(self) -> AdjustmentsDialog:
+        dialog = AdjustmentsDialog(self.engine, self.staff(), self.window)
+        dialog.exported.connect(self._decided)
         return self._open(dialog)
 
     # -- keeping every view true ---------------------------------------------------------

@@ -34,7 +34,7 @@ from sellerdesk.services.imports import skipped_text
 from sellerdesk.services.staff import default_staff_name
 from sellerdesk.ui.dialogs.ask import ask_choice
 from sellerdesk.ui.settings import window_settings
-from sellerdesk.ui.tasks import Task, Work
+from sellerdesk.ui.tasks import Finished, Task, Work
 from sellerdesk.ui.views.filter_bar import FilterBar
 from sellerdesk.ui.views.order_detail import OrderDetailView
 
@@ -46,6 +46,7 @@ if TYPE_CHECKING:
     from sellerdesk.ui.models.orders_model import OrdersTableModel
 
 REPORT_FILTER = "Seller Central reports (*.txt *.tsv *.csv *.json);;All files (*)"
+LEDGER_FILTER = "CSV (*.csv);;Excel workbook (*.xlsx);;JSON (*.json)"
 
 
 class MainWindow(QMainWindow):
@@ -104,6 +105,7 @@ class MainWindow(QMainWindow):
 
         self._build_actions()
         self.detail_view.new_issue_button.clicked.connect(self.new_issue_action.trigger)
+        self.detail_view.dispute_button.clicked.connect(self.dispute_action.trigger)
         self.detail_view.issue_activated.connect(self.show_issue)
         self.filter_bar.filter_changed.connect(self._apply_filter)
         self._restore_state()
@@ -145,20 +147,38 @@ class MainWindow(QMainWindow):
         self.facts_action = action("&Amazon's numbers…",
                                    lambda: self.desk and self.desk.edit_facts(), None,
                                    "Targets, windows and deadlines, with Amazon's defaults")
+        self.dispute_action = action(
+            "&Dispute packet…", self.dispute_packet, "Ctrl+Shift+D",
+            "The selected order's evidence for an A-to-z claim or chargeback")
+        self.adjustments_action = action(
+            "Order &adjustment feed…", lambda: self.desk and self.desk.adjustment_feed(), None,
+            "Write the credits not yet sent to Amazon as a feed for Seller Central")
+        self.export_ledger_action = action(
+            "&Export ledger…", self.choose_ledger_export, "Ctrl+E",
+            "The credit ledger with its hashes, as CSV, Excel or JSON")
+        self.check_ledger_action = action(
+            "&Check a ledger file…", self.choose_ledger_check, None,
+            "Recompute the hashes of an exported ledger and name the first altered entry")
         self.tab_actions = [
             action(name, lambda _=False, i=index: self.tabs.setCurrentIndex(i), f"Ctrl+{index + 1}")
             for index, name in enumerate(("&Orders", "&Issues", "&Approvals", "&Ledger",
                                           "&Metrics"))]
         self.desk_actions = [self.reply_action, self.policy_action, self.template_action,
-                             self.staff_action, self.facts_action, *self.tab_actions[1:]]
+                             self.staff_action, self.facts_action, *self.tab_actions[1:],
+                             self.dispute_action, self.adjustments_action,
+                             self.export_ledger_action]
 
         menu = self.menuBar()
         file_menu = menu.addMenu("&File")
         file_menu.addActions([self.import_action, self.demo_action])
         file_menu.addSeparator()
+        file_menu.addActions([self.export_ledger_action, self.check_ledger_action])
+        file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
         desk_menu = menu.addMenu("&Desk")
         desk_menu.addActions([self.new_issue_action, self.reply_action])
+        desk_menu.addSeparator()
+        desk_menu.addActions([self.dispute_action, self.adjustments_action])
         desk_menu.addSeparator()
         desk_menu.addActions([self.policy_action, self.template_action, self.staff_action,
                               self.facts_action])
@@ -234,7 +254,9 @@ class MainWindow(QMainWindow):
     def _open_desk(self) -> None:
         from sellerdesk.ui.desk_tabs import DeskTabs
         assert self.database is not None
-        self.desk = DeskTabs(self.tabs, self.database.engine, lambda: self.staff, self)
+        self.desk = DeskTabs(self.tabs, self.database.engine, lambda: self.staff, self,
+                             [self.export_ledger_action, self.check_ledger_action,
+                              self.adjustments_action])
         self.desk.said.connect(lambda text: self.statusBar().showMessage(text, 15_000))
         self.desk.open_order.connect(self.show_order_tab)
         self.desk.desk_changed.connect(self._desk_changed)
@@ -343,6 +365,7 @@ class MainWindow(QMainWindow):
         if order is not None:
             self.detail_view.show_activity(order_activity(self.database.engine, order_id))
         self.new_issue_action.setEnabled(order is not None)
+        self.detail_view.dispute_button.setEnabled(order is not None and self.desk is not None)
 
     @property
     def staff(self) -> str:
@@ -433,13 +456,64 @@ class MainWindow(QMainWindow):
                                                    cancelled=cancelled),
         )
 
+    # -- evidence out -------------------------------------------------------------------
+    def dispute_packet(self):
+        """For the order of the issue in hand on the Issues tab, else the order shown."""
+        from sellerdesk.ui.desk_tabs import ISSUES_TAB
+        if self.desk is None:
+            return None
+        detail = self.desk.issues.pane.detail
+        if self.tabs.currentIndex() == ISSUES_TAB and detail is not None:
+            order_id = detail.issue.order_id
+        elif self.detail_view.order is not None:
+            order_id = self.detail_view.order.order_id
+        else:
+            self.statusBar().showMessage("Select an order (or an issue) for its dispute packet",
+                                         10_000)
+            return None
+        return self.desk.dispute_packet(order_id)
+
+    def choose_ledger_export(self) -> None:
+        name, chosen = QFileDialog.getSaveFileName(
+            self, "Export the credit ledger", str(Path.home() / "SellerDesk ledger.csv"),
+            LEDGER_FILTER)
+        if name:
+            path = Path(name)
+            if not path.suffix:   # the filter chosen says which kind
+                path = path.with_suffix("." + chosen.split("*.")[1].rstrip(")"))
+            self.export_ledger(path)
+
+    def export_ledger(self, path: Path) -> Task:
+        from sellerdesk.services.ledger_files import export_ledger
+        engine = self._engine()
+
+        def work(_progress, _cancelled) -> Finished:
+            count = export_ledger(engine, path)
+            return Finished(f"Wrote {count:,} ledger entries to {path}")
+        return self.run_task(f"Exporting the ledger to {path.name}…", work, busy=True)
+
+    def choose_ledger_check(self) -> None:
+        name, _ = QFileDialog.getOpenFileName(self, "Check an exported ledger", str(Path.home()),
+                                              "Ledger exports (*.csv *.xlsx *.json)")
+        if name:
+            self.check_ledger(Path(name))
+
+    def check_ledger(self, path: Path) -> Task:
+        from sellerdesk.services.ledger_files import verify_file
+
+        def work(_progress, _cancelled) -> Finished:
+            check = verify_file(path)
+            return Finished(f"{path.name}: {check.summary()}", tell=True, ok=check.ok)
+        return self.run_task(f"Checking {path.name}…", work, busy=True)
+
     def _engine(self):
         assert self.database is not None, "the database opens before any action is enabled"
         return self.database.engine
 
-    def run_task(self, label: str, work: Work) -> Task:
-        """Run work in the background behind a progress dialog with a Cancel button."""
-        dialog = QProgressDialog(label, "Cancel", 0, 1000, self)
+    def run_task(self, label: str, work: Work, *, busy: bool = False) -> Task:
+        """Run work in the background behind a progress dialog with a Cancel button;
+        `busy` work reports no progress, so the bar only shows it is going."""
+        dialog = QProgressDialog(label, "Cancel", 0, 0 if busy else 1000, self)
         dialog.setWindowTitle(APP_NAME)
         dialog.setWindowModality(Qt.WindowModality.WindowModal)
         dialog.setMinimumDuration(300)
@@ -473,6 +547,9 @@ class MainWindow(QMainWindow):
         self.refresh()
         summary = result.summary() if hasattr(result, "summary") else "Done"
         self.statusBar().showMessage(summary, 15_000)
+        if isinstance(result, Finished) and result.tell:
+            self.tell(QMessageBox.Icon.Information if result.ok else QMessageBox.Icon.Warning,
+                      summary)
         skipped = getattr(result, "skipped", [])
         if skipped:
             listed = "\n".join(skipped_text(s) for s in skipped[:20])

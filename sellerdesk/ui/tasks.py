@@ -10,11 +10,24 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import QThread, Signal
 
 Work = Callable[[Callable[[float, str], None], Callable[[], bool]], Any]
+
+
+@dataclass(frozen=True, slots=True)
+class Finished:
+    """What a piece of work has to say when done: the status bar shows it, and with
+    `tell` a message box too (good or bad news the user asked for, like a file check)."""
+    text: str
+    tell: bool = False
+    ok: bool = True
+
+    def summary(self) -> str:
+        return self.text
 
 
 class Task(QThread):

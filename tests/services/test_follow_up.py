@@ -216,3 +216,25 @@ def test_amazons_deadlines_follow_the_events_recorded(engine):
         # the chargeback settled the buyer-contact clock, late
         "Resolve before the buyer may file an A-to-z claim: done late",
         "Refund the return: done"]
+
+
+def test_a_message_noted_late_keeps_the_time_it_was_written(engine):
+    with time_machine.travel(MONDAY_9AM, tick=False):
+        issue = desk.add_issue(engine, order_id=ORDER, issue_type=IssueType.DAMAGED)
+        follow_up.note_reply(engine, issue_id=issue.issue_id, text="Sorry!")
+    written = datetime(2026, 11, 17, 8, 30)            # read off Buyer-Seller Messages
+    with time_machine.travel(MONDAY_9AM + timedelta(days=1, hours=3), tick=False):
+        noted = follow_up.note_buyer_message(engine, issue_id=issue.issue_id,
+                                             text="Still broken", when=written)
+        assert noted.reply_due_at == written + timedelta(hours=24)
+        assert noted.updated_at == datetime(2026, 11, 17, 12, 0)
+        replied = follow_up.note_reply(engine, issue_id=issue.issue_id, text="A new one ships",
+                                       when=datetime(2026, 11, 17, 10, 0))
+        with pytest.raises(DeskError, match="2026-11-17 12:05 UTC is still to come"):
+            follow_up.note_buyer_message(engine, issue_id=issue.issue_id, text="x",
+                                         when=datetime(2026, 11, 17, 12, 5))
+    timeline = follow_up.issue_detail(engine, issue.issue_id).timeline
+    assert [(e.at, e.kind) for e in timeline if e.kind in ("buyer_message", "reply")] == [
+        (datetime(2026, 11, 16, 9, 0), "reply"), (written, "buyer_message"),
+        (datetime(2026, 11, 17, 10, 0), "reply")]
+    assert replied.reply_due_at is None

@@ -82,7 +82,8 @@ def test_follow_up_an_issue_from_the_pane(qtbot, desk_window):
     assert "Notes: corner crushed" in pane.subtitle_label.text()
 
     qtbot.mouseClick(pane.message_button, CLICK)
-    answer(pane.question, "Box was crushed too, photos attached")
+    pane.dialog.text_edit.setPlainText("Box was crushed too, photos attached")
+    qtbot.mouseClick(pane.dialog.buttons.button(QDialogButtonBox.StandardButton.Save), CLICK)
     assert pane.timeline_rows()[-1][1:] == ["Ana", "Buyer wrote",
                                              "Box was crushed too, photos attached"]
 

@@ -98,6 +98,9 @@ LEDGER_COLUMNS: list[Column[LedgerLine]] = [
     Column("Running total", lambda ln: ln.running_total.display(), right=True),
     Column("By", lambda ln: ln.credit.staff),
     Column("Approved by", lambda ln: ln.credit.approved_by or ""),
+    Column("Amazon", lambda ln: ln.amazon,
+           tip=lambda ln: (f"In {ln.sent.feed}, exported by {ln.sent.exported_by}"
+                           if ln.sent else "")),
     Column("Reason", lambda ln: ln.credit.reason,
            tip=lambda ln: f"SHA-256 {ln.credit.entry_hash}"),
 ]

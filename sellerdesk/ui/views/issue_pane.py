@@ -5,17 +5,23 @@ from __future__ import annotations
 
 import html
 from collections.abc import Callable
+from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QUrl, Signal
+from PySide6.QtGui import QDesktopServices, QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QApplication,
     QComboBox,
+    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QHeaderView,
     QInputDialog,
     QLabel,
+    QListWidget,
+    QListWidgetItem,
     QMenu,
     QPushButton,
     QStackedWidget,
@@ -31,9 +37,11 @@ from sellerdesk.core.desk import reply_clock
 from sellerdesk.core.errors import KnownError
 from sellerdesk.core.issues import BuyerResponse, IssueStatus
 from sellerdesk.services import follow_up
+from sellerdesk.services.evidence import attach_evidence, evidence_on, size_text, viewable_copy
 from sellerdesk.services.follow_up import IssueDetail
 from sellerdesk.services.staff_admin import list_staff
 from sellerdesk.ui.dialogs.ask import ask_text
+from sellerdesk.ui.dialogs.message_dialog import MessageDialog
 from sellerdesk.ui.formatting import local_time
 from sellerdesk.ui.models.desk_models import utc_now
 
@@ -49,7 +57,8 @@ EVENT_LABELS = {"logged": "Logged", "suggestion": "Suggested", "buyer_message": 
                 "return_received": "Return arrived", "refund_issued": "Refunded",
                 "atoz_info_request": "A-to-z request", "atoz_answered": "A-to-z answered",
                 "chargeback_notice": "Chargeback", "chargeback_answered": "Chargeback answered",
-                "atoz_decision": "A-to-z decided", "appealed": "Appealed"}
+                "atoz_decision": "A-to-z decided", "appealed": "Appealed",
+                "evidence": "Evidence"}
 NOBODY = "— nobody —"
 
 
@@ -58,6 +67,7 @@ class IssuePane(QStackedWidget):
     open_order = Signal(str)
     give_credit = Signal(int)
     draft_reply = Signal(int)
+    dispute = Signal(str)                 # the order id: make its dispute packet
 
     def __init__(self, engine: Engine, staff: Callable[[], str],
                  parent: QWidget | None = None) -> None:
@@ -65,6 +75,8 @@ class IssuePane(QStackedWidget):
         self.engine, self.staff = engine, staff
         self.detail: IssueDetail | None = None
         self.question: QInputDialog | None = None   # the open question, for tests
+        self.dialog: MessageDialog | QFileDialog | None = None   # the open dialog, for tests
+        self.setAcceptDrops(True)     # files dropped anywhere on the pane become evidence
         empty = QLabel("Select an issue to follow it up.")
         empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
         empty.setEnabled(False)
@@ -83,6 +95,12 @@ class IssuePane(QStackedWidget):
         self.order_button.clicked.connect(
             lambda: self.detail and self.open_order.emit(self.detail.issue.order_id))
         heading.addWidget(self.order_button)
+        self.dispute_button = QPushButton("Dispute packet…")
+        self.dispute_button.setToolTip("Evidence for an A-to-z claim or chargeback on this "
+                                       "issue's order (Ctrl+Shift+D)")
+        self.dispute_button.clicked.connect(
+            lambda: self.detail and self.dispute.emit(self.detail.issue.order_id))
+        heading.addWidget(self.dispute_button)
         layout.addLayout(heading)
         self.subtitle_label = QLabel()
         self.subtitle_label.setWordWrap(True)
@@ -118,10 +136,10 @@ class IssuePane(QStackedWidget):
         layout.addLayout(form)
 
         actions = QHBoxLayout()
-        self.message_button = QPushButton("Buyer &wrote…")
-        self.message_button.setToolTip("Note a new message from the buyer: the 24-hour "
-                                       "reply clock starts")
-        self.message_button.clicked.connect(self.ask_buyer_message)
+        self.message_button = QPushButton("Note &message…")
+        self.message_button.setToolTip("Note a message from the buyer (the 24-hour reply "
+                                       "clock starts) or a reply sent from Seller Central")
+        self.message_button.clicked.connect(self.note_message)
         self.reply_button = QPushButton("Draft &reply…")
         self.reply_button.setToolTip("Draft the reply from the template and copy it for "
                                      "Buyer-Seller Messaging (Ctrl+R)")
@@ -139,8 +157,12 @@ class IssuePane(QStackedWidget):
         for kind, label in EVENTS.items():
             self.record_menu.addAction(label, lambda k=kind: self.ask_event(k))
         self.record_button.setMenu(self.record_menu)
+        self.attach_button = QPushButton("Attach &evidence…")
+        self.attach_button.setToolTip("Photos, PDFs, screenshots, tracking pages: copied into "
+                                      "the evidence store. You can also drop files on the pane.")
+        self.attach_button.clicked.connect(self.choose_evidence)
         for button in (self.message_button, self.reply_button, self.credit_button,
-                       self.record_button):
+                       self.record_button, self.attach_button):
             actions.addWidget(button)
         actions.addStretch(1)
         layout.addLayout(actions)
@@ -163,6 +185,14 @@ class IssuePane(QStackedWidget):
         self.timeline_table.verticalHeader().setSectionResizeMode(
             QHeaderView.ResizeMode.ResizeToContents)
         layout.addWidget(self.timeline_table, 1)
+
+        self.evidence_heading = QLabel()
+        layout.addWidget(self.evidence_heading)
+        self.evidence_list = QListWidget()
+        self.evidence_list.setMaximumHeight(96)
+        self.evidence_list.setToolTip("Double-click to open a copy of the file")
+        self.evidence_list.itemActivated.connect(self._open_evidence)
+        layout.addWidget(self.evidence_list)
         self.addWidget(page)
 
     # -- showing ---------------------------------------------------------------------
@@ -195,6 +225,7 @@ class IssuePane(QStackedWidget):
         for response, button in self.answer_buttons.items():
             button.setEnabled(issue.buyer_response is not response)
         self._show_timeline()
+        self._show_evidence()
         self.error_label.hide()
         self.setCurrentIndex(1)
 
@@ -248,6 +279,25 @@ class IssuePane(QStackedWidget):
                 table.setItem(row, column, cell)
         table.scrollToBottom()
 
+    def _show_evidence(self) -> None:
+        assert self.detail is not None
+        records = evidence_on(self.engine, [self.detail.issue.issue_id])
+        self.evidence_heading.setText(
+            f"<b>Evidence</b> ({len(records)}) — drop files here or use Attach evidence"
+            if records else "<b>Evidence</b> — none yet: drop files here or use Attach evidence")
+        self.evidence_list.clear()
+        for record in records:
+            item = QListWidgetItem(f"{record.name} · {size_text(record.size)} · "
+                                   f"{local_time(record.added_at)} by {record.added_by}")
+            item.setData(Qt.ItemDataRole.UserRole, record)
+            item.setToolTip(f"SHA-256 {record.sha256}")
+            self.evidence_list.addItem(item)
+        self.evidence_list.setVisible(bool(records))
+
+    def evidence_names(self) -> list[str]:
+        return [self.evidence_list.item(r).text().split(" · ")[0]
+                for r in range(self.evidence_list.count())]
+
     def timeline_rows(self) -> list[list[str]]:
         table = self.timeline_table
         return [[table.item(r, c).text() for c in range(table.columnCount())]
@@ -300,15 +350,78 @@ class IssuePane(QStackedWidget):
             lambda note: self._run(lambda: follow_up.record_event(
                 self.engine, issue_id=issue_id, kind=kind, note=note, staff=self.staff())))
 
-    def ask_buyer_message(self) -> None:
+    def note_message(self) -> MessageDialog | None:
         if self.detail is None:
+            return None
+        dialog = MessageDialog(self.engine, self.detail.issue.issue_id, self.staff(),
+                               parent=self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.noted.connect(lambda issue_id: (self.show_issue(issue_id),
+                                               self.changed.emit(issue_id)))
+        self.dialog = dialog
+        dialog.open()
+        return dialog
+
+    # -- evidence --------------------------------------------------------------------
+    def choose_evidence(self) -> QFileDialog | None:
+        if self.detail is None:
+            return None
+        dialog = QFileDialog(self, f"Attach evidence to issue {self.detail.issue.issue_id}")
+        dialog.setFileMode(QFileDialog.FileMode.ExistingFiles)
+        dialog.setNameFilters(["Evidence (*.jpg *.jpeg *.png *.heic *.webp *.gif *.pdf "
+                               "*.txt *.eml *.msg *.mp4 *.mov *.html *.htm)", "Any file (*)"])
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.filesSelected.connect(lambda names: self.attach(list(map(Path, names))))
+        self.dialog = dialog
+        dialog.open()
+        return dialog
+
+    def attach(self, paths: list[Path]) -> None:
+        """Attach each file; one that cannot be (missing, empty, already there) is named in
+        the pane and the others still go in."""
+        if self.detail is None or not paths:
             return
         issue_id = self.detail.issue.issue_id
-        self.question = ask_text(
-            self, "The buyer wrote", "What did the buyer write? (a summary is enough)",
-            lambda text: self._run(lambda: follow_up.note_buyer_message(
-                self.engine, issue_id=issue_id, text=text, staff=self.staff())),
-            multiline=True)
+        problems = []
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            for path in paths:
+                try:
+                    attach_evidence(self.engine, issue_id=issue_id, path=path,
+                                    staff=self.staff())
+                except KnownError as exc:
+                    problems.append(str(exc))
+        finally:
+            QApplication.restoreOverrideCursor()
+        self.show_issue(issue_id)
+        if len(problems) < len(paths):
+            self.changed.emit(issue_id)
+        if problems:     # after the views were told: their refresh clears the pane's message
+            self.error_label.setText("\n".join(problems))
+            self.error_label.show()
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if self.detail is not None and _local_files(event.mimeData()):
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        paths = _local_files(event.mimeData())
+        if self.detail is not None and paths:
+            event.acceptProposedAction()
+            self.attach(paths)
+
+    def _open_evidence(self, item: QListWidgetItem) -> None:
+        try:
+            copy = viewable_copy(self.engine, item.data(Qt.ItemDataRole.UserRole))
+        except KnownError as exc:
+            self.error_label.setText(str(exc))
+            self.error_label.show()
+            return
+        QDesktopServices.openUrl(QUrl.fromLocalFile(str(copy)))
+
+
+def _local_files(mime) -> list[Path]:
+    return [Path(url.toLocalFile()) for url in mime.urls() if url.isLocalFile()]
 
 
 def _one_line(text: str, limit: int = 120) -> str:

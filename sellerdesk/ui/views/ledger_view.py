@@ -3,10 +3,11 @@ the hash chain checked on demand, and promotional codes that lapse soon."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
@@ -15,6 +16,7 @@ from PySide6.QtWidgets import (
     QListWidget,
     QPushButton,
     QSplitter,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -47,7 +49,7 @@ class LedgerView(QWidget):
         self.engine, self.staff = engine, staff
         self.question: QInputDialog | None = None
         self.model = ledger_model(self)
-        self.table = record_table(self.model, (52, 122, 152, 48, 190, 82, 98, 110, 110))
+        self.table = record_table(self.model, (52, 122, 152, 48, 190, 82, 98, 110, 110, 150))
         self.table.doubleClicked.connect(self._open_issue)
         self.totals_label = QLabel()
         self.totals_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -63,6 +65,7 @@ class LedgerView(QWidget):
         top.addWidget(self.totals_label, 1)
         top.addWidget(self.reverse_button)
         top.addWidget(self.verify_button)
+        self.top = top
 
         self.lapsing_list = QListWidget()
         days = LAPSING_WITHIN.days
@@ -85,6 +88,15 @@ class LedgerView(QWidget):
         self.verify_button.clicked.connect(self.verify)
         self.table.selectionModel().selectionChanged.connect(self._selected)
         self.refresh()
+
+    def add_actions(self, actions: Sequence[QAction]) -> None:
+        """The window's file actions (export, check a file, the adjustment feed) as
+        buttons beside the chain check."""
+        for act in actions:
+            button = QToolButton()
+            button.setDefaultAction(act)
+            button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+            self.top.addWidget(button)
 
     def refresh(self) -> None:
         lines = ledger_lines(self.engine)

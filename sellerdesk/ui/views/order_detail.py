@@ -87,6 +87,10 @@ class OrderDetailView(QStackedWidget):
         self.new_issue_button = QPushButton("New issue…")
         self.new_issue_button.setToolTip("Log a customer issue on this order (Ctrl+N)")
         heading.addWidget(self.new_issue_button)
+        self.dispute_button = QPushButton("Dispute packet…")
+        self.dispute_button.setToolTip("Evidence for an A-to-z claim or chargeback on this "
+                                       "order: PDF, summary, files, manifest (Ctrl+Shift+D)")
+        heading.addWidget(self.dispute_button)
         layout.addLayout(heading)
         self.activity_table = QTableWidget(0, len(ACTIVITY_HEADERS))
         self.activity_table.setHorizontalHeaderLabels(ACTIVITY_HEADERS)
