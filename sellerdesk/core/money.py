@@ -35,6 +35,16 @@ def minor_units(currency: str) -> int:
         raise MoneyError(f"unknown currency {currency!r}") from None
 
 
+def minor_text(minor: int, currency: str) -> str:
+    """str(Money.from_minor(minor, currency)) by integer arithmetic: for loops over many
+    stored amounts (a ledger export), where Decimal construction dominates."""
+    digits = minor_units(currency)
+    if digits == 0:
+        return str(minor)
+    whole, fraction = divmod(abs(minor), 10 ** digits)
+    return f"{'-' if minor < 0 else ''}{whole}.{fraction:0{digits}d}"
+
+
 def _quantum(currency: str) -> Decimal:
     return Decimal(1).scaleb(-minor_units(currency))
 

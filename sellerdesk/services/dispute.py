@@ -22,7 +22,6 @@ from sqlalchemy.engine import Engine
 
 from sellerdesk.core.desk import CreditRecord, EvidenceRecord, IssueRecord, TimelineEntry
 from sellerdesk.core.errors import KnownError
-from sellerdesk.core.ledger import verify_chain
 from sellerdesk.core.orders import Order
 from sellerdesk.services import packet_pdf
 from sellerdesk.services.clock import now
@@ -57,7 +56,8 @@ class Packet:
     issues: list[IssueFile]
     explanations: dict[int, str]     # credit id → how its suggestion was worked out
     ledger_entries: int
-    ledger_intact: bool
+    ledger_head: str                 # the last entry's hash: ties the packet to an export
+    ledger_intact: bool              # this order's credits match their hashes and links
     made_at: datetime
     personal_data: bool
 
@@ -93,9 +93,11 @@ def gather(engine: Engine, order_id: str, *, personal_data: bool = False) -> Pac
                            ledger_store.credits_on_issue(conn, issue_id=i.issue_id),
                            [e for e in attached if e.issue_id == i.issue_id]) for i in issues]
         credit_ids = [c.credit_id for f in files for c in f.credits]
-        check = verify_chain(ledger_store.ledger(conn))
+        # The order's own entries, each against its hash and the one before: reading the
+        # whole chain would make every packet as slow as the ledger is long.
+        entries, head, hold = ledger_store.links_hold(conn, credit_ids=credit_ids)
         return Packet(order, files, ledger_store.explanations(conn, credit_ids=credit_ids),
-                      check.entries, check.ok, now(), personal_data)
+                      entries, head, hold, now(), personal_data)
 
 
 def export_dispute(engine: Engine, order_id: str, path: Path, *,

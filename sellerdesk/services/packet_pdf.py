@@ -92,9 +92,11 @@ def render(packet: Packet) -> bytes:
         _p("Buyer personal data: INCLUDED — keep this file under Amazon's Data Protection "
            "Policy." if packet.personal_data else
            "Buyer personal data: not included."),
-        _p(f"Credit ledger: {packet.ledger_entries:,} entries, hash chain "
-           f"{'verified intact' if packet.ledger_intact else 'BROKEN — see sellerdesk verify'}"
-           " when this packet was made."),
+        _p(f"Credit ledger: {packet.ledger_entries:,} entries, last hash "
+           f"{packet.ledger_head[:16]}…; this order's credits "
+           + ("match their hashes and the entries before them (verified intact)"
+              if packet.ledger_intact else "DO NOT match their hashes — see sellerdesk verify")
+           + " when this packet was made."),
         Spacer(1, 4 * mm), _p("Order", H2),
         _table(["Order", "Placed", "Marketplace", "Fulfilment", "Status", "Total"],
                [[order.order_id, f"{order.purchase_date:%Y-%m-%d %H:%M}",

@@ -13,7 +13,7 @@ from sqlalchemy.engine import Connection
 
 from sellerdesk.core.desk import CreditRecord
 from sellerdesk.core.ledger import GENESIS, entry_hash
-from sellerdesk.core.money import Money
+from sellerdesk.core.money import Money, minor_text
 from sellerdesk.store.tables import APPROVALS, CREDITS, ISSUES
 
 c_, a_ = CREDITS.c, APPROVALS.c
@@ -34,11 +34,13 @@ def given_on_order(conn: Connection, *, order_id: str) -> int:
 def entry_of(row: Mapping[str, Any]) -> dict[str, Any]:
     """A credit row (stored, or about to be) as the hashed ledger entry (PRODUCT.md §6)."""
     def money(minor: int | None) -> str | None:
-        return None if minor is None else str(Money.from_minor(minor, row["currency"]))
+        return None if minor is None else minor_text(minor, row["currency"])
     expires = row.get("expires_on")
+    created = row["created_at"]
     return {
         "credit_id": row["id"],
-        "created_at": row["created_at"].replace(tzinfo=UTC).isoformat().replace("+00:00", "Z"),
+        "created_at": (created.isoformat() + "Z" if created.tzinfo is None else
+                       created.astimezone(UTC).isoformat().replace("+00:00", "Z")),
         "issue_id": row["issue_id"], "order_id": row["order_id"], "kind": row["kind"],
         "amount": money(row["amount_minor"]), "currency": row["currency"],
         "reverses": row.get("reverses"), "reason": row.get("reason", ""),
@@ -124,6 +126,25 @@ def decide_approval(conn: Connection, *, approval_id: int, status: str, by: str,
                     comment: str, credit_id: int | None, at: Any) -> None:
     conn.execute(APPROVALS.update().where(a_.id == approval_id, a_.status == "pending").values(
         status=status, decided_by=by, decided_at=at, comment=comment, credit_id=credit_id))
+
+
+def links_hold(conn: Connection, *, credit_ids: list[int]) -> tuple[int, str, bool]:
+    """The ledger's head (entries, last hash) and whether each of these entries still
+    matches its own hash and the hash of the entry before it: a check of a few entries
+    in their place, where `ledger` + verify_chain reads every entry."""
+    count, last = conn.execute(
+        sa.select(sa.func.count(), sa.func.max(c_.id))).one()
+    head = conn.execute(sa.select(c_.entry_hash).where(c_.id == last)).scalar() or GENESIS
+    wanted = sorted({*credit_ids, *(i - 1 for i in credit_ids)} - {0})
+    rows = {r.id: r for r in conn.execute(sa.select(CREDITS).where(c_.id.in_(wanted)))}
+    hold = True
+    for credit_id in credit_ids:
+        row = rows.get(credit_id)
+        before = GENESIS if credit_id == 1 else getattr(rows.get(credit_id - 1), "entry_hash",
+                                                         None)
+        hold = hold and row is not None and row.prev_hash == before and (
+            entry_hash(row.prev_hash, entry_of(row._mapping)) == row.entry_hash)
+    return count, head, hold
 
 
 def explanations(conn: Connection, *, credit_ids: list[int]) -> dict[int, str]:

@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from sellerdesk.core.money import MINOR_UNITS, Money, MoneyError, minor_units
+from sellerdesk.core.money import MINOR_UNITS, Money, MoneyError, minor_text, minor_units
 
 AMAZON_CURRENCIES = ["USD", "CAD", "MXN", "BRL", "GBP", "EUR", "SEK", "PLN", "TRY", "AED",
                      "SAR", "EGP", "INR", "JPY", "AUD", "SGD"]
@@ -82,3 +82,9 @@ def test_display(amount, currency, shown):
 def test_times_rounds_to_the_minor_unit():
     assert str(Money.parse("24.99", "USD").times(Decimal("0.3"))) == "7.50"
     assert str(Money.parse("24.99", "USD").times(3)) == "74.97"
+
+
+@pytest.mark.parametrize("minor", [0, 1, -1, 5, -5, 99, 100, -100, 123456, -2025, 10**12])
+@pytest.mark.parametrize("currency", ["USD", "JPY", "KWD"])
+def test_minor_text_is_the_amount_as_exports_write_it(minor, currency):
+    assert minor_text(minor, currency) == str(Money.from_minor(minor, currency))

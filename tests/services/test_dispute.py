@@ -102,7 +102,9 @@ def test_the_packet_holds_what_the_manifest_says(engine, issue_id, tmp_path):
     assert f"ledger hash {credit.entry_hash[:16]}" in summary
     assert f"Dispute packet — order {ORDER}" in text
     assert "Buyer personal data: not included." in text
-    assert "hash chain verified intact" in text
+    assert "Credit ledger: 1 entries, last hash " in text
+    assert ("this order's credits match their hashes and the entries before them "
+            "(verified intact)") in " ".join(text.split())
     assert "MUG-CER-12" in text
     assert "The mug arrived in pieces, photo attached" in text
     assert "Sorry! A credit is on its way." in text
@@ -178,3 +180,24 @@ def test_attach_and_export_from_the_command_line(engine, issue_id, db_url, tmp_p
                                "manifest.json"]
     assert main(["--db", db_url, "export", "dispute", QUIET, str(tmp_path / "q.zip")]) == 1
     assert "has no issues logged" in capsys.readouterr().err
+
+
+def test_a_credit_altered_behind_the_desks_back_is_called_out(engine, issue_id, tmp_path):
+    import sqlalchemy as sa
+    other = desk.add_issue(engine, order_id=QUIET, issue_type=IssueType.DAMAGED)
+    desk.issue_credit(engine, issue_id=other.issue_id)
+    with engine.begin() as conn:  # someone edits the database file directly
+        conn.execute(sa.text("DROP TRIGGER IF EXISTS credit_no_update"
+                             + (" ON credit" if conn.dialect.name == "postgresql" else "")))
+        if conn.dialect.name == "postgresql":
+            conn.execute(sa.text("DROP TRIGGER credit_no_change ON credit"))
+        conn.execute(sa.text("UPDATE credit SET amount_minor = 100 WHERE id = 1"))
+    export_dispute(engine, ORDER, tmp_path / "p.zip")
+    with zipfile.ZipFile(tmp_path / "p.zip") as archive:
+        text = pdf_text(archive.read("packet.pdf"))
+    assert ("this order's credits DO NOT match their hashes — see sellerdesk verify"
+            in " ".join(text.split()))
+    export_dispute(engine, QUIET, tmp_path / "q.zip")   # its entry links to the bad one's hash
+    with zipfile.ZipFile(tmp_path / "q.zip") as archive:
+        text = " ".join(pdf_text(archive.read("packet.pdf")).split())
+    assert "match their hashes and the entries before them" in text
