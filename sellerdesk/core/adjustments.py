@@ -82,12 +82,13 @@ def _paid(item: OrderItem) -> Money:
 
 def _caps(item: OrderItem, component: str) -> Money:
     """What the buyer paid under a component, the most an adjustment may return."""
-    return {
+    caps = {
         "Principal": item.item_price - item.promotion_discount,
         "Shipping": item.shipping_price,
         "Tax": item.item_tax,
         "ShippingTax": item.shipping_tax,
-    }.get(component) or _paid(item)     # Goodwill, ReturnShipping: up to the whole line
+    }
+    return caps[component] if component in caps else _paid(item)  # Goodwill, ReturnShipping
 
 
 def allocate(credit_id: int, kind: str, amount: Money, order: Order,
@@ -123,9 +124,9 @@ def allocate(credit_id: int, kind: str, amount: Money, order: Order,
             raise NotForFeed(f"Amazon's order-item code for {item.sku} on order "
                              f"{order.order_id} is not known yet (it comes with the "
                              "settlement report or the Orders API)")
-        adjusted.append(AdjustedItem(code, item.sku, tuple(parts)))
-        taken[item.sku] = taken.get(item.sku, Money.zero(amount.currency)) + sum(
-            (m for _, m in parts[1:]), parts[0][1])
+        given = AdjustedItem(code, item.sku, tuple(parts))
+        adjusted.append(given)
+        taken[item.sku] = taken.get(item.sku, Money.zero(amount.currency)) + given.total
     if left.amount > 0:
         raise NotForFeed(f"{amount.display()} is more than order {order.order_id} has "
                          f"left to refund ({(amount - left).display()})")

@@ -153,8 +153,7 @@ def export_adjustments(engine: Engine, path: Path, *, marketplace: str | None = 
     try:
         with writing(engine) as conn:
             member = at_desk(conn, staff)
-            everything = plan_in(conn)
-            plan = everything.only(marketplace)
+            plan = plan_in(conn).only(marketplace)
             if marketplace is None and len(plan.marketplaces) > 1:
                 raise KnownError("Seller Central takes a feed per marketplace, and credits "
                                  f"wait on orders in {', '.join(plan.marketplaces)}: "

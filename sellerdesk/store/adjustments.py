@@ -12,7 +12,7 @@ from sellerdesk.core.adjustments import FeedMark
 from sellerdesk.store.orders import upsert_statement
 from sellerdesk.store.tables import CREDIT_EXPORTS, ITEM_CODES
 
-x, k = CREDIT_EXPORTS.c, ITEM_CODES.c
+k = ITEM_CODES.c
 
 
 def put_item_codes(conn: Connection, *, codes: Iterable[tuple[str, str, str]]) -> int:

@@ -23,7 +23,8 @@ from PySide6.QtWidgets import (
 
 from sellerdesk.core.errors import KnownError
 from sellerdesk.services.adjustments import FeedPlan, export_adjustments, feed_plan
-from sellerdesk.ui.dialogs.dispute_dialog import ERROR_STYLE, add_path_row, default_folder
+from sellerdesk.ui.dialogs.save_location import add_path_row, default_folder
+from sellerdesk.ui.formatting import ERROR_STYLE
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine

@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPlainTextEdit,
     QProgressBar,
-    QPushButton,
     QRadioButton,
     QVBoxLayout,
     QWidget,
@@ -28,30 +27,12 @@ from PySide6.QtWidgets import (
 
 from sellerdesk.core.errors import KnownError
 from sellerdesk.services.dispute import RESPONSE_BOX, PacketResult, describe, export_dispute
+from sellerdesk.ui.dialogs.save_location import add_path_row, default_folder
+from sellerdesk.ui.formatting import ERROR_STYLE
 from sellerdesk.ui.tasks import Task
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
-
-ERROR_STYLE = "color: #b00020;"
-
-
-def add_path_row(form: QFormLayout, text: str, edit: QLineEdit, browse) -> None:
-    """A "where to save" row: the path, typed or chosen with Browse…."""
-    button = QPushButton("&Browse…")
-    button.clicked.connect(browse)
-    row = QHBoxLayout()
-    row.addWidget(edit, 1)
-    row.addWidget(button)
-    label = QLabel(text)
-    label.setBuddy(edit)    # a row holding a layout gets no buddy by itself
-    form.addRow(label, row)
-
-
-def default_folder() -> Path:
-    documents = Path.home() / "Documents"
-    return documents if documents.is_dir() else Path.home()
-
 
 class DisputeDialog(QDialog):
     exported = Signal(str)       # a line for the status bar

@@ -295,7 +295,7 @@ class IssuePane(QStackedWidget):
         self.evidence_list.setVisible(bool(records))
 
     def evidence_names(self) -> list[str]:
-        return [self.evidence_list.item(r).text().split(" · ")[0]
+        return [self.evidence_list.item(r).data(Qt.ItemDataRole.UserRole).name
                 for r in range(self.evidence_list.count())]
 
     def timeline_rows(self) -> list[list[str]]:
