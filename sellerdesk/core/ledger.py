@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,26 +23,6 @@ ENTRY_FIELDS = ("credit_id", "created_at", "issue_id", "order_id", "kind", "amou
 
 # An export's columns: the entry, then its place in the chain.
 CHAIN_FIELDS = (*ENTRY_FIELDS, "prev_hash", "entry_hash")
-_NUMBERS = frozenset({"credit_id", "issue_id", "reverses", "policy_version"})
-_MAY_BE_EMPTY = frozenset({"reverses", "approved_by", "policy_version", "suggested_amount",
-                           "expires_on"})
-
-
-def entry_from_texts(texts: Mapping[str, str]) -> dict[str, Any]:
-    """An entry read back from text cells (CSV, a spreadsheet): ids as numbers, an empty
-    optional field as null. A cell that is not what it should be is kept as written, so
-    the hash, not a parse error, reports the edit."""
-    get = texts.get
-    entry: dict[str, Any] = {name: get(name, "") for name in CHAIN_FIELDS}
-    for name in _MAY_BE_EMPTY:
-        if entry[name] == "":
-            entry[name] = None
-    for name in _NUMBERS:
-        text = entry[name]
-        if text and text.lstrip("-").isdigit():
-            entry[name] = int(text)
-    return entry
-
 
 # Keys put in sorted order once, so the encoder need not sort 100,000 dicts.
 _SORTED_FIELDS = tuple(sorted(ENTRY_FIELDS))
@@ -59,12 +39,42 @@ def entry_hash(prev_hash: str, entry: Mapping[str, Any]) -> str:
     return hashlib.sha256(prev_hash.encode("ascii") + canonical_json(entry)).hexdigest()
 
 
+def entry_from_texts(cells: Sequence[str]) -> dict[str, Any]:
+    """An entry read back from text cells in CHAIN_FIELDS order (CSV, a spreadsheet), its
+    keys in canonical order: ids as numbers, an empty optional field as null. A cell that
+    is not what the export wrote is kept as written, so the hash reports the edit."""
+    if len(cells) < len(ENTRY_FIELDS):
+        cells = (*cells, *[""] * (len(ENTRY_FIELDS) - len(cells)))
+    (credit_id, created_at, issue_id, order_id, kind, amount, currency, reverses, reason,
+     staff, approved_by, policy_version, suggested_amount, expires_on) = cells[:14]
+    return {"amount": amount, "approved_by": approved_by or None, "created_at": created_at,
+            "credit_id": _number(credit_id), "currency": currency,
+            "expires_on": expires_on or None, "issue_id": _number(issue_id), "kind": kind,
+            "order_id": order_id, "policy_version": _number(policy_version) if policy_version
+            else None, "reason": reason, "reverses": _number(reverses) if reverses else None,
+            "staff": staff, "suggested_amount": suggested_amount or None}
+
+
+def _number(text: str) -> int | str:
+    """The id as a number when the text is exactly how the export writes one; "07", "+7"
+    or "٧" stay text (int() would take them, and the edit would pass unseen)."""
+    if text.isdigit() or text[:1] == "-":
+        try:
+            number = int(text)
+        except ValueError:
+            return text
+        if str(number) == text:
+            return number
+    return text
+
+
 @dataclass(frozen=True, slots=True)
 class ChainCheck:
     entries: int
     first_bad: int | None = None     # 1-based position of the first entry that fails
     credit_id: Any = None            # and its credit id, when it has one
     reason: str = ""
+    head: str = GENESIS              # when whole: the last entry's hash
 
     @property
     def ok(self) -> bool:
@@ -80,16 +90,33 @@ class ChainCheck:
 
 def verify_chain(entries: Iterable[Mapping[str, Any]]) -> ChainCheck:
     """Recompute the chain; each entry carries prev_hash and entry_hash."""
+    return _verify((e.get("credit_id"), canonical_json(e), e.get("prev_hash"),
+                    e.get("entry_hash")) for e in entries)
+
+
+def verify_texts(rows: Iterable[Sequence[str]]) -> ChainCheck:
+    """verify_chain for rows of text cells in CHAIN_FIELDS order (a CSV or spreadsheet
+    export). entry_from_texts already gives canonical key order: no second dict."""
+    def links() -> Iterator[tuple[Any, bytes, Any, Any]]:
+        for row in rows:
+            entry = entry_from_texts(row)
+            prev, digest = row[14:16] if len(row) >= len(CHAIN_FIELDS) else ("", "")
+            yield entry["credit_id"], _ENCODE(entry).encode(), prev, digest
+    return _verify(links())
+
+
+def _verify(links: Iterable[tuple[Any, bytes, Any, Any]]) -> ChainCheck:
+    """Each link: (credit id, canonical JSON, prev_hash, entry_hash) as written."""
     expected_prev = GENESIS
     count = 0
-    for count, entry in enumerate(entries, start=1):
-        credit_id = entry.get("credit_id")
-        if entry.get("prev_hash") != expected_prev:
+    sha256 = hashlib.sha256
+    for count, (credit_id, canonical, prev_hash, digest) in enumerate(links, start=1):
+        if prev_hash != expected_prev:
             return ChainCheck(count, count, credit_id,
                               "its prev_hash does not match the entry before it "
                               "(an entry was removed, inserted or moved)")
-        if entry_hash(expected_prev, entry) != entry.get("entry_hash"):
+        if sha256(expected_prev.encode("ascii") + canonical).hexdigest() != digest:
             return ChainCheck(count, count, credit_id,
                               "its contents do not match its entry_hash (it was edited)")
-        expected_prev = entry["entry_hash"]
-    return ChainCheck(count)
+        expected_prev = digest
+    return ChainCheck(count, head=expected_prev)

@@ -9,16 +9,17 @@ shown as 24.5) would otherwise change what the hash covers."""
 from __future__ import annotations
 
 import csv
+import itertools
 import json
 from pathlib import Path
 from typing import Any
 
-import xlsxwriter
 from python_calamine import CalamineError, CalamineWorkbook
+from rustpy_xlsxwriter import FastExcel
 from sqlalchemy.engine import Engine
 
 from sellerdesk.core.errors import InputError, KnownError
-from sellerdesk.core.ledger import CHAIN_FIELDS, GENESIS, ChainCheck, entry_from_texts, verify_chain
+from sellerdesk.core.ledger import CHAIN_FIELDS, GENESIS, ChainCheck, verify_chain, verify_texts
 from sellerdesk.services.files import written_whole
 from sellerdesk.store import credits as ledger_store
 from sellerdesk.store.engine import reading
@@ -42,47 +43,45 @@ def export_ledger(engine: Engine, path: Path) -> int:
     path = Path(path)
     suffix = _suffix(path)
     with reading(engine) as conn:
-        entries = list(ledger_store.ledger(conn))
-    last = entries[-1]["entry_hash"] if entries else GENESIS
+        rows = list(ledger_store.ledger_rows(conn))
+    last = rows[-1][-1] if rows else GENESIS
+    end = (END_MARK, str(len(rows)), last)
     with written_whole(path) as partial:
         if suffix == ".json":
-            with open(partial, "w", encoding="utf-8") as f:
-                json.dump({"format": FORMAT, "version": 1, "entries": entries,
-                           "count": len(entries), "last_hash": last},
-                          f, ensure_ascii=False, indent=1)
-            return len(entries)
-        rows = [[("" if e[n] is None else str(e[n])) for n in CHAIN_FIELDS] for e in entries]
-        end = [END_MARK, str(len(entries)), last]
-        if suffix == ".xlsx":
+            _write_json(partial, rows, last)
+        elif suffix == ".xlsx":
             _write_xlsx(partial, rows, end)
         else:
             with open(partial, "w", encoding="utf-8", newline="") as f:
-                out = csv.writer(f)
+                out = csv.writer(f)         # None is written as an empty field
                 out.writerow(CHAIN_FIELDS)
                 out.writerows(rows)
                 out.writerow(end)
-    return len(entries)
+    return len(rows)
 
 
-def _write_xlsx(path: Path, rows: list[list[str]], end: list[str]) -> None:
-    """One sheet, a header row that stays in view, every cell text. constant_memory
-    streams rows to disk: 100,000 entries never sit in memory as cell objects."""
-    book = xlsxwriter.Workbook(str(path), {"constant_memory": True, "strings_to_numbers": False,
-                                           "strings_to_formulas": False,
-                                           "strings_to_urls": False})
-    sheet = book.add_worksheet(SHEET)
-    bold = book.add_format({"bold": True})
-    sheet.freeze_panes(1, 0)
-    for column, name in enumerate(CHAIN_FIELDS):
-        width = 66 if name.endswith("hash") else 28 if name == "reason" else 14
-        sheet.set_column(column, column, width)
-    sheet.write_row(0, 0, CHAIN_FIELDS, bold)
-    write_string = sheet.write_string
-    for number, row in enumerate([*rows, end], start=1):
-        for column, text in enumerate(row):
-            if text:
-                write_string(number, column, text)
-    book.close()
+def _write_json(path: Path, rows: list[tuple[Any, ...]], last: str) -> None:
+    """One entry per line, so the file reads (and diffs) entry by entry."""
+    encode = json.JSONEncoder(ensure_ascii=False).encode
+    head = {"format": FORMAT, "version": 1, "count": len(rows), "last_hash": last}
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(encode(head)[:-1] + ',\n "entries": [\n')
+        f.write(",\n".join(encode(dict(zip(CHAIN_FIELDS, row, strict=True))) for row in rows))
+        f.write("\n]}\n")
+
+
+def _write_xlsx(path: Path, rows: list[tuple[Any, ...]], end: tuple[str, ...]) -> None:
+    """One sheet, a header row that stays in view, every cell text (an empty field no cell
+    at all). Records go in as dicts with every key in the same order: the writer places
+    each record's values by position."""
+    def text(row: tuple[Any, ...]) -> dict[str, str | None]:
+        return dict(zip(CHAIN_FIELDS, (None if v is None or v == "" else str(v) for v in row),
+                        strict=True))
+    mark = dict.fromkeys(CHAIN_FIELDS) | dict(zip(CHAIN_FIELDS, end, strict=False))
+    widths = [66 if name.endswith("hash") else 28 if name == "reason" else 14
+              for name in CHAIN_FIELDS]
+    (FastExcel(str(path), output_format="xlsx").format(bold_headers=True).freeze(row=1)
+     .sheet(SHEET, itertools.chain(map(text, rows), [mark]), column_widths=widths).save())
 
 
 def verify_file(path: Path) -> ChainCheck:
@@ -91,32 +90,40 @@ def verify_file(path: Path) -> ChainCheck:
     path = Path(path)
     suffix = _suffix(path)
     try:
-        if suffix == ".xlsx":
-            entries, count, last = _read_rows(path.name, _xlsx_rows(path))
-            return _checked(entries, count, last)
-        raw = path.read_text(encoding="utf-8")
+        if suffix == ".json":
+            entries, count, last = _read_json(path.name, path.read_text(encoding="utf-8"))
+            return _checked(verify_chain(entries), len(entries), count, last)
+        rows, count, last = _read_rows(path.name, _xlsx_rows(path) if suffix == ".xlsx"
+                                       else _csv_rows(path))
+        return _checked(verify_texts(rows), len(rows), count, last)
     except FileNotFoundError:
         raise InputError("no such file", file=str(path)) from None
     except UnicodeDecodeError:
         raise InputError("not a SellerDesk ledger export (not UTF-8 text)",
                          file=path.name) from None
-    if suffix == ".json":
-        entries, count, last = _read_json(path.name, raw)
-    else:
-        entries, count, last = _read_rows(path.name, list(csv.reader(raw.splitlines())))
-    return _checked(entries, count, last)
 
 
-def _checked(entries: list[dict[str, Any]], count: int, last: str) -> ChainCheck:
-    check = verify_chain(entries)
+def _csv_rows(path: Path) -> list[list[str]]:
+    with open(path, encoding="utf-8", newline="") as f:
+        reader = csv.reader(f)
+        try:
+            return list(reader)
+        except csv.Error as exc:
+            raise InputError(f"not readable CSV ({exc})", file=path.name,
+                             line=reader.line_num) from None
+
+
+def _checked(check: ChainCheck, entries: int, count: int, last: str) -> ChainCheck:
+    """The chain's check, then the end mark's: a file cut at an entry boundary has a
+    whole chain but not the count (or last hash) it was written with."""
     if not check.ok:
         return check
     if count < 0:
-        return ChainCheck(len(entries), len(entries) + 1, None,
+        return ChainCheck(entries, entries + 1, None,
                           "the file's end mark is missing (it was cut short)")
-    if count != len(entries) or last != (entries[-1]["entry_hash"] if entries else GENESIS):
-        return ChainCheck(len(entries), len(entries) + 1, None,
-                          f"the file ends after {len(entries)} entries but was written with "
+    if count != entries or last != check.head:
+        return ChainCheck(entries, entries + 1, None,
+                          f"the file ends after {entries} entries but was written with "
                           f"{count} (entries were cut off or added at the end)")
     return check
 
@@ -149,20 +156,22 @@ def _xlsx_rows(path: Path) -> list[list[str]]:
         raise InputError(f"not a SellerDesk ledger export (no sheet named {SHEET!r})",
                          file=path.name)
     cells = book.get_sheet_by_name(SHEET).to_python(skip_empty_area=False)
-
-    def text(value: Any) -> str:
-        if isinstance(value, float) and value.is_integer():
-            return str(int(value))
-        return "" if value is None else str(value)
-
-    rows = [[text(v) for v in row] for row in cells]
+    rows = [row if set(map(type, row)) == {str} else list(map(_cell_text, row))
+            for row in cells]
     while rows and not any(rows[-1]):
         rows.pop()
-    return [row[:len(CHAIN_FIELDS)] if row[0] != END_MARK else row[:3] for row in rows]
+    return rows
 
 
-def _read_rows(name: str, rows: list[list[str]]) -> tuple[list[dict[str, Any]], int, str]:
-    """Entries from a table of text cells (CSV or the spreadsheet), and its end mark."""
+def _cell_text(value: Any) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return "" if value is None else str(value)
+
+
+def _read_rows(name: str, rows: list[list[str]]) -> tuple[list[list[str]], int, str]:
+    """The entries' rows of a table of text cells (CSV or the spreadsheet), and its end
+    mark's count and last hash (-1 and "" when there is none)."""
     if not rows or rows[0] != list(CHAIN_FIELDS):
         missing = [f for f in CHAIN_FIELDS if not rows or f not in rows[0]]
         raise InputError("not a SellerDesk ledger export (the header should be "
@@ -172,8 +181,11 @@ def _read_rows(name: str, rows: list[list[str]]) -> tuple[list[dict[str, Any]], 
     count, last = -1, ""
     body = rows[1:]
     if body and body[-1][:1] == [END_MARK]:
-        mark = body.pop()
-        count = int(mark[1]) if len(mark) == 3 and mark[1].isdigit() else -1
+        mark = [cell for cell in body.pop() if cell]    # the spreadsheet pads it with ""
+        count = int(mark[1]) if len(mark) == 3 and _digits(mark[1]) else -1
         last = mark[2] if len(mark) == 3 else ""
-    entries = [entry_from_texts(dict(zip(CHAIN_FIELDS, row, strict=False))) for row in body]
-    return entries, count, last
+    return body, count, last
+
+
+def _digits(text: str) -> bool:
+    return text.isascii() and text.isdigit()

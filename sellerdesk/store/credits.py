@@ -5,14 +5,14 @@ entry's hash covers the one before it."""
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from datetime import UTC
+from datetime import UTC, date, datetime
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from sellerdesk.core.desk import CreditRecord
-from sellerdesk.core.ledger import GENESIS, entry_hash
+from sellerdesk.core.ledger import CHAIN_FIELDS, GENESIS, entry_hash
 from sellerdesk.core.money import Money, minor_text
 from sellerdesk.store.tables import APPROVALS, CREDITS, ISSUES
 
@@ -36,19 +36,29 @@ def entry_of(row: Mapping[str, Any]) -> dict[str, Any]:
     def money(minor: int | None) -> str | None:
         return None if minor is None else minor_text(minor, row["currency"])
     expires = row.get("expires_on")
-    created = row["created_at"]
     return {
-        "credit_id": row["id"],
-        "created_at": (created.isoformat() + "Z" if created.tzinfo is None else
-                       created.astimezone(UTC).isoformat().replace("+00:00", "Z")),
+        "credit_id": row["id"], "created_at": _utc_text(row["created_at"]),
         "issue_id": row["issue_id"], "order_id": row["order_id"], "kind": row["kind"],
         "amount": money(row["amount_minor"]), "currency": row["currency"],
         "reverses": row.get("reverses"), "reason": row.get("reason", ""),
         "staff": row["staff"], "approved_by": row.get("approved_by"),
         "policy_version": row.get("policy_version"),
         "suggested_amount": money(row.get("suggested_minor")),
-        "expires_on": expires.isoformat() if expires else None,
+        "expires_on": None if expires is None else _date_text(expires),
     }
+
+
+def _utc_text(created: datetime | str) -> str:
+    """2026-11-01T09:30:00Z. A stored SQLite value arrives as its text."""
+    if isinstance(created, str):
+        created = datetime.fromisoformat(created)
+    if created.tzinfo is not None:
+        created = created.astimezone(UTC).replace(tzinfo=None)
+    return created.isoformat() + "Z"
+
+
+def _date_text(day: date | str) -> str:
+    return (date.fromisoformat(day) if isinstance(day, str) else day).isoformat()
 
 
 def append_credit(conn: Connection, *, values: dict[str, Any]) -> tuple[int, str]:
@@ -63,9 +73,27 @@ def append_credit(conn: Connection, *, values: dict[str, Any]) -> tuple[int, str
 
 def ledger(conn: Connection) -> Iterator[dict[str, Any]]:
     """Every entry in order, with its prev_hash and entry_hash."""
-    for row in conn.execute(sa.select(CREDITS).order_by(c_.id)):
-        yield {**entry_of(row._mapping), "prev_hash": row.prev_hash,
-               "entry_hash": row.entry_hash}
+    for row in ledger_rows(conn):
+        yield dict(zip(CHAIN_FIELDS, row, strict=True))
+
+
+def ledger_rows(conn: Connection) -> Iterator[tuple[Any, ...]]:
+    """Every entry in order as a tuple of CHAIN_FIELDS, formatted as `entry_of` formats
+    it. Dates are read as the text SQLite stores and turned into the entry's text here,
+    skipping SQLAlchemy's parse into datetime and back: half the time of an export of
+    100,000 entries."""
+    as_read = (sa.type_coerce(c_.created_at, sa.String), sa.type_coerce(c_.expires_on, sa.String))
+    query = sa.select(c_.id, as_read[0], c_.issue_id, c_.order_id, c_.kind, c_.amount_minor,
+                      c_.currency, c_.reverses, c_.reason, c_.staff, c_.approved_by,
+                      c_.policy_version, c_.suggested_minor, as_read[1], c_.prev_hash,
+                      c_.entry_hash).order_by(c_.id)
+    for (credit_id, created, issue_id, order_id, kind, amount, currency, reverses, reason,
+         staff, approved_by, policy_version, suggested, expires, prev, digest) in conn.execute(
+            query):
+        yield (credit_id, _utc_text(created), issue_id, order_id, kind,
+               minor_text(amount, currency), currency, reverses, reason, staff, approved_by,
+               policy_version, None if suggested is None else minor_text(suggested, currency),
+               None if expires is None else _date_text(expires), prev, digest)
 
 
 def get_credit(conn: Connection, *, credit_id: int) -> CreditRecord | None:

@@ -5,20 +5,32 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from sellerdesk.core.buyers import buyer_reference
-from sellerdesk.core.ledger import GENESIS, canonical_json, entry_hash, verify_chain
+from sellerdesk.core.ledger import (
+    CHAIN_FIELDS,
+    GENESIS,
+    canonical_json,
+    entry_from_texts,
+    entry_hash,
+    verify_chain,
+    verify_texts,
+)
 
 
 def chain(n: int) -> list[dict]:
-    entries, prev = [], GENESIS
-    for i in range(1, n + 1):
-        entry = {"credit_id": i, "created_at": f"2026-10-0{1 + i % 9}T10:00:00Z", "issue_id": i,
-                 "order_id": f"114-0000000-{i:07d}", "kind": "courtesy_credit",
-                 "amount": f"{i}.50", "currency": "USD", "reverses": None, "reason": "",
-                 "staff": "Ana", "approved_by": None, "policy_version": 1,
-                 "suggested_amount": f"{i}.50", "expires_on": None}
+    return rechained([
+        {"credit_id": i, "created_at": f"2026-10-0{1 + i % 9}T10:00:00Z", "issue_id": i,
+         "order_id": f"114-0000000-{i:07d}", "kind": "courtesy_credit", "amount": f"{i}.50",
+         "currency": "USD", "reverses": None, "reason": "", "staff": "Ana", "approved_by": None,
+         "policy_version": 1, "suggested_amount": f"{i}.50", "expires_on": None}
+        for i in range(1, n + 1)])
+
+
+def rechained(entries: list[dict]) -> list[dict]:
+    """Each entry's prev_hash and entry_hash computed afresh, oldest first."""
+    prev = GENESIS
+    for entry in entries:
         entry["prev_hash"] = prev
         entry["entry_hash"] = prev = entry_hash(prev, entry)
-        entries.append(entry)
     return entries
 
 
@@ -59,6 +71,43 @@ def test_every_single_tampering_is_caught(data):
     else:
         entries = entries[i + 1:]
     assert not verify_chain(entries).ok
+
+
+def as_cells(entries: list[dict]) -> list[list[str]]:
+    """Entries as an export writes them: text cells, an empty cell for null."""
+    return [["" if e[n] is None else str(e[n]) for n in CHAIN_FIELDS] for e in entries]
+
+
+def test_text_cells_read_back_as_the_entry_that_was_hashed():
+    entries = chain(12)
+    entries[3].update(reverses=2, reason='given twice, "sorry"\n', approved_by="Bo",
+                      expires_on="2027-01-31", amount="-2.50", suggested_amount=None)
+    rechained(entries)
+    cells = as_cells(entries)
+    read = entry_from_texts(cells[3])
+    assert list(read) == sorted(read)           # canonical order, as the hash encodes it
+    assert canonical_json(read) == canonical_json(entries[3])
+    check = verify_texts(cells)
+    assert (check.ok, check.entries, check.head) == (True, 12, entries[-1]["entry_hash"])
+
+
+@given(st.sampled_from(["07", "+7", "٧", "²", "7 ", "--7", "-", "7.0", "1e1", "0x7"]))
+def test_a_number_written_another_way_is_an_edit_not_a_crash(written):
+    cells = as_cells(chain(6))
+    cells[2][CHAIN_FIELDS.index("issue_id")] = written       # was "3"
+    check = verify_texts(cells)
+    assert (check.first_bad, check.credit_id) == (3, 3)
+    cells = as_cells(chain(6))
+    cells[4][CHAIN_FIELDS.index("credit_id")] = written.replace("7", "5")
+    assert verify_texts(cells).first_bad == 5
+
+
+def test_a_row_missing_cells_is_reported_at_that_row():
+    cells = as_cells(chain(5))
+    cells[1] = cells[1][:15]                    # entry_hash gone
+    cells[3] = cells[3][:4]
+    assert verify_texts(cells).first_bad == 2
+    assert verify_texts([*as_cells(chain(5))[:2], cells[3]]).first_bad == 3
 
 
 def test_buyer_reference_is_keyed_and_normalised():

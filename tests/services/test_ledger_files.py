@@ -49,6 +49,8 @@ def test_an_export_reads_back_entry_for_entry_and_verifies(engine, tmp_path, suf
         data = json.loads(path.read_text(encoding="utf-8"))
         assert data["entries"] == stored(engine)
         assert (data["count"], data["last_hash"]) == (8, stored(engine)[-1]["entry_hash"])
+        lines = path.read_text(encoding="utf-8").splitlines()
+        assert [json.loads(line.rstrip(",")) for line in lines[2:-1]] == stored(engine)
     else:
         rows = list(csv.reader(path.read_text(encoding="utf-8").splitlines()))
         assert rows[0] == list(CHAIN_FIELDS)
@@ -147,6 +149,31 @@ def test_the_spreadsheet_reads_back_cell_for_cell_as_text(engine, tmp_path):
     assert verify_file(path).ok
 
 
+AWKWARD = ["=SUM(A1:A9)", "double  space", "two\nlines", "tab\there", "+44 20 7946 0000",
+           "0012", "<b>&amp;</b>", "日本語の理由", "1e5", "TRUE"]
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".xlsx", ".json"])
+def test_awkward_text_comes_back_as_written(engine, tmp_path, suffix):
+    issue = desk.add_issue(engine, order_id="114-0000000-0000001", issue_type=IssueType.WRONG_ITEM)
+    for reason in AWKWARD:
+        desk.issue_credit(engine, issue_id=issue.issue_id, amount="0.01", reason=reason)
+    path = tmp_path / f"ledger{suffix}"
+    assert export_ledger(engine, path) == 18
+    assert verify_file(path).ok
+    if suffix == ".xlsx":
+        sheet = openpyxl.load_workbook(path)["Ledger"]
+        column = CHAIN_FIELDS.index("reason") + 1
+        cells = [sheet.cell(r, column) for r in range(10, 20)]
+        assert [c.value for c in cells] == AWKWARD
+        assert {c.data_type for c in cells} == {"s"}      # text, never a formula
+    elif suffix == ".csv":
+        text = path.read_text(encoding="utf-8")
+        count = text.rstrip().rsplit(",", 2)[1]
+        path.write_text(text.replace(f",{count},", ",１８,"), encoding="utf-8")
+        assert verify_file(path).reason == "the file's end mark is missing (it was cut short)"
+
+
 def spreadsheet_tampered(rng: random.Random, source, target) -> str:
     """One random change made as a person in Excel would make it; returns what it was."""
     book = openpyxl.load_workbook(source)
@@ -215,6 +242,11 @@ def test_what_is_not_a_ledger_gets_one_message_and_nothing_is_left_behind(engine
     stray.write_text('{"orders": []}', encoding="utf-8")
     with pytest.raises(InputError, match=r"stray\.json: not a SellerDesk ledger export"):
         verify_file(stray)
+    huge = tmp_path / "huge.csv"
+    huge.write_text(",".join(CHAIN_FIELDS) + "\n1,\"" + "x" * 200_000 + "\"\n",
+                    encoding="utf-8")
+    with pytest.raises(InputError, match=r"huge\.csv, line 2: not readable CSV \(field larger"):
+        verify_file(huge)
     binary = tmp_path / "photo.csv"
     binary.write_bytes(b"\xff\xd8\xff\xe0 not text")
     with pytest.raises(InputError, match="not UTF-8 text"):
@@ -224,7 +256,8 @@ def test_what_is_not_a_ledger_gets_one_message_and_nothing_is_left_behind(engine
         export_ledger(engine, tmp_path / "ledger.xls")
     with pytest.raises(KnownError, match=r"cannot write .*/missing/ledger\.csv"):
         export_ledger(engine, tmp_path / "missing" / "ledger.csv")
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["bank.csv", "photo.csv", "stray.json"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["bank.csv", "huge.csv", "photo.csv",
+                                                          "stray.json"]
 
 
 def test_export_and_verify_from_the_command_line(engine, sqlite_url, tmp_path, capsys):
