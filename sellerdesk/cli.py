@@ -18,6 +18,9 @@ from sellerdesk.core.marketplaces import BY_CODE
 from sellerdesk.core.metrics import DefectKind, percent
 from sellerdesk.core.orders import Order, OrderFilter
 
+# services.imports.KINDS, spelled here so `--help` needs no database code.
+IMPORT_KINDS = ("orders", "feedback", "settlement", "performance")
+
 
 def build_parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
@@ -46,7 +49,7 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--no-gui", action="store_true", help="build it and exit")
 
     imp = commands.add_parser("import", parents=[common], help="import a Seller Central report")
-    imp.add_argument("kind", choices=["orders", "feedback", "performance"],
+    imp.add_argument("kind", choices=list(IMPORT_KINDS),
                      help="which report the file is")
     imp.add_argument("file", type=Path)
     imp.add_argument("--marketplace", choices=sorted(BY_CODE), type=str.upper,
@@ -151,6 +154,8 @@ def build_parser() -> argparse.ArgumentParser:
     dadd.add_argument("--rating", type=int, choices=(1, 2), help="feedback stars")
     dadd.add_argument("--staff", metavar="NAME")
 
+    commands.add_parser("reconcile", parents=[common],
+                        help="credits against the refunds settlements paid")
     met = commands.add_parser("metrics", parents=[common],
                               help="Order Defect Rate and what the credits did to it")
     met.add_argument("--as-of", type=_date, metavar="YYYY-MM-DD", help="default: today")
@@ -407,6 +412,18 @@ def cmd_verify(args: argparse.Namespace) -> int:
     return 0 if check.ok else 1
 
 
+def cmd_reconcile(args: argparse.Namespace) -> int:
+    from sellerdesk.services import reconcile
+    with _open(args) as db:
+        result = reconcile.reconciliation(db.engine)
+    lines = reconcile.summary(result) or ["no credits paid as refunds and no settlements yet"]
+    fees = ", ".join(m.display() for m in result.fees_kept().values() if m.minor)
+    if fees:
+        lines.append(f"refund administration fees kept by Amazon: {fees}")
+    _emit(args, reconcile.as_json(result), "\n".join(lines))
+    return 0
+
+
 def cmd_defect_add(args: argparse.Namespace) -> int:
     from sellerdesk.services.metrics import add_defect
     kind = DefectKind(args.kind)
@@ -536,6 +553,7 @@ COMMANDS: dict[str | None, Callable[[argparse.Namespace], int]] = {
     "gui": _run_window,
     "demo": cmd_demo,
     "import": cmd_import,
+    "reconcile": cmd_reconcile,
     "order show": cmd_order_show,
     "order list": cmd_order_list,
     "issue add": cmd_issue_add,

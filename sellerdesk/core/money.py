@@ -77,6 +77,28 @@ class Money:
         return cls(value, currency)
 
     @classmethod
+    def parse_local(cls, text: str, currency: str) -> Money:
+        """A number as the marketplace writes it: 1,234.50 or 1.234,50 or 12,34 (EU
+        settlement reports). With one kind of mark only, a comma followed by exactly the
+        currency's decimals is the decimal comma; otherwise marks group thousands, three
+        digits each."""
+        cleaned = text.strip()
+        comma, dot = cleaned.rfind(","), cleaned.rfind(".")
+        decimal_comma = comma > dot and (
+            dot >= 0 or len(cleaned) - comma - 1 == minor_units(currency))
+        point, group = (",", ".") if decimal_comma else (".", ",")
+        whole, mark, fraction = cleaned.partition(point)
+        groups = whole.lstrip("+-").split(group)
+        if point in fraction or (len(groups) > 1 and not (
+                1 <= len(groups[0]) <= 3 and all(len(g) == 3 for g in groups[1:]))):
+            raise MoneyError(f"{text!r} is not an amount")
+        try:
+            return cls.parse(whole.replace(group, "") + ("." + fraction if mark else ""),
+                             currency)
+        except MoneyError:
+            raise MoneyError(f"{text!r} is not an amount") from None
+
+    @classmethod
     def rounded(cls, value: Decimal, currency: str) -> Money:
         """Round half-up to the currency's minor unit."""
         return cls(value.quantize(_quantum(currency), rounding=ROUND_HALF_UP), currency)

@@ -13,14 +13,15 @@ from sellerdesk.core.errors import InputError
 from sellerdesk.services.import_feedback import import_feedback
 from sellerdesk.services.import_orders import import_orders
 from sellerdesk.services.import_performance import import_performance
+from sellerdesk.services.import_settlement import import_settlement
 from sellerdesk.services.report_reader import Progress, header_kind, open_report
 
-KINDS = ("orders", "feedback", "performance")
+KINDS = ("orders", "feedback", "settlement", "performance")
 
 
 def report_kind(path: Path) -> str | None:
-    """What a file looks like, from its first bytes or header: "orders", "feedback",
-    "performance", or None when it is none of those."""
+    """What a file looks like, from its first bytes or header: one of KINDS, or None when
+    it is none of those."""
     with open(path, "rb") as f:
         head = f.read(4096).lstrip(b"\xef\xbb\xbf \t\r\n")
     if head.startswith(b"{"):
@@ -52,6 +53,8 @@ def import_report(engine: Engine, path: Path, *, kind: str, marketplace: str | N
                              file=Path(path).name)
         return import_feedback(engine, path, marketplace=marketplace, progress=progress,
                                cancelled=cancelled)
+    if kind == "settlement":
+        return import_settlement(engine, path, progress=progress, cancelled=cancelled)
     if kind == "performance":
         return import_performance(engine, path)
     raise ValueError(f"unknown report kind {kind!r}")

@@ -316,6 +316,41 @@ class DeskSetting(SQLModel, table=True):
 
 
 metadata = SQLModel.metadata
+
+class Settlement(SQLModel, table=True):
+    """A settlement report imported: its period and what Amazon paid out."""
+    __tablename__ = "settlement"
+
+    settlement_id: str = Field(max_length=32, primary_key=True)
+    start_date: date | None = Field(default=None, sa_type=sa.Date())
+    end_date: date | None = Field(default=None, sa_type=sa.Date())
+    deposit_date: date | None = Field(default=None, sa_type=sa.Date())
+    total_minor: int = Field(default=0, sa_type=sa.BigInteger)
+    currency: str = Field(max_length=3)
+    file: str = Field(max_length=255)
+    imported_at: datetime = Field(sa_type=sa.DateTime())
+    imported_by: str = Field(max_length=100)
+
+
+class SettlementRefund(SQLModel, table=True):
+    """One refund in a settlement, its lines added up (core.settlement.Refund). A settlement
+    imported again replaces its refunds. No foreign key to orders: a settlement may name
+    orders SellerDesk has not seen."""
+    __tablename__ = "settlement_refund"
+    __table_args__ = (sa.Index("ix_settlement_refund_order", "order_id"),)
+
+    settlement_id: str = Field(sa_column=sa.Column(
+        sa.String(32), sa.ForeignKey("settlement.settlement_id"), primary_key=True))
+    order_id: str = Field(sa_column=sa.Column(ORDER_ID, primary_key=True))
+    adjustment_id: str = Field(max_length=64, primary_key=True)
+    posted: date = Field(sa_type=sa.Date())
+    currency: str = Field(max_length=3)
+    refunded_minor: int = Field(sa_type=sa.BigInteger)
+    fee_kept_minor: int = Field(sa_type=sa.BigInteger)
+    fee_returned_minor: int = Field(sa_type=sa.BigInteger)
+    credit_ids: str = Field(default="", max_length=255)   # "12 13": named by feed item ids
+    transaction: str = Field(default="Refund", max_length=64)
+
 ORDERS = Order.__table__
 ORDER_ITEMS = OrderItem.__table__
 ORDER_DAYS = OrderDay.__table__
@@ -332,3 +367,5 @@ AMAZON_ODR = AmazonOdr.__table__
 EVIDENCE = Evidence.__table__
 ITEM_CODES = AmazonItemCode.__table__
 CREDIT_EXPORTS = CreditExport.__table__
+SETTLEMENTS = Settlement.__table__
+SETTLEMENT_REFUNDS = SettlementRefund.__table__
