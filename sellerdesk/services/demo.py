@@ -15,7 +15,7 @@ from pathlib import Path
 from sqlalchemy.engine import Engine
 
 from sellerdesk.core.money import Money
-from sellerdesk.services.demo_desk import add_demo_feedback, add_demo_issues
+from sellerdesk.services.demo_desk import add_demo_feedback, add_demo_issues, add_demo_settlement
 from sellerdesk.services.import_orders import ImportResult, import_orders
 
 HEADER = ["amazon-order-id", "merchant-order-id", "purchase-date", "last-updated-date",
@@ -128,5 +128,6 @@ def build_demo(engine: Engine, *, orders: int = 2_000,
         report = write_demo_report(Path(folder) / "All Orders demo.txt", orders)
         result = import_orders(engine, report, progress=progress, cancelled=cancelled)
         add_demo_feedback(engine, Path(folder))
-    add_demo_issues(engine, orders)
+        add_demo_issues(engine, orders)
+        add_demo_settlement(engine, Path(folder))
     return result

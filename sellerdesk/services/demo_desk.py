@@ -20,7 +20,9 @@ from sellerdesk.services import desk, follow_up, staff_admin
 from sellerdesk.services.adjustments import record_item_codes
 from sellerdesk.services.clock import now, pinned
 from sellerdesk.services.import_feedback import import_feedback
+from sellerdesk.services.import_settlement import import_settlement
 from sellerdesk.services.metrics import add_defect
+from sellerdesk.services.reconcile import reconciliation
 from sellerdesk.store.engine import reading
 from sellerdesk.store.orders import get_order, list_orders
 
@@ -80,6 +82,56 @@ def _add_item_codes(engine: Engine, rng: random.Random, order_ids: list[str]) ->
         orders = [get_order(conn, order_id=order_id) for order_id in order_ids]
     record_item_codes(engine, [(order.order_id, item.sku, str(rng.randrange(10**13, 10**14)))
                                for order in orders if order for item in order.items])
+
+
+SETTLEMENT_COLUMNS = (
+    "settlement-id", "settlement-start-date", "settlement-end-date", "deposit-date",
+    "total-amount", "currency", "transaction-type", "order-id", "adjustment-id",
+    "marketplace-name", "amount-type", "amount-description", "amount", "posted-date-time",
+    "merchant-adjustment-item-id", "sku")
+
+
+def add_demo_settlement(engine: Engine, folder: Path, *, seed: int = 13) -> None:
+    """Last fortnight's US settlement, written as Amazon writes the flat file V2 and
+    imported through the real importer: most credits older than a week paid back (one for
+    less than was given), each refund with its administration fee, and one refund made in
+    Seller Central by hand that SellerDesk never gave."""
+    rng = random.Random(seed)
+    end = now() - timedelta(days=2)
+    waiting = [c for c in reconciliation(engine).credits_unpaid
+               if c.amount.currency == "USD" and c.given_on < (end - timedelta(days=7)).date()]
+    if not waiting:
+        return
+    stamp = "%Y-%m-%d %H:%M:%S UTC"
+    rows = [{"settlement-id": "23581321345", "settlement-start-date":
+             (end - timedelta(days=14)).strftime(stamp), "settlement-end-date":
+             end.strftime(stamp), "deposit-date": (end + timedelta(days=2)).strftime(stamp),
+             "total-amount": f"{rng.randrange(150_000, 400_000) / 100:.2f}", "currency": "USD"}]
+
+    def refund(order_id: str, n: int, amount: Decimal, posted: datetime) -> None:
+        fee = min(Decimal("5.00"), (amount * Decimal("0.03")).quantize(Decimal("0.01")))
+        for kind, what, value in (("ItemPrice", "Principal", -amount),
+                                  ("ItemFees", "RefundCommission", -fee)):
+            rows.append({"settlement-id": "23581321345", "transaction-type": "Refund",
+                         "order-id": order_id, "adjustment-id": f"DEMO-{n}",
+                         "marketplace-name": "Amazon.com", "amount-type": kind,
+                         "amount-description": what, "amount": f"{value:.2f}",
+                         "posted-date-time": posted.strftime(stamp), "sku": ""})
+
+    paid = waiting[: max(1, len(waiting) * 3 // 4)]
+    for n, credit in enumerate(paid):
+        amount = credit.amount.amount - (Decimal("1.00") if n == 1 else 0)
+        refund(credit.order_id, n, amount,
+               datetime.combine(credit.given_on, datetime.min.time()) + timedelta(days=3))
+    with reading(engine) as conn:
+        spare = next(o for o in list_orders(conn, flt=OrderFilter(), limit=500)
+                     if o.currency == "USD" and o.order_id not in {c.order_id for c in waiting})
+    refund(spare.order_id, len(paid), Decimal("9.99"), end - timedelta(days=5))
+    path = folder / "Settlement 23581321345.txt"
+    path.write_text("\r\n".join(["\t".join(SETTLEMENT_COLUMNS)] + [
+        "\t".join(row.get(c, "") for c in SETTLEMENT_COLUMNS) for row in rows]) + "\r\n",
+        encoding="utf-8")
+    import_settlement(engine, path, staff=STAFF[0])
 
 
 def add_demo_feedback(engine: Engine, folder: Path, *, seed: int = 12) -> None:

@@ -155,10 +155,5 @@ def _read(report: Report, market: Marketplace, result: FeedbackImportResult,
         first_line[order_id] = line
         ratings.append(_Rating(line, order_id, on, int(stars), rater_reference(cell(
             "Rater Email"))))
-        if line % 1000 == 0:
-            if cancelled is not None and cancelled():
-                raise Cancelled("The import")
-            if progress is not None:
-                progress(min(report.bytes_read / max(report.size, 1), 1.0),
-                         f"{result.rows:,} ratings read")
+        report.checkpoint(line, progress, cancelled, f"{result.rows:,} ratings read")
     return ratings

@@ -195,12 +195,7 @@ def _read(report: Report, result: SettlementImportResult, progress: Progress | N
             for amount_type, description, money in reader.amounts(line, row, currency):
                 lines.append(RefundLine(head.settlement_id, order_id, adjustment, posted,
                                         amount_type, description, money, item, transaction))
-        if line % 1000 == 0:
-            if cancelled is not None and cancelled():
-                raise Cancelled("The import")
-            if progress is not None:
-                progress(min(report.bytes_read / max(report.size, 1), 1.0),
-                         f"{result.rows:,} rows read")
+        report.checkpoint(line, progress, cancelled, f"{result.rows:,} rows read")
     if not head.settlement_id:
         raise InputError("the report has no rows after its header", file=report.name)
     if head.total is None and not head.currency:

@@ -21,7 +21,7 @@ from typing import BinaryIO
 
 from charset_normalizer import from_bytes
 
-from sellerdesk.core.errors import InputError
+from sellerdesk.core.errors import Cancelled, InputError
 
 SNIFF_BYTES = 256 * 1024
 Progress = Callable[[float, str], None]    # (fraction done, what is happening)
@@ -154,6 +154,16 @@ class Report:
                 except UnicodeDecodeError:
                     return number
         return None
+
+    def checkpoint(self, line: int, progress: Progress | None,
+                   cancelled: Callable[[], bool] | None, done: str) -> None:
+        """Every thousand lines: stop when asked to (Cancelled), else say how far it is."""
+        if line % 1000:
+            return
+        if cancelled is not None and cancelled():
+            raise Cancelled("The import")
+        if progress is not None:
+            progress(min(self.bytes_read / max(self.size, 1), 1.0), done)
 
     @property
     def bytes_read(self) -> int:

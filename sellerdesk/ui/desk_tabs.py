@@ -17,6 +17,7 @@ from sellerdesk.ui.dialogs.dispute_dialog import DisputeDialog
 from sellerdesk.ui.dialogs.facts_dialog import FactsDialog
 from sellerdesk.ui.dialogs.issue_dialog import IssueDialog
 from sellerdesk.ui.dialogs.policy_editor import PolicyEditor
+from sellerdesk.ui.dialogs.reconcile_dialog import ReconcileDialog
 from sellerdesk.ui.dialogs.reply_dialog import ReplyDialog, TemplateDialog
 from sellerdesk.ui.dialogs.staff_dialog import StaffDialog
 from sellerdesk.ui.views.approvals_view import ApprovalsView
@@ -152,6 +153,9 @@ class DeskTabs(QObject):
         dialog = AdjustmentsDialog(self.engine, self.staff(), self.window)
         dialog.exported.connect(self._decided)
         return self._open(dialog)
+
+    def settlements(self) -> ReconcileDialog:
+        return self._open(ReconcileDialog(self.engine, self.window))
 
     # -- keeping every view true ---------------------------------------------------------
     def _decided(self, text: str) -> None:

@@ -153,6 +153,9 @@ class MainWindow(QMainWindow):
         self.adjustments_action = action(
             "Order &adjustment feed…", lambda: self.desk and self.desk.adjustment_feed(), None,
             "Write the credits not yet sent to Amazon as a feed for Seller Central")
+        self.settlements_action = action(
+            "Settlements and &refunds…", lambda: self.desk and self.desk.settlements(), None,
+            "What Amazon paid back for each credit, the fees it kept, and what is still open")
         self.export_ledger_action = action(
             "&Export ledger…", self.choose_ledger_export, "Ctrl+E",
             "The credit ledger with its hashes, as CSV, Excel or JSON")
@@ -166,7 +169,7 @@ class MainWindow(QMainWindow):
         self.desk_actions = [self.reply_action, self.policy_action, self.template_action,
                              self.staff_action, self.facts_action, *self.tab_actions[1:],
                              self.dispute_action, self.adjustments_action,
-                             self.export_ledger_action]
+                             self.settlements_action, self.export_ledger_action]
 
         menu = self.menuBar()
         file_menu = menu.addMenu("&File")
@@ -178,7 +181,8 @@ class MainWindow(QMainWindow):
         desk_menu = menu.addMenu("&Desk")
         desk_menu.addActions([self.new_issue_action, self.reply_action])
         desk_menu.addSeparator()
-        desk_menu.addActions([self.dispute_action, self.adjustments_action])
+        desk_menu.addActions([self.dispute_action, self.adjustments_action,
+                              self.settlements_action])
         desk_menu.addSeparator()
         desk_menu.addActions([self.policy_action, self.template_action, self.staff_action,
                               self.facts_action])
@@ -256,7 +260,7 @@ class MainWindow(QMainWindow):
         assert self.database is not None
         self.desk = DeskTabs(self.tabs, self.database.engine, lambda: self.staff, self,
                              [self.export_ledger_action, self.check_ledger_action,
-                              self.adjustments_action])
+                              self.adjustments_action, self.settlements_action])
         self.desk.said.connect(lambda text: self.statusBar().showMessage(text, 15_000))
         self.desk.open_order.connect(self.show_order_tab)
         self.desk.desk_changed.connect(self._desk_changed)
