@@ -417,7 +417,7 @@ def cmd_reconcile(args: argparse.Namespace) -> int:
     with _open(args) as db:
         result = reconcile.reconciliation(db.engine)
     lines = reconcile.summary(result) or ["no credits paid as refunds and no settlements yet"]
-    fees = ", ".join(m.display() for m in result.fees_kept().values() if m.minor)
+    fees = reconcile.fees_kept_text(result)
     if fees:
         lines.append(f"refund administration fees kept by Amazon: {fees}")
     _emit(args, reconcile.as_json(result), "\n".join(lines))

@@ -23,6 +23,7 @@ ENTRY_FIELDS = ("credit_id", "created_at", "issue_id", "order_id", "kind", "amou
 
 # An export's columns: the entry, then its place in the chain.
 CHAIN_FIELDS = (*ENTRY_FIELDS, "prev_hash", "entry_hash")
+_ENTRY = len(ENTRY_FIELDS)       # where a row of CHAIN_FIELDS cells turns from entry to chain
 
 # Keys put in sorted order once, so the encoder need not sort 100,000 dicts.
 _SORTED_FIELDS = tuple(sorted(ENTRY_FIELDS))
@@ -43,10 +44,10 @@ def entry_from_texts(cells: Sequence[str]) -> dict[str, Any]:
     """An entry read back from text cells in CHAIN_FIELDS order (CSV, a spreadsheet), its
     keys in canonical order: ids as numbers, an empty optional field as null. A cell that
     is not what the export wrote is kept as written, so the hash reports the edit."""
-    if len(cells) < len(ENTRY_FIELDS):
-        cells = (*cells, *[""] * (len(ENTRY_FIELDS) - len(cells)))
+    if len(cells) < _ENTRY:
+        cells = (*cells, *[""] * (_ENTRY - len(cells)))
     (credit_id, created_at, issue_id, order_id, kind, amount, currency, reverses, reason,
-     staff, approved_by, policy_version, suggested_amount, expires_on) = cells[:14]
+     staff, approved_by, policy_version, suggested_amount, expires_on) = cells[:_ENTRY]
     return {"amount": amount, "approved_by": approved_by or None, "created_at": created_at,
             "credit_id": _number(credit_id), "currency": currency,
             "expires_on": expires_on or None, "issue_id": _number(issue_id), "kind": kind,
@@ -100,7 +101,7 @@ def verify_texts(rows: Iterable[Sequence[str]]) -> ChainCheck:
     def links() -> Iterator[tuple[Any, bytes, Any, Any]]:
         for row in rows:
             entry = entry_from_texts(row)
-            prev, digest = row[14:16] if len(row) >= len(CHAIN_FIELDS) else ("", "")
+            prev, digest = row[_ENTRY:_ENTRY + 2] if len(row) >= len(CHAIN_FIELDS) else ("", "")
             yield entry["credit_id"], _ENCODE(entry).encode(), prev, digest
     return _verify(links())
 

@@ -50,6 +50,11 @@ def as_json(result: Reconciliation) -> dict[str, Any]:
             "fees_kept": {cur: str(m) for cur, m in sorted(result.fees_kept().items())}}
 
 
+def fees_kept_text(result: Reconciliation) -> str:
+    """The refund administration fees Amazon kept, per currency ("" when none)."""
+    return ", ".join(m.display() for m in result.fees_kept().values() if m.minor)
+
+
 def summary(result: Reconciliation) -> list[str]:
     """Lines for a person: one per match, credit waiting and refund unexplained."""
     lines = []

@@ -50,6 +50,3 @@ def refunds(conn: Connection) -> list[Refund]:
                    tuple(int(n) for n in r.credit_ids.split()), r.transaction)
             for r in rows]
 
-
-def settlement_count(conn: Connection) -> int:
-    return conn.execute(sa.select(sa.func.count()).select_from(SETTLEMENTS)).scalar_one()

@@ -11,8 +11,9 @@ from tests.ui.conftest import ORDER
 
 
 def cells(table):
-    return [[table.item(r, c).text() for c in range(table.columnCount())]
-            for r in range(table.rowCount())]
+    model = table.model()
+    return [[model.index(r, c).data() for c in range(model.columnCount())]
+            for r in range(model.rowCount())]
 
 
 def test_a_settlement_dropped_in_shows_what_amazon_paid(qtbot, desk_window, tmp_path):
@@ -34,7 +35,8 @@ def test_a_settlement_dropped_in_shows_what_amazon_paid(qtbot, desk_window, tmp_
         "&Paid (1)", "&Not paid yet (0)", "&Refunds without a credit (1)"]
     assert cells(dialog.paid) == [[ORDER, str(given), "$7.50", "$7.50", "—", "$0.23",
                                    "same order"]]
-    assert dialog.paid.item(0, 3).textAlignment() & Qt.AlignmentFlag.AlignRight
+    assert dialog.paid.model().index(0, 3).data(Qt.ItemDataRole.TextAlignmentRole) & (
+        Qt.AlignmentFlag.AlignRight)
     assert cells(dialog.unclaimed) == [["114-0000000-0000042", "9001", "2026-10-05", "$3.00",
                                         "$0.00"]]
     assert dialog.summary_label.text().endswith("Refund administration fees kept: $0.23.")
@@ -46,5 +48,5 @@ def test_before_any_settlement_the_view_says_what_to_do(desk_window):
     dialog = desk_window.desk.dialog
     assert dialog.summary_label.text().startswith("No refunds from a settlement yet. Import a "
                                                   "settlement report")
-    assert dialog.paid.rowCount() == 0
+    assert dialog.paid.model().rowCount() == 0
     dialog.close()

@@ -3,27 +3,49 @@ the credits it has not paid yet, and refunds SellerDesk never gave."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
-    QHeaderView,
     QLabel,
-    QTableWidget,
-    QTableWidgetItem,
     QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
-from sellerdesk.core.settlement import Reconciliation
-from sellerdesk.services.reconcile import reconciliation
+from sellerdesk.core.settlement import CreditDue, Match, Reconciliation, Refund
+from sellerdesk.services.reconcile import fees_kept_text, reconciliation
+from sellerdesk.ui.models.records_model import Column, RecordsModel
+from sellerdesk.ui.views.record_table import record_table
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
+
+PAID_COLUMNS: list[Column[Match]] = [
+    Column("Order", lambda m: m.order_id),
+    Column("Credits", lambda m: ", ".join(str(c.credit_id) for c in m.credits)),
+    Column("Given", lambda m: m.credited.display(), right=True),
+    Column("Amazon paid", lambda m: m.refunded.display(), right=True),
+    Column("Difference", lambda m: m.difference.display() if m.difference.minor else "—",
+           right=True),
+    Column("Refund fee kept", lambda m: m.fee_kept.display(), right=True),
+    Column("Matched by",
+           lambda m: "feed id (exact)" if m.linked_by == "feed id" else "same order"),
+]
+UNPAID_COLUMNS: list[Column[CreditDue]] = [
+    Column("Order", lambda c: c.order_id),
+    Column("Credit", lambda c: str(c.credit_id)),
+    Column("Amount", lambda c: c.amount.display(), right=True),
+    Column("Given on", lambda c: c.given_on.isoformat()),
+]
+UNCLAIMED_COLUMNS: list[Column[Refund]] = [
+    Column("Order", lambda r: r.order_id),
+    Column("Settlement", lambda r: r.settlement_id),
+    Column("Posted", lambda r: r.posted.isoformat()),
+    Column("Refunded", lambda r: r.refunded.display(), right=True),
+    Column("Refund fee kept", lambda r: r.fee_kept.display(), right=True),
+]
 
 
 class ReconcileDialog(QDialog):
@@ -35,11 +57,12 @@ class ReconcileDialog(QDialog):
         self.summary_label = QLabel()
         self.summary_label.setWordWrap(True)
         self.tabs = QTabWidget()
-        self.paid = _table(["Order", "Credits", "Given", "Amazon paid", "Difference",
-                            "Refund fee kept", "Matched by"])
-        self.unpaid = _table(["Order", "Credit", "Amount", "Given on"])
-        self.unclaimed = _table(["Order", "Settlement", "Posted", "Refunded",
-                                 "Refund fee kept"])
+        self.paid_model = RecordsModel(PAID_COLUMNS, self)
+        self.unpaid_model = RecordsModel(UNPAID_COLUMNS, self)
+        self.unclaimed_model = RecordsModel(UNCLAIMED_COLUMNS, self)
+        self.paid = record_table(self.paid_model, (150, 70, 90, 100, 90, 110))
+        self.unpaid = record_table(self.unpaid_model, (150, 70, 90))
+        self.unclaimed = record_table(self.unclaimed_model, (150, 110, 90, 90))
         for table in (self.paid, self.unpaid, self.unclaimed):
             self.tabs.addTab(table, "")
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
@@ -48,29 +71,16 @@ class ReconcileDialog(QDialog):
         layout.addWidget(self.summary_label)
         layout.addWidget(self.tabs, 1)
         layout.addWidget(buttons)
-        self.load()
-
-    def load(self) -> None:
-        result = reconciliation(self.engine)
-        self.show_result(result)
+        self.show_result(reconciliation(self.engine))
 
     def show_result(self, result: Reconciliation) -> None:
-        _fill(self.paid, [
-            [m.order_id, ", ".join(str(c.credit_id) for c in m.credits), m.credited.display(),
-             m.refunded.display(), m.difference.display() if m.difference.minor else "—",
-             m.fee_kept.display(),
-             "feed id (exact)" if m.linked_by == "feed id" else "same order"]
-            for m in result.matched], amounts=range(2, 6))
-        _fill(self.unpaid, [[c.order_id, str(c.credit_id), c.amount.display(),
-                             c.given_on.isoformat()] for c in result.credits_unpaid],
-              amounts=(2,))
-        _fill(self.unclaimed, [[r.order_id, r.settlement_id, r.posted.isoformat(),
-                                r.refunded.display(), r.fee_kept.display()]
-                               for r in result.refunds_unclaimed], amounts=(3, 4))
+        self.paid_model.set_records(result.matched)
+        self.unpaid_model.set_records(result.credits_unpaid)
+        self.unclaimed_model.set_records(result.refunds_unclaimed)
         self.tabs.setTabText(0, f"&Paid ({len(result.matched)})")
         self.tabs.setTabText(1, f"&Not paid yet ({len(result.credits_unpaid)})")
         self.tabs.setTabText(2, f"&Refunds without a credit ({len(result.refunds_unclaimed)})")
-        fees = ", ".join(m.display() for m in result.fees_kept().values() if m.minor)
+        fees = fees_kept_text(result)
         if not (result.matched or result.refunds_unclaimed):
             text = ("No refunds from a settlement yet. Import a settlement report (File › "
                     "Import report…) to see which credits Amazon has paid and what it kept.")
@@ -79,26 +89,3 @@ class ReconcileDialog(QDialog):
                     "or by order. " + (f"Refund administration fees kept: {fees}." if fees
                                        else "No refund fees kept."))
         self.summary_label.setText(text)
-
-
-def _table(headers: list[str]) -> QTableWidget:
-    table = QTableWidget(0, len(headers))
-    table.setHorizontalHeaderLabels(headers)
-    table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-    table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
-    table.verticalHeader().hide()
-    table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    table.horizontalHeader().setStretchLastSection(True)
-    return table
-
-
-def _fill(table: QTableWidget, rows: list[list[str]], *, amounts: Iterable[int]) -> None:
-    """Rows of text; amounts right-aligned, so their decimals line up."""
-    right = set(amounts)
-    table.setRowCount(len(rows))
-    for r, row in enumerate(rows):
-        for c, text in enumerate(row):
-            item = QTableWidgetItem(text)
-            if c in right:
-                item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-            table.setItem(r, c, item)
