@@ -19,7 +19,7 @@ from sellerdesk.core.metrics import DefectKind, percent
 from sellerdesk.core.orders import Order, OrderFilter
 
 # services.imports.KINDS, spelled here so `--help` needs no database code.
-IMPORT_KINDS = ("orders", "feedback", "settlement", "performance")
+IMPORT_KINDS = ("orders", "feedback", "returns", "fba-returns", "settlement", "performance")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -55,7 +55,8 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument("--marketplace", choices=sorted(BY_CODE), type=str.upper,
                      help="feedback: the marketplace the report is from (its dates are "
                           "written that way); orders: for rows whose sales channel is "
-                          "missing or unknown")
+                          "missing or unknown; returns: how its dates with slashes are "
+                          "written (otherwise month first for US dollars, else day first)")
 
     order = commands.add_parser("order", parents=[common], help="look at orders")
     order_cmds = order.add_subparsers(dest="order_command", metavar="ACTION", required=True)

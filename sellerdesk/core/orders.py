@@ -123,6 +123,18 @@ def looks_like_order_id(text: str) -> bool:
     return bool(_ORDER_ID_PREFIX.match(text.strip()))
 
 
+ORDER_ID_MAX = 32   # Amazon's are 19 characters; merchant-fulfilled channels' up to ~25
+
+
+def order_id_problem(order_id: str) -> str | None:
+    """Why a report's order id cannot be one (None when it can)."""
+    if not order_id:
+        return "the order id is empty"
+    if len(order_id) > ORDER_ID_MAX:
+        return f"{order_id[:40]!r}… is too long for an order id (a damaged cell?)"
+    return None
+
+
 @dataclass(frozen=True, slots=True)
 class OrderFilter:
     """What the orders list is narrowed to. Empty fields do not filter."""

@@ -16,6 +16,7 @@ from sqlalchemy.engine import Engine
 
 from sellerdesk.core.money import Money
 from sellerdesk.services.demo_desk import add_demo_feedback, add_demo_issues, add_demo_settlement
+from sellerdesk.services.demo_returns import add_demo_returns
 from sellerdesk.services.import_orders import ImportResult, import_orders
 
 HEADER = ["amazon-order-id", "merchant-order-id", "purchase-date", "last-updated-date",
@@ -130,4 +131,5 @@ def build_demo(engine: Engine, *, orders: int = 2_000,
         add_demo_feedback(engine, Path(folder))
         add_demo_issues(engine, orders)
         add_demo_settlement(engine, Path(folder))
+        add_demo_returns(engine, Path(folder))
     return result

@@ -5,7 +5,7 @@ given a moment before."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
@@ -33,6 +33,7 @@ from sellerdesk.core.policy import (
     parse_policy,
     suggest,
 )
+from sellerdesk.core.returns import REFUND_KINDS, Return, refunded_outside
 from sellerdesk.services.amazon_settings import overrides_in
 from sellerdesk.services.clock import now
 from sellerdesk.services.policies import active_policy
@@ -40,6 +41,7 @@ from sellerdesk.services.secrets import buyer_reference_key
 from sellerdesk.services.staff import default_staff_name
 from sellerdesk.store import credits as ledger_store
 from sellerdesk.store import issues as issue_store
+from sellerdesk.store import returns as return_store
 from sellerdesk.store.engine import reading, writing
 from sellerdesk.store.orders import get_order
 
@@ -152,10 +154,19 @@ def _suggest(conn: Connection, *, order_id: str, facts: IssueFacts, buyer_ref: s
         credits, issues = issue_store.buyer_history(conn, buyer_ref=buyer_ref, since=since,
                                                     excluding_issue=excluding_issue)
         history = BuyerHistory(credits_in_window=credits, other_issues_in_window=issues)
-    given = Money.from_minor(ledger_store.given_on_order(conn, order_id=order.order_id),
-                             order.currency)
+    given = given_on_order(conn, order.order_id, order.currency)
     return suggest(policy, order=order, issue=facts, history=history, already_given=given,
                    policy_version=version), order.total - given
+
+
+def given_on_order(conn: Connection, order_id: str, currency: str) -> Money:
+    """What the order has had: SellerDesk's credits net of reversals, and what its returns
+    refunded beyond the refunds SellerDesk recorded (core.returns.refunded_outside)."""
+    credits = Money.from_minor(ledger_store.given_on_order(conn, order_id=order_id), currency)
+    refunds = Money.from_minor(ledger_store.given_on_order(
+        conn, order_id=order_id, kinds=REFUND_KINDS), currency)
+    return credits + refunded_outside(
+        return_store.returns_on_order(conn, order_id=order_id), refunds)
 
 
 def preview_suggestion(engine: Engine, *, order_id: str, facts: IssueFacts,
@@ -181,9 +192,10 @@ def try_policy(engine: Engine, text: str, *, order_id: str, facts: IssueFacts,
 
 @dataclass(frozen=True, slots=True)
 class OrderActivity:
-    """An order's issues and credits, for the order pane."""
+    """An order's issues, credits and returns, for the order pane."""
     issues: list[IssueRecord]
     credits: list[CreditRecord]
+    returns: list[Return] = field(default_factory=list)
 
     def given(self, currency: str) -> Money:
         total = Money.zero(currency)
@@ -195,7 +207,8 @@ class OrderActivity:
 def order_activity(engine: Engine, order_id: str) -> OrderActivity:
     with reading(engine) as conn:
         return OrderActivity(issue_store.list_issues(conn, order_id=order_id),
-                             ledger_store.credits_on_order(conn, order_id=order_id))
+                             ledger_store.credits_on_order(conn, order_id=order_id),
+                             return_store.returns_on_order(conn, order_id=order_id))
 
 
 def suggest_for_issue(engine: Engine, issue_id: int) -> Suggestion:

@@ -13,10 +13,11 @@ from sellerdesk.core.errors import InputError
 from sellerdesk.services.import_feedback import import_feedback
 from sellerdesk.services.import_orders import import_orders
 from sellerdesk.services.import_performance import import_performance
+from sellerdesk.services.import_returns import import_returns
 from sellerdesk.services.import_settlement import import_settlement
 from sellerdesk.services.report_reader import Progress, header_kind, open_report
 
-KINDS = ("orders", "feedback", "settlement", "performance")
+KINDS = ("orders", "feedback", "returns", "fba-returns", "settlement", "performance")
 
 
 def report_kind(path: Path) -> str | None:
@@ -53,6 +54,9 @@ def import_report(engine: Engine, path: Path, *, kind: str, marketplace: str | N
                              file=Path(path).name)
         return import_feedback(engine, path, marketplace=marketplace, progress=progress,
                                cancelled=cancelled)
+    if kind in ("returns", "fba-returns"):
+        return import_returns(engine, path, kind=kind, marketplace=marketplace,
+                              progress=progress, cancelled=cancelled)
     if kind == "settlement":
         return import_settlement(engine, path, progress=progress, cancelled=cancelled)
     if kind == "performance":

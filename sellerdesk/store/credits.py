@@ -4,7 +4,7 @@ entry's hash covers the one before it."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Collection, Iterator, Mapping
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -25,10 +25,15 @@ def lock_ledger(conn: Connection) -> None:
         conn.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": _LEDGER_LOCK})
 
 
-def given_on_order(conn: Connection, *, order_id: str) -> int:
-    """Everything given on the order so far, net of reversals, in minor units."""
-    return conn.execute(sa.select(sa.func.coalesce(sa.func.sum(c_.amount_minor), 0))
-                        .where(c_.order_id == order_id)).scalar_one()
+def given_on_order(conn: Connection, *, order_id: str,
+                   kinds: Collection[str] | None = None) -> int:
+    """Everything given on the order so far (or only the given kinds of remedy), net of
+    reversals, in minor units."""
+    query = (sa.select(sa.func.coalesce(sa.func.sum(c_.amount_minor), 0))
+             .where(c_.order_id == order_id))
+    if kinds is not None:
+        query = query.where(c_.kind.in_(sorted(kinds)))
+    return conn.execute(query).scalar_one()
 
 
 def entry_of(row: Mapping[str, Any]) -> dict[str, Any]:

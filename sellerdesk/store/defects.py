@@ -44,3 +44,24 @@ def revise_feedback(conn: Connection, *, order_id: str, rating: int, now: dateti
                                d_.kind == DefectKind.NEGATIVE_FEEDBACK.value,
                                d_.status == "active")
         .values(status="removed", rating=rating, updated_at=now)).rowcount)
+
+
+def add_defects_if_absent(conn: Connection, *, kind: str, status: str,
+                          found: dict[str, date], source: str, by: str,
+                          now: datetime) -> int:
+    """Record a defect on each order (order id → the day) that has none of this kind yet;
+    one recorded before, by hand or by report, keeps its status. Returns how many are new."""
+    if not found:
+        return 0
+    have: set[str] = set()
+    ids = sorted(found)
+    for start in range(0, len(ids), 500):
+        have.update(conn.execute(sa.select(d_.order_id).where(
+            d_.kind == kind, d_.order_id.in_(ids[start:start + 500]))).scalars())
+    new = [{"order_id": order_id, "kind": kind, "status": status, "recorded_on": day,
+            "rating": None, "rater_ref": None, "source": source, "created_by": by,
+            "created_at": now, "updated_at": now}
+           for order_id, day in sorted(found.items()) if order_id not in have]
+    if new:
+        conn.execute(DEFECTS.insert(), new)
+    return len(new)

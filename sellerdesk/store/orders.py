@@ -47,16 +47,22 @@ def upsert_orders(conn: Connection, *, orders: Sequence[Sequence[Any]],
                   items: Sequence[Sequence[Any]]) -> None:
     """Insert or refresh orders and their items: rows are tuples in ORDER_COLUMNS and
     ITEM_COLUMNS order, written with one executemany each."""
-    for table, keys, rows in ((ORDERS, ["order_id"], orders),
-                              (ORDER_ITEMS, ["order_id", "line"], items)):
-        if not rows:
-            continue
-        statement = upsert_statement(conn, table, keys)
-        if conn.dialect.name == "sqlite":
-            _executemany_sqlite(conn, table, statement, rows)
-        else:
-            names = [c.name for c in table.columns]
-            conn.execute(statement, [dict(zip(names, r, strict=True)) for r in rows])
+    upsert_rows(conn, ORDERS, ("order_id",), orders)
+    upsert_rows(conn, ORDER_ITEMS, ("order_id", "line"), items)
+
+
+def upsert_rows(conn: Connection, table: sa.Table, keys: Sequence[str],
+                rows: Sequence[Sequence[Any]]) -> None:
+    """Insert or refresh rows given as tuples in the table's column order, with one
+    executemany (straight on the driver for SQLite, where it matters at a million rows)."""
+    if not rows:
+        return
+    statement = upsert_statement(conn, table, keys)
+    if conn.dialect.name == "sqlite":
+        _executemany_sqlite(conn, table, statement, rows)
+    else:
+        names = [c.name for c in table.columns]
+        conn.execute(statement, [dict(zip(names, r, strict=True)) for r in rows])
 
 
 _COMPILED: dict[tuple[str, str], tuple[str, list[int]]] = {}
@@ -70,8 +76,8 @@ def sqlite_datetime(value: datetime) -> str:
 def _executemany_sqlite(conn: Connection, table: sa.Table, statement,
                         rows: Sequence[Sequence[Any]]) -> None:
     """The compiled statement run straight on the driver: SQLAlchemy's per-row parameter
-    handling costs more than SQLite's own insert at a million rows. Datetimes are stored
-    as the same text SQLAlchemy's own SQLite type writes."""
+    handling costs more than SQLite's own insert at a million rows. Dates and datetimes
+    are stored as the same text SQLAlchemy's own SQLite types write."""
     cached = _COMPILED.get((conn.dialect.name, table.name))
     if cached is None:
         compiled = statement.compile(dialect=conn.dialect)
@@ -79,13 +85,16 @@ def _executemany_sqlite(conn: Connection, table: sa.Table, statement,
         cached = (compiled.string, [names.index(key) for key in compiled.positiontup])
         _COMPILED[(conn.dialect.name, table.name)] = cached
     sql, order = cached
-    dates = [n for n, c in enumerate(table.columns) if isinstance(c.type, sa.DateTime)]
-    if dates:
+    times = [n for n, c in enumerate(table.columns) if isinstance(c.type, sa.DateTime)]
+    days = [n for n, c in enumerate(table.columns) if isinstance(c.type, sa.Date)]
+    if times or days:
         converted = []
         for r in rows:
             values = list(r)
-            for n in dates:
+            for n in times:
                 values[n] = sqlite_datetime(values[n])
+            for n in days:
+                values[n] = None if values[n] is None else values[n].isoformat()
             converted.append(tuple(values))
         rows = converted
     if order != list(range(len(order))):

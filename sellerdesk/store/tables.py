@@ -351,6 +351,30 @@ class SettlementRefund(SQLModel, table=True):
     credit_ids: str = Field(default="", max_length=255)   # "12 13": named by feed item ids
     transaction: str = Field(default="Refund", max_length=64)
 
+
+class OrderReturn(SQLModel, table=True):
+    """A return from the Returns report or the FBA customer returns report (core.returns).
+    Imported again, a return is refreshed, not doubled. No foreign key to orders: a returns
+    report may come before the orders report that has its order."""
+    __tablename__ = "order_return"
+    __table_args__ = (sa.Index("ix_order_return_order", "order_id"),)
+
+    source: str = Field(max_length=16, primary_key=True)      # returns | fba-returns
+    return_key: str = Field(max_length=160, primary_key=True)
+    order_id: str = Field(sa_column=sa.Column(ORDER_ID, nullable=False))
+    requested_on: date = Field(sa_type=sa.Date())
+    quantity: int
+    sku: str = Field(max_length=64)
+    reason: str = Field(max_length=100)
+    status: str = Field(max_length=64)
+    outcome: str = Field(max_length=100)
+    currency: str | None = Field(default=None, max_length=3)
+    refunded_minor: int | None = Field(default=None, sa_type=sa.BigInteger)
+    atoz_claim: bool
+    file: str = Field(max_length=255)
+    imported_at: datetime = Field(sa_type=sa.DateTime())
+
+
 ORDERS = Order.__table__
 ORDER_ITEMS = OrderItem.__table__
 ORDER_DAYS = OrderDay.__table__
@@ -369,3 +393,4 @@ ITEM_CODES = AmazonItemCode.__table__
 CREDIT_EXPORTS = CreditExport.__table__
 SETTLEMENTS = Settlement.__table__
 SETTLEMENT_REFUNDS = SettlementRefund.__table__
+ORDER_RETURNS = OrderReturn.__table__

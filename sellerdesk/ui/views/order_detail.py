@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from sellerdesk.core.orders import Order
+from sellerdesk.core.returns import SOURCES
 
 if TYPE_CHECKING:
     from sellerdesk.services.desk import OrderActivity
@@ -107,8 +108,9 @@ class OrderDetailView(QStackedWidget):
         self._totals: list[tuple[str, str]] = []
 
     def show_activity(self, activity: OrderActivity) -> None:
-        """The order's issues and the credits given on it, newest last."""
-        rows: list[tuple[tuple[str, ...], bool, int]] = []  # (cells, is a credit, issue id)
+        """The order's issues, the credits given on it and its returns, oldest first."""
+        # (cells, amount on the right, issue id)
+        rows: list[tuple[tuple[str, ...], bool, int | None]] = []
         for issue in sorted(activity.issues, key=lambda i: i.issue_id):
             rows.append(((local_time(issue.created_at), f"Issue {issue.issue_id}",
                           f"{issue.issue_type.label}, {issue.severity.value}",
@@ -120,19 +122,25 @@ class OrderDetailView(QStackedWidget):
                     + (f" ({credit.reason})" if credit.reason else ""))
             rows.append(((local_time(credit.created_at), f"Credit {credit.credit_id}", what,
                           credit.amount.display(), credit.staff), True, credit.issue_id))
+        for back in activity.returns:
+            outcome = (f"refunded {back.refunded.display()}" if back.refunded is not None
+                       else back.status.replace("_", " ").lower() or "—")
+            rows.append(((back.requested_on.isoformat(), "Return", back.what, outcome,
+                          SOURCES[back.source]), True, None))
         rows.sort(key=lambda r: r[0][0])
         self.activity_table.setRowCount(len(rows))
-        for row, (cells, is_credit, issue_id) in enumerate(rows):
+        for row, (cells, right, issue_id) in enumerate(rows):
             for column, text in enumerate(cells):
                 cell = QTableWidgetItem(text)
-                if column == 3 and is_credit:
+                if column == 3 and right:
                     cell.setTextAlignment(_RIGHT)
                 cell.setData(Qt.ItemDataRole.UserRole, issue_id)
                 self.activity_table.setItem(row, column, cell)
         given = activity.given(self.order.currency) if self.order else None
+        title = "Issues, credits and returns" if activity.returns else "Issues and credits"
         self.activity_label.setText(
-            "<b>Issues and credits</b>" + (f" — {given.display()} given on this order"
-                                           if given is not None and activity.credits else ""))
+            f"<b>{title}</b>" + (f" — {given.display()} given on this order"
+                                 if given is not None and activity.credits else ""))
 
     def _activated(self, row: int, column: int) -> None:
         """Every row, issue or credit, carries its issue's id."""

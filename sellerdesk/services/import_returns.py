@@ -1,0 +1,293 @@
+"""Import the Returns report (GET_FLAT_FILE_RETURNS_DATA_BY_RETURN_DATE, seller-fulfilled
+returns with the A-to-Z Claim flag and the amount refunded) and the FBA customer returns
+report (GET_FBA_FULFILLMENT_CUSTOMER_RETURNS_DATA).
+
+Each return lands on its order's activity; what a return refunded counts against the
+policy's caps; a return flagged with an A-to-z claim records the claim as a defect on its
+order when none is recorded yet. Read and checked whole, then written in one transaction;
+importing the file again refreshes the same returns and adds none.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy.engine import Engine
+
+from sellerdesk.core.errors import Cancelled, InputError
+from sellerdesk.core.marketplaces import Marketplace, by_code
+from sellerdesk.core.metrics import DefectKind
+from sellerdesk.core.money import MoneyError, minor_text, minor_units
+from sellerdesk.core.orders import order_id_problem
+from sellerdesk.core.returns import flag, return_date
+from sellerdesk.services.clock import now
+from sellerdesk.services.report_reader import (
+    Progress,
+    Report,
+    open_report,
+    parse_minor,
+    parse_quantity,
+    skipped_note,
+)
+from sellerdesk.services.staff import default_staff_name
+from sellerdesk.store import defects as defect_store
+from sellerdesk.store import orders as order_store
+from sellerdesk.store import returns as return_store
+from sellerdesk.store.engine import writing
+
+
+@dataclass(frozen=True, slots=True)
+class _Layout:
+    """Where one report keeps what a return needs: column names by role."""
+    order: str
+    day: str
+    sku: str
+    quantity: str
+    key: tuple[str, ...]       # the return's identity: the first non-empty of these…
+    fallback: tuple[str, ...]  # …or else these together
+    reason: str
+    status: str
+    outcome: str
+    claim: str | None = None
+    refunded: str | None = None
+    currency: str | None = None
+
+    @property
+    def required(self) -> tuple[str, ...]:
+        return (self.order, self.day)
+
+    @property
+    def optional(self) -> tuple[str, ...]:
+        names = (self.sku, self.quantity, *self.key, *self.fallback, self.reason, self.status,
+                 self.outcome, self.claim, self.refunded, self.currency)
+        return tuple(dict.fromkeys(n for n in names if n and n not in self.required))
+
+
+LAYOUTS = {
+    "returns": _Layout(order="Order ID", day="Return request date", sku="Merchant SKU",
+                       quantity="Return quantity", key=("Amazon RMA ID",),
+                       fallback=("Order ID", "Merchant SKU", "Return request date"),
+                       reason="Return Reason", status="Return request status",
+                       outcome="Resolution", claim="A-to-Z Claim",
+                       refunded="Refunded Amount", currency="Currency code"),
+    "fba-returns": _Layout(order="order-id", day="return-date", sku="sku",
+                           quantity="quantity", key=("license-plate-number",),
+                           fallback=("order-id", "sku", "return-date",
+                                     "fulfillment-center-id"),
+                           reason="reason", status="status", outcome="detailed-disposition"),
+}
+_LIMITS = {"sku": 64, "key": 160}
+MAX_QUANTITY = 100_000
+CLAIM_SOURCE = "returns_report"
+
+
+@dataclass(slots=True)
+class ReturnsImportResult:
+    file: str
+    kind: str
+    rows: int = 0
+    added: int = 0              # returns new to SellerDesk
+    updated: int = 0            # returns imported before, refreshed
+    claims: int = 0             # returns flagged with an A-to-z claim
+    claims_recorded: int = 0    # of which recorded now as a defect on their order
+    unknown_orders: int = 0     # returns whose order SellerDesk has not seen yet
+    refunded: dict[str, int] = field(default_factory=dict)   # currency → minor units
+    skipped: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def refunded_text(self) -> str:
+        return ", ".join(f"{minor_text(minor, currency)} {currency}"
+                         for currency, minor in sorted(self.refunded.items()))
+
+    def as_json(self) -> dict[str, Any]:
+        return {"file": self.file, "kind": self.kind, "rows": self.rows,
+                "orders_added": 0, "orders_updated": 0, "returns_added": self.added,
+                "returns_updated": self.updated, "atoz_claims": self.claims,
+                "atoz_claims_recorded": self.claims_recorded,
+                "unknown_orders": self.unknown_orders,
+                "refunded": {c: minor_text(m, c) for c, m in sorted(self.refunded.items())},
+                "skipped": self.skipped}
+
+    def summary(self) -> str:
+        count = self.added + self.updated
+        if not count:
+            return f"{self.file}: no returns in this report; nothing changed"
+        text = (f"{self.file}: {count:,} return{'s' if count != 1 else ''} "
+                f"({self.added:,} new, {self.updated:,} imported before)")
+        if self.refunded:
+            text += f", refunded {self.refunded_text}"
+        if self.claims:
+            text += (f", {self.claims:,} with an A-to-z claim ({self.claims_recorded:,} "
+                     "recorded as a defect now)")
+        if self.unknown_orders:
+            text += (f"; {self.unknown_orders:,} for orders not in SellerDesk yet (they show "
+                     "once the orders report that has them is imported)")
+        return text + skipped_note(self.skipped)
+
+
+def import_returns(engine: Engine, path: Path, *, kind: str = "returns",
+                   marketplace: str | None = None, progress: Progress | None = None,
+                   cancelled: Callable[[], bool] | None = None,
+                   staff: str | None = None) -> ReturnsImportResult:
+    """`kind` is "returns" or "fba-returns". `marketplace` settles dates written with
+    slashes (without it, a report in US dollars is read month first, any other day first).
+    Raises InputError (file, line, column) or Cancelled; either way nothing changed."""
+    layout = LAYOUTS[kind]
+    try:
+        market = by_code(marketplace) if marketplace else None
+    except ValueError as exc:
+        raise InputError(str(exc), file=Path(path).name) from None
+    with open_report(Path(path), encoding_hint="cp932" if marketplace == "JP" else None
+                     ) as report:
+        result = ReturnsImportResult(file=report.name, kind=kind)
+        rows, claims = _Reader(report, layout, market, result).read(progress, cancelled)
+    moment = now()
+    with writing(engine) as conn:
+        known = return_store.known_keys(conn, source=kind)
+        result.added = sum(1 for r in rows if r[1] not in known)
+        result.updated = len(rows) - result.added
+        rows = [(*r, result.file, moment) for r in rows]
+        return_store.put_returns(conn, rows=rows)
+        placed = order_store.purchase_dates(conn, order_ids=sorted({r[2] for r in rows}))
+        result.unknown_orders = sum(1 for r in rows if r[2] not in placed)
+        result.claims = len(claims)
+        result.claims_recorded = defect_store.add_defects_if_absent(
+            conn, kind=DefectKind.ATOZ_CLAIM.value, status="open",
+            found={order: day for order, day in claims.items() if order in placed},
+            source=CLAIM_SOURCE, by=staff or default_staff_name(), now=moment)
+        if cancelled is not None and cancelled():
+            raise Cancelled("The import")
+    return result
+
+
+class _Reader:
+    """Rows into store tuples (RETURN_COLUMNS up to atoz_claim), every problem an
+    InputError naming the line and column. Dates and amounts repeat: each text is parsed
+    once per file."""
+
+    def __init__(self, report: Report, layout: _Layout, market: Marketplace | None,
+                 result: ReturnsImportResult) -> None:
+        self.report, self.layout, self.market, self.result = report, layout, market, result
+        pos = report.columns(layout.required, layout.optional)
+        self.width = len(report.header)
+        self.pos = {name: pos.get(name, self.width) for name in (*layout.required,
+                                                                  *layout.optional)}
+        self.needed = max(pos[name] for name in layout.required) + 1
+        self.latest = now().date() + timedelta(days=1)   # a day's grace for time zones
+        self._days: dict[tuple[str, str], date] = {}
+
+    def error(self, line: int, column: str, message: str) -> InputError:
+        return InputError(message, file=self.report.name, line=line, column=column)
+
+    def day(self, line: int, text: str, currency: str) -> date:
+        cache_key = (text, currency)
+        found = self._days.get(cache_key)
+        if found is not None:
+            return found
+        column = self.layout.day
+        market = self.market or (by_code("US") if currency == "USD" else None)
+        try:
+            found = return_date(text, market)
+        except ValueError as exc:
+            raise self.error(line, column, str(exc) if text.strip() else
+                             "the date is empty") from None
+        if found > self.latest:
+            raise self.error(line, column, f"the date {found} is in the future (is this "
+                                           "report from another marketplace?)")
+        self._days[cache_key] = found
+        return found
+
+    def quantity(self, line: int, text: str) -> int:
+        """An empty quantity is one item; more than MAX_QUANTITY is a damaged cell."""
+        if not text.strip():
+            return 1
+        try:
+            value = parse_quantity(text)
+        except ValueError:
+            value = -1
+        if not 0 <= value <= MAX_QUANTITY:
+            raise self.error(line, self.layout.quantity,
+                             f"{text.strip()[:20]!r} is not a quantity of items")
+        return value
+
+    def refunded(self, line: int, text: str, currency: str) -> int | None:
+        if not text:
+            return None
+        layout = self.layout
+        if not currency:
+            raise self.error(line, layout.currency or "", "an amount refunded with no "
+                                                          "currency code")
+        try:
+            digits = minor_units(currency)
+        except MoneyError as exc:
+            raise self.error(line, layout.currency or "", str(exc)) from None
+        try:
+            return abs(parse_minor(text, digits))
+        except ValueError as exc:
+            raise self.error(line, layout.refunded or "", str(exc)) from None
+
+    def read(self, progress: Progress | None, cancelled: Callable[[], bool] | None
+             ) -> tuple[list[tuple[Any, ...]], dict[str, date]]:
+        layout, pos, result, report = self.layout, self.pos, self.result, self.report
+        kind = result.kind
+        at = {role: pos[getattr(layout, role)] if getattr(layout, role) else self.width
+              for role in ("order", "day", "sku", "quantity", "reason", "status", "outcome",
+                           "claim", "refunded", "currency")}
+        key_at = [pos[name] for name in layout.key]
+        fallback_at = [pos[name] for name in layout.fallback]
+        rows: list[tuple[Any, ...]] = []
+        claims: dict[str, date] = {}
+        first_line: dict[str, int] = {}
+        width = self.width
+        with report.reading():
+            for row in report.raw_rows:
+                line = report.line
+                if len(row) <= width:
+                    if not row or (len(row) == 1 and not row[0].strip()):
+                        continue
+                    if len(row) < self.needed:
+                        raise self.error(line, layout.order, f"the row has {len(row)} fields"
+                                         ", too few for the header's columns (a cut-short "
+                                         "file?)")
+                    row = row + [""] * (width + 1 - len(row))
+                result.rows += 1
+                order_id = row[at["order"]].strip()
+                problem = order_id_problem(order_id)
+                if problem:
+                    raise self.error(line, layout.order, problem)
+                currency = row[at["currency"]].strip().upper()
+                on = self.day(line, row[at["day"]], currency)
+                key = next((row[n].strip() for n in key_at if row[n].strip()), "") or \
+                    "|".join(row[n].strip() for n in fallback_at)
+                sku = row[at["sku"]].strip()
+                for what, text, column in (("sku", sku, layout.sku),
+                                           ("key", key, layout.key[0])):
+                    if len(text) > _LIMITS[what]:
+                        raise self.error(line, column, f"{text[:40]!r}… is longer than "
+                                                       f"{_LIMITS[what]} characters")
+                quantity = self.quantity(line, row[at["quantity"]])
+                refunded = self.refunded(line, row[at["refunded"]].strip(), currency)
+                try:
+                    claim = flag(row[at["claim"]])
+                except ValueError as exc:
+                    raise self.error(line, layout.claim or "", str(exc)) from None
+                if key in first_line:
+                    result.skipped.append({"line": line, "order_id": order_id, "reason":
+                                           f"the same return as line {first_line[key]}"})
+                    continue
+                first_line[key] = line
+                if refunded is not None:
+                    result.refunded[currency] = result.refunded.get(currency, 0) + refunded
+                if claim and (order_id not in claims or on < claims[order_id]):
+                    claims[order_id] = on
+                rows.append((kind, key, order_id, on, quantity, sku,
+                             row[at["reason"]].strip()[:100], row[at["status"]].strip()[:64],
+                             row[at["outcome"]].strip()[:100],
+                             currency if refunded is not None else None, refunded,
+                             claim))
+                report.checkpoint(line, progress, cancelled, f"{len(rows):,} returns read")
+        return rows, claims
