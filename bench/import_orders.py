@@ -83,13 +83,13 @@ print(json.dumps({"seconds": elapsed, "orders": result.orders_added, "rows": res
 '''
 
 
-def measure(code: str, report: Path, db: Path, runs: int) -> dict:
+def measure(code: str, report: Path, db: Path, runs: int, *extra: str) -> dict:
     """Best of `runs` fresh processes on a fresh file: disk and CPU noise only ever add."""
     best: dict | None = None
     for _ in range(runs):
         for stale in db.parent.glob(db.name + "*"):
             stale.unlink()
-        out = subprocess.run([sys.executable, "-c", code, str(report), str(db)],
+        out = subprocess.run([sys.executable, "-c", code, str(report), str(db), *extra],
                              capture_output=True, text=True, check=True)
         result = json.loads(out.stdout)
         if best is None or result["seconds"] < best["seconds"]:

@@ -66,13 +66,18 @@ def flag(text: str) -> bool:
     raise ValueError(f"{text!r} is neither Y nor N")
 
 
+def date_part(text: str) -> str:
+    """What of a report's time stamp names the day: all return_date reads of it."""
+    return text.strip().split(" ", 1)[0].split("T", 1)[0]
+
+
 def return_date(text: str, market: Marketplace | None = None) -> date:
     """A returns report's date: 2026-10-05T08:00:00+00:00, 2026-10-05, 05-Oct-2026, or the
     marketplace's own numeric form (05.10.2026, 10/05/2026). Raises ValueError."""
-    value = text.strip()
-    if len(value) >= 10 and value[2] == "-" and value[3:6].isalpha():
+    value = date_part(text)
+    if len(value) == 11 and value[2] == "-" and value[3:6].isalpha():
         try:
-            return datetime.strptime(value[:11], "%d-%b-%Y").date()
+            return datetime.strptime(value, "%d-%b-%Y").date()
         except ValueError:
             raise ValueError(f"{text!r} is not a date") from None
     return settlement_date(value, market)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +22,7 @@ from sellerdesk.core.errors import Cancelled, InputError
 from sellerdesk.core.marketplaces import Marketplace, by_code
 from sellerdesk.core.metrics import DefectKind
 from sellerdesk.core.money import MoneyError, minor_text, minor_units
-from sellerdesk.core.orders import order_id_problem
+from sellerdesk.core.orders import ORDER_ID_MAX, order_id_problem
 from sellerdesk.core.returns import flag, return_date
 from sellerdesk.services.clock import now
 from sellerdesk.services.report_reader import (
@@ -144,16 +144,17 @@ def import_returns(engine: Engine, path: Path, *, kind: str = "returns",
     with open_report(Path(path), encoding_hint="cp932" if marketplace == "JP" else None
                      ) as report:
         result = ReturnsImportResult(file=report.name, kind=kind)
-        rows, claims = _Reader(report, layout, market, result).read(progress, cancelled)
-    moment = now()
+        moment = now()
+        rows, claims = _Reader(report, layout, market, result).read(moment, progress,
+                                                                    cancelled)
     with writing(engine) as conn:
         known = return_store.known_keys(conn, source=kind)
-        result.added = sum(1 for r in rows if r[1] not in known)
+        result.added = sum(1 for r in rows if r[2] not in known)
         result.updated = len(rows) - result.added
-        rows = [(*r, result.file, moment) for r in rows]
         return_store.put_returns(conn, rows=rows)
-        placed = order_store.purchase_dates(conn, order_ids=sorted({r[2] for r in rows}))
-        result.unknown_orders = sum(1 for r in rows if r[2] not in placed)
+        result.unknown_orders = return_store.count_without_order(conn, source=kind,
+                                                                 imported_at=moment)
+        placed = order_store.purchase_dates(conn, order_ids=sorted(claims))
         result.claims = len(claims)
         result.claims_recorded = defect_store.add_defects_if_absent(
             conn, kind=DefectKind.ATOZ_CLAIM.value, status="open",
@@ -165,7 +166,7 @@ def import_returns(engine: Engine, path: Path, *, kind: str = "returns",
 
 
 class _Reader:
-    """Rows into store tuples (RETURN_COLUMNS up to atoz_claim), every problem an
+    """Rows into store tuples (RETURN_COLUMNS), every problem an
     InputError naming the line and column. Dates and amounts repeat: each text is parsed
     once per file."""
 
@@ -178,16 +179,11 @@ class _Reader:
                                                                   *layout.optional)}
         self.needed = max(pos[name] for name in layout.required) + 1
         self.latest = now().date() + timedelta(days=1)   # a day's grace for time zones
-        self._days: dict[tuple[str, str], date] = {}
 
     def error(self, line: int, column: str, message: str) -> InputError:
         return InputError(message, file=self.report.name, line=line, column=column)
 
     def day(self, line: int, text: str, currency: str) -> date:
-        cache_key = (text, currency)
-        found = self._days.get(cache_key)
-        if found is not None:
-            return found
         column = self.layout.day
         market = self.market or (by_code("US") if currency == "USD" else None)
         try:
@@ -198,7 +194,6 @@ class _Reader:
         if found > self.latest:
             raise self.error(line, column, f"the date {found} is in the future (is this "
                                            "report from another marketplace?)")
-        self._days[cache_key] = found
         return found
 
     def quantity(self, line: int, text: str) -> int:
@@ -215,6 +210,7 @@ class _Reader:
         return value
 
     def refunded(self, line: int, text: str, currency: str) -> int | None:
+        text = text.strip()
         if not text:
             return None
         layout = self.layout
@@ -230,64 +226,101 @@ class _Reader:
         except ValueError as exc:
             raise self.error(line, layout.refunded or "", str(exc)) from None
 
-    def read(self, progress: Progress | None, cancelled: Callable[[], bool] | None
+    def read(self, moment: datetime, progress: Progress | None,
+             cancelled: Callable[[], bool] | None
              ) -> tuple[list[tuple[Any, ...]], dict[str, date]]:
+        """Store rows for every return (RETURN_COLUMNS order, imported at `moment`), and
+        the first day of each order's A-to-z claim."""
         layout, pos, result, report = self.layout, self.pos, self.result, self.report
-        kind = result.kind
-        at = {role: pos[getattr(layout, role)] if getattr(layout, role) else self.width
+        kind, width, needed, file = result.kind, self.width, self.needed, result.file
+        at = {role: pos[getattr(layout, role)] if getattr(layout, role) else width
               for role in ("order", "day", "sku", "quantity", "reason", "status", "outcome",
                            "claim", "refunded", "currency")}
-        key_at = [pos[name] for name in layout.key]
+        (order_at, day_at, sku_at, quantity_at, reason_at, status_at, outcome_at, claim_at,
+         refunded_at, currency_at) = at.values()
+        [key_at] = [pos[name] for name in layout.key]
         fallback_at = [pos[name] for name in layout.fallback]
+        # Texts repeat (days, amounts, flags): each is parsed once per file. A day is
+        # cached by its date part (core.returns.date_part, inline on this hot path).
+        days: dict[tuple[str, str], date] = {}
+        quantities: dict[str, int] = {}
+        amounts: dict[tuple[str, str], int | None] = {}
+        flags: dict[str, bool] = {}
+        currencies: dict[str, str] = {}
+        refunded_total = result.refunded
         rows: list[tuple[Any, ...]] = []
         claims: dict[str, date] = {}
         first_line: dict[str, int] = {}
-        width = self.width
+        reader = report.raw_rows
+        count = 0
         with report.reading():
-            for row in report.raw_rows:
-                line = report.line
+            for row in reader:
+                line = reader.line_num  # type: ignore[attr-defined]
                 if len(row) <= width:
                     if not row or (len(row) == 1 and not row[0].strip()):
                         continue
-                    if len(row) < self.needed:
+                    if len(row) < needed:
                         raise self.error(line, layout.order, f"the row has {len(row)} fields"
                                          ", too few for the header's columns (a cut-short "
                                          "file?)")
                     row = row + [""] * (width + 1 - len(row))
-                result.rows += 1
-                order_id = row[at["order"]].strip()
-                problem = order_id_problem(order_id)
-                if problem:
-                    raise self.error(line, layout.order, problem)
-                currency = row[at["currency"]].strip().upper()
-                on = self.day(line, row[at["day"]], currency)
-                key = next((row[n].strip() for n in key_at if row[n].strip()), "") or \
-                    "|".join(row[n].strip() for n in fallback_at)
-                sku = row[at["sku"]].strip()
-                for what, text, column in (("sku", sku, layout.sku),
-                                           ("key", key, layout.key[0])):
-                    if len(text) > _LIMITS[what]:
-                        raise self.error(line, column, f"{text[:40]!r}… is longer than "
-                                                       f"{_LIMITS[what]} characters")
-                quantity = self.quantity(line, row[at["quantity"]])
-                refunded = self.refunded(line, row[at["refunded"]].strip(), currency)
-                try:
-                    claim = flag(row[at["claim"]])
-                except ValueError as exc:
-                    raise self.error(line, layout.claim or "", str(exc)) from None
+                count += 1
+                order_id = row[order_at].strip()
+                if not order_id or len(order_id) > ORDER_ID_MAX:
+                    raise self.error(line, layout.order, order_id_problem(order_id) or "")
+                text = row[currency_at]
+                currency = currencies.get(text)
+                if currency is None:
+                    currency = currencies[text] = text.strip().upper()
+                text = row[day_at]
+                cache_key = (text.strip().split(" ", 1)[0].split("T", 1)[0], currency)
+                on = days.get(cache_key)
+                if on is None:
+                    on = days[cache_key] = self.day(line, text, currency)
+                key = row[key_at].strip() or "|".join(row[n].strip() for n in fallback_at)
+                sku = row[sku_at].strip()
+                if len(sku) > _LIMITS["sku"] or len(key) > _LIMITS["key"]:
+                    self.too_long(line, sku=sku, key=key)
+                text = row[quantity_at]
+                quantity = quantities.get(text)
+                if quantity is None:
+                    quantity = quantities[text] = self.quantity(line, text)
+                amount_key = (row[refunded_at], currency)
+                refunded = amounts.get(amount_key, amounts)
+                if refunded is amounts:
+                    refunded = amounts[amount_key] = self.refunded(line, *amount_key)
+                text = row[claim_at]
+                claim = flags.get(text)
+                if claim is None:
+                    claim = flags[text] = self.flag(line, text)
                 if key in first_line:
                     result.skipped.append({"line": line, "order_id": order_id, "reason":
                                            f"the same return as line {first_line[key]}"})
                     continue
                 first_line[key] = line
                 if refunded is not None:
-                    result.refunded[currency] = result.refunded.get(currency, 0) + refunded
+                    refunded_total[currency] = refunded_total.get(currency, 0) + refunded
                 if claim and (order_id not in claims or on < claims[order_id]):
                     claims[order_id] = on
-                rows.append((kind, key, order_id, on, quantity, sku,
-                             row[at["reason"]].strip()[:100], row[at["status"]].strip()[:64],
-                             row[at["outcome"]].strip()[:100],
-                             currency if refunded is not None else None, refunded,
-                             claim))
-                report.checkpoint(line, progress, cancelled, f"{len(rows):,} returns read")
+                rows.append((order_id, kind, key, on, quantity, sku,
+                             row[reason_at].strip()[:100], row[status_at].strip()[:64],
+                             row[outcome_at].strip()[:100],
+                             currency if refunded is not None else None, refunded, claim,
+                             file, moment))
+                if not line % 1000:
+                    report.checkpoint(line, progress, cancelled, f"{len(rows):,} returns read")
+        result.rows = count
         return rows, claims
+
+    def too_long(self, line: int, **texts: str) -> None:
+        columns = {"sku": self.layout.sku, "key": self.layout.key[0]}
+        for what, text in texts.items():
+            if len(text) > _LIMITS[what]:
+                raise self.error(line, columns[what], f"{text[:40]!r}… is longer than "
+                                                      f"{_LIMITS[what]} characters")
+
+    def flag(self, line: int, text: str) -> bool:
+        try:
+            return flag(text)
+        except ValueError as exc:
+            raise self.error(line, self.layout.claim or "", str(exc)) from None

@@ -99,7 +99,9 @@ def _executemany_sqlite(conn: Connection, table: sa.Table, statement,
         rows = converted
     if order != list(range(len(order))):
         rows = [tuple(r[n] for n in order) for r in rows]
-    conn.exec_driver_sql(sql, list(map(tuple, rows)))
+    if not (isinstance(rows, list) and isinstance(rows[0], tuple)):
+        rows = list(map(tuple, rows))     # the driver call takes a list of tuples only
+    conn.exec_driver_sql(sql, rows)
 
 
 def trim_items(conn: Connection, *, line_counts: list[dict[str, Any]]) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -11,7 +12,7 @@ from sqlalchemy.engine import Connection
 from sellerdesk.core.money import Money
 from sellerdesk.core.returns import Return
 from sellerdesk.store.orders import upsert_rows
-from sellerdesk.store.tables import ORDER_RETURNS
+from sellerdesk.store.tables import ORDER_RETURNS, ORDERS
 
 r_ = ORDER_RETURNS.c
 # A return row for put_returns, in the table's column order.
@@ -24,7 +25,14 @@ def known_keys(conn: Connection, *, source: str) -> set[str]:
 
 def put_returns(conn: Connection, *, rows: Sequence[Sequence[Any]]) -> None:
     """Insert or refresh returns given as tuples in RETURN_COLUMNS order."""
-    upsert_rows(conn, ORDER_RETURNS, ("source", "return_key"), rows)
+    upsert_rows(conn, ORDER_RETURNS, ("order_id", "source", "return_key"), rows)
+
+
+def count_without_order(conn: Connection, *, source: str, imported_at: datetime) -> int:
+    """How many of the returns written at `imported_at` name an order SellerDesk lacks."""
+    return conn.execute(sa.select(sa.func.count()).select_from(ORDER_RETURNS).where(
+        r_.source == source, r_.imported_at == imported_at,
+        ~sa.exists().where(ORDERS.c.order_id == r_.order_id))).scalar_one()
 
 
 def returns_on_order(conn: Connection, *, order_id: str) -> list[Return]:

@@ -357,11 +357,12 @@ class OrderReturn(SQLModel, table=True):
     Imported again, a return is refreshed, not doubled. No foreign key to orders: a returns
     report may come before the orders report that has its order."""
     __tablename__ = "order_return"
-    __table_args__ = (sa.Index("ix_order_return_order", "order_id"),)
 
+    # Keyed by order first: the order pane reads an order's returns by the key itself,
+    # and an import writes one index, not two. A return never moves to another order.
+    order_id: str = Field(sa_column=sa.Column(ORDER_ID, primary_key=True))
     source: str = Field(max_length=16, primary_key=True)      # returns | fba-returns
     return_key: str = Field(max_length=160, primary_key=True)
-    order_id: str = Field(sa_column=sa.Column(ORDER_ID, nullable=False))
     requested_on: date = Field(sa_type=sa.Date())
     quantity: int
     sku: str = Field(max_length=64)

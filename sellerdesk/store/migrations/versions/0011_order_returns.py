@@ -18,9 +18,9 @@ ORDER_ID = sa.String(32).with_variant(sa.String(32, collation="C"), "postgresql"
 def upgrade() -> None:
     op.create_table(
         "order_return",
+        sa.Column("order_id", ORDER_ID, primary_key=True),
         sa.Column("source", sa.String(16), primary_key=True),
         sa.Column("return_key", sa.String(160), primary_key=True),
-        sa.Column("order_id", ORDER_ID, nullable=False),
         sa.Column("requested_on", sa.Date(), nullable=False),
         sa.Column("quantity", sa.Integer(), nullable=False),
         sa.Column("sku", sa.String(64), nullable=False),
@@ -33,9 +33,7 @@ def upgrade() -> None:
         sa.Column("file", sa.String(255), nullable=False),
         sa.Column("imported_at", sa.DateTime(), nullable=False),
     )
-    op.create_index("ix_order_return_order", "order_return", ["order_id"])
 
 
 def downgrade() -> None:
-    op.drop_index("ix_order_return_order", "order_return")
     op.drop_table("order_return")
