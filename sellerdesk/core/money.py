@@ -45,6 +45,11 @@ def minor_text(minor: int, currency: str) -> str:
     return f"{'-' if minor < 0 else ''}{whole}.{fraction:0{digits}d}"
 
 
+# Larger than any order, refund or payout: a number past it is a damaged cell, and stays
+# well inside the 64-bit integers amounts are stored as (minor units, 3 decimals at most).
+MAX_WHOLE_UNITS = 10**12
+
+
 def _quantum(currency: str) -> Decimal:
     return Decimal(1).scaleb(-minor_units(currency))
 
@@ -74,6 +79,8 @@ class Money:
             raise MoneyError(f"{text!r} is not an amount") from None
         if not value.is_finite():
             raise MoneyError(f"{text!r} is not an amount")
+        if abs(value) > MAX_WHOLE_UNITS:
+            raise MoneyError(f"{text!r} is too large to be an amount (a damaged cell?)")
         return cls(value, currency)
 
     @classmethod

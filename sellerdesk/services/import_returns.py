@@ -81,7 +81,6 @@ LAYOUTS = {
                            reason="reason", status="status", outcome="detailed-disposition"),
 }
 _LIMITS = {"sku": 64, "key": 160}
-MAX_QUANTITY = 100_000
 CLAIM_SOURCE = "returns_report"
 
 
@@ -197,17 +196,14 @@ class _Reader:
         return found
 
     def quantity(self, line: int, text: str) -> int:
-        """An empty quantity is one item; more than MAX_QUANTITY is a damaged cell."""
+        """An empty quantity is one item."""
         if not text.strip():
             return 1
         try:
-            value = parse_quantity(text)
+            return parse_quantity(text)
         except ValueError:
-            value = -1
-        if not 0 <= value <= MAX_QUANTITY:
             raise self.error(line, self.layout.quantity,
-                             f"{text.strip()[:20]!r} is not a quantity of items")
-        return value
+                             f"{text.strip()[:20]!r} is not a quantity of items") from None
 
     def refunded(self, line: int, text: str, currency: str) -> int | None:
         text = text.strip()

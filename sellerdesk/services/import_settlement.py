@@ -19,7 +19,7 @@ from sqlalchemy.engine import Engine
 
 from sellerdesk.core.errors import Cancelled, InputError
 from sellerdesk.core.marketplaces import Marketplace, from_sales_channel
-from sellerdesk.core.money import Money, MoneyError
+from sellerdesk.core.money import Money, MoneyError, minor_units
 from sellerdesk.core.settlement import REFUND_TYPES, RefundLine, refunds, settlement_date
 from sellerdesk.services.clock import now
 from sellerdesk.services.report_reader import Progress, Report, open_report, skipped_note
@@ -127,6 +127,12 @@ class _Reader:
                     raise self.error(line, name, str(exc)) from None
         return None
 
+    def check_currency(self, line: int, currency: str) -> None:
+        try:
+            minor_units(currency)
+        except MoneyError as exc:
+            raise self.error(line, "currency", str(exc)) from None
+
     def money(self, line: int, row: list[str], name: str, currency: str) -> Money | None:
         text = self.cell(row, name)
         if not text:
@@ -174,6 +180,8 @@ def _read(report: Report, result: SettlementImportResult, progress: Progress | N
         market = from_sales_channel(reader.cell(row, "marketplace-name"))
         reader.market = market or reader.market
         currency = reader.cell(row, "currency") or head.currency
+        if currency != head.currency:
+            reader.check_currency(line, currency)
         transaction = reader.cell(row, "transaction-type")
         if not transaction:        # the settlement's own row: period, deposit, total
             head.currency = currency

@@ -19,7 +19,7 @@ from typing import Any, NamedTuple
 from sellerdesk.core.errors import InputError
 from sellerdesk.core.marketplaces import Marketplace, by_code, from_sales_channel
 from sellerdesk.core.money import MoneyError, minor_units
-from sellerdesk.core.orders import Channel
+from sellerdesk.core.orders import ORDER_ID_MAX, Channel, order_id_problem
 from sellerdesk.services.report_reader import (
     Report,
     header_kind,
@@ -125,11 +125,13 @@ class OrdersParser:
             channel = Channel.from_report(row[pos["fulfillment-channel"]])
         except ValueError as exc:
             raise self.error(line, "fulfillment-channel", str(exc)) from None
+        # Texts are cut to their columns' sizes: a longer one is a damaged cell, and
+        # PostgreSQL would refuse it where SQLite keeps it.
         return [
-            order_id, row[pos["merchant-order-id"]].strip(), purchased, updated,
-            row[pos["order-status"]].strip(), market.code, row[pos["sales-channel"]].strip(),
-            channel.value, currency, row[pos["ship-service-level"]].strip(),
-            row[pos["ship-country"]].strip(),
+            order_id, row[pos["merchant-order-id"]].strip()[:64], purchased, updated,
+            row[pos["order-status"]].strip()[:32], market.code,
+            row[pos["sales-channel"]].strip()[:64], channel.value, currency,
+            row[pos["ship-service-level"]].strip()[:64], row[pos["ship-country"]].strip()[:8],
             row[pos["is-business-order"]].strip().lower() == "true",
             0, "", 0, 0, 0, 0, 0,  # units, first title and totals: set when the order closes
         ]
@@ -155,11 +157,12 @@ class OrdersParser:
                 raise self.error(line, "quantity",
                                  f"{quantity_text!r} is not a whole number") from None
         sku = sku.strip()
-        if not sku:
-            raise self.error(line, "sku", "the SKU is empty")
+        if not sku or len(sku) > 64:
+            raise self.error(line, "sku", f"{sku[:40]!r}… is longer than 64 characters"
+                             if sku else "the SKU is empty")
         price, tax, shipping, shipping_tax, item_promo, ship_promo = amounts
         # Reports write promotions as negative or positive amounts; both mean a discount.
-        return [order_id, 0, sku, asin.strip(), title.strip()[:500], status.strip(),
+        return [order_id, 0, sku, asin.strip()[:16], title.strip()[:500], status.strip()[:32],
                 quantity, price, shipping, tax, shipping_tax, abs(item_promo) + abs(ship_promo)]
 
     def _amount(self, line: int, name: str, text: str, digits: int,
@@ -279,8 +282,8 @@ def read_batches(report: Report, parser: OrdersParser, tally: Tally) -> Iterator
             row.append("")  # the empty sentinel that missing optional columns point at
             order_id = row[id_pos].strip()
             if order_id != cur_id:
-                if not order_id:
-                    raise parser.error(line, "amazon-order-id", "the order id is empty")
+                if not order_id or len(order_id) > ORDER_ID_MAX:
+                    raise parser.error(line, "amazon-order-id", order_id_problem(order_id) or "")
                 if cur_id is not None:
                     close()
                     if len(heads) >= BATCH_ORDERS:

@@ -22,6 +22,7 @@ from typing import BinaryIO
 from charset_normalizer import from_bytes
 
 from sellerdesk.core.errors import Cancelled, InputError
+from sellerdesk.core.money import MAX_WHOLE_UNITS
 
 SNIFF_BYTES = 256 * 1024
 Progress = Callable[[float, str], None]    # (fraction done, what is happening)
@@ -207,6 +208,8 @@ def open_report(path: Path, *, encoding_hint: str | None = None) -> Report:
         reader = csv.reader(text, delimiter="\t")
         try:
             header = next(reader)
+        except StopIteration:        # nothing after a byte-order mark
+            raise InputError("the file is empty", file=path.name) from None
         except (UnicodeDecodeError, csv.Error):
             raise InputError("the header line cannot be read", file=path.name, line=1) from None
         if len(header) < 2:
@@ -280,6 +283,8 @@ def parse_minor(text: str, digits: int) -> int:
     if len(frac) > digits:
         raise ValueError(f"{text!r} has more decimals than the currency allows ({digits})")
     value = int(whole or "0") * 10**digits + int(frac.ljust(digits, "0") or "0")
+    if value > MAX_WHOLE_UNITS * 10**digits:
+        raise ValueError(f"{text!r} is too large to be an amount (a damaged cell?)")
     return -value if negative else value
 
 
@@ -294,8 +299,13 @@ def parse_timestamp(text: str) -> datetime:
     return value
 
 
+MAX_QUANTITY = 100_000     # items on one row: more is a damaged cell
+
+
 def parse_quantity(text: str) -> int:
     value = int(text.strip() or "0")
     if value < 0:
         raise ValueError(f"{text!r} is negative")
+    if value > MAX_QUANTITY:
+        raise ValueError(f"{text!r} is too many items for one row")
     return value

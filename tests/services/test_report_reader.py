@@ -7,6 +7,7 @@ from sellerdesk.services.report_reader import (
     detect_encoding,
     open_report,
     parse_minor,
+    parse_quantity,
     parse_timestamp,
 )
 
@@ -36,6 +37,16 @@ def test_parse_minor_reads_what_we_write(minor, digits):
     whole, frac = divmod(abs(minor), 10**digits)
     text = f"{sign}{whole}.{frac:0{digits}d}" if digits else f"{sign}{whole}"
     assert parse_minor(text, digits) == minor
+
+
+def test_an_amount_or_quantity_past_belief_is_a_damaged_cell():
+    assert parse_minor("999999999999.99", 2) == 99_999_999_999_999
+    for text in ("1000000000001", "-1000000000000.01", "9" * 40):
+        with pytest.raises(ValueError, match="too large to be an amount"):
+            parse_minor(text, 2)
+    assert parse_quantity("100000") == 100_000
+    with pytest.raises(ValueError, match="too many items for one row"):
+        parse_quantity("100001")
 
 
 def test_timestamps_become_naive_utc():
