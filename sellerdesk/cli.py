@@ -58,6 +58,18 @@ def build_parser() -> argparse.ArgumentParser:
                           "missing or unknown; returns: how its dates with slashes are "
                           "written (otherwise month first for US dollars, else day first)")
 
+    watch = commands.add_parser(
+        "watch", parents=[common], help="import reports saved into FOLDER as they arrive "
+        "(each moved to Imported/ or, with a note, to Not imported/)")
+    watch.add_argument("folder", type=Path)
+    watch.add_argument("--once", action="store_true",
+                       help="import what is there now and stop (otherwise until Ctrl+C)")
+    watch.add_argument("--marketplace", choices=sorted(BY_CODE), type=str.upper,
+                       help="the marketplace of feedback and returns reports saved there")
+    watch.add_argument("--every", type=float, default=2.0, metavar="SECONDS",
+                       help="how often to look (default 2; a file is imported once it is "
+                            "unchanged between two looks)")
+
     order = commands.add_parser("order", parents=[common], help="look at orders")
     order_cmds = order.add_subparsers(dest="order_command", metavar="ACTION", required=True)
     show = order_cmds.add_parser("show", parents=[common], help="one order with its items")
@@ -542,6 +554,35 @@ def _metrics_text(board) -> str:
     return "\n".join(lines)
 
 
+def cmd_watch(args: argparse.Namespace) -> int:
+    import time
+
+    from sellerdesk.services.watch_folder import import_watched, ready_files
+    folder: Path = args.folder
+    if not folder.is_dir():
+        raise KnownError(f"{folder}: no such folder")
+    outcomes = []
+    with _open(args) as db:
+        try:
+            seen = ready_files(folder, {})[1]
+            while True:           # a file is ready once unchanged between two looks
+                time.sleep(min(args.every, 1.0) if args.once else args.every)
+                ready, seen = ready_files(folder, seen)
+                for path in ready:
+                    outcome = import_watched(db.engine, path, marketplace=args.marketplace)
+                    outcomes.append(outcome)
+                    if not getattr(args, "json", False):
+                        print(outcome.summary(), flush=True)
+                if args.once:
+                    break
+        except KeyboardInterrupt:
+            pass
+    if getattr(args, "json", False):
+        _emit(args, [{"file": o.file, "kind": o.kind, "imported": o.ok, "summary": o.text,
+                      "moved_to": str(o.moved_to)} for o in outcomes], "")
+    return 0 if all(o.ok for o in outcomes) else 1
+
+
 def _run_window(args: argparse.Namespace) -> int:
     from sellerdesk.services.paths import chosen_database
     from sellerdesk.ui.app import run
@@ -554,6 +595,7 @@ COMMANDS: dict[str | None, Callable[[argparse.Namespace], int]] = {
     "gui": _run_window,
     "demo": cmd_demo,
     "import": cmd_import,
+    "watch": cmd_watch,
     "reconcile": cmd_reconcile,
     "order show": cmd_order_show,
     "order list": cmd_order_list,

@@ -55,7 +55,8 @@ class ImportResult:
                 "skipped": self.skipped}
 
     def summary(self) -> str:
-        text = (f"{self.file}: {self.rows:,} rows, {self.orders_added:,} orders added, "
+        text = (f"{self.file}: {self.rows:,} row{'s' if self.rows != 1 else ''}, "
+                f"{self.orders_added:,} order{'s' if self.orders_added != 1 else ''} added, "
                 f"{self.orders_updated:,} updated")
         return text + skipped_note(self.skipped)
 

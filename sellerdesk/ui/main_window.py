@@ -37,6 +37,7 @@ from sellerdesk.ui.settings import window_settings
 from sellerdesk.ui.tasks import Finished, Task, Work
 from sellerdesk.ui.views.filter_bar import FilterBar
 from sellerdesk.ui.views.order_detail import OrderDetailView
+from sellerdesk.ui.watcher import FolderWatcher
 
 if TYPE_CHECKING:
     from sellerdesk.core.desk import StaffMember
@@ -100,8 +101,13 @@ class MainWindow(QMainWindow):
 
         self.location_label = QLabel("Opening the database…")
         self.count_label = QLabel()
+        self.watch_label = QLabel()
+        self.statusBar().addPermanentWidget(self.watch_label)
         self.statusBar().addPermanentWidget(self.count_label)
         self.statusBar().addPermanentWidget(self.location_label)
+        self.watcher = FolderWatcher(lambda: self.task is not None or self.database is None,
+                                     self)
+        self.watcher.ready.connect(self.import_watched)
 
         self._build_actions()
         self.detail_view.new_issue_button.clicked.connect(self.new_issue_action.trigger)
@@ -156,6 +162,11 @@ class MainWindow(QMainWindow):
         self.settlements_action = action(
             "Settlements and &refunds…", lambda: self.desk and self.desk.settlements(), None,
             "What Amazon paid back for each credit, the fees it kept, and what is still open")
+        self.watch_action = action(
+            "&Watch a folder for reports…", self._toggle_watch, None,
+            "Import each report saved into a folder as it arrives (your downloads folder, "
+            "say); imported files move to Imported/")
+        self.watch_action.setCheckable(True)
         self.export_ledger_action = action(
             "&Export ledger…", self.choose_ledger_export, "Ctrl+E",
             "The credit ledger with its hashes, as CSV, Excel or JSON")
@@ -173,7 +184,7 @@ class MainWindow(QMainWindow):
 
         menu = self.menuBar()
         file_menu = menu.addMenu("&File")
-        file_menu.addActions([self.import_action, self.demo_action])
+        file_menu.addActions([self.import_action, self.watch_action, self.demo_action])
         file_menu.addSeparator()
         file_menu.addActions([self.export_ledger_action, self.check_ledger_action])
         file_menu.addSeparator()
@@ -252,6 +263,9 @@ class MainWindow(QMainWindow):
         for act in (self.import_action, self.demo_action, self.refresh_action,
                     *self.desk_actions):
             act.setEnabled(True)
+        folder = window_settings().value("watch_folder")
+        if folder and Path(folder).is_dir():
+            self.watch_folder(Path(folder))
         self.database_opened.emit()
         return True
 
@@ -444,6 +458,37 @@ class MainWindow(QMainWindow):
                                                       progress=progress, cancelled=cancelled),
         )
 
+    def _toggle_watch(self, checked: bool) -> None:
+        if not checked:
+            self.watch_folder(None)
+            return
+        start = str(self.watcher.folder or Path.home() / "Downloads")
+        folder = QFileDialog.getExistingDirectory(self, "Watch a folder for reports", start)
+        self.watch_folder(Path(folder) if folder else None)
+
+    def watch_folder(self, folder: Path | None) -> None:
+        """Import reports saved into `folder` as they arrive; None stops watching."""
+        self.watcher.watch(folder)
+        settings = window_settings()
+        settings.setValue("watch_folder", str(folder) if folder else "")
+        settings.sync()
+        self.watch_action.blockSignals(True)
+        self.watch_action.setChecked(folder is not None)
+        self.watch_action.blockSignals(False)
+        self.watch_label.setText(f"Watching “{folder.name}”" if folder else "")
+        self.watch_label.setToolTip(f"Reports saved into {folder} are imported as they "
+                                    "arrive (File › Watch a folder)" if folder else "")
+        if folder is not None:
+            self.statusBar().showMessage(f"Watching {folder} for reports", 10_000)
+
+    def import_watched(self, path: Path) -> Task:
+        from sellerdesk.services.watch_folder import import_watched
+        engine = self._engine()
+        return self.run_task(
+            f"Importing {path.name} from the watched folder…",
+            lambda progress, cancelled: import_watched(engine, path, progress=progress,
+                                                       cancelled=cancelled))
+
     def choose_demo_size(self) -> None:
         orders, ok = QInputDialog.getInt(self, "Build demo data",
                                          "How many demo orders (US, UK, DE, JP; last 120 days)?",
@@ -551,7 +596,7 @@ class MainWindow(QMainWindow):
         self.refresh()
         summary = result.summary() if hasattr(result, "summary") else "Done"
         self.statusBar().showMessage(summary, 15_000)
-        if isinstance(result, Finished) and result.tell:
+        if getattr(result, "tell", False):      # a Finished, or a watched file refused
             self.tell(QMessageBox.Icon.Information if result.ok else QMessageBox.Icon.Warning,
                       summary)
         skipped = getattr(result, "skipped", [])
