@@ -165,9 +165,8 @@ def import_returns(engine: Engine, path: Path, *, kind: str = "returns",
 
 
 class _Reader:
-    """Rows into store tuples (RETURN_COLUMNS), every problem an
-    InputError naming the line and column. Dates and amounts repeat: each text is parsed
-    once per file."""
+    """Rows into store tuples (RETURN_COLUMNS), every problem an InputError naming the
+    line and column."""
 
     def __init__(self, report: Report, layout: _Layout, market: Marketplace | None,
                  result: ReturnsImportResult) -> None:
