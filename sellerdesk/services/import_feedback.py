@@ -46,7 +46,8 @@ class FeedbackImportResult:
 
     def as_json(self) -> dict[str, Any]:
         return {"file": self.file, "kind": self.kind, "marketplace": self.marketplace,
-                "rows": self.rows, "negative": self.negative, "added": self.added,
+                "rows": self.rows, "orders_added": 0, "orders_updated": 0,
+                "negative": self.negative, "added": self.added,
                 "updated": self.updated, "revised": self.revised, "skipped": self.skipped}
 
     def summary(self) -> str:

@@ -39,7 +39,8 @@ class PerformanceImportResult:
     kind: str = "performance"
 
     def as_json(self) -> dict[str, Any]:
-        return {"file": self.file, "kind": self.kind, "skipped": self.skipped,
+        return {"file": self.file, "kind": self.kind, "rows": len(self.rates),
+                "orders_added": 0, "orders_updated": 0, "skipped": self.skipped,
                 "odr": [{"marketplace": r.marketplace, "channel": r.channel, "rate": r.rate,
                          "status": r.status, "orders": r.orders,
                          "window_start": r.window_start and r.window_start.isoformat(),
