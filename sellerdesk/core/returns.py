@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from sellerdesk.core.issues import Remedy
 from sellerdesk.core.marketplaces import Marketplace
 from sellerdesk.core.money import Money
 from sellerdesk.core.settlement import settlement_date
@@ -23,7 +24,7 @@ _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
 _YES = frozenset({"y", "yes", "true", "1"})
 _NO = frozenset({"", "n", "no", "false", "0"})
 # Remedies whose money a returns report's "Refunded Amount" may also show.
-REFUND_KINDS = frozenset({"full_refund", "partial_refund"})
+REFUND_KINDS = frozenset({Remedy.FULL_REFUND.value, Remedy.PARTIAL_REFUND.value})
 
 
 @dataclass(frozen=True, slots=True)

@@ -22,7 +22,7 @@ from sellerdesk.core.errors import Cancelled, InputError
 from sellerdesk.core.marketplaces import Marketplace, by_code
 from sellerdesk.core.metrics import DefectKind
 from sellerdesk.core.money import MoneyError, minor_text, minor_units
-from sellerdesk.core.orders import ORDER_ID_MAX, order_id_problem
+from sellerdesk.core.orders import order_id_problem
 from sellerdesk.core.returns import flag, return_date
 from sellerdesk.services.clock import now
 from sellerdesk.services.report_reader import (
@@ -47,7 +47,7 @@ class _Layout:
     day: str
     sku: str
     quantity: str
-    key: tuple[str, ...]       # the return's identity: the first non-empty of these…
+    key: str                   # the return's identity, when the row has it…
     fallback: tuple[str, ...]  # …or else these together
     reason: str
     status: str
@@ -62,25 +62,30 @@ class _Layout:
 
     @property
     def optional(self) -> tuple[str, ...]:
-        names = (self.sku, self.quantity, *self.key, *self.fallback, self.reason, self.status,
+        names = (self.sku, self.quantity, self.key, *self.fallback, self.reason, self.status,
                  self.outcome, self.claim, self.refunded, self.currency)
         return tuple(dict.fromkeys(n for n in names if n and n not in self.required))
 
 
 LAYOUTS = {
     "returns": _Layout(order="Order ID", day="Return request date", sku="Merchant SKU",
-                       quantity="Return quantity", key=("Amazon RMA ID",),
+                       quantity="Return quantity", key="Amazon RMA ID",
                        fallback=("Order ID", "Merchant SKU", "Return request date"),
                        reason="Return Reason", status="Return request status",
                        outcome="Resolution", claim="A-to-Z Claim",
                        refunded="Refunded Amount", currency="Currency code"),
     "fba-returns": _Layout(order="order-id", day="return-date", sku="sku",
-                           quantity="quantity", key=("license-plate-number",),
+                           quantity="quantity", key="license-plate-number",
                            fallback=("order-id", "sku", "return-date",
                                      "fulfillment-center-id"),
                            reason="reason", status="status", outcome="detailed-disposition"),
 }
 _LIMITS = {"sku": 64, "key": 160}
+# The tuple _Reader.read builds for each return, held to the store's table.
+ROW_COLUMNS = ("order_id", "source", "return_key", "requested_on", "quantity", "sku", "reason",
+               "status", "outcome", "currency", "refunded_minor", "atoz_claim", "file",
+               "imported_at")
+assert return_store.RETURN_COLUMNS == ROW_COLUMNS, "order_return changed: update the reader"
 CLAIM_SOURCE = "returns_report"
 
 
@@ -165,8 +170,8 @@ def import_returns(engine: Engine, path: Path, *, kind: str = "returns",
 
 
 class _Reader:
-    """Rows into store tuples (RETURN_COLUMNS), every problem an InputError naming the
-    line and column."""
+    """Rows into store tuples (ROW_COLUMNS), every problem an InputError naming the line
+    and column."""
 
     def __init__(self, report: Report, layout: _Layout, market: Marketplace | None,
                  result: ReturnsImportResult) -> None:
@@ -224,7 +229,7 @@ class _Reader:
     def read(self, moment: datetime, progress: Progress | None,
              cancelled: Callable[[], bool] | None
              ) -> tuple[list[tuple[Any, ...]], dict[str, date]]:
-        """Store rows for every return (RETURN_COLUMNS order, imported at `moment`), and
+        """Store rows for every return (ROW_COLUMNS order, imported at `moment`), and
         the first day of each order's A-to-z claim."""
         layout, pos, result, report = self.layout, self.pos, self.result, self.report
         kind, width, needed, file = result.kind, self.width, self.needed, result.file
@@ -233,7 +238,7 @@ class _Reader:
                            "claim", "refunded", "currency")}
         (order_at, day_at, sku_at, quantity_at, reason_at, status_at, outcome_at, claim_at,
          refunded_at, currency_at) = at.values()
-        [key_at] = [pos[name] for name in layout.key]
+        key_at = pos[layout.key]
         fallback_at = [pos[name] for name in layout.fallback]
         # Texts repeat (days, amounts, flags): each is parsed once per file. A day is
         # cached by its date part (core.returns.date_part, inline on this hot path).
@@ -261,8 +266,8 @@ class _Reader:
                     row = row + [""] * (width + 1 - len(row))
                 count += 1
                 order_id = row[order_at].strip()
-                if not order_id or len(order_id) > ORDER_ID_MAX:
-                    raise self.error(line, layout.order, order_id_problem(order_id) or "")
+                if problem := order_id_problem(order_id):
+                    raise self.error(line, layout.order, problem)
                 text = row[currency_at]
                 currency = currencies.get(text)
                 if currency is None:
@@ -308,7 +313,7 @@ class _Reader:
         return rows, claims
 
     def too_long(self, line: int, **texts: str) -> None:
-        columns = {"sku": self.layout.sku, "key": self.layout.key[0]}
+        columns = {"sku": self.layout.sku, "key": self.layout.key}
         for what, text in texts.items():
             if len(text) > _LIMITS[what]:
                 raise self.error(line, columns[what], f"{text[:40]!r}… is longer than "

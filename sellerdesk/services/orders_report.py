@@ -19,7 +19,7 @@ from typing import Any, NamedTuple
 from sellerdesk.core.errors import InputError
 from sellerdesk.core.marketplaces import Marketplace, by_code, from_sales_channel
 from sellerdesk.core.money import MoneyError, minor_units
-from sellerdesk.core.orders import ORDER_ID_MAX, Channel, order_id_problem
+from sellerdesk.core.orders import Channel, order_id_problem
 from sellerdesk.services.report_reader import (
     Report,
     header_kind,
@@ -282,8 +282,8 @@ def read_batches(report: Report, parser: OrdersParser, tally: Tally) -> Iterator
             row.append("")  # the empty sentinel that missing optional columns point at
             order_id = row[id_pos].strip()
             if order_id != cur_id:
-                if not order_id or len(order_id) > ORDER_ID_MAX:
-                    raise parser.error(line, "amazon-order-id", order_id_problem(order_id) or "")
+                if problem := order_id_problem(order_id):
+                    raise parser.error(line, "amazon-order-id", problem)
                 if cur_id is not None:
                     close()
                     if len(heads) >= BATCH_ORDERS:
