@@ -78,13 +78,15 @@ def import_orders(engine: Engine, path: Path, *, marketplace: str | None = None,
         result = ImportResult(file=report.name, kind="orders")
         with writing(engine) as conn, closing(batches):
             with order_store.bulk_load(conn, file_bytes=report.size):
-                _write(conn, batches, tally, result, progress, cancelled)
+                write_batches(conn, batches, tally, result, progress, cancelled)
             refresh_statistics(conn)   # with the indexes back: the planner's numbers
         return result
 
 
-def _write(conn, batches: Iterator[Batch], tally: Tally, result: ImportResult,
-           progress: Progress | None, cancelled: Callable[[], bool] | None) -> None:
+def write_batches(conn, batches: Iterator[Batch], tally: Tally, result: ImportResult,
+                  progress: Progress | None, cancelled: Callable[[], bool] | None) -> None:
+    """Write batches of order rows (from a report, or from SP-API) and count what was
+    added and updated into `result`."""
     had_orders = order_store.has_orders(conn)
     before: set[str] = set()   # orders stored before this import
     for batch in batches:

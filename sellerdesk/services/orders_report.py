@@ -179,7 +179,7 @@ class OrdersParser:
         return value
 
 
-def _close(head: list[Any], items: list[list[Any]], first_line: int) -> tuple:
+def close_order(head: list[Any], items: list[list[Any]], first_line: int) -> tuple:
     """Number the order's lines and put its totals on its head."""
     units = items_minor = shipping = tax = discount = 0
     for n, it in enumerate(items, start=first_line):
@@ -244,7 +244,7 @@ def read_batches(report: Report, parser: OrdersParser, tally: Tally) -> Iterator
         first = lines_given.get(cur_id, 0)  # type: ignore[arg-type]
         if first:
             scattered.add(cur_id)  # type: ignore[arg-type]
-        heads.append(_close(cur_head, cur_items, first))
+        heads.append(close_order(cur_head, cur_items, first))
         items.extend(cur_items)
         lines_given[cur_id] = first + len(cur_items)  # type: ignore[index]
 

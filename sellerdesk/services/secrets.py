@@ -8,7 +8,7 @@ import logging
 import secrets as random_source
 
 import keyring
-from keyring.errors import KeyringError
+from keyring.errors import KeyringError, PasswordDeleteError
 
 SERVICE = "SellerDesk"
 NO_KEYRING = ("No OS keyring is available: SellerDesk keeps secrets for this session "
@@ -53,6 +53,18 @@ def set_secret(name: str, value: str) -> bool:
             _failed(exc)
     _session[name] = value
     return False
+
+
+def delete_secret(name: str) -> None:
+    """Forget a secret, from this session and from the keyring."""
+    _session.pop(name, None)
+    if not _broken:
+        try:
+            keyring.delete_password(SERVICE, name)
+        except PasswordDeleteError:
+            pass                                    # there was none
+        except (KeyringError, RuntimeError) as exc:
+            _failed(exc)
 
 
 def buyer_reference_key() -> bytes:
