@@ -70,6 +70,16 @@ def build_parser() -> argparse.ArgumentParser:
                        help="how often to look (default 2; a file is imported once it is "
                             "unchanged between two looks)")
 
+    sync = commands.add_parser(
+        "sync", parents=[common], help="bring in new orders and reports from Amazon "
+        "(SP-API, with your own app's credentials)")
+    sync.add_argument("--marketplace", action="append", choices=sorted(BY_CODE),
+                      type=str.upper, help="a marketplace to sync (repeat for more; "
+                      "default: those chosen in Settings, else US)")
+    sync.add_argument("--login", action="store_true",
+                      help="first ask for the SP-API credentials (LWA client id, client "
+                           "secret, refresh token) and keep them in the OS keyring")
+
     order = commands.add_parser("order", parents=[common], help="look at orders")
     order_cmds = order.add_subparsers(dest="order_command", metavar="ACTION", required=True)
     show = order_cmds.add_parser("show", parents=[common], help="one order with its items")
@@ -583,6 +593,48 @@ def cmd_watch(args: argparse.Namespace) -> int:
     return 0 if all(o.ok for o in outcomes) else 1
 
 
+def _ask(prompt: str, *, secret: bool) -> str:
+    """A line from the terminal (not echoed when secret), or from stdin when piped."""
+    if not sys.stdin.isatty():
+        print(prompt, end="", file=sys.stderr, flush=True)
+        return sys.stdin.readline().strip()
+    if secret:
+        import getpass
+        return getpass.getpass(prompt)
+    return input(prompt)
+
+
+def cmd_sync(args: argparse.Namespace) -> int:
+    from sellerdesk.core.marketplaces import by_code
+    from sellerdesk.services import amazon_api
+    from sellerdesk.services.amazon_sync import sync_marketplaces, sync_now
+    from sellerdesk.services.secrets import NO_KEYRING
+    from sellerdesk.services.staff import default_staff_name
+    if args.login:
+        typed = amazon_api.Credentials(_ask("LWA client id: ", secret=False),
+                                       _ask("Client secret: ", secret=True),
+                                       _ask("Refresh token: ", secret=True))
+        if not amazon_api.save_credentials(typed):
+            print(f"sellerdesk: {NO_KEYRING}", file=sys.stderr)
+    credentials = amazon_api.load_credentials()
+    if credentials is None:
+        raise KnownError("No SP-API credentials yet: enter them with `sellerdesk sync "
+                         f"--login` or in the window ({amazon_api.SETTINGS_PLACE}).")
+    interactive = sys.stderr.isatty() and not getattr(args, "json", False)
+    show = _stderr_progress(interactive)
+    with _open(args) as db:
+        markets = ([by_code(code) for code in args.marketplace] if args.marketplace
+                   else sync_marketplaces(db.engine))
+        with amazon_api.AmazonApi(
+                credentials, waiting=lambda text: show(0, text) if show else None) as api:
+            result = sync_now(db.engine, api, marketplaces=markets, by=default_staff_name(),
+                              progress=show)
+    if interactive:
+        print(file=sys.stderr)
+    _emit(args, result.as_json(), result.summary())
+    return 0 if result.ok else 1
+
+
 def _run_window(args: argparse.Namespace) -> int:
     from sellerdesk.services.paths import chosen_database
     from sellerdesk.ui.app import run
@@ -596,6 +648,7 @@ COMMANDS: dict[str | None, Callable[[argparse.Namespace], int]] = {
     "demo": cmd_demo,
     "import": cmd_import,
     "watch": cmd_watch,
+    "sync": cmd_sync,
     "reconcile": cmd_reconcile,
     "order show": cmd_order_show,
     "order list": cmd_order_list,

@@ -261,7 +261,7 @@ def _settlements(engine: Engine, api: AmazonApi, markets: list[Marketplace], by:
             for report in answer.payload.get("reports") or []:
                 if report.get("reportType", SETTLEMENT) != SETTLEMENT:
                     continue
-                found.append(Asked("settlement", f"Settlement {report['reportId']}",
+                found.append(Asked("settlement", f"Settlement report {report['reportId']}",
                                    markets[0], str(report["reportId"]), status="DONE",
                                    document_id=report.get("reportDocumentId"),
                                    report_type=SETTLEMENT))

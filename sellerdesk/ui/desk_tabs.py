@@ -144,6 +144,12 @@ class DeskTabs(QObject):
                                         self._changed()))
         return self._open(dialog)
 
+    def edit_settings(self, reason: str = "") -> QDialog:
+        from sellerdesk.ui.dialogs.settings_dialog import SettingsDialog
+        dialog = SettingsDialog(self.engine, self.staff(), self.window, reason=reason)
+        dialog.saved.connect(self.said)
+        return self._open(dialog)
+
     def dispute_packet(self, order_id: str) -> DisputeDialog:
         dialog = DisputeDialog(self.engine, order_id, self.window)
         dialog.exported.connect(self.said)

@@ -167,6 +167,12 @@ class MainWindow(QMainWindow):
             "Import each report saved into a folder as it arrives (your downloads folder, "
             "say); imported files move to Imported/")
         self.watch_action.setCheckable(True)
+        self.sync_action = action(
+            "S&ync with Amazon", self.sync_with_amazon, "F9",
+            "Bring in new orders and reports from Amazon with your SP-API app")
+        self.settings_action = action(
+            "Se&ttings…", lambda: self.desk and self.desk.edit_settings(), "Ctrl+,",
+            "Your SP-API credentials and the marketplaces Sync covers")
         self.export_ledger_action = action(
             "&Export ledger…", self.choose_ledger_export, "Ctrl+E",
             "The credit ledger with its hashes, as CSV, Excel or JSON")
@@ -180,15 +186,19 @@ class MainWindow(QMainWindow):
         self.desk_actions = [self.reply_action, self.policy_action, self.template_action,
                              self.staff_action, self.facts_action, *self.tab_actions[1:],
                              self.dispute_action, self.adjustments_action,
-                             self.settlements_action, self.export_ledger_action]
+                             self.settlements_action, self.export_ledger_action,
+                             self.settings_action]
 
+        # Work that writes in the background: one at a time.
+        self.busy_actions = [self.import_action, self.sync_action, self.demo_action]
         menu = self.menuBar()
         file_menu = menu.addMenu("&File")
-        file_menu.addActions([self.import_action, self.watch_action, self.demo_action])
+        file_menu.addActions([self.import_action, self.watch_action, self.sync_action,
+                              self.demo_action])
         file_menu.addSeparator()
         file_menu.addActions([self.export_ledger_action, self.check_ledger_action])
         file_menu.addSeparator()
-        file_menu.addAction(self.quit_action)
+        file_menu.addActions([self.settings_action, self.quit_action])
         desk_menu = menu.addMenu("&Desk")
         desk_menu.addActions([self.new_issue_action, self.reply_action])
         desk_menu.addSeparator()
@@ -206,7 +216,8 @@ class MainWindow(QMainWindow):
         toolbar = QToolBar("Main")
         toolbar.setObjectName("main_toolbar")
         toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
-        toolbar.addActions([self.import_action, self.refresh_action, self.new_issue_action])
+        toolbar.addActions([self.import_action, self.sync_action, self.refresh_action,
+                            self.new_issue_action])
         toolbar.addSeparator()
         toolbar.addWidget(QLabel(" At the desk: "))
         self.staff_box = QComboBox()
@@ -222,8 +233,7 @@ class MainWindow(QMainWindow):
         toolbar.addAction(self.staff_action)
         self.addToolBar(toolbar)
         self.staff_box.currentTextChanged.connect(self._show_role)
-        for act in (self.import_action, self.demo_action, self.refresh_action,
-                    *self.desk_actions):
+        for act in [*self.busy_actions, self.refresh_action, *self.desk_actions]:
             act.setEnabled(False)  # until the database is open
 
     # -- database ---------------------------------------------------------------------
@@ -260,8 +270,7 @@ class MainWindow(QMainWindow):
         self._load_marketplaces()
         self._update_count()
         self._open_desk()
-        for act in (self.import_action, self.demo_action, self.refresh_action,
-                    *self.desk_actions):
+        for act in [*self.busy_actions, self.refresh_action, *self.desk_actions]:
             act.setEnabled(True)
         folder = window_settings().value("watch_folder")
         if folder and Path(folder).is_dir():
@@ -489,6 +498,31 @@ class MainWindow(QMainWindow):
             lambda progress, cancelled: import_watched(engine, path, progress=progress,
                                                        cancelled=cancelled))
 
+    def sync_with_amazon(self) -> Task | None:
+        """Sync now, with the credentials from Settings (asked for first when missing);
+        the account of what came in ends in a message box."""
+        from sellerdesk.services import amazon_api
+        from sellerdesk.services.amazon_sync import sync_marketplaces, sync_now
+        if self.desk is None:
+            return None
+        credentials = amazon_api.load_credentials()
+        if credentials is None:
+            self.desk.edit_settings("Enter your SP-API app's credentials to sync with Amazon.")
+            return None
+        engine, staff = self._engine(), self.staff
+
+        def work(progress, cancelled):
+            at = [0.0]
+
+            def step(fraction: float, text: str) -> None:
+                at[0] = fraction
+                progress(fraction, text)
+            with amazon_api.AmazonApi(credentials, cancelled=cancelled,
+                                      waiting=lambda text: progress(at[0], text)) as api:
+                return sync_now(engine, api, marketplaces=sync_marketplaces(engine), by=staff,
+                                progress=step)
+        return self.run_task("Syncing with Amazon…", work)
+
     def choose_demo_size(self) -> None:
         orders, ok = QInputDialog.getInt(self, "Build demo data",
                                          "How many demo orders (US, UK, DE, JP; last 120 days)?",
@@ -578,7 +612,7 @@ class MainWindow(QMainWindow):
         task.failed.connect(self._task_failed)
         task.finished.connect(dialog.deleteLater)
         task.finished.connect(task.deleteLater)
-        for act in (self.import_action, self.demo_action):
+        for act in self.busy_actions:
             act.setEnabled(False)
         self.task, self.progress_dialog = task, dialog
         task.start()
@@ -587,7 +621,7 @@ class MainWindow(QMainWindow):
     def _task_done(self) -> None:
         if self.progress_dialog is not None:
             self.progress_dialog.hide()
-        for act in (self.import_action, self.demo_action):
+        for act in self.busy_actions:
             act.setEnabled(True)
         self.task = self.progress_dialog = None
 
@@ -623,6 +657,8 @@ class MainWindow(QMainWindow):
         box = QMessageBox(icon, APP_NAME, text, QMessageBox.StandardButton.Ok, self)
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         box.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        if text.count("\n") > 3:       # an account of many lines: wide enough to read
+            box.setStyleSheet("QLabel#qt_msgbox_label { min-width: 620px; }")
         box.open()
         self.message_box = box
         return box

@@ -3,6 +3,7 @@ sample responses: paged orders, throttled calls, expired tokens, reports that ta
 while, end CANCELLED or FATAL, or arrive damaged."""
 
 import dataclasses
+import io
 import json
 import logging
 
@@ -150,7 +151,7 @@ def test_reports_are_asked_for_waited_on_downloaded_and_imported(api, database, 
     assert summary.startswith("Synced with Amazon:")
     assert ("• Returns report, US: 1 return (1 new, 0 imported before), refunded 49.99 USD"
             in summary)
-    assert "• Settlement SETTLEMENT0: " in summary
+    assert "• Settlement report SETTLEMENT0: settlement 9001, 3 rows, 1 refund" in summary
 
 
 def test_a_report_cancelled_for_lack_of_data_or_failed_is_said_and_the_rest_lands(api,
@@ -291,11 +292,15 @@ def fresh_secrets(monkeypatch):
     monkeypatch.setattr(secrets, "_broken", [])
 
 
-def test_credentials_go_to_the_keyring_and_never_to_a_file(api, fresh_secrets, sqlite_database,
-                                                           standin, private_home, caplog):
+@pytest.mark.parametrize("with_keyring", [True, False], ids=["keyring", "no-keyring"])
+def test_credentials_never_reach_a_file_or_a_log(api, fresh_secrets, sqlite_database, standin,
+                                                 private_home, caplog, with_keyring):
     caplog.set_level(logging.DEBUG)
-    assert amazon_api.save_credentials(RIGHT) is True
-    assert keyring.get_password("SellerDesk", "sp-api-refresh-token") == REFRESH_TOKEN
+    if not with_keyring:
+        keyring.set_keyring(NoKeyring())
+    assert amazon_api.save_credentials(RIGHT) is with_keyring
+    if with_keyring:
+        assert keyring.get_password("SellerDesk", "sp-api-refresh-token") == REFRESH_TOKEN
     loaded = amazon_api.load_credentials()
     assert loaded == RIGHT
     assert CLIENT_SECRET not in repr(loaded)
@@ -322,3 +327,49 @@ def test_incomplete_credentials_are_refused(fresh_secrets):
     with pytest.raises(KnownError, match="the client secret, the refresh token are missing"):
         amazon_api.save_credentials(Credentials(CLIENT_ID, " ", ""))
     assert amazon_api.load_credentials() is None
+
+
+# -- the command line -----------------------------------------------------------------------
+def test_sellerdesk_sync_from_the_command_line(fresh_secrets, sqlite_url, standin, capsys,
+                                              monkeypatch):
+    from sellerdesk.cli import main
+    monkeypatch.setenv(amazon_api.ENDPOINT_VARIABLE, standin.url)
+    standin.polls_before_done = 0
+    assert main(["--db", sqlite_url, "sync"]) == 1
+    assert "No SP-API credentials yet: enter them with `sellerdesk sync --login`" in \
+        capsys.readouterr().err
+
+    monkeypatch.setattr("sys.stdin", io.StringIO(f"{CLIENT_ID}\n{CLIENT_SECRET}\n"
+                                                 f"{REFRESH_TOKEN}\n"))
+    assert main(["--db", sqlite_url, "sync", "--login", "--marketplace", "us", "--json"]) == 0
+    out, err = capsys.readouterr()
+    answer = json.loads(out)
+    assert (answer["ok"], answer["orders_added"], answer["reports_imported"]) == (True, 1, 4)
+    assert CLIENT_SECRET not in out + err
+    assert keyring.get_password("SellerDesk", "sp-api-client-secret") == CLIENT_SECRET
+
+    standin.outcomes["GET_SELLER_FEEDBACK_DATA"] = "FATAL"
+    assert main(["--db", sqlite_url, "sync"]) == 1          # Settings' marketplaces: US
+    out = capsys.readouterr().out
+    assert out.startswith("Synced with Amazon, with problems:\n• Orders (US): 0 new, 1 updated")
+    assert "• Feedback report, US: Amazon could not make the report (FATAL)" in out
+
+
+def test_every_sample_order_reads_as_the_report_would_give_it():
+    from sellerdesk.services.amazon_orders import OrderProblem, order_rows
+    from tests.amazon_standin import sample_orders
+    heads = {}
+    for order in sample_orders():
+        head, items = order_rows(order)
+        heads[head[0]] = head
+        assert [item[1] for item in items] == list(range(len(items)))   # lines numbered
+    jp = heads["250-1234567-8901234"]
+    # FBA, shipped, yen without decimals, 3 units, total from the items' proceeds.
+    assert (jp[5], jp[7], jp[4], jp[8], jp[12], jp[-1]) == ("JP", "AFN", "Shipped", "JPY", 3,
+                                                            19940)
+    assert heads[BR_ORDER][4] == "Unshipped"
+    stranger = {**sample_orders()[0], "salesChannel": {"marketplaceId": "A0000000000000"}}
+    with pytest.raises(OrderProblem, match="a marketplace SellerDesk does not know"):
+        order_rows(stranger)
+    with pytest.raises(OrderProblem, match="came without its items"):
+        order_rows({**sample_orders()[0], "orderItems": []})

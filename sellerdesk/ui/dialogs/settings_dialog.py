@@ -1,0 +1,159 @@
+"""Settings › Amazon SP-API: the seller's own app credentials (into the OS keyring, or
+this session's memory when there is none, and the page says which) and the
+marketplaces Sync now covers. Saved secrets are never shown again: a blank field keeps
+the one saved."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from sellerdesk.core.errors import KnownError
+from sellerdesk.core.marketplaces import MARKETPLACES
+from sellerdesk.services import amazon_api, secrets
+from sellerdesk.services.amazon_sync import save_sync_marketplaces, sync_marketplaces
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
+
+SAVED = "saved — leave blank to keep it"
+
+
+class SettingsDialog(QDialog):
+    saved = Signal(str)          # what to tell the status bar
+
+    def __init__(self, engine: Engine, staff: str, parent: QWidget | None = None, *,
+                 reason: str = "") -> None:
+        super().__init__(parent)
+        self.engine, self.staff = engine, staff
+        self.setWindowTitle("Settings")
+        self.resize(620, 560)
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self._amazon_page(reason), "Amazon SP-API")
+        self.error_label = QLabel()
+        self.error_label.setWordWrap(True)
+        self.error_label.setStyleSheet("color: #b00020;")
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
+                                   | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.save)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.tabs, 1)
+        layout.addWidget(self.error_label)
+        layout.addWidget(buttons)
+        self._show_saved()
+
+    def _amazon_page(self, reason: str) -> QWidget:
+        page = QWidget()
+        intro = QLabel(
+            (f"<b>{reason}</b><br>" if reason else "")
+            + "Sync now uses your own self-authorised SP-API app (Seller Central › Apps and "
+            "Services › Develop Apps). SellerDesk asks Amazon for orders without buyer or "
+            "recipient data, and for the returns, feedback, account-health and "
+            "settlement reports.")
+        intro.setWordWrap(True)
+        self.client_id = QLineEdit()
+        self.client_id.setPlaceholderText("amzn1.application-oa2-client.…")
+        self.client_secret = QLineEdit()
+        self.refresh_token = QLineEdit()
+        for field in (self.client_secret, self.refresh_token):
+            field.setEchoMode(QLineEdit.EchoMode.Password)
+        self.client_secret.setPlaceholderText("amzn1.oa2-cs.v1.…")
+        self.refresh_token.setPlaceholderText("Atzr|…")
+        self.storage_label = QLabel()
+        self.storage_label.setWordWrap(True)
+        self.forget_button = QPushButton("&Forget the credentials")
+        self.forget_button.clicked.connect(self.forget)
+        self.markets = QListWidget()
+        for market in MARKETPLACES:
+            item = QListWidgetItem(f"{market.code} — {market.sales_channel}")
+            item.setData(Qt.ItemDataRole.UserRole, market.code)
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(Qt.CheckState.Unchecked)
+            self.markets.addItem(item)
+        form = QFormLayout()
+        form.addRow("LWA &client id:", self.client_id)
+        form.addRow("Client &secret:", self.client_secret)
+        form.addRow("&Refresh token:", self.refresh_token)
+        form.addRow("", self.storage_label)
+        form.addRow("", self.forget_button)
+        form.addRow("&Marketplaces to sync:", self.markets)
+        layout = QVBoxLayout(page)
+        layout.addWidget(intro)
+        layout.addLayout(form, 1)
+        return page
+
+    def _show_saved(self) -> None:
+        names = amazon_api.SECRET_NAMES
+        kept = [secrets.get_secret(name) for name in names]
+        self.client_id.setText(kept[0] or "")
+        for field, value in ((self.client_secret, kept[1]), (self.refresh_token, kept[2])):
+            field.clear()
+            field.setPlaceholderText(SAVED if value else field.placeholderText())
+        self.forget_button.setEnabled(any(kept))
+        if secrets.keyring_available():
+            self.storage_label.setText(
+                f"Kept in the OS keyring ({secrets.backend_name()}); never in the database, "
+                "a log or an export.")
+            self.storage_label.setStyleSheet("color: palette(mid);")
+        else:
+            self.storage_label.setText(
+                "No OS keyring works on this computer: SellerDesk keeps the credentials "
+                "for this session only (never on disk), so enter them again next time.")
+            self.storage_label.setStyleSheet("color: #b00020;")
+        chosen = {m.code for m in sync_marketplaces(self.engine)}
+        for row in range(self.markets.count()):
+            item = self.markets.item(row)
+            checked = item.data(Qt.ItemDataRole.UserRole) in chosen
+            item.setCheckState(Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked)
+
+    def chosen_marketplaces(self) -> list[str]:
+        return [self.markets.item(row).data(Qt.ItemDataRole.UserRole)
+                for row in range(self.markets.count())
+                if self.markets.item(row).checkState() == Qt.CheckState.Checked]
+
+    def typed_credentials(self) -> amazon_api.Credentials | None:
+        """What was typed, blanks filled from what is saved; None when nothing changed."""
+        typed = (self.client_id.text().strip(), self.client_secret.text().strip(),
+                 self.refresh_token.text().strip())
+        kept = [secrets.get_secret(name) or "" for name in amazon_api.SECRET_NAMES]
+        merged = [new or old for new, old in zip(typed, kept, strict=True)]
+        if merged == kept:
+            return None
+        return amazon_api.Credentials(*merged)
+
+    def save(self) -> bool:
+        try:
+            credentials = self.typed_credentials()
+            save_sync_marketplaces(self.engine, self.chosen_marketplaces(), by=self.staff)
+            in_keyring = credentials is None or amazon_api.save_credentials(credentials)
+        except (KnownError, ValueError) as exc:
+            self.error_label.setText(str(exc))
+            return False
+        self.saved.emit("Settings saved" if in_keyring
+                        else "Settings saved; the credentials last until SellerDesk closes "
+                             "(no OS keyring)")
+        self.accept()
+        return True
+
+    def forget(self) -> None:
+        amazon_api.forget_credentials()
+        self.client_id.clear()
+        self.client_secret.setPlaceholderText("amzn1.oa2-cs.v1.…")
+        self.refresh_token.setPlaceholderText("Atzr|…")
+        self._show_saved()
+        self.saved.emit("SP-API credentials forgotten")
