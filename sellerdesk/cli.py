@@ -596,7 +596,7 @@ def cmd_watch(args: argparse.Namespace) -> int:
 def _ask(prompt: str, *, secret: bool) -> str:
     """A line from the terminal (not echoed when secret), or from stdin when piped."""
     if not sys.stdin.isatty():
-        print(prompt, end="", file=sys.stderr, flush=True)
+        print(prompt, file=sys.stderr, flush=True)
         return sys.stdin.readline().strip()
     if secret:
         import getpass
@@ -608,14 +608,14 @@ def cmd_sync(args: argparse.Namespace) -> int:
     from sellerdesk.core.marketplaces import by_code
     from sellerdesk.services import amazon_api
     from sellerdesk.services.amazon_sync import sync_marketplaces, sync_now
-    from sellerdesk.services.secrets import NO_KEYRING
     from sellerdesk.services.staff import default_staff_name
     if args.login:
         typed = amazon_api.Credentials(_ask("LWA client id: ", secret=False),
                                        _ask("Client secret: ", secret=True),
                                        _ask("Refresh token: ", secret=True))
         if not amazon_api.save_credentials(typed):
-            print(f"sellerdesk: {NO_KEYRING}", file=sys.stderr)
+            print("sellerdesk: no OS keyring works here, so these credentials last for "
+                  "this command only (never written to disk)", file=sys.stderr)
     credentials = amazon_api.load_credentials()
     if credentials is None:
         raise KnownError("No SP-API credentials yet: enter them with `sellerdesk sync "

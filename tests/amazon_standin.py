@@ -268,7 +268,9 @@ def _handler(standin: AmazonStandIn) -> type[BaseHTTPRequestHandler]:
 
 if __name__ == "__main__":
     import time
-    with AmazonStandIn() as standin:
+
+    from tests.services.test_amazon_sync import documents, settlement
+    with AmazonStandIn(documents=documents(), settlements=[settlement()]) as standin:
         print(f"Amazon stand-in at {standin.url}\n"
               f"  SELLERDESK_SP_API_ENDPOINT={standin.url}\n"
               f"  client id:     {CLIENT_ID}\n  client secret: {CLIENT_SECRET}\n"

@@ -144,7 +144,7 @@ def _sync_orders(engine: Engine, api: AmazonApi, markets: list[Marketplace], by:
                  result: SyncResult, say: Callable[[str], None]) -> None:
     codes = ", ".join(m.code for m in markets)
     what = f"Orders ({codes})"
-    key = f"{MARK}orders.{markets[0].code}"
+    key = f"{MARK}orders.{'+'.join(m.code for m in markets)}"   # a marketplace added: afresh
     since = _mark(engine, key) or now() - timedelta(days=ORDERS_FIRST_DAYS)
     client = api.orders(markets[0])
     arguments: dict[str, Any] = {
@@ -216,6 +216,7 @@ class Asked:
     mark_to: datetime | None = None
     status: str = "IN_QUEUE"
     landed: bool = False
+    problem: str = ""               # why Amazon could not be asked how it is going
     document_id: str | None = None
     report_type: str = ""
 
@@ -247,7 +248,7 @@ def _settlements(engine: Engine, api: AmazonApi, markets: list[Marketplace], by:
                  result: SyncResult) -> list[Asked]:
     """Amazon makes settlement reports itself, every fortnight or so: list the new ones."""
     client = api.reports(markets[0])
-    key = f"{MARK}settlement.{markets[0].code}"
+    key = f"{MARK}settlement.{'+'.join(m.code for m in markets)}"
     what = f"Settlements ({', '.join(m.code for m in markets)})"
     since = _mark(engine, key) or now() - timedelta(days=SETTLEMENT_DAYS)
     arguments: dict[str, Any] = {
@@ -282,15 +283,14 @@ def _settlements(engine: Engine, api: AmazonApi, markets: list[Marketplace], by:
 def _wait_for_reports(api: AmazonApi, asked: list[Asked],
                       say: Callable[[float, str], None]) -> None:
     waiting = [a for a in asked if a.status not in TERMINAL]
-    clients: dict[str, Any] = {}
     give_up = now() + timedelta(seconds=api.pace.report_patience)
     while waiting:
         for report in waiting:
-            client = clients.setdefault(region_of(report.market), api.reports(report.market))
             try:
-                answer = api.call("getReport", client.get_report, reportId=report.report_id)
+                answer = api.call("getReport", api.reports(report.market).get_report,
+                                  reportId=report.report_id)
             except AmazonError as exc:
-                report.status, report.document_id = "FAILED", str(exc)
+                report.status, report.problem = "FAILED", str(exc)
                 continue
             report.status = answer.payload.get("processingStatus", report.status)
             report.document_id = answer.payload.get("reportDocumentId")
@@ -317,7 +317,7 @@ def _bring_in(engine: Engine, api: AmazonApi, report: Asked, folder: Path, by: s
     if report.status != "DONE" or not report.document_id:
         why = {"FATAL": "Amazon could not make the report (FATAL); sync again later",
                "LATE": "Amazon had not finished it; sync again later to fetch it"}
-        result.lines.append(Line(report.label, why.get(report.status, report.document_id
+        result.lines.append(Line(report.label, why.get(report.status, report.problem
                                                        or report.status), ok=False))
         return
     client = api.reports(report.market)
