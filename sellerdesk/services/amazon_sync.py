@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import gzip
 import tempfile
+import time
 import zlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -283,7 +284,7 @@ def _settlements(engine: Engine, api: AmazonApi, markets: list[Marketplace], by:
 def _wait_for_reports(api: AmazonApi, asked: list[Asked],
                       say: Callable[[float, str], None]) -> None:
     waiting = [a for a in asked if a.status not in TERMINAL]
-    give_up = now() + timedelta(seconds=api.pace.report_patience)
+    give_up = time.monotonic() + api.pace.report_patience
     while waiting:
         for report in waiting:
             try:
@@ -300,7 +301,7 @@ def _wait_for_reports(api: AmazonApi, asked: list[Asked],
         ready = len(asked) - len(waiting)
         say(0.3 + 0.4 * ready / len(asked),
             f"Amazon is making the reports: {ready} of {len(asked)} ready")
-        if now() >= give_up:
+        if time.monotonic() >= give_up:
             for report in waiting:
                 report.status = "LATE"
             return

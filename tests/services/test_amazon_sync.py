@@ -6,6 +6,7 @@ import dataclasses
 import io
 import json
 import logging
+from datetime import datetime
 
 import keyring
 import pytest
@@ -16,6 +17,7 @@ from sellerdesk.core.marketplaces import by_code
 from sellerdesk.services import amazon_api, secrets
 from sellerdesk.services.amazon_api import AmazonApi, AmazonError, Credentials, Pace
 from sellerdesk.services.amazon_sync import sync_now
+from sellerdesk.services.clock import pinned
 from sellerdesk.services.reconcile import reconciliation
 from sellerdesk.store import orders as order_store
 from sellerdesk.store import returns as return_store
@@ -373,3 +375,19 @@ def test_every_sample_order_reads_as_the_report_would_give_it():
         order_rows(stranger)
     with pytest.raises(OrderProblem, match="came without its items"):
         order_rows({**sample_orders()[0], "orderItems": []})
+
+
+def test_a_report_amazon_takes_too_long_over_is_left_for_the_next_sync(api, sqlite_database,
+                                                                      standin):
+    standin.polls_before_done = 50
+    with pinned(datetime(2026, 11, 22, 10, 0)):
+        result = sync_now(sqlite_database.engine, api(report_patience=0.05),
+                          marketplaces=[by_code("US")], by="Ana")
+        late = next(x for x in result.lines if x.what == "Returns report, US")
+        assert (late.text, late.ok) == (
+            "Amazon had not finished it; sync again later to fetch it", False)
+        standin.polls_before_done = 0
+        sync_now(sqlite_database.engine, api(), marketplaces=[by_code("US")], by="Ana")
+    first, second = [c for c in standin.asked("createReport")
+                     if c["reportType"] == "GET_FLAT_FILE_RETURNS_DATA_BY_RETURN_DATE"]
+    assert first["dataStartTime"] == second["dataStartTime"]     # asked again from the start
