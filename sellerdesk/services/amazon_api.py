@@ -65,8 +65,11 @@ class Credentials:
                                               ("the client secret", self.client_secret),
                                               ("the refresh token", self.refresh_token))
                    if not value.strip()]
-        return f"{', '.join(missing)} {'is' if len(missing) == 1 else 'are'} missing" \
-            if missing else None
+        if not missing:
+            return None
+        named = ", ".join(missing[:-1]) + " and " + missing[-1] if len(missing) > 1 \
+            else missing[0]
+        return f"{named} {'is' if len(missing) == 1 else 'are'} missing"
 
 
 def load_credentials() -> Credentials | None:

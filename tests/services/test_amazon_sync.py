@@ -326,7 +326,7 @@ def test_without_a_keyring_credentials_last_the_session(fresh_secrets):
 
 def test_incomplete_credentials_are_refused(fresh_secrets):
     from sellerdesk.core.errors import KnownError
-    with pytest.raises(KnownError, match="the client secret, the refresh token are missing"):
+    with pytest.raises(KnownError, match="the client secret and the refresh token are missing"):
         amazon_api.save_credentials(Credentials(CLIENT_ID, " ", ""))
     assert amazon_api.load_credentials() is None
 
