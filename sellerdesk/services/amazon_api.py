@@ -72,10 +72,14 @@ class Credentials:
         return f"{named} {'is' if len(missing) == 1 else 'are'} missing"
 
 
+def saved_credentials() -> Credentials:
+    """What Settings saved, a field blank where nothing is."""
+    return Credentials(*(secrets.get_secret(name) or "" for name in SECRET_NAMES))
+
+
 def load_credentials() -> Credentials | None:
     """The credentials saved in Settings, or None when some are missing."""
-    values = [secrets.get_secret(name) or "" for name in SECRET_NAMES]
-    found = Credentials(*values)
+    found = saved_credentials()
     return None if found.problem() else found
 
 
@@ -156,7 +160,7 @@ class AmazonApi:
         self._credentials = credentials
         self.endpoint = (endpoint or os.environ.get(ENDPOINT_VARIABLE) or "").rstrip("/")
         self.pace = pace
-        self._cancelled = cancelled or (lambda: False)
+        self.cancelled = cancelled or (lambda: False)
         self._waiting = waiting or (lambda _text: None)
         self._tokens = _Tokens()
         attributes: dict[str, Any] = {"tokens": self._tokens}
@@ -210,12 +214,8 @@ class AmazonApi:
              **arguments: Any) -> ApiResponse:
         """Make one SP-API call, waiting and asking again while Amazon throttles or
         stumbles. Raises AmazonError naming `operation`, or Cancelled."""
-        retrying = Retrying(retry=retry_if_exception_type(_PASSING), wait=self._wait,
-                            stop=stop_after_attempt(self.pace.attempts), sleep=self._sleep,
-                            before_sleep=lambda state: self._tell_wait(operation, state),
-                            reraise=True)
         try:
-            return retrying(self._once, method, arguments)
+            return self._retrying(operation, _PASSING)(self._once, method, arguments)
         except AuthorizationError as exc:
             raise AmazonError(
                 f"Amazon's login refused SellerDesk's SP-API credentials ({exc.error_code}: "
@@ -247,13 +247,8 @@ class AmazonApi:
             response = self._http.get(url)
             response.raise_for_status()
             return response.content
-        retrying = Retrying(retry=retry_if_exception_type(httpx.TransportError),
-                            wait=self._wait, stop=stop_after_attempt(self.pace.attempts),
-                            sleep=self._sleep,
-                            before_sleep=lambda state: self._tell_wait(what, state),
-                            reraise=True)
         try:
-            return retrying(fetch)
+            return self._retrying(what, (httpx.TransportError,))(fetch)
         except httpx.HTTPStatusError as exc:
             raise AmazonError(f"Amazon's download of {what} failed (HTTP "
                               f"{exc.response.status_code}); sync again.") from None
@@ -263,7 +258,7 @@ class AmazonApi:
 
     # -- waiting --------------------------------------------------------------------
     def check_cancelled(self) -> None:
-        if self._cancelled():
+        if self.cancelled():
             raise Cancelled("The sync")
 
     def sleep(self, seconds: float) -> None:
@@ -274,7 +269,12 @@ class AmazonApi:
             time.sleep(min(left, 0.1))
         self.check_cancelled()
 
-    _sleep = sleep
+    def _retrying(self, what: str, passing: tuple[type[BaseException], ...]) -> Retrying:
+        """Ask again while the failure is a passing one, at the pace Amazon asks for,
+        telling `waiting` why and for how long."""
+        return Retrying(retry=retry_if_exception_type(passing), wait=self._wait,
+                        stop=stop_after_attempt(self.pace.attempts), sleep=self.sleep,
+                        before_sleep=lambda state: self._tell_wait(what, state), reraise=True)
 
     def _wait(self, state: RetryCallState) -> float:
         backoff = self._backoff(state)

@@ -201,7 +201,7 @@ def _write_orders(engine: Engine, orders: list[tuple[tuple, list[list[Any]]]],
     tally = Tally(rows=len(items), orders=len(heads), first=min(dates), last=max(dates))
     with writing(engine) as conn:
         write_batches(conn, iter([Batch(heads, items, 1.0, len(items))]), tally, landed,
-                      None, lambda: api.check_cancelled() or False)
+                      None, api.cancelled)
     return landed
 
 
@@ -336,7 +336,7 @@ def _bring_in(engine: Engine, api: AmazonApi, report: Asked, folder: Path, by: s
     path.write_bytes(data)
     try:
         landed = import_report(engine, path, kind=report.kind, marketplace=report.market.code,
-                               cancelled=lambda: api.check_cancelled() or False)
+                               cancelled=api.cancelled)
     except Cancelled:
         raise
     except KnownError as exc:

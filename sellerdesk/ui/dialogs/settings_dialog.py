@@ -70,10 +70,10 @@ class SettingsDialog(QDialog):
         self.client_id.setPlaceholderText("amzn1.application-oa2-client.…")
         self.client_secret = QLineEdit()
         self.refresh_token = QLineEdit()
-        for field in (self.client_secret, self.refresh_token):
+        # What each secret looks like, shown while none is saved.
+        self.hints = {self.client_secret: "amzn1.oa2-cs.v1.…", self.refresh_token: "Atzr|…"}
+        for field in self.hints:
             field.setEchoMode(QLineEdit.EchoMode.Password)
-        self.client_secret.setPlaceholderText("amzn1.oa2-cs.v1.…")
-        self.refresh_token.setPlaceholderText("Atzr|…")
         self.storage_label = QLabel()
         self.storage_label.setWordWrap(True)
         self.forget_button = QPushButton("&Forget the credentials")
@@ -98,13 +98,14 @@ class SettingsDialog(QDialog):
         return page
 
     def _show_saved(self) -> None:
-        names = amazon_api.SECRET_NAMES
-        kept = [secrets.get_secret(name) for name in names]
-        self.client_id.setText(kept[0] or "")
-        for field, value in ((self.client_secret, kept[1]), (self.refresh_token, kept[2])):
+        kept = amazon_api.saved_credentials()
+        self.client_id.setText(kept.client_id)
+        for field, value in ((self.client_secret, kept.client_secret),
+                             (self.refresh_token, kept.refresh_token)):
             field.clear()
-            field.setPlaceholderText(SAVED if value else field.placeholderText())
-        self.forget_button.setEnabled(any(kept))
+            field.setPlaceholderText(SAVED if value else self.hints[field])
+        self.forget_button.setEnabled(any((kept.client_id, kept.client_secret,
+                                           kept.refresh_token)))
         if secrets.keyring_available():
             self.storage_label.setText(
                 f"Kept in the OS keyring ({secrets.backend_name()}); never in the database, "
@@ -128,13 +129,12 @@ class SettingsDialog(QDialog):
 
     def typed_credentials(self) -> amazon_api.Credentials | None:
         """What was typed, blanks filled from what is saved; None when nothing changed."""
-        typed = (self.client_id.text().strip(), self.client_secret.text().strip(),
-                 self.refresh_token.text().strip())
-        kept = [secrets.get_secret(name) or "" for name in amazon_api.SECRET_NAMES]
-        merged = [new or old for new, old in zip(typed, kept, strict=True)]
-        if merged == kept:
-            return None
-        return amazon_api.Credentials(*merged)
+        kept = amazon_api.saved_credentials()
+        typed = amazon_api.Credentials(
+            self.client_id.text().strip() or kept.client_id,
+            self.client_secret.text().strip() or kept.client_secret,
+            self.refresh_token.text().strip() or kept.refresh_token)
+        return None if typed == kept else typed
 
     def save(self) -> bool:
         try:
@@ -152,8 +152,5 @@ class SettingsDialog(QDialog):
 
     def forget(self) -> None:
         amazon_api.forget_credentials()
-        self.client_id.clear()
-        self.client_secret.setPlaceholderText("amzn1.oa2-cs.v1.…")
-        self.refresh_token.setPlaceholderText("Atzr|…")
         self._show_saved()
         self.saved.emit("SP-API credentials forgotten")
