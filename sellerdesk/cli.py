@@ -101,6 +101,10 @@ def build_parser() -> argparse.ArgumentParser:
     add.add_argument("--buyer", metavar="REF",
                      help="relay e-mail or handle; stored only as a keyed hash")
     add.add_argument("--note", default="", metavar="TEXT")
+    for name, what in (("name", "name"), ("email", "e-mail"), ("address", "address")):
+        add.add_argument(f"--buyer-{name}", metavar="TEXT",
+                         help=f"the buyer's {what}, where needed: personal data, stored "
+                              "encrypted and purged after the retention period")
     add.add_argument("--staff", metavar="NAME", help="who is at the desk")
     attach = issue_cmds.add_parser("attach", parents=[common],
                                    help="copy evidence files into the store, on the timeline")
@@ -190,6 +194,28 @@ def build_parser() -> argparse.ArgumentParser:
     facts.add_argument("--reset", action="append", default=[], metavar="KEY",
                        help="put KEY back to Amazon's published default; repeatable")
     facts.add_argument("--staff", metavar="NAME")
+
+    backup = commands.add_parser("backup", parents=[common],
+                                 help="a checked copy of the database, made while it is in use")
+    backup.add_argument("file", type=Path)
+    restore = commands.add_parser("restore", parents=[common],
+                                  help="check a backup, keep the current database aside, and "
+                                       "put the backup in its place")
+    restore.add_argument("file", type=Path)
+    purge = commands.add_parser("purge-pii", parents=[common],
+                                help="purge buyer personal data past its retention period "
+                                     "(from the database and the backups SellerDesk made)")
+    purge.add_argument("--dry-run", action="store_true", help="say what would go; change nothing")
+    purge.add_argument("--as-of", type=_date, metavar="YYYY-MM-DD", help="default: today")
+    purge.add_argument("--retention-days", type=_positive, metavar="N",
+                       help="set the retention period first (days after the order; default 30)")
+    purge.add_argument("--staff", metavar="NAME")
+    commands.add_parser("rotate-key", parents=[common],
+                        help="seal buyer personal data with a new key (finishes one cut short)")
+    seclog = commands.add_parser("security-log", parents=[common],
+                                 help="who exported, purged, backed up, restored, rotated "
+                                      "keys, gave or reversed credits (12 months)")
+    seclog.add_argument("--limit", type=_positive, default=50, metavar="N")
     return parser
 
 
@@ -333,7 +359,9 @@ def cmd_issue_add(args: argparse.Namespace) -> int:
         issue = add_issue(db.engine, order_id=args.order_id.strip(),
                           issue_type=IssueType(args.type), severity=Severity(args.severity),
                           affected=affected, days_late=args.days_late, buyer=args.buyer,
-                          note=args.note, staff=args.staff)
+                          note=args.note, staff=args.staff,
+                          buyer_details={"name": args.buyer_name, "email": args.buyer_email,
+                                         "address": args.buyer_address})
     _emit(args, {"issue_id": issue.issue_id, "order_id": issue.order_id,
                  "type": issue.issue_type.value, "severity": issue.severity.value,
                  "status": issue.status.value},
@@ -635,6 +663,58 @@ def cmd_sync(args: argparse.Namespace) -> int:
     return 0 if result.ok else 1
 
 
+def cmd_backup(args: argparse.Namespace) -> int:
+    from sellerdesk.services.backups import make_backup
+    with _open(args) as db:
+        check = make_backup(db.engine, args.file)
+    _emit(args, {"file": str(check.path), "counts": check.counts, "ledger": check.ledger},
+          f"Backup written and checked: {check.summary()}")
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    from sellerdesk.services.backups import restore_backup
+    with _open(args) as db:
+        result = restore_backup(db.engine, args.file)
+    _emit(args, {"file": str(result.restored.path), "counts": result.restored.counts,
+                 "kept_aside": str(result.kept_aside)}, result.summary())
+    return 0
+
+
+def cmd_purge_pii(args: argparse.Namespace) -> int:
+    from sellerdesk.services.personal_data import purge_personal_data, set_retention
+    with _open(args) as db:
+        if args.retention_days:
+            set_retention(db.engine, args.retention_days, staff=args.staff)
+        report = purge_personal_data(db.engine, as_of=args.as_of, dry_run=args.dry_run,
+                                     staff=args.staff)
+    _emit(args, report.as_json(), report.summary())
+    return 0
+
+
+def cmd_rotate_key(args: argparse.Namespace) -> int:
+    from sellerdesk.services.personal_data import rotate_key
+    from sellerdesk.services.secrets import NO_KEYRING, keyring_available
+    with _open(args) as db:
+        report = rotate_key(db.engine)
+    text = report.summary() + ("" if keyring_available() else f"\n{NO_KEYRING}")
+    _emit(args, {"resealed": report.resealed, "unreadable": len(report.unreadable),
+                 "keyring": keyring_available()}, text)
+    return 0
+
+
+def cmd_security_log(args: argparse.Namespace) -> int:
+    from sellerdesk.services.security_log import security_events
+    with _open(args) as db:
+        events = security_events(db.engine, limit=args.limit)
+    payload = [{"at": e.at.isoformat() + "Z", "actor": e.actor, "action": e.action,
+                "detail": e.detail} for e in events]
+    text = "\n".join(f"{e.at:%Y-%m-%d %H:%M}  {e.actor:<12} {e.label}: {e.detail}"
+                     for e in events) or "The security log is empty."
+    _emit(args, payload, text)
+    return 0
+
+
 def _run_window(args: argparse.Namespace) -> int:
     from sellerdesk.services.paths import chosen_database
     from sellerdesk.ui.app import run
@@ -668,6 +748,11 @@ COMMANDS: dict[str | None, Callable[[argparse.Namespace], int]] = {
     "export ledger": cmd_export_ledger,
     "export dispute": cmd_export_dispute,
     "export adjustments": cmd_export_adjustments,
+    "backup": cmd_backup,
+    "restore": cmd_restore,
+    "purge-pii": cmd_purge_pii,
+    "rotate-key": cmd_rotate_key,
+    "security-log": cmd_security_log,
 }
 
 

@@ -24,6 +24,7 @@ from sellerdesk.core.adjustments import (
 from sellerdesk.core.desk import CreditRecord
 from sellerdesk.core.errors import KnownError
 from sellerdesk.core.money import Money
+from sellerdesk.services import security_log
 from sellerdesk.services.clock import now
 from sellerdesk.services.desk import at_desk
 from sellerdesk.services.files import written_whole
@@ -168,6 +169,8 @@ def export_adjustments(engine: Engine, path: Path, *, marketplace: str | None = 
             ids = [a.credit_id for a in plan.adjustments]
             feed_store.mark_exported(conn, credit_ids=ids, feed=path.name, at=now(),
                                      by=member.name)
+            security_log.record(conn, "export", f"Order Adjustment feed, {len(ids)} "
+                                f"credit(s), to {path}", actor=member.name)
             with written_whole(path) as partial:
                 partial.write_bytes(feed_xml(plan.adjustments))
             written = True

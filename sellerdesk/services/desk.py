@@ -5,6 +5,7 @@ given a moment before."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -34,6 +35,7 @@ from sellerdesk.core.policy import (
     suggest,
 )
 from sellerdesk.core.returns import REFUND_KINDS, Return, refunded_outside
+from sellerdesk.services import personal_data, security_log
 from sellerdesk.services.amazon_settings import overrides_in
 from sellerdesk.services.clock import now
 from sellerdesk.services.policies import active_policy
@@ -74,7 +76,10 @@ def _buyer_ref(buyer: str | None) -> str | None:
 def add_issue(engine: Engine, *, order_id: str, issue_type: IssueType,
               severity: Severity = Severity.MODERATE, affected: tuple[tuple[str, int], ...] = (),
               days_late: int = 0, buyer: str | None = None, note: str = "",
-              staff: str | None = None) -> IssueRecord:
+              staff: str | None = None,
+              buyer_details: Mapping[str, str | None] | None = None) -> IssueRecord:
+    """Log an issue. `buyer_details` (name, email, address) are sealed, never stored as
+    typed (services.personal_data)."""
     if days_late < 0:
         raise DeskError("days late cannot be negative")
     if days_late and issue_type is not IssueType.LATE_DELIVERY:
@@ -100,6 +105,9 @@ def add_issue(engine: Engine, *, order_id: str, issue_type: IssueType,
             reply_due_at=now() + duration("reply_hours", overrides_in(conn)))
         issue_store.add_event(conn, issue_id=issue_id, actor=member.name, kind="logged",
                               text=f"{issue_type.label}, {severity.value}", at=now())
+        if buyer_details and any((v or "").strip() for v in buyer_details.values()):
+            personal_data.write_details(conn, issue_id=issue_id, details=buyer_details,
+                                        by=member.name, at=now())
         record = issue_store.get_issue(conn, issue_id=issue_id)
     assert record is not None
     return record
@@ -303,6 +311,8 @@ def issue_credit(engine: Engine, *, issue_id: int, amount: str | Decimal | None 
                               text=f"{chosen_kind.label} {value.display()} (credit {credit_id})"
                                    + (f": {reason}" if reason else ""), at=now())
         _resolve(conn, issue, chosen_kind.value, member.name)
+        security_log.record(conn, "credit_given", f"credit {credit_id}: {value.display()} "
+                            f"{chosen_kind.value} on issue {issue.issue_id}", actor=member.name)
         return CreditOutcome(value, chosen_kind, credit_id=credit_id, entry_hash=digest)
 
 
@@ -398,6 +408,9 @@ def decide_approval(engine: Engine, *, approval_id: int, approve: bool, comment:
                                    f"{credit_id})" + (f": {comment}" if comment else ""),
                               at=now())
         _resolve(conn, issue, kind.value, member.name)
+        security_log.record(conn, "credit_approved", f"credit {credit_id}: {amount.display()} "
+                            f"{kind.value} on issue {issue_id}, asked by "
+                            f"{request['requested_by']}", actor=member.name)
         return CreditOutcome(amount, kind, credit_id=credit_id, entry_hash=digest)
 
 
@@ -431,6 +444,8 @@ def reverse_credit(engine: Engine, *, credit_id: int, reason: str,
                               kind="reversal",
                               text=f"credit {credit_id} reversed ({(-original.amount).display()})"
                                    f": {reason}", at=now())
+        security_log.record(conn, "credit_reversed", f"credit {new_id} reverses credit "
+                            f"{credit_id} ({(-original.amount).display()})", actor=member.name)
         return CreditOutcome(-original.amount, Remedy(original.kind), credit_id=new_id,
                              entry_hash=digest)
 

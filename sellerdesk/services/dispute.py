@@ -14,7 +14,7 @@ import hashlib
 import json
 import shutil
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
@@ -23,10 +23,11 @@ from sqlalchemy.engine import Engine
 from sellerdesk.core.desk import CreditRecord, EvidenceRecord, IssueRecord, TimelineEntry
 from sellerdesk.core.errors import KnownError
 from sellerdesk.core.orders import Order
-from sellerdesk.services import packet_pdf
+from sellerdesk.services import packet_pdf, security_log
 from sellerdesk.services.clock import now
 from sellerdesk.services.evidence import checked_file
 from sellerdesk.services.files import written_whole
+from sellerdesk.services.personal_data import BuyerDetails, details_in
 from sellerdesk.store import credits as ledger_store
 from sellerdesk.store import evidence as evidence_store
 from sellerdesk.store import issues as issue_store
@@ -60,6 +61,7 @@ class Packet:
     ledger_intact: bool              # this order's credits match their hashes and links
     made_at: datetime
     personal_data: bool
+    buyers: dict[int, BuyerDetails] = field(default_factory=dict)  # only when personal_data
 
     @property
     def evidence(self) -> list[EvidenceRecord]:
@@ -96,12 +98,14 @@ def gather(engine: Engine, order_id: str, *, personal_data: bool = False) -> Pac
         # The order's own entries, each against its hash and the one before: reading the
         # whole chain would make every packet as slow as the ledger is long.
         entries, head, hold = ledger_store.links_hold(conn, credit_ids=credit_ids)
+        buyers = {i.issue_id: details_in(conn, i.issue_id) for i in issues} \
+            if personal_data else {}
         return Packet(order, files, ledger_store.explanations(conn, credit_ids=credit_ids),
-                      entries, head, hold, now(), personal_data)
+                      entries, head, hold, now(), personal_data, buyers)
 
 
 def export_dispute(engine: Engine, order_id: str, path: Path, *,
-                   personal_data: bool = False) -> PacketResult:
+                   personal_data: bool = False, staff: str | None = None) -> PacketResult:
     """Write the packet to `path` (.zip, or else a new folder), whole or not at all."""
     path = Path(path)
     packet = gather(engine, order_id, personal_data=personal_data)
@@ -125,6 +129,9 @@ def export_dispute(engine: Engine, order_id: str, path: Path, *,
                     archive.writestr(name, data, compress_type=zipfile.ZIP_DEFLATED)
     else:
         _write_folder(path, contents)
+    security_log.record_now(engine, "export", f"dispute packet for order {packet.order.order_id}"
+                            f" to {path}" + (", with personal data" if personal_data else ""),
+                            actor=staff)
     return PacketResult(path, [name for name, _ in contents], summary)
 
 

@@ -20,6 +20,7 @@ from sqlalchemy.engine import Engine
 
 from sellerdesk.core.errors import InputError, KnownError
 from sellerdesk.core.ledger import CHAIN_FIELDS, GENESIS, ChainCheck, verify_chain, verify_texts
+from sellerdesk.services import security_log
 from sellerdesk.services.files import written_whole
 from sellerdesk.store import credits as ledger_store
 from sellerdesk.store.engine import reading
@@ -38,7 +39,7 @@ def _suffix(path: Path) -> str:
     return suffix
 
 
-def export_ledger(engine: Engine, path: Path) -> int:
+def export_ledger(engine: Engine, path: Path, *, staff: str | None = None) -> int:
     """Write every entry, oldest first, whole or not at all. Returns how many."""
     path = Path(path)
     suffix = _suffix(path)
@@ -57,6 +58,8 @@ def export_ledger(engine: Engine, path: Path) -> int:
                 out.writerow(CHAIN_FIELDS)
                 out.writerows(rows)
                 out.writerow(end)
+    security_log.record_now(engine, "export", f"ledger, {len(rows)} entries, to {path}",
+                            actor=staff)
     return len(rows)
 
 

@@ -123,6 +123,11 @@ def render(packet: Packet) -> bytes:
                   ]
         if issue.notes:
             story.append(_p(f"Notes: {issue.notes}"))
+        buyer = packet.buyers.get(issue.issue_id)
+        if buyer is not None and buyer.values:
+            story.append(_p("Buyer: " + "; ".join(buyer.values[name] for name in
+                                                   ("name", "email", "address")
+                                                   if name in buyer.values)))
         story += [Spacer(1, 2 * mm), _p("Timeline", _STYLES["Heading4"]),
                   _table(["When", "Who", "What", "Details"],
                          [[f"{e.at:%Y-%m-%d %H:%M}", e.actor, e.kind.replace("_", " "), e.text]

@@ -8,6 +8,7 @@ import logging
 import secrets as random_source
 
 import keyring
+from keyring.backends import fail, null
 from keyring.errors import KeyringError, PasswordDeleteError
 
 SERVICE = "SellerDesk"
@@ -26,6 +27,22 @@ def _failed(exc: Exception) -> None:
 
 
 def keyring_available() -> bool:
+    return not _broken
+
+
+def check_keyring() -> bool:
+    """Ask the keyring once, at start, so the window can say at once when there is none
+    (a backend that only pretends — keyring's fail and null ones — counts as none)."""
+    if _broken:
+        return False
+    backend = keyring.get_keyring()
+    if isinstance(backend, fail.Keyring | null.Keyring):
+        _failed(RuntimeError(type(backend).__module__))
+        return False
+    try:
+        keyring.get_password(SERVICE, "probe")
+    except (KeyringError, RuntimeError) as exc:
+        _failed(exc)
     return not _broken
 
 
@@ -48,7 +65,11 @@ def set_secret(name: str, value: str) -> bool:
     if not _broken:
         try:
             keyring.set_password(SERVICE, name, value)
-            return True
+            if keyring.get_password(SERVICE, name) == value:
+                return True
+            # A keyring that takes a secret and forgets it (keyring's null backend, a
+            # locked store that drops writes) would lose the key to buyer data.
+            _failed(RuntimeError("the keyring did not keep a secret"))
         except (KeyringError, RuntimeError) as exc:
             _failed(exc)
     _session[name] = value

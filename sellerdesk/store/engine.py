@@ -1,7 +1,8 @@
 """The database engine: where the file lives, SQLite pragmas, and write transactions.
 
 SQLite: foreign keys on, WAL so readers never wait for the importer, synchronous=FULL
-because the ledger must survive a power cut, and writes in BEGIN IMMEDIATE so two
+because the ledger must survive a power cut, secure_delete so purged buyer data is
+overwritten rather than left in free pages, and writes in BEGIN IMMEDIATE so two
 writers queue on the busy timeout instead of failing with "database is locked".
 """
 
@@ -11,6 +12,7 @@ import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy import event
@@ -69,6 +71,7 @@ def _configure_sqlite(engine: Engine) -> None:
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=FULL")
+        cursor.execute("PRAGMA secure_delete=ON")
         cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
         # 64 MB of page cache: bulk imports update several indexes, which spill to disk
         # (and run several times slower) with SQLite's 2 MB default.
@@ -125,6 +128,28 @@ def writing(engine: Engine) -> Iterator[Connection]:
 def reading(engine: Engine) -> Iterator[Connection]:
     with engine.connect() as conn:
         yield conn
+
+
+def checkpoint(engine: Engine) -> bool:
+    """Copy the write-ahead log into the database file and empty it, so rows deleted a
+    moment ago leave no copy in the -wal file. False when another reader holds pages back
+    (the log empties at the next checkpoint). PostgreSQL: nothing to do."""
+    if engine.dialect.name != "sqlite":
+        return True
+    with outside_transaction(engine) as raw:
+        busy, _, _ = raw.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+    return busy == 0
+
+
+@contextmanager
+def outside_transaction(engine: Engine) -> Iterator[Any]:
+    """The driver's own SQLite connection, in autocommit, for what SQLite refuses inside
+    a transaction (a checkpoint that empties the log, VACUUM INTO)."""
+    raw = engine.raw_connection()
+    try:
+        yield raw.driver_connection
+    finally:
+        raw.close()
 
 
 def refresh_statistics(conn: Connection) -> None:

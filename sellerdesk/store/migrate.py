@@ -17,7 +17,7 @@ from sqlalchemy.engine import Connection, Engine
 
 from sellerdesk.store.engine import DatabaseError, explain, location, sqlite_path, writing
 
-HEAD_REVISION = "0011"
+HEAD_REVISION = "0012"
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 
 
@@ -34,7 +34,7 @@ def current_revision(conn: Connection) -> str | None:
     return conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
 
 
-def _known_revisions() -> set[str]:
+def known_revisions() -> set[str]:
     return {p.stem.split("_", 1)[0] for p in (MIGRATIONS_DIR / "versions").glob("*.py")}
 
 
@@ -54,7 +54,7 @@ def upgrade(engine: Engine) -> MigrationResult:
             f"{location(engine)} holds other tables ({', '.join(sorted(tables)[:3])}…) and is "
             "not a SellerDesk database; choose another file."
         )
-    if revision is not None and revision not in _known_revisions():
+    if revision is not None and revision not in known_revisions():
         raise DatabaseError(
             f"{location(engine)} was made by a newer SellerDesk (schema {revision}); "
             "update SellerDesk to open it."

@@ -8,6 +8,8 @@ from datetime import date, datetime
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
+from sellerdesk.core.sealing import is_envelope
+
 # Amazon order ids are ASCII; binary ordering on PostgreSQL makes prefix searches
 # use the primary-key index whatever the server's locale.
 ORDER_ID = sa.String(32).with_variant(sa.String(32, collation="C"), "postgresql")
@@ -132,6 +134,48 @@ class Issue(SQLModel, table=True):
     created_by: str = Field(max_length=100)
     created_at: datetime = Field(sa_type=sa.DateTime())
     updated_at: datetime = Field(sa_type=sa.DateTime())
+    # when the buyer's personal data was purged (the issue itself stays)
+    personal_data_purged_at: datetime | None = Field(default=None, sa_type=sa.DateTime())
+
+
+class SealedBytes(sa.TypeDecorator):
+    """A column that holds only sealed envelopes (core.sealing): plaintext handed to it by
+    mistake is refused before it reaches the file."""
+    impl = sa.LargeBinary
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):  # type: ignore[no-untyped-def]
+        if value is not None and not is_envelope(value):
+            raise TypeError("only a sealed value may be stored in a sealed column")
+        return value
+
+
+class PersonalData(SQLModel, table=True):
+    """Buyer personal data staff typed on an issue (name, e-mail, address), one sealed
+    cell per field, bound to its issue and field. Purged on time; the issue stays."""
+    __tablename__ = "personal_data"
+    __table_args__ = (sa.Index("ix_personal_data_key", "key_id"),)
+
+    issue_id: int = Field(sa_column=sa.Column(
+        sa.Integer, sa.ForeignKey("issue.id", ondelete="CASCADE"), primary_key=True))
+    field: str = Field(max_length=16, primary_key=True)      # name | email | address
+    sealed: bytes = Field(sa_column=sa.Column(SealedBytes(), nullable=False))
+    key_id: int = Field(sa_type=sa.BigInteger)
+    entered_by: str = Field(max_length=100)
+    entered_at: datetime = Field(sa_type=sa.DateTime())
+
+
+class SecurityEvent(SQLModel, table=True):
+    """Who exported, purged, backed up, restored, rotated keys, gave or reversed credits.
+    Never personal data. Kept 12 months."""
+    __tablename__ = "security_event"
+    __table_args__ = (sa.Index("ix_security_event_at", "at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = Field(sa_type=sa.DateTime())
+    actor: str = Field(max_length=100)
+    action: str = Field(max_length=32)
+    detail: str = Field(sa_type=sa.Text())
 
 
 class TimelineEvent(SQLModel, table=True):
@@ -395,3 +439,5 @@ CREDIT_EXPORTS = CreditExport.__table__
 SETTLEMENTS = Settlement.__table__
 SETTLEMENT_REFUNDS = SettlementRefund.__table__
 ORDER_RETURNS = OrderReturn.__table__
+PERSONAL_DATA = PersonalData.__table__
+SECURITY_EVENTS = SecurityEvent.__table__

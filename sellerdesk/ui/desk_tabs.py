@@ -150,6 +150,10 @@ class DeskTabs(QObject):
         dialog.saved.connect(self.said)
         return self._open(dialog)
 
+    def security_log(self) -> QDialog:
+        from sellerdesk.ui.dialogs.security_log_dialog import SecurityLogDialog
+        return self._open(SecurityLogDialog(self.engine, self.window))
+
     def dispute_packet(self, order_id: str) -> DisputeDialog:
         dialog = DisputeDialog(self.engine, order_id, self.window)
         dialog.exported.connect(self.said)

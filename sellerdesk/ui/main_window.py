@@ -12,6 +12,7 @@ from PySide6.QtCore import QItemSelection, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QApplication,
     QComboBox,
     QFileDialog,
     QHeaderView,
@@ -39,6 +40,9 @@ from sellerdesk.ui.views.filter_bar import FilterBar
 from sellerdesk.ui.views.order_detail import OrderDetailView
 from sellerdesk.ui.watcher import FolderWatcher
 
+HOUSEKEEPING_DELAY_MS = 3_000
+HOUSEKEEPING_EVERY_MS = 3_600_000
+
 if TYPE_CHECKING:
     from sellerdesk.core.desk import StaffMember
     from sellerdesk.services.database import Database
@@ -54,6 +58,7 @@ class MainWindow(QMainWindow):
     database_opened = Signal()
     orders_changed = Signal()
     task_finished = Signal(object)  # the result, the exception, or None
+    house_kept = Signal(object)     # what housekeeping did (HouseKept), or its exception
 
     def __init__(self, database_target: str, *, interactive: bool = True) -> None:
         super().__init__()
@@ -102,12 +107,19 @@ class MainWindow(QMainWindow):
         self.location_label = QLabel("Opening the database…")
         self.count_label = QLabel()
         self.watch_label = QLabel()
+        self.keyring_label = QLabel("No OS keyring: secrets last this session")
+        self.keyring_label.setStyleSheet("color: #b00020; font-weight: bold;")
+        self.keyring_label.hide()
+        self.statusBar().addPermanentWidget(self.keyring_label)
         self.statusBar().addPermanentWidget(self.watch_label)
         self.statusBar().addPermanentWidget(self.count_label)
         self.statusBar().addPermanentWidget(self.location_label)
         self.watcher = FolderWatcher(lambda: self.task is not None or self.database is None,
                                      self)
         self.watcher.ready.connect(self.import_watched)
+        self.housekeeping: Task | None = None
+        self.housekeeping_timer = QTimer(self, interval=HOUSEKEEPING_EVERY_MS)
+        self.housekeeping_timer.timeout.connect(self.keep_house)
 
         self._build_actions()
         self.detail_view.new_issue_button.clicked.connect(self.new_issue_action.trigger)
@@ -179,6 +191,15 @@ class MainWindow(QMainWindow):
         self.check_ledger_action = action(
             "&Check a ledger file…", self.choose_ledger_check, None,
             "Recompute the hashes of an exported ledger and name the first altered entry")
+        self.backup_action = action(
+            "&Back up now…", self.choose_backup, "Ctrl+Shift+B",
+            "A checked copy of the database, made while you work")
+        self.restore_action = action(
+            "Restore from bac&kup…", self.choose_restore, None,
+            "Check a backup and put it in place of the database (the current one is kept)")
+        self.security_log_action = action(
+            "Security &log…", lambda: self.desk and self.desk.security_log(), None,
+            "Who exported, purged, backed up, restored, rotated keys, gave or reversed credits")
         self.tab_actions = [
             action(name, lambda _=False, i=index: self.tabs.setCurrentIndex(i), f"Ctrl+{index + 1}")
             for index, name in enumerate(("&Orders", "&Issues", "&Approvals", "&Ledger",
@@ -187,16 +208,19 @@ class MainWindow(QMainWindow):
                              self.staff_action, self.facts_action, *self.tab_actions[1:],
                              self.dispute_action, self.adjustments_action,
                              self.settlements_action, self.export_ledger_action,
-                             self.settings_action]
+                             self.settings_action, self.security_log_action]
 
         # Work that writes in the background: one at a time.
-        self.busy_actions = [self.import_action, self.sync_action, self.demo_action]
+        self.busy_actions = [self.import_action, self.sync_action, self.demo_action,
+                             self.backup_action, self.restore_action]
         menu = self.menuBar()
         file_menu = menu.addMenu("&File")
         file_menu.addActions([self.import_action, self.watch_action, self.sync_action,
                               self.demo_action])
         file_menu.addSeparator()
         file_menu.addActions([self.export_ledger_action, self.check_ledger_action])
+        file_menu.addSeparator()
+        file_menu.addActions([self.backup_action, self.restore_action])
         file_menu.addSeparator()
         file_menu.addActions([self.settings_action, self.quit_action])
         desk_menu = menu.addMenu("&Desk")
@@ -207,6 +231,8 @@ class MainWindow(QMainWindow):
         desk_menu.addSeparator()
         desk_menu.addActions([self.policy_action, self.template_action, self.staff_action,
                               self.facts_action])
+        desk_menu.addSeparator()
+        desk_menu.addAction(self.security_log_action)
         view_menu = menu.addMenu("&View")
         view_menu.addActions(self.tab_actions)
         view_menu.addSeparator()
@@ -275,8 +301,44 @@ class MainWindow(QMainWindow):
         folder = window_settings().value("watch_folder")
         if folder and Path(folder).is_dir():
             self.watch_folder(Path(folder))
+        self._show_keyring()
+        if self.interactive:        # purge, backup: a moment after the window is usable
+            QTimer.singleShot(HOUSEKEEPING_DELAY_MS, self.keep_house)
+            self.housekeeping_timer.start()
         self.database_opened.emit()
         return True
+
+    def _show_keyring(self) -> None:
+        from sellerdesk.services import secrets
+        missing = not secrets.check_keyring()
+        self.keyring_label.setVisible(missing)
+        self.keyring_label.setToolTip(secrets.NO_KEYRING)
+        if missing:
+            self.statusBar().showMessage(secrets.NO_KEYRING, 30_000)
+
+    def keep_house(self) -> Task | None:
+        """Purge what is due, make the day's backup, finish a key rotation cut short:
+        in the background, without a dialog; the status bar says what was done."""
+        from sellerdesk.services.housekeeping import keep_house
+        if self.housekeeping is not None or self.database is None:
+            return None
+        engine = self.database.engine
+        task = Task(lambda _progress, _cancelled: keep_house(engine), self)
+        task.succeeded.connect(self._house_kept)
+        task.failed.connect(lambda error: self._house_kept(None, error))
+        task.finished.connect(task.deleteLater)
+        self.housekeeping = task
+        task.start()
+        return task
+
+    def _house_kept(self, kept, error: Exception | None = None) -> None:
+        self.housekeeping = None
+        text = kept.summary() if kept is not None else f"Housekeeping failed: {error}"
+        if text:
+            self.statusBar().showMessage(text, 15_000)
+        if kept is not None and kept.lines and self.desk is not None:
+            self.refresh()
+        self.house_kept.emit(kept if kept is not None else error)
 
     def _open_desk(self) -> None:
         from sellerdesk.ui.desk_tabs import DeskTabs
@@ -589,6 +651,68 @@ class MainWindow(QMainWindow):
             return Finished(f"{path.name}: {check.summary()}", tell=True, ok=check.ok)
         return self.run_task(f"Checking {path.name}…", work, busy=True)
 
+    def choose_backup(self) -> None:
+        from datetime import date
+        name, _ = QFileDialog.getSaveFileName(
+            self, "Back up the database",
+            str(Path.home() / f"SellerDesk backup {date.today():%Y-%m-%d}.sqlite3"),
+            "SellerDesk backups (*.sqlite3)")
+        if name:
+            self.back_up(Path(name))
+
+    def back_up(self, path: Path) -> Task:
+        from sellerdesk.services.backups import make_backup
+        engine, staff = self._engine(), self.staff
+
+        def work(_progress, _cancelled) -> Finished:
+            check = make_backup(engine, path, staff=staff)
+            return Finished(f"Backup written and checked: {check.summary()}", tell=True)
+        return self.run_task(f"Backing up to {path.name}…", work, busy=True)
+
+    def choose_restore(self) -> None:
+        from sellerdesk.services.backups import backups_dir
+        try:
+            start = str(backups_dir(self._engine()))
+        except KnownError as exc:
+            self.tell(QMessageBox.Icon.Information, str(exc))
+            return
+        name, _ = QFileDialog.getOpenFileName(self, "Restore from a backup", start,
+                                              "SellerDesk backups (*.sqlite3);;All files (*)")
+        if name:
+            self.confirm_restore(Path(name))
+
+    def confirm_restore(self, path: Path) -> QMessageBox:
+        """Check the backup first; only a whole one is offered for restoring."""
+        from sellerdesk.services.backups import check_backup
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            check = check_backup(path)
+        finally:
+            QApplication.restoreOverrideCursor()
+        if not check.ok:
+            return self.tell(QMessageBox.Icon.Warning, check.summary())
+        box = QMessageBox(QMessageBox.Icon.Question, APP_NAME,
+                          f"{check.summary()}\n\nPut this backup in place of the database? "
+                          "The database as it is now is kept in the backups folder first.",
+                          QMessageBox.StandardButton.Cancel, self)
+        restore = box.addButton("&Restore", QMessageBox.ButtonRole.AcceptRole)
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.buttonClicked.connect(lambda button: button is restore and self.restore(path))
+        box.open()
+        self.message_box = box
+        return box
+
+    def restore(self, path: Path) -> Task:
+        from sellerdesk.services.backups import restore_backup
+        engine, staff = self._engine(), self.staff
+
+        def work(_progress, _cancelled) -> Finished:
+            return Finished(restore_backup(engine, path, staff=staff).summary(), tell=True)
+        task = self.run_task(f"Restoring {path.name}…", work, busy=True)
+        task.succeeded.connect(lambda _result: self.desk and self.desk.desk_changed.emit())
+        return task
+
     def _engine(self):
         assert self.database is not None, "the database opens before any action is enabled"
         return self.database.engine
@@ -686,9 +810,11 @@ class MainWindow(QMainWindow):
         settings.sync()
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        if self.task is not None:
-            self.task.cancel()
-            self.task.wait()
+        self.housekeeping_timer.stop()
+        for task in (self.task, self.housekeeping):
+            if task is not None:
+                task.cancel()
+                task.wait()
         self.save_state()
         if self.database is not None:
             self.database.engine.dispose()

@@ -9,6 +9,13 @@ from tests.reports import row, write
 ORDER = "114-3941689-8772232"
 
 
+@pytest.fixture(autouse=True)
+def no_housekeeping_by_itself(monkeypatch):
+    """Housekeeping (purge, daily backup) runs a few seconds after a window opens; a test
+    that takes that long must not see it arrive in the middle. Its tests start it."""
+    monkeypatch.setattr("sellerdesk.ui.main_window.HOUSEKEEPING_DELAY_MS", 10**9)
+
+
 @pytest.fixture
 def demo_db(sqlite_url):
     with open_database(sqlite_url) as db:

@@ -33,6 +33,7 @@ from sellerdesk.core.issues import IssueType, Remedy, Severity
 from sellerdesk.core.money import Money, MoneyError
 from sellerdesk.core.orders import Order
 from sellerdesk.core.policy import IssueFacts, Suggestion
+from sellerdesk.ui.dialogs.buyer_details import BuyerDetailsForm
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
@@ -160,9 +161,16 @@ class IssueDialog(QDialog):
         self.log_button.clicked.connect(lambda: self.save(give=False))
         self.buttons.rejected.connect(self.reject)
 
+        self.buyer_form = BuyerDetailsForm(engine, order.purchase_date)
+        self.buyer_form.setCheckable(True)      # folded away until the case needs it
+        self.buyer_form.setChecked(False)
+        self.buyer_form.toggled.connect(self.buyer_form.fold)
+        self.buyer_form.fold(False)
+
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.items_table)
+        layout.addWidget(self.buyer_form)
         layout.addWidget(suggestion_box)
         layout.addWidget(self.error_label)
         layout.addWidget(self.buttons)
@@ -196,6 +204,7 @@ class IssueDialog(QDialog):
             widget.setEnabled(False)
         self.give_button.setText("&Give credit")
         self.log_button.hide()
+        self.buyer_form.hide()
 
     # -- what the user sees ------------------------------------------------------------
     def explanation_text(self) -> str:
@@ -281,13 +290,15 @@ class IssueDialog(QDialog):
                                        issue_type=facts.issue_type, severity=facts.severity,
                                        affected=facts.affected, days_late=facts.days_late,
                                        buyer=self.buyer_edit.text() or None,
-                                       note=self.notes_edit.toPlainText(), staff=self.staff)
+                                       note=self.notes_edit.toPlainText(), staff=self.staff,
+                                       buyer_details=self.buyer_form.details()
+                                       if self.buyer_form.isChecked() else None)
             except KnownError as exc:
                 self.error_label.setText(str(exc))
                 return False
             self.logged_issue = issue.issue_id
             for widget in (self.type_box, self.severity_box, self.days_late, self.buyer_edit,
-                           self.notes_edit, self.items_table):
+                           self.notes_edit, self.items_table, self.buyer_form):
                 widget.setEnabled(False)  # the issue is saved as it was
         issue_id = self.logged_issue
         outcome = None

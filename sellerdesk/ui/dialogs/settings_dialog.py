@@ -1,7 +1,10 @@
 """Settings › Amazon SP-API: the seller's own app credentials (into the OS keyring, or
 this session's memory when there is none, and the page says which) and the
 marketplaces Sync now covers. Saved secrets are never shown again: a blank field keeps
-the one saved."""
+the one saved.
+
+Settings › Privacy and backups: how long buyer personal data is kept, the key that
+seals it (rotated on request), and where the daily backups go."""
 
 from __future__ import annotations
 
@@ -17,6 +20,7 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QPushButton,
+    QSpinBox,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -24,7 +28,7 @@ from PySide6.QtWidgets import (
 
 from sellerdesk.core.errors import KnownError
 from sellerdesk.core.marketplaces import MARKETPLACES
-from sellerdesk.services import amazon_api, secrets
+from sellerdesk.services import amazon_api, backups, personal_data, secrets
 from sellerdesk.services.amazon_sync import save_sync_marketplaces, sync_marketplaces
 
 if TYPE_CHECKING:
@@ -44,6 +48,7 @@ class SettingsDialog(QDialog):
         self.resize(620, 560)
         self.tabs = QTabWidget()
         self.tabs.addTab(self._amazon_page(reason), "Amazon SP-API")
+        self.tabs.addTab(self._privacy_page(), "Privacy and backups")
         self.error_label = QLabel()
         self.error_label.setWordWrap(True)
         self.error_label.setStyleSheet("color: #b00020;")
@@ -97,6 +102,57 @@ class SettingsDialog(QDialog):
         layout.addLayout(form, 1)
         return page
 
+    def _privacy_page(self) -> QWidget:
+        page = QWidget()
+        self.retention_box = QSpinBox()
+        self.retention_box.setRange(1, personal_data.LONGEST_RETENTION_DAYS)
+        self.retention_box.setSuffix(" days after the order")
+        self.retention_box.setValue(personal_data.retention(self.engine))
+        retention_note = QLabel(
+            "Buyer names, e-mails and addresses typed on issues are purged this long after "
+            "the order — from the database and the backups SellerDesk made; the issues, "
+            "credits and evidence stay. Amazon's Data Protection Policy: 30 days after "
+            "delivery (SellerDesk counts from the order date, which is never later).")
+        retention_note.setWordWrap(True)
+        self.key_label = QLabel()
+        self.key_label.setWordWrap(True)
+        self.rotate_button = QPushButton("&Rotate the encryption key")
+        self.rotate_button.setToolTip("Seal every buyer detail with a new key and remove the "
+                                      "old one from the keyring")
+        self.rotate_button.clicked.connect(self.rotate_key)
+        self.rotated_label = QLabel()
+        self.rotated_label.setWordWrap(True)
+        try:
+            where = (f"Every day while SellerDesk runs, into {backups.backups_dir(self.engine)} "
+                     f"(the newest {backups.KEPT} kept). File › Back up now makes one any "
+                     "time; File › Restore from backup puts one back.")
+        except KnownError as exc:          # a team database: its server keeps the backups
+            where = str(exc)
+        backups_label = QLabel(where)
+        backups_label.setWordWrap(True)
+        backups_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        form = QFormLayout()
+        form.addRow("&Keep buyer details:", self.retention_box)
+        form.addRow("", retention_note)
+        form.addRow("Encryption key:", self.key_label)
+        form.addRow("", self.rotate_button)
+        form.addRow("", self.rotated_label)
+        form.addRow("Backups:", backups_label)
+        layout = QVBoxLayout(page)
+        layout.addLayout(form)
+        layout.addStretch(1)
+        return page
+
+    def rotate_key(self) -> None:
+        try:
+            report = personal_data.rotate_key(self.engine, staff=self.staff)
+        except KnownError as exc:
+            self.rotated_label.setText(str(exc))
+            return
+        self.rotated_label.setText(report.summary())
+        self.saved.emit("Encryption key rotated")
+        self._show_saved()
+
     def _show_saved(self) -> None:
         kept = amazon_api.saved_credentials()
         self.client_id.setText(kept.client_id)
@@ -116,6 +172,12 @@ class SettingsDialog(QDialog):
                 "No OS keyring works on this computer: SellerDesk keeps the credentials "
                 "for this session only (never on disk), so enter them again next time.")
             self.storage_label.setStyleSheet("color: #b00020;")
+        self.key_label.setText(
+            f"AES-256-GCM, the key in the OS keyring ({secrets.backend_name()})."
+            if secrets.keyring_available() else
+            "No OS keyring works on this computer: the key lasts this session only, so buyer "
+            "details typed now cannot be read after SellerDesk closes.")
+        self.key_label.setStyleSheet("" if secrets.keyring_available() else "color: #b00020;")
         chosen = {m.code for m in sync_marketplaces(self.engine)}
         for row in range(self.markets.count()):
             item = self.markets.item(row)
@@ -140,6 +202,8 @@ class SettingsDialog(QDialog):
         try:
             credentials = self.typed_credentials()
             save_sync_marketplaces(self.engine, self.chosen_marketplaces(), by=self.staff)
+            personal_data.set_retention(self.engine, self.retention_box.value(),
+                                        staff=self.staff)
             in_keyring = credentials is None or amazon_api.save_credentials(credentials)
         except (KnownError, ValueError) as exc:
             self.error_label.setText(str(exc))

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
     QComboBox,
+    QDialog,
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
@@ -39,6 +40,7 @@ from sellerdesk.core.issues import BuyerResponse, IssueStatus
 from sellerdesk.services import follow_up
 from sellerdesk.services.evidence import attach_evidence, evidence_on, size_text, viewable_copy
 from sellerdesk.services.follow_up import IssueDetail
+from sellerdesk.services.personal_data import BuyerDetails, buyer_details
 from sellerdesk.services.staff_admin import list_staff
 from sellerdesk.ui.dialogs.ask import ask_text
 from sellerdesk.ui.dialogs.message_dialog import MessageDialog
@@ -58,7 +60,7 @@ EVENT_LABELS = {"logged": "Logged", "suggestion": "Suggested", "buyer_message": 
                 "atoz_info_request": "A-to-z request", "atoz_answered": "A-to-z answered",
                 "chargeback_notice": "Chargeback", "chargeback_answered": "Chargeback answered",
                 "atoz_decision": "A-to-z decided", "appealed": "Appealed",
-                "evidence": "Evidence"}
+                "evidence": "Evidence", "personal_data": "Buyer details"}
 NOBODY = "— nobody —"
 
 
@@ -74,8 +76,9 @@ class IssuePane(QStackedWidget):
         super().__init__(parent)
         self.engine, self.staff = engine, staff
         self.detail: IssueDetail | None = None
+        self.buyer_details = BuyerDetails()
         self.question: QInputDialog | None = None   # the open question, for tests
-        self.dialog: MessageDialog | QFileDialog | None = None   # the open dialog, for tests
+        self.dialog: QDialog | None = None   # the open dialog, for tests
         self.setAcceptDrops(True)     # files dropped anywhere on the pane become evidence
         empty = QLabel("Select an issue to follow it up.")
         empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -133,6 +136,17 @@ class IssuePane(QStackedWidget):
         self.deadlines_label.setTextFormat(Qt.TextFormat.RichText)
         form.addRow("Deadlines:", self.deadlines_label)
         form.addRow("Buyer's answer:", answer_row)
+        buyer_row = QHBoxLayout()
+        self.buyer_label = QLabel()
+        self.buyer_label.setWordWrap(True)
+        self.buyer_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        buyer_row.addWidget(self.buyer_label, 1)
+        self.buyer_button = QPushButton("B&uyer details…")
+        self.buyer_button.setToolTip("The buyer's name, e-mail or address when the case needs "
+                                     "them: encrypted, and purged after the retention period")
+        self.buyer_button.clicked.connect(self.edit_buyer_details)
+        buyer_row.addWidget(self.buyer_button)
+        form.addRow("Buyer:", buyer_row)
         layout.addLayout(form)
 
         actions = QHBoxLayout()
@@ -224,10 +238,44 @@ class IssuePane(QStackedWidget):
         self.answer_label.setText(issue.buyer_response.label)
         for response, button in self.answer_buttons.items():
             button.setEnabled(issue.buyer_response is not response)
+        self._show_buyer()
         self._show_timeline()
         self._show_evidence()
         self.error_label.hide()
         self.setCurrentIndex(1)
+
+    def _show_buyer(self) -> None:
+        assert self.detail is not None
+        details = buyer_details(self.engine, self.detail.issue.issue_id)
+        self.buyer_details = details
+        self.buyer_button.setEnabled(details.purged_at is None)
+        if details.purged_at is not None:
+            text = (f'<span style="color:#707070">personal details purged '
+                    f'{local_time(details.purged_at)} (retention period over)</span>')
+        elif details.empty:
+            text = '<span style="color:#707070">no personal details</span>'
+        else:
+            shown = [html.escape(details.values[n]).replace("\n", ", ")
+                     for n in ("name", "email", "address") if n in details.values]
+            shown += [f'<b style="color:#b00020">{html.escape(why)}</b>'
+                      for why in details.unreadable.values()]
+            text = " · ".join(shown) + (f'<br><span style="color:#707070">encrypted; purged '
+                                        f'on {details.purge_on:%Y-%m-%d}</span>'
+                                        if details.purge_on else "")
+        self.buyer_label.setText(text)
+
+    def edit_buyer_details(self) -> None:
+        if self.detail is None:
+            return
+        from sellerdesk.ui.dialogs.buyer_details import BuyerDetailsDialog
+        issue_id = self.detail.issue.issue_id
+        dialog = BuyerDetailsDialog(self.engine, issue_id, self.detail.order.purchase_date,
+                                    self.buyer_details, self.staff(), self)
+        self.dialog = dialog
+        if dialog.exec():
+            self.show_issue(issue_id)
+            self.changed.emit(issue_id)
+        self.dialog = None
 
     def refresh_clock(self) -> None:
         if self.detail is None:

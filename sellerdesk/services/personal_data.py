@@ -1,0 +1,278 @@
+"""Buyer personal data typed on an issue: sealed per cell with the key in the OS keyring,
+shown in the window, never logged, left out of exports, and purged a set number of days
+after the order — the issue, its credits and its evidence stay.
+
+SellerDesk's reports carry no delivery date, so the retention period is counted from the
+order date, which is never later than delivery: data never outstays the policy.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from pathlib import Path
+
+from sqlalchemy.engine import Connection, Engine
+
+from sellerdesk.core.errors import KnownError
+from sellerdesk.core.sealing import SealBroken, cell, seal, unseal
+from sellerdesk.services import data_keys, security_log
+from sellerdesk.services.clock import now
+from sellerdesk.services.staff import default_staff_name
+from sellerdesk.store import issues as issue_store
+from sellerdesk.store import personal as personal_store
+from sellerdesk.store.engine import checkpoint, reading, writing
+
+FIELDS = {"name": "name", "email": "e-mail", "address": "address"}
+RETENTION_KEY = "privacy.retention_days"
+DEFAULT_RETENTION_DAYS = 30
+LONGEST_RETENTION_DAYS = 3650
+
+
+class PersonalDataError(KnownError):
+    """A request about personal data the desk refuses, with the reason."""
+
+
+def _where(issue_id: int, name: str) -> bytes:
+    return cell("personal_data", name, issue_id)
+
+
+@dataclass(frozen=True, slots=True)
+class BuyerDetails:
+    """What the window shows of an issue's buyer. `repr` never shows the values."""
+    values: dict[str, str] = field(default_factory=dict)
+    unreadable: dict[str, str] = field(default_factory=dict)   # field → why
+    purge_on: date | None = None
+    purged_at: datetime | None = None
+
+    def __repr__(self) -> str:
+        return (f"BuyerDetails(fields={sorted(self.values)}, "
+                f"unreadable={sorted(self.unreadable)}, purge_on={self.purge_on})")
+
+    @property
+    def empty(self) -> bool:
+        return not self.values and not self.unreadable
+
+
+# -- retention -------------------------------------------------------------------------------
+def retention_days(conn: Connection) -> int:
+    text = issue_store.setting(conn, key=RETENTION_KEY)
+    return int(text) if text else DEFAULT_RETENTION_DAYS
+
+
+def retention(engine: Engine) -> int:
+    with reading(engine) as conn:
+        return retention_days(conn)
+
+
+def set_retention(engine: Engine, days: int, *, staff: str | None = None) -> None:
+    if not 1 <= days <= LONGEST_RETENTION_DAYS:
+        raise PersonalDataError(f"the retention period must be 1 to {LONGEST_RETENTION_DAYS} "
+                                f"days, not {days}")
+    by = staff or default_staff_name()
+    with writing(engine) as conn:
+        old = retention_days(conn)
+        if old == days:
+            return
+        issue_store.put_setting(conn, key=RETENTION_KEY, value=str(days), by=by, now=now())
+        security_log.record(conn, "retention_set", f"{old} → {days} days after the order",
+                            actor=by)
+
+
+def purge_date(order_date: datetime, days: int) -> date:
+    return order_date.date() + timedelta(days=days)
+
+
+# -- entering and reading --------------------------------------------------------------------
+def write_details(conn: Connection, *, issue_id: int, details: Mapping[str, str | None],
+                  by: str, at: datetime) -> int:
+    """Seal each field given (a blank one is removed) inside the caller's transaction;
+    returns how many fields hold data now."""
+    unknown = set(details) - set(FIELDS)
+    if unknown:
+        raise PersonalDataError(f"no buyer detail called {', '.join(sorted(unknown))}")
+    if any((v or "").strip() for v in details.values()) and personal_store.purged_at(
+            conn, issue_id=issue_id) is not None:
+        raise PersonalDataError(f"issue {issue_id}'s personal data was purged; its retention "
+                                "period is over")
+    keys = data_keys.key_set()
+    for name, value in details.items():
+        text = (value or "").strip()
+        if text:
+            personal_store.put_cell(conn, issue_id=issue_id, field=name,
+                                    sealed=seal(keys.keys[keys.current], keys.current,
+                                                _where(issue_id, name), text),
+                                    key_id=keys.current, by=by, at=at)
+        else:
+            personal_store.drop_cell(conn, issue_id=issue_id, field=name)
+    return len(personal_store.cells(conn, issue_id=issue_id))
+
+
+def set_buyer_details(engine: Engine, issue_id: int, details: Mapping[str, str | None], *,
+                      staff: str | None = None) -> BuyerDetails:
+    by = staff or default_staff_name()
+    with writing(engine) as conn:
+        if issue_store.get_issue(conn, issue_id=issue_id) is None:
+            raise PersonalDataError(f"no issue {issue_id}")
+        write_details(conn, issue_id=issue_id, details=details, by=by, at=now())
+        # The timeline says that details changed, never what they are.
+        issue_store.add_event(conn, issue_id=issue_id, actor=by, kind="personal_data",
+                              text="buyer details changed: "
+                                   + ", ".join(FIELDS[n] for n in details), at=now())
+        return details_in(conn, issue_id)
+
+
+def buyer_details(engine: Engine, issue_id: int) -> BuyerDetails:
+    with reading(engine) as conn:
+        return details_in(conn, issue_id)
+
+
+def details_in(conn: Connection, issue_id: int) -> BuyerDetails:
+    sealed = personal_store.cells(conn, issue_id=issue_id)
+    ordered = personal_store.order_date_of(conn, issue_id=issue_id)
+    purge_on = purge_date(ordered, retention_days(conn)) if ordered and sealed else None
+    keys = data_keys.key_set() if sealed else None
+    values, unreadable = {}, {}
+    for name in FIELDS:
+        if name not in sealed:
+            continue
+        try:
+            assert keys is not None
+            values[name] = unseal(keys.keys, _where(issue_id, name), sealed[name],
+                                  what=f"the buyer's {FIELDS[name]} on issue {issue_id}")
+        except SealBroken as exc:
+            unreadable[name] = str(exc)
+    return BuyerDetails(values, unreadable, purge_on,
+                        personal_store.purged_at(conn, issue_id=issue_id))
+
+
+# -- purge -----------------------------------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class PurgeReport:
+    as_of: date
+    retention_days: int
+    issue_ids: list[int]
+    cells: int
+    dry_run: bool
+    backups: list[Path] = field(default_factory=list)
+
+    def summary(self) -> str:
+        if not self.issue_ids:
+            return (f"No buyer personal data is due for purging as of {self.as_of} "
+                    f"(kept {self.retention_days} days after the order).")
+        verb = "would be purged" if self.dry_run else "purged"
+        text = (f"{self.cells} buyer detail(s) on {len(self.issue_ids)} issue(s) {verb} "
+                f"(orders placed {self.retention_days} or more days before {self.as_of}); "
+                "the issues, credits and evidence stay.")
+        if self.backups:
+            text += f" Also purged from {len(self.backups)} backup(s)."
+        return text
+
+    def as_json(self) -> dict[str, object]:
+        return {"as_of": self.as_of.isoformat(), "retention_days": self.retention_days,
+                "dry_run": self.dry_run, "issues": self.issue_ids, "cells": self.cells,
+                "backups": [str(p) for p in self.backups]}
+
+
+def ordered_before(as_of: date, days: int) -> datetime:
+    """Orders placed before this moment are due: their purge date is on or before as_of."""
+    return datetime.combine(as_of - timedelta(days=days - 1), time())
+
+
+def purge_in(conn: Connection, *, as_of: date, by: str, dry_run: bool = False,
+             days: int | None = None, log: bool = True) -> PurgeReport:
+    """The purge inside the caller's transaction: all of it or none of it. `days` is the
+    retention period when it is not this database's own (a backup's purge uses the live
+    database's)."""
+    days = retention_days(conn) if days is None else days
+    due = personal_store.due(conn, ordered_before=ordered_before(as_of, days))
+    ids = [issue_id for issue_id, _ in due]
+    cells = sum(count for _, count in due)
+    if ids and not dry_run:
+        at = now()
+        personal_store.purge(conn, issue_ids=ids, at=at)
+        for issue_id in ids:
+            issue_store.add_event(conn, issue_id=issue_id, actor=by, kind="personal_data",
+                                  text=f"buyer's personal data purged ({days} days after "
+                                       "the order)", at=at)
+        if log:
+            security_log.record(conn, "purge", f"{cells} detail(s) on {len(ids)} issue(s), "
+                                f"as of {as_of}, retention {days} days", actor=by)
+    return PurgeReport(as_of, days, ids, cells, dry_run)
+
+
+def purge_personal_data(engine: Engine, *, as_of: date | None = None, dry_run: bool = False,
+                        staff: str | None = None) -> PurgeReport:
+    """Purge what is due, then clear the write-ahead log and the backups SellerDesk made
+    of every copy, so the data is gone from every file SellerDesk keeps."""
+    from sellerdesk.services import backups  # backups use this module's purge in turn
+
+    as_of = as_of or now().date()
+    by = staff or default_staff_name()
+    with writing(engine) as conn:
+        report = purge_in(conn, as_of=as_of, by=by, dry_run=dry_run)
+    if dry_run or not report.issue_ids:
+        return report
+    checkpoint(engine)
+    purged = backups.purge_backups(engine, as_of=as_of, by=by)
+    return PurgeReport(report.as_of, report.retention_days, report.issue_ids, report.cells,
+                       False, purged)
+
+
+# -- key rotation ----------------------------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class RotationReport:
+    resealed: int
+    unreadable: list[str]
+    key_id: int
+
+    def summary(self) -> str:
+        text = (f"The encryption key was rotated: {self.resealed} buyer detail(s) re-sealed "
+                "with the new key, and the old key removed from the keyring.")
+        if self.unreadable:
+            text += (f" {len(self.unreadable)} detail(s) could not be read and were left as "
+                     f"they were: {self.unreadable[0]}")
+        return text
+
+
+def rotate_key(engine: Engine, *, staff: str | None = None) -> RotationReport:
+    """A new key for buyer personal data. The new key is in the keyring before any cell
+    uses it; every cell is re-sealed in one transaction; the old key goes last. Cut short
+    anywhere, `finish_rotation` (run at every start) completes it."""
+    keys = data_keys.key_set()
+    if not keys.rotating:
+        data_keys.start_rotation()
+    return finish_rotation(engine, staff=staff, started=True)
+
+
+def finish_rotation(engine: Engine, *, staff: str | None = None,
+                    started: bool = False) -> RotationReport:
+    keys = data_keys.key_set()
+    if not keys.rotating and not started:
+        return RotationReport(0, [], keys.current)
+    by = staff or default_staff_name()
+    unreadable: list[str] = []
+    resealed = 0
+    key = keys.keys[keys.current]
+    with writing(engine) as conn:
+        for issue_id, name, sealed in personal_store.cells_not_sealed_with(
+                conn, key_id=keys.current):
+            where = _where(issue_id, name)
+            try:
+                text = unseal(keys.keys, where, sealed,
+                              what=f"the buyer's {FIELDS.get(name, name)} on issue {issue_id}")
+            except SealBroken as exc:
+                unreadable.append(str(exc))
+                continue
+            personal_store.reseal(conn, issue_id=issue_id, field=name,
+                                  sealed=seal(key, keys.current, where, text),
+                                  key_id=keys.current)
+            resealed += 1
+        security_log.record(conn, "key_rotated",
+                            f"{resealed} detail(s) re-sealed with key {keys.current}"
+                            + (f", {len(unreadable)} unreadable" if unreadable else ""),
+                            actor=by)
+    checkpoint(engine)   # the cells sealed with the old key leave the write-ahead log too
+    data_keys.retire_old_keys()
+    return RotationReport(resealed, unreadable, keys.current)
