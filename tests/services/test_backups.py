@@ -44,7 +44,8 @@ def test_a_backup_is_a_checked_snapshot_made_while_another_writer_is_busy(
     other.close()
     worker.join(30)
     check = made[0]
-    assert check.ok and check.counts == {"orders": 1, "issues": 1, "credits": 1,
+    assert check.ok
+    assert check.counts == {"orders": 1, "issues": 1, "credits": 1,
                                          "personal data": 0}
     assert "ledger intact: 1 entries" in check.summary()
     with sqlite3.connect(tmp_path / "copy.sqlite3") as copy:
@@ -52,7 +53,7 @@ def test_a_backup_is_a_checked_snapshot_made_while_another_writer_is_busy(
             == (0,)
         assert copy.execute("PRAGMA journal_mode").fetchone() == ("delete",)
     assert oct((tmp_path / "copy.sqlite3").stat().st_mode & 0o777) == "0o600"
-    assert [e.action for e in security_events(engine)][0] == "backup"
+    assert next(e.action for e in security_events(engine)) == "backup"
     assert not list(tmp_path.glob(".*partial"))
 
 
@@ -116,17 +117,20 @@ def test_a_restore_puts_the_backup_back_keeps_the_current_file_and_the_log(engin
     assert desk.verify_ledger(engine).entries == 1
     assert result.kept_aside.parent == backups.backups_dir(engine)
     kept = backups.check_backup(result.kept_aside)
-    assert kept.ok and kept.counts["issues"] == 2 and kept.counts["credits"] == 2
+    assert kept.ok
+    assert kept.counts["issues"] == 2
+    assert kept.counts["credits"] == 2
     actions = [e.action for e in security_events(engine)]
     # the credit given after the backup is still in the log, and the restore on top
-    assert actions[0] == "restore" and actions.count("credit_given") == 2
+    assert actions[0] == "restore"
+    assert actions.count("credit_given") == 2
     assert "Restored copy.sqlite3" in result.summary()
 
 
 def test_a_damaged_backup_is_refused_and_nothing_changes(engine, tmp_path):
     bad = tmp_path / "bad.sqlite3"
     bad.write_bytes(b"SQLite format 3\x00" + os.urandom(8192))
-    with pytest.raises(backups.BackupError, match="bad.sqlite3 cannot be used"):
+    with pytest.raises(backups.BackupError, match=r"bad\.sqlite3 cannot be used"):
         backups.restore_backup(engine, bad)
     assert len(desk.list_issues(engine)) == 1
     assert not list(backups.backups_dir(engine).glob("before-restore-*"))
@@ -134,7 +138,8 @@ def test_a_damaged_backup_is_refused_and_nothing_changes(engine, tmp_path):
 
 def test_one_backup_a_day_and_the_newest_seven_kept(engine):
     first = backups.daily_backup(engine)
-    assert first is not None and first.path.name.startswith("sellerdesk-")
+    assert first is not None
+    assert first.path.name.startswith("sellerdesk-")
     assert backups.daily_backup(engine) is None          # one a day
     folder = backups.backups_dir(engine)
     day = 86_400
@@ -146,7 +151,8 @@ def test_one_backup_a_day_and_the_newest_seven_kept(engine):
     made = backups.daily_backup(engine)
     assert made is not None
     kept = backups.automatic_backups(engine)
-    assert len(kept) == 7 and made.path in kept
+    assert len(kept) == 7
+    assert made.path in kept
     assert not (folder / "sellerdesk-20261001-000000.sqlite3").exists()
 
 

@@ -29,6 +29,7 @@ from sellerdesk.services.personal_data import (
     set_retention,
 )
 from sellerdesk.services.security_log import security_events
+from sellerdesk.store.tables import PERSONAL_DATA
 from tests.reports import row, write
 
 OLD, NEW = "114-0000001-0000001", "114-0000002-0000002"
@@ -78,7 +79,8 @@ def test_a_cell_swapped_between_rows_or_columns_shows_an_error_not_the_other_buy
         conn.execute(update, {"v": cells[(second, "name")], "i": first, "f": "name"})
         conn.execute(update, {"v": cells[(second, "name")], "i": second, "f": "email"})
     shown = buyer_details(engine, first)
-    assert "name" not in shown.values and shown.values["email"] == JANE["email"]
+    assert "name" not in shown.values
+    assert shown.values["email"] == JANE["email"]
     assert "altered or moved from another record" in shown.unreadable["name"]
     other = buyer_details(engine, second)
     assert other.values == {"name": "Bob Other"}
@@ -87,10 +89,10 @@ def test_a_cell_swapped_between_rows_or_columns_shows_an_error_not_the_other_buy
 
 def test_plaintext_can_never_be_stored_in_the_sealed_column(engine):
     issue_id = _issue(engine, OLD, {"name": "x"})
-    with pytest.raises(sa.exc.StatementError, match="only a sealed value"), engine.begin() as c:
-        from sellerdesk.store.tables import PERSONAL_DATA
-        c.execute(PERSONAL_DATA.update().values(sealed=b"Jane Doe")
-                  .where(PERSONAL_DATA.c.issue_id == issue_id))
+    plain = PERSONAL_DATA.update().values(sealed=b"Jane Doe").where(
+        PERSONAL_DATA.c.issue_id == issue_id)
+    with engine.begin() as conn, pytest.raises(sa.exc.StatementError, match="only a sealed"):
+        conn.execute(plain)
 
 
 def test_details_are_changed_and_cleared_and_the_timeline_never_repeats_them(engine):
@@ -101,7 +103,8 @@ def test_details_are_changed_and_cleared_and_the_timeline_never_repeats_them(eng
                                                       "email": JANE["email"]}
     from sellerdesk.services.follow_up import issue_detail
     texts = " ".join(e.text for e in issue_detail(engine, issue_id).timeline)
-    assert "buyer details changed: name, address" in texts and "Canary" not in texts
+    assert "buyer details changed: name, address" in texts
+    assert "Canary" not in texts
     with pytest.raises(PersonalDataError, match="no buyer detail called phone"):
         set_buyer_details(engine, issue_id, {"phone": "555"})
 
@@ -122,15 +125,17 @@ def test_the_purge_takes_what_is_due_and_leaves_the_record(engine, tmp_path):
     report = purge_personal_data(engine, as_of=date(2026, 10, 1), staff="Ana")
     assert (report.issue_ids, report.cells) == ([old], 3)
     gone = buyer_details(engine, old)
-    assert gone.empty and gone.purged_at is not None
+    assert gone.empty
+    assert gone.purged_at is not None
     assert buyer_details(engine, new).values == JANE
     assert desk.verify_ledger(engine).ok
     from sellerdesk.services.follow_up import issue_detail
     kept = issue_detail(engine, old)
-    assert kept.issue.issue_id == old and kept.credits[0].credit_id == credit.credit_id
+    assert kept.issue.issue_id == old
+    assert kept.credits[0].credit_id == credit.credit_id
     assert any("personal data purged (30 days after the order)" in e.text
                for e in kept.timeline)
-    assert [e.action for e in security_events(engine)][0] == "purge"
+    assert next(e.action for e in security_events(engine)) == "purge"
     with pytest.raises(PersonalDataError, match="purged"):
         set_buyer_details(engine, old, {"name": "again"})
 
@@ -156,8 +161,10 @@ def test_key_rotation_reseals_every_cell_and_drops_the_old_key(engine):
     cells = _raw_cells(engine)
     report = rotate_key(engine, staff="Olivia")
     after = data_keys.key_set()
-    assert report.resealed == 9 and not report.unreadable
-    assert after.current != before.current and list(after.keys) == [after.current]
+    assert report.resealed == 9
+    assert not report.unreadable
+    assert after.current != before.current
+    assert list(after.keys) == [after.current]
     assert all(new != cells[k] for k, new in _raw_cells(engine).items())
     assert all(buyer_details(engine, i).values == JANE for i in ids)
     stored = json.loads(keyring.get_password("SellerDesk", data_keys.SECRET))
@@ -171,7 +178,8 @@ def test_a_rotation_cut_short_after_the_new_key_is_finished_next_time(engine):
     assert data_keys.key_set().rotating
     assert buyer_details(engine, issue_id).values == JANE      # the old key still opens
     report = finish_rotation(engine)
-    assert report.resealed == 3 and not data_keys.key_set().rotating
+    assert report.resealed == 3
+    assert not data_keys.key_set().rotating
     assert buyer_details(engine, issue_id).values == JANE
 
 
@@ -189,11 +197,13 @@ def test_without_a_keyring_details_last_the_session_and_the_key_is_never_written
     for path in [*private_home.rglob("*"), *tmp_path.rglob("*")]:
         if path.is_file():
             data = path.read_bytes()
-            assert key not in data and key.hex().encode() not in data, path
+            assert key not in data, path
+            assert key.hex().encode() not in data, path
     # The next session has no key: the details are said to be unreadable, not wrong.
     monkeypatch.setattr(secrets, "_session", {})
     shown = buyer_details(engine, issue_id)
-    assert not shown.values and "not in this computer's keyring" in shown.unreadable["name"]
+    assert not shown.values
+    assert "not in this computer's keyring" in shown.unreadable["name"]
 
 
 def _every_byte(*roots: Path) -> list[tuple[Path, bytes]]:
@@ -233,7 +243,8 @@ def test_a_thousand_canary_buyers_leave_no_trace_once_purged(sqlite_database, tm
         backups.make_backup(engine, tmp_path / "elsewhere.sqlite3")
         backups.daily_backup(engine)
         report = purge_personal_data(engine, as_of=date(2026, 11, 23), staff="Ana")
-        assert report.cells == 3000 and len(report.backups) == 2
+        assert report.cells == 3000
+        assert len(report.backups) == 2
     finally:
         logging.getLogger().removeHandler(handler)
         handler.close()
