@@ -42,6 +42,11 @@ class MemoryKeyring(KeyringBackend):
         self.secrets.pop((service, username), None)
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--soak", action="store_true",
+                     help="crash tests: kill the crediting child 5,000 times instead of 200")
+
+
 @pytest.fixture(autouse=True)
 def private_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """Each test gets its own data and config folders and an empty keyring."""
