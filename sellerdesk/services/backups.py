@@ -59,7 +59,8 @@ class BackupCheck:
     def summary(self) -> str:
         if not self.ok:
             return f"{self.path} cannot be used: " + "; ".join(self.problems)
-        held = ", ".join(f"{n:,} {name}" for name, n in self.counts.items())
+        held = ", ".join(f"{n:,} {name.removesuffix('s') if n == 1 else name}"
+                         for name, n in self.counts.items())
         made = f", made {self.made_at:%Y-%m-%d %H:%M} UTC" if self.made_at else ""
         return f"{self.path.name}{made}: whole ({held}; {self.ledger})."
 

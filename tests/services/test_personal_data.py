@@ -183,22 +183,30 @@ def test_a_rotation_cut_short_after_the_new_key_is_finished_next_time(engine):
     assert buyer_details(engine, issue_id).values == JANE
 
 
-def test_without_a_keyring_details_last_the_session_and_the_key_is_never_written(
-        engine, monkeypatch, private_home, tmp_path):
+@pytest.mark.parametrize("with_keyring", [True, False], ids=["keyring", "no-keyring"])
+def test_the_data_key_never_reaches_a_file(engine, monkeypatch, private_home, tmp_path,
+                                           with_keyring):
     monkeypatch.setattr(secrets, "_session", {})
     monkeypatch.setattr(secrets, "_broken", [])
-    keyring.set_keyring(NoKeyring())
+    if not with_keyring:
+        keyring.set_keyring(NoKeyring())
     issue_id = _issue(engine, NEW)
-    assert not secrets.keyring_available()
+    assert secrets.keyring_available() is with_keyring
     assert buyer_details(engine, issue_id).values == JANE
-    key = data_keys.key_set().keys[data_keys.key_set().current]
+    rotate_key(engine)                      # two keys, the old one retired
+    keys = data_keys.key_set()
     if engine.dialect.name == "sqlite":
         backups.make_backup(engine, tmp_path / "copy.sqlite3")
-    for path in [*private_home.rglob("*"), *tmp_path.rglob("*")]:
-        if path.is_file():
-            data = path.read_bytes()
+        backups.daily_backup(engine)
+    written = [p for p in [*private_home.rglob("*"), *tmp_path.rglob("*")] if p.is_file()]
+    assert written
+    for path in written:
+        data = path.read_bytes()
+        for key in keys.keys.values():
             assert key not in data, path
             assert key.hex().encode() not in data, path
+    if with_keyring:
+        return
     # The next session has no key: the details are said to be unreadable, not wrong.
     monkeypatch.setattr(secrets, "_session", {})
     shown = buyer_details(engine, issue_id)
