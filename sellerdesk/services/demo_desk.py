@@ -185,6 +185,16 @@ class _Story:
             order = get_order(conn, order_id=self.order.order_id)
         return ((self.rng.choice(order.items).sku, 1),) if order and order.items else ()
 
+    def _shipping_details(self, kind: IssueType) -> dict[str, str] | None:
+        """A made-up name and address on some wrong- or missing-item issues, where a
+        replacement is sent: personal data for the purge to find. Its own random source,
+        so the rest of the demo is the same with or without it."""
+        own = random.Random(self.order.order_id)
+        if kind not in (IssueType.WRONG_ITEM, IssueType.MISSING_ITEM) or own.random() < 0.4:
+            return None
+        n = own.randint(1, 999)
+        return {"name": f"Demo Buyer {n}", "address": f"{n} Example Street, Springfield"}
+
     def _when(self, hours: float) -> datetime | None:
         """`hours` after the issue was logged, if that moment has already come."""
         moment = self.at + timedelta(hours=hours)
@@ -199,7 +209,8 @@ class _Story:
                 engine, order_id=self.order.order_id, issue_type=kind, severity=severity,
                 affected=self._one_item() if kind in ITEM_ISSUES else (),
                 days_late=rng.randint(1, 6) if kind is IssueType.LATE_DELIVERY else 0,
-                buyer=rng.choice(self.buyers) if rng.random() < 0.5 else None, staff=agent)
+                buyer=rng.choice(self.buyers) if rng.random() < 0.5 else None, staff=agent,
+                buyer_details=self._shipping_details(kind))
         issue_id = issue.issue_id
         if rng.random() < 0.3:
             with pinned(self.at + timedelta(minutes=5)):

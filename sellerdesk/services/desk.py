@@ -311,8 +311,10 @@ def issue_credit(engine: Engine, *, issue_id: int, amount: str | Decimal | None 
                               text=f"{chosen_kind.label} {value.display()} (credit {credit_id})"
                                    + (f": {reason}" if reason else ""), at=now())
         _resolve(conn, issue, chosen_kind.value, member.name)
-        security_log.record(conn, "credit_given", f"credit {credit_id}: {value.display()} "
-                            f"{chosen_kind.value} on issue {issue.issue_id}", actor=member.name)
+        security_log.record(conn, "credit_given",
+                            f"credit {credit_id}: {value.display()} "
+                            f"{chosen_kind.label.lower()} on issue {issue.issue_id}",
+                            actor=member.name)
         return CreditOutcome(value, chosen_kind, credit_id=credit_id, entry_hash=digest)
 
 
@@ -409,7 +411,7 @@ def decide_approval(engine: Engine, *, approval_id: int, approve: bool, comment:
                               at=now())
         _resolve(conn, issue, kind.value, member.name)
         security_log.record(conn, "credit_approved", f"credit {credit_id}: {amount.display()} "
-                            f"{kind.value} on issue {issue_id}, asked by "
+                            f"{kind.label.lower()} on issue {issue_id}, asked by "
                             f"{request['requested_by']}", actor=member.name)
         return CreditOutcome(amount, kind, credit_id=credit_id, entry_hash=digest)
 

@@ -115,11 +115,15 @@ def set_buyer_details(engine: Engine, issue_id: int, details: Mapping[str, str |
     with writing(engine) as conn:
         if issue_store.get_issue(conn, issue_id=issue_id) is None:
             raise PersonalDataError(f"no issue {issue_id}")
-        write_details(conn, issue_id=issue_id, details=details, by=by, at=now())
-        # The timeline says that details changed, never what they are.
-        issue_store.add_event(conn, issue_id=issue_id, actor=by, kind="personal_data",
-                              text="buyer details changed: "
-                                   + ", ".join(FIELDS[n] for n in details), at=now())
+        before = details_in(conn, issue_id).values
+        changed = {name: value for name, value in details.items()
+                   if (value or "").strip() != before.get(name, "")}
+        if changed:
+            write_details(conn, issue_id=issue_id, details=changed, by=by, at=now())
+            # The timeline says which details changed, never what they are.
+            issue_store.add_event(conn, issue_id=issue_id, actor=by, kind="personal_data",
+                                  text="buyer details changed: "
+                                       + ", ".join(FIELDS.get(n, n) for n in changed), at=now())
         return details_in(conn, issue_id)
 
 

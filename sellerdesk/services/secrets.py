@@ -13,8 +13,8 @@ from keyring.errors import KeyringError, PasswordDeleteError
 
 SERVICE = "SellerDesk"
 NO_KEYRING = ("No OS keyring is available: SellerDesk keeps secrets for this session "
-              "only (never on disk), so buyer history and saved credentials last until "
-              "it closes.")
+              "only (never on disk), so saved credentials, buyer history and the buyer "
+              "details typed on issues last until it closes.")
 log = logging.getLogger(__name__)
 _session: dict[str, str] = {}
 _broken: list[str] = []  # the keyring error seen, once: no retry, one warning per process

@@ -313,8 +313,12 @@ class MainWindow(QMainWindow):
         missing = not secrets.check_keyring()
         self.keyring_label.setVisible(missing)
         self.keyring_label.setToolTip(secrets.NO_KEYRING)
-        if missing:
-            self.statusBar().showMessage(secrets.NO_KEYRING, 30_000)
+        settings = window_settings()
+        if missing and self.interactive and not settings.value("no_keyring_told", False,
+                                                               type=bool):
+            # Said in full once on this computer; the red word in the status bar stays.
+            self.tell(QMessageBox.Icon.Information, secrets.NO_KEYRING)
+            settings.setValue("no_keyring_told", True)
 
     def keep_house(self) -> Task | None:
         """Purge what is due, make the day's backup, finish a key rotation cut short:

@@ -104,6 +104,9 @@ def test_details_are_changed_and_cleared_and_the_timeline_never_repeats_them(eng
     from sellerdesk.services.follow_up import issue_detail
     texts = " ".join(e.text for e in issue_detail(engine, issue_id).timeline)
     assert "buyer details changed: name, address" in texts
+    events = len(issue_detail(engine, issue_id).timeline)
+    set_buyer_details(engine, issue_id, {"name": "Janet CanaryDoe ", "address": ""})
+    assert len(issue_detail(engine, issue_id).timeline) == events    # nothing changed
     assert "Canary" not in texts
     with pytest.raises(PersonalDataError, match="no buyer detail called phone"):
         set_buyer_details(engine, issue_id, {"phone": "555"})

@@ -135,11 +135,18 @@ def test_without_a_keyring_the_window_says_so(qtbot, demo_db, monkeypatch):
     monkeypatch.setattr(secrets, "_session", {})
     monkeypatch.setattr(secrets, "_broken", [])
     keyring.set_keyring(NoKeyring())
-    win = MainWindow(demo_db)
-    qtbot.addWidget(win)
-    win.show()
-    assert win.open_database()
-    assert win.keyring_label.isVisible()
-    assert win.keyring_label.text() == "No OS keyring: secrets last this session"
-    assert "never on disk" in win.statusBar().currentMessage()
-    win.close()
+    for told in (False, True):
+        win = MainWindow(demo_db)
+        qtbot.addWidget(win)
+        win.show()
+        assert win.open_database()
+        assert win.keyring_label.isVisible()
+        assert win.keyring_label.text() == "No OS keyring: secrets last this session"
+        assert "last until it closes" in win.keyring_label.toolTip()
+        if told:     # said in full once on this computer
+            assert win.message_box is None
+        else:
+            assert win.message_box.text() == secrets.NO_KEYRING
+            assert "only (never on disk)" in win.message_box.text()
+            win.message_box.close()
+        win.close()

@@ -136,17 +136,10 @@ class IssuePane(QStackedWidget):
         self.deadlines_label.setTextFormat(Qt.TextFormat.RichText)
         form.addRow("Deadlines:", self.deadlines_label)
         form.addRow("Buyer's answer:", answer_row)
-        buyer_row = QHBoxLayout()
         self.buyer_label = QLabel()
         self.buyer_label.setWordWrap(True)
         self.buyer_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        buyer_row.addWidget(self.buyer_label, 1)
-        self.buyer_button = QPushButton("B&uyer details…")
-        self.buyer_button.setToolTip("The buyer's name, e-mail or address when the case needs "
-                                     "them: encrypted, and purged after the retention period")
-        self.buyer_button.clicked.connect(self.edit_buyer_details)
-        buyer_row.addWidget(self.buyer_button)
-        form.addRow("Buyer:", buyer_row)
+        form.addRow("Buyer:", self.buyer_label)
         layout.addLayout(form)
 
         actions = QHBoxLayout()
@@ -175,8 +168,12 @@ class IssuePane(QStackedWidget):
         self.attach_button.setToolTip("Photos, PDFs, screenshots, tracking pages: copied into "
                                       "the evidence store. You can also drop files on the pane.")
         self.attach_button.clicked.connect(self.choose_evidence)
+        self.buyer_button = QPushButton("B&uyer details…")
+        self.buyer_button.setToolTip("The buyer's name, e-mail or address when the case needs "
+                                     "them: encrypted, and purged after the retention period")
+        self.buyer_button.clicked.connect(self.edit_buyer_details)
         for button in (self.message_button, self.reply_button, self.credit_button,
-                       self.record_button, self.attach_button):
+                       self.record_button, self.attach_button, self.buyer_button):
             actions.addWidget(button)
         actions.addStretch(1)
         layout.addLayout(actions)
@@ -259,8 +256,8 @@ class IssuePane(QStackedWidget):
                      for n in ("name", "email", "address") if n in details.values]
             shown += [f'<b style="color:#b00020">{html.escape(why)}</b>'
                       for why in details.unreadable.values()]
-            text = " · ".join(shown) + (f'<br><span style="color:#707070">encrypted; purged '
-                                        f'on {details.purge_on:%Y-%m-%d}</span>'
+            text = " · ".join(shown) + (f' <span style="color:#707070">(encrypted; purged '
+                                        f'on {details.purge_on:%Y-%m-%d})</span>'
                                         if details.purge_on else "")
         self.buyer_label.setText(text)
 
