@@ -232,6 +232,8 @@ def restore_backup(engine: Engine, path: Path, *, staff: str | None = None) -> R
     aside = make_backup(engine, backups_dir(engine) /
                         f"before-restore-{datetime.now(UTC):%Y%m%d-%H%M%S}.sqlite3", staff=by)
     earlier = security_log.security_events(engine)
+    with reading(engine) as conn:
+        made_since = _made_elsewhere(conn)     # so a purge still reaches them afterwards
     try:
         snapshots.copy_into(check.path, engine)
     except sa.exc.OperationalError as exc:
@@ -245,6 +247,8 @@ def restore_backup(engine: Engine, path: Path, *, staff: str | None = None) -> R
     upgrade(engine)
     security_log.keep_across_restore(engine, earlier)
     with writing(engine) as conn:
+        for made in made_since:
+            _remember(conn, Path(made), by)
         security_log.record(conn, "restore", f"{check.path} (the previous database kept at "
                             f"{aside.path})", actor=by)
     personal_data.purge_personal_data(engine, staff=by)   # what came back past its time

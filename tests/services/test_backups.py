@@ -111,8 +111,11 @@ def test_a_restore_puts_the_backup_back_keeps_the_current_file_and_the_log(engin
     desk.issue_credit(engine, issue_id=issue.issue_id, amount="2.00", reason="goodwill",
                       staff="Ana")
     assert len(desk.list_issues(engine)) == 2
+    later = tmp_path / "later.sqlite3"
+    backups.make_backup(engine, later, staff="Olivia")
 
     result = backups.restore_backup(engine, copy, staff="Olivia")
+    assert {copy, later} <= set(backups.known_backups(engine))   # a purge still reaches both
     assert len(desk.list_issues(engine)) == 1
     assert desk.verify_ledger(engine).entries == 1
     assert result.kept_aside.parent == backups.backups_dir(engine)

@@ -4,6 +4,7 @@ and a thousand canary buyers leave no trace anywhere once purged."""
 
 import json
 import logging
+import zipfile
 from datetime import date
 from pathlib import Path
 
@@ -11,6 +12,7 @@ import keyring
 import pytest
 import sqlalchemy as sa
 from keyring.backends.fail import Keyring as NoKeyring
+from pypdf import PdfReader
 
 from sellerdesk.core.issues import IssueType
 from sellerdesk.services import backups, data_keys, desk, secrets
@@ -141,6 +143,22 @@ def test_the_purge_takes_what_is_due_and_leaves_the_record(engine, tmp_path):
     assert next(e.action for e in security_events(engine)) == "purge"
     with pytest.raises(PersonalDataError, match="purged"):
         set_buyer_details(engine, old, {"name": "again"})
+
+
+def test_a_dispute_packet_has_the_details_only_when_asked(engine, tmp_path):
+    _issue(engine, OLD)
+    plain = export_dispute(engine, OLD, tmp_path / "plain.zip")
+    full = export_dispute(engine, OLD, tmp_path / "full.zip", personal_data=True)
+    texts = []
+    for result in (plain, full):
+        with zipfile.ZipFile(result.path) as archive, archive.open("packet.pdf") as pdf:
+            texts.append(" ".join(p.extract_text() for p in PdfReader(pdf).pages))
+    assert "Jane CanaryDoe" not in texts[0]
+    assert "Buyer personal data: not included." in texts[0]
+    assert "Buyer: Jane CanaryDoe; jane.canary@example.com; 1 Canary Wharf" in texts[1]
+    exports = [e.detail for e in security_events(engine) if e.action == "export"]
+    assert exports[0].endswith("full.zip, with personal data")
+    assert exports[1].endswith("plain.zip")
 
 
 def test_the_retention_period_is_a_setting(engine):
