@@ -113,9 +113,9 @@ def check_backup(path: Path) -> BackupCheck:
 def make_backup(engine: Engine, target: Path, *, staff: str | None = None) -> BackupCheck:
     """A checked copy at `target`, whole or not at all: written under a temporary name,
     checked, made durable, then renamed."""
-    _live_path(engine)
+    live = _live_path(engine)
     target = Path(target).expanduser().resolve()
-    if target == _live_path(engine).resolve():
+    if target == live.resolve():
         raise BackupError("a backup cannot overwrite the database it copies")
     if not target.parent.is_dir():
         raise BackupError(f"cannot write {target}: there is no folder {target.parent}")
@@ -234,15 +234,7 @@ def restore_backup(engine: Engine, path: Path, *, staff: str | None = None) -> R
     earlier = security_log.security_events(engine)
     with reading(engine) as conn:
         made_since = _made_elsewhere(conn)     # so a purge still reaches them afterwards
-    try:
-        snapshots.copy_into(check.path, engine)
-    except sa.exc.OperationalError as exc:
-        raise explain(engine, exc) from None
-    except Exception as exc:  # sqlite3's own errors, from the backup API
-        if "locked" in str(exc) or "busy" in str(exc):
-            raise BackupError("the database is busy in another SellerDesk window; close it "
-                              "and restore again. Nothing was changed.") from None
-        raise
+    snapshots.copy_into(check.path, engine)
     engine.dispose()
     upgrade(engine)
     security_log.keep_across_restore(engine, earlier)

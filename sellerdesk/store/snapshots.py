@@ -13,7 +13,13 @@ import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.engine import Connection, Engine
 
-from sellerdesk.store.engine import BUSY_TIMEOUT_MS, outside_transaction, sqlite_path
+from sellerdesk.store.engine import (
+    BUSY_TIMEOUT_MS,
+    DatabaseError,
+    explain,
+    outside_transaction,
+    sqlite_path,
+)
 from sellerdesk.store.tables import CREDITS, ISSUES, ORDERS, PERSONAL_DATA
 
 SQLITE_HEADER = b"SQLite format 3\x00"
@@ -50,6 +56,11 @@ def vacuum_into(engine: Engine, target: Path) -> None:
     try:
         with outside_transaction(engine) as raw:
             raw.execute("VACUUM INTO ?", (str(target),))
+    except sqlite3.Error as exc:
+        if "full" in str(exc):
+            raise DatabaseError(f"The disk holding {target.parent} is full; free some space "
+                                "or choose another place. Nothing was written.") from None
+        raise DatabaseError(f"cannot write a copy into {target.parent}: {exc}") from None
     finally:
         os.umask(old)
 
@@ -59,9 +70,12 @@ def copy_into(source: Path, engine: Engine) -> None:
     transaction of the live file."""
     live = sqlite_path(str(engine.url))
     assert live is not None
-    with sqlite3.connect(f"file:{source.resolve()}?mode=ro", uri=True) as src, \
-            sqlite3.connect(live, timeout=BUSY_TIMEOUT_MS / 1000) as dst:
-        src.backup(dst)
+    try:
+        with sqlite3.connect(f"file:{source.resolve()}?mode=ro", uri=True) as src, \
+                sqlite3.connect(live, timeout=BUSY_TIMEOUT_MS / 1000) as dst:
+            src.backup(dst)
+    except sqlite3.Error as exc:      # locked by another window, a full disk, read-only
+        raise explain(engine, exc) from None
 
 
 def integrity_problems(conn: Connection) -> list[str]:

@@ -4,6 +4,7 @@ aside and never loses the security log; seven daily backups kept."""
 
 import os
 import sqlite3
+import subprocess
 import threading
 import time
 
@@ -13,6 +14,7 @@ from sellerdesk.core.issues import IssueType
 from sellerdesk.services import backups, desk
 from sellerdesk.services.import_orders import import_orders
 from sellerdesk.services.security_log import security_events
+from sellerdesk.store.engine import DatabaseError
 from tests.reports import row, write
 
 ORDER, LATER = "114-3941689-8772232", "114-3941689-0000002"
@@ -62,6 +64,22 @@ def test_a_backup_cannot_overwrite_its_database_or_go_nowhere(engine, sqlite_url
         backups.make_backup(engine, sqlite_url)
     with pytest.raises(backups.BackupError, match="there is no folder"):
         backups.make_backup(engine, tmp_path / "nowhere" / "copy.sqlite3")
+
+
+def test_a_full_disk_is_said_and_leaves_nothing_behind(engine, tmp_path):
+    """A real full disk: a 256 KB tmpfs (these machines run the tests as root)."""
+    tiny = tmp_path / "tiny"
+    tiny.mkdir()
+    subprocess.run(["mount", "-t", "tmpfs", "-o", "size=256k", "tmpfs", str(tiny)], check=True)
+    try:
+        write(tmp_path / "more.txt", [row(f"114-{n:07d}-1111111", title="x" * 400)
+                                      for n in range(2_000)])
+        import_orders(engine, tmp_path / "more.txt")
+        with pytest.raises(DatabaseError, match=r"The disk holding .*tiny is full"):
+            backups.make_backup(engine, tiny / "copy.sqlite3")
+        assert list(tiny.iterdir()) == []
+    finally:
+        subprocess.run(["umount", str(tiny)], check=True)
 
 
 def _damage(path, at, data):
