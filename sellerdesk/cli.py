@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import argparse
+import getpass
 import json
 import sys
 from collections.abc import Callable, Sequence
@@ -212,6 +213,20 @@ def build_parser() -> argparse.ArgumentParser:
     purge.add_argument("--staff", metavar="NAME")
     commands.add_parser("rotate-key", parents=[common],
                         help="seal buyer personal data with a new key (finishes one cut short)")
+    team = commands.add_parser("team", parents=[common],
+                               help="several people on one PostgreSQL database")
+    team_cmds = team.add_subparsers(dest="team_command", metavar="ACTION", required=True)
+    tinit = team_cmds.add_parser("init", parents=[common],
+                                 help="set up URL as a team database, as its owner")
+    tinit.add_argument("url", metavar="URL", help="postgresql+psycopg://owner@host/sellerdesk")
+    tadd = team_cmds.add_parser("add-user", parents=[common],
+                                help="a colleague's own login in their role")
+    tadd.add_argument("name", help="the login: lower-case letters, digits, _")
+    tadd.add_argument("--role", required=True, choices=["agent", "supervisor", "owner"])
+    tadd.add_argument("--limit", metavar="AMOUNT", help="an agent's approval limit")
+    tadd.add_argument("--password-stdin", action="store_true",
+                      help="read the login's password from standard input (else asked for; "
+                           "blank for none, where the server trusts local logins)")
     seclog = commands.add_parser("security-log", parents=[common],
                                  help="who exported, purged, backed up, restored, rotated "
                                       "keys, gave or reversed credits (12 months)")
@@ -715,6 +730,39 @@ def cmd_security_log(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_team_init(args: argparse.Namespace) -> int:
+    from sellerdesk.services.team import team_init
+    db, owner = team_init(args.url)
+    with db:
+        _emit(args, {"db": db.location, "owner": owner.as_json()},
+              f"{db.location} is a team database; {owner.name} is its owner. Add colleagues "
+              "with: sellerdesk team add-user NAME --role agent|supervisor|owner")
+    return 0
+
+
+def cmd_team_add_user(args: argparse.Namespace) -> int:
+    from sellerdesk.services.team import add_user
+    if args.password_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+    elif sys.stdin.isatty():
+        password = getpass.getpass(f"Password for {args.name} (blank for none): ")
+        if password and getpass.getpass("Again: ") != password:
+            raise KnownError("the two passwords differ; nothing was changed")
+    else:
+        password = ""
+    with _open(args) as db:
+        member = add_user(db.engine, args.name, role=args.role, limit=args.limit,
+                          password=password or None)
+    _emit(args, member.as_json(),
+          f"{member.name} can now log in as {_article(member.role)} {member.role}"
+          + (f" (approval limit {member.approval_limit})" if member.approval_limit else ""))
+    return 0
+
+
+def _article(word: str) -> str:
+    return "an" if word[0] in "aeiou" else "a"
+
+
 def _run_window(args: argparse.Namespace) -> int:
     from sellerdesk.services.paths import chosen_database
     from sellerdesk.ui.app import run
@@ -753,6 +801,8 @@ COMMANDS: dict[str | None, Callable[[argparse.Namespace], int]] = {
     "purge-pii": cmd_purge_pii,
     "rotate-key": cmd_rotate_key,
     "security-log": cmd_security_log,
+    "team init": cmd_team_init,
+    "team add-user": cmd_team_add_user,
 }
 
 
@@ -760,7 +810,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     key = args.command
-    if key in ("order", "issue", "credit", "policy", "defect", "export"):
+    if key in ("order", "issue", "credit", "policy", "defect", "export", "team"):
         key = f"{key} {getattr(args, key + '_command')}"
     try:
         return COMMANDS[key](args)

@@ -44,6 +44,7 @@ from sellerdesk.services.staff import default_staff_name
 from sellerdesk.store import credits as ledger_store
 from sellerdesk.store import issues as issue_store
 from sellerdesk.store import returns as return_store
+from sellerdesk.store import team as team_store
 from sellerdesk.store.engine import reading, writing
 from sellerdesk.store.orders import get_order
 
@@ -56,6 +57,13 @@ class DeskError(KnownError):
 def at_desk(conn: Connection, name: str | None) -> StaffMember:
     """The named staff member; someone new is added as an agent — except the very first
     person, who set SellerDesk up and is its owner."""
+    login = team_store.team_login(conn)
+    if login is not None:           # a team database: the login is who is at work
+        member = issue_store.staff_member(conn, name=login)
+        if member is None:
+            raise DeskError(f"the login {login} is not on this team; ask the owner to add "
+                            f"you (sellerdesk team add-user {login} --role agent)")
+        return member
     name = (name or default_staff_name()).strip()
     if not name:
         raise DeskError("say who is at the desk (--staff NAME)")

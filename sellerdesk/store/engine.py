@@ -108,7 +108,20 @@ def explain(engine: Engine, exc: BaseException) -> DatabaseError:
                              "again. Nothing was changed.")
     if "readonly" in lowered or "read-only" in lowered:
         return DatabaseError(f"{where} is read-only; SellerDesk cannot save to it.")
+    if refused(exc):
+        first = text.strip().splitlines()[0]
+        return NotAllowed(f"Your database login may not do that ({first}); ask a supervisor "
+                          "or the team's owner. Nothing was changed.")
     return DatabaseError(f"cannot use {where}: {text}")
+
+
+class NotAllowed(DatabaseError):
+    """The team database refused: the login's role does not allow it (grants, row rules)."""
+
+
+def refused(exc: BaseException) -> bool:
+    text = str(getattr(exc, "orig", exc)).lower()
+    return "permission denied" in text or "row-level security" in text
 
 
 @contextmanager
@@ -122,12 +135,21 @@ def writing(engine: Engine) -> Iterator[Connection]:
                 yield conn
     except sa.exc.OperationalError as exc:
         raise explain(engine, exc) from exc
+    except sa.exc.ProgrammingError as exc:
+        if refused(exc):
+            raise explain(engine, exc) from exc
+        raise
 
 
 @contextmanager
 def reading(engine: Engine) -> Iterator[Connection]:
-    with engine.connect() as conn:
-        yield conn
+    try:
+        with engine.connect() as conn:
+            yield conn
+    except sa.exc.ProgrammingError as exc:
+        if refused(exc):
+            raise explain(engine, exc) from exc
+        raise
 
 
 def checkpoint(engine: Engine) -> bool:

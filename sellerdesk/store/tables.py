@@ -169,7 +169,8 @@ class SecurityEvent(SQLModel, table=True):
     """Who exported, purged, backed up, restored, rotated keys, gave or reversed credits.
     Never personal data. Kept 12 months."""
     __tablename__ = "security_event"
-    __table_args__ = (sa.Index("ix_security_event_at", "at"),)
+    # No RETURNING on insert: a team agent writes the log without being allowed to read it.
+    __table_args__ = (sa.Index("ix_security_event_at", "at"), {"implicit_returning": False})
 
     id: int | None = Field(default=None, primary_key=True)
     at: datetime = Field(sa_type=sa.DateTime())

@@ -1,0 +1,114 @@
+"""Team mode: several people on one PostgreSQL database, each with their own login.
+
+`team_init` (run once by the owner, whose login may create roles) brings the schema up
+to date with the same migrations as a single desk, creates the team's roles, grants and
+row rules (store.team), and puts the owner on the staff. `add_user` gives a colleague a
+login in their role. From then on who did what is the database's authenticated user:
+`services.desk.at_desk` ignores names typed in a box.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection, Engine
+
+from sellerdesk.core.errors import KnownError
+from sellerdesk.services.clock import now
+from sellerdesk.services.database import Database, open_database
+from sellerdesk.services.staff_admin import ROLES, check_limit
+from sellerdesk.store import issues as issue_store
+from sellerdesk.store import team as team_store
+from sellerdesk.store.engine import reading, writing
+
+
+class TeamError(KnownError):
+    """A team request refused, with the reason."""
+
+
+@dataclass(frozen=True, slots=True)
+class TeamMember:
+    name: str
+    role: str
+    approval_limit: str | None
+
+    def as_json(self) -> dict[str, object]:
+        return {"name": self.name, "role": self.role, "limit": self.approval_limit}
+
+
+def _postgres(engine: Engine) -> None:
+    if engine.dialect.name != "postgresql":
+        raise TeamError("team mode needs a PostgreSQL database "
+                        "(postgresql+psycopg://owner@host/sellerdesk); a single desk's "
+                        "SQLite file is for one person")
+
+
+def team_init(url: str) -> tuple[Database, TeamMember]:
+    """Set up a team database as its owner. Running it again brings the grants up to
+    date (after an upgrade added tables) and changes nothing else."""
+    db = open_database(url)
+    try:
+        _postgres(db.engine)
+        with writing(db.engine) as conn:
+            owner = team_store.current_login(conn)
+            if not conn.execute(sa.text("SELECT rolcreaterole OR rolsuper FROM pg_roles "
+                                        "WHERE rolname = current_user")).scalar():
+                raise TeamError(f"the login {owner} may not create roles; run team init "
+                                "as the database's owner (a login with CREATEROLE)")
+            team_store.create_groups(conn)
+            team_store.grant_privileges(conn)
+            team_store.add_login(conn, name=owner, role="owner", password=None)
+            _put_staff(conn, owner, "owner", None)
+            issue_store.put_setting(conn, key=team_store.MARK, value=owner, by=owner,
+                                    now=now())
+    except BaseException:
+        db.close()
+        raise
+    return db, TeamMember(owner, "owner", None)
+
+
+def add_user(engine: Engine, name: str, *, role: str, limit: str | None = None,
+             password: str | None = None) -> TeamMember:
+    """A colleague's login (or a new role or limit for an existing one), as the owner."""
+    _postgres(engine)
+    name = name.strip()
+    if not name or name != name.lower() or not name.replace("_", "").isalnum():
+        raise TeamError(f"{name!r}: a login name is lower-case letters, digits and _ "
+                        "(what PostgreSQL takes without quotes), e.g. ana or sam_lee")
+    if role not in ROLES:
+        raise TeamError(f"the role {role!r} is not one of {', '.join(ROLES)}")
+    approval_limit = check_limit(limit)
+    with writing(engine) as conn:
+        _require_team(conn)
+        me = team_store.current_login(conn)
+        if team_store.login_role(conn, me) != "owner":
+            raise TeamError(f"{me} is not an owner; only an owner adds colleagues")
+        team_store.add_login(conn, name=name, role=role, password=password)
+        _put_staff(conn, name, role, approval_limit)
+    return TeamMember(name, role, approval_limit)
+
+
+def _put_staff(conn: Connection, name: str, role: str, limit: str | None) -> None:
+    if issue_store.staff_member(conn, name=name) is None:
+        issue_store.add_staff(conn, name=name, role=role, approval_limit=limit, now=now())
+    else:
+        issue_store.update_staff(conn, name=name, role=role, approval_limit=limit)
+
+
+def _require_team(conn: Connection) -> None:
+    if team_owner(conn) is None:
+        raise TeamError("this database is not a team database yet: run "
+                        "sellerdesk team init URL as its owner first")
+
+
+def team_owner(conn: Connection) -> str | None:
+    """The login that set the team up; None for a database used without team mode."""
+    return issue_store.setting(conn, key=team_store.MARK) if team_store.team_login(conn) \
+        else None
+
+
+def team_members(engine: Engine) -> list[TeamMember]:
+    with reading(engine) as conn:
+        return [TeamMember(m.name, m.role, m.approval_limit)
+                for m in issue_store.all_staff(conn)]

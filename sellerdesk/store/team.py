@@ -1,0 +1,149 @@
+"""Team mode on PostgreSQL: who may do what is the database's rule, not only the window's.
+
+Three group roles hold the privileges, each login is a member of one: agents log issues,
+give credits within the policy and ask for approvals; supervisors also decide approvals
+(never their own) and change the policy; owners do everything, including staff and the
+security log. Row-level security closes what grants alone cannot: a credit names its
+giver as the login that wrote it, only a supervisor writes `approved_by`, a credit a
+supervisor approved is reversed only by a supervisor (or by the one who approved it),
+and nobody decides their own approval request.
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+GROUPS = {"agent": "sellerdesk_agent", "supervisor": "sellerdesk_supervisor",
+          "owner": "sellerdesk_owner"}
+MARK = "team.owner"          # desk_setting key: set by `team init`, names the owner login
+
+# What an agent writes while working (imports included: any desk may import a report).
+AGENT_WRITES = {
+    "issue": "INSERT, UPDATE", "timeline_event": "INSERT", "clock_run": "INSERT, UPDATE, DELETE",
+    "evidence": "INSERT", "personal_data": "INSERT, UPDATE, DELETE", "defect": "INSERT, UPDATE",
+    "credit": "INSERT", "approval_request": "INSERT", "credit_export": "INSERT",
+    "desk_setting": "INSERT, UPDATE", "security_event": "INSERT",
+    "orders": "INSERT, UPDATE, DELETE", "order_item": "INSERT, UPDATE, DELETE",
+    "order_day": "INSERT, UPDATE, DELETE", "amazon_odr": "INSERT",
+    "amazon_item_code": "INSERT, UPDATE", "settlement": "INSERT, UPDATE, DELETE",
+    "settlement_refund": "INSERT, UPDATE, DELETE", "order_return": "INSERT, UPDATE, DELETE",
+}
+SUPERVISOR_WRITES = {"approval_request": "UPDATE", "policy_version": "INSERT"}
+OWNER_WRITES = {"staff": "INSERT, UPDATE"}
+HIDDEN_FROM_AGENTS = {"security_event"}
+
+
+def _quoted(conn: Connection, name: str) -> str:
+    return conn.dialect.identifier_preparer.quote(name)
+
+
+def current_login(conn: Connection) -> str:
+    return conn.execute(sa.text("SELECT current_user")).scalar_one()
+
+
+def team_login(conn: Connection) -> str | None:
+    """On a team database, the login at work (who did what is the database's user);
+    None on a single desk, where staff say who they are."""
+    if conn.dialect.name != "postgresql":
+        return None
+    marked = conn.execute(sa.text("SELECT 1 FROM desk_setting WHERE key = :k"),
+                          {"k": MARK}).first()
+    return current_login(conn) if marked else None
+
+
+def create_groups(conn: Connection) -> None:
+    for group in GROUPS.values():
+        exists = conn.execute(sa.text("SELECT 1 FROM pg_roles WHERE rolname = :n"),
+                              {"n": group}).first()
+        if not exists:
+            conn.exec_driver_sql(f"CREATE ROLE {group} NOLOGIN")
+    # A supervisor may do what an agent may; an owner what a supervisor may.
+    conn.exec_driver_sql(f"GRANT {GROUPS['agent']} TO {GROUPS['supervisor']}")
+    conn.exec_driver_sql(f"GRANT {GROUPS['supervisor']} TO {GROUPS['owner']}")
+
+
+def grant_privileges(conn: Connection) -> None:
+    agent, supervisor, owner = GROUPS["agent"], GROUPS["supervisor"], GROUPS["owner"]
+    conn.exec_driver_sql(f"GRANT USAGE ON SCHEMA public TO {agent}")
+    tables = sa.inspect(conn).get_table_names()
+    for table in tables:
+        if table not in HIDDEN_FROM_AGENTS:
+            conn.exec_driver_sql(f"GRANT SELECT ON {table} TO {agent}")
+    for grants, group in ((AGENT_WRITES, agent), (SUPERVISOR_WRITES, supervisor),
+                          (OWNER_WRITES, owner)):
+        for table, what in grants.items():
+            conn.exec_driver_sql(f"GRANT {what} ON {table} TO {group}")
+    conn.exec_driver_sql(f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {agent}")
+    # The log: read by supervisors and owners; an agent's write prunes only what is past
+    # its 12 months (the DELETE needs to see `at`, and nothing else).
+    conn.exec_driver_sql(f"GRANT SELECT ON security_event TO {supervisor}")
+    conn.exec_driver_sql(f"GRANT SELECT (at), DELETE ON security_event TO {agent}")
+    _row_rules(conn)
+
+
+def _row_rules(conn: Connection) -> None:
+    agent, supervisor = GROUPS["agent"], GROUPS["supervisor"]
+    is_supervisor = f"pg_has_role(current_user, '{supervisor}', 'MEMBER')"
+    rules = {
+        "credit": [
+            f"CREATE POLICY read ON credit FOR SELECT TO {agent} USING (true)",
+            # Your own credit (approved_by only when you are a supervisor approving it
+            # yourself; a reversal of someone else's approved credit only as a
+            # supervisor), or, as a supervisor, an agent's request you approve. Inside the
+            # subquery the new row is `credit.…`: a bare `reverses` would be original's.
+            f"""CREATE POLICY give ON credit FOR INSERT TO {agent} WITH CHECK (
+                (staff = current_user
+                 AND (approved_by IS NULL OR (approved_by = current_user AND {is_supervisor}))
+                 AND (reverses IS NULL OR {is_supervisor} OR NOT EXISTS (
+                      SELECT 1 FROM credit AS original WHERE original.id = credit.reverses
+                      AND original.approved_by IS NOT NULL
+                      AND original.approved_by <> current_user)))
+                OR (approved_by = current_user AND reverses IS NULL AND {is_supervisor}))""",
+        ],
+        "approval_request": [
+            f"CREATE POLICY read ON approval_request FOR SELECT TO {agent} USING (true)",
+            f"""CREATE POLICY ask ON approval_request FOR INSERT TO {agent}
+                WITH CHECK (requested_by = current_user)""",
+            f"""CREATE POLICY decide ON approval_request FOR UPDATE TO {supervisor}
+                USING (requested_by <> current_user) WITH CHECK (decided_by = current_user)""",
+        ],
+        "security_event": [
+            f"CREATE POLICY read ON security_event FOR SELECT TO {supervisor} USING (true)",
+            f"""CREATE POLICY write ON security_event FOR INSERT TO {agent}
+                WITH CHECK (actor = current_user OR actor = 'SellerDesk')""",
+            f"""CREATE POLICY prune ON security_event FOR DELETE TO {agent}
+                USING (at < now() AT TIME ZONE 'UTC' - interval '365 days')""",
+        ],
+    }
+    for table, policies in rules.items():
+        conn.exec_driver_sql(f"ALTER TABLE {table} ENABLE ROW LEVEL SECURITY")
+        for name in conn.execute(sa.text("SELECT policyname FROM pg_policies "
+                                         "WHERE tablename = :t"), {"t": table}).scalars():
+            conn.exec_driver_sql(f"DROP POLICY {_quoted(conn, name)} ON {table}")
+        for policy in policies:
+            conn.exec_driver_sql(policy)
+
+
+def add_login(conn: Connection, *, name: str, role: str, password: str | None) -> None:
+    """A PostgreSQL login for one person, a member of their role's group (an existing
+    login changes group)."""
+    login = _quoted(conn, name)
+    exists = conn.execute(sa.text("SELECT 1 FROM pg_roles WHERE rolname = :n"),
+                          {"n": name}).first()
+    if not exists:
+        conn.exec_driver_sql(f"CREATE ROLE {login} LOGIN")
+    if password:
+        conn.execute(sa.text(f"ALTER ROLE {login} PASSWORD :p"), {"p": password})
+    for group in GROUPS.values():
+        conn.exec_driver_sql(f"REVOKE {group} FROM {login}")
+    conn.exec_driver_sql(f"GRANT {GROUPS[role]} TO {login}")
+
+
+def login_role(conn: Connection, name: str) -> str | None:
+    """The team role the login holds (the highest), or None."""
+    for role in ("owner", "supervisor", "agent"):
+        if conn.execute(sa.text("SELECT pg_has_role(:n, :g, 'MEMBER')"),
+                        {"n": name, "g": GROUPS[role]}).scalar():
+            return role
+    return None

@@ -1,0 +1,164 @@
+"""Team mode on the session's real PostgreSQL 15: `team init` and `team add-user`, each
+person working as their own login, and the database itself refusing what a role may not
+do — even to SQL typed past the window."""
+
+import pytest
+import sqlalchemy as sa
+
+from sellerdesk.core.errors import KnownError
+from sellerdesk.core.issues import IssueType
+from sellerdesk.services import desk
+from sellerdesk.services.database import open_database
+from sellerdesk.services.import_orders import import_orders
+from sellerdesk.services.policies import default_policy_text, save_policy
+from sellerdesk.services.security_log import security_events
+from sellerdesk.services.team import TeamError, add_user, team_init, team_members
+from sellerdesk.store.engine import NotAllowed
+from tests.reports import row, write
+
+pytestmark = pytest.mark.postgres
+ORDER = "114-3941689-8772232"
+
+
+def as_login(url: str, login: str) -> str:
+    return url.replace("sellerdesk@", f"{login}@", 1)
+
+
+@pytest.fixture
+def team(postgres, tmp_path):
+    """A team database: the owner (the cluster's superuser), agent ana, supervisor mara."""
+    url = postgres.new_database()
+    db, owner = team_init(url)
+    with db:
+        write(tmp_path / "orders.txt", [row(ORDER, price="80.00")])
+        import_orders(db.engine, tmp_path / "orders.txt")
+        add_user(db.engine, "ana", role="agent", limit="10")
+        add_user(db.engine, "mara", role="supervisor")
+    logins = {}
+    for name in ("ana", "mara"):
+        logins[name] = open_database(as_login(url, name))
+    yield url, owner, logins
+    for login in logins.values():
+        login.close()
+
+
+def test_team_init_makes_the_owner_and_is_safe_to_run_again(team):
+    url, owner, _ = team
+    assert owner.role == "owner"
+    db, again = team_init(url)
+    with db:
+        assert again.name == owner.name
+        assert [(m.name, m.role, m.approval_limit) for m in team_members(db.engine)] == [
+            ("ana", "agent", "10"), ("mara", "supervisor", None), (owner.name, "owner", None)]
+
+
+def test_who_did_what_is_the_login_not_a_typed_name(team):
+    _, _, logins = team
+    engine = logins["ana"].engine
+    issue = desk.add_issue(engine, order_id=ORDER, issue_type=IssueType.DAMAGED,
+                           staff="Mallory")
+    assert issue.created_by == "ana"
+    credit = desk.issue_credit(engine, issue_id=issue.issue_id, amount="5.00",
+                               reason="sorry", staff="Mallory")
+    [entry] = [c for c in desk.order_activity(engine, ORDER).credits]
+    assert (entry.credit_id, entry.staff) == (credit.credit_id, "ana")
+
+
+def test_an_agent_may_not_change_the_policy_or_read_the_security_log(team):
+    _, _, logins = team
+    engine = logins["ana"].engine
+    issue = desk.add_issue(engine, order_id=ORDER, issue_type=IssueType.DAMAGED)
+    desk.issue_credit(engine, issue_id=issue.issue_id, amount="5.00", reason="sorry")
+    with pytest.raises(NotAllowed, match="permission denied for table security_event"):
+        security_events(engine)
+    with pytest.raises(KnownError, match="supervisor"):
+        save_policy(engine, default_policy_text(), by="ana", source="test")
+    with engine.begin() as conn, pytest.raises(sa.exc.ProgrammingError,
+                                               match="permission denied"):
+        conn.execute(sa.text("INSERT INTO policy_version (name, text, created_at, "
+                             "created_by) VALUES ('mine', 'x', now(), 'ana')"))
+    mara = logins["mara"].engine
+    assert save_policy(mara, default_policy_text(), by="mara", source="test")[0] == 2
+    [event] = security_events(mara)          # ana wrote it; a supervisor reads it
+    assert (event.actor, event.action) == ("ana", "credit_given")
+
+
+def test_nobody_approves_their_own_request_and_agents_approve_nothing(team):
+    _, _, logins = team
+    ana, mara = logins["ana"].engine, logins["mara"].engine
+    issue = desk.add_issue(ana, order_id=ORDER, issue_type=IssueType.DAMAGED)
+    asked = desk.issue_credit(ana, issue_id=issue.issue_id, amount="25.00", reason="big")
+    assert asked.pending                            # above ana's limit of 10
+    with pytest.raises(desk.DeskError, match="ana is an agent"):
+        desk.decide_approval(ana, approval_id=asked.approval_id, approve=True)
+    with ana.begin() as conn, pytest.raises(sa.exc.ProgrammingError,
+                                            match="permission denied"):
+        conn.execute(sa.text("UPDATE approval_request SET status = 'approved', "
+                             "decided_by = 'ana'"))
+    with ana.begin() as conn, pytest.raises(sa.exc.ProgrammingError,
+                                            match="row-level security"):
+        conn.execute(sa.text(
+            "INSERT INTO credit (id, created_at, issue_id, order_id, kind, amount_minor, "
+            "currency, reason, staff, approved_by, explanation, prev_hash, entry_hash) "
+            "VALUES (99, now(), :i, :o, 'courtesy_credit', 2500, 'USD', '', 'ana', 'mara', "
+            "'', 'x', 'y')"), {"i": issue.issue_id, "o": ORDER})
+
+    own = desk.add_issue(mara, order_id=ORDER, issue_type=IssueType.WRONG_ITEM)
+    mine = desk.issue_credit(mara, issue_id=own.issue_id, amount="1.00", reason="small")
+    assert not mine.pending
+    with mara.begin() as conn:          # her own requests are not hers to decide
+        ana_request = conn.execute(sa.text(
+            "UPDATE approval_request SET decided_by = 'mara' WHERE requested_by = 'mara'"))
+        assert ana_request.rowcount == 0
+    given = desk.decide_approval(mara, approval_id=asked.approval_id, approve=True)
+    [credit] = [c for c in desk.order_activity(mara, ORDER).credits
+                if c.credit_id == given.credit_id]
+    assert (credit.staff, credit.approved_by) == ("ana", "mara")
+    assert desk.verify_ledger(mara).ok
+
+    with pytest.raises(desk.DeskError, match="approved by mara; only a supervisor"):
+        desk.reverse_credit(ana, credit_id=given.credit_id, reason="oops")
+    with ana.begin() as conn, pytest.raises(sa.exc.ProgrammingError,
+                                            match="row-level security"):
+        conn.execute(sa.text(
+            "INSERT INTO credit (id, created_at, issue_id, order_id, kind, amount_minor, "
+            "currency, reverses, reason, staff, explanation, prev_hash, entry_hash) "
+            "VALUES (98, now(), :i, :o, 'courtesy_credit', -2500, 'USD', :r, 'oops', 'ana', "
+            "'', 'x', 'z')"), {"i": issue.issue_id, "o": ORDER, "r": given.credit_id})
+
+
+def test_a_login_not_on_the_team_is_told_how_to_join(team, postgres):
+    url, _, _ = team
+    with open_database(url) as owner_db, owner_db.engine.begin() as conn:
+        conn.exec_driver_sql("CREATE ROLE eve LOGIN IN ROLE sellerdesk_agent")
+    with open_database(as_login(url, "eve")) as eve, pytest.raises(
+            desk.DeskError, match="the login eve is not on this team; ask the owner"):
+        desk.add_issue(eve.engine, order_id=ORDER, issue_type=IssueType.DAMAGED)
+
+
+def test_only_an_owner_adds_colleagues_and_names_are_checked(team):
+    _, _, logins = team
+    with pytest.raises(TeamError, match="mara is not an owner"):
+        add_user(logins["mara"].engine, "sam", role="agent")
+    with pytest.raises(TeamError, match="lower-case letters, digits and _"):
+        add_user(logins["mara"].engine, "Robert'); DROP TABLE", role="agent")
+
+
+def test_team_mode_needs_postgresql(sqlite_url):
+    with pytest.raises(TeamError, match="team mode needs a PostgreSQL database"):
+        team_init(sqlite_url)
+
+
+def test_the_command_line_sets_up_a_team(postgres, capsys):
+    import json
+
+    from sellerdesk.cli import main
+    url = postgres.new_database()
+    assert main(["team", "init", url, "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["owner"] == {"name": "sellerdesk",
+                                                            "role": "owner", "limit": None}
+    assert main(["--db", url, "team", "add-user", "sam", "--role", "agent", "--limit",
+                 "15"]) == 0
+    assert "sam can now log in as an agent (approval limit 15)" in capsys.readouterr().out
+    assert main(["--db", url, "team", "add-user", "Sam Lee", "--role", "agent"]) == 1
+    assert "a login name is lower-case letters" in capsys.readouterr().err
