@@ -227,6 +227,10 @@ def build_parser() -> argparse.ArgumentParser:
     tadd.add_argument("--password-stdin", action="store_true",
                       help="read the login's password from standard input (else asked for; "
                            "blank for none, where the server trusts local logins)")
+    tmove = team_cmds.add_parser("migrate-from", parents=[common],
+                                 help="move a single desk's SQLite FILE into this (empty) team "
+                                      "database, checked table by table")
+    tmove.add_argument("file", type=Path)
     seclog = commands.add_parser("security-log", parents=[common],
                                  help="who exported, purged, backed up, restored, rotated "
                                       "keys, gave or reversed credits (12 months)")
@@ -759,6 +763,17 @@ def cmd_team_add_user(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_team_migrate_from(args: argparse.Namespace) -> int:
+    from sellerdesk.services.team import migrate_from
+    interactive = sys.stderr.isatty() and not getattr(args, "json", False)
+    with _open(args) as db:
+        moved = migrate_from(db.engine, args.file, progress=_stderr_progress(interactive))
+    if interactive:
+        print(file=sys.stderr)
+    _emit(args, moved.as_json(), moved.summary())
+    return 0
+
+
 def _article(word: str) -> str:
     return "an" if word[0] in "aeiou" else "a"
 
@@ -803,6 +818,7 @@ COMMANDS: dict[str | None, Callable[[argparse.Namespace], int]] = {
     "security-log": cmd_security_log,
     "team init": cmd_team_init,
     "team add-user": cmd_team_add_user,
+    "team migrate-from": cmd_team_migrate_from,
 }
 
 

@@ -9,18 +9,24 @@ login in their role. From then on who did what is the database's authenticated u
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
 from sellerdesk.core.errors import KnownError
+from sellerdesk.core.ledger import verify_chain
 from sellerdesk.services.clock import now
 from sellerdesk.services.database import Database, open_database
 from sellerdesk.services.staff_admin import ROLES, check_limit
+from sellerdesk.store import credits as ledger_store
 from sellerdesk.store import issues as issue_store
 from sellerdesk.store import team as team_store
+from sellerdesk.store import transfer
 from sellerdesk.store.engine import reading, writing
+from sellerdesk.store.tables import CREDITS, ISSUES, ORDERS, POLICY_VERSIONS
 
 
 class TeamError(KnownError):
@@ -112,3 +118,73 @@ def team_members(engine: Engine) -> list[TeamMember]:
     with reading(engine) as conn:
         return [TeamMember(m.name, m.role, m.approval_limit)
                 for m in issue_store.all_staff(conn)]
+
+
+# -- moving a single desk into a team database --------------------------------------------
+@dataclass(frozen=True, slots=True)
+class MovedDesk:
+    source: Path
+    rows: dict[str, int] = field(default_factory=dict)        # table → rows copied
+    checksums: dict[str, str] = field(default_factory=dict)   # table → SHA-256, both sides
+    ledger: str = ""
+
+    def summary(self) -> str:
+        main = ", ".join(f"{self.rows.get(t, 0):,} {label}" for t, label in (
+            ("orders", "orders"), ("issue", "issues"), ("credit", "credits")))
+        return (f"Moved {self.source.name} into the team database: {main} "
+                f"({sum(self.rows.values()):,} rows in {len(self.rows)} tables); every "
+                f"table's checksum matches; {self.ledger}.")
+
+    def as_json(self) -> dict[str, object]:
+        return {"source": str(self.source), "rows": self.rows, "checksums": self.checksums,
+                "ledger": self.ledger}
+
+
+def migrate_from(engine: Engine, source: Path, *,
+                 progress: Callable[[float, str], None] | None = None) -> MovedDesk:
+    """Copy a single desk's SQLite file into this (empty) team database in one
+    transaction, keys and hashes as they are; then compare every table's checksum on
+    both sides and verify the ledger's chain before committing. Anything amiss: nothing
+    is kept."""
+    _postgres(engine)
+    source = Path(source)
+    if not source.is_file():
+        raise TeamError(f"there is no file {source}")
+    # The desk is brought to the newest schema first (its file copied aside if so).
+    with open_database(str(source)) as desk, reading(desk.engine) as src, \
+            writing(engine) as target:
+        _require_team(target)
+        held = {t.name: transfer.count(target, t) for t in (ORDERS, ISSUES, CREDITS)}
+        if any(held.values()):
+            raise TeamError("the team database already has orders, issues or credits; "
+                            "a desk moves into an empty team database only")
+        target.execute(POLICY_VERSIONS.delete())   # init's default; the desk's own come
+        tables = transfer.tables()
+        total = sum(transfer.count(src, t) for t in tables) or 1
+        done = 0
+
+        def step(rows: int) -> None:
+            nonlocal done
+            done += rows
+            if progress is not None:
+                progress(done / total, f"{done:,} of {total:,} rows copied")
+
+        moved = MovedDesk(source)
+        kept = {t.name: transfer.existing_keys(target, t) for t in tables}
+        for table in tables:
+            moved.rows[table.name] = transfer.copy_table(src, target, table,
+                                                         skip=kept[table.name],
+                                                         progress=step)
+        transfer.reset_sequences(target)
+        for table in tables:
+            theirs = transfer.checksum(src, table, skip=kept[table.name])
+            ours = transfer.checksum(target, table, skip=kept[table.name])
+            if theirs != ours:
+                raise TeamError(f"the {table.name} table did not come across whole "
+                                f"({theirs[0]:,} rows there, {ours[0]:,} here, or their "
+                                "contents differ); nothing was moved")
+            moved.checksums[table.name] = ours[1]
+        chain = verify_chain(ledger_store.ledger(target))
+        if not chain.ok:
+            raise TeamError(f"after the copy, {chain.summary()}; nothing was moved")
+        return MovedDesk(source, moved.rows, moved.checksums, chain.summary())

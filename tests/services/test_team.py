@@ -162,3 +162,47 @@ def test_the_command_line_sets_up_a_team(postgres, capsys):
     assert "sam can now log in as an agent (approval limit 15)" in capsys.readouterr().out
     assert main(["--db", url, "team", "add-user", "Sam Lee", "--role", "agent"]) == 1
     assert "a login name is lower-case letters" in capsys.readouterr().err
+
+
+def test_a_single_desk_moves_into_a_team_database_whole(postgres, sqlite_url, tmp_path):
+    from sellerdesk.services.demo import build_demo
+    from sellerdesk.services.personal_data import buyer_details
+    from sellerdesk.services.team import migrate_from
+    from sellerdesk.store.engine import reading
+    with open_database(sqlite_url) as desk_db:
+        build_demo(desk_db.engine, orders=400)
+        with reading(desk_db.engine) as conn:
+            before = {t: conn.exec_driver_sql(f"SELECT count(*) FROM {t}").scalar()
+                      for t in ("orders", "order_item", "issue", "timeline_event", "credit",
+                                "policy_version", "personal_data", "staff")}
+        head = desk.verify_ledger(desk_db.engine)
+        sealed = [i.issue_id for i in desk.list_issues(desk_db.engine)
+                  if not buyer_details(desk_db.engine, i.issue_id).empty]
+    url = postgres.new_database()
+    db, _ = team_init(url)
+    with db:
+        seen = []
+        moved = migrate_from(db.engine, sqlite_url, progress=lambda f, _t: seen.append(f))
+        assert seen[-1] == 1.0
+        assert moved.rows["orders"] == before["orders"] == 400
+        assert moved.rows["credit"] == before["credit"] > 0
+        assert moved.rows["issue"] == before["issue"]
+        assert set(moved.checksums) >= {"orders", "issue", "credit", "personal_data"}
+        assert moved.ledger == head.summary()
+        assert "every table's checksum matches" in moved.summary()
+        with reading(db.engine) as conn:
+            after = {t: conn.exec_driver_sql(f"SELECT count(*) FROM {t}").scalar()
+                     for t in before}
+        assert after == before | {"staff": before["staff"] + 1}     # + the team's owner
+        assert desk.verify_ledger(db.engine).head == head.head
+        if sealed:                        # same computer, same keyring: still readable
+            assert buyer_details(db.engine, sealed[0]).values
+        add_user(db.engine, "ana", role="owner")
+        with pytest.raises(TeamError, match="empty team database only"):
+            migrate_from(db.engine, sqlite_url)
+    with open_database(as_login(url, "ana")) as ana:   # work goes on where it stopped
+        [first, *_] = desk.list_issues(ana.engine)
+        given = desk.issue_credit(ana.engine, issue_id=first.issue_id, amount="0.50",
+                                  reason="after the move")
+        assert given.credit_id == before["credit"] + 1
+        assert desk.verify_ledger(ana.engine).ok
