@@ -288,3 +288,36 @@ def _committed_lines(text: str) -> list[str]:
     assert "error" not in text, text
     assert "bug" not in text, text
     return [line for line in text.splitlines() if line != "full"]
+
+
+@pytest.mark.postgres
+def test_sixteen_processes_on_ten_hot_orders_never_pass_a_total(postgres, tmp_path, forker):
+    """16 processes × 200 credits of 1.00 on 10 orders of 40.00 each, on PostgreSQL: every
+    order ends exactly full, every given credit is in the ledger, nobody sees any error
+    but "more than is left"."""
+    from sellerdesk.services.database import open_database
+    url = postgres.new_database()
+    with open_database(url) as db:
+        issues = _desk(db.engine, tmp_path, orders=10, price="40.00")
+    go = tmp_path / "go"
+    reports = [tmp_path / f"hot-{n}.txt" for n in range(16)]
+    pids = [forker.start(do="hot", db=url, report=str(r), issues=issues, credits=200,
+                         seed=n, go=str(go)) for n, r in enumerate(reports)]
+    time.sleep(1.0)
+    go.touch()
+    statuses = [forker.reap(pid) for pid in pids]
+    texts = [r.read_text() for r in reports]
+    assert statuses == [0] * 16, [t for t in texts if "error" in t or "bug" in t][:1]
+    given = [line.split() for t in texts for line in t.splitlines() if not line.startswith("full")]
+    refused = [line for t in texts for line in t.splitlines() if line.startswith("full")]
+    assert len(given) == 400                       # 10 orders × 40.00, not a cent more
+    assert len(given) + len(refused) == 16 * 200
+    assert sum(1 for t in texts if any(not x.startswith("full") for x in t.splitlines())) > 8
+    with open_database(url) as db:
+        for n in range(10):
+            activity = desk.order_activity(db.engine, f"114-{n:07d}-7000000")
+            assert str(activity.given("USD")) == "40.00"
+        with reading(db.engine) as conn:
+            stored = set(conn.execute(sa.text("SELECT id FROM credit")).scalars())
+        assert {int(credit) for credit, _ in given} == stored
+        assert desk.verify_ledger(db.engine).ok
