@@ -271,8 +271,8 @@ def issue_credit(engine: Engine, *, issue_id: int, amount: str | Decimal | None 
     Above a limit, an agent's credit becomes a request for a supervisor's approval."""
     reason = reason.strip()
     with writing(engine) as conn:
-        ledger_store.lock_ledger(conn)
         issue = issue_record(conn, issue_id)
+        ledger_store.lock_order(conn, order_id=issue.order_id, buyer_ref=issue.buyer_ref)
         member = at_desk(conn, staff)
         suggestion, order_left = _suggestion(conn, issue)
         currency = suggestion.amount.currency
@@ -312,6 +312,7 @@ def issue_credit(engine: Engine, *, issue_id: int, amount: str | Decimal | None 
                                   text=f"{chosen_kind.label} {value.display()} awaits approval",
                                   at=now())
             return CreditOutcome(value, chosen_kind, approval_id=approval_id)
+        ledger_store.lock_ledger(conn)      # the chain: from here to the commit only
         credit_id, digest = ledger_store.append_credit(conn, values={
             **common, "created_at": now(), "order_id": issue.order_id, "staff": member.name,
             "approved_by": member.name if needs_approval else None})
@@ -372,10 +373,13 @@ def decide_approval(engine: Engine, *, approval_id: int, approve: bool, comment:
     Nobody approves their own request."""
     comment = comment.strip()
     with writing(engine) as conn:
-        ledger_store.lock_ledger(conn)
         request = ledger_store.get_approval(conn, approval_id=approval_id)
         if request is None:
             raise DeskError(f"no approval request {approval_id}")
+        asked_on = issue_record(conn, request["issue_id"])
+        ledger_store.lock_order(conn, order_id=asked_on.order_id, buyer_ref=asked_on.buyer_ref)
+        ledger_store.lock_ledger(conn)
+        request = ledger_store.get_approval(conn, approval_id=approval_id)  # as it is now
         if request["status"] != "pending":
             raise DeskError(f"approval request {approval_id} was already {request['status']} "
                             f"by {request['decided_by']}")
@@ -430,10 +434,12 @@ def reverse_credit(engine: Engine, *, credit_id: int, reason: str,
     if not reason:
         raise DeskError("a reversal needs a written reason (--reason)")
     with writing(engine) as conn:
-        ledger_store.lock_ledger(conn)
         original = ledger_store.get_credit(conn, credit_id=credit_id)
         if original is None:
             raise DeskError(f"no credit {credit_id}")
+        on = issue_record(conn, original.issue_id)
+        ledger_store.lock_order(conn, order_id=on.order_id, buyer_ref=on.buyer_ref)
+        ledger_store.lock_ledger(conn)
         if original.reverses is not None:
             raise DeskError(f"credit {credit_id} is itself a reversal (of credit "
                             f"{original.reverses}); it cannot be reversed")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 from pathlib import Path
 
 from sqlalchemy.engine import Connection, Engine
@@ -31,7 +32,14 @@ def active_policy(conn: Connection) -> tuple[int, Policy]:
                                            now=now())
         return version, policy
     version, text = latest
-    return version, parse_policy(text, source=f"policy version {version}")
+    return version, _parsed(version, text)
+
+
+@lru_cache(maxsize=8)
+def _parsed(version: int, text: str) -> Policy:
+    """A saved version never changes, so it is parsed once per process, not per credit
+    (a millisecond each time otherwise). The policy is a frozen value."""
+    return parse_policy(text, source=f"policy version {version}")
 
 
 def ensure_policy(engine: Engine) -> None:

@@ -15,6 +15,8 @@ from sellerdesk.store import security as security_store
 from sellerdesk.store.engine import reading, writing
 
 KEPT = timedelta(days=365)
+PRUNE_EVERY = timedelta(hours=1)
+_last_pruned: list[datetime | None] = [None]
 ACTIONS = {
     "credit_given": "Credit given",
     "credit_approved": "Credit approved",
@@ -46,7 +48,10 @@ def record(conn: Connection, action: str, detail: str, *, actor: str | None = No
     at = now()
     security_store.add_event(conn, at=at, actor=actor or default_staff_name(), action=action,
                              detail=detail)
-    security_store.prune(conn, before=at - KEPT)
+    # Pruning is a day's work at most: once an hour per process, not with every credit.
+    if _last_pruned[0] is None or abs(at - _last_pruned[0]) > PRUNE_EVERY:
+        security_store.prune(conn, before=at - KEPT)
+        _last_pruned[0] = at
 
 
 def record_now(engine: Engine, action: str, detail: str, *, actor: str | None = None) -> None:

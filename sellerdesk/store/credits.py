@@ -1,6 +1,12 @@
 """The ledger's queries. Appends are serialised — SQLite by BEGIN IMMEDIATE (see
 store.engine.writing), PostgreSQL by a transaction-scoped advisory lock — because each
-entry's hash covers the one before it."""
+entry's hash covers the one before it.
+
+On PostgreSQL a credit first takes a lock on its order (and its buyer), under which the
+caps are re-checked, and the ledger's lock only for the append and the commit: desks
+crediting different orders work side by side and queue only for the chain. Every
+credit writer takes them in the same order — order, buyer, ledger — so none waits on
+another in a circle."""
 
 from __future__ import annotations
 
@@ -23,6 +29,17 @@ _LEDGER_LOCK = 0x5E11E7D35C  # any fixed number: the advisory lock every ledger 
 def lock_ledger(conn: Connection) -> None:
     if conn.dialect.name == "postgresql":
         conn.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": _LEDGER_LOCK})
+
+
+def lock_order(conn: Connection, *, order_id: str, buyer_ref: str | None) -> None:
+    """What the caps depend on — the order's credits, the buyer's history — held until
+    the transaction ends. (Two-key advisory locks: a space apart from the ledger's.)"""
+    if conn.dialect.name != "postgresql":
+        return
+    conn.execute(sa.text("SELECT pg_advisory_xact_lock(1, hashtext(:o))"), {"o": order_id})
+    if buyer_ref:
+        conn.execute(sa.text("SELECT pg_advisory_xact_lock(2, hashtext(:b))"),
+                     {"b": buyer_ref})
 
 
 def given_on_order(conn: Connection, *, order_id: str,

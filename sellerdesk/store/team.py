@@ -47,9 +47,8 @@ def team_login(conn: Connection) -> str | None:
     None on a single desk, where staff say who they are."""
     if conn.dialect.name != "postgresql":
         return None
-    marked = conn.execute(sa.text("SELECT 1 FROM desk_setting WHERE key = :k"),
-                          {"k": MARK}).first()
-    return current_login(conn) if marked else None
+    return conn.execute(sa.text("SELECT current_user FROM desk_setting WHERE key = :k"),
+                        {"k": MARK}).scalar()
 
 
 def create_groups(conn: Connection) -> None:
