@@ -64,6 +64,7 @@ def team_init(url: str) -> tuple[Database, TeamMember]:
                                 "as the database's owner (a login with CREATEROLE)")
             team_store.create_groups(conn)
             team_store.grant_privileges(conn)
+            team_store.announce_changes(conn)
             team_store.add_login(conn, name=owner, role="owner", password=None)
             _put_staff(conn, owner, "owner", None)
             issue_store.put_setting(conn, key=team_store.MARK, value=owner, by=owner,
@@ -188,3 +189,11 @@ def migrate_from(engine: Engine, source: Path, *,
         if not chain.ok:
             raise TeamError(f"after the copy, {chain.summary()}; nothing was moved")
         return MovedDesk(source, moved.rows, moved.checksums, chain.summary())
+
+
+def listen_for_changes(engine: Engine) -> team_store.ChangeListener | None:
+    """Word of other desks' changes, on a team database; None on a single desk."""
+    with reading(engine) as conn:
+        if team_store.team_login(conn) is None:
+            return None
+    return team_store.ChangeListener(engine.url)

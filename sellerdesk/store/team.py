@@ -14,6 +14,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from sellerdesk.store.engine import DatabaseError
+
 GROUPS = {"agent": "sellerdesk_agent", "supervisor": "sellerdesk_supervisor",
           "owner": "sellerdesk_owner"}
 MARK = "team.owner"          # desk_setting key: set by `team init`, names the owner login
@@ -79,6 +81,53 @@ def grant_privileges(conn: Connection) -> None:
     conn.exec_driver_sql(f"GRANT SELECT ON security_event TO {supervisor}")
     conn.exec_driver_sql(f"GRANT SELECT (at), DELETE ON security_event TO {agent}")
     _row_rules(conn)
+
+
+CHANNEL = "sellerdesk"
+# Tables whose changes another desk's window shows: a statement on one of them tells
+# every listening window which table changed (at commit; one message per table).
+WATCHED = ("issue", "timeline_event", "credit", "approval_request", "staff", "orders",
+           "evidence", "defect", "personal_data", "policy_version")
+
+
+def announce_changes(conn: Connection) -> None:
+    conn.exec_driver_sql(f"""
+        CREATE OR REPLACE FUNCTION sellerdesk_announce() RETURNS trigger
+        LANGUAGE plpgsql AS $$
+        BEGIN PERFORM pg_notify('{CHANNEL}', TG_TABLE_NAME); RETURN NULL; END $$""")
+    for table in WATCHED:
+        conn.exec_driver_sql(f"DROP TRIGGER IF EXISTS announce ON {table}")
+        conn.exec_driver_sql(f"CREATE TRIGGER announce AFTER INSERT OR UPDATE OR DELETE ON "
+                             f"{table} FOR EACH STATEMENT EXECUTE FUNCTION "
+                             "sellerdesk_announce()")
+
+
+class ChangeListener:
+    """A connection of its own that LISTENs for other desks' changes."""
+
+    def __init__(self, url: sa.URL) -> None:
+        import psycopg
+        self._lost = psycopg.OperationalError
+        plain = url.set(drivername="postgresql").render_as_string(hide_password=False)
+        try:
+            self.conn = psycopg.connect(plain, autocommit=True, connect_timeout=5)
+            self.conn.execute(f"LISTEN {CHANNEL}")
+        except psycopg.OperationalError as exc:
+            raise DatabaseError(f"the team database is out of reach: {exc}") from None
+
+    def wait(self, timeout: float) -> set[str]:
+        """The tables changed: waits up to `timeout` for the first word, then gathers
+        what arrives with it. A lost connection raises DatabaseError."""
+        try:
+            changed = {n.payload for n in self.conn.notifies(timeout=timeout, stop_after=1)}
+            if changed:
+                changed |= {n.payload for n in self.conn.notifies(timeout=0.05)}
+        except self._lost as exc:
+            raise DatabaseError(f"the team database went out of reach: {exc}") from None
+        return changed
+
+    def close(self) -> None:
+        self.conn.close()
 
 
 def _row_rules(conn: Connection) -> None:

@@ -118,6 +118,14 @@ class MainWindow(QMainWindow):
                                      self)
         self.watcher.ready.connect(self.import_watched)
         self.housekeeping: Task | None = None
+        self.live = None                 # LiveUpdates, on a team database
+        self.offline_label = QLabel("Offline: the team database is out of reach; "
+                                    "reconnecting…")
+        self.offline_label.setStyleSheet("color: #b00020; font-weight: bold;")
+        self.offline_label.hide()
+        self.statusBar().addPermanentWidget(self.offline_label)
+        self._remote = QTimer(self, singleShot=True, interval=300)
+        self._remote.timeout.connect(self._show_remote_changes)
         self.housekeeping_timer = QTimer(self, interval=HOUSEKEEPING_EVERY_MS)
         self.housekeeping_timer.timeout.connect(self.keep_house)
 
@@ -302,11 +310,37 @@ class MainWindow(QMainWindow):
         if folder and Path(folder).is_dir():
             self.watch_folder(Path(folder))
         self._show_keyring()
+        self._listen_to_team()
         if self.interactive:        # purge, backup: a moment after the window is usable
             QTimer.singleShot(HOUSEKEEPING_DELAY_MS, self.keep_house)
             self.housekeeping_timer.start()
         self.database_opened.emit()
         return True
+
+    def _listen_to_team(self) -> None:
+        from sellerdesk.services.team import listen_for_changes
+        from sellerdesk.ui.live import LiveUpdates
+        assert self.database is not None
+        if not self.database.is_team:
+            return
+        engine = self.database.engine
+        self.live = LiveUpdates(lambda: listen_for_changes(engine), self)
+        self.live.changed.connect(lambda _tables: self._remote.start())
+        self.live.reachable.connect(self._reachable)
+        self.live.start()
+
+    def _show_remote_changes(self) -> None:
+        """Another desk's change (or this one's, said back): every view reads again."""
+        if self.task is None:
+            self.refresh()
+        if self.desk is not None:
+            self.desk.refresh()
+
+    def _reachable(self, online: bool) -> None:
+        self.offline_label.setVisible(not online)
+        self.statusBar().showMessage("The team database is back; everything was read again."
+                                     if online else "The team database is out of reach; "
+                                     "SellerDesk keeps trying. Nothing typed is lost.", 15_000)
 
     def _show_keyring(self) -> None:
         from sellerdesk.services import secrets
@@ -815,6 +849,9 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.housekeeping_timer.stop()
+        if self.live is not None:
+            self.live.stop()
+        self._remote.stop()            # a refresh due now would open the database again
         for task in (self.task, self.housekeeping):
             if task is not None:
                 task.cancel()
