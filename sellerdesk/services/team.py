@@ -115,6 +115,12 @@ def team_owner(conn: Connection) -> str | None:
         else None
 
 
+def signed_in(engine: Engine) -> str | None:
+    """The login at work on a team database; None on a single desk."""
+    with reading(engine) as conn:
+        return team_store.team_login(conn)
+
+
 def team_members(engine: Engine) -> list[TeamMember]:
     with reading(engine) as conn:
         return [TeamMember(m.name, m.role, m.approval_limit)

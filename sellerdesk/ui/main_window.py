@@ -394,8 +394,12 @@ class MainWindow(QMainWindow):
 
     def _load_staff(self) -> None:
         from sellerdesk.services.staff_admin import list_staff
+        from sellerdesk.services.team import signed_in
         assert self.database is not None
-        current = self.staff
+        login = signed_in(self.database.engine) if self.database.is_team else None
+        current = login or self.staff
+        # On a team database the login is who is at work: nothing to choose.
+        self.staff_box.setEnabled(login is None)
         self.staff_box.blockSignals(True)
         self.staff_box.clear()
         self.members = {m.name: m for m in list_staff(self.database.engine)}
@@ -840,7 +844,8 @@ class MainWindow(QMainWindow):
 
     def save_state(self) -> None:
         settings = window_settings()
-        settings.setValue("staff", self.staff)
+        if self.staff_box.isEnabled():           # a team login is not a desk name to keep
+            settings.setValue("staff", self.staff)
         settings.setValue("tab", self.tabs.currentIndex())
         settings.setValue("geometry", self.saveGeometry())
         settings.setValue("state", self.saveState())

@@ -35,6 +35,9 @@ def team_window(qtbot, postgres, tmp_path):
 
 def test_a_credit_given_at_another_desk_appears_without_refresh(qtbot, team_window):
     window, ana_url = team_window
+    assert window.staff == "sellerdesk"           # the login, not the OS user
+    assert not window.staff_box.isEnabled()
+    assert window.role_label.text().strip() == "owner"
     assert window.desk.ledger.model.rowCount() == 0
     with open_database(ana_url) as ana:
         issue = desk.add_issue(ana.engine, order_id=ORDER, issue_type=IssueType.DAMAGED)
