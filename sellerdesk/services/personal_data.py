@@ -9,7 +9,7 @@ order date, which is never later than delivery: data never outstays the policy.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
@@ -86,9 +86,8 @@ def purge_date(order_date: datetime, days: int) -> date:
 
 # -- entering and reading --------------------------------------------------------------------
 def write_details(conn: Connection, *, issue_id: int, details: Mapping[str, str | None],
-                  by: str, at: datetime) -> int:
-    """Seal each field given (a blank one is removed) inside the caller's transaction;
-    returns how many fields hold data now."""
+                  by: str, at: datetime) -> None:
+    """Seal each field given (a blank one is removed) inside the caller's transaction."""
     unknown = set(details) - set(FIELDS)
     if unknown:
         raise PersonalDataError(f"no buyer detail called {', '.join(sorted(unknown))}")
@@ -96,17 +95,17 @@ def write_details(conn: Connection, *, issue_id: int, details: Mapping[str, str 
             conn, issue_id=issue_id) is not None:
         raise PersonalDataError(f"issue {issue_id}'s personal data was purged; its retention "
                                 "period is over")
-    keys = data_keys.key_set()
+    keys = None
     for name, value in details.items():
         text = (value or "").strip()
         if text:
+            keys = keys or data_keys.key_set()
             personal_store.put_cell(conn, issue_id=issue_id, field=name,
                                     sealed=seal(keys.keys[keys.current], keys.current,
                                                 _where(issue_id, name), text),
                                     key_id=keys.current, by=by, at=at)
         else:
             personal_store.drop_cell(conn, issue_id=issue_id, field=name)
-    return len(personal_store.cells(conn, issue_id=issue_id))
 
 
 def set_buyer_details(engine: Engine, issue_id: int, details: Mapping[str, str | None], *,
@@ -219,9 +218,7 @@ def purge_personal_data(engine: Engine, *, as_of: date | None = None, dry_run: b
     if dry_run or not report.issue_ids:
         return report
     checkpoint(engine)
-    purged = backups.purge_backups(engine, as_of=as_of, by=by)
-    return PurgeReport(report.as_of, report.retention_days, report.issue_ids, report.cells,
-                       False, purged)
+    return replace(report, backups=backups.purge_backups(engine, as_of=as_of, by=by))
 
 
 # -- key rotation ----------------------------------------------------------------------------
@@ -244,16 +241,14 @@ def rotate_key(engine: Engine, *, staff: str | None = None) -> RotationReport:
     """A new key for buyer personal data. The new key is in the keyring before any cell
     uses it; every cell is re-sealed in one transaction; the old key goes last. Cut short
     anywhere, `finish_rotation` (run at every start) completes it."""
+    if not data_keys.key_set().rotating:
+        data_keys.start_rotation()          # from here on the key set is rotating
+    return finish_rotation(engine, staff=staff)
+
+
+def finish_rotation(engine: Engine, *, staff: str | None = None) -> RotationReport:
     keys = data_keys.key_set()
     if not keys.rotating:
-        data_keys.start_rotation()
-    return finish_rotation(engine, staff=staff, started=True)
-
-
-def finish_rotation(engine: Engine, *, staff: str | None = None,
-                    started: bool = False) -> RotationReport:
-    keys = data_keys.key_set()
-    if not keys.rotating and not started:
         return RotationReport(0, [], keys.current)
     by = staff or default_staff_name()
     unreadable: list[str] = []

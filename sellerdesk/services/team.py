@@ -10,10 +10,9 @@ login in their role. From then on who did what is the database's authenticated u
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
 from sellerdesk.core.errors import KnownError
@@ -26,7 +25,7 @@ from sellerdesk.store import issues as issue_store
 from sellerdesk.store import team as team_store
 from sellerdesk.store import transfer
 from sellerdesk.store.engine import reading, writing
-from sellerdesk.store.tables import CREDITS, ISSUES, ORDERS, POLICY_VERSIONS
+from sellerdesk.store.tables import CREDITS, ISSUES, ORDERS
 
 
 class TeamError(KnownError):
@@ -58,8 +57,7 @@ def team_init(url: str) -> tuple[Database, TeamMember]:
         _postgres(db.engine)
         with writing(db.engine) as conn:
             owner = team_store.current_login(conn)
-            if not conn.execute(sa.text("SELECT rolcreaterole OR rolsuper FROM pg_roles "
-                                        "WHERE rolname = current_user")).scalar():
+            if not team_store.may_create_roles(conn):
                 raise TeamError(f"the login {owner} may not create roles; run team init "
                                 "as the database's owner (a login with CREATEROLE)")
             team_store.create_groups(conn)
@@ -104,15 +102,9 @@ def _put_staff(conn: Connection, name: str, role: str, limit: str | None) -> Non
 
 
 def _require_team(conn: Connection) -> None:
-    if team_owner(conn) is None:
+    if team_store.team_login(conn) is None:
         raise TeamError("this database is not a team database yet: run "
                         "sellerdesk team init URL as its owner first")
-
-
-def team_owner(conn: Connection) -> str | None:
-    """The login that set the team up; None for a database used without team mode."""
-    return issue_store.setting(conn, key=team_store.MARK) if team_store.team_login(conn) \
-        else None
 
 
 def signed_in(engine: Engine) -> str | None:
@@ -165,7 +157,7 @@ def migrate_from(engine: Engine, source: Path, *,
         if any(held.values()):
             raise TeamError("the team database already has orders, issues or credits; "
                             "a desk moves into an empty team database only")
-        target.execute(POLICY_VERSIONS.delete())   # init's default; the desk's own come
+        transfer.drop_policy_versions(target)   # init's default; the desk's own come
         tables = transfer.tables()
         total = sum(transfer.count(src, t) for t in tables) or 1
         done = 0
@@ -194,7 +186,7 @@ def migrate_from(engine: Engine, source: Path, *,
         chain = verify_chain(ledger_store.ledger(target))
         if not chain.ok:
             raise TeamError(f"after the copy, {chain.summary()}; nothing was moved")
-        return MovedDesk(source, moved.rows, moved.checksums, chain.summary())
+        return replace(moved, ledger=chain.summary())
 
 
 def listen_for_changes(engine: Engine) -> team_store.ChangeListener | None:

@@ -88,6 +88,15 @@ class DatabaseError(KnownError):
     """The database cannot be opened or written: locked, full, read-only, not ours."""
 
 
+class NotAllowed(DatabaseError):
+    """The team database refused: the login's role does not allow it (grants, row rules)."""
+
+
+def refused(exc: BaseException) -> bool:
+    text = str(getattr(exc, "orig", exc)).lower()
+    return "permission denied" in text or "row-level security" in text
+
+
 def location(engine: Engine) -> str:
     path = sqlite_path(str(engine.url))
     return str(path) if path else engine.url.render_as_string(hide_password=True)
@@ -114,14 +123,6 @@ def explain(engine: Engine, exc: BaseException) -> DatabaseError:
                           "or the team's owner. Nothing was changed.")
     return DatabaseError(f"cannot use {where}: {text}")
 
-
-class NotAllowed(DatabaseError):
-    """The team database refused: the login's role does not allow it (grants, row rules)."""
-
-
-def refused(exc: BaseException) -> bool:
-    text = str(getattr(exc, "orig", exc)).lower()
-    return "permission denied" in text or "row-level security" in text
 
 
 @contextmanager

@@ -44,6 +44,11 @@ def current_login(conn: Connection) -> str:
     return conn.execute(sa.text("SELECT current_user")).scalar_one()
 
 
+def may_create_roles(conn: Connection) -> bool:
+    return bool(conn.execute(sa.text("SELECT rolcreaterole OR rolsuper FROM pg_roles "
+                                     "WHERE rolname = current_user")).scalar())
+
+
 def team_login(conn: Connection) -> str | None:
     """On a team database, the login at work (who did what is the database's user);
     None on a single desk, where staff say who they are."""

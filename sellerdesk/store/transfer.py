@@ -11,7 +11,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from sellerdesk.store.tables import metadata
+from sellerdesk.store.tables import POLICY_VERSIONS, metadata
 
 CHUNK = 5_000
 # Rows a fresh team database already has, merged by key instead of copied over.
@@ -95,6 +95,11 @@ def copy_table(source: Connection, target: Connection, table: sa.Table, *,
         copied += len(batch)
         progress(len(batch))
     return copied
+
+
+def drop_policy_versions(conn: Connection) -> None:
+    """An empty team database's policy (the shipped default): the desk's versions replace it."""
+    conn.execute(POLICY_VERSIONS.delete())
 
 
 def count(conn: Connection, table: sa.Table) -> int:

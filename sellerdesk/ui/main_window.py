@@ -332,8 +332,8 @@ class MainWindow(QMainWindow):
     def _show_remote_changes(self) -> None:
         """Another desk's change (or this one's, said back): every view reads again."""
         if self.task is None:
-            self.refresh()
-        if self.desk is not None:
+            self.refresh()                  # the orders, then every desk view
+        elif self.desk is not None:
             self.desk.refresh()
 
     def _reachable(self, online: bool) -> None:
