@@ -111,6 +111,7 @@ def _run(pool_args: list, work, agents: int) -> tuple[float, list[float]]:
 def _prepare(cluster: Cluster, agents: int, credits: int, folder: Path) -> list[list[int]]:
     from sellerdesk.services.import_orders import import_orders
     from sellerdesk.services.team import add_user, team_init
+    from sellerdesk.store import team as team_store
     from sellerdesk.store.engine import writing
     from sellerdesk.store.tables import ISSUES
     from tests.reports import row, write
@@ -133,8 +134,9 @@ def _prepare(cluster: Cluster, agents: int, credits: int, folder: Path) -> list[
                 for o in orders]).scalars().all()
             conn.execute(sa.text("CREATE TABLE floor_row (id serial PRIMARY KEY, "
                                  "payload text NOT NULL)"))
-            conn.execute(sa.text("GRANT INSERT ON floor_row TO sellerdesk_agent"))
-            conn.execute(sa.text("GRANT USAGE ON SEQUENCE floor_row_id_seq TO sellerdesk_agent"))
+            agent = team_store.groups(conn)["agent"]
+            conn.execute(sa.text(f'GRANT INSERT ON floor_row TO "{agent}"'))
+            conn.execute(sa.text(f'GRANT USAGE ON SEQUENCE floor_row_id_seq TO "{agent}"'))
     return [ids[n * credits:(n + 1) * credits] for n in range(agents)]
 
 

@@ -231,6 +231,17 @@ def build_parser() -> argparse.ArgumentParser:
                                  help="move a single desk's SQLite FILE into this (empty) team "
                                       "database, checked table by table")
     tmove.add_argument("file", type=Path)
+    tjoin = team_cmds.add_parser("join", parents=[common],
+                                 help="work on the team database URL from this computer "
+                                      "(password and team key kept in the OS keyring)")
+    tjoin.add_argument("url", metavar="URL", help="postgresql://LOGIN@SERVER/DATABASE")
+    tjoin.add_argument("--stdin", action="store_true",
+                       help="read the password, then the team key, one per line from "
+                            "standard input (else asked for)")
+    team_cmds.add_parser("leave", parents=[common],
+                         help="back to this computer's own file (forgets the password)")
+    team_cmds.add_parser("key", parents=[common],
+                         help="show the team key, to hand to a colleague once")
     seclog = commands.add_parser("security-log", parents=[common],
                                  help="who exported, purged, backed up, restored, rotated "
                                       "keys, gave or reversed credits (12 months)")
@@ -735,12 +746,54 @@ def cmd_security_log(args: argparse.Namespace) -> int:
 
 
 def cmd_team_init(args: argparse.Namespace) -> int:
+    from sellerdesk.services.shared_keys import team_key_text
     from sellerdesk.services.team import team_init
     db, owner = team_init(args.url)
     with db:
-        _emit(args, {"db": db.location, "owner": owner.as_json()},
+        key = team_key_text(db.engine)
+        _emit(args, {"db": db.location, "owner": owner.as_json(), "team_key": key},
               f"{db.location} is a team database; {owner.name} is its owner. Add colleagues "
-              "with: sellerdesk team add-user NAME --role agent|supervisor|owner")
+              "with: sellerdesk team add-user NAME --role agent|supervisor|owner\n"
+              f"Team key (give it to each colleague once; it opens the team's buyer data, "
+              f"so pass it on as you would a password):\n  {key}")
+    return 0
+
+
+def cmd_team_join(args: argparse.Namespace) -> int:
+    from sellerdesk.services.team_connection import join_team
+    if args.stdin:
+        password = sys.stdin.readline().rstrip("\n")
+        team_key = sys.stdin.readline().strip()
+    elif sys.stdin.isatty():
+        password = getpass.getpass("Password (blank for none): ")
+        team_key = getpass.getpass("Team key from the owner (blank to enter it later): ")
+    else:
+        password = team_key = ""
+    joined = join_team(args.url, password=password, team_key=team_key)
+    _emit(args, {"db": joined.location, "login": joined.login, "role": joined.role,
+                 "team_key": joined.has_team_key}, joined.summary())
+    return 0
+
+
+def cmd_team_leave(args: argparse.Namespace) -> int:
+    from sellerdesk.services.paths import default_database
+    from sellerdesk.services.team_connection import leave_team
+    leave_team()
+    _emit(args, {"db": str(default_database())},
+          f"This computer works on its own file again: {default_database()}")
+    return 0
+
+
+def cmd_team_key(args: argparse.Namespace) -> int:
+    from sellerdesk.services.shared_keys import team_key_text
+    with _open(args) as db:
+        if not db.is_team:
+            raise KnownError(f"{db.location} is not a team database; a single desk has no "
+                             "team key")
+        key = team_key_text(db.engine)
+    if key is None:
+        raise KnownError("this computer does not hold the team key; the owner's does")
+    _emit(args, {"team_key": key}, key)
     return 0
 
 
@@ -819,6 +872,9 @@ COMMANDS: dict[str | None, Callable[[argparse.Namespace], int]] = {
     "team init": cmd_team_init,
     "team add-user": cmd_team_add_user,
     "team migrate-from": cmd_team_migrate_from,
+    "team join": cmd_team_join,
+    "team leave": cmd_team_leave,
+    "team key": cmd_team_key,
 }
 
 

@@ -83,8 +83,10 @@ class PostgresCluster:
 
     def start(self) -> None:
         self._run(str(PG_BIN / "initdb"), "-D", str(self.data), "-U", "sellerdesk",
-                  "--auth=trust", "-E", "UTF8", "--locale=C.UTF-8", "--no-sync")
-        options = (f"-k {self.root} -p {self.port} -c listen_addresses='' -c fsync=off "
+                  "--auth-local=trust", "--auth-host=scram-sha-256", "-E", "UTF8",
+                  "--locale=C.UTF-8", "--no-sync")
+        # The socket trusts the test's logins; TCP on 127.0.0.1 asks for passwords.
+        options = (f"-k {self.root} -p {self.port} -c listen_addresses=127.0.0.1 -c fsync=off "
                    "-c full_page_writes=off -c synchronous_commit=off")
         self._run(str(PG_BIN / "pg_ctl"), "-D", str(self.data), "-o", options,
                   "-l", str(self.root / "server.log"), "-w", "start")
@@ -97,6 +99,10 @@ class PostgresCluster:
 
     def url(self, database: str = "postgres") -> str:
         return f"postgresql+psycopg://sellerdesk@/{database}?host={self.root}&port={self.port}"
+
+    def tcp_url(self, database: str, login: str) -> str:
+        """Over TCP, where the server asks for the login's password."""
+        return f"postgresql://{login}@127.0.0.1:{self.port}/{database}"
 
     def new_database(self) -> str:
         import psycopg

@@ -1,5 +1,6 @@
-"""The keys that seal buyer personal data, kept in the OS keyring (services.secrets) and
-nowhere else. One key is current; during a rotation the previous one stays until every
+"""The keys that seal buyer personal data: in the OS keyring on a single desk, in the
+team's table sealed with the team key on a team database (services.shared_keys). One
+key is current; during a rotation the previous one stays until every
 cell is re-sealed, so a rotation cut short is finished at the next start."""
 
 from __future__ import annotations
@@ -8,8 +9,10 @@ import json
 import secrets as random_source
 from dataclasses import dataclass
 
+from sqlalchemy.engine import Engine
+
 from sellerdesk.core.sealing import new_key
-from sellerdesk.services.secrets import get_secret, set_secret
+from sellerdesk.services.shared_keys import read_shared, write_shared
 
 SECRET = "personal-data-keys"
 
@@ -27,13 +30,12 @@ class KeySet:
         return f"KeySet(current={self.current}, ids={sorted(self.keys)})"
 
 
-def saved_key_set() -> KeySet | None:
+def saved_key_set(engine: Engine) -> KeySet | None:
     """The keys, if any were made (none are made here)."""
-    return _read()
+    return _parsed(read_shared(engine, SECRET))
 
 
-def _read() -> KeySet | None:
-    text = get_secret(SECRET)
+def _parsed(text: str | None) -> KeySet | None:
     if not text:
         return None
     data = json.loads(text)
@@ -41,11 +43,11 @@ def _read() -> KeySet | None:
                   {int(k): bytes.fromhex(v) for k, v in data["keys"].items()})
 
 
-def _write(keys: KeySet) -> KeySet:
-    set_secret(SECRET, json.dumps({"current": keys.current,
-                                   "keys": {str(k): v.hex() for k, v in keys.keys.items()}}))
-    # Read back: if another SellerDesk wrote at the same moment, both use the one kept.
-    return _read() or keys
+def _write(engine: Engine, keys: KeySet, *, first: bool = False) -> KeySet:
+    """Keep the key set; the first one made by two desks at once is the one both use."""
+    text = json.dumps({"current": keys.current,
+                       "keys": {str(k): v.hex() for k, v in keys.keys.items()}})
+    return _parsed(write_shared(engine, SECRET, text, replace=not first)) or keys
 
 
 def _new_id(taken: set[int]) -> int:
@@ -55,23 +57,23 @@ def _new_id(taken: set[int]) -> int:
             return key_id
 
 
-def key_set() -> KeySet:
+def key_set(engine: Engine) -> KeySet:
     """The keys, made on first use."""
-    keys = _read()
+    keys = saved_key_set(engine)
     if keys is None:
         key_id = _new_id(set())
-        keys = _write(KeySet(key_id, {key_id: new_key()}))
+        keys = _write(engine, KeySet(key_id, {key_id: new_key()}), first=True)
     return keys
 
 
-def start_rotation() -> KeySet:
+def start_rotation(engine: Engine) -> KeySet:
     """A new current key beside the ones in use."""
-    keys = key_set()
+    keys = key_set(engine)
     key_id = _new_id(set(keys.keys))
-    return _write(KeySet(key_id, {**keys.keys, key_id: new_key()}))
+    return _write(engine, KeySet(key_id, {**keys.keys, key_id: new_key()}))
 
 
-def retire_old_keys() -> KeySet:
+def retire_old_keys(engine: Engine) -> KeySet:
     """Keep only the current key (once no cell is sealed with another)."""
-    keys = key_set()
-    return _write(KeySet(keys.current, {keys.current: keys.keys[keys.current]}))
+    keys = key_set(engine)
+    return _write(engine, KeySet(keys.current, {keys.current: keys.keys[keys.current]}))

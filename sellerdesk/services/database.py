@@ -8,10 +8,13 @@ from dataclasses import dataclass
 from sqlalchemy.engine import Engine
 
 from sellerdesk.services.policies import ensure_policy
+from sellerdesk.services.team_connection import with_password
 from sellerdesk.store.engine import (
+    NotAllowed,
     database_url,
     location,
     make_engine,
+    reading,
     refresh_statistics,
     writing,
 )
@@ -43,9 +46,19 @@ class Database:
 
 
 def open_database(target: str) -> Database:
-    engine = make_engine(database_url(target))
+    """Open a path or URL (a team database with the password this computer keeps)."""
+    engine = make_engine(database_url(with_password(target)))
     try:
-        migration = upgrade(engine)
+        if engine.dialect.name == "postgresql":
+            with reading(engine):
+                pass                # a login or server refused is said as such, first
+        try:
+            migration = upgrade(engine)
+        except NotAllowed:
+            raise NotAllowed(
+                f"{location(engine)} needs SellerDesk's tables made or brought up to date, "
+                f"which the login {engine.url.username} may not do: the team's owner does "
+                "it once (sellerdesk team init URL, again after an upgrade).") from None
         ensure_policy(engine)
         with writing(engine) as conn:
             refresh_statistics(conn)

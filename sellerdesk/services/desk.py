@@ -39,7 +39,7 @@ from sellerdesk.services import personal_data, security_log
 from sellerdesk.services.amazon_settings import overrides_in
 from sellerdesk.services.clock import now
 from sellerdesk.services.policies import active_policy
-from sellerdesk.services.secrets import buyer_reference_key
+from sellerdesk.services.shared_keys import buyer_reference_key
 from sellerdesk.services.staff import default_staff_name
 from sellerdesk.store import credits as ledger_store
 from sellerdesk.store import issues as issue_store
@@ -75,9 +75,11 @@ def at_desk(conn: Connection, name: str | None) -> StaffMember:
     return member
 
 
-def _buyer_ref(buyer: str | None) -> str | None:
+def _buyer_ref(engine: Engine, buyer: str | None) -> str | None:
     """The keyed reference for what staff typed; the buyer as typed is never stored."""
-    return buyer_reference(buyer_reference_key(), buyer) if buyer and buyer.strip() else None
+    if not buyer or not buyer.strip():
+        return None
+    return buyer_reference(buyer_reference_key(engine), buyer)
 
 
 # -- issues -------------------------------------------------------------------------------
@@ -92,7 +94,7 @@ def add_issue(engine: Engine, *, order_id: str, issue_type: IssueType,
         raise DeskError("days late cannot be negative")
     if days_late and issue_type is not IssueType.LATE_DELIVERY:
         raise DeskError("days late only apply to a late_delivery issue")
-    ref = _buyer_ref(buyer)
+    ref = _buyer_ref(engine, buyer)
     with writing(engine) as conn:
         order = get_order(conn, order_id=order_id)
         if order is None:
@@ -188,7 +190,7 @@ def given_on_order(conn: Connection, order_id: str, currency: str) -> Money:
 def preview_suggestion(engine: Engine, *, order_id: str, facts: IssueFacts,
                        buyer: str | None = None) -> Suggestion:
     """What the policy would suggest for an issue not yet logged (the dialog's live view)."""
-    ref = _buyer_ref(buyer)
+    ref = _buyer_ref(engine, buyer)
     with reading(engine) as conn:
         return _suggest(conn, order_id=order_id, facts=facts, buyer_ref=ref,
                         excluding_issue=0)[0]
@@ -199,7 +201,7 @@ def try_policy(engine: Engine, text: str, *, order_id: str, facts: IssueFacts,
     """What a policy being edited would suggest, on a real order and buyer history.
     Nothing is saved; an invalid policy raises its PolicyError (key and line)."""
     policy = parse_policy(text, source="the policy being edited")
-    ref = _buyer_ref(buyer)
+    ref = _buyer_ref(engine, buyer)
     with reading(engine) as conn:
         next_version = (issue_store.latest_policy(conn) or (0, ""))[0] + 1
         return _suggest(conn, order_id=order_id, facts=facts, buyer_ref=ref,

@@ -43,7 +43,7 @@ def keep_house(engine: Engine) -> HouseKept:
 
 
 def _finish_rotation(engine: Engine) -> str:
-    keys = data_keys.saved_key_set()
+    keys = data_keys.saved_key_set(engine)
     if keys is None or not keys.rotating:
         return ""
     return personal_data.finish_rotation(engine, staff=ACTOR).summary()

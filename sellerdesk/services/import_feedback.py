@@ -20,7 +20,7 @@ from sellerdesk.core.errors import Cancelled, InputError
 from sellerdesk.core.marketplaces import Marketplace, by_code, parse_report_date
 from sellerdesk.core.metrics import NEGATIVE_RATINGS, DefectKind
 from sellerdesk.services.clock import now
-from sellerdesk.services.metrics import rater_reference
+from sellerdesk.services.metrics import rater_references
 from sellerdesk.services.report_reader import Progress, Report, open_report, skipped_note
 from sellerdesk.services.staff import default_staff_name
 from sellerdesk.store import defects as defect_store
@@ -84,7 +84,8 @@ def import_feedback(engine: Engine, path: Path, *, marketplace: str,
     hint = "cp932" if market.code == "JP" else None
     with open_report(Path(path), encoding_hint=hint) as report:
         result = FeedbackImportResult(file=report.name, marketplace=market.code)
-        ratings = _read(report, market, result, progress, cancelled)
+        ratings = _read(report, market, result, progress, cancelled,
+                        rater_references(engine))
     with writing(engine) as conn:
         placed = order_store.purchase_dates(conn, order_ids=[r.order_id for r in ratings])
         moment, by = now(), staff or default_staff_name()
@@ -117,7 +118,8 @@ def import_feedback(engine: Engine, path: Path, *, marketplace: str,
 
 
 def _read(report: Report, market: Marketplace, result: FeedbackImportResult,
-          progress: Progress | None, cancelled: Callable[[], bool] | None) -> list[_Rating]:
+          progress: Progress | None, cancelled: Callable[[], bool] | None,
+          rater_reference: Callable[[str], str | None]) -> list[_Rating]:
     """Every row checked before anything is written; a repeated order keeps its first row."""
     pos = report.columns(REQUIRED, OPTIONAL)
     needed = max(pos[name] for name in REQUIRED) + 1

@@ -5,6 +5,7 @@ ODR: credits written and issues logged in it."""
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
@@ -30,7 +31,7 @@ from sellerdesk.core.metrics import (
 from sellerdesk.core.money import Money
 from sellerdesk.services.amazon_settings import overrides_in
 from sellerdesk.services.clock import now
-from sellerdesk.services.secrets import buyer_reference_key
+from sellerdesk.services.shared_keys import buyer_reference_key
 from sellerdesk.services.staff import default_staff_name
 from sellerdesk.store import amazon as amazon_store
 from sellerdesk.store import defects as defect_store
@@ -72,9 +73,18 @@ def add_defect(engine: Engine, *, order_id: str, kind: DefectKind, status: str |
             rater_ref=None, source="manual", by=(staff or default_staff_name()), now=now())
 
 
-def rater_reference(email: str) -> str | None:
-    """The feedback report's Rater Email, kept only as a keyed hash."""
-    return buyer_reference(buyer_reference_key(), email) if email.strip() else None
+def rater_references(engine: Engine) -> Callable[[str], str | None]:
+    """The feedback report's Rater Email → the keyed hash kept instead (the key read
+    once, when the first rater needs it)."""
+    key: list[bytes] = []
+
+    def reference(email: str) -> str | None:
+        if not email.strip():
+            return None
+        if not key:
+            key.append(buyer_reference_key(engine))
+        return buyer_reference(key[0], email)
+    return reference
 
 
 # -- the dashboard --------------------------------------------------------------------------

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -24,9 +25,22 @@ def default_database() -> Path:
     return data_dir() / "sellerdesk.sqlite3"
 
 
+def team_file() -> Path:
+    """The team database this computer joined (its URL, never the password)."""
+    return config_dir() / "team.json"
+
+
+def joined_team() -> str | None:
+    try:
+        return json.loads(team_file().read_text(encoding="utf-8")).get("url") or None
+    except (OSError, ValueError, AttributeError):
+        return None   # none joined, or a damaged file: the computer's own file then
+
+
 def chosen_database(arg: str | None) -> str:
-    """--db wins, then $SELLERDESK_DB, then the file in the user data directory."""
-    return arg or os.environ.get(DB_ENV) or str(default_database())
+    """--db wins, then $SELLERDESK_DB, then the team database this computer joined, then
+    the file in the user data directory."""
+    return arg or os.environ.get(DB_ENV) or joined_team() or str(default_database())
 
 
 def resources_dir() -> Path:

@@ -19,6 +19,7 @@ from sellerdesk.core.errors import KnownError
 from sellerdesk.core.sealing import SealBroken, cell, seal, unseal
 from sellerdesk.services import data_keys, security_log
 from sellerdesk.services.clock import now
+from sellerdesk.services.shared_keys import TeamKeyMissing
 from sellerdesk.services.staff import default_staff_name
 from sellerdesk.store import issues as issue_store
 from sellerdesk.store import personal as personal_store
@@ -99,7 +100,7 @@ def write_details(conn: Connection, *, issue_id: int, details: Mapping[str, str 
     for name, value in details.items():
         text = (value or "").strip()
         if text:
-            keys = keys or data_keys.key_set()
+            keys = keys or data_keys.key_set(conn.engine)
             personal_store.put_cell(conn, issue_id=issue_id, field=name,
                                     sealed=seal(keys.keys[keys.current], keys.current,
                                                 _where(issue_id, name), text),
@@ -135,14 +136,16 @@ def details_in(conn: Connection, issue_id: int) -> BuyerDetails:
     sealed = personal_store.cells(conn, issue_id=issue_id)
     ordered = personal_store.order_date_of(conn, issue_id=issue_id)
     purge_on = purge_date(ordered, retention_days(conn)) if ordered and sealed else None
-    keys = data_keys.key_set() if sealed else None
     values, unreadable = {}, {}
+    try:
+        keys = data_keys.key_set(conn.engine).keys if sealed else {}
+    except TeamKeyMissing as exc:             # a team desk without the team key yet
+        keys, unreadable = {}, {name: str(exc) for name in sealed}
     for name in FIELDS:
-        if name not in sealed:
+        if name not in sealed or name in unreadable:
             continue
         try:
-            assert keys is not None
-            values[name] = unseal(keys.keys, _where(issue_id, name), sealed[name],
+            values[name] = unseal(keys, _where(issue_id, name), sealed[name],
                                   what=f"the buyer's {FIELDS[name]} on issue {issue_id}")
         except SealBroken as exc:
             unreadable[name] = str(exc)
@@ -241,13 +244,13 @@ def rotate_key(engine: Engine, *, staff: str | None = None) -> RotationReport:
     """A new key for buyer personal data. The new key is in the keyring before any cell
     uses it; every cell is re-sealed in one transaction; the old key goes last. Cut short
     anywhere, `finish_rotation` (run at every start) completes it."""
-    if not data_keys.key_set().rotating:
-        data_keys.start_rotation()          # from here on the key set is rotating
+    if not data_keys.key_set(engine).rotating:
+        data_keys.start_rotation(engine)         # from here on the key set is rotating
     return finish_rotation(engine, staff=staff)
 
 
 def finish_rotation(engine: Engine, *, staff: str | None = None) -> RotationReport:
-    keys = data_keys.key_set()
+    keys = data_keys.key_set(engine)
     if not keys.rotating:
         return RotationReport(0, [], keys.current)
     by = staff or default_staff_name()
@@ -273,5 +276,5 @@ def finish_rotation(engine: Engine, *, staff: str | None = None) -> RotationRepo
                             + (f", {len(unreadable)} unreadable" if unreadable else ""),
                             actor=by)
     checkpoint(engine)   # the cells sealed with the old key leave the write-ahead log too
-    data_keys.retire_old_keys()
+    data_keys.retire_old_keys(engine)
     return RotationReport(resealed, unreadable, keys.current)

@@ -5,7 +5,6 @@ a file — and `keyring_available()` says so, so the window and the CLI can tell
 from __future__ import annotations
 
 import logging
-import secrets as random_source
 
 import keyring
 from keyring.backends import fail, null
@@ -86,12 +85,3 @@ def delete_secret(name: str) -> None:
             pass                                    # there was none
         except (KeyringError, RuntimeError) as exc:
             _failed(exc)
-
-
-def buyer_reference_key() -> bytes:
-    """The HMAC key for buyer references, made on first use."""
-    value = get_secret("buyer-reference-key")
-    if value is None:
-        value = random_source.token_hex(32)
-        set_secret("buyer-reference-key", value)
-    return bytes.fromhex(value)

@@ -17,6 +17,7 @@ from sqlalchemy.engine import Connection, Engine
 
 from sellerdesk.core.errors import KnownError
 from sellerdesk.core.ledger import verify_chain
+from sellerdesk.services import data_keys, shared_keys
 from sellerdesk.services.clock import now
 from sellerdesk.services.database import Database, open_database
 from sellerdesk.services.staff_admin import ROLES, check_limit
@@ -50,8 +51,9 @@ def _postgres(engine: Engine) -> None:
 
 
 def team_init(url: str) -> tuple[Database, TeamMember]:
-    """Set up a team database as its owner. Running it again brings the grants up to
-    date (after an upgrade added tables) and changes nothing else."""
+    """Set up a team database as its owner, the team key in the owner's keyring
+    (shared_keys.team_key_text). Running it again brings the grants up to date (after an
+    upgrade added tables) and changes nothing else."""
     db = open_database(url)
     try:
         _postgres(db.engine)
@@ -67,6 +69,7 @@ def team_init(url: str) -> tuple[Database, TeamMember]:
             _put_staff(conn, owner, "owner", None)
             issue_store.put_setting(conn, key=team_store.MARK, value=owner, by=owner,
                                     now=now())
+            shared_keys.make_team_key(db.engine, conn)
     except BaseException:
         db.close()
         raise
@@ -158,6 +161,8 @@ def migrate_from(engine: Engine, source: Path, *,
             raise TeamError("the team database already has orders, issues or credits; "
                             "a desk moves into an empty team database only")
         transfer.drop_policy_versions(target)   # init's default; the desk's own come
+        shared_keys.bring_desk_secrets(engine, target, (data_keys.SECRET,
+                                                        shared_keys.BUYER_REFERENCE))
         tables = transfer.tables()
         total = sum(transfer.count(src, t) for t in tables) or 1
         done = 0

@@ -117,12 +117,36 @@ def explain(engine: Engine, exc: BaseException) -> DatabaseError:
                              "again. Nothing was changed.")
     if "readonly" in lowered or "read-only" in lowered:
         return DatabaseError(f"{where} is read-only; SellerDesk cannot save to it.")
+    if engine.dialect.name == "postgresql" and "connection" in lowered and "failed" in lowered:
+        return _not_connected(engine, lowered)
     if refused(exc):
         first = text.strip().splitlines()[0]
         return NotAllowed(f"Your database login may not do that ({first}); ask a supervisor "
                           "or the team's owner. Nothing was changed.")
     return DatabaseError(f"cannot use {where}: {text}")
 
+
+
+def _not_connected(engine: Engine, lowered: str) -> DatabaseError:
+    """A PostgreSQL server that would not let this login in, or could not be reached."""
+    url = engine.url
+    login, database = url.username or "(your user name)", url.database
+    server = url.host or url.query.get("host") or "this computer"
+    if "permission denied for database" in lowered:
+        return NotAllowed(f"The login {login} may not connect to the database {database}: "
+                          "it is not one of this team's logins. Ask the team's owner to run "
+                          f"sellerdesk team add-user {login} --role agent.")
+    if "password authentication failed" in lowered or "no password supplied" in lowered:
+        return NotAllowed(f"The server {server} did not accept the password for {login}; "
+                          "check it in Settings › Team.")
+    if "does not exist" in lowered and "role" in lowered:
+        return NotAllowed(f"There is no login {login} on the server {server}; ask the "
+                          "team's owner to add you.")
+    if "does not exist" in lowered and "database" in lowered:
+        return DatabaseError(f"There is no database {database} on the server {server}.")
+    return DatabaseError(f"The team database on {server} is out of reach (the server is "
+                         "not running, or the network is down). Nothing was changed; try "
+                         "again when it is back.")
 
 
 @contextmanager
@@ -147,6 +171,8 @@ def reading(engine: Engine) -> Iterator[Connection]:
     try:
         with engine.connect() as conn:
             yield conn
+    except sa.exc.OperationalError as exc:
+        raise explain(engine, exc) from exc
     except sa.exc.ProgrammingError as exc:
         if refused(exc):
             raise explain(engine, exc) from exc

@@ -179,6 +179,29 @@ class SecurityEvent(SQLModel, table=True):
     detail: str = Field(sa_type=sa.Text())
 
 
+class TeamSecret(SQLModel, table=True):
+    """On a team database, the keys every desk shares (buyer references, buyer data),
+    each sealed with the team key that only the colleagues' keyrings hold."""
+    __tablename__ = "team_secret"
+
+    name: str = Field(primary_key=True, max_length=64)
+    sealed: bytes = Field(sa_type=SealedBytes())
+    updated_at: datetime = Field(sa_type=sa.DateTime())
+    updated_by: str = Field(max_length=100)
+
+
+class IssueClaim(SQLModel, table=True):
+    """On a team database, the issue each login has open (one per login), so the others
+    see it taken; a claim not renewed for a few minutes (a closed laptop) has lapsed."""
+    __tablename__ = "issue_claim"
+
+    login: str = Field(primary_key=True, max_length=100)
+    issue_id: int = Field(sa_column=sa.Column(
+        sa.Integer, sa.ForeignKey("issue.id", ondelete="CASCADE"), nullable=False))
+    since: datetime = Field(sa_type=sa.DateTime())
+    seen_at: datetime = Field(sa_type=sa.DateTime())
+
+
 class TimelineEvent(SQLModel, table=True):
     __tablename__ = "timeline_event"
     __table_args__ = (sa.Index("ix_timeline_issue", "issue_id", "at"),)
@@ -442,3 +465,5 @@ SETTLEMENT_REFUNDS = SettlementRefund.__table__
 ORDER_RETURNS = OrderReturn.__table__
 PERSONAL_DATA = PersonalData.__table__
 SECURITY_EVENTS = SecurityEvent.__table__
+TEAM_SECRETS = TeamSecret.__table__
+ISSUE_CLAIMS = IssueClaim.__table__

@@ -11,13 +11,16 @@ and nobody decides their own approval request.
 
 from __future__ import annotations
 
+import hashlib
+from datetime import datetime
+
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from sellerdesk.store.engine import DatabaseError
+from sellerdesk.store.tables import ISSUE_CLAIMS, TEAM_SECRETS
 
-GROUPS = {"agent": "sellerdesk_agent", "supervisor": "sellerdesk_supervisor",
-          "owner": "sellerdesk_owner"}
+ROLES = ("agent", "supervisor", "owner")      # each holds the one before it
 MARK = "team.owner"          # desk_setting key: set by `team init`, names the owner login
 
 # What an agent writes while working (imports included: any desk may import a report).
@@ -30,6 +33,8 @@ AGENT_WRITES = {
     "order_day": "INSERT, UPDATE, DELETE", "amazon_odr": "INSERT",
     "amazon_item_code": "INSERT, UPDATE", "settlement": "INSERT, UPDATE, DELETE",
     "settlement_refund": "INSERT, UPDATE, DELETE", "order_return": "INSERT, UPDATE, DELETE",
+    "team_secret": "INSERT, UPDATE",     # a shared key is made by the first desk to need it
+    "issue_claim": "INSERT, UPDATE, DELETE",      # one's own row only (row rules)
 }
 SUPERVISOR_WRITES = {"approval_request": "UPDATE", "policy_version": "INSERT"}
 OWNER_WRITES = {"staff": "INSERT, UPDATE"}
@@ -38,6 +43,24 @@ HIDDEN_FROM_AGENTS = {"security_event"}
 
 def _quoted(conn: Connection, name: str) -> str:
     return conn.dialect.identifier_preparer.quote(name)
+
+
+def group_name(database: str, role: str) -> str:
+    """The group role for one team's `role`. PostgreSQL roles belong to the whole server,
+    so the name carries the database's: two teams on one server share nothing. Names
+    are at most 63 bytes; a long database name is cut and told apart by a hash."""
+    name = f"{database}_{role}"
+    if len(name.encode()) <= 63:
+        return name
+    digest = hashlib.sha256(database.encode()).hexdigest()[:8]
+    cut = database.encode()[:40].decode(errors="ignore")
+    return f"{cut}_{digest}_{role}"
+
+
+def groups(conn: Connection) -> dict[str, str]:
+    """role → this database's group role name."""
+    database = conn.execute(sa.text("SELECT current_database()")).scalar_one()
+    return {role: group_name(database, role) for role in ROLES}
 
 
 def current_login(conn: Connection) -> str:
@@ -59,18 +82,27 @@ def team_login(conn: Connection) -> str | None:
 
 
 def create_groups(conn: Connection) -> None:
-    for group in GROUPS.values():
+    for group in groups(conn).values():
         exists = conn.execute(sa.text("SELECT 1 FROM pg_roles WHERE rolname = :n"),
                               {"n": group}).first()
         if not exists:
-            conn.exec_driver_sql(f"CREATE ROLE {group} NOLOGIN")
+            conn.exec_driver_sql(f"CREATE ROLE {_quoted(conn, group)} NOLOGIN")
+    agent, supervisor, owner = _quoted_groups(conn)
     # A supervisor may do what an agent may; an owner what a supervisor may.
-    conn.exec_driver_sql(f"GRANT {GROUPS['agent']} TO {GROUPS['supervisor']}")
-    conn.exec_driver_sql(f"GRANT {GROUPS['supervisor']} TO {GROUPS['owner']}")
+    conn.exec_driver_sql(f"GRANT {agent} TO {supervisor}")
+    conn.exec_driver_sql(f"GRANT {supervisor} TO {owner}")
+
+
+def _quoted_groups(conn: Connection) -> list[str]:
+    return [_quoted(conn, group) for group in groups(conn).values()]
 
 
 def grant_privileges(conn: Connection) -> None:
-    agent, supervisor, owner = GROUPS["agent"], GROUPS["supervisor"], GROUPS["owner"]
+    agent, supervisor, owner = _quoted_groups(conn)
+    # Only the team's logins connect (by default every login on the server may).
+    database = _quoted(conn, conn.execute(sa.text("SELECT current_database()")).scalar_one())
+    conn.exec_driver_sql(f"REVOKE CONNECT, TEMPORARY ON DATABASE {database} FROM PUBLIC")
+    conn.exec_driver_sql(f"GRANT CONNECT ON DATABASE {database} TO {agent}")
     conn.exec_driver_sql(f"GRANT USAGE ON SCHEMA public TO {agent}")
     tables = sa.inspect(conn).get_table_names()
     for table in tables:
@@ -88,11 +120,80 @@ def grant_privileges(conn: Connection) -> None:
     _row_rules(conn)
 
 
+def team_secret(conn: Connection, name: str) -> bytes | None:
+    sealed = conn.execute(sa.select(TEAM_SECRETS.c.sealed)
+                          .where(TEAM_SECRETS.c.name == name)).scalar()
+    return bytes(sealed) if sealed is not None else None
+
+
+def put_team_secret(conn: Connection, name: str, sealed: bytes, *, by: str, now: datetime,
+                    replace: bool) -> bytes:
+    """Keep a sealed secret and return the one kept: without `replace`, a secret another
+    desk made a moment earlier wins, so every desk ends up using the same one."""
+    from sqlalchemy.dialects.postgresql import insert
+    row = {"name": name, "sealed": sealed, "updated_at": now, "updated_by": by}
+    statement = insert(TEAM_SECRETS).values(**row)
+    if replace:
+        statement = statement.on_conflict_do_update(index_elements=["name"], set_=row)
+    else:
+        statement = statement.on_conflict_do_nothing(index_elements=["name"])
+    conn.execute(statement)
+    return team_secret(conn, name) or sealed
+
+
+# -- who has which issue open --------------------------------------------------------------
+# One clock for every desk: the server's.
+_SERVER_NOW = sa.literal_column("(now() AT TIME ZONE 'UTC')")
+
+
+def hold_issue(conn: Connection, issue_id: int | None) -> None:
+    """The login now has this issue open (None: none). Another issue replaces the one
+    held; the same one only renews it."""
+    login = current_login(conn)
+    if issue_id is None:
+        conn.execute(ISSUE_CLAIMS.delete().where(ISSUE_CLAIMS.c.login == login))
+        return
+    from sqlalchemy.dialects.postgresql import insert
+    statement = insert(ISSUE_CLAIMS).values(login=login, issue_id=issue_id,
+                                            since=_SERVER_NOW, seen_at=_SERVER_NOW)
+    held = conn.execute(sa.select(ISSUE_CLAIMS.c.issue_id)
+                        .where(ISSUE_CLAIMS.c.login == login)).scalar()
+    if held == issue_id:
+        renew_hold(conn)
+    else:
+        conn.execute(statement.on_conflict_do_update(
+            index_elements=["login"],
+            set_={"issue_id": issue_id, "since": _SERVER_NOW, "seen_at": _SERVER_NOW}))
+
+
+def renew_hold(conn: Connection) -> None:
+    conn.execute(ISSUE_CLAIMS.update().where(ISSUE_CLAIMS.c.login == current_login(conn))
+                 .values(seen_at=_SERVER_NOW))
+
+
+def held_by_others(conn: Connection, *,
+                   lapse_seconds: int) -> dict[int, list[tuple[str, datetime]]]:
+    """issue id → [(login, since)] of the other logins that have it open now."""
+    rows = conn.execute(
+        sa.select(ISSUE_CLAIMS.c.issue_id, ISSUE_CLAIMS.c.login, ISSUE_CLAIMS.c.since)
+        .where(ISSUE_CLAIMS.c.login != current_login(conn),
+               ISSUE_CLAIMS.c.seen_at > _SERVER_NOW - sa.text(
+                   f"interval '{int(lapse_seconds)} seconds'"))
+        .order_by(ISSUE_CLAIMS.c.since))
+    held: dict[int, list[tuple[str, datetime]]] = {}
+    for issue_id, login, since in rows:
+        held.setdefault(issue_id, []).append((login, since))
+    return held
+
+
 CHANNEL = "sellerdesk"
 # Tables whose changes another desk's window shows: a statement on one of them tells
 # every listening window which table changed (at commit; one message per table).
 WATCHED = ("issue", "timeline_event", "credit", "approval_request", "staff", "orders",
-           "evidence", "defect", "personal_data", "policy_version")
+           "evidence", "defect", "personal_data", "policy_version", "issue_claim")
+# Renewing a claim touches only seen_at: no word of it, or every window would re-read
+# its views each minute for every desk open.
+QUIET_COLUMNS = {"issue_claim": "login, issue_id"}
 
 
 def announce_changes(conn: Connection) -> None:
@@ -101,8 +202,9 @@ def announce_changes(conn: Connection) -> None:
         LANGUAGE plpgsql AS $$
         BEGIN PERFORM pg_notify('{CHANNEL}', TG_TABLE_NAME); RETURN NULL; END $$""")
     for table in WATCHED:
+        update = f"UPDATE OF {QUIET_COLUMNS[table]}" if table in QUIET_COLUMNS else "UPDATE"
         conn.exec_driver_sql(f"DROP TRIGGER IF EXISTS announce ON {table}")
-        conn.exec_driver_sql(f"CREATE TRIGGER announce AFTER INSERT OR UPDATE OR DELETE ON "
+        conn.exec_driver_sql(f"CREATE TRIGGER announce AFTER INSERT OR {update} OR DELETE ON "
                              f"{table} FOR EACH STATEMENT EXECUTE FUNCTION "
                              "sellerdesk_announce()")
 
@@ -136,8 +238,9 @@ class ChangeListener:
 
 
 def _row_rules(conn: Connection) -> None:
-    agent, supervisor = GROUPS["agent"], GROUPS["supervisor"]
-    is_supervisor = f"pg_has_role(current_user, '{supervisor}', 'MEMBER')"
+    agent, supervisor, _ = _quoted_groups(conn)
+    literal = groups(conn)["supervisor"].replace("'", "''")
+    is_supervisor = f"pg_has_role(current_user, '{literal}', 'MEMBER')"
     rules = {
         "credit": [
             f"CREATE POLICY read ON credit FOR SELECT TO {agent} USING (true)",
@@ -160,6 +263,11 @@ def _row_rules(conn: Connection) -> None:
                 WITH CHECK (requested_by = current_user)""",
             f"""CREATE POLICY decide ON approval_request FOR UPDATE TO {supervisor}
                 USING (requested_by <> current_user) WITH CHECK (decided_by = current_user)""",
+        ],
+        "issue_claim": [
+            f"CREATE POLICY read ON issue_claim FOR SELECT TO {agent} USING (true)",
+            f"""CREATE POLICY own ON issue_claim FOR ALL TO {agent}
+                USING (login = current_user) WITH CHECK (login = current_user)""",
         ],
         "security_event": [
             f"CREATE POLICY read ON security_event FOR SELECT TO {supervisor} USING (true)",
@@ -187,16 +295,22 @@ def add_login(conn: Connection, *, name: str, role: str, password: str | None) -
     if not exists:
         conn.exec_driver_sql(f"CREATE ROLE {login} LOGIN")
     if password:
-        conn.execute(sa.text(f"ALTER ROLE {login} PASSWORD :p"), {"p": password})
-    for group in GROUPS.values():
+        # Hashed here by libpq (SCRAM), so the password itself never reaches the server
+        # or its logs; ALTER ROLE takes no bound parameters, hence the quoted literal.
+        pgconn = conn.connection.driver_connection.pgconn
+        verifier = pgconn.encrypt_password(password.encode(), name.encode(),
+                                           b"scram-sha-256").decode()
+        conn.exec_driver_sql(f"ALTER ROLE {login} PASSWORD '{verifier.replace(chr(39), '')}'")
+    for group in _quoted_groups(conn):
         conn.exec_driver_sql(f"REVOKE {group} FROM {login}")
-    conn.exec_driver_sql(f"GRANT {GROUPS[role]} TO {login}")
+    conn.exec_driver_sql(f"GRANT {_quoted(conn, groups(conn)[role])} TO {login}")
 
 
 def login_role(conn: Connection, name: str) -> str | None:
     """The team role the login holds (the highest), or None."""
-    for role in ("owner", "supervisor", "agent"):
+    team = groups(conn)
+    for role in reversed(ROLES):
         if conn.execute(sa.text("SELECT pg_has_role(:n, :g, 'MEMBER')"),
-                        {"n": name, "g": GROUPS[role]}).scalar():
+                        {"n": name, "g": team[role]}).scalar():
             return role
     return None

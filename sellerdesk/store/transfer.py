@@ -16,11 +16,13 @@ from sellerdesk.store.tables import POLICY_VERSIONS, metadata
 CHUNK = 5_000
 # Rows a fresh team database already has, merged by key instead of copied over.
 MERGED = {"staff": "name", "desk_setting": "key"}
+# Sealed with the team key, or who has what open: a single desk has none to bring.
+TEAMS_OWN = {"team_secret", "issue_claim"}
 
 
 def tables() -> list[sa.Table]:
     """Parents before children, so foreign keys hold at every insert."""
-    return list(metadata.sorted_tables)
+    return [t for t in metadata.sorted_tables if t.name not in TEAMS_OWN]
 
 
 def _order(table: sa.Table) -> list[sa.Column]:

@@ -148,6 +148,7 @@ class DeskTabs(QObject):
         from sellerdesk.ui.dialogs.settings_dialog import SettingsDialog
         dialog = SettingsDialog(self.engine, self.staff(), self.window, reason=reason)
         dialog.saved.connect(self.said)
+        dialog.switch_database.connect(self.window.switch_database)
         return self._open(dialog)
 
     def security_log(self) -> QDialog:

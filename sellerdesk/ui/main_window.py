@@ -54,6 +54,9 @@ REPORT_FILTER = "Seller Central reports (*.txt *.tsv *.csv *.json);;All files (*
 LEDGER_FILTER = "CSV (*.csv);;Excel workbook (*.xlsx);;JSON (*.json)"
 
 
+WINDOWS: list[MainWindow] = []     # windows opened in place of another (kept alive here)
+
+
 class MainWindow(QMainWindow):
     database_opened = Signal()
     orders_changed = Signal()
@@ -331,6 +334,8 @@ class MainWindow(QMainWindow):
 
     def _show_remote_changes(self) -> None:
         """Another desk's change (or this one's, said back): every view reads again."""
+        if not self.isVisible():
+            return                          # closed, with word still on its way
         if self.task is None:
             self.refresh()                  # the orders, then every desk view
         elif self.desk is not None:
@@ -857,6 +862,8 @@ class MainWindow(QMainWindow):
         if self.live is not None:
             self.live.stop()
         self._remote.stop()            # a refresh due now would open the database again
+        if self.desk is not None:
+            self.desk.issues.pane.release()
         for task in (self.task, self.housekeeping):
             if task is not None:
                 task.cancel()
@@ -864,7 +871,19 @@ class MainWindow(QMainWindow):
         self.save_state()
         if self.database is not None:
             self.database.engine.dispose()
+        if self in WINDOWS:
+            WINDOWS.remove(self)
         super().closeEvent(event)
+
+    def switch_database(self, target: str) -> MainWindow:
+        """Joining or leaving a team: a window on the other database takes this one's
+        place (its own refresh, live updates and housekeeping start as usual)."""
+        window = MainWindow(target, interactive=self.interactive)
+        WINDOWS.append(window)
+        window.show()
+        open_when_shown(window)
+        self.close()
+        return window
 
     def show_about(self) -> None:
         QMessageBox.about(

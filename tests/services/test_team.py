@@ -9,31 +9,28 @@ from sellerdesk.core.errors import KnownError
 from sellerdesk.core.issues import IssueType
 from sellerdesk.services import desk
 from sellerdesk.services.database import open_database
-from sellerdesk.services.import_orders import import_orders
 from sellerdesk.services.policies import default_policy_text, save_policy
 from sellerdesk.services.security_log import security_events
-from sellerdesk.services.team import TeamError, add_user, team_init, team_members
+from sellerdesk.services.team import (
+    TeamError,
+    TeamMember,
+    add_user,
+    team_init,
+    team_members,
+)
+from sellerdesk.store import team as team_store
 from sellerdesk.store.engine import NotAllowed
-from tests.reports import row, write
+from tests.teams import ORDER, as_login, make_team
 
 pytestmark = pytest.mark.postgres
-ORDER = "114-3941689-8772232"
-
-
-def as_login(url: str, login: str) -> str:
-    return url.replace("sellerdesk@", f"{login}@", 1)
 
 
 @pytest.fixture
 def team(postgres, tmp_path):
     """A team database: the owner (the cluster's superuser), agent ana, supervisor mara."""
-    url = postgres.new_database()
-    db, owner = team_init(url)
-    with db:
-        write(tmp_path / "orders.txt", [row(ORDER, price="80.00")])
-        import_orders(db.engine, tmp_path / "orders.txt")
-        add_user(db.engine, "ana", role="agent", limit="10")
-        add_user(db.engine, "mara", role="supervisor")
+    url, _ = make_team(postgres, tmp_path, ana={"role": "agent", "limit": "10"},
+                       mara={"role": "supervisor"})
+    owner = TeamMember("sellerdesk", "owner", None)
     logins = {}
     for name in ("ana", "mara"):
         logins[name] = open_database(as_login(url, name))
@@ -130,7 +127,8 @@ def test_nobody_approves_their_own_request_and_agents_approve_nothing(team):
 def test_a_login_not_on_the_team_is_told_how_to_join(team, postgres):
     url, _, _ = team
     with open_database(url) as owner_db, owner_db.engine.begin() as conn:
-        conn.exec_driver_sql("CREATE ROLE eve LOGIN IN ROLE sellerdesk_agent")
+        agent = team_store.groups(conn)["agent"]
+        conn.exec_driver_sql(f'CREATE ROLE eve LOGIN IN ROLE "{agent}"')
     with open_database(as_login(url, "eve")) as eve, pytest.raises(
             desk.DeskError, match="the login eve is not on this team; ask the owner"):
         desk.add_issue(eve.engine, order_id=ORDER, issue_type=IssueType.DAMAGED)
@@ -206,3 +204,47 @@ def test_a_single_desk_moves_into_a_team_database_whole(postgres, sqlite_url, tm
                                   reason="after the move")
         assert given.credit_id == before["credit"] + 1
         assert desk.verify_ledger(ana.engine).ok
+
+
+def test_two_teams_on_one_server_share_nothing(team, postgres):
+    """Roles belong to the whole server: each team's groups carry its database's name,
+    and only its own logins may connect."""
+    url, _, logins = team
+    other = postgres.new_database()
+    db, _ = team_init(other)
+    with db:
+        add_user(db.engine, "bo", role="supervisor")
+    with open_database(other) as owner_db, owner_db.engine.begin() as conn:
+        names = set(team_store.groups(conn).values())
+    with logins["ana"].engine.begin() as conn:
+        assert names.isdisjoint(team_store.groups(conn).values())
+    with pytest.raises(KnownError, match="ana may not connect to the database test_"):
+        open_database(as_login(other, "ana"))
+    with open_database(as_login(other, "bo")) as bo:
+        assert desk.list_issues(bo.engine) == []
+    with pytest.raises(KnownError, match="bo may not connect"):
+        open_database(as_login(url, "bo"))
+
+
+def test_an_issue_held_open_lapses_when_not_renewed(team, sqlite_database):
+    from sellerdesk.services import claims
+    _, _, logins = team
+    ana, mara = logins["ana"].engine, logins["mara"].engine
+    issue = desk.add_issue(ana, order_id=ORDER, issue_type=IssueType.DAMAGED)
+    claims.hold_issue(ana, issue.issue_id)
+    [taken] = claims.taken_by_others(mara)[issue.issue_id]
+    assert taken.login == "ana"
+    assert claims.taken_by_others(ana) == {}            # nobody else has it
+    with mara.begin() as conn:                           # mara cannot move ana's hold
+        moved = conn.execute(sa.text("UPDATE issue_claim SET seen_at = seen_at - "
+                                     "interval '1 hour'"))
+        assert moved.rowcount == 0
+    claims.renew_hold(ana)
+    with ana.begin() as conn:                            # a laptop closed four minutes ago
+        conn.execute(sa.text("UPDATE issue_claim SET seen_at = seen_at - "
+                             "interval '4 minutes'"))
+    assert claims.taken_by_others(mara) == {}
+    claims.renew_hold(ana)                               # opened again: taken again
+    assert list(claims.taken_by_others(mara)) == [issue.issue_id]
+    claims.hold_issue(sqlite_database.engine, 1)         # a single desk keeps nothing
+    assert claims.taken_by_others(sqlite_database.engine) == {}

@@ -7,23 +7,15 @@ import sqlalchemy as sa
 from sellerdesk.core.issues import IssueType
 from sellerdesk.services import desk
 from sellerdesk.services.database import open_database
-from sellerdesk.services.import_orders import import_orders
-from sellerdesk.services.team import add_user, team_init
-from sellerdesk.ui.main_window import MainWindow
-from tests.reports import row, write
+from sellerdesk.ui.main_window import WINDOWS, MainWindow
+from tests.teams import ORDER, make_team
 
 pytestmark = pytest.mark.postgres
-ORDER = "114-3941689-8772232"
 
 
 @pytest.fixture
 def team_window(qtbot, postgres, tmp_path):
-    url = postgres.new_database()
-    db, _ = team_init(url)
-    with db:
-        write(tmp_path / "orders.txt", [row(ORDER, price="80.00")])
-        import_orders(db.engine, tmp_path / "orders.txt")
-        add_user(db.engine, "ana", role="agent", limit="50")
+    url, _ = make_team(postgres, tmp_path, ana={"role": "agent", "limit": "50"})
     win = MainWindow(url)
     qtbot.addWidget(win)
     win.show()
@@ -61,3 +53,74 @@ def test_a_dropped_connection_is_said_and_mended_by_itself(qtbot, team_window):
     assert back.args == [True]
     assert not window.offline_label.isVisible()
     assert "is back" in window.statusBar().currentMessage()
+
+
+def test_settings_team_joins_a_team_and_goes_back_to_the_own_file(qtbot, desk_window,
+                                                                  postgres, tmp_path):
+    import keyring
+
+    from sellerdesk.services.paths import default_database
+    from tests.conftest import MemoryKeyring
+    url, key = make_team(postgres, tmp_path, ana={"role": "agent", "password": "s3cret"})
+    keyring.set_keyring(MemoryKeyring())          # ana's own computer: no team key
+    dialog = desk_window.desk.edit_settings()
+    page = dialog.team_page
+    assert dialog.tabs.tabText(dialog.tabs.indexOf(page)) == "Team"
+    assert "works on its own file" in page.where_label.text()
+    assert not page.leave_button.isEnabled()
+    page.url_field.setText(postgres.tcp_url(sa.make_url(url).database, "ana"))
+    page.password_field.setText("wrong")
+    page.join_button.click()
+    assert "did not accept the password for ana" in page.result_label.text()
+    assert dialog.isVisible()                     # nothing typed is lost
+    page.password_field.setText("s3cret")
+    page.key_field.setText(key)
+    with qtbot.waitSignal(dialog.switch_database, timeout=5_000):
+        page.join_button.click()
+    team = next(w for w in WINDOWS if w is not desk_window)
+    qtbot.addWidget(team)
+    qtbot.waitUntil(lambda: team.database is not None, timeout=10_000)
+    assert not desk_window.isVisible()
+    assert team.staff == "ana"
+    assert team.role_label.text().strip() == "agent"
+    assert "ana" in team.location_label.text()
+    assert "s3cret" not in team.location_label.text()
+    again = team.desk.edit_settings().team_page
+    assert "signed in as <b>ana</b> (agent)" in again.where_label.text()
+    assert "team key is in this computer's keyring" in again.key_label.text()
+    with qtbot.waitSignal(again.switch_to, timeout=5_000) as switched:
+        again.leave_button.click()
+    assert switched.args == [str(default_database())]
+    own = next(w for w in WINDOWS if w is not team)
+    qtbot.addWidget(own)
+    qtbot.waitUntil(lambda: own.database is not None, timeout=10_000)
+    assert own.database.location == str(default_database())
+    own.close()
+
+
+def test_an_issue_a_colleague_has_open_shows_as_taken_by_them(qtbot, team_window):
+    window, ana_url = team_window
+    issue = desk.add_issue(window.database.engine, order_id=ORDER,
+                           issue_type=IssueType.DAMAGED)
+    window.desk.refresh()
+    window.desk.show_issue(issue.issue_id)
+    pane = window.desk.issues.pane
+    assert pane.taken_label.isHidden()
+    ana = MainWindow(ana_url)
+    qtbot.addWidget(ana)
+    ana.show()
+    assert ana.open_database()
+    ana.desk.show_issue(issue.issue_id)                 # she opens it at her desk
+    qtbot.waitUntil(lambda: pane.taken_label.isVisible(), timeout=5_000)
+    assert "Taken: <b>ana</b> (since" in pane.taken_label.text()
+    theirs = ana.desk.issues.pane.taken_label          # and she sees the owner has it open
+    assert theirs.isVisible()
+    assert "Taken: <b>sellerdesk</b>" in theirs.text()
+    with open_database(ana_url) as db, db.engine.begin() as conn:   # nor can she free it
+        gone = conn.execute(sa.text("DELETE FROM issue_claim WHERE login = 'sellerdesk'"))
+        assert gone.rowcount == 0
+    ana.close()                                         # she is done: it is free again
+    qtbot.waitUntil(lambda: pane.taken_label.isHidden(), timeout=5_000)
+    qtbot.wait(1_000)           # word still on its way to her closed window takes nothing
+    window.desk.refresh()
+    assert pane.taken_label.isHidden()

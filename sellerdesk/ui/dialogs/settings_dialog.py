@@ -4,7 +4,9 @@ marketplaces Sync now covers. Saved secrets are never shown again: a blank field
 the one saved.
 
 Settings › Privacy and backups: how long buyer personal data is kept, the key that
-seals it (rotated on request), and where the daily backups go."""
+seals it (rotated on request), and where the daily backups go.
+
+Settings › Team: joining a team database (ui.dialogs.team_page)."""
 
 from __future__ import annotations
 
@@ -30,6 +32,7 @@ from sellerdesk.core.errors import KnownError
 from sellerdesk.core.marketplaces import MARKETPLACES
 from sellerdesk.services import amazon_api, backups, personal_data, secrets
 from sellerdesk.services.amazon_sync import save_sync_marketplaces, sync_marketplaces
+from sellerdesk.ui.dialogs.team_page import TeamPage
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
@@ -39,6 +42,7 @@ SAVED = "saved — leave blank to keep it"
 
 class SettingsDialog(QDialog):
     saved = Signal(str)          # what to tell the status bar
+    switch_database = Signal(str)   # joined or left a team: reopen on this
 
     def __init__(self, engine: Engine, staff: str, parent: QWidget | None = None, *,
                  reason: str = "") -> None:
@@ -49,6 +53,10 @@ class SettingsDialog(QDialog):
         self.tabs = QTabWidget()
         self.tabs.addTab(self._amazon_page(reason), "Amazon SP-API")
         self.tabs.addTab(self._privacy_page(), "Privacy and backups")
+        self.team_page = TeamPage(engine)
+        self.team_page.said.connect(self.saved)
+        self.team_page.switch_to.connect(self._switch)
+        self.tabs.addTab(self.team_page, "Team")
         self.error_label = QLabel()
         self.error_label.setWordWrap(True)
         self.error_label.setStyleSheet("color: #b00020;")
@@ -142,6 +150,10 @@ class SettingsDialog(QDialog):
         layout.addLayout(form)
         layout.addStretch(1)
         return page
+
+    def _switch(self, target: str) -> None:
+        self.accept()
+        self.switch_database.emit(target)
 
     def rotate_key(self) -> None:
         try:

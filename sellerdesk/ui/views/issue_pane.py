@@ -3,12 +3,13 @@ buyer's answer, and the timeline — with the actions that move it on."""
 
 from __future__ import annotations
 
+import contextlib
 import html
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, QUrl, Signal
+from PySide6.QtCore import Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -37,7 +38,7 @@ from sellerdesk.core.deadlines import EVENTS
 from sellerdesk.core.desk import reply_clock
 from sellerdesk.core.errors import KnownError
 from sellerdesk.core.issues import BuyerResponse, IssueStatus
-from sellerdesk.services import follow_up
+from sellerdesk.services import claims, follow_up
 from sellerdesk.services.evidence import attach_evidence, evidence_on, size_text, viewable_copy
 from sellerdesk.services.follow_up import IssueDetail
 from sellerdesk.services.personal_data import BuyerDetails, buyer_details
@@ -79,6 +80,10 @@ class IssuePane(QStackedWidget):
         self.buyer_details = BuyerDetails()
         self.question: QInputDialog | None = None   # the open question, for tests
         self.dialog: QDialog | None = None   # the open dialog, for tests
+        self.held: int | None = None      # the issue this login holds open (team database)
+        self.holding = True               # until the window closes
+        self.renew = QTimer(self, interval=claims.RENEW_EVERY_SECONDS * 1000)
+        self.renew.timeout.connect(self._renew_hold)
         self.setAcceptDrops(True)     # files dropped anywhere on the pane become evidence
         empty = QLabel("Select an issue to follow it up.")
         empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -109,6 +114,11 @@ class IssuePane(QStackedWidget):
         self.subtitle_label.setWordWrap(True)
         self.subtitle_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         layout.addWidget(self.subtitle_label)
+        self.taken_label = QLabel()       # on a team: a colleague has this issue open too
+        self.taken_label.setWordWrap(True)
+        self.taken_label.setStyleSheet("background: #fff4e0; color: #7a4300; padding: 4px")
+        self.taken_label.hide()
+        layout.addWidget(self.taken_label)
 
         form = QFormLayout()
         self.status_box = QComboBox()
@@ -208,6 +218,7 @@ class IssuePane(QStackedWidget):
 
     # -- showing ---------------------------------------------------------------------
     def show_issue(self, issue_id: int | None) -> None:
+        self._hold(issue_id)
         if issue_id is None:
             self.detail = None
             self.setCurrentIndex(0)
@@ -235,11 +246,54 @@ class IssuePane(QStackedWidget):
         self.answer_label.setText(issue.buyer_response.label)
         for response, button in self.answer_buttons.items():
             button.setEnabled(issue.buyer_response is not response)
+        self._show_taken()
         self._show_buyer()
         self._show_timeline()
         self._show_evidence()
         self.error_label.hide()
         self.setCurrentIndex(1)
+
+    # -- who else has it open (team database) ---------------------------------------------
+    def _hold(self, issue_id: int | None) -> None:
+        if issue_id == self.held or not self.holding:
+            return
+        try:
+            claims.hold_issue(self.engine, issue_id)
+        except KnownError:
+            return              # offline: the window says so; the hold comes with the next
+        self.held = issue_id
+        if issue_id is None:
+            self.renew.stop()
+        else:
+            self.renew.start()
+
+    def _renew_hold(self) -> None:
+        with contextlib.suppress(KnownError):   # offline for now: the next one tries again
+            claims.renew_hold(self.engine)
+
+    def release(self) -> None:
+        """The window is closing: nobody has to see this issue as taken any more (and a
+        refresh still on its way does not take it again)."""
+        self.holding = False
+        self.renew.stop()
+        if self.held is not None:
+            self.held = None
+            with contextlib.suppress(KnownError):   # else it lapses in a few minutes
+                claims.hold_issue(self.engine, None)
+
+    def _show_taken(self) -> None:
+        assert self.detail is not None
+        others = claims.taken_by_others(self.engine).get(self.detail.issue.issue_id, [])
+        if not others:
+            self.taken_label.hide()
+            return
+        names = " and ".join(f"<b>{t.login}</b> (since {local_time(t.since)})"
+                             for t in others)
+        verb = "has" if len(others) == 1 else "have"
+        self.taken_label.setText(f"Taken: {names} {verb} this issue open. What you do here "
+                                 "is added to theirs; a word with them first saves a buyer "
+                                 "two answers.")
+        self.taken_label.show()
 
     def _show_buyer(self) -> None:
         assert self.detail is not None
