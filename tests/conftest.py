@@ -85,11 +85,19 @@ class PostgresCluster:
         self._run(str(PG_BIN / "initdb"), "-D", str(self.data), "-U", "sellerdesk",
                   "--auth-local=trust", "--auth-host=scram-sha-256", "-E", "UTF8",
                   "--locale=C.UTF-8", "--no-sync")
+        self.resume()
+
+    def resume(self) -> None:
+        """Start the server (again, after `pause`), on the same socket and port."""
         # The socket trusts the test's logins; TCP on 127.0.0.1 asks for passwords.
         options = (f"-k {self.root} -p {self.port} -c listen_addresses=127.0.0.1 -c fsync=off "
                    "-c full_page_writes=off -c synchronous_commit=off")
         self._run(str(PG_BIN / "pg_ctl"), "-D", str(self.data), "-o", options,
                   "-l", str(self.root / "server.log"), "-w", "start")
+
+    def pause(self) -> None:
+        """Stop the server as a restart or a network outage would, data kept."""
+        self._run(str(PG_BIN / "pg_ctl"), "-D", str(self.data), "-m", "fast", "-w", "stop")
 
     def stop(self) -> None:
         try:

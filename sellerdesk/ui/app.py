@@ -11,6 +11,7 @@ from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
 from sellerdesk import APP_NAME
+from sellerdesk.core.errors import KnownError
 from sellerdesk.services.paths import resources_dir
 from sellerdesk.ui.main_window import MainWindow, open_when_shown
 
@@ -25,8 +26,26 @@ def make_app(argv: list[str] | None = None) -> QApplication:
     return app  # type: ignore[return-value]
 
 
+def say_known_errors() -> None:
+    """A refusal raised in a slot no dialog catches (a click while the team database is
+    out of reach) goes to the window's status bar as its sentence, not a traceback on a
+    console nobody reads. Anything else is a bug: Python's own hook reports it."""
+    default = sys.excepthook
+
+    def hook(kind, error, trace) -> None:  # type: ignore[no-untyped-def]
+        windows = [w for w in QApplication.topLevelWidgets()
+                   if isinstance(w, MainWindow) and w.isVisible()]
+        if isinstance(error, KnownError) and windows:
+            for window in windows:
+                window.statusBar().showMessage(str(error), 15_000)
+            return
+        default(kind, error, trace)
+    sys.excepthook = hook
+
+
 def run(*, database: str, smoke: bool = False) -> int:
     app = make_app()
+    say_known_errors()
     window = MainWindow(database, interactive=not smoke)
     window.show()
     exit_code = 0

@@ -124,3 +124,60 @@ def test_an_issue_a_colleague_has_open_shows_as_taken_by_them(qtbot, team_window
     qtbot.wait(1_000)           # word still on its way to her closed window takes nothing
     window.desk.refresh()
     assert pane.taken_label.isHidden()
+
+
+@pytest.fixture
+def own_cluster():
+    """A cluster of this test's own, to stop and start without disturbing the others."""
+    from tests.conftest import PostgresCluster
+    cluster = PostgresCluster()
+    cluster.start()
+    yield cluster
+    cluster.stop()
+
+
+def test_a_server_restart_loses_nothing_typed(qtbot, own_cluster, tmp_path, monkeypatch):
+    """The server stops while an issue is being typed: the window says it is offline,
+    saving says the database is out of reach and keeps the dialog as typed; once the
+    server is back the window says so by itself and the same click saves it."""
+    from sellerdesk.core.issues import IssueType
+    from tests.ui.test_issue_dialog import choose
+    monkeypatch.setattr("sellerdesk.ui.live.RETRY_SECONDS", 0.5)
+    url, _ = make_team(own_cluster, tmp_path)
+    window = MainWindow(url)
+    qtbot.addWidget(window)
+    window.show()
+    assert window.open_database()
+    window.show_order(ORDER)
+    dialog = window.new_issue()
+    choose(dialog.type_box, IssueType.DAMAGED)
+    dialog.notes_edit.setPlainText("Box crushed; photo on its way")
+    with qtbot.waitSignal(window.live.reachable, timeout=10_000) as lost:
+        own_cluster.pause()
+    assert lost.args == [False]
+    assert window.offline_label.isVisible()
+    assert not dialog.save(give=False)
+    assert "is out of reach" in dialog.error_label.text()
+    assert dialog.isVisible()
+    assert dialog.notes_edit.toPlainText() == "Box crushed; photo on its way"
+    with qtbot.waitSignal(window.live.reachable, timeout=15_000) as back:
+        own_cluster.resume()
+    assert back.args == [True]
+    assert not window.offline_label.isVisible()
+    with qtbot.waitSignal(dialog.issue_logged, timeout=5_000):
+        assert dialog.save(give=False)
+    [issue] = desk.list_issues(window.database.engine)
+    assert issue.notes == "Box crushed; photo on its way"
+    window.close()
+
+
+def test_a_refusal_no_dialog_catches_reaches_the_status_bar(qtbot, desk_window, monkeypatch):
+    import sys
+
+    from sellerdesk.store.engine import DatabaseError
+    from sellerdesk.ui.app import say_known_errors
+    monkeypatch.setattr(sys, "excepthook", sys.excepthook)
+    say_known_errors()
+    error = DatabaseError("The team database on desk-server is out of reach.")
+    sys.excepthook(DatabaseError, error, None)
+    assert desk_window.statusBar().currentMessage() == str(error)

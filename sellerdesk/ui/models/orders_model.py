@@ -9,6 +9,7 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from sqlalchemy.engine import Engine
 
+from sellerdesk.core.errors import KnownError
 from sellerdesk.core.orders import OrderFilter, OrderSummary
 from sellerdesk.store.engine import reading
 from sellerdesk.store.orders import count_orders, list_orders
@@ -85,16 +86,24 @@ class OrdersTableModel(QAbstractTableModel):
 
     # -- paging -------------------------------------------------------------------------
     def _fetch_count(self) -> int:
-        with reading(self._engine) as conn:
-            return count_orders(conn, flt=self._filter)
+        try:
+            with reading(self._engine) as conn:
+                return count_orders(conn, flt=self._filter)
+        except KnownError:
+            if not hasattr(self, "_count"):
+                raise
+            return self._count      # out of reach: the rows stay as they were
 
     def _page(self, number: int) -> list[OrderSummary]:
         page = self._pages.get(number)
         if page is not None:
             self._pages.move_to_end(number)
             return page
-        with reading(self._engine) as conn:
-            page = list_orders(conn, flt=self._filter, offset=number * PAGE, limit=PAGE)
+        try:
+            with reading(self._engine) as conn:
+                page = list_orders(conn, flt=self._filter, offset=number * PAGE, limit=PAGE)
+        except KnownError:
+            return []     # the team database is out of reach: blank rows until it is back
         self._pages[number] = page
         if len(self._pages) > PAGES_KEPT:
             self._pages.popitem(last=False)
