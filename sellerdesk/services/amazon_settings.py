@@ -62,7 +62,7 @@ def save_facts(engine: Engine, changes: dict[str, str | None], *, by: str) -> No
     values = {key: None if text is None else checked(key, text)
               for key, text in changes.items()}
     with writing(engine) as conn:
-        require_supervisor(conn, by, "Amazon's numbers bind the whole desk, so one of them "
+        by = require_supervisor(conn, by, "Amazon's numbers bind the whole desk, so one of them "
                                      "changes them")
         for key, value in values.items():
             if value is None:

@@ -15,6 +15,7 @@ from sellerdesk.services.clock import now
 from sellerdesk.services.files import written_whole
 from sellerdesk.services.paths import resources_dir
 from sellerdesk.store import issues as store
+from sellerdesk.store import team as team_store
 from sellerdesk.store.engine import reading, writing
 
 
@@ -70,11 +71,14 @@ def policy_versions(engine: Engine) -> list[PolicyVersionInfo]:
         return [PolicyVersionInfo(*row) for row in store.policy_versions(conn)]
 
 
-def require_supervisor(conn: Connection, name: str, why: str) -> None:
-    """Refuse an agent (anyone may act on a desk with no staff yet: they set it up)."""
+def require_supervisor(conn: Connection, name: str, why: str) -> str:
+    """Refuse an agent (anyone may act on a desk with no staff yet: they set it up).
+    Returns who is acting: on a team database the login, whatever name was given."""
+    name = team_store.team_login(conn) or name
     member = store.staff_member(conn, name=name)
     if (member is None and store.staff_count(conn)) or (member and not member.can_approve):
         raise KnownError(f"{name} is not a supervisor or owner here; {why}")
+    return name
 
 
 def save_policy(engine: Engine, text: str, *, by: str, source: str) -> tuple[int, Policy]:
@@ -82,8 +86,8 @@ def save_policy(engine: Engine, text: str, *, by: str, source: str) -> tuple[int
     The written policy binds the whole desk, so an agent may not change it."""
     policy = parse_policy(text, source=source)
     with writing(engine) as conn:
-        require_supervisor(conn, by, "the written policy binds the whole desk, so one of "
-                                     "them saves it")
+        by = require_supervisor(conn, by, "the written policy binds the whole desk, so one "
+                                          "of them saves it")
         version = store.add_policy_version(conn, name=policy.name, text=text, by=by, now=now())
     return version, policy
 

@@ -304,6 +304,10 @@ def add_login(conn: Connection, *, name: str, role: str, password: str | None) -
     for group in _quoted_groups(conn):
         conn.exec_driver_sql(f"REVOKE {group} FROM {login}")
     conn.exec_driver_sql(f"GRANT {_quoted(conn, groups(conn)[role])} TO {login}")
+    # An owner adds colleagues, which takes creating logins. (Not for the login running
+    # this, which already may: a role may not change its own attributes.)
+    if name != current_login(conn):
+        conn.exec_driver_sql(f"ALTER ROLE {login} {'' if role == 'owner' else 'NO'}CREATEROLE")
 
 
 def login_role(conn: Connection, name: str) -> str | None:
