@@ -14,10 +14,13 @@ from pathlib import Path
 
 from sqlalchemy.engine import Engine
 
+from sellerdesk.core.errors import KnownError
 from sellerdesk.core.money import Money
 from sellerdesk.services.demo_desk import add_demo_feedback, add_demo_issues, add_demo_settlement
 from sellerdesk.services.demo_returns import add_demo_returns
 from sellerdesk.services.import_orders import ImportResult, import_orders
+from sellerdesk.store.engine import reading
+from sellerdesk.store.team import team_login
 
 HEADER = ["amazon-order-id", "merchant-order-id", "purchase-date", "last-updated-date",
           "order-status", "fulfillment-channel", "sales-channel", "order-channel", "url",
@@ -125,6 +128,11 @@ def write_demo_report(path: Path, orders: int, *, seed: int = 7) -> Path:
 def build_demo(engine: Engine, *, orders: int = 2_000,
                progress: Callable[[float, str], None] | None = None,
                cancelled: Callable[[], bool] | None = None) -> ImportResult:
+    with reading(engine) as conn:
+        if team_login(conn) is not None:
+            raise KnownError("the demo makes up colleagues and their work, which a team "
+                             "database cannot hold (there, who did what is the login); try "
+                             "it on a file of its own: sellerdesk --db demo.sqlite3 demo")
     with tempfile.TemporaryDirectory(prefix="sellerdesk-demo-") as folder:
         report = write_demo_report(Path(folder) / "All Orders demo.txt", orders)
         result = import_orders(engine, report, progress=progress, cancelled=cancelled)

@@ -248,3 +248,11 @@ def test_an_issue_held_open_lapses_when_not_renewed(team, sqlite_database):
     assert list(claims.taken_by_others(mara)) == [issue.issue_id]
     claims.hold_issue(sqlite_database.engine, 1)         # a single desk keeps nothing
     assert claims.taken_by_others(sqlite_database.engine) == {}
+
+
+def test_the_demo_is_refused_on_a_team_database(team):
+    from sellerdesk.services.demo import build_demo
+    _, _, logins = team
+    with pytest.raises(KnownError, match="a team database cannot hold"):
+        build_demo(logins["mara"].engine, orders=10)
+    assert len(desk.list_issues(logins["mara"].engine)) == 0

@@ -8,7 +8,7 @@ from sellerdesk.core.issues import IssueType
 from sellerdesk.services import desk
 from sellerdesk.services.database import open_database
 from sellerdesk.ui.main_window import WINDOWS, MainWindow
-from tests.teams import ORDER, make_team
+from tests.teams import ORDER, as_login, make_team
 
 pytestmark = pytest.mark.postgres
 
@@ -36,6 +36,7 @@ def test_a_credit_given_at_another_desk_appears_without_refresh(qtbot, team_wind
         desk.issue_credit(ana.engine, issue_id=issue.issue_id, amount="4.00", reason="sorry")
     qtbot.waitUntil(lambda: window.desk.ledger.model.rowCount() == 1, timeout=5_000)
     assert window.desk.ledger.model.column_texts(7) == ["ana"]        # By: her login
+    assert window.desk.ledger.totals_label.text().startswith("<b>1 entry</b>")
 
 
 def test_a_dropped_connection_is_said_and_mended_by_itself(qtbot, team_window):
@@ -181,3 +182,23 @@ def test_a_refusal_no_dialog_catches_reaches_the_status_bar(qtbot, desk_window, 
     error = DatabaseError("The team database on desk-server is out of reach.")
     sys.excepthook(DatabaseError, error, None)
     assert desk_window.statusBar().currentMessage() == str(error)
+
+
+def test_a_supervisors_approval_queue_fills_as_agents_ask(qtbot, postgres, tmp_path):
+    url, _ = make_team(postgres, tmp_path, ana={"role": "agent", "limit": "5"},
+                       mara={"role": "supervisor"})
+    window = MainWindow(as_login(url, "mara"))
+    qtbot.addWidget(window)
+    window.show()
+    assert window.open_database()
+    queue = window.desk.approvals.model
+    assert queue.rowCount() == 0
+    with open_database(as_login(url, "ana")) as ana:
+        issue = desk.add_issue(ana.engine, order_id=ORDER, issue_type=IssueType.DAMAGED)
+        asked = desk.issue_credit(ana.engine, issue_id=issue.issue_id, amount="20.00",
+                                  reason="the whole mug")
+    assert asked.pending
+    qtbot.waitUntil(lambda: queue.rowCount() == 1, timeout=5_000)
+    [waiting] = queue.records()
+    assert waiting.approval_id == asked.approval_id
+    window.close()

@@ -103,7 +103,7 @@ class LedgerView(QWidget):
         self.model.set_records(list(reversed(lines)))   # newest on top
         totals = totals_by_currency(lines)
         self.totals_label.setText(
-            f"<b>{len(lines):,} entries</b> · net given: "
+            f"<b>{len(lines):,} {'entry' if len(lines) == 1 else 'entries'}</b> · net given: "
             + (" · ".join(m.display() for m in totals.values()) if totals else "nothing yet"))
         self.lapsing_list.clear()
         for credit in lapsing_promotions(self.engine, lines=lines):
