@@ -22,9 +22,6 @@ class Taken:
     login: str
     since: datetime            # UTC, the server's clock
 
-    def __str__(self) -> str:
-        return self.login
-
 
 def _team(engine: Engine) -> bool:
     return engine.dialect.name == "postgresql"

@@ -80,6 +80,14 @@ def _is_team(conn: Connection) -> bool:
     return team_store.team_login(conn) is not None
 
 
+def _where(name: str) -> bytes:
+    return cell("team_secret", "sealed", name)
+
+
+def _opened(key: bytes, name: str, sealed: bytes) -> str:
+    return unseal({TEAM_KEY_ID: key}, _where(name), sealed, what=f"the team's {name}")
+
+
 def make_team_key(engine: Engine, conn: Connection) -> str:
     """At `team init`: the team's key, made once and kept in the owner's keyring. Run
     again, it is the key already made (which this computer must hold)."""
@@ -111,46 +119,37 @@ def _check(conn: Connection, key: bytes) -> None:
         raise TeamKeyMissing("the team database has no team key yet: its owner runs "
                              "sellerdesk team init URL again")
     try:
-        unseal({TEAM_KEY_ID: key}, cell("team_secret", "sealed", CHECK), sealed)
+        _opened(key, CHECK, sealed)
     except SealBroken:
         raise TeamKeyMissing("that team key is not this team's: check it with the "
                              "owner (sellerdesk team key)") from None
 
 
 def _put(conn: Connection, name: str, key: bytes, value: str, *, replace: bool) -> str:
-    sealed = seal(key, TEAM_KEY_ID, cell("team_secret", "sealed", name), value)
+    sealed = seal(key, TEAM_KEY_ID, _where(name), value)
     kept = team_store.put_team_secret(conn, name, sealed, by=team_store.current_login(conn),
                                       now=now(), replace=replace)
-    return unseal({TEAM_KEY_ID: key}, cell("team_secret", "sealed", name), kept,
-                  what=f"the team's {name}")
+    return _opened(key, name, kept)
 
 
-def _on_team(engine: Engine) -> bool:
-    # Asked on a connection of its own, so a caller inside a write transaction on a
-    # single desk's SQLite file (which allows one writer) is never waited on.
-    if engine.dialect.name != "postgresql":
-        return False
-    with reading(engine) as conn:
-        return _is_team(conn)
-
-
+# A single desk's SQLite file is never asked (not even opened): a caller may be inside a
+# write transaction there, which allows one writer.
 def read_shared(engine: Engine, name: str) -> str | None:
-    if not _on_team(engine):
-        return get_secret(name)
-    with reading(engine) as conn:
-        sealed = team_store.team_secret(conn, name)
-    if sealed is None:
-        return None
-    return unseal({TEAM_KEY_ID: _team_key(engine)}, cell("team_secret", "sealed", name),
-                  sealed, what=f"the team's {name}")
+    if engine.dialect.name == "postgresql":
+        with reading(engine) as conn:
+            if _is_team(conn):
+                sealed = team_store.team_secret(conn, name)
+                return None if sealed is None else _opened(_team_key(engine), name, sealed)
+    return get_secret(name)
 
 
 def write_shared(engine: Engine, name: str, value: str, *, replace: bool = True) -> str:
     """Keep a shared secret; returns the one kept (without `replace`, one another desk
     made first wins)."""
-    if _on_team(engine):
+    if engine.dialect.name == "postgresql":
         with writing(engine) as conn:
-            return _put(conn, name, _team_key(engine), value, replace=replace)
+            if _is_team(conn):
+                return _put(conn, name, _team_key(engine), value, replace=replace)
     if replace or get_secret(name) is None:
         set_secret(name, value)
     return get_secret(name) or value

@@ -82,19 +82,21 @@ def team_login(conn: Connection) -> str | None:
 
 
 def create_groups(conn: Connection) -> None:
-    for group in groups(conn).values():
+    team = groups(conn)
+    for group in team.values():
         exists = conn.execute(sa.text("SELECT 1 FROM pg_roles WHERE rolname = :n"),
                               {"n": group}).first()
         if not exists:
             conn.exec_driver_sql(f"CREATE ROLE {_quoted(conn, group)} NOLOGIN")
-    agent, supervisor, owner = _quoted_groups(conn)
+    agent, supervisor, owner = _quoted_groups(conn, team)
     # A supervisor may do what an agent may; an owner what a supervisor may.
     conn.exec_driver_sql(f"GRANT {agent} TO {supervisor}")
     conn.exec_driver_sql(f"GRANT {supervisor} TO {owner}")
 
 
-def _quoted_groups(conn: Connection) -> list[str]:
-    return [_quoted(conn, group) for group in groups(conn).values()]
+def _quoted_groups(conn: Connection, team: dict[str, str] | None = None) -> list[str]:
+    """agent, supervisor, owner: this database's group roles, quoted for SQL."""
+    return [_quoted(conn, group) for group in (team or groups(conn)).values()]
 
 
 def grant_privileges(conn: Connection) -> None:
@@ -153,17 +155,15 @@ def hold_issue(conn: Connection, issue_id: int | None) -> None:
     if issue_id is None:
         conn.execute(ISSUE_CLAIMS.delete().where(ISSUE_CLAIMS.c.login == login))
         return
-    from sqlalchemy.dialects.postgresql import insert
-    statement = insert(ISSUE_CLAIMS).values(login=login, issue_id=issue_id,
-                                            since=_SERVER_NOW, seen_at=_SERVER_NOW)
     held = conn.execute(sa.select(ISSUE_CLAIMS.c.issue_id)
                         .where(ISSUE_CLAIMS.c.login == login)).scalar()
     if held == issue_id:
         renew_hold(conn)
-    else:
-        conn.execute(statement.on_conflict_do_update(
-            index_elements=["login"],
-            set_={"issue_id": issue_id, "since": _SERVER_NOW, "seen_at": _SERVER_NOW}))
+        return
+    from sqlalchemy.dialects.postgresql import insert
+    fresh = {"issue_id": issue_id, "since": _SERVER_NOW, "seen_at": _SERVER_NOW}
+    conn.execute(insert(ISSUE_CLAIMS).values(login=login, **fresh)
+                 .on_conflict_do_update(index_elements=["login"], set_=fresh))
 
 
 def renew_hold(conn: Connection) -> None:
@@ -238,8 +238,9 @@ class ChangeListener:
 
 
 def _row_rules(conn: Connection) -> None:
-    agent, supervisor, _ = _quoted_groups(conn)
-    literal = groups(conn)["supervisor"].replace("'", "''")
+    team = groups(conn)
+    agent, supervisor, _ = _quoted_groups(conn, team)
+    literal = team["supervisor"].replace("'", "''")
     is_supervisor = f"pg_has_role(current_user, '{literal}', 'MEMBER')"
     rules = {
         "credit": [

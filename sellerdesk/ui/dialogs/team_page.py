@@ -39,7 +39,8 @@ class TeamPage(QWidget):
     def __init__(self, engine: Engine, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.engine = engine
-        self.login = signed_in(engine) if engine.dialect.name == "postgresql" else None
+        self.login = signed_in(engine)
+        joined = joined_team()
         self.where_label = QLabel(self._where())
         self.where_label.setWordWrap(True)
         intro = QLabel(
@@ -48,12 +49,11 @@ class TeamPage(QWidget):
             "(sellerdesk team add-user); each colleague joins here once.")
         intro.setWordWrap(True)
         intro.setStyleSheet(QUIET)
-        self.url_field = QLineEdit(joined_team() or "")
+        self.url_field = QLineEdit(joined or "")
         self.url_field.setPlaceholderText("postgresql://ana@desk-server/sellerdesk")
         self.password_field = QLineEdit()
         self.password_field.setEchoMode(QLineEdit.EchoMode.Password)
-        self.password_field.setPlaceholderText("kept in the OS keyring"
-                                               if joined_team() else "")
+        self.password_field.setPlaceholderText("kept in the OS keyring" if joined else "")
         self.key_field = QLineEdit()
         self.key_field.setEchoMode(QLineEdit.EchoMode.Password)
         self.key_field.setPlaceholderText("XXXX-XXXX-… from the owner, once")
@@ -65,7 +65,7 @@ class TeamPage(QWidget):
         self.join_button.clicked.connect(self.join)
         self.leave_button = QPushButton("Use this computer's own &file")
         self.leave_button.setAutoDefault(False)
-        self.leave_button.setEnabled(bool(joined_team()))
+        self.leave_button.setEnabled(bool(joined))
         self.leave_button.clicked.connect(self.leave)
         self.copy_button = QPushButton("Copy the team &key")
         self.copy_button.setAutoDefault(False)

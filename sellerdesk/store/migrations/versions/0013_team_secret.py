@@ -22,8 +22,6 @@ def upgrade() -> None:
         sa.Column("updated_at", sa.DateTime(), nullable=False),
         sa.Column("updated_by", sa.String(100), nullable=False),
     )
-
-
     op.create_table(
         "issue_claim",
         sa.Column("login", sa.String(100), primary_key=True),
