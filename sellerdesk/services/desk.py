@@ -15,7 +15,13 @@ from sqlalchemy.engine import Connection, Engine
 
 from sellerdesk.core.amazon_facts import duration
 from sellerdesk.core.buyers import buyer_reference
-from sellerdesk.core.desk import CreditRecord, IssueRecord, StaffMember, format_affected
+from sellerdesk.core.desk import (
+    CreditRecord,
+    IssueRecord,
+    StaffMember,
+    TimelineEntry,
+    format_affected,
+)
 from sellerdesk.core.errors import KnownError
 from sellerdesk.core.issues import (
     IssueStatus,
@@ -143,13 +149,21 @@ def status_event(conn: Connection, issue: IssueRecord, status: str, actor: str,
                           text=status_line(issue.status, IssueStatus(status), note), at=at)
 
 
-def _resolve(conn: Connection, issue: IssueRecord, resolution: str, actor: str) -> None:
-    """A credit given resolves the issue; the buyer's answer is still to come."""
+def _resolve(conn: Connection, issue: IssueRecord, resolution: str, actor: str,
+             at: datetime) -> list[tuple[str, str]]:
+    """A credit given resolves the issue (the buyer's answer is still to come). Returns
+    the timeline's status line, if the status changed, for the caller to write at `at`
+    with the credit's. The clocks count it already: that work stays out of the ledger's
+    lock, which the credit's own lines must wait for."""
     issue_store.set_issue_status(conn, issue_id=issue.issue_id,
                                  status=IssueStatus.RESOLVED.value, resolution=resolution,
-                                 now=now())
-    if issue.status is not IssueStatus.RESOLVED:
-        status_event(conn, issue, IssueStatus.RESOLVED.value, actor, now())
+                                 now=at)
+    if issue.status is IssueStatus.RESOLVED:
+        return []
+    line = ("status", status_line(issue.status, IssueStatus.RESOLVED, ""))
+    issue_store.refresh_clock_runs(conn, issue_ids=[issue.issue_id], to_come={
+        issue.issue_id: [TimelineEntry(at, actor, *line)]})
+    return [line]
 
 
 def _suggestion(conn: Connection, issue: IssueRecord) -> tuple[Suggestion, Money]:
@@ -180,11 +194,10 @@ def _suggest(conn: Connection, *, order_id: str, facts: IssueFacts, buyer_ref: s
 def given_on_order(conn: Connection, order_id: str, currency: str) -> Money:
     """What the order has had: SellerDesk's credits net of reversals, and what its returns
     refunded beyond the refunds SellerDesk recorded (core.returns.refunded_outside)."""
-    credits = Money.from_minor(ledger_store.given_on_order(conn, order_id=order_id), currency)
-    refunds = Money.from_minor(ledger_store.given_on_order(
-        conn, order_id=order_id, kinds=REFUND_KINDS), currency)
-    return credits + refunded_outside(
-        return_store.returns_on_order(conn, order_id=order_id), refunds)
+    credits, refunds = ledger_store.given_on_order(conn, order_id=order_id, kinds=REFUND_KINDS)
+    return Money.from_minor(credits, currency) + refunded_outside(
+        return_store.returns_on_order(conn, order_id=order_id),
+        Money.from_minor(refunds, currency))
 
 
 def preview_suggestion(engine: Engine, *, order_id: str, facts: IssueFacts,
@@ -299,29 +312,31 @@ def issue_credit(engine: Engine, *, issue_id: int, amount: str | Decimal | None 
                   "policy_version": suggestion.policy_version,
                   "suggested_minor": suggestion.amount.minor, "explanation": explanation,
                   "expires_on": expires_on}
-        issue_store.add_event(conn, issue_id=issue.issue_id, actor=member.name,
-                              kind="suggestion",
-                              text=f"policy version {suggestion.policy_version} suggested "
+        suggested = ("suggestion", f"policy version {suggestion.policy_version} suggested "
                                    f"{suggestion.remedy.label.lower()} "
                                    f"{suggestion.amount.display()}: "
-                                   + "; ".join(suggestion.explanation), at=now())
+                                   + "; ".join(suggestion.explanation))
         if needs_approval and not member.can_approve:
             approval_id = ledger_store.add_approval_request(
                 conn, values={**common, "requested_by": member.name, "requested_at": now(),
                               "status": "pending", "comment": ""})
-            issue_store.add_event(conn, issue_id=issue.issue_id, actor=member.name,
-                                  kind="approval_requested",
-                                  text=f"{chosen_kind.label} {value.display()} awaits approval",
-                                  at=now())
+            issue_store.add_events(conn, issue_id=issue.issue_id, actor=member.name, at=now(),
+                                   lines=[suggested, (
+                                       "approval_requested",
+                                       f"{chosen_kind.label} {value.display()} awaits approval")])
             return CreditOutcome(value, chosen_kind, approval_id=approval_id)
-        ledger_store.lock_ledger(conn)      # the chain: from here to the commit only
+        at = now()
+        resolved = _resolve(conn, issue, chosen_kind.value, member.name, at)
+        # The chain's lock, from here to the commit: only what needs the credit's id follows.
+        ledger_store.lock_ledger(conn)
         credit_id, digest = ledger_store.append_credit(conn, values={
-            **common, "created_at": now(), "order_id": issue.order_id, "staff": member.name,
+            **common, "created_at": at, "order_id": issue.order_id, "staff": member.name,
             "approved_by": member.name if needs_approval else None})
-        issue_store.add_event(conn, issue_id=issue.issue_id, actor=member.name, kind="credit",
-                              text=f"{chosen_kind.label} {value.display()} (credit {credit_id})"
-                                   + (f": {reason}" if reason else ""), at=now())
-        _resolve(conn, issue, chosen_kind.value, member.name)
+        issue_store.add_events(conn, issue_id=issue.issue_id, actor=member.name, at=at,
+                               clocks_counted=True, lines=[suggested, (
+                                   "credit", f"{chosen_kind.label} {value.display()} "
+                                             f"(credit {credit_id})"
+                                             + (f": {reason}" if reason else "")), *resolved])
         security_log.record(conn, "credit_given",
                             f"credit {credit_id}: {value.display()} "
                             f"{chosen_kind.label.lower()} on issue {issue.issue_id}",
@@ -419,11 +434,12 @@ def decide_approval(engine: Engine, *, approval_id: int, approve: bool, comment:
         ledger_store.decide_approval(conn, approval_id=approval_id, status="approved",
                                      by=member.name, comment=comment, credit_id=credit_id,
                                      at=now())
-        issue_store.add_event(conn, issue_id=issue_id, actor=member.name, kind="approved",
-                              text=f"{kind.label} {amount.display()} approved (credit "
-                                   f"{credit_id})" + (f": {comment}" if comment else ""),
-                              at=now())
-        _resolve(conn, issue, kind.value, member.name)
+        at = now()
+        issue_store.add_events(conn, issue_id=issue_id, actor=member.name, at=at,
+                               clocks_counted=True, lines=[
+            ("approved", f"{kind.label} {amount.display()} approved (credit {credit_id})"
+                         + (f": {comment}" if comment else "")),
+            *_resolve(conn, issue, kind.value, member.name, at)])
         security_log.record(conn, "credit_approved", f"credit {credit_id}: {amount.display()} "
                             f"{kind.label.lower()} on issue {issue_id}, asked by "
                             f"{request['requested_by']}", actor=member.name)

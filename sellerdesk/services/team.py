@@ -191,7 +191,9 @@ def migrate_from(engine: Engine, source: Path, *,
         chain = verify_chain(ledger_store.ledger(target))
         if not chain.ok:
             raise TeamError(f"after the copy, {chain.summary()}; nothing was moved")
-        return replace(moved, ledger=chain.summary())
+    with writing(engine) as conn:
+        transfer.take_statistics(conn)
+    return replace(moved, ledger=chain.summary())
 
 
 def listen_for_changes(engine: Engine) -> team_store.ChangeListener | None:

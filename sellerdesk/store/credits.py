@@ -43,14 +43,15 @@ def lock_order(conn: Connection, *, order_id: str, buyer_ref: str | None) -> Non
 
 
 def given_on_order(conn: Connection, *, order_id: str,
-                   kinds: Collection[str] | None = None) -> int:
-    """Everything given on the order so far (or only the given kinds of remedy), net of
-    reversals, in minor units."""
-    query = (sa.select(sa.func.coalesce(sa.func.sum(c_.amount_minor), 0))
+                   kinds: Collection[str]) -> tuple[int, int]:
+    """Everything given on the order so far, and what of it was of the given kinds of
+    remedy, net of reversals, in minor units (one query: it runs with every credit)."""
+    of_kinds = sa.case((c_.kind.in_(sorted(kinds)), c_.amount_minor), else_=0)
+    query = (sa.select(sa.func.coalesce(sa.func.sum(c_.amount_minor), 0),
+                       sa.func.coalesce(sa.func.sum(of_kinds), 0))
              .where(c_.order_id == order_id))
-    if kinds is not None:
-        query = query.where(c_.kind.in_(sorted(kinds)))
-    return conn.execute(query).scalar_one()
+    given, of_those = conn.execute(query).one()
+    return given, of_those
 
 
 def entry_of(row: Mapping[str, Any]) -> dict[str, Any]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -174,15 +175,30 @@ def update_issue(conn: Connection, *, issue_id: int, now: datetime, **values: ob
 
 def add_event(conn: Connection, *, issue_id: int, actor: str, kind: str, text: str,
               at: datetime) -> None:
-    conn.execute(TIMELINE.insert().values(issue_id=issue_id, actor=actor, kind=kind, text=text,
-                                          at=at))
-    if kind in READ_KINDS:
+    add_events(conn, issue_id=issue_id, actor=actor, at=at, lines=[(kind, text)])
+
+
+def add_events(conn: Connection, *, issue_id: int, actor: str, at: datetime,
+               lines: list[tuple[str, str]], clocks_counted: bool = False) -> None:
+    """Timeline lines (kind, text) of one act, in one round trip (executemany: a
+    multi-row VALUES would be compiled anew each time); they read in the order given.
+    `clocks_counted`: the caller has already refreshed the clock runs with these lines
+    (refresh_clock_runs' `to_come`)."""
+    conn.execute(TIMELINE.insert().inline(), [
+        {"issue_id": issue_id, "at": at, "actor": actor, "kind": kind, "text": text}
+        for kind, text in lines])
+    if not clocks_counted and any(kind in READ_KINDS for kind, _ in lines):
         refresh_clock_runs(conn, issue_ids=[issue_id])
 
 
-def refresh_clock_runs(conn: Connection, *, issue_ids: list[int]) -> None:
-    """Rewrite these issues' clock runs from their timelines, in the caller's transaction."""
+def refresh_clock_runs(conn: Connection, *, issue_ids: list[int],
+                       to_come: Mapping[int, list[TimelineEntry]] | None = None) -> None:
+    """Rewrite these issues' clock runs from their timelines, in the caller's transaction;
+    `to_come` are lines the caller writes later in it (counted now, while no lock is
+    held that the writing needs)."""
     lines = timelines(conn, issue_ids=issue_ids, kinds=READ_KINDS)
+    for issue_id, more in (to_come or {}).items():
+        lines[issue_id].extend(more)
     conn.execute(CLOCK_RUNS.delete().where(CLOCK_RUNS.c.issue_id.in_(issue_ids)))
     rows = [run.row(issue_id) for issue_id, timeline in lines.items() for run in runs(timeline)]
     if rows:
@@ -208,19 +224,26 @@ def timelines(conn: Connection, *, issue_ids: list[int],
     return found
 
 
+def _buyer_history() -> sa.Select:
+    buyer, since = sa.bindparam("buyer_ref"), sa.bindparam("since")
+    issues = (sa.select(sa.func.count()).select_from(ISSUES)
+              .where(is_.buyer_ref == buyer, is_.created_at >= since,
+                     is_.id != sa.bindparam("excluding_issue")))
+    reversal = CREDITS.alias("reversal")
+    credits = (sa.select(sa.func.count()).select_from(CREDITS.join(ISSUES, c_.issue_id == is_.id))
+               .where(is_.buyer_ref == buyer, c_.created_at >= since, c_.reverses.is_(None),
+                      c_.amount_minor > 0, ~sa.exists().where(reversal.c.reverses == c_.id)))
+    return sa.select(credits.scalar_subquery(), issues.scalar_subquery())
+
+
+# Asked with every credit: built once (building it costs more than running it).
+_BUYER_HISTORY = _buyer_history()
+
+
 def buyer_history(conn: Connection, *, buyer_ref: str, since: datetime,
                   excluding_issue: int) -> tuple[int, int]:
     """(credits given, other issues) for this buyer since a time; reversed credits and
     reversals do not count as credits."""
-    issues = conn.execute(
-        sa.select(sa.func.count()).select_from(ISSUES).where(
-            is_.buyer_ref == buyer_ref, is_.created_at >= since, is_.id != excluding_issue)
-    ).scalar_one()
-    reversal = CREDITS.alias("reversal")
-    credits = conn.execute(
-        sa.select(sa.func.count()).select_from(CREDITS.join(ISSUES, c_.issue_id == is_.id))
-        .where(is_.buyer_ref == buyer_ref, c_.created_at >= since, c_.reverses.is_(None),
-               c_.amount_minor > 0,
-               ~sa.exists().where(reversal.c.reverses == c_.id))
-    ).scalar_one()
+    credits, issues = conn.execute(_BUYER_HISTORY, {
+        "buyer_ref": buyer_ref, "since": since, "excluding_issue": excluding_issue}).one()
     return credits, issues

@@ -13,7 +13,8 @@ se_ = SECURITY_EVENTS.c
 
 
 def add_event(conn: Connection, *, at: datetime, actor: str, action: str, detail: str) -> None:
-    conn.execute(SECURITY_EVENTS.insert().values(at=at, actor=actor, action=action,
+    # inline: the id is the server's to give; fetching it first costs a round trip
+    conn.execute(SECURITY_EVENTS.insert().inline().values(at=at, actor=actor, action=action,
                                                  detail=detail))
 
 

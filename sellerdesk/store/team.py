@@ -77,8 +77,15 @@ def team_login(conn: Connection) -> str | None:
     None on a single desk, where staff say who they are."""
     if conn.dialect.name != "postgresql":
         return None
-    return conn.execute(sa.text("SELECT current_user FROM desk_setting WHERE key = :k"),
-                        {"k": MARK}).scalar()
+    # A connection's login never changes, and a team database stays one: asked once per
+    # connection, not with every credit.
+    login = conn.info.get("team_login")
+    if login is None:
+        login = conn.execute(sa.text("SELECT current_user FROM desk_setting WHERE key = :k"),
+                             {"k": MARK}).scalar()
+        if login is not None:
+            conn.info["team_login"] = login
+    return login
 
 
 def create_groups(conn: Connection) -> None:

@@ -118,3 +118,10 @@ def reset_sequences(conn: Connection) -> None:
                 conn.execute(sa.text(
                     f"SELECT setval(:s, COALESCE((SELECT max({column.name}) FROM "
                     f"{table.name}), 0) + 1, false)"), {"s": sequence})
+
+
+def take_statistics(conn: Connection) -> None:
+    """The planner's statistics for rows just moved in (autovacuum would take them within
+    a minute; until then it may plan the first credits' queries as if the tables were
+    empty). Tables the login does not own are skipped with a warning, not an error."""
+    conn.exec_driver_sql("ANALYZE")

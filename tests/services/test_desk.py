@@ -128,6 +128,9 @@ def test_repeat_buyer_guard_and_buyer_reference_is_not_the_buyer(engine):
     third = desk.suggest_for_issue(engine, ids[2])
     assert "repeat_buyer" in third.flags
     assert third.needs_approval
+    desk.reverse_credit(engine, credit_id=2, reason="charged twice by mistake")
+    # a reversed credit (and the reversal) no longer counts against the buyer
+    assert "repeat_buyer" not in desk.suggest_for_issue(engine, ids[2]).flags
     with engine.connect() as conn:
         refs = conn.execute(sa.text("SELECT DISTINCT buyer_ref FROM issue")).scalars().all()
     assert len(refs) == 1

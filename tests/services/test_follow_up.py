@@ -4,13 +4,17 @@ assignee and staff — on SQLite and PostgreSQL."""
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
+import sqlalchemy as sa
 import time_machine
 
+from sellerdesk.core.deadlines import runs
 from sellerdesk.core.errors import KnownError
 from sellerdesk.core.issues import BuyerResponse, IssueStatus, IssueType, Remedy
 from sellerdesk.services import desk, follow_up, ledger, staff_admin
 from sellerdesk.services.desk import DeskError
 from sellerdesk.services.import_orders import import_orders
+from sellerdesk.store.engine import reading
+from sellerdesk.store.tables import CLOCK_RUNS
 from tests.reports import row, write
 
 ORDER = "114-3941689-8772232"
@@ -238,3 +242,40 @@ def test_a_message_noted_late_keeps_the_time_it_was_written(engine):
         (datetime(2026, 11, 16, 9, 0), "reply"), (written, "buyer_message"),
         (datetime(2026, 11, 17, 10, 0), "reply")]
     assert replied.reply_due_at is None
+
+
+def stored_runs(engine, issue_id):
+    runs_ = CLOCK_RUNS.c
+    with reading(engine) as conn:
+        return [tuple(r) for r in conn.execute(
+            sa.select(runs_.clock, runs_.started, runs_.met)
+            .where(runs_.issue_id == issue_id).order_by(runs_.clock))]
+
+
+def test_a_credit_meets_the_buyer_contact_clock_where_the_metrics_read_it(engine):
+    """The credit's status line is counted in the stored clock runs before it is written
+    (outside the ledger's lock): the stored runs must still equal the timeline's."""
+    with time_machine.travel(MONDAY_9AM, tick=False):
+        direct = desk.add_issue(engine, order_id=ORDER, issue_type=IssueType.DAMAGED,
+                                affected=(("LAMP", 1),))
+        asked_for = desk.add_issue(engine, order_id=OTHER, issue_type=IssueType.MISSING_ITEM,
+                                   affected=(("MUG", 1),), staff="Ben")
+    with time_machine.travel(MONDAY_9AM + timedelta(hours=49), tick=False):   # late
+        desk.issue_credit(engine, issue_id=direct.issue_id)
+        asked = desk.issue_credit(engine, issue_id=asked_for.issue_id, amount="14.50",
+                                  reason="the whole mug", staff="Ben")
+        assert asked.pending
+    with time_machine.travel(MONDAY_9AM + timedelta(hours=50), tick=False):
+        desk.decide_approval(engine, approval_id=asked.approval_id, approve=True)
+    assert kinds(engine, direct.issue_id) == ["logged", "suggestion", "credit", "status"]
+    assert kinds(engine, asked_for.issue_id) == ["logged", "suggestion",
+                                                 "approval_requested", "approved", "status"]
+    credited, approved = datetime(2026, 11, 18, 10, 0), datetime(2026, 11, 18, 11, 0)
+    assert stored_runs(engine, direct.issue_id) == [
+        ("atoz_contact", MONDAY_9AM.replace(tzinfo=None), credited)]
+    assert stored_runs(engine, asked_for.issue_id) == [
+        ("atoz_contact", MONDAY_9AM.replace(tzinfo=None), approved)]
+    for issue in (direct, asked_for):
+        timeline = follow_up.issue_detail(engine, issue.issue_id).timeline
+        assert stored_runs(engine, issue.issue_id) == [
+            (r.clock, r.started, r.met) for r in runs(timeline)]
