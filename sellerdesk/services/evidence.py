@@ -4,20 +4,26 @@ messages, carrier tracking pages), copied in and named by their SHA-256.
 The copy is made first, under a temporary name, then renamed; the record and its
 timeline line are written after, in one transaction. A failure in between leaves at
 most an unreferenced file in the store, never a record without its file. The store sits
-beside a SQLite database (`<name>-evidence/`); a team database keeps its store in the
-user's data folder until team mode shares one (issue #8).
+beside a SQLite database (`<name>-evidence/`).
+
+On PostgreSQL (a team) the database holds the files too, written in the same
+transaction as the record, and each desk's store in its data folder is only a cache: a
+file attached at one desk is fetched, and checked against its hash, at another.
 """
 
 from __future__ import annotations
 
 import hashlib
+import itertools
 import mimetypes
 import os
 import shutil
 import tempfile
+from collections.abc import Iterable, Iterator
+from functools import partial
 from pathlib import Path
 
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 
 from sellerdesk.core.desk import EvidenceRecord
 from sellerdesk.core.errors import InputError, KnownError
@@ -71,6 +77,9 @@ def attach_evidence(engine: Engine, *, issue_id: int, path: Path,
             raise DeskError(f"{path.name} is already on issue {issue_id} (attached as "
                             f"{before.name} by {before.added_by}, "
                             f"{before.added_at:%Y-%m-%d %H:%M} UTC)")
+        if _shared(engine):
+            put_in_database(conn, sha256=sha256, source=stored_file(engine, sha256),
+                            name=path.name)
         issue_store.add_event(conn, issue_id=issue_id, actor=member.name, kind="evidence",
                               text=f"{path.name} ({size_text(size)}, SHA-256 {sha256[:12]}…)",
                               at=at)
@@ -85,18 +94,63 @@ def evidence_on(engine: Engine, issue_ids: list[int]) -> list[EvidenceRecord]:
 
 def checked_file(engine: Engine, record: EvidenceRecord) -> Path:
     """The stored file of a record, read again and hashed: a file missing from the store
-    or changed in it is named, never sent."""
+    or changed in it is named, never sent. On a team database this desk's copy is a
+    cache, fetched (again) from the database when missing or changed."""
     path = stored_file(engine, record.sha256)
     try:
         with open(path, "rb") as f:
             digest = hashlib.file_digest(f, "sha256").hexdigest()
     except FileNotFoundError:
+        digest = None
+    if digest == record.sha256:
+        return path
+    if _shared(engine):
+        return _fetch(engine, record)
+    if digest is None:
         raise KnownError(f"evidence file {record.name} (issue {record.issue_id}) is missing "
-                         f"from the evidence store: {path}") from None
-    if digest != record.sha256:
+                         f"from the evidence store: {path}")
+    raise KnownError(f"evidence file {record.name} (issue {record.issue_id}) was changed "
+                     f"in the evidence store since it was attached: {path}")
+
+
+def put_in_database(conn: Connection, *, sha256: str, source: Path, name: str) -> None:
+    """Store a file in the database, unless it is there already; its bytes are checked
+    against the hash as they go."""
+    if evidence_store.file_stored(conn, sha256=sha256):
+        return
+    try:
+        evidence_store.store_file(conn, sha256=sha256, pieces=_checked_pieces(source, sha256))
+    except FileNotFoundError:
+        raise KnownError(f"evidence file {name} is missing: {source}") from None
+
+
+def _checked_pieces(path: Path, sha256: str) -> Iterator[bytes]:
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        while piece := f.read(_CHUNK):
+            digest.update(piece)
+            yield piece
+    if digest.hexdigest() != sha256:      # raised inside the caller's transaction
+        raise KnownError(f"evidence file {path.name} is not the file that was attached "
+                         f"(its SHA-256 differs): {path}")
+
+
+def _fetch(engine: Engine, record: EvidenceRecord) -> Path:
+    with reading(engine) as conn:
+        pieces = evidence_store.file_pieces(conn, sha256=record.sha256)
+        first = next(pieces, None)
+        if first is None:
+            raise KnownError(f"evidence file {record.name} (issue {record.issue_id}) is "
+                             "missing from the team's evidence store")
+        sha256, _ = _take_in(store_dir(engine), itertools.chain([first], pieces), record.name)
+    if sha256 != record.sha256:
         raise KnownError(f"evidence file {record.name} (issue {record.issue_id}) was changed "
-                         f"in the evidence store since it was attached: {path}")
-    return path
+                         "in the team's evidence store since it was attached")
+    return stored_file(engine, sha256)
+
+
+def _shared(engine: Engine) -> bool:
+    return engine.dialect.name == "postgresql"
 
 
 def viewable_copy(engine: Engine, record: EvidenceRecord) -> Path:
@@ -130,27 +184,35 @@ def _copy_in(store: Path, source: Path) -> tuple[str, int]:
     if size == 0:
         raise InputError("is empty", file=source.name)
     try:
+        with open(source, "rb") as reader:
+            return _take_in(store, iter(partial(reader.read, _CHUNK), b""), source.name)
+    except PermissionError:
+        raise InputError("SellerDesk may not read this file", file=source.name) from None
+
+
+def _take_in(store: Path, pieces: Iterable[bytes], name: str) -> tuple[str, int]:
+    """Hash while writing to a temporary file in the store, then rename it to its hash."""
+    try:
         store.mkdir(parents=True, exist_ok=True)
         fd, temporary = tempfile.mkstemp(dir=store, prefix=".incoming-")
     except OSError as exc:
         raise KnownError(f"cannot write to the evidence store {store}: "
                          f"{exc.strerror or exc}") from None
-    digest = hashlib.sha256()
+    digest, size = hashlib.sha256(), 0
     try:
-        with open(source, "rb") as reader, os.fdopen(fd, "wb") as writer:
-            while chunk := reader.read(_CHUNK):
-                digest.update(chunk)
-                writer.write(chunk)
+        with os.fdopen(fd, "wb") as writer:
+            for piece in pieces:
+                digest.update(piece)
+                size += len(piece)
+                writer.write(piece)
             writer.flush()
             os.fsync(writer.fileno())
         sha256 = digest.hexdigest()
         target = store / sha256[:2] / sha256
         target.parent.mkdir(exist_ok=True)
         os.replace(temporary, target)
-    except PermissionError:
-        raise InputError("SellerDesk may not read this file", file=source.name) from None
     except OSError as exc:
-        raise KnownError(f"cannot copy {source.name} into the evidence store {store}: "
+        raise KnownError(f"cannot copy {name} into the evidence store {store}: "
                          f"{exc.strerror or exc}") from None
     finally:
         Path(temporary).unlink(missing_ok=True)

@@ -92,7 +92,8 @@ def render(packet: Packet) -> bytes:
         _p("Buyer personal data: INCLUDED — keep this file under Amazon's Data Protection "
            "Policy." if packet.personal_data else
            "Buyer personal data: not included."),
-        _p(f"Credit ledger: {packet.ledger_entries:,} entries, last hash "
+        _p(f"Credit ledger: {packet.ledger_entries:,} "
+           f"entr{'y' if packet.ledger_entries == 1 else 'ies'}, last hash "
            f"{packet.ledger_head[:16]}…; this order's credits "
            + ("match their hashes and the entries before them (verified intact)"
               if packet.ledger_intact else "DO NOT match their hashes — see sellerdesk verify")

@@ -12,6 +12,7 @@ from sqlalchemy.engine import Connection, Engine
 from sellerdesk.services.clock import now
 from sellerdesk.services.staff import default_staff_name
 from sellerdesk.store import security as security_store
+from sellerdesk.store import team as team_store
 from sellerdesk.store.engine import reading, writing
 
 KEPT = timedelta(days=365)
@@ -43,11 +44,12 @@ class SecurityEvent:
 
 
 def record(conn: Connection, action: str, detail: str, *, actor: str | None = None) -> None:
-    """Add an event inside the caller's transaction, so it lands exactly when the act does."""
+    """Add an event inside the caller's transaction, so it lands exactly when the act does.
+    On a team database the actor is the login at work, whatever name was given."""
     assert action in ACTIONS, action
     at = now()
-    security_store.add_event(conn, at=at, actor=actor or default_staff_name(), action=action,
-                             detail=detail)
+    actor = team_store.team_login(conn) or actor or default_staff_name()
+    security_store.add_event(conn, at=at, actor=actor, action=action, detail=detail)
     # Pruning is a day's work at most: once an hour per process, not with every credit.
     if _last_pruned[0] is None or abs(at - _last_pruned[0]) > PRUNE_EVERY:
         security_store.prune(conn, before=at - KEPT)

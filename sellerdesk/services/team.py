@@ -17,11 +17,12 @@ from sqlalchemy.engine import Connection, Engine
 
 from sellerdesk.core.errors import KnownError
 from sellerdesk.core.ledger import verify_chain
-from sellerdesk.services import data_keys, shared_keys
+from sellerdesk.services import data_keys, evidence, shared_keys
 from sellerdesk.services.clock import now
 from sellerdesk.services.database import Database, open_database
 from sellerdesk.services.staff_admin import ROLES, check_limit
 from sellerdesk.store import credits as ledger_store
+from sellerdesk.store import evidence as evidence_store
 from sellerdesk.store import issues as issue_store
 from sellerdesk.store import team as team_store
 from sellerdesk.store import transfer
@@ -129,17 +130,21 @@ class MovedDesk:
     rows: dict[str, int] = field(default_factory=dict)        # table → rows copied
     checksums: dict[str, str] = field(default_factory=dict)   # table → SHA-256, both sides
     ledger: str = ""
+    evidence_files: int = 0                                   # each checked by its hash
 
     def summary(self) -> str:
         main = ", ".join(f"{self.rows.get(t, 0):,} {label}" for t, label in (
             ("orders", "orders"), ("issue", "issues"), ("credit", "credits")))
+        files = "" if not self.evidence_files else (
+            f"; {self.evidence_files:,} evidence file{'s' * (self.evidence_files != 1)}, "
+            "each matching its SHA-256")
         return (f"Moved {self.source.name} into the team database: {main} "
                 f"({sum(self.rows.values()):,} rows in {len(self.rows)} tables); every "
-                f"table's checksum matches; {self.ledger}.")
+                f"table's checksum matches; {self.ledger}{files}.")
 
     def as_json(self) -> dict[str, object]:
         return {"source": str(self.source), "rows": self.rows, "checksums": self.checksums,
-                "ledger": self.ledger}
+                "ledger": self.ledger, "evidence_files": self.evidence_files}
 
 
 def migrate_from(engine: Engine, source: Path, *,
@@ -191,9 +196,23 @@ def migrate_from(engine: Engine, source: Path, *,
         chain = verify_chain(ledger_store.ledger(target))
         if not chain.ok:
             raise TeamError(f"after the copy, {chain.summary()}; nothing was moved")
+        files = _bring_evidence(desk.engine, src, target)
     with writing(engine) as conn:
         transfer.take_statistics(conn)
-    return replace(moved, ledger=chain.summary())
+    return replace(moved, ledger=chain.summary(), evidence_files=files)
+
+
+def _bring_evidence(desk_engine: Engine, src: Connection, target: Connection) -> int:
+    """The desk's evidence files, from beside its SQLite file into the team database."""
+    files = evidence_store.every_file(src)
+    for record in files:
+        try:
+            evidence.put_in_database(target, sha256=record.sha256, name=record.name,
+                                     source=evidence.stored_file(desk_engine, record.sha256))
+        except KnownError as exc:
+            raise TeamError(f"{exc} (on issue {record.issue_id}); nothing was moved — put "
+                            "the file back, then move the desk again") from None
+    return len(files)
 
 
 def listen_for_changes(engine: Engine) -> team_store.ChangeListener | None:

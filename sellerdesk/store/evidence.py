@@ -1,17 +1,18 @@
-"""Evidence records: which files (by SHA-256) are attached to which issue."""
+"""Evidence records: which files (by SHA-256) are attached to which issue; on PostgreSQL
+also the files themselves, a piece at a time (evidence_chunk)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from sellerdesk.core.desk import EvidenceRecord
-from sellerdesk.store.tables import EVIDENCE
+from sellerdesk.store.tables import EVIDENCE, EVIDENCE_CHUNKS
 
-e = EVIDENCE.c
+e, ch = EVIDENCE.c, EVIDENCE_CHUNKS.c
 _COLUMNS = (e.id, e.issue_id, e.sha256, e.name, e.size, e.media_type, e.added_at, e.added_by)
 
 
@@ -33,3 +34,35 @@ def evidence(conn: Connection, *, issue_ids: Sequence[int]) -> list[EvidenceReco
                         .order_by(e.added_at, e.id))
     return [EvidenceRecord(*row) for row in rows]
 
+
+
+def every_file(conn: Connection) -> list[EvidenceRecord]:
+    """One record for each distinct file attached (the first attachment of it)."""
+    first = sa.select(sa.func.min(e.id)).group_by(e.sha256)
+    return [EvidenceRecord(*row) for row in conn.execute(
+        sa.select(*_COLUMNS).where(e.id.in_(first)).order_by(e.id))]
+
+
+def file_stored(conn: Connection, *, sha256: str) -> bool:
+    """Whether the database holds this file (its pieces are written in one transaction,
+    so one piece means all)."""
+    return conn.execute(sa.select(ch.seq).where(ch.sha256 == sha256).limit(1)).first() is not None
+
+
+def store_file(conn: Connection, *, sha256: str, pieces: Iterable[bytes]) -> None:
+    """Write a file's pieces in order. Two desks storing the same file at once: the
+    second waits for the first and keeps its copy."""
+    insert = EVIDENCE_CHUNKS.insert()
+    if conn.dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as upsert
+        insert = upsert(EVIDENCE_CHUNKS).on_conflict_do_nothing()
+    for seq, data in enumerate(pieces):
+        conn.execute(insert, {"sha256": sha256, "seq": seq, "data": data})
+
+
+def file_pieces(conn: Connection, *, sha256: str) -> Iterator[bytes]:
+    """A stored file's pieces in order, fetched a few at a time."""
+    rows = conn.execute(sa.select(ch.data).where(ch.sha256 == sha256).order_by(ch.seq)
+                        .execution_options(yield_per=4))
+    for (data,) in rows:
+        yield bytes(data)

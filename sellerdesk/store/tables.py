@@ -350,6 +350,17 @@ class Evidence(SQLModel, table=True):
     added_by: str = Field(max_length=100)
 
 
+class EvidenceChunk(SQLModel, table=True):
+    """On a PostgreSQL database, the evidence files themselves in pieces of a megabyte
+    (written and read a piece at a time, never a whole video in memory), so every desk
+    reads what any desk attached. A single desk keeps its files beside its SQLite file."""
+    __tablename__ = "evidence_chunk"
+
+    sha256: str = Field(max_length=64, primary_key=True)
+    seq: int = Field(sa_column=sa.Column(sa.Integer, primary_key=True, autoincrement=False))
+    data: bytes = Field(sa_type=sa.LargeBinary())
+
+
 class AmazonItemCode(SQLModel, table=True):
     """Amazon's order-item code of a SKU on an order, which the All Orders report lacks
     and an Order Adjustment feed needs. Kept apart from order_item so an orders import
@@ -458,6 +469,7 @@ SETTINGS = DeskSetting.__table__
 DEFECTS = Defect.__table__
 AMAZON_ODR = AmazonOdr.__table__
 EVIDENCE = Evidence.__table__
+EVIDENCE_CHUNKS = EvidenceChunk.__table__
 ITEM_CODES = AmazonItemCode.__table__
 CREDIT_EXPORTS = CreditExport.__table__
 SETTLEMENTS = Settlement.__table__

@@ -35,6 +35,7 @@ AGENT_WRITES = {
     "settlement_refund": "INSERT, UPDATE, DELETE", "order_return": "INSERT, UPDATE, DELETE",
     "team_secret": "INSERT, UPDATE",     # a shared key is made by the first desk to need it
     "issue_claim": "INSERT, UPDATE, DELETE",      # one's own row only (row rules)
+    "evidence_chunk": "INSERT",          # an attached file is never changed or taken back
 }
 SUPERVISOR_WRITES = {"approval_request": "UPDATE", "policy_version": "INSERT"}
 OWNER_WRITES = {"staff": "INSERT, UPDATE"}

@@ -16,8 +16,9 @@ from sellerdesk.store.tables import POLICY_VERSIONS, metadata
 CHUNK = 5_000
 # Rows a fresh team database already has, merged by key instead of copied over.
 MERGED = {"staff": "name", "desk_setting": "key"}
-# Sealed with the team key, or who has what open: a single desk has none to bring.
-TEAMS_OWN = {"team_secret", "issue_claim"}
+# Sealed with the team key, who has what open, the evidence files in the database: a
+# single desk has none to bring (its files sit beside its SQLite file).
+TEAMS_OWN = {"team_secret", "issue_claim", "evidence_chunk"}
 
 
 def tables() -> list[sa.Table]:
@@ -38,8 +39,10 @@ def _columns(table: sa.Table) -> list[sa.Column]:
 
 
 def rows(conn: Connection, table: sa.Table) -> Iterator[dict[str, Any]]:
-    result = conn.execution_options(yield_per=CHUNK).execute(
-        sa.select(*_columns(table)).order_by(*_order(table)))
+    # On the statement: Connection.execution_options would stream every later statement
+    # on the connection too (an INSERT then fails as a cursor declaration).
+    result = conn.execute(sa.select(*_columns(table)).order_by(*_order(table))
+                          .execution_options(yield_per=CHUNK))
     for row in result:
         yield dict(row._mapping)
 

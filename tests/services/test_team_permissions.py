@@ -11,6 +11,8 @@ from sellerdesk.core.errors import KnownError
 from sellerdesk.core.issues import IssueType
 from sellerdesk.services import desk
 from sellerdesk.services.database import open_database
+from sellerdesk.services.dispute import export_dispute
+from sellerdesk.services.evidence import attach_evidence
 from sellerdesk.services.policies import default_policy_text, save_policy
 from sellerdesk.services.security_log import security_events
 from sellerdesk.services.team import add_user
@@ -38,6 +40,13 @@ def _credit_approved_by_sue(team) -> int:
     return given.credit_id
 
 
+def _attached(me, team) -> str:
+    """A file attached to an issue (anyone may attach); its SHA-256."""
+    photo = team["folder"] / "photo.jpg"
+    photo.write_bytes(b"a photo of the damage")
+    return attach_evidence(me, issue_id=_issue(me), path=photo).sha256
+
+
 def _raw(engine, sql: str, **params) -> None:
     with engine.begin() as conn:
         result = conn.execute(sa.text(sql), params)
@@ -59,6 +68,8 @@ ACTIONS = {
     "change the policy": lambda me, team: save_policy(
         me, default_policy_text(), by="me", source="test"),
     "read the security log": lambda me, team: security_events(me),
+    "export a dispute packet": lambda me, team: export_dispute(
+        me, ORDER, team["folder"] / f"packet-{_issue(me)}.zip"),
     "add a colleague": lambda me, team: add_user(me, "zed", role="agent"),
     "SQL: change a credit in the ledger": lambda me, team: _raw(
         me, "UPDATE credit SET amount_minor = 1 WHERE id = :i",
@@ -66,17 +77,20 @@ ACTIONS = {
     "SQL: delete a credit from the ledger": lambda me, team: _raw(
         me, "DELETE FROM credit WHERE id = :i", i=_credit_approved_by_sue(team)),
     "SQL: delete the security log": lambda me, team: _raw(me, "DELETE FROM security_event"),
+    "SQL: change an attached file": lambda me, team: _raw(
+        me, "UPDATE evidence_chunk SET data = 'x' WHERE sha256 = :s", s=_attached(me, team)),
     "SQL: make oneself owner": lambda me, team: _raw(
         me, "UPDATE staff SET role = 'owner' WHERE name = current_user"),
 }
 ALLOWED = {
-    "agent": {"log an issue", "give a credit within the limit"},
+    "agent": {"log an issue", "give a credit within the limit", "export a dispute packet"},
     "supervisor": {"log an issue", "give a credit within the limit",
                    "approve a colleague's request", "reverse a credit a supervisor approved",
-                   "change the policy", "read the security log"},
+                   "change the policy", "read the security log", "export a dispute packet"},
     "owner": {"log an issue", "give a credit within the limit",
               "approve a colleague's request", "reverse a credit a supervisor approved",
-              "change the policy", "read the security log", "add a colleague",
+              "change the policy", "read the security log", "export a dispute packet",
+              "add a colleague",
               "SQL: make oneself owner"},     # an owner already is one
 }
 
@@ -90,7 +104,7 @@ def test_each_role_may_do_what_it_may_and_nothing_else(role, postgres, tmp_path)
                        sue={"role": "supervisor"}, olga={"role": "owner", "limit": "10"})
     logins = {name: open_database(as_login(url, name))
               for name in ("ana", "ben", "mara", "sue", "olga")}
-    team = {name: db.engine for name, db in logins.items()}
+    team = {name: db.engine for name, db in logins.items()} | {"folder": tmp_path}
     me = team[ROLES[role]]
     done, refused = set(), {}
     try:
