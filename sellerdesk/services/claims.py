@@ -23,13 +23,14 @@ class Taken:
     since: datetime            # UTC, the server's clock
 
 
-def _team(engine: Engine) -> bool:
+def shared(engine: Engine) -> bool:
+    """Whether colleagues may have issues open here (a database on a server)."""
     return engine.dialect.name == "postgresql"
 
 
 def hold_issue(engine: Engine, issue_id: int | None) -> None:
     """This login now has `issue_id` open (None: no issue)."""
-    if not _team(engine):
+    if not shared(engine):
         return
     with writing(engine) as conn:
         if team_store.team_login(conn) is not None:
@@ -37,7 +38,7 @@ def hold_issue(engine: Engine, issue_id: int | None) -> None:
 
 
 def renew_hold(engine: Engine) -> None:
-    if not _team(engine):
+    if not shared(engine):
         return
     with writing(engine) as conn:
         if team_store.team_login(conn) is not None:
@@ -46,7 +47,7 @@ def renew_hold(engine: Engine) -> None:
 
 def taken_by_others(engine: Engine) -> dict[int, list[Taken]]:
     """issue id → the colleagues who have it open now (not this login)."""
-    if not _team(engine):
+    if not shared(engine):
         return {}
     with reading(engine) as conn:
         if team_store.team_login(conn) is None:

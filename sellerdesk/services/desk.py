@@ -384,6 +384,25 @@ def pending_approvals(engine: Engine) -> list[PendingApproval]:
                 for r in ledger_store.pending_approvals(conn)]
 
 
+def _decision_refused(member: StaffMember, requested_by: str) -> str | None:
+    if not member.can_approve:
+        return (f"{member.name} is an agent; only a supervisor or owner may approve or "
+                "reject credits")
+    if member.name == requested_by:
+        return "nobody may approve or reject their own request"
+    return None
+
+
+def decision_refused(engine: Engine, request: PendingApproval,
+                     staff: str | None = None) -> str | None:
+    """Why the person at the desk may not decide this request (so the window need not
+    offer it), or None. Nobody is added by asking: someone new would be an agent."""
+    with reading(engine) as conn:
+        name = team_store.team_login(conn) or (staff or default_staff_name()).strip()
+        member = issue_store.staff_member(conn, name=name) or StaffMember(name, "agent", None)
+    return _decision_refused(member, request.requested_by)
+
+
 def decide_approval(engine: Engine, *, approval_id: int, approve: bool, comment: str = "",
                     staff: str | None = None) -> CreditOutcome | None:
     """A supervisor approves (the credit is written now) or rejects (with a comment).
@@ -401,11 +420,9 @@ def decide_approval(engine: Engine, *, approval_id: int, approve: bool, comment:
             raise DeskError(f"approval request {approval_id} was already {request['status']} "
                             f"by {request['decided_by']}")
         member = at_desk(conn, staff)
-        if not member.can_approve:
-            raise DeskError(f"{member.name} is an agent; only a supervisor or owner may "
-                            "approve or reject credits")
-        if member.name == request["requested_by"]:
-            raise DeskError("nobody may approve or reject their own request")
+        refusal = _decision_refused(member, request["requested_by"])
+        if refusal:
+            raise DeskError(refusal)
         if not approve and not comment:
             raise DeskError("a rejection needs a comment for the agent (--comment)")
         amount = Money.from_minor(request["amount_minor"], request["currency"])

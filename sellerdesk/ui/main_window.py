@@ -393,6 +393,7 @@ class MainWindow(QMainWindow):
         self.desk.open_order.connect(self.show_order_tab)
         self.desk.desk_changed.connect(self._desk_changed)
         self._load_staff()
+        self.staff_box.currentTextChanged.connect(lambda _name: self.desk.approvals.recheck())
         tab = window_settings().value("tab")
         if tab is not None and str(tab).isdigit():
             self.tabs.setCurrentIndex(int(tab))

@@ -14,7 +14,12 @@ from sellerdesk.services import desk, staff_admin
 from sellerdesk.services.database import open_database
 from sellerdesk.services.ledger import ledger_lines
 from sellerdesk.ui.desk_tabs import APPROVALS_TAB, ISSUES_TAB, LEDGER_TAB
-from sellerdesk.ui.models.desk_models import approvals_model, issues_model, ledger_model
+from sellerdesk.ui.models.desk_models import (
+    ISSUE_OPEN_BY_COLUMN,
+    approvals_model,
+    issues_model,
+    ledger_model,
+)
 from tests.ui.conftest import ORDER
 
 CLICK = Qt.MouseButton.LeftButton
@@ -66,6 +71,7 @@ def test_issues_tab_shows_age_reply_clock_and_filters(qtbot, desk_window):
     assert model.column_texts(5)[1] == "overdue 6 h 00 min"
     assert model.index(1, 5).data(Qt.ItemDataRole.ForegroundRole).color().name() == "#b00020"
     assert view.count_label.text() == "2 issues · 1 overdue"
+    assert view.table.isColumnHidden(ISSUE_OPEN_BY_COLUMN)   # a single desk: nobody else
     view.overdue_box.click()
     assert model.column_texts(0) == [str(late.issue_id)]
     view.overdue_box.click()
@@ -172,10 +178,13 @@ def test_a_supervisor_approves_in_the_approvals_tab(qtbot, desk_window):
     desk_window.staff_box.setCurrentText("Ben")
     assert desk_window.role_label.text().strip() == "agent, limit 4"
     view = desk_window.desk.approvals
-    qtbot.mouseClick(view.approve_button, CLICK)
-    assert view.error_label.text() == ("Ben is an agent; only a supervisor or owner may "
-                                       "approve or reject credits")
+    assert not view.approve_button.isEnabled()
+    assert not view.reject_button.isEnabled()
+    assert view.refused_label.text() == ("You cannot decide this one: Ben is an agent; only a "
+                                         "supervisor or owner may approve or reject credits.")
     desk_window.staff_box.setCurrentText("Mara")
+    assert view.approve_button.isEnabled()
+    assert view.refused_label.isHidden()
     qtbot.mouseClick(view.reject_button, CLICK)
     assert view.error_label.text() == "a rejection needs a comment for the agent (--comment)"
     qtbot.keyClicks(view.comment_edit, "fair")

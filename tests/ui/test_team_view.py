@@ -3,11 +3,13 @@ by itself, and a window whose connection drops says so and comes back on its own
 
 import pytest
 import sqlalchemy as sa
+from PySide6.QtCore import Qt
 
 from sellerdesk.core.issues import IssueType
 from sellerdesk.services import desk
 from sellerdesk.services.database import open_database
 from sellerdesk.ui.main_window import WINDOWS, MainWindow
+from sellerdesk.ui.models.desk_models import ISSUE_OPEN_BY_COLUMN
 from tests.teams import ORDER, as_login, make_team
 
 pytestmark = pytest.mark.postgres
@@ -114,6 +116,13 @@ def test_an_issue_a_colleague_has_open_shows_as_taken_by_them(qtbot, team_window
     ana.desk.show_issue(issue.issue_id)                 # she opens it at her desk
     qtbot.waitUntil(lambda: pane.taken_label.isVisible(), timeout=5_000)
     assert "Taken: <b>ana</b> (since" in pane.taken_label.text()
+    listed = window.desk.issues                         # the list says so too
+    assert not listed.table.isColumnHidden(ISSUE_OPEN_BY_COLUMN)
+    qtbot.waitUntil(lambda: listed.model.column_texts(ISSUE_OPEN_BY_COLUMN) == ["ana"],
+                    timeout=5_000)
+    number = listed.model.index(0, 0)                   # the number where the eye starts
+    assert number.data(Qt.ItemDataRole.ForegroundRole).color().name() == "#a05a00"
+    assert number.data(Qt.ItemDataRole.ToolTipRole).startswith("ana has had it open since")
     theirs = ana.desk.issues.pane.taken_label          # and she sees the owner has it open
     assert theirs.isVisible()
     assert "Taken: <b>sellerdesk</b>" in theirs.text()
@@ -122,6 +131,8 @@ def test_an_issue_a_colleague_has_open_shows_as_taken_by_them(qtbot, team_window
         assert gone.rowcount == 0
     ana.close()                                         # she is done: it is free again
     qtbot.waitUntil(lambda: pane.taken_label.isHidden(), timeout=5_000)
+    qtbot.waitUntil(lambda: listed.model.column_texts(ISSUE_OPEN_BY_COLUMN) == [""],
+                    timeout=5_000)
     qtbot.wait(1_000)           # word still on its way to her closed window takes nothing
     window.desk.refresh()
     assert pane.taken_label.isHidden()
@@ -201,4 +212,14 @@ def test_a_supervisors_approval_queue_fills_as_agents_ask(qtbot, postgres, tmp_p
     qtbot.waitUntil(lambda: queue.rowCount() == 1, timeout=5_000)
     [waiting] = queue.records()
     assert waiting.approval_id == asked.approval_id
+    assert window.desk.approvals.approve_button.isEnabled()
     window.close()
+    agents = MainWindow(as_login(url, "ana"))          # ana sees it, and may not decide it
+    qtbot.addWidget(agents)
+    agents.show()
+    assert agents.open_database()
+    approvals = agents.desk.approvals
+    assert approvals.model.rowCount() == 1
+    assert not approvals.approve_button.isEnabled()
+    assert "ana is an agent; only a supervisor or owner" in approvals.refused_label.text()
+    agents.close()

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from datetime import UTC, datetime
 
 from sellerdesk.core.desk import IssueRecord, age, reply_clock
 from sellerdesk.core.issues import IssueStatus, Remedy
+from sellerdesk.services.claims import Taken
 from sellerdesk.services.desk import PendingApproval
 from sellerdesk.services.ledger import LedgerLine
 from sellerdesk.ui.formatting import local_time
@@ -19,6 +22,7 @@ from sellerdesk.ui.models.records_model import (
 
 # about now: repainted as time passes
 ISSUE_AGE_COLUMN, ISSUE_REPLY_COLUMN, ISSUE_DEADLINE_COLUMN = 4, 5, 6
+ISSUE_OPEN_BY_COLUMN = 9        # shown on a team database only
 
 
 def utc_now() -> datetime:
@@ -69,8 +73,33 @@ assert [ISSUE_COLUMNS[n].header for n in (ISSUE_AGE_COLUMN, ISSUE_REPLY_COLUMN,
                                                                       "Next deadline"]
 
 
-def issues_model(parent=None) -> RecordsModel[IssueRecord]:
-    return RecordsModel(ISSUE_COLUMNS, parent)
+class IssuesModel(RecordsModel[IssueRecord]):
+    """The issues, and on a team database which of them colleagues have open: named in
+    the last column, and the issue's number in amber where the eye starts."""
+
+    def __init__(self, parent=None) -> None:
+        self.taken: Mapping[int, list[Taken]] = {}
+        number, *rest = ISSUE_COLUMNS
+        super().__init__([
+            replace(number, tip=self._open_tip, tone=self._open_tone), *rest,
+            Column("Open by", lambda i: ", ".join(t.login for t in self.taken.get(i.issue_id, [])),
+                   tip=self._open_tip, tone=self._open_tone)], parent)
+
+    def _open_tip(self, issue: IssueRecord) -> str:
+        return "; ".join(f"{t.login} has had it open since {local_time(t.since)}"
+                         for t in self.taken.get(issue.issue_id, []))
+
+    def _open_tone(self, issue: IssueRecord):
+        return WARNING_AMBER if issue.issue_id in self.taken else None
+
+    def set_issues(self, issues: Sequence[IssueRecord],
+                   taken: Mapping[int, list[Taken]]) -> None:
+        self.taken = taken
+        self.set_records(issues)
+
+
+def issues_model(parent=None) -> IssuesModel:
+    return IssuesModel(parent)
 
 
 def _what(line: LedgerLine) -> str:

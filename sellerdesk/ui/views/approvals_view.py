@@ -16,7 +16,12 @@ from PySide6.QtWidgets import (
 )
 
 from sellerdesk.core.errors import KnownError
-from sellerdesk.services.desk import PendingApproval, decide_approval, pending_approvals
+from sellerdesk.services.desk import (
+    PendingApproval,
+    decide_approval,
+    decision_refused,
+    pending_approvals,
+)
 from sellerdesk.ui.models.desk_models import approvals_model
 from sellerdesk.ui.views.record_table import record_table
 
@@ -41,6 +46,9 @@ class ApprovalsView(QWidget):
         self.comment_edit.setPlaceholderText("Comment for the agent (needed to reject)")
         self.approve_button = QPushButton("&Approve")
         self.reject_button = QPushButton("Re&ject")
+        self.refused_label = QLabel()         # why the buttons are off, in plain grey
+        self.refused_label.setWordWrap(True)
+        self.refused_label.setStyleSheet("color: palette(placeholder-text);")
         self.error_label = QLabel()
         self.error_label.setWordWrap(True)
         self.error_label.setStyleSheet("color: #b00020;")
@@ -54,6 +62,7 @@ class ApprovalsView(QWidget):
         layout.addWidget(self.table, 1)
         layout.addWidget(self.explanation_label)
         layout.addLayout(row)
+        layout.addWidget(self.refused_label)
         layout.addWidget(self.error_label)
         self.approve_button.clicked.connect(lambda: self.decide(approve=True))
         self.reject_button.clicked.connect(lambda: self.decide(approve=False))
@@ -74,10 +83,18 @@ class ApprovalsView(QWidget):
         rows = self.table.selectionModel().selectedRows()
         return self.model.record_at(rows[0].row()) if rows else None
 
+    def recheck(self) -> None:
+        """Someone else is at the desk: whether they may decide the request shown."""
+        self._selected()
+
     def _selected(self, *_args) -> None:
         request = self.selected()
+        refused = None if request is None else decision_refused(self.engine, request,
+                                                                 self.staff())
         for widget in (self.approve_button, self.reject_button, self.comment_edit):
-            widget.setEnabled(request is not None)
+            widget.setEnabled(request is not None and refused is None)
+        self.refused_label.setText(f"You cannot decide this one: {refused}." if refused else "")
+        self.refused_label.setVisible(bool(refused))
         self.explanation_label.setText(
             "" if request is None else
             f"Issue {request.issue_id} on order {request.order_id}. The policy said:\n"

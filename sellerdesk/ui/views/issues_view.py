@@ -18,11 +18,12 @@ from PySide6.QtWidgets import (
 )
 
 from sellerdesk.core.issues import IssueStatus, IssueType
-from sellerdesk.services import follow_up
+from sellerdesk.services import claims, follow_up
 from sellerdesk.services.staff_admin import list_staff
 from sellerdesk.ui.models.desk_models import (
     ISSUE_AGE_COLUMN,
     ISSUE_DEADLINE_COLUMN,
+    ISSUE_OPEN_BY_COLUMN,
     ISSUE_REPLY_COLUMN,
     issues_model,
     utc_now,
@@ -69,7 +70,8 @@ class IssuesView(QWidget):
         bar.addWidget(self.count_label)
 
         self.model = issues_model(self)
-        self.table = record_table(self.model, (36, 152, 150, 100, 62, 122, 170, 95, 90))
+        self.table = record_table(self.model, (36, 152, 150, 100, 62, 122, 170, 95, 90, 80))
+        self.table.setColumnHidden(ISSUE_OPEN_BY_COLUMN, not claims.shared(engine))
         self.pane = IssuePane(engine, staff)
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(self.table)
@@ -119,7 +121,7 @@ class IssuesView(QWidget):
             issue_type=self.type_box.currentData(),
             assignee=None if assignee is EVERYONE else assignee,
             overdue=self.overdue_box.isChecked())
-        self.model.set_records(issues)
+        self.model.set_issues(issues, claims.taken_by_others(self.engine))
         self.warn_of_deadlines()
         moment = utc_now()
         overdue = sum(1 for i in issues if i.reply_due_at is not None and i.reply_due_at < moment)
