@@ -24,7 +24,8 @@ class Taken:
 
 
 def shared(engine: Engine) -> bool:
-    """Whether colleagues may have issues open here (a database on a server)."""
+    """A database on a server, which colleagues share (PostgreSQL): who has which issue
+    open is kept there, and so are the evidence files (services.evidence)."""
     return engine.dialect.name == "postgresql"
 
 

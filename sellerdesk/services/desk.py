@@ -452,11 +452,11 @@ def decide_approval(engine: Engine, *, approval_id: int, approve: bool, comment:
                                      by=member.name, comment=comment, credit_id=credit_id,
                                      at=now())
         at = now()
+        resolved = _resolve(conn, issue, kind.value, member.name, at)
+        approved = (f"{kind.label} {amount.display()} approved (credit {credit_id})"
+                    + (f": {comment}" if comment else ""))
         issue_store.add_events(conn, issue_id=issue_id, actor=member.name, at=at,
-                               clocks_counted=True, lines=[
-            ("approved", f"{kind.label} {amount.display()} approved (credit {credit_id})"
-                         + (f": {comment}" if comment else "")),
-            *_resolve(conn, issue, kind.value, member.name, at)])
+                               clocks_counted=True, lines=[("approved", approved), *resolved])
         security_log.record(conn, "credit_approved", f"credit {credit_id}: {amount.display()} "
                             f"{kind.label.lower()} on issue {issue_id}, asked by "
                             f"{request['requested_by']}", actor=member.name)

@@ -27,6 +27,7 @@ from sqlalchemy.engine import Connection, Engine
 
 from sellerdesk.core.desk import EvidenceRecord
 from sellerdesk.core.errors import InputError, KnownError
+from sellerdesk.services import claims
 from sellerdesk.services.clock import now
 from sellerdesk.services.desk import DeskError, at_desk, issue_record
 from sellerdesk.services.paths import data_dir
@@ -77,7 +78,7 @@ def attach_evidence(engine: Engine, *, issue_id: int, path: Path,
             raise DeskError(f"{path.name} is already on issue {issue_id} (attached as "
                             f"{before.name} by {before.added_by}, "
                             f"{before.added_at:%Y-%m-%d %H:%M} UTC)")
-        if _shared(engine):
+        if claims.shared(engine):
             put_in_database(conn, sha256=sha256, source=stored_file(engine, sha256),
                             name=path.name)
         issue_store.add_event(conn, issue_id=issue_id, actor=member.name, kind="evidence",
@@ -104,7 +105,7 @@ def checked_file(engine: Engine, record: EvidenceRecord) -> Path:
         digest = None
     if digest == record.sha256:
         return path
-    if _shared(engine):
+    if claims.shared(engine):
         return _fetch(engine, record)
     if digest is None:
         raise KnownError(f"evidence file {record.name} (issue {record.issue_id}) is missing "
@@ -147,10 +148,6 @@ def _fetch(engine: Engine, record: EvidenceRecord) -> Path:
         raise KnownError(f"evidence file {record.name} (issue {record.issue_id}) was changed "
                          "in the team's evidence store since it was attached")
     return stored_file(engine, sha256)
-
-
-def _shared(engine: Engine) -> bool:
-    return engine.dialect.name == "postgresql"
 
 
 def viewable_copy(engine: Engine, record: EvidenceRecord) -> Path:

@@ -35,7 +35,6 @@ def evidence(conn: Connection, *, issue_ids: Sequence[int]) -> list[EvidenceReco
     return [EvidenceRecord(*row) for row in rows]
 
 
-
 def every_file(conn: Connection) -> list[EvidenceRecord]:
     """One record for each distinct file attached (the first attachment of it)."""
     first = sa.select(sa.func.min(e.id)).group_by(e.sha256)

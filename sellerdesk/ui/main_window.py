@@ -393,7 +393,6 @@ class MainWindow(QMainWindow):
         self.desk.open_order.connect(self.show_order_tab)
         self.desk.desk_changed.connect(self._desk_changed)
         self._load_staff()
-        self.staff_box.currentTextChanged.connect(lambda _name: self.desk.approvals.recheck())
         tab = window_settings().value("tab")
         if tab is not None and str(tab).isdigit():
             self.tabs.setCurrentIndex(int(tab))
@@ -421,6 +420,8 @@ class MainWindow(QMainWindow):
         else:
             limit = f", limit {member.approval_limit}" if member.approval_limit else ""
             self.role_label.setText(f" {member.role}{limit} ")
+        if self.desk is not None:        # whether the one now at the desk may decide
+            self.desk.approvals.recheck()
 
     def _desk_changed(self) -> None:
         self._load_staff()
