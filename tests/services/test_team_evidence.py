@@ -104,3 +104,33 @@ def test_a_single_desks_files_move_with_it_or_nothing_moves(postgres, sqlite_url
         assert packet_files(team.engine, tmp_path / "team.zip") == {
             "evidence/01-box.jpg": photo_data, "evidence/02-tracking.pdf": page_data,
             "evidence/03-box.jpg": photo_data}
+
+
+def test_a_team_from_before_shared_evidence_gets_it_when_the_owner_upgrades(
+        postgres, tmp_path):
+    """Every team made before this release is at schema 0013: an agent cannot bring it
+    up to date and is told who can; `team init` again by the owner does, grants too."""
+    from alembic import command
+    from alembic.config import Config
+
+    from sellerdesk.store.engine import NotAllowed, database_url, make_engine, writing
+    from sellerdesk.store.migrate import MIGRATIONS_DIR
+    url, _ = make_team(postgres, tmp_path, ana={"role": "agent"})
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    engine = make_engine(database_url(url))
+    with writing(engine) as conn:
+        config.attributes["connection"] = conn
+        command.downgrade(config, "0013")
+    engine.dispose()
+    with pytest.raises(NotAllowed, match="the team's owner does"):
+        open_database(as_login(url, "ana"))
+    db, _ = team_init(url)
+    db.close()
+    photo, data = video(tmp_path, "box.jpg", 5_000)
+    with open_database(as_login(url, "ana")) as ana:
+        issue = desk.add_issue(ana.engine, order_id=ORDER, issue_type=IssueType.DAMAGED)
+        attach_evidence(ana.engine, issue_id=issue.issue_id, path=photo)
+        with reading(ana.engine) as conn:
+            stored = conn.execute(sa.text("SELECT data FROM evidence_chunk")).scalar()
+    assert bytes(stored) == data
