@@ -126,7 +126,6 @@ def explain(engine: Engine, exc: BaseException) -> DatabaseError:
     return DatabaseError(f"cannot use {where}: {text}")
 
 
-
 def _not_connected(engine: Engine, lowered: str) -> DatabaseError:
     """A PostgreSQL server that would not let this login in, or could not be reached."""
     url = engine.url

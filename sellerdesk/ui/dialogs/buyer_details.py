@@ -23,6 +23,7 @@ from sellerdesk.core.errors import KnownError
 from sellerdesk.services import secrets
 from sellerdesk.services.personal_data import BuyerDetails, purge_date, retention
 from sellerdesk.services.personal_data import set_buyer_details as save_details
+from sellerdesk.ui.labels import error_label
 
 if TYPE_CHECKING:
     from datetime import datetime
@@ -52,10 +53,8 @@ class BuyerDetailsForm(QGroupBox):
         self.note_label.setWordWrap(True)
         self.note_label.setStyleSheet("color: #555;")
         form.addRow(self.note_label)
-        self.keyring_label = QLabel(
+        self.keyring_label = error_label(
             "No OS keyring: details typed now can be read only until SellerDesk closes.")
-        self.keyring_label.setWordWrap(True)
-        self.keyring_label.setStyleSheet("color: #b00020;")
         self.keyring_label.setVisible(not secrets.keyring_available())
         form.addRow(self.keyring_label)
 
@@ -89,9 +88,7 @@ class BuyerDetailsDialog(QDialog):
         self.setMinimumWidth(520)
         self.form = BuyerDetailsForm(engine, order_date)
         self.form.show_details(details)
-        self.error_label = QLabel("\n".join(details.unreadable.values()))
-        self.error_label.setWordWrap(True)
-        self.error_label.setStyleSheet("color: #b00020;")
+        self.error_label = error_label("\n".join(details.unreadable.values()))
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
                                    | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self.save)

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from sellerdesk.core.errors import KnownError
 from sellerdesk.services.amazon_settings import fact_settings, save_facts
+from sellerdesk.ui.labels import error_label
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
@@ -51,9 +52,7 @@ class FactsDialog(QDialog):
         self.reset_button = QPushButton("&Reset to Amazon's")
         self.reset_button.setToolTip("Put the selected facts back to Amazon's published value")
         self.save_button = QPushButton("&Save")
-        self.error_label = QLabel()
-        self.error_label.setWordWrap(True)
-        self.error_label.setStyleSheet("color: #b00020;")
+        self.error_label = error_label()
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.addButton(self.reset_button, QDialogButtonBox.ButtonRole.ResetRole)
         buttons.addButton(self.save_button, QDialogButtonBox.ButtonRole.ApplyRole)

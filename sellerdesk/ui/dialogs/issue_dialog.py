@@ -34,6 +34,7 @@ from sellerdesk.core.money import Money, MoneyError
 from sellerdesk.core.orders import Order
 from sellerdesk.core.policy import IssueFacts, Suggestion
 from sellerdesk.ui.dialogs.buyer_details import BuyerDetailsForm
+from sellerdesk.ui.labels import error_label
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
@@ -128,9 +129,7 @@ class IssueDialog(QDialog):
         self.expires_edit = QDateEdit(QDate.currentDate().addDays(90))
         self.expires_edit.setCalendarPopup(True)
         self.expires_edit.setDisplayFormat("yyyy-MM-dd")
-        self.error_label = QLabel()
-        self.error_label.setWordWrap(True)
-        self.error_label.setStyleSheet("color: #b00020;")
+        self.error_label = error_label()
 
         top = QHBoxLayout()
         top.addWidget(self.suggestion_label)

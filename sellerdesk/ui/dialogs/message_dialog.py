@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 
 from sellerdesk.core.errors import KnownError
 from sellerdesk.services import follow_up
+from sellerdesk.ui.labels import error_label
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
@@ -56,9 +57,7 @@ class MessageDialog(QDialog):
                                   "reply clock runs from the buyer's message")
         self.text_edit = QPlainTextEdit()
         self.text_edit.setPlaceholderText("What was said (a summary is enough)")
-        self.error_label = QLabel()
-        self.error_label.setWordWrap(True)
-        self.error_label.setStyleSheet("color: #b00020;")
+        self.error_label = error_label()
         self.error_label.hide()
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
                                         | QDialogButtonBox.StandardButton.Cancel)

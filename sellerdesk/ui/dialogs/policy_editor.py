@@ -34,6 +34,7 @@ from sellerdesk.services import policies
 from sellerdesk.services.desk import try_policy
 from sellerdesk.store.engine import reading
 from sellerdesk.store.orders import get_order
+from sellerdesk.ui.formatting import ERROR_STYLE
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
@@ -166,7 +167,7 @@ class PolicyEditor(QDialog):
         try:
             policy = parse_policy(text, source="policy")
         except InputError as exc:
-            self.check_label.setStyleSheet("color: #b00020;")
+            self.check_label.setStyleSheet(ERROR_STYLE)
             self.check_label.setText(f"✗ {exc}")
             self._mark_line(exc.line)
             self.save_button.setEnabled(False)
@@ -296,5 +297,5 @@ class PolicyEditor(QDialog):
         return True
 
     def _say(self, text: str, *, error: bool = False) -> None:
-        self.status_label.setStyleSheet("color: #b00020;" if error else "")
+        self.status_label.setStyleSheet(ERROR_STYLE if error else "")
         self.status_label.setText(text)

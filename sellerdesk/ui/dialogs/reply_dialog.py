@@ -21,6 +21,8 @@ from PySide6.QtWidgets import (
 from sellerdesk.core.errors import KnownError
 from sellerdesk.core.reply import PLACEHOLDERS, check_template
 from sellerdesk.services import follow_up
+from sellerdesk.ui.formatting import ERROR_STYLE
+from sellerdesk.ui.labels import error_label
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
@@ -41,7 +43,7 @@ class ReplyDialog(QDialog):
         hint.setWordWrap(True)
         self.text_edit = QPlainTextEdit(follow_up.draft_reply_for(engine, issue_id, staff=staff))
         self.error_label = QLabel()
-        self.error_label.setStyleSheet("color: #b00020;")
+        self.error_label.setStyleSheet(ERROR_STYLE)
         self.buttons = QDialogButtonBox()
         self.send_button = self.buttons.addButton("&Copy and note as sent",
                                                   QDialogButtonBox.ButtonRole.AcceptRole)
@@ -73,7 +75,7 @@ class ReplyDialog(QDialog):
             follow_up.note_reply(self.engine, issue_id=self.issue_id, text=text,
                                  staff=self.staff)
         except KnownError as exc:
-            self.error_label.setStyleSheet("color: #b00020;")
+            self.error_label.setStyleSheet(ERROR_STYLE)
             self.error_label.setText(str(exc))
             return
         QGuiApplication.clipboard().setText(text)
@@ -104,9 +106,7 @@ class TemplateDialog(QDialog):
         names = "".join(f"<tr><td><code>${name}</code>&nbsp;</td><td>{meaning}</td></tr>"
                         for name, meaning in PLACEHOLDERS.items())
         placeholders = QLabel(f"<table>{names}</table>")
-        self.error_label = QLabel()
-        self.error_label.setWordWrap(True)
-        self.error_label.setStyleSheet("color: #b00020;")
+        self.error_label = error_label()
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
                                         | QDialogButtonBox.StandardButton.Cancel)
         self.buttons.accepted.connect(self.save)

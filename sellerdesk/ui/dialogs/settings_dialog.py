@@ -33,6 +33,8 @@ from sellerdesk.core.marketplaces import MARKETPLACES
 from sellerdesk.services import amazon_api, backups, personal_data, secrets
 from sellerdesk.services.amazon_sync import save_sync_marketplaces, sync_marketplaces
 from sellerdesk.ui.dialogs.team_page import TeamPage
+from sellerdesk.ui.formatting import ERROR_STYLE
+from sellerdesk.ui.labels import error_label
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
@@ -57,9 +59,7 @@ class SettingsDialog(QDialog):
         self.team_page.said.connect(self.saved)
         self.team_page.switch_to.connect(self._switch)
         self.tabs.addTab(self.team_page, "Team")
-        self.error_label = QLabel()
-        self.error_label.setWordWrap(True)
-        self.error_label.setStyleSheet("color: #b00020;")
+        self.error_label = error_label()
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
                                    | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self.save)
@@ -183,13 +183,13 @@ class SettingsDialog(QDialog):
             self.storage_label.setText(
                 "No OS keyring works on this computer: SellerDesk keeps the credentials "
                 "for this session only (never on disk), so enter them again next time.")
-            self.storage_label.setStyleSheet("color: #b00020;")
+            self.storage_label.setStyleSheet(ERROR_STYLE)
         self.key_label.setText(
             f"AES-256-GCM, the key in the OS keyring ({secrets.backend_name()})."
             if secrets.keyring_available() else
             "No OS keyring works on this computer: the key lasts this session only, so buyer "
             "details typed now cannot be read after SellerDesk closes.")
-        self.key_label.setStyleSheet("" if secrets.keyring_available() else "color: #b00020;")
+        self.key_label.setStyleSheet("" if secrets.keyring_available() else ERROR_STYLE)
         chosen = {m.code for m in sync_marketplaces(self.engine)}
         for row in range(self.markets.count()):
             item = self.markets.item(row)

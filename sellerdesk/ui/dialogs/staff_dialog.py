@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from sellerdesk.core.errors import KnownError
 from sellerdesk.services.staff_admin import ROLES, list_staff, save_staff
+from sellerdesk.ui.labels import error_label
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
@@ -58,9 +59,7 @@ class StaffDialog(QDialog):
                                    "currency) wait for a supervisor")
         self.save_button = QPushButton("&Save")
         self.new_button = QPushButton("&New")
-        self.error_label = QLabel()
-        self.error_label.setWordWrap(True)
-        self.error_label.setStyleSheet("color: #b00020;")
+        self.error_label = error_label()
         form = QFormLayout()
         form.addRow("&Name:", self.name_edit)
         form.addRow("&Role:", self.role_box)

@@ -25,11 +25,12 @@ from sellerdesk.services.paths import default_database, joined_team
 from sellerdesk.services.team import signed_in, team_members
 from sellerdesk.services.team_connection import join_team, leave_team
 from sellerdesk.store.engine import location
+from sellerdesk.ui.formatting import ERROR_STYLE
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
 
-RED, QUIET = "color: #b00020;", "color: palette(mid);"
+QUIET = "color: palette(mid);"
 
 
 class TeamPage(QWidget):
@@ -112,13 +113,13 @@ class TeamPage(QWidget):
         else:
             self.key_label.setText("This computer does not hold the team key: buyer details "
                                    "cannot be read or typed here until it is entered above.")
-            self.key_label.setStyleSheet(RED)
+            self.key_label.setStyleSheet(ERROR_STYLE)
 
     def join(self) -> None:
         url = self.url_field.text().strip()
         if not url:
             self.result_label.setText("Type the team database's URL (the owner has it).")
-            self.result_label.setStyleSheet(RED)
+            self.result_label.setStyleSheet(ERROR_STYLE)
             self.url_field.setFocus()
             return
         try:
@@ -126,7 +127,7 @@ class TeamPage(QWidget):
                                team_key=self.key_field.text())
         except KnownError as exc:
             self.result_label.setText(str(exc))
-            self.result_label.setStyleSheet(RED)
+            self.result_label.setStyleSheet(ERROR_STYLE)
             return
         self.password_field.clear()
         self.key_field.clear()

@@ -22,6 +22,7 @@ from sellerdesk.services.desk import (
     decision_refused,
     pending_approvals,
 )
+from sellerdesk.ui.labels import error_label
 from sellerdesk.ui.models.desk_models import approvals_model
 from sellerdesk.ui.views.record_table import record_table
 
@@ -49,9 +50,7 @@ class ApprovalsView(QWidget):
         self.refused_label = QLabel()         # why the buttons are off, in plain grey
         self.refused_label.setWordWrap(True)
         self.refused_label.setStyleSheet("color: palette(placeholder-text);")
-        self.error_label = QLabel()
-        self.error_label.setWordWrap(True)
-        self.error_label.setStyleSheet("color: #b00020;")
+        self.error_label = error_label()
         row = QHBoxLayout()
         row.addWidget(self.comment_edit, 1)
         row.addWidget(self.approve_button)

@@ -46,6 +46,7 @@ from sellerdesk.services.staff_admin import list_staff
 from sellerdesk.ui.dialogs.ask import ask_text
 from sellerdesk.ui.dialogs.message_dialog import MessageDialog
 from sellerdesk.ui.formatting import local_time
+from sellerdesk.ui.labels import error_label
 from sellerdesk.ui.models.desk_models import utc_now
 
 if TYPE_CHECKING:
@@ -188,9 +189,7 @@ class IssuePane(QStackedWidget):
         actions.addStretch(1)
         layout.addLayout(actions)
 
-        self.error_label = QLabel()
-        self.error_label.setWordWrap(True)
-        self.error_label.setStyleSheet("color: #b00020;")
+        self.error_label = error_label()
         self.error_label.hide()
         layout.addWidget(self.error_label)
 

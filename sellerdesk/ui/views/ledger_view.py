@@ -31,6 +31,7 @@ from sellerdesk.services.ledger import (
     totals_by_currency,
 )
 from sellerdesk.ui.dialogs.ask import ask_text
+from sellerdesk.ui.formatting import ERROR_STYLE
 from sellerdesk.ui.models.desk_models import ledger_model
 from sellerdesk.ui.views.record_table import record_table
 
@@ -149,7 +150,7 @@ class LedgerView(QWidget):
             outcome = reverse_credit(self.engine, credit_id=credit_id, reason=reason,
                                      staff=self.staff())
         except KnownError as exc:
-            self.result_label.setStyleSheet("color: #b00020;")
+            self.result_label.setStyleSheet(ERROR_STYLE)
             self.result_label.setText(str(exc))
             return
         self.result_label.clear()
