@@ -132,20 +132,34 @@ class Match:
         """Refunded minus credited: zero when Amazon paid exactly what was given."""
         return self.refunded - self.credited
 
+    @property
+    def comparable(self) -> bool:
+        """Credits and refunds all in one currency: only then is there a difference to
+        compute (amounts in two currencies are never subtracted)."""
+        return len({c.amount.currency for c in self.credits}
+                   | {r.refunded.currency for r in self.refunds}) == 1
+
 
 @dataclass(slots=True)
 class Reconciliation:
     matched: list[Match] = field(default_factory=list)
     credits_unpaid: list[CreditDue] = field(default_factory=list)
     refunds_unclaimed: list[Refund] = field(default_factory=list)
+    # Credits paired with refunds in another currency (a settlement of another
+    # marketplace, or a refund keyed to the wrong order): shown, never compared.
+    mismatched: list[Match] = field(default_factory=list)
 
     def fees_kept(self) -> dict[str, Money]:
         """Refund administration fees per currency, over every refund seen."""
         totals: dict[str, Money] = {}
-        for refund in [*(r for m in self.matched for r in m.refunds), *self.refunds_unclaimed]:
+        for refund in [*(r for m in [*self.matched, *self.mismatched] for r in m.refunds),
+                       *self.refunds_unclaimed]:
             fee = refund.fee_kept
             totals[fee.currency] = totals.get(fee.currency, Money.zero(fee.currency)) + fee
         return totals
+
+    def add(self, match: Match) -> None:
+        (self.matched if match.comparable else self.mismatched).append(match)
 
 
 def reconcile(credits: Sequence[CreditDue], found: Sequence[Refund]) -> Reconciliation:
@@ -160,7 +174,7 @@ def reconcile(credits: Sequence[CreditDue], found: Sequence[Refund]) -> Reconcil
         named = [by_id[i] for i in refund.credit_ids if i in by_id and i not in claimed]
         if named:
             claimed.update(c.credit_id for c in named)
-            result.matched.append(Match(refund.order_id, tuple(named), (refund,), "feed id"))
+            result.add(Match(refund.order_id, tuple(named), (refund,), "feed id"))
         else:
             left.append(refund)
     credits_by_order: dict[str, list[CreditDue]] = defaultdict(list)
@@ -173,11 +187,20 @@ def reconcile(credits: Sequence[CreditDue], found: Sequence[Refund]) -> Reconcil
     for order_id, waiting in credits_by_order.items():
         paid = refunds_by_order.pop(order_id, [])
         if paid:
-            result.matched.append(Match(order_id, tuple(waiting), tuple(paid), "order"))
+            result.add(Match(order_id, tuple(waiting), tuple(paid), "order"))
         else:
             result.credits_unpaid.extend(waiting)
     result.refunds_unclaimed = [r for group in refunds_by_order.values() for r in group]
     return result
+
+
+def totals_text(amounts: Iterable[Money]) -> str:
+    """Amounts added up per currency, never across: "$7.50", or "$7.50 + ¥1,100"."""
+    totals: dict[str, Money] = {}
+    for amount in amounts:
+        totals[amount.currency] = totals.get(amount.currency,
+                                             Money.zero(amount.currency)) + amount
+    return " + ".join(m.display() for m in totals.values())
 
 
 def _total(amounts: Iterable[Money]) -> Money:

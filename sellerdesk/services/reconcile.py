@@ -9,7 +9,15 @@ from typing import Any
 from sqlalchemy.engine import Engine
 
 from sellerdesk.core.adjustments import feed_kind
-from sellerdesk.core.settlement import CreditDue, Match, Reconciliation, Refund, reconcile
+from sellerdesk.core.money import Money
+from sellerdesk.core.settlement import (
+    CreditDue,
+    Match,
+    Reconciliation,
+    Refund,
+    reconcile,
+    totals_text,
+)
 from sellerdesk.store import credits as ledger_store
 from sellerdesk.store import settlements as settlement_store
 from sellerdesk.store.engine import reading
@@ -41,7 +49,22 @@ def as_json(result: Reconciliation) -> dict[str, Any]:
                 "difference": str(m.difference), "currency": m.credited.currency,
                 "refunds": [refund(r) for r in m.refunds]}
 
+    def per_currency(amounts: list[Money]) -> dict[str, str]:
+        totals: dict[str, Money] = {}
+        for amount in amounts:
+            totals[amount.currency] = totals.get(amount.currency,
+                                                 Money.zero(amount.currency)) + amount
+        return {currency: str(total) for currency, total in sorted(totals.items())}
+
+    def mismatch(m: Match) -> dict[str, Any]:
+        return {"order_id": m.order_id, "linked_by": m.linked_by,
+                "credit_ids": [c.credit_id for c in m.credits],
+                "credited": per_currency([c.amount for c in m.credits]),
+                "refunded": per_currency([r.refunded for r in m.refunds]),
+                "reason": "different currencies", "refunds": [refund(r) for r in m.refunds]}
+
     return {"matched": [match(m) for m in result.matched],
+            "mismatched": [mismatch(m) for m in result.mismatched],
             "credits_unpaid": [{"credit_id": c.credit_id, "order_id": c.order_id,
                                 "amount": str(c.amount), "currency": c.amount.currency,
                                 "given_on": c.given_on.isoformat()}
@@ -65,6 +88,15 @@ def summary(result: Reconciliation) -> list[str]:
                 f"{'more' if m.difference.minor > 0 else 'less'} than given")
         fee = f"; refund fee kept {m.fee_kept.display()}" if m.fee_kept.minor else ""
         lines.append(f"order {m.order_id}: credit {ids} ({m.credited.display()}) {paid}{fee} "
+                     f"[{'by feed id' if m.linked_by == 'feed id' else 'same order'}]")
+    for m in result.mismatched:
+        ids = ", ".join(str(c.credit_id) for c in m.credits)
+        settlements = ", ".join(sorted({r.settlement_id for r in m.refunds}))
+        lines.append(f"order {m.order_id}: credit {ids} "
+                     f"({totals_text(c.amount for c in m.credits)}) does not match the refund "
+                     f"of {totals_text(r.refunded for r in m.refunds)} (settlement "
+                     f"{settlements}): different currencies, so they are not compared; check "
+                     "the refund in Seller Central "
                      f"[{'by feed id' if m.linked_by == 'feed id' else 'same order'}]")
     for c in result.credits_unpaid:
         lines.append(f"order {c.order_id}: credit {c.credit_id} ({c.amount.display()}, "

@@ -198,3 +198,35 @@ def test_import_and_reconcile_from_the_command_line(engine, db_url, tmp_path, ca
 def desk_day():
     from sellerdesk.services.clock import now
     return now().date().isoformat()
+
+
+def test_a_refund_in_another_currency_is_a_mismatch_never_subtracted(engine, db_url, tmp_path,
+                                                                     capsys):
+    fed = credit(engine, FED, "7.50")
+    by_hand = credit(engine, BY_HAND, "12.00", Remedy.PARTIAL_REFUND)
+    path = settlement_file(tmp_path / "yen.txt", [
+        head(total="-2500", currency="JPY"),
+        line(FED, "Goodwill", "-1100", adjustment="Y1", item=f"SD{fed}-1"),
+        line(BY_HAND, "Principal", "-1400", adjustment="Y2"),
+        line(BY_HAND, "RefundCommission", "-70", amount_type="ItemFees", adjustment="Y2"),
+    ])
+    assert main(["--db", db_url, "import", "settlement", str(path)]) == 0
+    capsys.readouterr()
+    assert main(["--db", db_url, "reconcile"]) == 0
+    out, err = capsys.readouterr()
+    assert err == ""
+    assert out.splitlines() == [
+        f"order {FED}: credit {fed} ($7.50) does not match the refund of ¥1,100 (settlement "
+        "9001): different currencies, so they are not compared; check the refund in Seller "
+        "Central [by feed id]",
+        f"order {BY_HAND}: credit {by_hand} ($12.00) does not match the refund of ¥1,400 "
+        "(settlement 9001): different currencies, so they are not compared; check the refund "
+        "in Seller Central [same order]",
+        "refund administration fees kept by Amazon: ¥70"]
+    assert main(["--db", db_url, "--json", "reconcile"]) == 0
+    outcome = json.loads(capsys.readouterr().out)
+    assert outcome["matched"] == []
+    assert [(m["order_id"], m["credit_ids"], m["credited"], m["refunded"])
+            for m in outcome["mismatched"]] == [
+        (FED, [fed], {"USD": "7.50"}, {"JPY": "1100"}),
+        (BY_HAND, [by_hand], {"USD": "12.00"}, {"JPY": "1400"})]

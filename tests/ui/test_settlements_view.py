@@ -50,3 +50,23 @@ def test_before_any_settlement_the_view_says_what_to_do(desk_window):
                                                   "settlement report")
     assert dialog.paid.model().rowCount() == 0
     dialog.close()
+
+
+def test_a_refund_in_another_currency_shows_as_a_mismatch(qtbot, desk_window, tmp_path):
+    engine = desk_window.database.engine
+    issue = desk.add_issue(engine, order_id=ORDER, issue_type=IssueType.DAMAGED,
+                           affected=(("BOOK", 1),))
+    given = desk.issue_credit(engine, issue_id=issue.issue_id).credit_id
+    report = settlement_file(tmp_path / "yen.txt", [
+        head(total="-1100", currency="JPY"), line(ORDER, "Principal", "-1100", adjustment="Y")])
+    with qtbot.waitSignal(desk_window.task_finished, timeout=20_000):
+        desk_window.import_report(report)
+    desk_window.settlements_action.trigger()
+    dialog = desk_window.desk.dialog
+    assert [dialog.tabs.tabText(n) for n in range(4)] == [
+        "&Paid (0)", "&Not paid yet (0)", "&Refunds without a credit (0)",
+        "&Currency differs (1)"]
+    assert cells(dialog.mismatched) == [[ORDER, str(given), "$7.50", "¥1,100", "9001",
+                                         "same order"]]
+    assert "met a refund in another currency" in dialog.summary_label.text()
+    dialog.close()

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from sellerdesk.core.settlement import CreditDue, Match, Reconciliation, Refund
+from sellerdesk.core.settlement import CreditDue, Match, Reconciliation, Refund, totals_text
 from sellerdesk.services.reconcile import fees_kept_text, reconciliation
 from sellerdesk.ui.models.records_model import Column, RecordsModel
 from sellerdesk.ui.views.record_table import record_table
@@ -30,6 +30,16 @@ PAID_COLUMNS: list[Column[Match]] = [
     Column("Difference", lambda m: m.difference.display() if m.difference.minor else "—",
            right=True),
     Column("Refund fee kept", lambda m: m.fee_kept.display(), right=True),
+    Column("Matched by",
+           lambda m: "feed id (exact)" if m.linked_by == "feed id" else "same order"),
+]
+# Amounts in two currencies: each side shown as it is, no difference computed.
+MISMATCH_COLUMNS: list[Column[Match]] = [
+    Column("Order", lambda m: m.order_id),
+    Column("Credits", lambda m: ", ".join(str(c.credit_id) for c in m.credits)),
+    Column("Given", lambda m: totals_text(c.amount for c in m.credits), right=True),
+    Column("Amazon paid", lambda m: totals_text(r.refunded for r in m.refunds), right=True),
+    Column("Settlement", lambda m: ", ".join(sorted({r.settlement_id for r in m.refunds}))),
     Column("Matched by",
            lambda m: "feed id (exact)" if m.linked_by == "feed id" else "same order"),
 ]
@@ -63,7 +73,9 @@ class ReconcileDialog(QDialog):
         self.paid = record_table(self.paid_model, (150, 70, 90, 100, 90, 110))
         self.unpaid = record_table(self.unpaid_model, (150, 70, 90))
         self.unclaimed = record_table(self.unclaimed_model, (150, 110, 90, 90))
-        for table in (self.paid, self.unpaid, self.unclaimed):
+        self.mismatch_model = RecordsModel(MISMATCH_COLUMNS, self)
+        self.mismatched = record_table(self.mismatch_model, (150, 70, 90, 100, 90))
+        for table in (self.paid, self.unpaid, self.unclaimed, self.mismatched):
             self.tabs.addTab(table, "")
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
@@ -77,15 +89,20 @@ class ReconcileDialog(QDialog):
         self.paid_model.set_records(result.matched)
         self.unpaid_model.set_records(result.credits_unpaid)
         self.unclaimed_model.set_records(result.refunds_unclaimed)
+        self.mismatch_model.set_records(result.mismatched)
         self.tabs.setTabText(0, f"&Paid ({len(result.matched)})")
         self.tabs.setTabText(1, f"&Not paid yet ({len(result.credits_unpaid)})")
         self.tabs.setTabText(2, f"&Refunds without a credit ({len(result.refunds_unclaimed)})")
+        self.tabs.setTabText(3, f"&Currency differs ({len(result.mismatched)})")
         fees = fees_kept_text(result)
-        if not (result.matched or result.refunds_unclaimed):
+        if not (result.matched or result.refunds_unclaimed or result.mismatched):
             text = ("No refunds from a settlement yet. Import a settlement report (File › "
                     "Import report…) to see which credits Amazon has paid and what it kept.")
         else:
             text = ("Credits Amazon paid back to buyers, found by the feed's adjustment ids "
                     "or by order. " + (f"Refund administration fees kept: {fees}." if fees
                                        else "No refund fees kept."))
+            if result.mismatched:
+                text += (f" {len(result.mismatched)} credit(s) met a refund in another "
+                         "currency: see Currency differs, and check them in Seller Central.")
         self.summary_label.setText(text)
