@@ -6,11 +6,14 @@ from __future__ import annotations
 
 import itertools
 import os
+import re
 import shutil
 import socket
 import subprocess
 import tempfile
+import time
 from collections.abc import Iterator
+from datetime import timedelta
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -45,6 +48,62 @@ class MemoryKeyring(KeyringBackend):
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption("--soak", action="store_true",
                      help="crash tests: kill the crediting child 5,000 times instead of 200")
+    parser.addoption("--clock", default="+0d", metavar="SHIFT",
+                     help="move the whole session's clock (and its child processes') by "
+                          "SHIFT, e.g. +400d, -30d, +13h: a test that leans on the "
+                          "calendar fails the day it is written, not months later")
+    parser.addoption("--tz", default=None, metavar="ZONE",
+                     help="run the session in this IANA time zone (TZ), e.g. "
+                          "Pacific/Kiritimati (UTC+14): local and UTC dates then differ")
+
+
+_SHIFT = re.compile(r"([+-])(\d+)([dhm])")
+_UNITS = {"d": "days", "h": "hours", "m": "minutes"}
+
+
+def clock_shift(text: str) -> timedelta:
+    """"+400d" → 400 days; "-6h" → minus six hours."""
+    match = _SHIFT.fullmatch(text.strip())
+    if match is None:
+        raise pytest.UsageError(f"--clock {text!r}: write a signed shift such as +400d, "
+                                "-30d or +13h")
+    sign, number, unit = match.groups()
+    shift = timedelta(**{_UNITS[unit]: int(number)})
+    return -shift if sign == "-" else shift
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    zone = config.getoption("--tz")
+    if zone:
+        if not Path("/usr/share/zoneinfo", zone).is_file():
+            raise pytest.UsageError(f"--tz {zone!r}: no such time zone in /usr/share/zoneinfo")
+        os.environ["TZ"] = zone        # children (the CLI, crash tests) inherit it
+        time.tzset()
+    shift = clock_shift(config.getoption("--clock"))
+    if shift:
+        import time_machine
+        # A timestamp, not an aware datetime: time_machine would set TZ to the datetime's zone.
+        travel = time_machine.travel(time.time() + shift.total_seconds(), tick=True)
+        travel.start()
+        config.add_cleanup(travel.stop)
+        # Child Python processes move their clocks too: a sitecustomize on PYTHONPATH.
+        site = Path(tempfile.mkdtemp(prefix="sdclock-"))
+        (site / "sitecustomize.py").write_text(
+            "import time, time_machine\n"
+            f"time_machine.travel(time.time() + {shift.total_seconds()!r}, tick=True).start()\n")
+        config.add_cleanup(lambda: shutil.rmtree(site, ignore_errors=True))
+        os.environ["PYTHONPATH"] = os.pathsep.join(
+            filter(None, [str(site), os.environ.get("PYTHONPATH")]))
+    config.stash[_CLOCK_NOTE] = (f"clock moved by {config.getoption('--clock')}"
+                                 if shift else "clock: real") + (
+        f", TZ={zone}" if zone else f", TZ={os.environ.get('TZ', 'as the machine has it')}")
+
+
+_CLOCK_NOTE = pytest.StashKey[str]()
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    return config.stash[_CLOCK_NOTE]
 
 
 @pytest.fixture(autouse=True)

@@ -30,7 +30,10 @@ EVENTS: dict[str, str] = {
     "appealed": "Appealed the A-to-z decision",
 }
 # Every timeline kind a clock reads (status lines are read for "settled").
-READ_KINDS = frozenset({"logged", "status", *EVENTS})
+READ_KINDS = frozenset({"logged", "status", *OFFERED, *EVENTS})
+# A credit given or approved is the seller's answer to the buyer's contact: it meets the
+# clock before an A-to-z claim, though the issue stays open until the buyer answers.
+OFFERED = frozenset({"credit", "approved"})
 # Status changes that meet the buyer-contact clock: the contact was resolved, or the
 # claim it guards against was filed anyway.
 _SETTLED = frozenset({IssueStatus.RESOLVED, IssueStatus.CLOSED, IssueStatus.ESCALATED_ATOZ,
@@ -50,7 +53,7 @@ class Clock:
 
 CLOCKS: tuple[Clock, ...] = (
     Clock("atoz_contact", "Resolve", "Resolve before the buyer may file an A-to-z claim",
-          "atoz_contact_hours", frozenset({"logged"}), frozenset({"settled"})),
+          "atoz_contact_hours", frozenset({"logged"}), frozenset({"settled", *OFFERED})),
     Clock("refund_after_return", "Refund", "Refund the return", "refund_after_return_days",
           frozenset({"return_received"}), frozenset({"refund_issued"})),
     Clock("atoz_information", "A-to-z answer", "Answer Amazon's A-to-z information request",

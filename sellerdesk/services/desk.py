@@ -149,21 +149,12 @@ def status_event(conn: Connection, issue: IssueRecord, status: str, actor: str,
                           text=status_line(issue.status, IssueStatus(status), note), at=at)
 
 
-def _resolve(conn: Connection, issue: IssueRecord, resolution: str, actor: str,
-             at: datetime) -> list[tuple[str, str]]:
-    """A credit given resolves the issue (the buyer's answer is still to come). Returns
-    the timeline's status line, if the status changed, for the caller to write at `at`
-    with the credit's. The clocks count it already: that work stays out of the ledger's
-    lock, which the credit's own lines must wait for."""
-    issue_store.set_issue_status(conn, issue_id=issue.issue_id,
-                                 status=IssueStatus.RESOLVED.value, resolution=resolution,
-                                 now=at)
-    if issue.status is IssueStatus.RESOLVED:
-        return []
-    line = ("status", status_line(issue.status, IssueStatus.RESOLVED, ""))
-    issue_store.refresh_clock_runs(conn, issue_ids=[issue.issue_id], to_come={
-        issue.issue_id: [TimelineEntry(at, actor, *line)]})
-    return [line]
+def _record_offer(conn: Connection, issue: IssueRecord, resolution: str, at: datetime) -> None:
+    """A credit given is an offer to the buyer: it names the issue's resolution and leaves
+    its status alone (core.issue_states). The buyer's answer, or a person, resolves it:
+    a credit while a reply is owed or a deadline runs must not close the work."""
+    issue_store.set_issue_status(conn, issue_id=issue.issue_id, status=issue.status.value,
+                                 resolution=resolution, now=at)
 
 
 def _suggestion(conn: Connection, issue: IssueRecord) -> tuple[Suggestion, Money]:
@@ -297,6 +288,8 @@ def issue_credit(engine: Engine, *, issue_id: int, amount: str | Decimal | None 
         value = suggestion.amount if amount is None else _amount(amount, currency)
         if chosen_kind is Remedy.REPLACEMENT and amount is None:
             value = Money.zero(currency)  # the replacement itself; no money moves
+        if value == suggestion.amount:
+            reason = ""   # a reason typed for another amount, then the suggestion again
         _check(value, chosen_kind, suggestion, reason, expires_on)
         if value > order_left:
             raise DeskError(f"{value.display()} is more than is left on order {issue.order_id} "
@@ -326,7 +319,10 @@ def issue_credit(engine: Engine, *, issue_id: int, amount: str | Decimal | None 
                                        f"{chosen_kind.label} {value.display()} awaits approval")])
             return CreditOutcome(value, chosen_kind, approval_id=approval_id)
         at = now()
-        resolved = _resolve(conn, issue, chosen_kind.value, member.name, at)
+        _record_offer(conn, issue, chosen_kind.value, at)
+        # The credit line meets the buyer-contact clock: counted now, outside the lock.
+        issue_store.refresh_clock_runs(conn, issue_ids=[issue.issue_id], to_come={
+            issue.issue_id: [TimelineEntry(at, member.name, "credit", "")]})
         # The chain's lock, from here to the commit: only what needs the credit's id follows.
         ledger_store.lock_ledger(conn)
         credit_id, digest = ledger_store.append_credit(conn, values={
@@ -336,7 +332,7 @@ def issue_credit(engine: Engine, *, issue_id: int, amount: str | Decimal | None 
                                clocks_counted=True, lines=[suggested, (
                                    "credit", f"{chosen_kind.label} {value.display()} "
                                              f"(credit {credit_id})"
-                                             + (f": {reason}" if reason else "")), *resolved])
+                                             + (f": {reason}" if reason else ""))])
         security_log.record(conn, "credit_given",
                             f"credit {credit_id}: {value.display()} "
                             f"{chosen_kind.label.lower()} on issue {issue.issue_id}",
@@ -452,11 +448,11 @@ def decide_approval(engine: Engine, *, approval_id: int, approve: bool, comment:
                                      by=member.name, comment=comment, credit_id=credit_id,
                                      at=now())
         at = now()
-        resolved = _resolve(conn, issue, kind.value, member.name, at)
+        _record_offer(conn, issue, kind.value, at)
         approved = (f"{kind.label} {amount.display()} approved (credit {credit_id})"
                     + (f": {comment}" if comment else ""))
         issue_store.add_events(conn, issue_id=issue_id, actor=member.name, at=at,
-                               clocks_counted=True, lines=[("approved", approved), *resolved])
+                               lines=[("approved", approved)])
         security_log.record(conn, "credit_approved", f"credit {credit_id}: {amount.display()} "
                             f"{kind.label.lower()} on issue {issue_id}, asked by "
                             f"{request['requested_by']}", actor=member.name)

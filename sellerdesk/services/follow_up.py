@@ -12,8 +12,16 @@ from decimal import Decimal
 from sqlalchemy.engine import Connection, Engine
 
 from sellerdesk.core.amazon_facts import duration
-from sellerdesk.core.deadlines import EVENTS, READ_KINDS, Deadline, deadlines, next_open
+from sellerdesk.core.deadlines import (
+    BY_CLOCK,
+    EVENTS,
+    READ_KINDS,
+    Deadline,
+    deadlines,
+    next_open,
+)
 from sellerdesk.core.desk import CreditRecord, IssueRecord, TimelineEntry
+from sellerdesk.core.issue_states import CHOSEN, IssueEvent, Situation, step
 from sellerdesk.core.issues import BuyerResponse, IssueStatus, IssueType, Remedy
 from sellerdesk.core.money import Money
 from sellerdesk.core.orders import Order
@@ -84,11 +92,27 @@ def record_event(engine: Engine, *, issue_id: int, kind: str, note: str = "",
     with writing(engine) as conn:
         issue = issue_record(conn, issue_id)
         member = at_desk(conn, staff)
-        status = {"atoz_info_request": IssueStatus.ESCALATED_ATOZ.value,
-                  "chargeback_notice": IssueStatus.ESCALATED_CHARGEBACK.value}.get(
-            kind, issue.status.value)
+        event = {"atoz_info_request": IssueEvent.ATOZ_CLAIM,
+                 "chargeback_notice": IssueEvent.CHARGEBACK}.get(kind)
+        status = (step(situation(conn, issue), event).status if event
+                  else issue.status).value
         text = EVENTS[kind] + (f": {note.strip()}" if note.strip() else "")
         return _step(conn, issue, member.name, now(), kind=kind, text=text, status=status)
+
+
+def situation(conn: Connection, issue: IssueRecord) -> Situation:
+    """What core.issue_states needs to know of the issue: is a reply owed, which
+    deadlines run (not the buyer-contact one, which resolving meets), does an offer stand."""
+    running = tuple(d.label for d in deadlines(
+                        issue_store.timeline(conn, issue_id=issue.issue_id),
+                        overrides=overrides_in(conn))
+                    if d.is_open() and d.key != "atoz_contact" and BY_CLOCK[d.key].required)
+    credits = ledger_store.credits_on_issue(conn, issue_id=issue.issue_id)
+    reversed_ids = {c.reverses for c in credits if c.reverses}
+    standing = any(c.reverses is None and c.credit_id not in reversed_ids for c in credits)
+    waiting = bool(ledger_store.pending_approvals(conn, issue_id=issue.issue_id))
+    return Situation(issue.status, reply_owed=issue.reply_due_at is not None,
+                     running=running, offer_stands=standing or waiting)
 
 
 # -- the conversation with the buyer ----------------------------------------------------------
@@ -118,8 +142,7 @@ def note_buyer_message(engine: Engine, *, issue_id: int, text: str, when: dateti
         due = at + duration("reply_hours", overrides_in(conn))
         if issue.reply_due_at is not None:
             due = min(due, issue.reply_due_at)
-        status = IssueStatus.OPEN.value if issue.status in (
-            IssueStatus.AWAITING_BUYER, IssueStatus.RESOLVED) else issue.status.value
+        status = step(situation(conn, issue), IssueEvent.BUYER_WROTE).status.value
         return _step(conn, issue, member.name, at, kind="buyer_message", text=text,
                      status=status, reply_due_at=due)
 
@@ -187,8 +210,7 @@ def note_reply(engine: Engine, *, issue_id: int, text: str, when: datetime | Non
         issue = issue_record(conn, issue_id)
         member = at_desk(conn, staff)
         late = issue.reply_due_at is not None and at > issue.reply_due_at
-        status = (IssueStatus.AWAITING_BUYER.value if issue.status is IssueStatus.OPEN
-                  else issue.status.value)
+        status = step(situation(conn, issue), IssueEvent.REPLIED).status.value
         return _step(conn, issue, member.name, at, kind="reply_late" if late else "reply",
                      text=text, status=status, reply_due_at=None,
                      buyer_response=BuyerResponse.WAITING.value)
@@ -196,23 +218,21 @@ def note_reply(engine: Engine, *, issue_id: int, text: str, when: datetime | Non
 
 def record_response(engine: Engine, *, issue_id: int, response: BuyerResponse,
                     staff: str | None = None) -> IssueRecord:
-    """The buyer accepted (the issue is resolved), declined (open again) or never answered."""
+    """The buyer accepted (the issue is resolved, unless a reply is owed or a deadline
+    runs), declined (open again) or never answered; only while an offer stands."""
     if response in (BuyerResponse.NONE, BuyerResponse.WAITING):
         raise DeskError("the buyer's answer is accepted, declined or no_answer")
     with writing(engine) as conn:
         issue = issue_record(conn, issue_id)
         member = at_desk(conn, staff)
-        at = now()
-        status = issue.status.value
-        if response is BuyerResponse.ACCEPTED and issue.status in (IssueStatus.OPEN,
-                                                                   IssueStatus.AWAITING_BUYER):
-            status = IssueStatus.RESOLVED.value
-        elif response is BuyerResponse.DECLINED and issue.status in (
-                IssueStatus.AWAITING_BUYER, IssueStatus.RESOLVED):
-            status = IssueStatus.OPEN.value
-        return _step(conn, issue, member.name, at, kind="buyer_answer",
-                     text=f"buyer's answer to the offer: {response.label.lower()}",
-                     status=status, buyer_response=response.value)
+        event = {BuyerResponse.ACCEPTED: IssueEvent.OFFER_ACCEPTED,
+                 BuyerResponse.DECLINED: IssueEvent.OFFER_DECLINED,
+                 BuyerResponse.NO_ANSWER: IssueEvent.NO_ANSWER}[response]
+        moved = step(situation(conn, issue), event)
+        text = f"buyer's answer to the offer: {response.label.lower()}"
+        return _step(conn, issue, member.name, now(), kind="buyer_answer",
+                     text=text + (f" ({moved.held})" if moved.held else ""),
+                     status=moved.status.value, buyer_response=response.value)
 
 
 def set_status(engine: Engine, *, issue_id: int, status: IssueStatus, note: str = "",
@@ -221,6 +241,7 @@ def set_status(engine: Engine, *, issue_id: int, status: IssueStatus, note: str 
         issue = issue_record(conn, issue_id)
         if issue.status is status:
             raise DeskError(f"issue {issue_id} is already {status.label.lower()}")
+        step(situation(conn, issue), CHOSEN[status])     # refuses what cannot happen
         member = at_desk(conn, staff)
         at = now()
         due = None if status in (IssueStatus.CLOSED, IssueStatus.RESOLVED) else issue.reply_due_at
@@ -257,5 +278,8 @@ def _step(conn: Connection, issue: IssueRecord, actor: str, at: datetime, *, kin
     issue_store.add_event(conn, issue_id=issue.issue_id, actor=actor, kind=kind, text=text,
                           at=at)
     if status != issue.status.value:
-        status_event(conn, issue, status, actor, at)
+        # The status moved now, whenever the message was written: the timeline reads in
+        # the order things happened (a message noted late must not reopen an issue before
+        # the credit that resolved it).
+        status_event(conn, issue, status, actor, max(at, now()))
     return issue_record(conn, issue.issue_id)

@@ -75,6 +75,12 @@ def test_a_new_buyer_message_restarts_the_clock_and_reopens(engine):
 def test_the_buyers_answer_resolves_or_reopens(engine):
     issue = desk.add_issue(engine, order_id=ORDER, issue_type=IssueType.DAMAGED,
                            affected=(("LAMP", 1),))
+    credited = desk.issue_credit(engine, issue_id=issue.issue_id)
+    assert credited.credit_id is not None
+    # the credit is an offer: the issue stays open, its reply still owed
+    offered = follow_up.issue_detail(engine, issue.issue_id).issue
+    assert offered.status is IssueStatus.OPEN
+    assert offered.reply_due_at is not None
     follow_up.note_reply(engine, issue_id=issue.issue_id, text="Offer")
     declined = follow_up.record_response(engine, issue_id=issue.issue_id,
                                          response=BuyerResponse.DECLINED)
@@ -88,6 +94,58 @@ def test_the_buyers_answer_resolves_or_reopens(engine):
     with pytest.raises(DeskError, match="accepted, declined or no_answer"):
         follow_up.record_response(engine, issue_id=issue.issue_id,
                                   response=BuyerResponse.WAITING)
+
+
+def test_no_answer_is_recorded_without_an_offer(engine):
+    issue = desk.add_issue(engine, order_id=ORDER, issue_type=IssueType.DAMAGED,
+                           affected=(("LAMP", 1),))
+    follow_up.note_reply(engine, issue_id=issue.issue_id, text="We are looking into it.")
+    for response in (BuyerResponse.ACCEPTED, BuyerResponse.DECLINED, BuyerResponse.NO_ANSWER):
+        with pytest.raises(KnownError, match="no offer stands on this issue"):
+            follow_up.record_response(engine, issue_id=issue.issue_id, response=response)
+    after = follow_up.issue_detail(engine, issue.issue_id)
+    assert after.issue.status is IssueStatus.AWAITING_BUYER
+    assert [e.kind for e in after.timeline] == ["logged", "reply", "status"]
+
+
+def test_accepting_while_the_buyer_waits_for_a_reply_does_not_resolve(engine):
+    """The buyer accepted, then wrote again: the new message is owed a reply first."""
+    with time_machine.travel(MONDAY_9AM, tick=False):
+        issue = desk.add_issue(engine, order_id=ORDER, issue_type=IssueType.DAMAGED,
+                               affected=(("LAMP", 1),))
+        desk.issue_credit(engine, issue_id=issue.issue_id)
+        follow_up.note_reply(engine, issue_id=issue.issue_id, text="A credit for you")
+    with time_machine.travel(MONDAY_9AM + timedelta(hours=2), tick=False):
+        follow_up.note_buyer_message(engine, issue_id=issue.issue_id,
+                                     text="Thanks — could you also send a new shade?")
+        held = follow_up.record_response(engine, issue_id=issue.issue_id,
+                                         response=BuyerResponse.ACCEPTED)
+    assert held.status is IssueStatus.OPEN
+    assert held.reply_due_at == datetime(2026, 11, 17, 11, 0)
+    last = follow_up.issue_detail(engine, issue.issue_id).timeline[-1]
+    assert last.text == ("buyer's answer to the offer: accepted (not resolved: a reply to "
+                         "the buyer still owed)")
+
+
+def test_a_message_noted_late_reopens_after_what_came_before(engine):
+    """Written at 10:00, noted at 12:00 after a resolution at 11:00: the timeline says the
+    issue was resolved, then reopened — not reopened before it was resolved."""
+    with time_machine.travel(MONDAY_9AM, tick=False):
+        issue = desk.add_issue(engine, order_id=ORDER, issue_type=IssueType.DAMAGED,
+                               affected=(("LAMP", 1),))
+        desk.issue_credit(engine, issue_id=issue.issue_id)
+        follow_up.note_reply(engine, issue_id=issue.issue_id, text="A credit for you")
+    with time_machine.travel(MONDAY_9AM + timedelta(hours=2), tick=False):
+        follow_up.record_response(engine, issue_id=issue.issue_id,
+                                  response=BuyerResponse.ACCEPTED)
+    with time_machine.travel(MONDAY_9AM + timedelta(hours=3), tick=False):
+        follow_up.note_buyer_message(engine, issue_id=issue.issue_id, text="One more thing",
+                                     when=(MONDAY_9AM + timedelta(hours=1)).replace(
+                                         tzinfo=None))
+    statuses = [(e.at.hour, e.text) for e in follow_up.issue_detail(engine, issue.issue_id)
+                .timeline if e.kind == "status"]
+    assert statuses == [(9, "Open → Awaiting buyer"), (11, "Awaiting buyer → Resolved"),
+                        (12, "Resolved → Open")]
 
 
 def test_the_draft_reply_names_the_order_problem_and_offer(engine):
@@ -253,8 +311,8 @@ def stored_runs(engine, issue_id):
 
 
 def test_a_credit_meets_the_buyer_contact_clock_where_the_metrics_read_it(engine):
-    """The credit's status line is counted in the stored clock runs before it is written
-    (outside the ledger's lock): the stored runs must still equal the timeline's."""
+    """The credit's line is counted in the stored clock runs before it is written (outside
+    the ledger's lock): the stored runs must still equal the timeline's."""
     with time_machine.travel(MONDAY_9AM, tick=False):
         direct = desk.add_issue(engine, order_id=ORDER, issue_type=IssueType.DAMAGED,
                                 affected=(("LAMP", 1),))
@@ -267,9 +325,10 @@ def test_a_credit_meets_the_buyer_contact_clock_where_the_metrics_read_it(engine
         assert asked.pending
     with time_machine.travel(MONDAY_9AM + timedelta(hours=50), tick=False):
         desk.decide_approval(engine, approval_id=asked.approval_id, approve=True)
-    assert kinds(engine, direct.issue_id) == ["logged", "suggestion", "credit", "status"]
+    # the credit meets the clock; the issue stays open for the reply and the buyer's answer
+    assert kinds(engine, direct.issue_id) == ["logged", "suggestion", "credit"]
     assert kinds(engine, asked_for.issue_id) == ["logged", "suggestion",
-                                                 "approval_requested", "approved", "status"]
+                                                 "approval_requested", "approved"]
     credited, approved = datetime(2026, 11, 18, 10, 0), datetime(2026, 11, 18, 11, 0)
     assert stored_runs(engine, direct.issue_id) == [
         ("atoz_contact", MONDAY_9AM.replace(tzinfo=None), credited)]
