@@ -50,8 +50,15 @@ FACTS: tuple[Fact, ...] = (
          Decimal(48), "hours", _SC + "“A-to-z Guarantee”"),
     Fact("refund_after_return_days", "Refund after a return arrives", Decimal(2),
          "business days", _SC + "“Refund policy for seller-fulfilled orders”"),
-    Fact("atoz_information_hours", "Answer an A-to-z information request", Decimal(72),
-         "hours", _SC + "“Respond to an A-to-z claim” (some pages say 48 h)"),
+    # Two requests, two clocks: on a claim an unanswered request is granted after 48 h
+    # (G1781); during an appeal Amazon waits 72 h for what it asked (G202041210).
+    Fact("atoz_information_hours", "Answer an A-to-z information request", Decimal(48),
+         "hours", _SC + "G1781 “A-to-z Guarantee”: a request unanswered within 48 hours is "
+         "granted to the buyer and counts toward ODR"),
+    Fact("atoz_appeal_information_hours", "Answer an information request during an A-to-z "
+         "appeal", Decimal(72), "hours",
+         _SC + "G202041210 “Appeal an A-to-z Guarantee claim decision”: 72 hours to send "
+         "the information asked for"),
     Fact("chargeback_days", "Answer a chargeback, from Amazon's e-mail", Decimal(7), "days",
          _SC + "“Chargeback claims”"),
     Fact("atoz_appeal_days", "Appeal an A-to-z decision", Decimal(30), "days",

@@ -28,12 +28,14 @@ EVENTS: dict[str, str] = {
     "chargeback_answered": "Answered the chargeback",
     "atoz_decision": "Amazon decided the A-to-z claim",
     "appealed": "Appealed the A-to-z decision",
+    "appeal_info_request": "Amazon asked for information on the A-to-z appeal",
+    "appeal_answered": "Answered Amazon's request on the appeal",
 }
-# Every timeline kind a clock reads (status lines are read for "settled").
-READ_KINDS = frozenset({"logged", "status", *OFFERED, *EVENTS})
 # A credit given or approved is the seller's answer to the buyer's contact: it meets the
 # clock before an A-to-z claim, though the issue stays open until the buyer answers.
 OFFERED = frozenset({"credit", "approved"})
+# Every timeline kind a clock reads (status lines are read for "settled").
+READ_KINDS = frozenset({"logged", "status", *OFFERED, *EVENTS})
 # Status changes that meet the buyer-contact clock: the contact was resolved, or the
 # claim it guards against was filed anyway.
 _SETTLED = frozenset({IssueStatus.RESOLVED, IssueStatus.CLOSED, IssueStatus.ESCALATED_ATOZ,
@@ -64,6 +66,9 @@ CLOCKS: tuple[Clock, ...] = (
     Clock("atoz_appeal", "Appeal", "Appeal the A-to-z decision (if you disagree)",
           "atoz_appeal_days", frozenset({"atoz_decision"}), frozenset({"appealed"}),
           required=False),
+    Clock("appeal_information", "Appeal answer",
+          "Answer Amazon's information request on the appeal", "atoz_appeal_information_hours",
+          frozenset({"appeal_info_request"}), frozenset({"appeal_answered"})),
 )
 BY_CLOCK = {clock.key: clock for clock in CLOCKS}
 

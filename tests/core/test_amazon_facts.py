@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from sellerdesk.core.amazon_facts import FACTS, checked, fact
+from sellerdesk.core.amazon_facts import BY_KEY, FACTS, checked, fact
 from sellerdesk.core.errors import KnownError
 
 
@@ -16,7 +16,8 @@ from sellerdesk.core.errors import KnownError
     ("valid_tracking_target", "95", Decimal("0.95")),
     ("odr_window_days", "90", Decimal(90)),
     ("refund_after_return_days", "3", Decimal(3)),
-    ("atoz_information_hours", "48", Decimal(48)),
+    ("atoz_information_hours", "72", Decimal(72)),
+    ("atoz_appeal_information_hours", "48", Decimal(48)),
 ])
 def test_typed_values_are_stored_as_the_fact_reads_them(key, typed, stored):
     assert checked(key, typed) == stored
@@ -41,3 +42,10 @@ def test_every_default_passes_its_own_check():
     for f in FACTS:
         shown = f"{(f.default * 100 if f.unit == 'rate' else f.default)}"
         assert checked(f.key, shown) == f.default
+
+
+def test_the_information_request_clocks_and_their_sources():
+    claim, appeal = (BY_KEY["atoz_information_hours"], BY_KEY["atoz_appeal_information_hours"])
+    assert (claim.default, appeal.default) == (Decimal(48), Decimal(72))
+    assert re.search(r"G1781 .* 48 hours", claim.source)
+    assert re.search(r"G202041210 .* 72 hours", appeal.source)

@@ -34,14 +34,16 @@ def test_each_clock_from_its_event():
         line("atoz_info_request", 30),
         line("chargeback_notice", 31),
         line("atoz_decision", 40),
+        line("appeal_info_request", 41),
     ], reply_due=LOGGED + timedelta(hours=24))}
     assert {k: d.due for k, d in found.items()} == {
         "reply": datetime(2026, 11, 20, 15, 0),
         "atoz_contact": datetime(2026, 11, 21, 15, 0),
         "refund_after_return": datetime(2026, 11, 24, 15, 0),
-        "atoz_information": datetime(2026, 11, 23, 21, 0),
+        "atoz_information": datetime(2026, 11, 22, 21, 0),        # 48 h (G1781)
         "chargeback": datetime(2026, 11, 27, 22, 0),
         "atoz_appeal": datetime(2026, 12, 21, 7, 0),
+        "appeal_information": datetime(2026, 11, 24, 8, 0),       # 72 h (G202041210)
     }
     assert all(d.is_open() for d in found.values())
 
@@ -59,7 +61,7 @@ def test_met_on_time_late_and_restarted():
     assert contact.describe(LOGGED) == ("Resolve before the buyer may file an A-to-z claim: "
                                         "done late")
     information = found["atoz_information"]
-    assert (information.is_open(), information.due) == (True, LOGGED + timedelta(hours=152))
+    assert (information.is_open(), information.due) == (True, LOGGED + timedelta(hours=128))
     assert not found["refund_after_return"].is_open()
     assert not found["refund_after_return"].missed()
 
@@ -86,8 +88,18 @@ def test_overdue_soon_and_the_next_one():
 
 def test_a_desk_override_moves_the_deadline():
     [information] = deadlines([line("atoz_info_request", 0)],
-                              overrides={"atoz_information_hours": Decimal(48)})
-    assert information.due == LOGGED + timedelta(hours=48)
+                              overrides={"atoz_information_hours": Decimal(72)})
+    assert information.due == LOGGED + timedelta(hours=72)
+
+
+def test_an_appeals_information_request_has_its_own_clock():
+    [appeal, claim] = deadlines([line("atoz_info_request", 0), line("atoz_answered", 1),
+                                 line("appeal_info_request", 100)])      # open ones first
+    assert (claim.key, claim.met) == ("atoz_information", LOGGED + timedelta(hours=1))
+    assert (appeal.key, appeal.due, appeal.is_open()) == (
+        "appeal_information", LOGGED + timedelta(hours=172), True)
+    assert appeal.describe(LOGGED + timedelta(hours=100)) == (
+        "Answer Amazon's information request on the appeal: 3 d 0 h left")
 
 
 def test_missed_in_a_window_counts_required_clocks_only():

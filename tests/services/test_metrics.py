@@ -87,7 +87,8 @@ def test_a_small_desk_worked_by_hand(engine, tmp_path, capsys):
             credits["estimated_defects_avoided"]) == (0.5, 0.5, 0.0)
     assert board["deadlines_missed"] == {
         "replies_after_24h": 0, "replies_overdue_now": 0, "atoz_contact": 0,
-        "refund_after_return": 0, "atoz_information": 0, "chargeback": 0}
+        "refund_after_return": 0, "atoz_information": 0, "chargeback": 0,
+        "appeal_information": 0}
 
 
 def test_deadlines_missed_in_the_window_follow_the_desks_numbers(engine, tmp_path):

@@ -54,6 +54,14 @@ def test_the_pane_lists_deadlines_and_records_amazons_request(qtbot, desk_window
     assert pane.timeline_rows()[-2][2:] == ["A-to-z request", "Amazon asked for information "
                                             "on an A-to-z claim: case 1234"]
     text = pane.deadlines_text()
-    assert "Answer Amazon's A-to-z information request: 2 d 23 h" in text   # 72 h
+    assert "Answer Amazon's A-to-z information request: 1 d 23 h" in text   # 48 h
     assert ('<span style="color:#707070">Resolve before the buyer may file an A-to-z claim: '
             'done late</span>') in text
+    [appeal] = [a for a in pane.record_menu.actions()
+                if a.text() == "Amazon asked for information on the A-to-z appeal"]
+    appeal.trigger()
+    pane.question.setTextValue("")
+    pane.question.accept()
+    assert pane.timeline_rows()[-1][2] == "Appeal request"
+    assert ("Answer Amazon's information request on the appeal: 2 d 23 h"   # 72 h
+            in pane.deadlines_text())
