@@ -245,10 +245,7 @@ class IssuePane(QStackedWidget):
         self.refresh_clock()
         self.answer_label.setText(issue.buyer_response.label)
         for response, button in self.answer_buttons.items():
-            button.setEnabled(detail.offer_stands and issue.buyer_response is not response)
-            button.setToolTip(f"The buyer's answer to the offer: {response.label.lower()}"
-                              if detail.offer_stands else
-                              "No offer stands yet: give a credit or a replacement first")
+            button.setEnabled(issue.buyer_response is not response)
         self._show_taken()
         self._show_buyer()
         self._show_timeline()
@@ -424,24 +421,10 @@ class IssuePane(QStackedWidget):
         if self.detail is None:
             return
         status = IssueStatus(self.status_box.currentData())
-        issue = self.detail.issue
-        if status is issue.status:
+        if status is self.detail.issue.status:
             return
-
-        def change() -> None:
-            self._run(lambda: follow_up.set_status(self.engine, issue_id=issue.issue_id,
-                                                   status=status, staff=self.staff()))
-        owed = [d.label.lower() for d in self.detail.deadlines
-                if d.is_open() and d.key != "atoz_contact"]
-        if status in (IssueStatus.RESOLVED, IssueStatus.CLOSED) and owed:
-            # Closing work with a reply or a deadline still owed is a deliberate act.
-            self.status_box.setCurrentIndex(self.status_box.findData(issue.status.value))
-            self.question = confirm(
-                self, f"{status.label} issue {issue.issue_id}?",
-                f"Still owed on this issue: {'; '.join(owed)}.\n\n{status.label} it anyway?",
-                f"{status.label} anyway", change)
-            return
-        change()
+        self._run(lambda: follow_up.set_status(self.engine, issue_id=self.detail.issue.issue_id,
+                                               status=status, staff=self.staff()))
 
     def _assignee_chosen(self, _index: int) -> None:
         if self.detail is None or self.assignee_box.currentData() == self.detail.issue.assignee:
