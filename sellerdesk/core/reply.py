@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from string import Template
 
+from sellerdesk.core.english_dates import long_date
 from sellerdesk.core.errors import KnownError
 from sellerdesk.core.issues import IssueType, Remedy
 from sellerdesk.core.money import Money
@@ -91,7 +92,7 @@ def offer_text(remedy: Remedy, amount: Money | None, expires_on: date | None) ->
     if remedy is Remedy.REPLACEMENT:
         return "a replacement at no cost to you"
     if remedy is Remedy.PROMOTIONAL_CREDIT:
-        until = f", valid until {expires_on:%d %B %Y}" if expires_on else ""
+        until = f", valid until {long_date(expires_on)}" if expires_on else ""
         return f"a promotional credit of {money} for your next purchase{until}"
     if remedy is Remedy.RETURN_SHIPPING:
         return f"a refund of {money} for the return shipping"

@@ -12,8 +12,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 
+from sellerdesk.core.english_dates import parse_day_mon_year
 from sellerdesk.core.issues import Remedy
 from sellerdesk.core.marketplaces import Marketplace
 from sellerdesk.core.money import Money
@@ -78,7 +79,7 @@ def return_date(text: str, market: Marketplace | None = None) -> date:
     value = date_part(text)
     if len(value) == 11 and value[2] == "-" and value[3:6].isalpha():
         try:
-            return datetime.strptime(value, "%d-%b-%Y").date()
+            return parse_day_mon_year(value)       # English months, whatever the locale
         except ValueError:
             raise ValueError(f"{text!r} is not a date") from None
     return settlement_date(value, market)

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from sqlalchemy.engine import Engine
 
+from sellerdesk.core.english_dates import day_mon_year
 from sellerdesk.core.orders import Channel, OrderFilter
 from sellerdesk.services.clock import now
 from sellerdesk.services.demo_desk import STAFF
@@ -58,7 +59,7 @@ def add_demo_returns(engine: Engine, folder: Path, *, seed: int = 14) -> None:
     for n, order in enumerate(mfn):
         refunded = order.total.amount if rng.random() < 0.8 else None
         rows.append({
-            "Order ID": order.order_id, "Order date": order.purchase_date.strftime("%d-%b-%Y"),
+            "Order ID": order.order_id, "Order date": day_mon_year(order.purchase_date),
             "Return request date": after(order.purchase_date, rng.randint(5, 20)),
             "Return request status": "Approved" if refunded is None else "Closed",
             "Amazon RMA ID": f"D{rng.randrange(10**9):09d}X", "Label type": "AmazonPrepaid",
