@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import shutil
 import zipfile
 from dataclasses import dataclass, field
@@ -22,6 +23,7 @@ from sqlalchemy.engine import Engine
 
 from sellerdesk.core.desk import CreditRecord, EvidenceRecord, IssueRecord, TimelineEntry
 from sellerdesk.core.errors import KnownError
+from sellerdesk.core.issues import Remedy
 from sellerdesk.core.orders import Order
 from sellerdesk.services import packet_pdf, security_log
 from sellerdesk.services.clock import now
@@ -36,6 +38,23 @@ from sellerdesk.store.orders import get_order
 
 RESPONSE_BOX = 2_000          # characters Amazon's claim response box takes
 MESSAGE_KINDS = frozenset({"buyer_message", "reply", "reply_late"})
+
+# What the packet keeps to the desk. Amazon (and through an appeal, the buyer) is shown
+# what was given, when, why, and the ledger's hashes; not how the desk controls itself:
+# - a suggestion is the desk's deliberation; the policy's working goes out once, beside
+#   the credit it led to (Packet.explanations);
+# - approval requests, rejections and approvals are supervisor mechanics (a rejected
+#   amount was never given; an approved one appears as the credit it became);
+# - who the issue was assigned to is internal work-sharing;
+# - changes to the buyer's stored details are the desk's data housekeeping (the details
+#   themselves go out only when asked for).
+INTERNAL_KINDS = frozenset({"suggestion", "approval_requested", "rejected", "assigned",
+                            "personal_data"})
+# The policy's guard lines (core.policy step 6) end so: they say who must approve, with the
+# desk's approval limits and its count of the buyer's earlier credits. They never change the
+# amount, so the lines left still add up to the suggestion.
+APPROVAL_ENDINGS = (": needs approval", ": needs a supervisor's approval")
+_CREDIT_ID = re.compile(r"\(credit (\d+)\)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,17 +110,54 @@ def gather(engine: Engine, order_id: str, *, personal_data: bool = False) -> Pac
             raise KnownError(f"order {order_id} has no issues logged: a dispute packet shows "
                              "what was done about an issue (log one first)")
         attached = evidence_store.evidence(conn, issue_ids=[i.issue_id for i in issues])
-        files = [IssueFile(i, issue_store.timeline(conn, issue_id=i.issue_id),
-                           ledger_store.credits_on_issue(conn, issue_id=i.issue_id),
-                           [e for e in attached if e.issue_id == i.issue_id]) for i in issues]
+        files = []
+        for i in issues:
+            credits = ledger_store.credits_on_issue(conn, issue_id=i.issue_id)
+            files.append(IssueFile(
+                i, _shown(issue_store.timeline(conn, issue_id=i.issue_id), credits), credits,
+                [e for e in attached if e.issue_id == i.issue_id]))
         credit_ids = [c.credit_id for f in files for c in f.credits]
         # The order's own entries, each against its hash and the one before: reading the
         # whole chain would make every packet as slow as the ledger is long.
         entries, head, hold = ledger_store.links_hold(conn, credit_ids=credit_ids)
         buyers = {i.issue_id: details_in(conn, i.issue_id) for i in issues} \
             if personal_data else {}
-        return Packet(order, files, ledger_store.explanations(conn, credit_ids=credit_ids),
-                      entries, head, hold, now(), personal_data, buyers)
+        explanations = {credit_id: _without_approval(text) for credit_id, text
+                        in ledger_store.explanations(conn, credit_ids=credit_ids).items()}
+        return Packet(order, files, explanations, entries, head, hold, now(), personal_data,
+                      buyers)
+
+
+def _shown(timeline: list[TimelineEntry], credits: list[CreditRecord]) -> list[TimelineEntry]:
+    """The timeline as the packet shows it: without the desk's internal lines, and a
+    supervisor's approval told as the credit it gave, in the words a credit's own line has."""
+    by_id = {c.credit_id: c for c in credits}
+    shown = []
+    for entry in timeline:
+        if entry.kind in INTERNAL_KINDS:
+            continue
+        if entry.kind == "approved":
+            found = _CREDIT_ID.search(entry.text)
+            credit = by_id.get(int(found.group(1))) if found else None
+            if credit is None:
+                continue
+            entry = TimelineEntry(entry.at, credit.staff, "credit", _credit_line(credit))
+        shown.append(entry)
+    return shown
+
+
+def _credit_line(credit: CreditRecord) -> str:
+    try:
+        kind = Remedy(credit.kind).label
+    except ValueError:
+        kind = credit.kind.replace("_", " ").capitalize()
+    return (f"{kind} {credit.amount.display()} (credit {credit.credit_id})"
+            + (f": {credit.reason}" if credit.reason else ""))
+
+
+def _without_approval(explanation: str) -> str:
+    return "\n".join(line for line in explanation.splitlines()
+                     if not line.rstrip().endswith(APPROVAL_ENDINGS))
 
 
 def export_dispute(engine: Engine, order_id: str, path: Path, *,
@@ -195,8 +251,10 @@ def summary_text(packet: Packet) -> str:
                            f"{credit.entry_hash[:16]}).")
     tail = []
     if packet.evidence:
-        tail.append("Evidence sent through Buyer-Seller Messages: "
-                    + "; ".join(e.name for e in packet.evidence) + ".")
+        # Only what the desk knows: the files are in the packet. Nothing records that they
+        # went out through Buyer-Seller Messages, so the box never says they were sent.
+        tail.append("Evidence files in this packet, to be sent through Buyer-Seller "
+                    "Messages: " + "; ".join(e.name for e in packet.evidence) + ".")
     tail.append("The full record (timeline, messages, ledger hashes, policy) is in "
                 "packet.pdf with SHA-256 sums in manifest.json.")
     while True:

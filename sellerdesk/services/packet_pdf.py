@@ -1,9 +1,12 @@
 """The dispute packet's PDF, laid out with reportlab (no GUI needed: the command line
-makes packets too). Latin text is set in Helvetica; a line with Japanese or other text
-outside Windows-1252 in a CID font every PDF reader carries, so nothing prints as boxes."""
+makes packets too). Latin text is set in Helvetica; Japanese in BIZ UDPGothic, a subset
+shipped in resources/fonts (OFL) whose glyphs are embedded, so it prints in any reader
+with or without a Japanese font. A character the subset lacks falls back to a CID font
+the reader must supply (not embedded), as all Japanese text once did."""
 
 from __future__ import annotations
 
+from functools import cache
 from io import BytesIO
 from typing import TYPE_CHECKING
 from xml.sax.saxutils import escape
@@ -14,7 +17,9 @@ from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+from reportlab.pdfbase.ttfonts import TTFError, TTFont
 from reportlab.platypus import (
+    CondPageBreak,
     KeepTogether,
     Paragraph,
     SimpleDocTemplate,
@@ -23,16 +28,25 @@ from reportlab.platypus import (
     TableStyle,
 )
 
+from sellerdesk.core.errors import KnownError
 from sellerdesk.services.evidence import size_text
+from sellerdesk.services.paths import resources_dir
 
 if TYPE_CHECKING:
     from sellerdesk.services.dispute import Packet
 
-CJK = "HeiseiKakuGo-W5"
+JAPANESE = "BIZUDPGothic"           # embedded, from resources/fonts
+JAPANESE_FILE = "BIZUDPGothic-Regular.ttf"
+CJK = "HeiseiKakuGo-W5"             # the reader's own, for what the subset lacks
 _STYLES = getSampleStyleSheet()
 BODY = ParagraphStyle("body", parent=_STYLES["BodyText"], fontSize=9, leading=11.5)
 SMALL = ParagraphStyle("small", parent=BODY, fontSize=7.5, leading=9.5)
-H1, H2 = _STYLES["Title"], _STYLES["Heading2"]
+H1 = _STYLES["Title"]
+# A heading never ends a page alone: an issue's heading goes with the line under it,
+# and a table's heading with the table's first rows (_headed_table).
+H2 = ParagraphStyle("h2", parent=_STYLES["Heading2"], keepWithNext=1)
+H4 = _STYLES["Heading4"]
+WIDTH = A4[0] - 30 * mm             # the frame: A4 less 15 mm margins each side
 GRID = TableStyle([
     ("GRID", (0, 0), (-1, -1), 0.3, colors.grey),
     ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e8eef5")),
@@ -47,20 +61,40 @@ _PLAIN = str.maketrans({"→": "->", "←": "<-", "≤": "<=", "≥": ">=", "−
 
 def _p(text: object, style: ParagraphStyle = BODY) -> Paragraph:
     """A paragraph, its Latin runs in the style's font and other runs (Japanese) in the
-    CID font: one font for the whole line would print ¥ as a backslash (JIS)."""
+    embedded font: one font for the whole line would print ¥ as a backslash (JIS)."""
     text = ("" if text is None else str(text)).translate(_PLAIN)
-    runs: list[tuple[bool, str]] = []
+    runs: list[tuple[str | None, str]] = []
     for char in text:
-        latin = _latin(char)
-        if runs and runs[-1][0] == latin:
-            runs[-1] = (latin, runs[-1][1] + char)
+        face = _face(char)
+        if runs and runs[-1][0] == face:
+            runs[-1] = (face, runs[-1][1] + char)
         else:
-            runs.append((latin, char))
-    if any(not latin for latin, _ in runs) and CJK not in pdfmetrics.getRegisteredFontNames():
+            runs.append((face, char))
+    if any(face == CJK for face, _ in runs) and CJK not in pdfmetrics.getRegisteredFontNames():
         pdfmetrics.registerFont(UnicodeCIDFont(CJK))
-    markup = "".join(escape(run) if latin else f'<font face="{CJK}">{escape(run)}</font>'
-                     for latin, run in runs)
+    markup = "".join(escape(run) if face is None else f'<font face="{face}">{escape(run)}</font>'
+                     for face, run in runs)
     return Paragraph(markup.replace("\n", "<br/>"), style)
+
+
+def _face(char: str) -> str | None:
+    """None for the style's own (Latin) font, else the font that has the character."""
+    if _latin(char):
+        return None
+    return JAPANESE if ord(char) in _japanese_glyphs() else CJK
+
+
+@cache
+def _japanese_glyphs() -> frozenset[int]:
+    """Registers the embedded Japanese font (once) and gives the characters it has."""
+    path = resources_dir() / "fonts" / JAPANESE_FILE
+    try:
+        font = TTFont(JAPANESE, str(path))
+    except (OSError, TTFError) as exc:
+        raise KnownError(f"cannot read the Japanese font {path} ({exc}): install SellerDesk "
+                         "again") from None
+    pdfmetrics.registerFont(font)
+    return frozenset(font.face.charToGlyph)
 
 
 def _latin(char: str) -> bool:
@@ -77,6 +111,17 @@ def _table(header: list[str], rows: list[list[object]], widths: list[float],
     table = Table(cells, colWidths=[w * mm for w in widths], repeatRows=1)
     table.setStyle(GRID)
     return table
+
+
+def _headed_table(title: str, header: list[str], rows: list[list[object]],
+                  widths: list[float]) -> list:
+    """A heading and its table, moved to the next page together unless the heading, the
+    table's header and its first row fit on this one."""
+    heading = _p(title, H4)
+    start = _table(header, rows[:1], widths)
+    room = (2 * mm + H4.spaceBefore + heading.wrap(WIDTH, A4[1])[1] + H4.spaceAfter
+            + start.wrap(WIDTH, A4[1])[1])
+    return [CondPageBreak(room), Spacer(1, 2 * mm), heading, _table(header, rows, widths)]
 
 
 def render(packet: Packet) -> bytes:
@@ -129,28 +174,26 @@ def render(packet: Packet) -> bytes:
             story.append(_p("Buyer: " + "; ".join(buyer.values[name] for name in
                                                    ("name", "email", "address")
                                                    if name in buyer.values)))
-        story += [Spacer(1, 2 * mm), _p("Timeline", _STYLES["Heading4"]),
-                  _table(["When", "Who", "What", "Details"],
-                         [[f"{e.at:%Y-%m-%d %H:%M}", e.actor, e.kind.replace("_", " "), e.text]
-                          for e in f.timeline], [27, 25, 25, 103])]
+        story += _headed_table("Timeline", ["When", "Who", "What", "Details"],
+                               [[f"{e.at:%Y-%m-%d %H:%M}", e.actor, e.kind.replace("_", " "),
+                                 e.text] for e in f.timeline], [27, 25, 25, 103])
         if f.messages:
-            story += [Spacer(1, 2 * mm), _p("Messages noted", _STYLES["Heading4"]),
-                      _table(["When", "From", "What was said"],
-                             [[f"{e.at:%Y-%m-%d %H:%M}",
-                               "buyer" if e.kind == "buyer_message" else f"{e.actor} (seller)",
-                               e.text] for e in f.messages], [27, 30, 123])]
+            story += _headed_table(
+                "Messages noted", ["When", "From", "What was said"],
+                [[f"{e.at:%Y-%m-%d %H:%M}",
+                  "buyer" if e.kind == "buyer_message" else f"{e.actor} (seller)", e.text]
+                 for e in f.messages], [27, 30, 123])
         if f.credits:
-            rows = []
-            for c in f.credits:
-                rows.append([c.credit_id, f"{c.created_at:%Y-%m-%d %H:%M}",
-                             c.kind.replace("_", " ") + (f" (reverses {c.reverses})"
-                                                         if c.reverses else ""),
-                             c.amount.display(), c.staff + (f", approved by {c.approved_by}"
-                                                            if c.approved_by else ""),
-                             c.policy_version or "—", c.entry_hash])
-            story += [Spacer(1, 2 * mm), _p("Credits (from the ledger)", _STYLES["Heading4"]),
-                      _table(["#", "When", "Kind", "Amount", "Given by", "Policy", "Entry hash"],
-                             rows, [8, 24, 26, 18, 30, 12, 62])]
+            # Who gave it, not who approved it: approval is the desk's own control.
+            rows = [[c.credit_id, f"{c.created_at:%Y-%m-%d %H:%M}",
+                     c.kind.replace("_", " ") + (f" (reverses {c.reverses})"
+                                                 if c.reverses else ""),
+                     c.amount.display(), c.staff, c.policy_version or "—", c.entry_hash]
+                    for c in f.credits]
+            story += _headed_table(
+                "Credits (from the ledger)",
+                ["#", "When", "Kind", "Amount", "Given by", "Policy", "Entry hash"],
+                rows, [8, 24, 26, 18, 30, 12, 62])
             for c in f.credits:
                 explanation = packet.explanations.get(c.credit_id, "")
                 if explanation:
@@ -161,11 +204,10 @@ def render(packet: Packet) -> bytes:
                            f"{c.suggested.display() if c.suggested else '—'}):", SMALL),
                         _p(explanation, SMALL)]))
         if f.evidence:
-            story += [Spacer(1, 2 * mm), _p("Evidence", _STYLES["Heading4"]),
-                      _table(["File", "Type", "Size", "Attached", "SHA-256"],
-                             [[e.name, e.media_type, size_text(e.size),
-                               f"{e.added_at:%Y-%m-%d} {e.added_by}", e.sha256]
-                              for e in f.evidence], [40, 24, 15, 30, 71])]
+            story += _headed_table("Evidence", ["File", "Type", "Size", "Attached", "SHA-256"],
+                                   [[e.name, e.media_type, size_text(e.size),
+                                     f"{e.added_at:%Y-%m-%d} {e.added_by}", e.sha256]
+                                    for e in f.evidence], [40, 24, 15, 30, 71])
     doc.build(story, onFirstPage=_footer(order.order_id), onLaterPages=_footer(order.order_id))
     return buffer.getvalue()
 

@@ -4,6 +4,7 @@ hashes, the PDF's text, the summary that must fit Amazon's 2,000-character box."
 import hashlib
 import io
 import json
+import re
 import zipfile
 
 import pytest
@@ -12,10 +13,11 @@ from pypdf import PdfReader
 from sellerdesk.cli import main
 from sellerdesk.core.errors import InputError, KnownError
 from sellerdesk.core.issues import IssueType
-from sellerdesk.services import desk, follow_up
-from sellerdesk.services.dispute import RESPONSE_BOX, export_dispute
+from sellerdesk.services import desk, follow_up, packet_pdf
+from sellerdesk.services.dispute import RESPONSE_BOX, export_dispute, gather
 from sellerdesk.services.evidence import attach_evidence, stored_file
 from sellerdesk.services.import_orders import import_orders
+from sellerdesk.services.policies import save_policy, show_policy
 from sellerdesk.store import credits as ledger_store
 from sellerdesk.store.engine import reading, writing
 from sellerdesk.store.tables import EVIDENCE_CHUNKS
@@ -97,7 +99,10 @@ def test_the_packet_holds_what_the_manifest_says(engine, issue_id, tmp_path):
     assert summary == result.summary
     assert len(summary) <= RESPONSE_BOX
     assert summary.startswith(f"Order {ORDER} (Amazon.com), placed 2026-10-01, $40.00")
-    assert "Evidence sent through Buyer-Seller Messages: box.jpg; tracking.pdf." in summary
+    # The desk knows the files are in the packet; nothing records that they were sent.
+    assert ("Evidence files in this packet, to be sent through Buyer-Seller Messages: "
+            "box.jpg; tracking.pdf.") in summary
+    assert not re.search(r"(?<!to be )sent through", summary)
     with reading(engine) as conn:
         credit = ledger_store.credits_on_order(conn, order_id=ORDER)[0]
     assert f"ledger hash {credit.entry_hash[:16]}" in summary
@@ -210,3 +215,96 @@ def test_a_credit_altered_behind_the_desks_back_is_called_out(engine, issue_id, 
     with zipfile.ZipFile(tmp_path / "q.zip") as archive:
         text = " ".join(pdf_text(archive.read("packet.pdf")).split())
     assert "match their hashes and the entries before them" in text
+
+
+def fonts_of(data: bytes) -> dict[str, bool]:
+    """Each font the PDF uses, by its name, and whether the PDF carries its glyphs."""
+    fonts = {}
+    for page in PdfReader(io.BytesIO(data)).pages:
+        for font in page["/Resources"]["/Font"].values():
+            font = font.get_object()
+            described = font.get("/FontDescriptor")
+            if font["/Subtype"] == "/Type0":
+                described = font["/DescendantFonts"][0].get_object().get("/FontDescriptor")
+            descriptor = described.get_object() if described is not None else {}
+            fonts[str(font["/BaseFont"])] = any(k in descriptor for k in
+                                                ("/FontFile", "/FontFile2", "/FontFile3"))
+    return fonts
+
+
+def test_the_packet_keeps_the_desks_approval_workings_to_itself(engine, tmp_path):
+    """Amazon sees what was given, when and why, not the desk's approval limits, who asked
+    whom, or a supervisor's comment."""
+    _, policy = show_policy(engine)
+    save_policy(engine, policy.text.replace("approval_above = { USD = 25",
+                                            "approval_above = { USD = 10"),
+                by="Ana", source="edited")              # Ana is first at the desk: its owner
+    damaged = desk.add_issue(engine, order_id=ORDER, issue_type=IssueType.DAMAGED)
+    asked = desk.issue_credit(engine, issue_id=damaged.issue_id, staff="Bo")    # an agent
+    assert asked.pending
+    desk.decide_approval(engine, approval_id=asked.approval_id, approve=True,
+                         comment="fine this once, over Bo's limit", staff="Ana")
+    other = desk.add_issue(engine, order_id=ORDER, issue_type=IssueType.NOT_AS_DESCRIBED)
+    refused = desk.issue_credit(engine, issue_id=other.issue_id, amount="15", reason="goodwill",
+                                staff="Bo")
+    desk.decide_approval(engine, approval_id=refused.approval_id, approve=False,
+                         comment="too generous", staff="Ana")
+    follow_up.assign(engine, issue_id=other.issue_id, assignee="Bo")
+    result = export_dispute(engine, ORDER, tmp_path / "p")
+    text = " ".join(pdf_text((tmp_path / "p" / "packet.pdf").read_bytes()).split())
+
+    for internal in ("approv", "supervisor", "$10.00", "over Bo's limit", "too generous",
+                     "assigned to", "awaits", "suggested courtesy credit"):
+        assert internal not in text.lower(), internal
+        assert internal not in result.summary.lower(), internal
+    assert "credit Courtesy credit $12.00 (credit 1)" in text     # the approval, as given
+    assert "damaged: 30 % of 1 × 40.00 = 12.00" in text           # the why, in policy terms
+    assert "How credit 1 was worked out (policy version 2, suggested $12.00)" in text
+    assert re.search(r"1 \d{4}-\d\d-\d\d \d\d:\d\d courtesy credit \$12\.00 Bo 2 ", text)
+
+
+def test_a_heading_never_ends_a_page_alone(engine, tmp_path):
+    """However much stands above it, the heading 'Messages noted' shares its page with
+    the first message (and 'Timeline' with the first line of it)."""
+    orders = [f"114-0000000-1{n:06d}" for n in range(22)]
+    import_orders(engine, write(tmp_path / "more.txt", [row(o) for o in orders]))
+    first = "First message, " + "which goes on and on " * 20     # a tall first row
+    for padding, order in enumerate(orders):
+        issue = desk.add_issue(engine, order_id=order, issue_type=IssueType.DAMAGED,
+                               note="\n".join(["more notes"] * 3 * padding))
+        follow_up.note_buyer_message(engine, issue_id=issue.issue_id, text=first)
+        pages = [page.extract_text()
+                 for page in PdfReader(io.BytesIO(packet_pdf.render(gather(engine, order))))
+                 .pages]
+        for heading, below in (("Messages noted", "First message"), ("Timeline", "logged")):
+            page = next(p for p in pages if heading in p)
+            assert below in page.split(heading, 1)[1], (heading, 3 * padding)
+
+
+def test_japanese_prints_in_an_embedded_font(engine, tmp_path):
+    issue = desk.add_issue(engine, order_id=ORDER, issue_type=IssueType.DAMAGED,
+                           note="梱包が潰れていた（箱の角）")
+    follow_up.note_buyer_message(engine, issue_id=issue.issue_id,
+                                 text="マグカップの取っ手が割れていました①。返品したいです。")
+    export_dispute(engine, ORDER, tmp_path / "p")
+    data = (tmp_path / "p" / "packet.pdf").read_bytes()
+    flat = "".join(pdf_text(data).split())
+    for japanese in ("CeramicMug家庭", "梱包が潰れていた（箱の角）",
+                     "マグカップの取っ手が割れていました①。返品したいです。"):
+        assert japanese in flat
+    fonts = fonts_of(data)
+    standard = {name for name in fonts if name.startswith("/Helvetica")}
+    assert any(name.endswith("+BIZUDPGothic-Regular") for name in fonts)
+    assert all(fonts[name] for name in fonts.keys() - standard), fonts   # every glyph carried
+
+
+def test_a_character_the_font_lacks_still_goes_out(engine, tmp_path):
+    """A rare kanji (JIS level 2) is left to the reader's Japanese font, as before, while
+    the rest of the line keeps the embedded one."""
+    desk.add_issue(engine, order_id=ORDER, issue_type=IssueType.DAMAGED, note="憂鬱な箱")
+    data = packet_pdf.render(gather(engine, ORDER))
+    assert "憂鬱な箱" in "".join(pdf_text(data).split())
+    fonts = fonts_of(data)
+    assert fonts["/HeiseiKakuGo-W5"] is False
+    assert any(name.endswith("+BIZUDPGothic-Regular") and embedded
+               for name, embedded in fonts.items())
