@@ -110,6 +110,10 @@ def test_the_dispute_packet_from_the_order_and_its_summary_copied(qtbot, desk_wi
     assert names == ["packet.pdf", "summary.txt", "evidence/01-box.jpg", "manifest.json"]
     summary = dialog.summary_edit.toPlainText()
     assert summary.startswith(f"Order {ORDER} (Amazon.com)")
+    # What is pasted into Amazon's box claims nothing the desk has not recorded: the photo
+    # is in the packet, and nobody has noted sending it.
+    assert ("Evidence files in this packet, to be sent through Buyer-Seller Messages: "
+            "box.jpg.") in summary.splitlines()
     assert dialog.summary_label.text() == (f"Summary for Amazon's response box "
                                            f"({len(summary):,} of 2,000 characters):")
     qtbot.mouseClick(dialog.copy_button, CLICK)
