@@ -90,3 +90,12 @@ def format_report_date(day: date, pattern: str) -> str:
         else:
             parts.append(fields[field[0]].zfill(len(field)))
     return separator.join(parts)
+
+
+# Marketplaces whose language writes 12,50 (CLDR's decimal symbol for de, fr, it, es-ES,
+# nl, sv, pl, tr, pt-BR); the others write 12.50. What a typed amount may use.
+DECIMAL_COMMA = frozenset({"DE", "FR", "IT", "ES", "NL", "BE", "SE", "PL", "TR", "BR"})
+
+
+def decimal_mark(code: str) -> str:
+    return "," if code.upper() in DECIMAL_COMMA else "."

@@ -162,3 +162,37 @@ class Money:
     def times(self, factor: Decimal | int) -> Money:
         """Multiply and round half-up to the minor unit."""
         return Money.rounded(self.amount * Decimal(factor), self.currency)
+
+
+def parse_typed(text: str, currency: str, *, decimal_marks: str = ".") -> Money:
+    """An amount a person typed into a form: plain digits with at most one decimal mark,
+    which must be one of `decimal_marks` (the desk's and the marketplace's: "," for a
+    German agent or an Amazon.de order). No sign, grouping, exponent or other digits: a
+    typed amount gives money, so anything that could be misread is refused with the
+    reason, never guessed (1,250 on a US desk is not 1.25 nor 1250)."""
+    cleaned = text.strip()
+    if not cleaned:
+        raise MoneyError("type an amount")
+    if cleaned.startswith("-"):
+        raise MoneyError("a credit cannot be negative; to take one back, reverse it")
+    marks = [ch for ch in cleaned if ch in ".,"]
+    digits = cleaned.replace(".", "").replace(",", "")
+    shown = " or ".join(f"«{m}»" for m in decimal_marks)
+    if not digits or not (digits.isascii() and digits.isdigit()):
+        raise MoneyError(f"«{cleaned}» is not an amount: type digits and at most one "
+                         f"decimal mark ({shown})")
+    if len(marks) > 1:
+        raise MoneyError(f"«{cleaned}» has {len(marks)} marks: type the amount without "
+                         f"thousands separators, with at most one decimal mark ({shown})")
+    if marks and marks[0] not in decimal_marks:
+        raise MoneyError(f"«{marks[0]}» is not a decimal mark here ({shown}); leave out "
+                         "thousands separators")
+    whole, _, fraction = cleaned.replace(",", ".").partition(".")
+    allowed = minor_units(currency)
+    if len(fraction) > allowed:
+        raise MoneyError(f"{currency} has no decimals" if allowed == 0 else
+                         f"{currency} has {allowed} decimals; «{cleaned}» has {len(fraction)}")
+    if len(whole) > len(str(MAX_WHOLE_UNITS)):
+        raise MoneyError(f"«{cleaned}» is too large to be a credit")
+    return Money(Decimal(f"{whole or '0'}.{fraction or '0'}").quantize(_quantum(currency)),
+                 currency)

@@ -161,15 +161,24 @@ def automatic_backups(engine: Engine) -> list[Path]:
     return sorted(backups_dir(engine).glob(f"{AUTOMATIC}*.sqlite3"), reverse=True)
 
 
+def made_at(backup: Path) -> datetime:
+    """When an automatic backup was made, by the desk's clock, as its name says (naive
+    UTC); the file's own time only for a name that is not ours."""
+    try:
+        return datetime.strptime(backup.stem.removeprefix(AUTOMATIC), "%Y%m%d-%H%M%S")
+    except ValueError:
+        return datetime.fromtimestamp(backup.stat().st_mtime, UTC).replace(tzinfo=None)
+
+
 def daily_backup(engine: Engine, *, staff: str | None = None) -> BackupCheck | None:
     """A backup when the last automatic one is a day old (or there is none); the oldest
     beyond the newest seven are deleted. Nothing for a team database."""
     if sqlite_path(str(engine.url)) is None:
         return None
     made = automatic_backups(engine)
-    if made and datetime.now(UTC).timestamp() - made[0].stat().st_mtime < EVERY.total_seconds():
+    if made and now() - made_at(made[0]) < EVERY:
         return None
-    name = f"{AUTOMATIC}{datetime.now(UTC):%Y%m%d-%H%M%S}.sqlite3"
+    name = f"{AUTOMATIC}{now():%Y%m%d-%H%M%S}.sqlite3"
     check = make_backup(engine, backups_dir(engine) / name, staff=staff or "SellerDesk")
     for old in automatic_backups(engine)[KEPT:]:
         old.unlink(missing_ok=True)
@@ -230,7 +239,7 @@ def restore_backup(engine: Engine, path: Path, *, staff: str | None = None) -> R
         raise BackupError(check.summary())
     by = staff or default_staff_name()
     aside = make_backup(engine, backups_dir(engine) /
-                        f"before-restore-{datetime.now(UTC):%Y%m%d-%H%M%S}.sqlite3", staff=by)
+                        f"before-restore-{now():%Y%m%d-%H%M%S}.sqlite3", staff=by)
     earlier = security_log.security_events(engine)
     with reading(engine) as conn:
         made_since = _made_elsewhere(conn)     # so a purge still reaches them afterwards

@@ -6,11 +6,12 @@ import dataclasses
 import io
 import json
 import logging
-from datetime import datetime
+from datetime import UTC, datetime
 
 import keyring
 import pytest
 import sqlalchemy as sa
+import time_machine
 from keyring.backends.fail import Keyring as NoKeyring
 
 from sellerdesk.core.marketplaces import by_code
@@ -119,8 +120,11 @@ def test_a_second_sync_asks_only_for_what_changed_and_changes_nothing_twice(api,
                                                                           standin):
     engine = sqlite_database.engine
     markets = [by_code("US")]
-    sync_now(engine, api(), marketplaces=markets, by="Ana")
-    again = sync_now(engine, api(), marketplaces=markets, by="Ana")
+    # A day after the stand-in's (Amazon's sample) answers: the first sync reaches back
+    # 30 days from the desk's clock, which must still be later than what it answers.
+    with time_machine.travel(datetime(2026, 11, 23, 9, tzinfo=UTC), tick=True):
+        sync_now(engine, api(), marketplaces=markets, by="Ana")
+        again = sync_now(engine, api(), marketplaces=markets, by="Ana")
     assert again.orders_added == 0
     assert again.orders_updated == 1
     first, second = standin.asked("searchOrders")

@@ -7,11 +7,13 @@ import sqlite3
 import subprocess
 import threading
 import time
+from datetime import timedelta
 
 import pytest
 
 from sellerdesk.core.issues import IssueType
 from sellerdesk.services import backups, desk
+from sellerdesk.services.clock import now
 from sellerdesk.services.import_orders import import_orders
 from sellerdesk.services.security_log import security_events
 from sellerdesk.store.engine import DatabaseError
@@ -163,18 +165,19 @@ def test_one_backup_a_day_and_the_newest_seven_kept(engine):
     assert first.path.name.startswith("sellerdesk-")
     assert backups.daily_backup(engine) is None          # one a day
     folder = backups.backups_dir(engine)
-    day = 86_400
-    for n in range(1, 10):                                 # nine older ones
-        old = folder / f"sellerdesk-202610{n:02d}-000000.sqlite3"
+    # Nine older ones, each named for the day the desk's clock made it; and the first one,
+    # as if made two days ago.
+    older = [folder / f"sellerdesk-{now() - timedelta(days=n + 2):%Y%m%d-%H%M%S}.sqlite3"
+             for n in range(1, 10)]
+    for old in older:
         old.write_bytes(first.path.read_bytes())
-        os.utime(old, (time.time() - n * day, time.time() - n * day))
-    os.utime(first.path, (time.time() - 2 * day, time.time() - 2 * day))
+    first.path.rename(folder / f"sellerdesk-{now() - timedelta(days=2):%Y%m%d-%H%M%S}.sqlite3")
     made = backups.daily_backup(engine)
     assert made is not None
     kept = backups.automatic_backups(engine)
     assert len(kept) == 7
     assert made.path in kept
-    assert not (folder / "sellerdesk-20261001-000000.sqlite3").exists()
+    assert [p.exists() for p in older] == [True] * 5 + [False] * 4
 
 
 @pytest.mark.postgres

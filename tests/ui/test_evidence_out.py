@@ -6,6 +6,7 @@ import zipfile
 from datetime import UTC, datetime, timedelta
 
 import pytest
+import time_machine
 from PySide6.QtCore import QDateTime, QMimeData, QPoint, Qt, QUrl
 from PySide6.QtGui import QDropEvent, QGuiApplication
 from PySide6.QtWidgets import QDialogButtonBox, QMessageBox
@@ -14,8 +15,10 @@ from sellerdesk.core.adjustments import read_feed
 from sellerdesk.core.issues import IssueType
 from sellerdesk.services import desk, follow_up
 from sellerdesk.services.adjustments import record_item_codes
+from sellerdesk.services.clock import now
 from sellerdesk.ui.desk_tabs import LEDGER_TAB
 from sellerdesk.ui.dialogs.message_dialog import utc_naive
+from sellerdesk.ui.formatting import local_now
 from tests.ui.conftest import ORDER
 
 CLICK = Qt.MouseButton.LeftButton
@@ -75,7 +78,7 @@ def test_a_message_noted_with_the_time_it_was_written(qtbot, desk_window, issue_
     pane = desk_window.desk.issues.pane
     qtbot.mouseClick(pane.message_button, CLICK)
     dialog = pane.dialog
-    written = QDateTime.currentDateTime().addSecs(-3 * 3600)
+    written = QDateTime(local_now(now())).addSecs(-3 * 3600)   # the desk's clock
     dialog.when_edit.setDateTime(written)
     dialog.text_edit.setPlainText("It was raining and the box sat outside")
     qtbot.mouseClick(dialog.buttons.button(QDialogButtonBox.StandardButton.Save), CLICK)
@@ -146,13 +149,15 @@ def test_the_adjustment_feed_from_the_window_marks_credits_sent(qtbot, desk_wind
     assert dialog.marketplace_box.currentText() == "US — 1 credit(s), $7.50"
     assert dialog.held_label.text() == "Nothing is held back."
     dialog.path_edit.setText(str(tmp_path / "feed.xml"))
-    qtbot.mouseClick(dialog.export_button, CLICK)
+    # Sent at noon UTC on a known day: the date shown cannot have moved past a midnight.
+    with time_machine.travel(datetime(2027, 3, 2, 12, tzinfo=UTC), tick=True):
+        qtbot.mouseClick(dialog.export_button, CLICK)
     rows = read_feed((tmp_path / "feed.xml").read_bytes())
     assert [(r[1], r[3], str(r[4])) for r in rows] == [("11111111111111", "Goodwill", "7.50")]
     assert dialog.marketplace_box.currentText() == "nothing waits to be sent"
     assert not dialog.export_button.isEnabled()
     ledger = desk_window.desk.ledger
-    assert ledger.model.column_texts(9) == [f"sent {datetime.now(UTC):%Y-%m-%d}"]
+    assert ledger.model.column_texts(9) == ["sent 2027-03-02"]
     assert desk_window.statusBar().currentMessage() == (
         "1 credit(s) on US orders written to feed.xml for Seller Central")
 

@@ -133,7 +133,11 @@ def test_an_issue_a_colleague_has_open_shows_as_taken_by_them(qtbot, team_window
     qtbot.waitUntil(lambda: pane.taken_label.isHidden(), timeout=5_000)
     qtbot.waitUntil(lambda: listed.model.column_texts(ISSUE_OPEN_BY_COLUMN) == [""],
                     timeout=5_000)
-    qtbot.wait(1_000)           # word still on its way to her closed window takes nothing
+    # Nothing at her closed window can take it again: her listener, her hold's renewal and
+    # her refresh still on its way have all stopped (not a second of waiting and hoping).
+    assert ana.live.isFinished()
+    assert not ana.desk.issues.pane.renew.isActive()
+    assert not ana._remote.isActive()
     window.desk.refresh()
     assert pane.taken_label.isHidden()
 

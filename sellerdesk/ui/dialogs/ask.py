@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QInputDialog, QWidget
+from PySide6.QtWidgets import QInputDialog, QMessageBox, QWidget
 
 
 def ask_text(parent: QWidget, title: str, label: str, answer: Callable[[str], None], *,
@@ -35,3 +35,20 @@ def ask_choice(parent: QWidget, title: str, label: str, choices: list[str],
     dialog.textValueSelected.connect(answer)
     dialog.open()
     return dialog
+
+
+def confirm(parent: QWidget, title: str, text: str, act: str,
+            answer: Callable[[], None]) -> QMessageBox:
+    """A deliberate yes for something that closes work or moves money. The safe answer
+    (Cancel) is the default, so Enter or Escape never says yes; `act` names the deed
+    on the button that does it."""
+    box = QMessageBox(QMessageBox.Icon.Question, title, text, QMessageBox.StandardButton.Cancel,
+                      parent)
+    yes = box.addButton(act, QMessageBox.ButtonRole.AcceptRole)
+    yes.setAutoDefault(False)
+    box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+    box.setEscapeButton(QMessageBox.StandardButton.Cancel)
+    box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    box.buttonClicked.connect(lambda button: button is yes and answer())
+    box.open()
+    return box

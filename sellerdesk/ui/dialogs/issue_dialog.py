@@ -1,12 +1,17 @@
 """Log a customer issue on an order and give the credit the policy suggests — or another
-amount, with a reason. The suggestion follows every field as it is filled in."""
+amount, with a reason. The suggestion follows every field as it is filled in.
+
+Money moves only when someone means it: Enter logs the issue (or does nothing, on an
+issue already logged); giving a credit is its own button, then a confirmation that names
+the amount, order and buyer (Cancel is its default), then a few seconds in which Undo
+takes it back before anything is written — the way a mail client offers Undo Send."""
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
+from datetime import timedelta
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QDate, Qt, QTimer, Signal
+from PySide6.QtCore import QDate, QLocale, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -20,6 +25,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPlainTextEdit,
+    QPushButton,
     QSpinBox,
     QTableWidget,
     QTableWidgetItem,
@@ -30,16 +36,22 @@ from PySide6.QtWidgets import (
 from sellerdesk.core.desk import IssueRecord
 from sellerdesk.core.errors import KnownError
 from sellerdesk.core.issues import IssueType, Remedy, Severity
-from sellerdesk.core.money import Money, MoneyError
+from sellerdesk.core.marketplaces import decimal_mark
+from sellerdesk.core.money import Money, MoneyError, parse_typed
 from sellerdesk.core.orders import Order
 from sellerdesk.core.policy import IssueFacts, Suggestion
+from sellerdesk.services.clock import now
+from sellerdesk.ui.dialogs.ask import confirm
 from sellerdesk.ui.dialogs.buyer_details import BuyerDetailsForm
+from sellerdesk.ui.formatting import ERROR_STYLE
 from sellerdesk.ui.labels import error_label
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
 
 CREDIT_KINDS = [k for k in Remedy if k is not Remedy.NONE]
+UNDO_SECONDS = 5     # between the confirmation and the ledger: time to take it back
+TICK_MS = 1000       # the countdown's second (tests shorten it)
 
 
 class IssueDialog(QDialog):
@@ -126,10 +138,17 @@ class IssueDialog(QDialog):
             self.kind_box.addItem(kind.label, kind)
         self.reason_edit = QLineEdit()
         self.reason_edit.setPlaceholderText("needed when the amount differs from the suggestion")
-        self.expires_edit = QDateEdit(QDate.currentDate().addDays(90))
+        # The desk's clock, not Qt's: the dates a person sees follow the one the desk keeps.
+        self.expires_edit = QDateEdit(QDate(now().date() + timedelta(days=90)))
         self.expires_edit.setCalendarPopup(True)
         self.expires_edit.setDisplayFormat("yyyy-MM-dd")
         self.error_label = error_label()
+        # Checked as it is typed: the reason an amount cannot be given shows right there.
+        self.amount_note = QLabel()
+        self.amount_note.setWordWrap(True)
+        self.decimal_marks = "".join(dict.fromkeys(
+            "." + QLocale().decimalPoint() + decimal_mark(order.marketplace)))
+        self.left = Money.zero(order.currency)    # what is left of the order to give
 
         top = QHBoxLayout()
         top.addWidget(self.suggestion_label)
@@ -137,9 +156,12 @@ class IssueDialog(QDialog):
         credit_form = QFormLayout()
         amount_row = QHBoxLayout()
         amount_row.addWidget(self.amount_edit)
+        self.amount_edit.setToolTip("Digits and one decimal mark ("
+                                    + " or ".join(self.decimal_marks) + ")")
         amount_row.addWidget(QLabel(order.currency))
         amount_row.addWidget(self.kind_box, 1)
-        credit_form.addRow("Give:", amount_row)
+        credit_form.addRow("&Amount:", amount_row)
+        credit_form.addRow("", self.amount_note)
         credit_form.addRow("&Reason:", self.reason_edit)
         credit_form.addRow("E&xpires:", self.expires_edit)
         suggestion_box = QGroupBox("Suggested by the policy")
@@ -149,16 +171,37 @@ class IssueDialog(QDialog):
         box_layout.addWidget(self.explanation_label)
         box_layout.addLayout(credit_form)
 
+        # Enter logs the issue, never gives money: "Log issue" is the only default button,
+        # and no other button takes Enter when it has the focus (autoDefault off).
         self.buttons = QDialogButtonBox()
-        self.give_button = self.buttons.addButton("Log issue and &give credit",
-                                                  QDialogButtonBox.ButtonRole.AcceptRole)
-        self.log_button = self.buttons.addButton("&Log issue only",
-                                                 QDialogButtonBox.ButtonRole.ActionRole)
-        self.buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
-        self.give_button.setDefault(True)
-        self.give_button.clicked.connect(lambda: self.save(give=True))
+        self.log_button = self.buttons.addButton("&Log issue",
+                                                 QDialogButtonBox.ButtonRole.AcceptRole)
+        self.give_button = self.buttons.addButton("Log issue and give &credit…",
+                                                  QDialogButtonBox.ButtonRole.ActionRole)
+        cancel = self.buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
+        for button in (self.give_button, cancel):
+            button.setAutoDefault(False)
+        self.log_button.setDefault(True)
+        self.give_button.clicked.connect(self.ask_to_give)
         self.log_button.clicked.connect(lambda: self.save(give=False))
         self.buttons.rejected.connect(self.reject)
+        self.question = None       # the confirmation, while it is open
+
+        # Between the confirmation and the ledger: Undo (Enter or Escape) takes it back.
+        self.undo_bar = QWidget()
+        undo_row = QHBoxLayout(self.undo_bar)
+        undo_row.setContentsMargins(0, 0, 0, 0)
+        self.undo_label = QLabel()
+        self.undo_button = QPushButton("&Undo")
+        self.undo_button.setAutoDefault(False)  # the default only while the countdown runs
+        self.undo_button.clicked.connect(self.undo)
+        undo_row.addWidget(self.undo_label, 1)
+        undo_row.addWidget(self.undo_button)
+        self.undo_bar.hide()
+        self._countdown = QTimer(self)
+        self._countdown.timeout.connect(self._tick)
+        self._seconds_left = 0
+        self._pending: tuple[str, Remedy] | None = None
 
         self.buyer_form = BuyerDetailsForm(engine, order.purchase_date)
         self.buyer_form.setCheckable(True)      # folded away until the case needs it
@@ -172,6 +215,7 @@ class IssueDialog(QDialog):
         layout.addWidget(self.buyer_form)
         layout.addWidget(suggestion_box)
         layout.addWidget(self.error_label)
+        layout.addWidget(self.undo_bar)
         layout.addWidget(self.buttons)
 
         self._debounce = QTimer(self, singleShot=True, interval=120)
@@ -181,7 +225,9 @@ class IssueDialog(QDialog):
             signal.connect(self._changed)
         self.buyer_edit.textChanged.connect(self._debounce.start)
         self.kind_box.currentIndexChanged.connect(self._kind_changed)
+        self.kind_box.currentIndexChanged.connect(self._amount_changed)
         self.amount_edit.textChanged.connect(self._amount_changed)
+        self.reason_edit.textChanged.connect(self._amount_changed)
         if issue is not None:
             self._show_logged(issue)
         self._changed()
@@ -198,11 +244,10 @@ class IssueDialog(QDialog):
         self.notes_edit.setPlainText(issue.notes)
         self.buyer_edit.setPlaceholderText("kept as a keyed hash" if issue.buyer_ref
                                            else "no buyer reference")
-        for widget in (self.type_box, self.severity_box, self.days_late, self.buyer_edit,
-                       self.notes_edit, self.items_table):
-            widget.setEnabled(False)
-        self.give_button.setText("&Give credit")
+        self._lock_logged()
+        self.give_button.setText("Give &credit…")
         self.log_button.hide()
+        self.log_button.setDefault(False)   # nothing to log: Enter does nothing here
         self.buyer_form.hide()
 
     # -- what the user sees ------------------------------------------------------------
@@ -229,13 +274,14 @@ class IssueDialog(QDialog):
         self.refresh_suggestion()
 
     def refresh_suggestion(self) -> None:
-        from sellerdesk.services.desk import preview_suggestion, suggest_for_issue
+        from sellerdesk.services.desk import left_on_order, preview_suggestion, suggest_for_issue
         try:
             if self.logged_issue is not None:   # what the credit will be checked against
                 s = suggest_for_issue(self.engine, self.logged_issue)
             else:
                 s = preview_suggestion(self.engine, order_id=self.order.order_id,
                                        facts=self.facts(), buyer=self.buyer_edit.text())
+            self.left = left_on_order(self.engine, self.order.order_id)
         except KnownError as exc:
             self.error_label.setText(str(exc))
             return
@@ -251,38 +297,148 @@ class IssueDialog(QDialog):
         kind = s.remedy if s.remedy in CREDIT_KINDS else Remedy.COURTESY_CREDIT
         self.kind_box.setCurrentIndex(self.kind_box.findData(kind))
         self.error_label.clear()
+        self._amount_changed()
 
     def _kind_changed(self) -> None:
         promotional = self.credit_kind() is Remedy.PROMOTIONAL_CREDIT
         self.expires_edit.setEnabled(promotional)
 
+    # -- the amount, checked as it is typed ------------------------------------------
+    def amount(self) -> Money:
+        """The typed amount; MoneyError says why it cannot be given."""
+        value = parse_typed(self.amount_edit.text(), self.order.currency,
+                            decimal_marks=self.decimal_marks)
+        if value.minor == 0 and self.credit_kind() is not Remedy.REPLACEMENT:
+            raise MoneyError("a credit of zero gives nothing; choose an amount")
+        if value > self.left:
+            raise MoneyError(f"more than is left on this order "
+                             f"({max(self.left, Money.zero(value.currency)).display()})")
+        return value
+
+    def overrides(self) -> bool:
+        """The typed amount is not the suggestion (so a reason is needed)."""
+        try:
+            return self.suggestion is not None and self.amount() != self.suggestion.amount
+        except MoneyError:
+            return False
+
+    def amount_problem(self) -> str:
+        """Why the credit cannot be given as it stands ("" when it can)."""
+        try:
+            self.amount()
+        except MoneyError as exc:
+            return str(exc)
+        if self.overrides() and not self.reason_edit.text().strip():
+            return "another amount than suggested needs a reason"
+        return ""
+
     def _amount_changed(self) -> None:
-        differs = self.suggestion is not None and self.amount_edit.text().strip() != str(
-            self.suggestion.amount)
+        problem = self.amount_problem()
+        note = problem
+        if not problem and self.suggestion is not None:
+            cap = self.suggestion.cap
+            if cap is not None and self.amount() > cap:
+                note = (f"over the policy's cap ({cap.display()}): it will wait for a "
+                        "supervisor's approval")
+        self.amount_note.setText(note)
+        self.amount_note.setStyleSheet(ERROR_STYLE if problem else "")
+        self.amount_note.setVisible(bool(note))
+        self.give_button.setEnabled(not problem and self._pending is None)
         self.reason_edit.setPlaceholderText(
-            "why another amount? (required)" if differs
+            "why another amount? (required)" if self.overrides()
             else "needed when the amount differs from the suggestion")
+
+    # -- giving: a button, a confirmation, then a few seconds to undo --------------------
+    def ask_to_give(self) -> QWidget | None:
+        """The confirmation, naming amount, currency, order and buyer; Cancel is its
+        default, so Enter there gives nothing either."""
+        problem = self.amount_problem()
+        if problem:
+            self.amount_note.setText(problem)
+            self.amount_edit.setFocus()
+            return None
+        value, kind = self.amount(), self.credit_kind()
+        waits = self.suggestion is not None and (
+            self.suggestion.needs_approval
+            or (self.suggestion.cap is not None and value > self.suggestion.cap))
+        buyer = self.buyer_edit.text().strip()
+        to = (f"the buyer {buyer}" if buyer else
+              "the buyer (kept as a keyed reference)" if self.buyer_edit.placeholderText()
+              .startswith("kept") else "the buyer of this order")
+        deed = "Ask a supervisor to approve" if waits else "Give"
+        text = (f"{deed} {kind.label.lower()} of {value.display()} ({value.currency}) "
+                f"on order {self.order.order_id}, to {to}?")
+        if self.logged_issue is None:
+            text = "The issue is logged, then:\n" + text
+        self.question = confirm(self, "Give a credit?" if not waits else "Ask for approval?",
+                                text, f"{deed} {value.display()}",
+                                lambda: self._start_countdown(str(value.amount), kind))
+        return self.question
+
+    def _start_countdown(self, amount: str, kind: Remedy) -> None:
+        self._pending = (amount, kind)
+        self._seconds_left = UNDO_SECONDS
+        for widget in self._inputs():
+            widget.setEnabled(False)
+        self.undo_bar.show()
+        self.undo_button.setDefault(True)       # Enter now takes it back, never forward
+        self.undo_button.setFocus()
+        self._show_countdown()
+        self._countdown.start(TICK_MS)
+
+    def _show_countdown(self) -> None:
+        amount, kind = self._pending or ("", Remedy.NONE)
+        value = Money.parse(amount, self.order.currency)
+        self.undo_label.setText(f"Giving {value.display()} ({kind.label.lower()}) on order "
+                                f"{self.order.order_id} in {self._seconds_left} s…")
+
+    def _tick(self) -> None:
+        self._seconds_left -= 1
+        if self._seconds_left > 0:
+            self._show_countdown()
+            return
+        self._countdown.stop()
+        self.save(give=True)
+
+    def undo(self) -> None:
+        """Take back a credit confirmed but not yet written: nothing is saved."""
+        if self._pending is None:
+            return
+        self._countdown.stop()
+        self._pending = None
+        self.undo_bar.hide()
+        self.undo_button.setDefault(False)
+        self.log_button.setDefault(self.logged_issue is None)
+        self._enable_inputs()
+        self.error_label.setText("Undone: no credit was given.")
+
+    def reject(self) -> None:
+        if self._pending is not None:   # Escape during the countdown is Undo, not Close
+            self.undo()
+            return
+        super().reject()
+
+    def _inputs(self) -> list[QWidget]:
+        return [self.type_box, self.severity_box, self.days_late, self.buyer_edit,
+                self.notes_edit, self.items_table, self.buyer_form, self.amount_edit,
+                self.kind_box, self.reason_edit, self.expires_edit, self.give_button,
+                self.log_button]
+
+    def _lock_logged(self) -> None:
+        for widget in (self.type_box, self.severity_box, self.days_late, self.buyer_edit,
+                       self.notes_edit, self.items_table, self.buyer_form):
+            widget.setEnabled(False)  # the issue is saved as it was
 
     # -- saving --------------------------------------------------------------------------
     def save(self, *, give: bool) -> bool:
-        """Log the issue (and give the credit); on a refusal keep everything typed."""
+        """Log the issue; with `give`, write the credit confirmed and not undone. On a
+        refusal keep everything typed."""
         from sellerdesk.services import desk
+        if give and self._pending is None:
+            raise RuntimeError("a credit is written only after its confirmation")
+        pending, self._pending = self._pending, None
+        self.undo_bar.hide()
         facts = self.facts()
-        amount_text = self.amount_edit.text().strip()
-        if give:
-            try:
-                Money.parse(amount_text, self.order.currency)
-                Decimal(amount_text)
-            except (MoneyError, InvalidOperation):
-                self.error_label.setText(f"{amount_text or 'An empty amount'} is not an amount "
-                                         f"in {self.order.currency}")
-                self.amount_edit.setFocus()
-                return False
-            if self.suggestion is not None and amount_text != str(self.suggestion.amount) \
-                    and not self.reason_edit.text().strip():
-                self.error_label.setText("Giving another amount than suggested needs a reason.")
-                self.reason_edit.setFocus()
-                return False
         if self.logged_issue is None:
             try:
                 issue = desk.add_issue(self.engine, order_id=self.order.order_id,
@@ -294,19 +450,19 @@ class IssueDialog(QDialog):
                                        if self.buyer_form.isChecked() else None)
             except KnownError as exc:
                 self.error_label.setText(str(exc))
+                self._enable_inputs()
                 return False
             self.logged_issue = issue.issue_id
-            for widget in (self.type_box, self.severity_box, self.days_late, self.buyer_edit,
-                           self.notes_edit, self.items_table, self.buyer_form):
-                widget.setEnabled(False)  # the issue is saved as it was
+            self._lock_logged()
         issue_id = self.logged_issue
         outcome = None
-        if give:
-            kind = self.credit_kind()
+        if pending is not None:
+            amount, kind = pending
             try:
                 outcome = desk.issue_credit(
-                    self.engine, issue_id=issue_id, amount=amount_text, kind=kind,
-                    reason=self.reason_edit.text(), staff=self.staff,
+                    self.engine, issue_id=issue_id, amount=amount, kind=kind,
+                    reason=self.reason_edit.text() if self.overrides() else "",
+                    staff=self.staff,
                     expires_on=(self.expires_edit.date().toPython()
                                 if kind is Remedy.PROMOTIONAL_CREDIT else None))
             except KnownError as exc:
@@ -314,8 +470,21 @@ class IssueDialog(QDialog):
                 self.error_label.setText(f"Issue {issue_id} is logged, but the credit "
                                          f"was not given: {exc}")
                 self.issue_logged.emit(issue_id, None)
-                self.log_button.setEnabled(False)
+                self.log_button.hide()
+                self.log_button.setDefault(False)
+                self._enable_inputs()
                 return False
         self.issue_logged.emit(issue_id, outcome)
         self.accept()
         return True
+
+    def _enable_inputs(self) -> None:
+        """Everything that may still change, editable again (after Undo or a refusal)."""
+        for widget in self._inputs():
+            widget.setEnabled(True)
+        if self.logged_issue is not None:
+            self._lock_logged()
+        self.days_late.setEnabled(self.logged_issue is None
+                                  and self.issue_type() is IssueType.LATE_DELIVERY)
+        self.expires_edit.setEnabled(self.credit_kind() is Remedy.PROMOTIONAL_CREDIT)
+        self._amount_changed()

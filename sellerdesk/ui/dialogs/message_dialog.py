@@ -21,6 +21,8 @@ from PySide6.QtWidgets import (
 
 from sellerdesk.core.errors import KnownError
 from sellerdesk.services import follow_up
+from sellerdesk.services.clock import now
+from sellerdesk.ui.formatting import local_now
 from sellerdesk.ui.labels import error_label
 
 if TYPE_CHECKING:
@@ -48,7 +50,7 @@ class MessageDialog(QDialog):
         self.who_box.addItem("The buyer wrote", BUYER)
         self.who_box.addItem("We replied (sent from Seller Central)", REPLY)
         self.who_box.setCurrentIndex(self.who_box.findData(who))
-        self.opened_at = QDateTime.currentDateTime()
+        self.opened_at = QDateTime(local_now(now()))
         self.when_edit = QDateTimeEdit(self.opened_at)
         self.when_edit.setDisplayFormat(DATE_FORMAT)
         self.when_edit.setCalendarPopup(True)

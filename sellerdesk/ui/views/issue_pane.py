@@ -34,7 +34,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from sellerdesk.core.deadlines import EVENTS
+from sellerdesk.core.deadlines import EVENTS, still_owed
 from sellerdesk.core.desk import reply_clock
 from sellerdesk.core.errors import KnownError
 from sellerdesk.core.issues import BuyerResponse, IssueStatus
@@ -43,7 +43,7 @@ from sellerdesk.services.evidence import attach_evidence, evidence_on, size_text
 from sellerdesk.services.follow_up import IssueDetail
 from sellerdesk.services.personal_data import BuyerDetails, buyer_details
 from sellerdesk.services.staff_admin import list_staff
-from sellerdesk.ui.dialogs.ask import ask_text
+from sellerdesk.ui.dialogs.ask import ask_text, confirm
 from sellerdesk.ui.dialogs.message_dialog import MessageDialog
 from sellerdesk.ui.formatting import local_time
 from sellerdesk.ui.labels import error_label
@@ -245,7 +245,10 @@ class IssuePane(QStackedWidget):
         self.refresh_clock()
         self.answer_label.setText(issue.buyer_response.label)
         for response, button in self.answer_buttons.items():
-            button.setEnabled(issue.buyer_response is not response)
+            button.setEnabled(detail.offer_stands and issue.buyer_response is not response)
+            button.setToolTip(f"The buyer's answer to the offer: {response.label.lower()}"
+                              if detail.offer_stands else
+                              "No offer stands yet: give a credit or a replacement first")
         self._show_taken()
         self._show_buyer()
         self._show_timeline()
@@ -421,10 +424,23 @@ class IssuePane(QStackedWidget):
         if self.detail is None:
             return
         status = IssueStatus(self.status_box.currentData())
-        if status is self.detail.issue.status:
+        issue = self.detail.issue
+        if status is issue.status:
             return
-        self._run(lambda: follow_up.set_status(self.engine, issue_id=self.detail.issue.issue_id,
-                                               status=status, staff=self.staff()))
+
+        def change() -> None:
+            self._run(lambda: follow_up.set_status(self.engine, issue_id=issue.issue_id,
+                                                   status=status, staff=self.staff()))
+        owed = [d.label.lower() for d in still_owed(self.detail.deadlines)]
+        if status in (IssueStatus.RESOLVED, IssueStatus.CLOSED) and owed:
+            # Closing work with a reply or a deadline still owed is a deliberate act.
+            self.status_box.setCurrentIndex(self.status_box.findData(issue.status.value))
+            self.question = confirm(
+                self, f"{status.label} issue {issue.issue_id}?",
+                f"Still owed on this issue: {'; '.join(owed)}.\n\n{status.label} it anyway?",
+                f"{status.label} anyway", change)
+            return
+        change()
 
     def _assignee_chosen(self, _index: int) -> None:
         if self.detail is None or self.assignee_box.currentData() == self.detail.issue.assignee:
