@@ -12,7 +12,7 @@ from sellerdesk.core.issue_states import (
 )
 from sellerdesk.core.issues import IssueStatus
 
-O, W, R, C = "open", "awaiting_buyer", "resolved", "closed"
+OPEN, W, R, C = "open", "awaiting_buyer", "resolved", "closed"
 A, B = "escalated_atoz", "escalated_chargeback"
 REFUSED = "refused"
 QUIET = {"reply_owed": False, "running": (), "offer_stands": True}
@@ -23,47 +23,47 @@ NO_OFFER = {**QUIET, "offer_stands": False}
 # (status before, event, what else is true, status after or REFUSED)
 CASES = [
     # the buyer writes: an issue waiting on them, or resolved, is open again
-    (W, IssueEvent.BUYER_WROTE, QUIET, O),
-    (R, IssueEvent.BUYER_WROTE, QUIET, O),
-    (O, IssueEvent.BUYER_WROTE, QUIET, O),
+    (W, IssueEvent.BUYER_WROTE, QUIET, OPEN),
+    (R, IssueEvent.BUYER_WROTE, QUIET, OPEN),
+    (OPEN, IssueEvent.BUYER_WROTE, QUIET, OPEN),
     (C, IssueEvent.BUYER_WROTE, QUIET, C),
     (A, IssueEvent.BUYER_WROTE, QUIET, A),
     # a reply moves an open issue to waiting on the buyer
-    (O, IssueEvent.REPLIED, QUIET, W),
+    (OPEN, IssueEvent.REPLIED, QUIET, W),
     (A, IssueEvent.REPLIED, QUIET, A),
     # a credit is an offer: it never closes the work, whatever is owed
-    (O, IssueEvent.CREDIT_GIVEN, QUIET, O),
-    (O, IssueEvent.CREDIT_GIVEN, REPLY_OWED, O),
+    (OPEN, IssueEvent.CREDIT_GIVEN, QUIET, OPEN),
+    (OPEN, IssueEvent.CREDIT_GIVEN, REPLY_OWED, OPEN),
     (W, IssueEvent.CREDIT_GIVEN, QUIET, W),
     (B, IssueEvent.CREDIT_GIVEN, QUIET, B),
     # the buyer accepts: resolved only when nothing is owed
     (W, IssueEvent.OFFER_ACCEPTED, QUIET, R),
-    (O, IssueEvent.OFFER_ACCEPTED, QUIET, R),
+    (OPEN, IssueEvent.OFFER_ACCEPTED, QUIET, R),
     (W, IssueEvent.OFFER_ACCEPTED, REPLY_OWED, W),
-    (O, IssueEvent.OFFER_ACCEPTED, REPLY_OWED, O),
+    (OPEN, IssueEvent.OFFER_ACCEPTED, REPLY_OWED, OPEN),
     (W, IssueEvent.OFFER_ACCEPTED, REFUND_DUE, W),
     (A, IssueEvent.OFFER_ACCEPTED, QUIET, A),
     # ...and only while an offer stands
     (W, IssueEvent.OFFER_ACCEPTED, NO_OFFER, REFUSED),
     (W, IssueEvent.OFFER_DECLINED, NO_OFFER, REFUSED),
     (W, IssueEvent.NO_ANSWER, NO_OFFER, REFUSED),
-    (W, IssueEvent.OFFER_DECLINED, QUIET, O),
-    (R, IssueEvent.OFFER_DECLINED, QUIET, O),
+    (W, IssueEvent.OFFER_DECLINED, QUIET, OPEN),
+    (R, IssueEvent.OFFER_DECLINED, QUIET, OPEN),
     (W, IssueEvent.NO_ANSWER, QUIET, W),
     # Amazon escalates from anywhere
     (R, IssueEvent.ATOZ_CLAIM, QUIET, A),
     (C, IssueEvent.CHARGEBACK, QUIET, B),
     # a person's choice is deliberate: it may resolve while a reply is owed (the window
     # asks first), but not do what is already done
-    (O, IssueEvent.RESOLVE, REPLY_OWED, R),
+    (OPEN, IssueEvent.RESOLVE, REPLY_OWED, R),
     (A, IssueEvent.RESOLVE, QUIET, R),
     (R, IssueEvent.RESOLVE, QUIET, REFUSED),
     (C, IssueEvent.RESOLVE, QUIET, REFUSED),
     (R, IssueEvent.CLOSE, QUIET, C),
     (C, IssueEvent.CLOSE, QUIET, REFUSED),
-    (C, IssueEvent.REOPEN, QUIET, O),
-    (O, IssueEvent.REOPEN, QUIET, REFUSED),
-    (O, IssueEvent.WAIT, QUIET, W),
+    (C, IssueEvent.REOPEN, QUIET, OPEN),
+    (OPEN, IssueEvent.REOPEN, QUIET, REFUSED),
+    (OPEN, IssueEvent.WAIT, QUIET, W),
     (W, IssueEvent.WAIT, QUIET, REFUSED),
 ]
 
