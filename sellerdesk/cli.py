@@ -45,7 +45,9 @@ def build_parser() -> argparse.ArgumentParser:
     gui = commands.add_parser("gui", parents=[common], help="open the window (the default)")
     gui.add_argument("--smoke", action="store_true", default=argparse.SUPPRESS)
 
-    demo = commands.add_parser("demo", parents=[common], help="build a realistic demo database")
+    demo = commands.add_parser("demo", parents=[common],
+                               help="build a realistic demo database (only in a new, empty "
+                                    "one; run again, it opens the demo)")
     demo.add_argument("--orders", type=_positive, default=2_000, metavar="N")
     demo.add_argument("--no-gui", action="store_true", help="build it and exit")
 
@@ -290,11 +292,18 @@ def _stderr_progress(enabled: bool) -> Callable[[float, str], None] | None:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    from sellerdesk.services.demo import build_demo
+    from sellerdesk.services.demo import DemoAlreadyThere, build_demo
     interactive = sys.stderr.isatty() and not getattr(args, "json", False)
     with _open(args) as db:
-        result = build_demo(db.engine, orders=args.orders,
-                            progress=_stderr_progress(interactive))
+        try:
+            result = build_demo(db.engine, orders=args.orders,
+                                progress=_stderr_progress(interactive))
+        except DemoAlreadyThere as exc:   # run again: the demo is there, so open it
+            opening = "sellerdesk" + (f" --db {db.location}" if getattr(args, "db", None)
+                                      else "")
+            _emit(args, {"db": db.location, "already_there": True, "orders_added": 0},
+                  f"{exc} " + (f"Open it with: {opening}" if args.no_gui else "Opening it."))
+            return 0 if args.no_gui else _run_window(args)
     if interactive:
         print(file=sys.stderr)
     _emit(args, result.as_json() | {"db": db.location},

@@ -109,6 +109,29 @@ def test_demo_builds_four_marketplaces(capsys, sqlite_url):
     assert {o["channel"] for o in orders} == {"AFN", "MFN"}
 
 
+def test_demo_data_goes_only_into_a_new_database(capsys, sqlite_url, report):
+    run(capsys, "--db", sqlite_url, "import", "orders", str(report))
+    code, out, err = run(capsys, "--db", sqlite_url, "demo", "--orders", "30", "--no-gui")
+    assert (code, out) == (1, "")
+    assert err == (f"sellerdesk: {sqlite_url} holds your own records (2 orders), and demo "
+                   "data would mix made-up orders, issues and credits into them for good "
+                   "(ledger entries cannot be removed); build the demo in a file of its own: "
+                   "sellerdesk --db demo.sqlite3 demo\n")
+    _code, out, _ = run(capsys, "--db", sqlite_url, "order", "list", "--json")
+    assert len(json.loads(out)) == 2
+
+
+def test_the_demo_run_again_says_it_is_there(capsys, private_home):
+    assert run(capsys, "demo", "--orders", "30", "--no-gui")[0] == 0      # the default file
+    code, out, err = run(capsys, "demo", "--orders", "30", "--no-gui")
+    default = private_home / "data" / "SellerDesk" / "sellerdesk.sqlite3"
+    assert (code, err) == (0, "")
+    assert out.startswith(f"The demo data is already in {default} (built ")
+    assert out.endswith("nothing was added. Open it with: sellerdesk\n")
+    _code, out, _ = run(capsys, "order", "list", "--limit", "100", "--json")
+    assert len(json.loads(out)) == 30
+
+
 def test_the_installed_command_opens_the_window_in_smoke_mode(tmp_path, private_home):
     """The real entry point in a real process, as CI and the packaged app run it."""
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}

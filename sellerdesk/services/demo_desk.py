@@ -178,6 +178,7 @@ class _Story:
         self.engine, self.rng, self.order, self.at, self.end = engine, rng, order, at, end
         self.buyers = buyers
         self.promotion = False
+        self.offered = False     # a credit given or asked for: the buyer may answer it
 
     def _one_item(self) -> tuple[tuple[str, int], ...]:
         """The item a damaged, wrong or missing-item complaint is about."""
@@ -228,7 +229,7 @@ class _Story:
             return credit_id
         roll = rng.random()
         with pinned(answered):
-            if roll < 0.12:
+            if roll < 0.12 or not self.offered:     # nothing offered: nothing to accept
                 follow_up.note_buyer_message(engine, issue_id=issue_id,
                                              text=rng.choice(BUYER_LINES), staff=agent)
             else:
@@ -281,6 +282,7 @@ class _Story:
                         reason="buyer was happy with less")
         except desk.DeskError:
             return None  # e.g. nothing left to give on that order
+        self.offered = True
         if outcome.pending and rng.random() < 0.5:
             decided = self._when(rng.uniform(2, 20))
             if decided is not None:

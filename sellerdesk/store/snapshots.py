@@ -20,7 +20,16 @@ from sellerdesk.store.engine import (
     outside_transaction,
     sqlite_path,
 )
-from sellerdesk.store.tables import CREDITS, ISSUES, ORDERS, PERSONAL_DATA
+from sellerdesk.store.tables import (
+    AMAZON_ODR,
+    CREDITS,
+    DEFECTS,
+    ISSUES,
+    ORDER_RETURNS,
+    ORDERS,
+    PERSONAL_DATA,
+    SETTLEMENTS,
+)
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 
@@ -89,6 +98,17 @@ def counts(conn: Connection) -> dict[str, int]:
         tables["personal data"] = PERSONAL_DATA
     return {name: conn.execute(sa.select(sa.func.count()).select_from(table)).scalar_one()
             for name, table in tables.items()}
+
+
+def records_held(conn: Connection) -> dict[str, int]:
+    """The seller's records in the database, by kind, leaving out kinds it has none of:
+    empty when the database is new (a policy and settings are not records)."""
+    tables = {"orders": ORDERS, "issues": ISSUES, "credits": CREDITS, "defects": DEFECTS,
+              "returns": ORDER_RETURNS, "settlements": SETTLEMENTS,
+              "Amazon performance reports": AMAZON_ODR}
+    held = {name: conn.execute(sa.select(sa.func.count()).select_from(table)).scalar_one()
+            for name, table in tables.items()}
+    return {name: n for name, n in held.items() if n}
 
 
 def has_personal_data_table(conn: Connection) -> bool:

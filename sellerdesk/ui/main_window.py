@@ -153,7 +153,8 @@ class MainWindow(QMainWindow):
                                     QKeySequence.StandardKey.Open,
                                     "Import a Seller Central All Orders report")
         self.demo_action = action("Build &demo data…", self.choose_demo_size, None,
-                                  "Fill this database with realistic sample orders")
+                                  "Fill this new, empty database with realistic sample "
+                                  "orders (never one that holds your own records)")
         self.quit_action = action("&Quit", self.close, QKeySequence.StandardKey.Quit)
         self.refresh_action = action("&Refresh", self.refresh, QKeySequence.StandardKey.Refresh,
                                      "Read the orders again")
@@ -635,6 +636,15 @@ class MainWindow(QMainWindow):
         return self.run_task("Syncing with Amazon…", work)
 
     def choose_demo_size(self) -> None:
+        from sellerdesk.services.demo import DemoAlreadyThere, check_demo_target
+        try:        # said before asking how many: the answer would not matter
+            check_demo_target(self._engine())
+        except DemoAlreadyThere as exc:
+            self.tell(QMessageBox.Icon.Information, str(exc))
+            return
+        except KnownError as exc:
+            self.tell(QMessageBox.Icon.Warning, str(exc))
+            return
         orders, ok = QInputDialog.getInt(self, "Build demo data",
                                          "How many demo orders (US, UK, DE, JP; last 120 days)?",
                                          2_000, 10, 1_000_000, 500)

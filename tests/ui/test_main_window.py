@@ -152,6 +152,28 @@ def test_building_demo_data_from_an_empty_database(qtbot, sqlite_url):
     win.close()
 
 
+def test_demo_data_is_refused_where_the_sellers_own_orders_are(qtbot, desk_window):
+    desk_window.demo_action.trigger()
+    assert desk_window.message_box.text().endswith(
+        "holds your own records (1 orders), and demo data would mix made-up orders, issues "
+        "and credits into them for good (ledger entries cannot be removed); build the demo "
+        "in a file of its own: sellerdesk --db demo.sqlite3 demo")
+    assert desk_window.message_box.icon() == QMessageBox.Icon.Warning
+    desk_window.message_box.close()
+    with qtbot.assertNotEmitted(desk_window.task_finished, wait=50):
+        pass                                     # no size asked, nothing built
+    assert desk_window.count_label.text() == "1 order"
+
+
+def test_building_the_demo_again_says_it_is_there(qtbot, window):
+    window.demo_action.trigger()
+    assert window.message_box.text().startswith(
+        f"The demo data is already in {window.database.location} (built ")
+    assert window.message_box.text().endswith("nothing was added.")
+    window.message_box.close()
+    assert window.count_label.text() == "600 orders"
+
+
 def test_a_database_folder_that_cannot_be_created_is_explained(qtbot, tmp_path):
     blocker = tmp_path / "not-a-folder"
     blocker.write_text("a file where a folder should be")
