@@ -145,6 +145,16 @@ def build_parser() -> argparse.ArgumentParser:
     pin.add_argument("--staff", metavar="NAME")
     pout = policy_cmds.add_parser("export", parents=[common], help="write the policy to FILE")
     pout.add_argument("file", type=Path)
+    policy_cmds.add_parser("history", parents=[common],
+                           help="every saved version: who saved it and when, newest first")
+    pdiff = policy_cmds.add_parser("diff", parents=[common],
+                                   help="what changed from version A to version B")
+    pdiff.add_argument("older", type=_positive, metavar="A")
+    pdiff.add_argument("newer", type=_positive, metavar="B")
+    pback = policy_cmds.add_parser("restore", parents=[common],
+                                   help="make an old VERSION current again (saved as a new one)")
+    pback.add_argument("version", type=_positive, metavar="VERSION")
+    pback.add_argument("--staff", metavar="NAME")
 
     ver = commands.add_parser("verify", parents=[common],
                               help="recompute the ledger's hash chain (the database's, or an "
@@ -482,10 +492,37 @@ def cmd_policy(args: argparse.Namespace) -> int:
         elif args.policy_command == "export":
             version, policy = policies.export_policy(db.engine, args.file)
             text = f"Wrote policy version {version} to {args.file}"
+        elif args.policy_command == "restore":
+            version, policy = policies.restore_policy(db.engine, args.version,
+                                                      by=args.staff or default_staff_name())
+            text = (f"Version {args.version} (“{policy.name}”) is in use again, as policy "
+                    f"version {version}")
         else:
             version, policy = policies.show_policy(db.engine)
             text = f"# policy version {version}\n{policy.text.rstrip()}"
     _emit(args, {"version": version, "name": policy.name, "text": policy.text}, text)
+    return 0
+
+
+def cmd_policy_history(args: argparse.Namespace) -> int:
+    from sellerdesk.services import policies
+    with _open(args) as db:
+        policies.ensure_policy(db.engine)
+        versions = policies.policy_versions(db.engine)
+    _emit(args, [{"version": v.version, "name": v.name, "saved_by": v.created_by,
+                  "saved_at": v.created_at.isoformat() + "Z", "restored_from": v.restored_from}
+                 for v in versions],
+          "\n".join(f"{v.version:>4}  {v.created_at:%Y-%m-%d %H:%M} UTC  {v.created_by:<12} "
+                    f"{v.name}" + (f"  ({v.note})" if v.note else "") for v in versions))
+    return 0
+
+
+def cmd_policy_diff(args: argparse.Namespace) -> int:
+    from sellerdesk.services import policies
+    with _open(args) as db:
+        diff = policies.policy_diff(db.engine, args.older, args.newer)
+    _emit(args, {"from": args.older, "to": args.newer, "diff": diff},
+          diff or f"Version {args.older} and version {args.newer} are the same text.")
     return 0
 
 
@@ -866,6 +903,9 @@ COMMANDS: dict[str | None, Callable[[argparse.Namespace], int]] = {
     "policy show": cmd_policy,
     "policy import": cmd_policy,
     "policy export": cmd_policy,
+    "policy restore": cmd_policy,
+    "policy history": cmd_policy_history,
+    "policy diff": cmd_policy_diff,
     "verify": cmd_verify,
     "defect add": cmd_defect_add,
     "metrics": cmd_metrics,

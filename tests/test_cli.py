@@ -4,8 +4,10 @@ import json
 import os
 import subprocess
 import sys
+from datetime import UTC, datetime
 
 import pytest
+import time_machine
 
 from sellerdesk.cli import main
 from tests.reports import row, write
@@ -211,6 +213,54 @@ def test_policy_show_import_export(capsys, sqlite_url, tmp_path):
                           "unknown key 'percentt'")
     assert json.loads(run(capsys, "--db", sqlite_url, "policy", "show", "--json")[1])[
         "version"] == 2
+
+
+def test_policy_import_refuses_an_emptied_policy(capsys, sqlite_url, tmp_path):
+    empty = tmp_path / "empty.toml"
+    empty.write_text("# everything deleted\n")
+    code, _, err = run(capsys, "--db", sqlite_url, "policy", "import", str(empty))
+    assert code == 1
+    assert err.startswith("sellerdesk: empty.toml, column 'severity': is missing; the policy "
+                          "needs a [severity] table")
+    no_limits = tmp_path / "no-limits.toml"
+    run(capsys, "--db", sqlite_url, "policy", "export", str(no_limits))
+    text = no_limits.read_text()
+    no_limits.write_text(text[:text.index("\n[limits]")] + text[text.index("\n[guards]"):])
+    code, _, err = run(capsys, "--db", sqlite_url, "policy", "import", str(no_limits))
+    assert code == 1
+    assert err.startswith("sellerdesk: no-limits.toml, column 'limits': is missing or empty")
+    assert json.loads(run(capsys, "--db", sqlite_url, "policy", "history", "--json")[1])[0][
+        "version"] == 1
+
+
+def test_policy_history_diff_and_restore(capsys, sqlite_url, tmp_path):
+    mine = tmp_path / "mine.toml"
+    run(capsys, "--db", sqlite_url, "policy", "export", str(mine))
+    mine.write_text(mine.read_text().replace("percent = 30", "percent = 35"))
+    with time_machine.travel(datetime(2026, 3, 1, 12, tzinfo=UTC), tick=False):
+        run(capsys, "--db", sqlite_url, "policy", "import", str(mine), "--staff", "Ana")
+    with time_machine.travel(datetime(2026, 3, 2, 9, 30, tzinfo=UTC), tick=False):
+        code, out, _ = run(capsys, "--db", sqlite_url, "policy", "restore", "1", "--staff",
+                           "Ana")
+    assert (code, out) == (0, "Version 1 (“Courtesy-credit policy”) is in use again, as "
+                              "policy version 3\n")
+    code, out, _ = run(capsys, "--db", sqlite_url, "policy", "history", "--json")
+    history = json.loads(out)
+    assert [(v["version"], v["saved_by"], v["restored_from"]) for v in history] == [
+        (3, "Ana", 1), (2, "Ana", None), (1, "SellerDesk", None)]
+    assert [v["saved_at"] for v in history[:2]] == ["2026-03-02T09:30:00Z",
+                                                     "2026-03-01T12:00:00Z"]
+    out = run(capsys, "--db", sqlite_url, "policy", "history")[1]
+    assert out.splitlines()[0] == ("   3  2026-03-02 09:30 UTC  Ana          Courtesy-credit "
+                                   "policy  (restored from version 1)")
+    code, out, _ = run(capsys, "--db", sqlite_url, "policy", "diff", "2", "3")
+    assert code == 0
+    assert "--- version 2\n+++ version 3\n" in out
+    assert "-percent = 35\n+percent = 30\n" in out
+    assert run(capsys, "--db", sqlite_url, "policy", "diff", "1", "3")[1] == (
+        "Version 1 and version 3 are the same text.\n")
+    code, _, err = run(capsys, "--db", sqlite_url, "policy", "diff", "1", "7")
+    assert (code, err) == (1, "sellerdesk: There is no policy version 7.\n")
 
 
 def test_defect_add_and_metrics(capsys, sqlite_url, report):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
@@ -22,8 +23,14 @@ BASES = ("affected_items", "items", "order", "shipping", "flat")
 RULE_REMEDIES = (Remedy.COURTESY_CREDIT, Remedy.PARTIAL_REFUND, Remedy.RETURN_SHIPPING,
                  Remedy.REPLACEMENT, Remedy.FULL_REFUND, Remedy.PROMOTIONAL_CREDIT)
 
+# The issue types every desk meets: a policy that is saved must say what to do for each
+# (a rule, or "by hand" in so many words), even before the first one is logged.
+COMMON_ISSUE_TYPES = (IssueType.DAMAGED, IssueType.LATE_DELIVERY, IssueType.MISSING_ITEM,
+                      IssueType.WRONG_ITEM, IssueType.NOT_AS_DESCRIBED, IssueType.DEFECTIVE)
+
 # Flags a suggestion can carry (the JSON contract's "flags").
 NO_RULE = "no_rule"
+BY_HAND = "by_hand"                # the policy says this issue type is decided by hand
 REPEAT_BUYER = "repeat_buyer"      # buyer_max_credits reached in the buyer window
 REPEAT_ISSUE = "repeat_issue"      # another issue from this buyer in the window
 CAPPED = "capped"                  # a cap lowered the amount
@@ -88,6 +95,7 @@ class Policy:
     buyer_max_credits: int | None = None
     repeat_issue_percent: Decimal = Decimal(0)
     business_order_percent: Decimal = Decimal(0)
+    by_hand: tuple[IssueType, ...] = ()         # types the seller decides by hand, on purpose
 
     def rule_for(self, issue_type: IssueType) -> Rule | None:
         return next((r for r in self.rules if r.issue_type == issue_type), None)
@@ -98,7 +106,7 @@ class Policy:
 
 # -- parsing -----------------------------------------------------------------------------
 _SCHEMA: dict[str, set[str]] = {
-    "policy": {"name", "rounding", "round_to", "description"},
+    "policy": {"name", "rounding", "round_to", "description", "by_hand"},
     "severity": {s.value for s in Severity},
     "limits": {"max_share_of_order", "max_per_order", "approval_above"},
     "guards": {"buyer_window_days", "buyer_max_credits", "repeat_issue_percent",
@@ -191,7 +199,48 @@ def _kind(value: Any) -> str:
 
 
 def parse_policy(text: str, *, source: str = "policy.toml") -> Policy:
-    """Parse and validate a policy document; every error names the key and line."""
+    """Parse and validate a policy document; every error names the key and line.
+
+    A document may leave things out here (a draft being tried, a version saved long ago
+    must still be read); a policy the desk is to work by passes parse_complete_policy."""
+    return _parse(text, source)[0]
+
+
+def parse_complete_policy(text: str, *, source: str = "policy.toml",
+                          in_use: Iterable[IssueType] = ()) -> Policy:
+    """A policy fit to be saved: valid, and with nothing left out that would turn every
+    suggestion into nothing — all three severities, a [limits] table, and a rule for
+    each common issue type and each type in `in_use` (those logged on this desk), unless
+    [policy] by_hand names it. An empty document fails here, naming what is missing."""
+    policy, document, r = _parse(text, source)
+    severity = document.get("severity")
+    if severity is None:
+        raise r.fail(("severity",), "is missing; the policy needs a [severity] table with "
+                                    "minor, moderate and major multipliers")
+    for level in Severity:
+        if level.value not in severity:
+            raise PolicyError("is missing; give a multiplier for each of minor, moderate and "
+                              "major (1.0 leaves the amount as it is)", file=source,
+                              line=r.line_of(("severity",)), column=f"severity.{level.value}")
+    limits = document.get("limits")
+    if not limits:
+        raise r.fail(("limits",), "is missing or empty; give max_share_of_order, "
+                                  "max_per_order or approval_above, so no order gets more "
+                                  "than meant")
+    used = set(in_use)
+    for kind in IssueType:
+        if kind not in used and kind not in COMMON_ISSUE_TYPES:
+            continue
+        if policy.rule_for(kind) is None and kind not in policy.by_hand:
+            why = (f"every desk meets {kind.value} issues" if kind in COMMON_ISSUE_TYPES
+                   else f"this desk has {kind.value} issues logged")
+            raise r.fail(("rules", kind.value),
+                         f"is missing, and {why}; write [rules.{kind.value}], or add "
+                         f"\"{kind.value}\" to by_hand in [policy] to decide them by hand")
+    return policy
+
+
+def _parse(text: str, source: str) -> tuple[Policy, dict[str, Any], _Reader]:
     try:
         document = tomllib.loads(text, parse_float=Decimal)  # amounts never pass a float
     except tomllib.TOMLDecodeError as exc:
@@ -212,6 +261,7 @@ def parse_policy(text: str, *, source: str = "policy.toml") -> Policy:
         raise r.fail(("policy", "rounding"),
                      f'must be "minor" (use round_to for a step), not {rounding!r}')
     round_to = r.amount(head["round_to"], ("policy", "round_to")) if "round_to" in head else None
+    by_hand = _by_hand(r, head.get("by_hand", []))
 
     severity = r.table(document, "severity")
     multipliers = tuple(
@@ -227,6 +277,10 @@ def parse_policy(text: str, *, source: str = "policy.toml") -> Policy:
     rules = []
     for issue_type, body in r.table(document, "rules").items():
         rules.append(_rule(r, issue_type, body))
+        if rules[-1].issue_type in by_hand:
+            raise r.fail(("rules", issue_type),
+                         f"{issue_type} is also in [policy] by_hand; a type is decided by "
+                         "its rule or by hand, not both")
     modifiers = []
     for name_, body in r.table(document, "modifiers").items():
         modifiers.append(_modifier(r, name_, body))
@@ -235,7 +289,7 @@ def parse_policy(text: str, *, source: str = "policy.toml") -> Policy:
         return r.amount(table[key], (section, key)) if key in table else None
 
     return Policy(
-        name=name.strip(), text=text, severity=multipliers, rules=tuple(rules),
+        name=name.strip(), text=text, severity=multipliers, rules=tuple(rules), by_hand=by_hand,
         modifiers=tuple(modifiers), round_to=round_to, max_share_of_order=share,
         max_per_order=optional_amount(limits, "max_per_order", "limits"),
         approval_above=optional_amount(limits, "approval_above", "limits"),
@@ -249,7 +303,21 @@ def parse_policy(text: str, *, source: str = "policy.toml") -> Policy:
         business_order_percent=r.number(guards.get("business_order_percent", 0),
                                         ("guards", "business_order_percent"),
                                         minimum=Decimal(-100)),
-    )
+    ), document, r
+
+
+def _by_hand(r: _Reader, value: Any) -> tuple[IssueType, ...]:
+    path = ("policy", "by_hand")
+    if not isinstance(value, list) or not all(isinstance(t, str) for t in value):
+        raise r.fail(path, 'must be a list of issue types such as ["technical", "other"]')
+    kinds = []
+    for text in value:
+        try:
+            kinds.append(IssueType(text))
+        except ValueError:
+            known = ", ".join(t.value for t in IssueType)
+            raise r.fail(path, f"unknown issue type {text!r}; known: {known}") from None
+    return tuple(kinds)
 
 
 def _rule(r: _Reader, issue_type: str, body: Any) -> Rule:
@@ -382,6 +450,9 @@ def suggest(policy: Policy, *, order: Order, issue: IssueFacts,
     currency = order.currency
     given = already_given if already_given is not None else Money.zero(currency)
     kind = issue.issue_type.value
+    if issue.issue_type in policy.by_hand:
+        return Suggestion(Money.zero(currency), Remedy.NONE, False, (BY_HAND,),
+                          (f"{kind}: decided by hand (policy says so).",), policy_version)
     rule = policy.rule_for(issue.issue_type)
     if rule is None:
         return Suggestion(

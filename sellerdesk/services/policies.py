@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
@@ -10,7 +11,9 @@ from pathlib import Path
 from sqlalchemy.engine import Connection, Engine
 
 from sellerdesk.core.errors import InputError, KnownError
-from sellerdesk.core.policy import Policy, parse_policy
+from sellerdesk.core.issues import IssueType
+from sellerdesk.core.policy import Policy, parse_complete_policy, parse_policy
+from sellerdesk.services import security_log
 from sellerdesk.services.clock import now
 from sellerdesk.services.files import written_whole
 from sellerdesk.services.paths import resources_dir
@@ -62,13 +65,33 @@ class PolicyVersionInfo:
     version: int
     name: str
     created_by: str
-    created_at: datetime
+    created_at: datetime           # UTC
+    restored_from: int | None = None
+
+    @property
+    def note(self) -> str:
+        return f"restored from version {self.restored_from}" if self.restored_from else ""
 
 
 def policy_versions(engine: Engine) -> list[PolicyVersionInfo]:
     """Every saved version, newest first."""
     with reading(engine) as conn:
         return [PolicyVersionInfo(*row) for row in store.policy_versions(conn)]
+
+
+def issue_types_in_use(engine: Engine) -> set[IssueType]:
+    with reading(engine) as conn:
+        return _in_use(conn)
+
+
+def _in_use(conn: Connection) -> set[IssueType]:
+    return {IssueType(kind) for kind in store.issue_types_in_use(conn)}
+
+
+def check_policy(text: str, *, in_use: set[IssueType], source: str = "policy") -> Policy:
+    """The check a policy passes before it is saved (the editor runs it as one types):
+    valid, and nothing left out that the desk needs. Raises PolicyError (key and line)."""
+    return parse_complete_policy(text, source=source, in_use=in_use)
 
 
 def require_supervisor(conn: Connection, name: str, why: str) -> str:
@@ -82,14 +105,57 @@ def require_supervisor(conn: Connection, name: str, why: str) -> str:
 
 
 def save_policy(engine: Engine, text: str, *, by: str, source: str) -> tuple[int, Policy]:
-    """Validate and store as a new version (nothing stored if it does not validate).
+    """Validate and store as a new version (nothing stored if it does not validate, or
+    if it leaves out what the desk needs: an emptied policy would suggest nothing).
     The written policy binds the whole desk, so an agent may not change it."""
-    policy = parse_policy(text, source=source)
+    parse_policy(text, source=source)      # a plain mistake is named before any query
     with writing(engine) as conn:
+        policy = check_policy(text, in_use=_in_use(conn), source=source)
         by = require_supervisor(conn, by, "the written policy binds the whole desk, so one "
                                           "of them saves it")
         version = store.add_policy_version(conn, name=policy.name, text=text, by=by, now=now())
+        security_log.record(conn, "policy_saved", f"policy version {version} ({policy.name})",
+                            actor=by)
     return version, policy
+
+
+def restore_policy(engine: Engine, version: int, *, by: str) -> tuple[int, Policy]:
+    """Make an old version current again: saved as a new version that says where it came
+    from, so every suggestion made meanwhile still names the version it used. The same
+    people may do it as may save, and it is checked as a save is."""
+    with writing(engine) as conn:
+        text = store.policy_text(conn, version=version)
+        if text is None:
+            raise KnownError(f"There is no policy version {version}.")
+        current = store.latest_policy(conn)
+        if current is not None and current[1] == text:
+            raise KnownError(f"Version {version} is the policy in use already"
+                             + (f" (as version {current[0]})." if current[0] != version else "."))
+        policy = check_policy(text, in_use=_in_use(conn), source=f"policy version {version}")
+        by = require_supervisor(conn, by, "the written policy binds the whole desk, so one "
+                                          "of them restores it")
+        new_version = store.add_policy_version(conn, name=policy.name, text=text, by=by,
+                                               now=now(), restored_from=version)
+        security_log.record(conn, "policy_restored",
+                            f"policy version {new_version} restored from version {version} "
+                            f"({policy.name})", actor=by)
+    return new_version, policy
+
+
+def policy_version_text(engine: Engine, version: int) -> str:
+    with reading(engine) as conn:
+        text = store.policy_text(conn, version=version)
+    if text is None:
+        raise KnownError(f"There is no policy version {version}.")
+    return text
+
+
+def policy_diff(engine: Engine, older: int, newer: int) -> str:
+    """A unified diff from one version to another (empty when the texts are the same)."""
+    before, after = policy_version_text(engine, older), policy_version_text(engine, newer)
+    return "\n".join(difflib.unified_diff(
+        before.splitlines(), after.splitlines(), fromfile=f"version {older}",
+        tofile=f"version {newer}", lineterm=""))
 
 
 def import_policy(engine: Engine, path: Path, *, by: str) -> tuple[int, Policy]:

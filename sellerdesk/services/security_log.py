@@ -28,6 +28,8 @@ ACTIONS = {
     "retention_set": "Retention period set",
     "backup": "Backup made",
     "restore": "Backup restored",
+    "policy_saved": "Policy saved",
+    "policy_restored": "Policy version restored",
 }
 
 

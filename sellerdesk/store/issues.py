@@ -88,9 +88,9 @@ def latest_policy(conn: Connection) -> tuple[int, str] | None:
     return (row.id, row.text) if row else None
 
 
-def policy_versions(conn: Connection) -> list[tuple[int, str, str, datetime]]:
-    rows = conn.execute(sa.select(p_.id, p_.name, p_.created_by, p_.created_at)
-                        .order_by(p_.id.desc()))
+def policy_versions(conn: Connection) -> list[tuple[int, str, str, datetime, int | None]]:
+    rows = conn.execute(sa.select(p_.id, p_.name, p_.created_by, p_.created_at,
+                                  p_.restored_from).order_by(p_.id.desc()))
     return [tuple(r) for r in rows]
 
 
@@ -99,9 +99,15 @@ def policy_text(conn: Connection, *, version: int) -> str | None:
 
 
 def add_policy_version(conn: Connection, *, name: str, text: str, by: str,
-                       now: datetime) -> int:
+                       now: datetime, restored_from: int | None = None) -> int:
     return conn.execute(POLICY_VERSIONS.insert().values(
-        name=name, text=text, created_by=by, created_at=now).returning(p_.id)).scalar_one()
+        name=name, text=text, created_by=by, created_at=now, restored_from=restored_from,
+    ).returning(p_.id)).scalar_one()
+
+
+def issue_types_in_use(conn: Connection) -> set[str]:
+    """Every issue type logged on this desk (a saved policy must say what to do for each)."""
+    return set(conn.execute(sa.select(is_.type).distinct()).scalars())
 
 
 # -- issues -------------------------------------------------------------------------------

@@ -103,6 +103,8 @@ class PolicyVersion(SQLModel, table=True):
     text: str = Field(sa_type=sa.Text())
     created_at: datetime = Field(sa_type=sa.DateTime())
     created_by: str = Field(max_length=100)
+    # An old version made current again is saved anew, never rewritten; this names it.
+    restored_from: int | None = Field(default=None, nullable=True)
 
 
 class Issue(SQLModel, table=True):

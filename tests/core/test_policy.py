@@ -13,6 +13,7 @@ from sellerdesk.core.policy import (
     BuyerHistory,
     IssueFacts,
     PolicyError,
+    parse_complete_policy,
     parse_policy,
     suggest,
 )
@@ -276,3 +277,78 @@ def test_policy_numbers_never_pass_through_a_float():
     policy = parse_policy(BASE + "[limits]\nmax_per_order = { CAD = 1.3, USD = 0.1 }\n")
     assert policy.max_per_order.get("USD") == Decimal("0.1")
     assert policy.max_per_order.get("CAD") == Decimal("1.3")
+
+
+# -- a policy fit to be saved: nothing left out ---------------------------------------
+COMPLETE = BASE + """[limits]
+max_share_of_order = 0.5
+[rules.damaged]
+percent = 30
+[rules.late_delivery]
+basis = "shipping"
+[rules.missing_item]
+[rules.wrong_item]
+remedy = "replacement"
+[rules.not_as_described]
+percent = 25
+[rules.defective]
+percent = 50
+"""
+
+
+def test_the_default_policy_is_complete_for_every_issue_type():
+    parse_complete_policy(DEFAULT.read_text(), in_use=list(IssueType))
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ("", "policy.toml, column 'severity': is missing; the policy needs a [severity] table"),
+    ("\n \n", "policy.toml, column 'severity': is missing"),
+    (COMPLETE.replace("major = 1.5\n", ""),
+     "policy.toml, line 4, column 'severity.major': is missing; give a multiplier for each "
+     "of minor, moderate and major"),
+    (COMPLETE.replace("[limits]\nmax_share_of_order = 0.5\n", ""),
+     "policy.toml, column 'limits': is missing or empty; give max_share_of_order, "
+     "max_per_order or approval_above"),
+    (COMPLETE.replace("max_share_of_order = 0.5\n", ""),
+     "policy.toml, line 8, column 'limits': is missing or empty"),
+    (COMPLETE.replace("[rules.defective]\npercent = 50\n", ""),
+     "policy.toml, column 'rules.defective': is missing, and every desk meets defective "
+     "issues; write [rules.defective], or add \"defective\" to by_hand in [policy] to "
+     "decide them by hand"),
+])
+def test_a_policy_that_leaves_out_what_a_desk_needs_is_refused(text, message):
+    parse_policy(text)                      # a draft may leave things out, and be tried
+    with pytest.raises(PolicyError) as error:
+        parse_complete_policy(text)
+    assert str(error.value).startswith(message)
+
+
+def test_an_issue_type_the_desk_has_logged_needs_a_rule_or_by_hand():
+    parse_complete_policy(COMPLETE)
+    with pytest.raises(PolicyError) as error:
+        parse_complete_policy(COMPLETE, in_use={IssueType.TECHNICAL})
+    assert str(error.value).startswith("policy.toml, column 'rules.technical': is missing, "
+                                       "and this desk has technical issues logged")
+    by_hand = COMPLETE.replace("[severity]", 'by_hand = ["technical"]\n[severity]')
+    parse_complete_policy(by_hand, in_use={IssueType.TECHNICAL})
+
+
+def test_by_hand_is_said_in_so_many_words_and_explained():
+    text = BASE.replace('name = "Test policy"', 'name = "Test policy"\nby_hand = ["technical"]')
+    s = run(text, issue_type=IssueType.TECHNICAL)
+    assert (str(s.amount), s.remedy, s.flags) == ("0.00", Remedy.NONE, ("by_hand",))
+    assert s.explanation == ("technical: decided by hand (policy says so).",)
+    assert run(text, issue_type=IssueType.OTHER).flags == ("no_rule",)   # not said: no rule
+
+
+@pytest.mark.parametrize(("by_hand", "extra", "message"), [
+    ('"technical"', "", "line 4, column 'policy.by_hand': must be a list of issue types"),
+    ('["technicle"]', "", "line 4, column 'policy.by_hand': unknown issue type 'technicle'"),
+    ('["damaged"]', "[rules.damaged]\npercent = 30\n",
+     "line 9, column 'rules.damaged': damaged is also in [policy] by_hand"),
+])
+def test_a_bad_by_hand_list_names_key_and_line(by_hand, extra, message):
+    text = BASE.replace('name = "Test policy"', f'name = "Test policy"\nby_hand = {by_hand}')
+    with pytest.raises(PolicyError) as error:
+        parse_policy(text + extra)
+    assert message in str(error.value)

@@ -1,6 +1,8 @@
 """The seller's written policy, edited in the app: checked as it is typed (the error names
 the key and line, and the line is marked), tried on a real order before it is saved, and
-saved as a new version. Import and export read and write the TOML file."""
+saved as a new version. Import and export read and write the TOML file. The Versions tab
+lists every saved version, shows what changed between any two, and makes an old one
+current again (as a new version). Closing with edits not saved asks first."""
 
 from __future__ import annotations
 
@@ -10,6 +12,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QFontDatabase, QKeySequence, QTextCursor, QTextFormat
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -19,9 +22,14 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPlainTextEdit,
+    QPushButton,
     QSpinBox,
     QSplitter,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
     QTextEdit,
     QVBoxLayout,
     QWidget,
@@ -29,18 +37,20 @@ from PySide6.QtWidgets import (
 
 from sellerdesk.core.errors import InputError, KnownError
 from sellerdesk.core.issues import IssueType, Severity
-from sellerdesk.core.policy import IssueFacts, parse_policy
+from sellerdesk.core.policy import BY_HAND, IssueFacts
 from sellerdesk.services import policies
 from sellerdesk.services.desk import try_policy
 from sellerdesk.store.engine import reading
 from sellerdesk.store.orders import get_order
-from sellerdesk.ui.formatting import ERROR_STYLE
+from sellerdesk.ui.formatting import ERROR_STYLE, local_time
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
 
 TOML_FILTER = "Policy files (*.toml);;All files (*)"
 _ERROR_LINE = QColor("#fde2e4")
+TITLE = "Courtesy-credit policy"
+VERSION_HEADERS = ("Version", "Saved by", "Saved", "Name", "Note")
 
 
 class PolicyEditor(QDialog):
@@ -50,12 +60,14 @@ class PolicyEditor(QDialog):
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.engine, self.staff = engine, staff
-        self.setWindowTitle("Courtesy-credit policy")
+        self.setWindowTitle(TITLE)
         self.resize(1100, 720)
         _, policy = policies.show_policy(engine)
-        latest = policies.policy_versions(engine)[0]
+        # What the desk has logged changes rarely and slowly; asked once, not per keystroke
+        # (the save asks again, inside its own transaction).
+        self._in_use = policies.issue_types_in_use(engine)
+        self.question: QMessageBox | None = None    # the last question asked, for tests
         self.version_label = QLabel()
-        self._show_version(latest)
 
         self.text_edit = QPlainTextEdit(policy.text)
         self.text_edit.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
@@ -69,6 +81,9 @@ class PolicyEditor(QDialog):
         editor_layout.addWidget(self.version_label)
         editor_layout.addWidget(self.text_edit, 1)
         editor_layout.addWidget(self.check_label)
+        self.pages = QTabWidget()
+        self.pages.addTab(editor, "&Policy")
+        self.pages.addTab(self._versions_page(), "&Versions")
 
         # -- try it ------------------------------------------------------------------
         self.order_edit = QLineEdit(order_id or "")
@@ -118,7 +133,7 @@ class PolicyEditor(QDialog):
         try_layout.addWidget(self.explanation_label, 1)
 
         splitter = QSplitter(Qt.Orientation.Horizontal)
-        splitter.addWidget(editor)
+        splitter.addWidget(self.pages)
         splitter.addWidget(try_box)
         splitter.setSizes([640, 460])
 
@@ -153,19 +168,156 @@ class PolicyEditor(QDialog):
             spin.valueChanged.connect(self.try_it)
         self.buyer_edit.editingFinished.connect(self.try_it)
         self._load_items()
+        self._show_versions()
         self.check()
 
-    def _show_version(self, info) -> None:
+    def _show_version(self, info: policies.PolicyVersionInfo) -> None:
         self.version_label.setText(
             f"In use: version {info.version}, “{info.name}”, saved by {info.created_by} "
-            f"on {info.created_at:%Y-%m-%d %H:%M} UTC")
+            f"on {local_time(info.created_at)}" + (f" ({info.note})" if info.note else ""))
+
+    # -- versions --------------------------------------------------------------------
+    def _versions_page(self) -> QWidget:
+        self.versions_table = QTableWidget(0, len(VERSION_HEADERS))
+        self.versions_table.setHorizontalHeaderLabels(VERSION_HEADERS)
+        self.versions_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.versions_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.versions_table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.versions_table.verticalHeader().hide()
+        self.versions_table.horizontalHeader().setStretchLastSection(True)
+        self.versions_table.itemSelectionChanged.connect(self._version_selected)
+        self.restore_button = QPushButton("&Make this version current again")
+        self.restore_button.setEnabled(False)
+        self.restore_button.clicked.connect(self.ask_restore)
+        self.from_box, self.to_box = QComboBox(), QComboBox()
+        for box in (self.from_box, self.to_box):
+            box.currentIndexChanged.connect(self.show_diff)
+        compare = QHBoxLayout()
+        compare.addWidget(QLabel("Changes from"))
+        compare.addWidget(self.from_box)
+        compare.addWidget(QLabel("to"))
+        compare.addWidget(self.to_box)
+        compare.addStretch(1)
+        self.diff_view = QPlainTextEdit()
+        self.diff_view.setReadOnly(True)
+        self.diff_view.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
+        self.diff_view.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.versions_table, 1)
+        layout.addWidget(self.restore_button, 0, Qt.AlignmentFlag.AlignLeft)
+        layout.addLayout(compare)
+        layout.addWidget(self.diff_view, 2)
+        return page
+
+    def _show_versions(self) -> None:
+        self.versions = policies.policy_versions(self.engine)     # newest first
+        self._show_version(self.versions[0])
+        self.versions_table.blockSignals(True)
+        self.versions_table.setRowCount(len(self.versions))
+        for row, info in enumerate(self.versions):
+            note = ", ".join(part for part in ("in use" if row == 0 else "", info.note) if part)
+            cells = (str(info.version), info.created_by, local_time(info.created_at),
+                     info.name, note)
+            for column, text in enumerate(cells):
+                self.versions_table.setItem(row, column, QTableWidgetItem(text))
+        self.versions_table.clearSelection()
+        self.versions_table.blockSignals(False)
+        self.versions_table.resizeColumnsToContents()
+        for box in (self.from_box, self.to_box):
+            box.blockSignals(True)
+            box.clear()
+            for info in self.versions:
+                box.addItem(f"version {info.version}", info.version)
+            box.blockSignals(False)
+        # What the version in use changed, until another pair is chosen.
+        self.to_box.setCurrentIndex(0)
+        self.from_box.setCurrentIndex(min(1, len(self.versions) - 1))
+        self.restore_button.setEnabled(False)
+        self.show_diff()
+
+    def version_rows(self) -> list[list[str]]:
+        """The versions list as a person reads it (for tests and screen readers)."""
+        table = self.versions_table
+        return [[table.item(r, c).text() for c in range(table.columnCount())]
+                for r in range(table.rowCount())]
+
+    def select_version(self, version: int) -> None:
+        row = next(i for i, info in enumerate(self.versions) if info.version == version)
+        self.versions_table.selectRow(row)
+
+    def selected_version(self) -> int | None:
+        rows = self.versions_table.selectionModel().selectedRows()
+        return self.versions[rows[0].row()].version if rows else None
+
+    def _version_selected(self) -> None:
+        """A chosen version shows what it changed; any other than the one in use may be
+        made current again."""
+        version = self.selected_version()
+        if version is None:
+            self.restore_button.setEnabled(False)
+            return
+        row = next(i for i, info in enumerate(self.versions) if info.version == version)
+        self.restore_button.setEnabled(row != 0)
+        self.restore_button.setText(f"&Make version {version} current again")
+        self.to_box.setCurrentIndex(row)
+        self.from_box.setCurrentIndex(min(row + 1, len(self.versions) - 1))
+
+    def show_diff(self) -> None:
+        older, newer = self.from_box.currentData(), self.to_box.currentData()
+        if older is None or newer is None:
+            self.diff_view.setPlainText("")
+            return
+        try:
+            diff = policies.policy_diff(self.engine, older, newer)
+        except KnownError as exc:
+            self.diff_view.setPlainText(str(exc))
+            return
+        self.diff_view.setPlainText(
+            diff or f"Version {older} and version {newer} are the same text.")
+
+    def ask_restore(self) -> QMessageBox | None:
+        version = self.selected_version()
+        if version is None:
+            return None
+        text = (f"Make version {version} the policy in use again? It is saved as version "
+                f"{self.versions[0].version + 1}, restored from version {version}; no "
+                "saved version is changed or removed.")
+        if self.has_unsaved_edits():
+            text += "\n\nThe edits in the editor that are not saved are discarded."
+        box = QMessageBox(QMessageBox.Icon.Question, TITLE, text,
+                          QMessageBox.StandardButton.Cancel, self)
+        restore = box.addButton(f"&Restore version {version}",
+                                QMessageBox.ButtonRole.AcceptRole)
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.buttonClicked.connect(lambda button: button is restore and self.restore(version))
+        box.open()
+        self.question = box
+        return box
+
+    def restore(self, version: int) -> bool:
+        try:
+            new_version, policy = policies.restore_policy(self.engine, version, by=self.staff)
+        except KnownError as exc:
+            self._say(str(exc), error=True)
+            return False
+        self._saved_text = policy.text
+        self.text_edit.setPlainText(policy.text)
+        self._show_versions()
+        self.check()
+        self._say(f"Version {version} is in use again, as version {new_version}: new "
+                  "suggestions use it from now on.")
+        self.saved.emit(new_version)
+        return True
 
     # -- checking --------------------------------------------------------------------
     def check(self) -> bool:
         """Validate what is typed; mark the bad line. Returns whether it is valid."""
         text = self.text_edit.toPlainText()
         try:
-            policy = parse_policy(text, source="policy")
+            policy = policies.check_policy(text, in_use=self._in_use)
         except InputError as exc:
             self.check_label.setStyleSheet(ERROR_STYLE)
             self.check_label.setText(f"✗ {exc}")
@@ -236,26 +388,64 @@ class PolicyEditor(QDialog):
             self.result_label.setText("—")
             self.explanation_label.setText(str(exc))
             return
-        self.result_label.setText(f"{s.amount.display()} · {s.remedy.label}")
+        self.result_label.setText("Decided by hand" if BY_HAND in s.flags
+                                  else f"{s.amount.display()} · {s.remedy.label}")
         flags = " · ".join(f.replace("_", " ") for f in s.flags)
         self.explanation_label.setText("\n".join(s.explanation)
                                        + (f"\nFlags: {flags}" if flags else ""))
 
     # -- saving, import, export -----------------------------------------------------------
-    def save(self) -> None:
+    def save(self) -> bool:
         if not self.check():
-            return
+            return False
         try:
             version, _ = policies.save_policy(self.engine, self.text_edit.toPlainText(),
                                               by=self.staff, source="policy")
         except KnownError as exc:
             self._say(str(exc), error=True)
-            return
+            return False
         self._saved_text = self.text_edit.toPlainText()
-        self._show_version(policies.policy_versions(self.engine)[0])
+        self._show_versions()
         self.check()
         self._say(f"Saved as version {version}: new suggestions use it from now on.")
         self.saved.emit(version)
+        return True
+
+    # -- closing -------------------------------------------------------------------------
+    def has_unsaved_edits(self) -> bool:
+        return self.text_edit.toPlainText() != self._saved_text
+
+    def reject(self) -> None:
+        """Escape, Close and the window's ✕ all end here: edits not saved are asked
+        about first, never dropped without a word."""
+        if not self.has_unsaved_edits():
+            super().reject()
+            return
+        self.ask_unsaved()
+
+    def ask_unsaved(self) -> QMessageBox:
+        buttons = QMessageBox.StandardButton
+        if self.check():
+            text = "The policy has edits that are not saved. Save them as a new version?"
+            offered = buttons.Save | buttons.Discard | buttons.Cancel
+        else:   # nothing to save: say why, and offer only to drop the edits or go back
+            text = (f"The policy as typed cannot be saved: {self.check_label.text()[2:]}\n\n"
+                    "Discard the edits?")
+            offered = buttons.Discard | buttons.Cancel
+        box = QMessageBox(QMessageBox.Icon.Question, TITLE, text, offered, self)
+        box.setDefaultButton(buttons.Save if offered & buttons.Save else buttons.Cancel)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.buttonClicked.connect(lambda button: self._unsaved_answered(box.standardButton(button)))
+        box.open()
+        self.question = box
+        return box
+
+    def _unsaved_answered(self, answer: QMessageBox.StandardButton) -> None:
+        if answer == QMessageBox.StandardButton.Save:
+            if self.save():
+                self.done(QDialog.DialogCode.Accepted)
+        elif answer == QMessageBox.StandardButton.Discard:
+            super().reject()
 
     def choose_import(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, "Import a policy", str(Path.home()),
