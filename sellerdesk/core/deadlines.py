@@ -168,6 +168,13 @@ def deadlines(timeline: Iterable[TimelineEntry], *, reply_due: datetime | None =
     return sorted(found, key=lambda d: (d.met is not None, d.due))
 
 
+def still_owed(found: Iterable[Deadline]) -> list[Deadline]:
+    """The open deadlines that resolving the issue does not meet: the reply, and every
+    required clock but the buyer-contact one (resolving is what meets that one)."""
+    return [d for d in found if d.is_open() and d.key != "atoz_contact"
+            and (d.key not in BY_CLOCK or BY_CLOCK[d.key].required)]
+
+
 def next_open(found: Iterable[Deadline]) -> Deadline | None:
     """The soonest deadline still to meet."""
     return min((d for d in found if d.is_open()), key=lambda d: d.due, default=None)
