@@ -13,12 +13,12 @@ from sqlalchemy.engine import Connection, Engine
 
 from sellerdesk.core.amazon_facts import duration
 from sellerdesk.core.deadlines import (
-    BY_CLOCK,
     EVENTS,
     READ_KINDS,
     Deadline,
     deadlines,
     next_open,
+    still_owed,
 )
 from sellerdesk.core.desk import CreditRecord, IssueRecord, TimelineEntry
 from sellerdesk.core.issue_states import CHOSEN, IssueEvent, Situation, step
@@ -52,6 +52,18 @@ class IssueDetail:
     @property
     def deadlines(self) -> list[Deadline]:
         return deadlines(self.timeline, reply_due=self.issue.reply_due_at, overrides=self.facts)
+
+    @property
+    def offer_stands(self) -> bool:
+        """A credit not reversed, or a request waiting for approval: what the buyer's
+        answer (accepted, declined, no answer) answers."""
+        return self.pending_approvals > 0 or bool(standing(self.credits))
+
+
+def standing(credits: list[CreditRecord]) -> list[CreditRecord]:
+    """The credits neither reversed nor reversals themselves."""
+    reversed_ids = {c.reverses for c in credits if c.reverses}
+    return [c for c in credits if c.reverses is None and c.credit_id not in reversed_ids]
 
 
 def issue_detail(engine: Engine, issue_id: int) -> IssueDetail:
@@ -103,16 +115,12 @@ def record_event(engine: Engine, *, issue_id: int, kind: str, note: str = "",
 def situation(conn: Connection, issue: IssueRecord) -> Situation:
     """What core.issue_states needs to know of the issue: is a reply owed, which
     deadlines run (not the buyer-contact one, which resolving meets), does an offer stand."""
-    running = tuple(d.label for d in deadlines(
-                        issue_store.timeline(conn, issue_id=issue.issue_id),
-                        overrides=overrides_in(conn))
-                    if d.is_open() and d.key != "atoz_contact" and BY_CLOCK[d.key].required)
-    credits = ledger_store.credits_on_issue(conn, issue_id=issue.issue_id)
-    reversed_ids = {c.reverses for c in credits if c.reverses}
-    standing = any(c.reverses is None and c.credit_id not in reversed_ids for c in credits)
+    running = tuple(d.label for d in still_owed(deadlines(
+        issue_store.timeline(conn, issue_id=issue.issue_id), overrides=overrides_in(conn))))
+    offered = standing(ledger_store.credits_on_issue(conn, issue_id=issue.issue_id))
     waiting = bool(ledger_store.pending_approvals(conn, issue_id=issue.issue_id))
     return Situation(issue.status, reply_owed=issue.reply_due_at is not None,
-                     running=running, offer_stands=standing or waiting)
+                     running=running, offer_stands=bool(offered) or waiting)
 
 
 # -- the conversation with the buyer ----------------------------------------------------------
@@ -177,16 +185,14 @@ def draft_reply_for(engine: Engine, issue_id: int, *, staff: str,
         assert order is not None
         template = template or issue_store.setting(conn, key=TEMPLATE_KEY) or DEFAULT_TEMPLATE
         store = issue_store.setting(conn, key=STORE_NAME_KEY) or ""
-        credits = ledger_store.credits_on_issue(conn, issue_id=issue_id)
-        reversed_ids = {c.reverses for c in credits if c.reverses}
-        standing = [c for c in credits if c.reverses is None and c.credit_id not in reversed_ids]
+        offered = standing(ledger_store.credits_on_issue(conn, issue_id=issue_id))
         waiting = ledger_store.pending_approvals(conn, issue_id=issue_id)
     titles = {item.sku: item.title for item in order.items}
     products = tuple(titles.get(sku, sku) for sku, _ in issue.affected) or (
         (order.items[0].title,) if order.items else ())
     remedy, amount, expires = Remedy.NONE, None, None
-    if standing:
-        last = standing[-1]
+    if offered:
+        last = offered[-1]
         remedy, amount, expires = Remedy(last.kind), last.amount, last.expires_on
     elif waiting:
         last_request = waiting[-1]
