@@ -200,6 +200,15 @@ def preview_suggestion(engine: Engine, *, order_id: str, facts: IssueFacts,
                         excluding_issue=0)[0]
 
 
+def left_on_order(engine: Engine, order_id: str) -> Money:
+    """What may still be given on the order: its total less what it has had."""
+    with reading(engine) as conn:
+        order = get_order(conn, order_id=order_id)
+        if order is None:
+            raise DeskError(f"no order {order_id!r}")
+        return order.total - given_on_order(conn, order.order_id, order.currency)
+
+
 def try_policy(engine: Engine, text: str, *, order_id: str, facts: IssueFacts,
                buyer: str | None = None) -> Suggestion:
     """What a policy being edited would suggest, on a real order and buyer history.
