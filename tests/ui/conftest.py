@@ -16,6 +16,35 @@ def no_housekeeping_by_itself(monkeypatch):
     monkeypatch.setattr("sellerdesk.ui.main_window.HOUSEKEEPING_DELAY_MS", 10**9)
 
 
+@pytest.fixture(autouse=True)
+def quick_undo(monkeypatch):
+    """A credit's Undo window counts its five seconds in hundredths here: the same
+    countdown, sooner over."""
+    monkeypatch.setattr("sellerdesk.ui.dialogs.issue_dialog.TICK_MS", 10)
+
+
+def confirm_credit(qtbot, dialog) -> str:
+    """Click the dialog's give button, then the confirmation's deed; returns what the
+    confirmation said."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QMessageBox
+    qtbot.mouseClick(dialog.give_button, Qt.MouseButton.LeftButton)
+    box = dialog.question
+    assert isinstance(box, QMessageBox)
+    assert box.isVisible()
+    text = box.text()
+    (yes,) = [b for b in box.buttons()
+              if box.buttonRole(b) is QMessageBox.ButtonRole.AcceptRole]
+    qtbot.mouseClick(yes, Qt.MouseButton.LeftButton)
+    return text
+
+
+def give_credit(qtbot, dialog) -> str:
+    """Confirm the credit and wait for the countdown to write it."""
+    with qtbot.waitSignal(dialog.issue_logged):
+        return confirm_credit(qtbot, dialog)
+
+
 @pytest.fixture
 def demo_db(sqlite_url):
     with open_database(sqlite_url) as db:

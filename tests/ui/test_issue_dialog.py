@@ -7,15 +7,9 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from sellerdesk.core.issues import IssueType, Severity
 from sellerdesk.services import desk
-from tests.ui.conftest import ORDER
+from tests.ui.conftest import ORDER, confirm_credit, give_credit
 
 CLICK = Qt.MouseButton.LeftButton
-
-
-@pytest.fixture(autouse=True)
-def quick_undo(monkeypatch):
-    """The Undo window's five seconds, in hundredths: the same countdown, sooner over."""
-    monkeypatch.setattr("sellerdesk.ui.dialogs.issue_dialog.TICK_MS", 10)
 
 
 def open_dialog(qtbot, window):
@@ -24,29 +18,6 @@ def open_dialog(qtbot, window):
     assert dialog is not None
     assert dialog.isVisible()
     return dialog
-
-
-def confirmation(dialog) -> QMessageBox:
-    box = dialog.question
-    assert isinstance(box, QMessageBox)
-    assert box.isVisible()
-    return box
-
-
-def say_yes(qtbot, dialog) -> str:
-    """Click the give button, read the confirmation, click its deed; returns its text."""
-    qtbot.mouseClick(dialog.give_button, CLICK)
-    box = confirmation(dialog)
-    text = box.text()
-    (yes,) = [b for b in box.buttons()
-              if box.buttonRole(b) is QMessageBox.ButtonRole.AcceptRole]
-    qtbot.mouseClick(yes, CLICK)
-    return text
-
-
-def give(qtbot, dialog) -> str:
-    with qtbot.waitSignal(dialog.issue_logged):
-        return say_yes(qtbot, dialog)
 
 
 def credits(window):
@@ -75,7 +46,7 @@ def test_giving_the_suggested_credit_takes_a_confirmation(qtbot, desk_window):
     qtbot.waitUntil(lambda: dialog.suggestion_label.text() == "$7.50")
     assert dialog.log_button.isDefault()
     assert not dialog.give_button.autoDefault()
-    said = give(qtbot, dialog)
+    said = give_credit(qtbot, dialog)
     assert said == ("The issue is logged, then:\nGive courtesy credit of $7.50 (USD) on order "
                     "114-3941689-8772232, to the buyer of this order?")
     rows = desk_window.detail_view.activity_rows()
@@ -92,7 +63,7 @@ def test_undo_in_the_countdown_gives_nothing_and_keeps_the_form(qtbot, desk_wind
     choose(dialog.type_box, IssueType.DAMAGED)
     dialog.quantity_boxes[0].setValue(1)
     qtbot.waitUntil(lambda: dialog.suggestion_label.text() == "$7.50")
-    say_yes(qtbot, dialog)
+    confirm_credit(qtbot, dialog)
     assert dialog.undo_bar.isVisible()
     assert dialog.undo_label.text() == ("Giving $7.50 (courtesy credit) on order "
                                         "114-3941689-8772232 in 5 s…")
@@ -104,7 +75,7 @@ def test_undo_in_the_countdown_gives_nothing_and_keeps_the_form(qtbot, desk_wind
     assert dialog.amount_edit.isEnabled()
     assert dialog.amount_edit.text() == "7.50"
     assert desk_window.detail_view.activity_rows() == []      # not even the issue
-    say_yes(qtbot, dialog)
+    confirm_credit(qtbot, dialog)
     qtbot.keyClick(dialog, Qt.Key.Key_Escape)                 # Escape is Undo too
     assert dialog.isVisible()
     assert not dialog.undo_bar.isVisible()
@@ -117,6 +88,8 @@ def focusable(dialog) -> list[QWidget]:
             and w.objectName() != "qt_spinbox_lineedit"]
 
 
+# Space opens a combo box's list: the offscreen platform cannot raise it or grab keys.
+@pytest.mark.qt_log_ignore("This plugin does not support (raise|grabbing)")
 def test_no_keystroke_in_the_form_gives_a_credit(qtbot, desk_window):
     """Enter, Return and Space in every field and on every button, and again on whatever
     question that opens: an issue may be logged, a credit never."""
@@ -154,9 +127,12 @@ def test_amounts_are_checked_as_they_are_typed(qtbot, desk_window):
             ("1e3", "«1e3» is not an amount: type digits and at most one decimal mark («.»)"),
             ("０５", "«０５» is not an amount: type digits and at most one decimal mark («.»)"),
             ("0", "a credit of zero gives nothing; choose an amount"),
-            ("80", "more than is left on this order ($86.98)")]:
+            ("80", "more than is left on this order ($57.98)")]:
         dialog.amount_edit.clear()
-        qtbot.keyClicks(dialog.amount_edit, typed)
+        if typed.isascii():
+            qtbot.keyClicks(dialog.amount_edit, typed)
+        else:
+            dialog.amount_edit.insert(typed)    # pasted: QTest has no keys for these
         assert dialog.amount_note.text() == why, typed
         assert not dialog.give_button.isEnabled()
     dialog.amount_edit.clear()
@@ -178,7 +154,7 @@ def test_a_german_desk_types_a_decimal_comma(qtbot, desk_window):
         dialog.amount_edit.clear()
         qtbot.keyClicks(dialog.amount_edit, "7,50")     # the suggestion: no reason needed
         assert dialog.give_button.isEnabled()
-        give(qtbot, dialog)
+        give_credit(qtbot, dialog)
     finally:
         QLocale.setDefault(QLocale(QLocale.Language.English, QLocale.Country.UnitedStates))
     assert [(str(c.amount), c.reason) for c in credits(desk_window)] == [("7.50", "")]
@@ -196,7 +172,7 @@ def test_another_amount_needs_a_reason_and_nothing_typed_is_lost(qtbot, desk_win
     assert dialog.isVisible()
     assert desk_window.detail_view.activity_rows() == []
     qtbot.keyClicks(dialog.reason_edit, "buyer asked for store credit only")
-    give(qtbot, dialog)
+    give_credit(qtbot, dialog)
     rows = desk_window.detail_view.activity_rows()
     assert rows[1][2:4] == ["Courtesy credit (buyer asked for store credit only)", "$5.00"]
 
@@ -209,27 +185,29 @@ def test_a_reason_made_unnecessary_is_not_kept(qtbot, desk_window):
     dialog.amount_edit.setText("5.00")
     qtbot.keyClicks(dialog.reason_edit, "buyer asked for less")
     dialog.amount_edit.setText("7.5")        # the suggestion again, typed another way
-    give(qtbot, dialog)
+    give_credit(qtbot, dialog)
     assert [(str(c.amount), c.reason) for c in credits(desk_window)] == [("7.50", "")]
 
 
 def test_a_refused_credit_keeps_the_logged_issue_and_never_logs_it_twice(qtbot, desk_window):
     dialog = open_dialog(qtbot, desk_window)
-    choose(dialog.type_box, IssueType.OTHER)   # no rule in the default policy: $0.00
-    qtbot.waitUntil(lambda: "no rule" in dialog.explanation_text())
+    choose(dialog.type_box, IssueType.OTHER)   # the default policy leaves it to the desk
+    qtbot.waitUntil(lambda: "decided by hand" in dialog.explanation_text())
+    assert dialog.suggestion_label.text() == "By hand"
+    assert dialog.amount_note.text() == "type an amount"
     dialog.amount_edit.setText("50")
     dialog.reason_edit.setText("make it right")
     # another desk gives most of the order while this one waits in its Undo window
     issue = desk.add_issue(desk_window.database.engine, order_id=ORDER,
                            issue_type=IssueType.WRONG_ITEM, staff="Ana")
-    say_yes(qtbot, dialog)
-    desk.issue_credit(desk_window.database.engine, issue_id=issue.issue_id, amount="80",
+    confirm_credit(qtbot, dialog)
+    desk.issue_credit(desk_window.database.engine, issue_id=issue.issue_id, amount="50",
                       kind=None, reason="whole order", staff="Ana")
     qtbot.waitUntil(lambda: dialog.error_label.text() != "")
     assert dialog.error_label.text().startswith("Issue 2 is logged, but the credit was not "
                                                 "given: $50.00 is more than is left")
     dialog.amount_edit.setText("6")
-    give(qtbot, dialog)
+    give_credit(qtbot, dialog)
     rows = desk_window.detail_view.activity_rows()
     assert sorted(r[1] for r in rows) == ["Credit 1", "Credit 2", "Issue 1", "Issue 2"]
 

@@ -39,7 +39,7 @@ from sellerdesk.core.issues import IssueType, Remedy, Severity
 from sellerdesk.core.marketplaces import decimal_mark
 from sellerdesk.core.money import Money, MoneyError, parse_typed
 from sellerdesk.core.orders import Order
-from sellerdesk.core.policy import IssueFacts, Suggestion
+from sellerdesk.core.policy import BY_HAND, IssueFacts, Suggestion
 from sellerdesk.services.clock import now
 from sellerdesk.ui.dialogs.ask import confirm
 from sellerdesk.ui.dialogs.buyer_details import BuyerDetailsForm
@@ -286,14 +286,17 @@ class IssueDialog(QDialog):
             self.error_label.setText(str(exc))
             return
         self.suggestion = s
-        self.suggestion_label.setText(s.amount.display())
-        self.remedy_label.setText(s.remedy.label + (" — needs a supervisor's approval"
-                                                    if s.needs_approval else ""))
+        by_hand = BY_HAND in s.flags
+        self.suggestion_label.setText("By hand" if by_hand else s.amount.display())
+        self.remedy_label.setText(
+            "the policy leaves this type to you: type what to give, and why" if by_hand
+            else s.remedy.label + (" — needs a supervisor's approval"
+                                   if s.needs_approval else ""))
         self.flags_label.setText(" · ".join(f.replace("_", " ") for f in s.flags))
         self.flags_label.setVisible(bool(s.flags))
         self.explanation_label.setText("\n".join(s.explanation)
                                        + f"\n(policy version {s.policy_version})")
-        self.amount_edit.setText(str(s.amount))
+        self.amount_edit.setText("" if by_hand else str(s.amount))
         kind = s.remedy if s.remedy in CREDIT_KINDS else Remedy.COURTESY_CREDIT
         self.kind_box.setCurrentIndex(self.kind_box.findData(kind))
         self.error_label.clear()
