@@ -749,9 +749,14 @@ def cmd_backup(args: argparse.Namespace) -> int:
 
 
 def cmd_restore(args: argparse.Namespace) -> int:
-    from sellerdesk.services.backups import restore_backup
-    with _open(args) as db:
-        result = restore_backup(db.engine, args.file)
+    from sellerdesk.services.backups import restore_backup, restore_over_damaged
+    from sellerdesk.services.paths import chosen_database
+    from sellerdesk.store.engine import DamagedDatabase
+    try:
+        with _open(args) as db:
+            result = restore_backup(db.engine, args.file)
+    except DamagedDatabase:       # the very case a restore is for: the file will not open
+        result = restore_over_damaged(chosen_database(getattr(args, "db", None)), args.file)
     _emit(args, {"file": str(result.restored.path), "counts": result.restored.counts,
                  "kept_aside": str(result.kept_aside)}, result.summary())
     return 0

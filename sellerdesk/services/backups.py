@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import json
 import logging
+import os
+import shutil
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -25,7 +27,14 @@ from sellerdesk.services.staff import default_staff_name
 from sellerdesk.store import credits as ledger_store
 from sellerdesk.store import issues as issue_store
 from sellerdesk.store import snapshots
-from sellerdesk.store.engine import explain, reading, sqlite_path, writing
+from sellerdesk.store.engine import (
+    backups_folder,
+    database_url,
+    explain,
+    reading,
+    sqlite_path,
+    writing,
+)
 from sellerdesk.store.migrate import current_revision, known_revisions, upgrade
 
 KEPT = 7
@@ -74,7 +83,7 @@ def _live_path(engine: Engine) -> Path:
 
 def backups_dir(engine: Engine) -> Path:
     """`backups/` beside the database file, owner-only."""
-    folder = _live_path(engine).parent / "backups"
+    folder = backups_folder(_live_path(engine))
     folder.mkdir(mode=0o700, exist_ok=True)
     return folder
 
@@ -229,6 +238,49 @@ class RestoreResult:
     def summary(self) -> str:
         return (f"Restored {self.restored.path.name}: {self.restored.ledger}. The database "
                 f"as it was before is kept at {self.kept_aside}.")
+
+
+def restore_over_damaged(target: str, path: Path, *,
+                         staff: str | None = None) -> RestoreResult:
+    """Restore into a database file too damaged to open: check the backup, move the
+    damaged file and its write-ahead log aside (a log left behind would be replayed into
+    the restored copy), put a copy of the backup in its place, and open it as usual."""
+    from sellerdesk.services.database import open_database
+
+    live = sqlite_path(database_url(target))
+    if live is None:
+        raise BackupError(PG_DUMP)
+    check = check_backup(Path(path))
+    if not check.ok:
+        raise BackupError(check.summary())
+    stamp = f"{datetime.now(UTC):%Y%m%d-%H%M%S}"
+    aside = live.with_name(f"{live.stem}.damaged-{stamp}{live.suffix}")
+    partial = live.with_name(f".{live.name}.restoring")
+    try:
+        old = os.umask(0o077)
+        try:
+            shutil.copyfile(check.path, partial)
+        finally:
+            os.umask(old)
+        snapshots.sync_file(partial)
+        os.replace(live, aside)
+        for suffix in ("-wal", "-shm"):
+            log_file = live.with_name(live.name + suffix)
+            if log_file.exists():
+                os.replace(log_file, aside.with_name(aside.name + suffix))
+        os.replace(partial, live)
+    except OSError as exc:
+        raise BackupError(f"cannot restore {check.path.name} into {live}: "
+                          f"{exc.strerror or exc}") from None
+    finally:
+        partial.unlink(missing_ok=True)
+    by = staff or default_staff_name()
+    with open_database(str(live)) as db:
+        with writing(db.engine) as conn:
+            security_log.record(conn, "restore", f"{check.path} (the damaged database kept "
+                                f"at {aside})", actor=by)
+        personal_data.purge_personal_data(db.engine, staff=by)
+    return RestoreResult(check, aside)
 
 
 def restore_backup(engine: Engine, path: Path, *, staff: str | None = None) -> RestoreResult:

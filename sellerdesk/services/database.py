@@ -5,13 +5,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from sellerdesk.services.policies import ensure_policy
 from sellerdesk.services.team_connection import with_password
 from sellerdesk.store.engine import (
     NotAllowed,
+    check_intact,
+    damaged,
     database_url,
+    explain,
     location,
     make_engine,
     reading,
@@ -52,8 +56,13 @@ def open_database(target: str) -> Database:
         if engine.dialect.name == "postgresql":
             with reading(engine):
                 pass                # a login or server refused is said as such, first
+        check_intact(engine)        # a damaged file: the sentence, before any row is read
         try:
             migration = upgrade(engine)
+        except sa.exc.DBAPIError as exc:
+            if damaged(exc):
+                raise explain(engine, exc) from None
+            raise
         except NotAllowed:
             raise NotAllowed(
                 f"{location(engine)} needs SellerDesk's tables made or brought up to date, "

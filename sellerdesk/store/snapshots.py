@@ -16,6 +16,7 @@ from sqlalchemy.engine import Connection, Engine
 from sellerdesk.store.engine import (
     BUSY_TIMEOUT_MS,
     DatabaseError,
+    damaged,
     explain,
     outside_transaction,
     sqlite_path,
@@ -66,6 +67,8 @@ def vacuum_into(engine: Engine, target: Path) -> None:
         with outside_transaction(engine) as raw:
             raw.execute("VACUUM INTO ?", (str(target),))
     except sqlite3.Error as exc:
+        if damaged(exc):        # a damaged file is said as such, with the backup to restore
+            raise explain(engine, exc) from None
         if "full" in str(exc):
             raise DatabaseError(f"The disk holding {target.parent} is full; free some space "
                                 "or choose another place. Nothing was written.") from None

@@ -301,6 +301,7 @@ class MainWindow(QMainWindow):
                 f"Database updated to schema {migration.to_revision}; the old file was "
                 f"copied to {migration.backup.name}", 10_000)
         self.orders_model = OrdersTableModel(self.database.engine, self)
+        self.orders_model.found_damaged.connect(self._found_damaged)
         self.orders_view.setModel(self.orders_model)
         self._size_columns()
         self.orders_view.selectionModel().selectionChanged.connect(self._selection_changed)
@@ -320,6 +321,13 @@ class MainWindow(QMainWindow):
             self.housekeeping_timer.start()
         self.database_opened.emit()
         return True
+
+    def _found_damaged(self, sentence: str) -> None:
+        """Said once: every page painted after would find the same damage."""
+        self.statusBar().showMessage(sentence)
+        if not getattr(self, "_damage_said", False):
+            self._damage_said = True
+            self.tell(QMessageBox.Icon.Critical, sentence)
 
     def _listen_to_team(self) -> None:
         from sellerdesk.services.team import listen_for_changes

@@ -174,6 +174,40 @@ def test_building_the_demo_again_says_it_is_there(qtbot, window):
     assert window.count_label.text() == "600 orders"
 
 
+def test_a_damaged_database_is_refused_with_the_backup_to_restore(qtbot, tmp_path, capsys):
+    from tests.test_cli_damaged import damage_orders_page, desk_with_backups, said
+    db, good = desk_with_backups(tmp_path, capsys)
+    damage_orders_page(db)
+    win = MainWindow(str(db))
+    qtbot.addWidget(win)
+    win.show()
+    assert not win.open_database()
+    assert said(db, good).fullmatch(f"sellerdesk: {win.message_box.text()}\n")
+    assert win.location_label.text() == "No database"
+    assert not win.import_action.isEnabled()
+    win.message_box.close()
+    win.close()
+
+
+def test_damaged_orders_found_while_painting_stay_blank_and_are_said(qtbot, tmp_path, capsys,
+                                                                     monkeypatch):
+    from sellerdesk.store import engine as engine_module
+    from tests.test_cli_damaged import damage_orders_page, desk_with_backups, said
+    db, good = desk_with_backups(tmp_path, capsys)
+    damage_orders_page(db)
+    monkeypatch.setattr(engine_module, "CHECK_WHOLE_UP_TO", 0)   # as a large file: its
+    win = MainWindow(str(db))                                    # orders checked when read
+    qtbot.addWidget(win)
+    win.show()
+    assert win.open_database()
+    win.orders_view.viewport().repaint()
+    qtbot.waitUntil(lambda: win.message_box is not None and win.message_box.isVisible())
+    assert said(db, good).fullmatch(f"sellerdesk: {win.message_box.text()}\n")
+    assert win.orders_model.index(0, COL_ORDER_ID).data() is None     # no row half-read
+    win.message_box.close()
+    win.close()
+
+
 def test_a_database_folder_that_cannot_be_created_is_explained(qtbot, tmp_path):
     blocker = tmp_path / "not-a-folder"
     blocker.write_text("a file where a folder should be")

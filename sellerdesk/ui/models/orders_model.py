@@ -6,12 +6,12 @@ from __future__ import annotations
 from collections import OrderedDict
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 from sqlalchemy.engine import Engine
 
 from sellerdesk.core.errors import KnownError
 from sellerdesk.core.orders import OrderFilter, OrderSummary
-from sellerdesk.store.engine import reading
+from sellerdesk.store.engine import DamagedDatabase, reading
 from sellerdesk.store.orders import count_orders, list_orders
 from sellerdesk.ui.formatting import local_time
 
@@ -25,6 +25,10 @@ _RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 
 
 class OrdersTableModel(QAbstractTableModel):
+    # A page of orders was found damaged on disk (the sentence naming the backup): its
+    # rows stay blank rather than show what was read from it.
+    found_damaged = Signal(str)
+
     def __init__(self, engine: Engine, parent=None) -> None:
         super().__init__(parent)
         self._engine = engine
@@ -102,6 +106,9 @@ class OrdersTableModel(QAbstractTableModel):
         try:
             with reading(self._engine) as conn:
                 page = list_orders(conn, flt=self._filter, offset=number * PAGE, limit=PAGE)
+        except DamagedDatabase as exc:
+            self.found_damaged.emit(str(exc))
+            return []
         except KnownError:
             return []     # the team database is out of reach: blank rows until it is back
         self._pages[number] = page
