@@ -136,4 +136,3 @@ def test_without_a_good_backup_it_says_so(capsys, tmp_path):
     assert err.endswith(f"there is no good backup in {tmp_path / 'backups'}, so keep the "
                         f"file as it is for recovery (sqlite3 {db} .recover) and start a new "
                         "database with --db.\n")
-
