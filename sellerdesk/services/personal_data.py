@@ -1,6 +1,9 @@
 """Buyer personal data typed on an issue: sealed per cell with the key in the OS keyring,
 shown in the window, never logged, left out of exports, and purged a set number of days
-after the order — the issue, its credits and its evidence stay.
+after the order — with the issue's note, its messages and notes on the timeline, and its
+evidence files (a parcel's photo shows the buyer's label). What stays is the PII-free
+dispute record: the issue's type, severity, items and status, its timeline's kinds,
+times and actors, the credits and the ledger (whose hashes must keep verifying).
 
 SellerDesk's reports carry no delivery date, so the retention period is counted from the
 order date, which is never later than delivery: data never outstays the policy.
@@ -21,6 +24,7 @@ from sellerdesk.services import data_keys, security_log
 from sellerdesk.services.clock import now
 from sellerdesk.services.shared_keys import TeamKeyMissing
 from sellerdesk.services.staff import default_staff_name
+from sellerdesk.store import evidence as evidence_store
 from sellerdesk.store import issues as issue_store
 from sellerdesk.store import personal as personal_store
 from sellerdesk.store.engine import checkpoint, reading, writing
@@ -162,15 +166,19 @@ class PurgeReport:
     cells: int
     dry_run: bool
     backups: list[Path] = field(default_factory=list)
+    texts: int = 0              # notes and message texts
+    files: int = 0              # evidence records
+    gone_files: list[str] = field(default_factory=list)   # SHA-256, to delete from the store
 
     def summary(self) -> str:
         if not self.issue_ids:
             return (f"No buyer personal data is due for purging as of {self.as_of} "
                     f"(kept {self.retention_days} days after the order).")
         verb = "would be purged" if self.dry_run else "purged"
-        text = (f"{self.cells} buyer detail(s) on {len(self.issue_ids)} issue(s) {verb} "
-                f"(orders placed {self.retention_days} or more days before {self.as_of}); "
-                "the issues, credits and evidence stay.")
+        text = (f"{self.cells} buyer detail(s) on {len(self.issue_ids)} issue(s) {verb}, "
+                f"with {self.texts} note(s) or message(s) and {self.files} evidence "
+                f"file(s) (orders placed {self.retention_days} or more days before "
+                f"{self.as_of}); the issues, their timelines and the credits stay.")
         if self.backups:
             text += f" Also purged from {len(self.backups)} backup(s)."
         return text
@@ -178,6 +186,7 @@ class PurgeReport:
     def as_json(self) -> dict[str, object]:
         return {"as_of": self.as_of.isoformat(), "retention_days": self.retention_days,
                 "dry_run": self.dry_run, "issues": self.issue_ids, "cells": self.cells,
+                "texts": self.texts, "evidence_files": self.files,
                 "backups": [str(p) for p in self.backups]}
 
 
@@ -195,6 +204,8 @@ def purge_in(conn: Connection, *, as_of: date, by: str, dry_run: bool = False,
     due = personal_store.due(conn, ordered_before=ordered_before(as_of, days))
     ids = [issue_id for issue_id, _ in due]
     cells = sum(count for _, count in due)
+    texts = personal_store.purge_free_text(conn, issue_ids=ids, dry_run=dry_run)
+    files, gone_files = evidence_store.drop_evidence(conn, issue_ids=ids, dry_run=dry_run)
     if ids and not dry_run:
         at = now()
         personal_store.purge(conn, issue_ids=ids, at=at)
@@ -205,7 +216,8 @@ def purge_in(conn: Connection, *, as_of: date, by: str, dry_run: bool = False,
         if log:
             security_log.record(conn, "purge", f"{cells} detail(s) on {len(ids)} issue(s), "
                                 f"as of {as_of}, retention {days} days", actor=by)
-    return PurgeReport(as_of, days, ids, cells, dry_run)
+    return PurgeReport(as_of, days, ids, cells, dry_run, texts=texts, files=files,
+                       gone_files=gone_files)
 
 
 def purge_personal_data(engine: Engine, *, as_of: date | None = None, dry_run: bool = False,
@@ -220,8 +232,18 @@ def purge_personal_data(engine: Engine, *, as_of: date | None = None, dry_run: b
         report = purge_in(conn, as_of=as_of, by=by, dry_run=dry_run)
     if dry_run or not report.issue_ids:
         return report
+    _delete_evidence_files(engine, report.gone_files)   # their records are gone: committed
     checkpoint(engine)
     return replace(report, backups=backups.purge_backups(engine, as_of=as_of, by=by))
+
+
+def _delete_evidence_files(engine: Engine, hashes: list[str]) -> None:
+    """The purged evidence files out of this desk's store (on a team, its cache: the
+    database's copy went with the records)."""
+    from sellerdesk.services.evidence import stored_file  # evidence → desk → this module
+
+    for sha256 in hashes:
+        stored_file(engine, sha256).unlink(missing_ok=True)
 
 
 # -- key rotation ----------------------------------------------------------------------------

@@ -10,9 +10,10 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from sellerdesk.core.desk import EvidenceRecord
-from sellerdesk.store.tables import EVIDENCE, EVIDENCE_CHUNKS
+from sellerdesk.store.tables import EVIDENCE, EVIDENCE_CHUNKS, TIMELINE
 
 e, ch = EVIDENCE.c, EVIDENCE_CHUNKS.c
+PURGED_FILE = "(evidence file purged with the buyer's personal data)"
 _COLUMNS = (e.id, e.issue_id, e.sha256, e.name, e.size, e.media_type, e.added_at, e.added_by)
 
 
@@ -65,3 +66,25 @@ def file_pieces(conn: Connection, *, sha256: str) -> Iterator[bytes]:
                         .execution_options(yield_per=4))
     for (data,) in rows:
         yield bytes(data)
+
+
+def drop_evidence(conn: Connection, *, issue_ids: Sequence[int],
+                  dry_run: bool = False) -> tuple[int, list[str]]:
+    """Remove the issues' evidence (a photo of a parcel shows the buyer's label): their
+    records, the file names on their timelines, and the stored pieces of every file no
+    other issue still holds. Returns (records removed, SHA-256 of the files to delete
+    from the store once this commits)."""
+    ids = list(issue_ids)
+    records = conn.execute(sa.select(e.id, e.sha256).where(e.issue_id.in_(ids))).all()
+    if dry_run or not records:
+        return len(records), []
+    conn.execute(EVIDENCE.delete().where(e.issue_id.in_(ids)))
+    conn.execute(TIMELINE.update().where(TIMELINE.c.issue_id.in_(ids),
+                                         TIMELINE.c.kind == "evidence")
+                 .values(text=PURGED_FILE))
+    hashes = sorted({sha256 for _, sha256 in records})
+    still = set(conn.execute(sa.select(e.sha256).where(e.sha256.in_(hashes))).scalars())
+    gone = [sha256 for sha256 in hashes if sha256 not in still]
+    if gone:
+        conn.execute(EVIDENCE_CHUNKS.delete().where(ch.sha256.in_(gone)))
+    return len(records), gone

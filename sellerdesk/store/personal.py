@@ -9,9 +9,19 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from sellerdesk.store.tables import ISSUES, ORDERS, PERSONAL_DATA
+from sellerdesk.core.deadlines import EVENTS
+from sellerdesk.store.tables import EVIDENCE, ISSUES, ORDERS, PERSONAL_DATA, TIMELINE
 
-pd_, is_ = PERSONAL_DATA.c, ISSUES.c
+pd_, is_, tl_ = PERSONAL_DATA.c, ISSUES.c, TIMELINE.c
+
+# Free text is personal where a person wrote it about the buyer: the issue's note, the
+# messages (what the buyer wrote, and the replies that answer them by name), and the note
+# after "Open → Resolved: " or an event's label. What stays is SellerDesk's own wording:
+# the kinds, times, actors, statuses, amounts — the dispute record without the buyer.
+MESSAGE_KINDS = ("buyer_message", "reply", "reply_late")
+NOTED_KINDS = ("status", *EVENTS)
+PURGED_TEXT = "(purged with the buyer's personal data)"
+_NOTE_MARK = ": "
 
 
 def put_cell(conn: Connection, *, issue_id: int, field: str, sealed: bytes, key_id: int,
@@ -41,15 +51,50 @@ def order_date_of(conn: Connection, *, issue_id: int) -> datetime | None:
                         .where(is_.id == issue_id)).scalar()
 
 
+def _personal_text():
+    """Timeline lines that still carry text a person wrote."""
+    return sa.or_(sa.and_(tl_.kind.in_(MESSAGE_KINDS), tl_.text != PURGED_TEXT),
+                  sa.and_(tl_.kind.in_(NOTED_KINDS), tl_.text.contains(_NOTE_MARK)))
+
+
 def due(conn: Connection, *, ordered_before: datetime) -> list[tuple[int, int]]:
-    """(issue id, cells) for every issue holding personal data whose order was placed
-    before the date."""
-    query = (sa.select(pd_.issue_id, sa.func.count())
-             .join(ISSUES, is_.id == pd_.issue_id)
+    """(issue id, sealed cells) for every issue whose order was placed before the date
+    and that still holds something personal: sealed details, a note, a message or a
+    note on the timeline, or an evidence file."""
+    cells = (sa.select(sa.func.count()).where(pd_.issue_id == is_.id)
+             .correlate(ISSUES).scalar_subquery())
+    query = (sa.select(is_.id, cells)
              .join(ORDERS, ORDERS.c.order_id == is_.order_id)
-             .where(ORDERS.c.purchase_date < ordered_before)
-             .group_by(pd_.issue_id).order_by(pd_.issue_id))
+             .where(ORDERS.c.purchase_date < ordered_before, sa.or_(
+                 is_.notes != "",
+                 sa.exists().where(pd_.issue_id == is_.id),
+                 sa.exists().where(EVIDENCE.c.issue_id == is_.id),
+                 sa.exists().where(tl_.issue_id == is_.id, _personal_text())))
+             .order_by(is_.id))
     return [(issue_id, count) for issue_id, count in conn.execute(query)]
+
+
+def purge_free_text(conn: Connection, *, issue_ids: Collection[int],
+                    dry_run: bool = False) -> int:
+    """Clear the issues' notes and the personal text of their timelines (see
+    MESSAGE_KINDS); the lines themselves stay. Returns how many texts went."""
+    ids = sorted(issue_ids)
+    changed = 0
+    for start in range(0, len(ids), 500):
+        chunk = ids[start:start + 500]
+        noted = conn.execute(sa.select(is_.id).where(is_.id.in_(chunk), is_.notes != ""))
+        changed += len(noted.all())
+        lines = conn.execute(sa.select(tl_.id, tl_.kind, tl_.text)
+                             .where(tl_.issue_id.in_(chunk), _personal_text())).all()
+        changed += len(lines)
+        if dry_run:
+            continue
+        conn.execute(ISSUES.update().where(is_.id.in_(chunk), is_.notes != "")
+                     .values(notes=""))
+        for line_id, kind, text in lines:
+            kept = PURGED_TEXT if kind in MESSAGE_KINDS else text.partition(_NOTE_MARK)[0]
+            conn.execute(TIMELINE.update().where(tl_.id == line_id).values(text=kept))
+    return changed
 
 
 def purge(conn: Connection, *, issue_ids: Collection[int], at: datetime) -> int:

@@ -14,8 +14,8 @@ import sqlalchemy as sa
 from keyring.backends.fail import Keyring as NoKeyring
 from pypdf import PdfReader
 
-from sellerdesk.core.issues import IssueType
-from sellerdesk.services import backups, data_keys, desk, secrets
+from sellerdesk.core.issues import IssueStatus, IssueType
+from sellerdesk.services import backups, data_keys, desk, follow_up, secrets
 from sellerdesk.services.dispute import export_dispute
 from sellerdesk.services.evidence import attach_evidence
 from sellerdesk.services.import_orders import import_orders
@@ -239,6 +239,59 @@ def _every_byte(*roots: Path) -> list[tuple[Path, bytes]]:
     return [(p, p.read_bytes()) for root in roots for p in root.rglob("*") if p.is_file()]
 
 
+def test_notes_messages_and_evidence_go_with_the_details_and_the_record_stays(engine,
+                                                                             tmp_path):
+    from sellerdesk.services.evidence import evidence_on, stored_file
+    issue = desk.add_issue(engine, order_id=OLD, issue_type=IssueType.DAMAGED, staff="Ana",
+                           note="Jane CanaryDoe rang from 1 Canary Wharf")
+    kept_on_new = _issue(engine, NEW, details={})
+    credit = desk.issue_credit(engine, issue_id=issue.issue_id, staff="Ana")
+    follow_up.note_buyer_message(engine, issue_id=issue.issue_id, staff="Ana",
+                                 text="Hi, Jane CanaryDoe here, the box was crushed")
+    follow_up.set_status(engine, issue_id=issue.issue_id, status=IssueStatus.CLOSED,
+                         note="Jane CanaryDoe is happy", staff="Ana")
+    photo = tmp_path / "jane-canarydoe-label.jpg"
+    photo.write_bytes(b"\xff\xd8 label: Jane CanaryDoe, 1 Canary Wharf")
+    attached = attach_evidence(engine, issue_id=issue.issue_id, path=photo, staff="Ana")
+    same_photo_elsewhere = attach_evidence(engine, issue_id=kept_on_new, path=photo, staff="Ana")
+
+    dry = purge_personal_data(engine, as_of=date(2026, 10, 1), dry_run=True, staff="Ana")
+    assert (dry.issue_ids, dry.cells, dry.texts, dry.files) == ([issue.issue_id], 0, 3, 1)
+    report = purge_personal_data(engine, as_of=date(2026, 10, 1), staff="Ana")
+    assert (report.issue_ids, report.texts, report.files) == ([issue.issue_id], 3, 1)
+    assert report.summary().startswith("0 buyer detail(s) on 1 issue(s) purged, with 3 "
+                                       "note(s) or message(s) and 1 evidence file(s)")
+
+    from sellerdesk.services.follow_up import issue_detail
+    kept = issue_detail(engine, issue.issue_id)
+    assert kept.issue.notes == ""
+    texts = [(e.kind, e.text) for e in kept.timeline]
+    assert ("buyer_message", "(purged with the buyer's personal data)") in texts
+    assert ("status", "Open → Closed") in [(k, t) for k, t in texts if k == "status"][-1:]
+    assert ("evidence", "(evidence file purged with the buyer's personal data)") in texts
+    assert not any("Canary" in text or "canary" in text for _, text in texts)
+    assert evidence_on(engine, [issue.issue_id]) == []
+    # the same photo attached to an issue not yet due stays, for that issue
+    assert evidence_on(engine, [kept_on_new]) == [same_photo_elsewhere]
+    assert stored_file(engine, attached.sha256).exists()
+    assert kept.credits[0].credit_id == credit.credit_id
+    assert desk.verify_ledger(engine).ok
+    assert purge_personal_data(engine, as_of=date(2026, 10, 1)).issue_ids == []   # done
+
+
+def test_a_purged_evidence_file_leaves_the_store(engine, tmp_path):
+    from sellerdesk.services.evidence import stored_file
+    issue_id = _issue(engine, OLD)
+    photo = tmp_path / "label.jpg"
+    photo.write_bytes(b"\xff\xd8 a parcel label")
+    attached = attach_evidence(engine, issue_id=issue_id, path=photo, staff="Ana")
+    assert stored_file(engine, attached.sha256).exists()
+    purge_personal_data(engine, as_of=date(2026, 10, 1), staff="Ana")
+    assert not stored_file(engine, attached.sha256).exists()
+    with engine.connect() as conn:
+        assert conn.exec_driver_sql("SELECT count(*) FROM evidence_chunk").scalar() == 0
+
+
 def test_a_thousand_canary_buyers_leave_no_trace_once_purged(sqlite_database, tmp_path,
                                                              private_home, caplog):
     """Entered, exported, backed up, logged at DEBUG, then purged: afterwards no marker and
@@ -251,6 +304,7 @@ def test_a_thousand_canary_buyers_leave_no_trace_once_purged(sqlite_database, tm
     handler = logging.FileHandler(log_file)
     logging.getLogger().addHandler(handler)
     caplog.set_level(logging.DEBUG)
+    typed: list[str] = []
     try:
         markers = []
         for n, order_id in enumerate(orders):
@@ -259,10 +313,20 @@ def test_a_thousand_canary_buyers_leave_no_trace_once_purged(sqlite_database, tm
             issue = desk.add_issue(
                 engine, order_id=order_id, issue_type=IssueType.DAMAGED, staff="Ana",
                 buyer=f"{marker}@relay.example",
+                note=f"{marker}-NOTE called about it" if n % 250 == 7 else "",
                 buyer_details={"name": f"{marker} Buyer", "email": f"{marker}@example.com",
                                "address": f"{n} {marker} Street"})
             if n % 100 == 0:
                 desk.issue_credit(engine, issue_id=issue.issue_id, staff="Ana")
+            if n % 250 == 7:     # typed into a note, said in a message, seen in a photo
+                follow_up.note_buyer_message(engine, issue_id=issue.issue_id, staff="Ana",
+                                             text=f"{marker}-MESSAGE wrote again")
+                photo = tmp_path / "outside" / f"photo-{n}.jpg"
+                photo.parent.mkdir(exist_ok=True)
+                photo.write_bytes(b"\xff\xd8" + f"{marker}-PHOTO label".encode() * 50)
+                attach_evidence(engine, issue_id=issue.issue_id, path=photo, staff="Ana")
+                photo.unlink()           # the seller's own copy is theirs to keep or not
+                typed.append(marker)
         ciphertexts = list(_raw_cells(engine).values())
         assert len(ciphertexts) == 3000
         exports = tmp_path / "exports"
@@ -282,8 +346,9 @@ def test_a_thousand_canary_buyers_leave_no_trace_once_purged(sqlite_database, tm
     assert {"desk.sqlite3", "elsewhere.sqlite3", "sellerdesk.log", "ledger.csv",
             "packet.zip"} <= names
     assert any(n.startswith("sellerdesk-") for n in names)        # the daily backup
+    assert len(typed) == 4
     for path, data in files:
-        for marker in (markers[0], markers[499], markers[999]):
+        for marker in (markers[0], markers[499], markers[999], *typed):
             assert marker.encode() not in data, (marker, path)
         assert not any(c in data for c in ciphertexts[::97]), path
     with sqlite_database.engine.connect() as conn:

@@ -118,8 +118,9 @@ class SettingsDialog(QDialog):
         self.retention_box.setValue(personal_data.retention(self.engine))
         retention_note = QLabel(
             "Buyer names, e-mails and addresses typed on issues are purged this long after "
-            "the order — from the database and the backups SellerDesk made; the issues, "
-            "credits and evidence stay. Amazon's Data Protection Policy: 30 days after "
+            "the order, with the issue's notes, messages and evidence files — from the "
+            "database and the backups SellerDesk made; the issues, their timelines and the "
+            "credits stay. Amazon's Data Protection Policy: 30 days after "
             "delivery (SellerDesk counts from the order date, which is never later).")
         retention_note.setWordWrap(True)
         self.key_label = QLabel()
