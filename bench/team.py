@@ -170,7 +170,7 @@ def _prepare(cluster: Cluster, agents: int, credits: int, folder: Path) -> list[
     with db:
         import_orders(db.engine, folder / "orders.txt")
         for n in range(agents):
-            add_user(db.engine, f"agent{n}", role="agent", limit="1000")
+            add_user(db.engine, f"agent{n}", role="agent", limits="USD 1000")
         from sellerdesk.services.clock import now
         at = now()
         with writing(db.engine) as conn:

@@ -12,7 +12,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from sellerdesk import __version__
+from sellerdesk import __version__, cli_staff
+from sellerdesk.core.desk import format_limits
 from sellerdesk.core.errors import KnownError
 from sellerdesk.core.issues import IssueStatus, IssueType, Remedy, Severity
 from sellerdesk.core.marketplaces import BY_CODE
@@ -136,6 +137,7 @@ def build_parser() -> argparse.ArgumentParser:
     back.add_argument("credit_id", type=_positive)
     back.add_argument("--reason", required=True, metavar="TEXT")
     back.add_argument("--staff", metavar="NAME")
+    cli_staff.add_parsers(commands, common, credit_cmds)
 
     policy = commands.add_parser("policy", parents=[common], help="the courtesy-credit policy")
     policy_cmds = policy.add_subparsers(dest="policy_command", metavar="ACTION", required=True)
@@ -235,7 +237,9 @@ def build_parser() -> argparse.ArgumentParser:
                                 help="a colleague's own login in their role")
     tadd.add_argument("name", help="the login: lower-case letters, digits, _")
     tadd.add_argument("--role", required=True, choices=["agent", "supervisor", "owner"])
-    tadd.add_argument("--limit", metavar="AMOUNT", help="an agent's approval limit")
+    tadd.add_argument("--limit", action="append", default=[], metavar="CUR=AMOUNT",
+                      help="a personal approval limit in one currency, e.g. USD=15 (repeat "
+                           "per currency; in another the policy's approval_above applies)")
     tadd.add_argument("--password-stdin", action="store_true",
                       help="read the login's password from standard input (else asked for; "
                            "blank for none, where the server trusts local logins)")
@@ -282,6 +286,7 @@ def _positive(text: str) -> int:
 def _open(args: argparse.Namespace):
     from sellerdesk.services.database import open_database
     from sellerdesk.services.paths import chosen_database
+    cli_staff.unlock_key_file()
     return open_database(chosen_database(getattr(args, "db", None)))
 
 
@@ -859,11 +864,12 @@ def cmd_team_add_user(args: argparse.Namespace) -> int:
     else:
         password = ""
     with _open(args) as db:
-        member = add_user(db.engine, args.name, role=args.role, limit=args.limit,
+        member = add_user(db.engine, args.name, role=args.role, limits=", ".join(args.limit),
                           password=password or None)
     _emit(args, member.as_json(),
           f"{member.name} can now log in as {_article(member.role)} {member.role}"
-          + (f" (approval limit {member.approval_limit})" if member.approval_limit else ""))
+          + (f" (approval limits {format_limits(member.approval_limits)})"
+             if member.approval_limits else ""))
     return 0
 
 
@@ -936,10 +942,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     key = args.command
-    if key in ("order", "issue", "credit", "policy", "defect", "export", "team"):
-        key = f"{key} {getattr(args, key + '_command')}"
+    if key in ("order", "issue", "credit", "policy", "defect", "export", "team", "staff",
+               "key-file"):
+        key = f"{key} {getattr(args, key.replace('-', '_') + '_command')}"
+    if key in cli_staff.COMMANDS:
+        handler = cli_staff.COMMANDS[key]
+        command = lambda: handler(args, _emit, lambda: _open(args))  # noqa: E731
+    else:
+        command = lambda: COMMANDS[key](args)  # noqa: E731
     try:
-        return COMMANDS[key](args)
+        return cli_staff.with_pin(command, lambda: _open(args))
     except KnownError as exc:
         print(f"sellerdesk: {exc}", file=sys.stderr)
         return 1

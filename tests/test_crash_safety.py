@@ -29,6 +29,7 @@ from sellerdesk.store.engine import reading
 from tests.conftest import REPO
 from tests.file_keyring import VARIABLE, FileKeyring
 from tests.reports import row, write
+from tests.staffing import owner_at_work
 
 KILLS, SOAK_KILLS = 200, 5_000
 OLD_DATE = "2026-09-01T10:00:00+00:00"
@@ -109,8 +110,10 @@ def _desk(engine, tmp_path: Path, *, orders: int, price: str = "100.00") -> list
     ids = [f"114-{n:07d}-7000000" for n in range(orders)]
     write(tmp_path / "desk-orders.txt", [row(o, price=price, date=OLD_DATE) for o in ids])
     import_orders(engine, tmp_path / "desk-orders.txt")
-    return [desk.add_issue(engine, order_id=o, issue_type=IssueType.DAMAGED,
-                           staff="Olivia").issue_id for o in ids]
+    issues = [desk.add_issue(engine, order_id=o, issue_type=IssueType.DAMAGED,
+                             staff="Olivia").issue_id for o in ids]
+    owner_at_work(engine, "Olivia")     # her PIN: each child gives it (crash_child)
+    return issues
 
 
 def test_credits_survive_sigkill_at_random_moments(sqlite_database, sqlite_url, tmp_path,

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING
 
 from sellerdesk.core.issues import BuyerResponse, IssueStatus, IssueType, Severity
-from sellerdesk.core.money import Money
+from sellerdesk.core.money import Money, MoneyError, minor_units
 
 if TYPE_CHECKING:
     from sellerdesk.core.deadlines import Deadline
@@ -62,11 +63,53 @@ class EvidenceRecord:
 class StaffMember:
     name: str
     role: str                 # agent | supervisor | owner
-    approval_limit: str | None = None
+    # A personal approval limit per currency (¥15 and $15 are not one limit). A currency
+    # not listed has none of its own: the policy's approval_above alone applies there.
+    approval_limits: dict[str, Decimal] = field(default_factory=dict)
+    active: bool = True       # a deactivated person keeps their history but cannot act
+    has_pin: bool = False
 
     @property
     def can_approve(self) -> bool:
         return self.role in ("supervisor", "owner")
+
+    def limit_for(self, currency: str) -> Decimal | None:
+        return self.approval_limits.get(currency)
+
+    @property
+    def limits_text(self) -> str:
+        return format_limits(self.approval_limits)
+
+
+def parse_limits(text: str) -> dict[str, Decimal]:
+    """"USD 15, JPY 1500" (or USD=15) → {"USD": 15, "JPY": 1500}; blank → no limits.
+    Raises ValueError with a sentence naming the part that is wrong."""
+    limits: dict[str, Decimal] = {}
+    for part in filter(None, (p.strip() for p in text.replace(";", ",").split(","))):
+        pieces = part.replace("=", " ").split()
+        if len(pieces) != 2:
+            raise ValueError(f"{part!r}: write a currency and an amount, e.g. USD 15")
+        first, second = pieces
+        currency, amount = (first, second) if first.isalpha() else (second, first)
+        currency = currency.upper()
+        try:
+            minor_units(currency)
+            value = Decimal(amount)
+        except MoneyError:
+            raise ValueError(f"{part!r}: {currency} is not a currency code") from None
+        except InvalidOperation:
+            raise ValueError(f"{part!r}: {amount!r} is not a number") from None
+        if not value.is_finite() or value < 0:
+            raise ValueError(f"{part!r}: a limit is zero or more")
+        if currency in limits:
+            raise ValueError(f"{currency} is given twice")
+        limits[currency] = value
+    return limits
+
+
+def format_limits(limits: dict[str, Decimal]) -> str:
+    return ", ".join(f"{currency} {value.normalize():f}"
+                     for currency, value in sorted(limits.items()))
 
 
 @dataclass(frozen=True, slots=True)

@@ -36,6 +36,7 @@ REPEAT_ISSUE = "repeat_issue"      # another issue from this buyer in the window
 CAPPED = "capped"                  # a cap lowered the amount
 NOTHING_LEFT = "nothing_left"      # the caps leave nothing to give on this order
 ABOVE_APPROVAL = "above_approval_limit"
+BUYER_UNCHECKED = "buyer_history_unchecked"   # a buyer was named but their history unread
 REPLACEMENT_FIRST = "replacement_first"
 
 
@@ -395,7 +396,9 @@ class IssueFacts:
 
 @dataclass(frozen=True, slots=True)
 class BuyerHistory:
-    """The same buyer (by keyed reference) within the policy's buyer window."""
+    """The same buyer (by keyed reference) within the policy's buyer window. `checked`
+    is False when a buyer was named but the key to find their history was not at hand:
+    the guards cannot tell, so the suggestion needs approval (never fails open)."""
     credits_in_window: int = 0
     other_issues_in_window: int = 0
 
@@ -415,6 +418,7 @@ class Suggestion:
                 "currency": self.amount.currency, "remedy": self.remedy.value,
                 "policy_version": self.policy_version, "needs_approval": self.needs_approval,
                 "flags": list(self.flags), "explanation": list(self.explanation)}
+    checked: bool = True
 
 
 def _num(value: Decimal) -> str:
@@ -546,6 +550,11 @@ def suggest(policy: Policy, *, order: Order, issue: IssueFacts,
         needs_approval = True
         w.flag(ABOVE_APPROVAL)
         w.lines.append(f"above the approval limit of {Money.rounded(limit, currency)}: "
+    if not history.checked:
+        w.flag(BUYER_UNCHECKED)
+        needs_approval = True
+        w.lines.append("buyer history could not be checked (the key for buyer references "
+                       "is not open here): needs approval")
                        "needs a supervisor's approval")
     remedy = rule.remedy
     if remedy is Remedy.REPLACEMENT:

@@ -16,7 +16,7 @@ from sellerdesk.core.issues import BuyerResponse, IssueType, Remedy, Severity
 from sellerdesk.core.marketplaces import by_code, format_report_date
 from sellerdesk.core.metrics import DefectKind
 from sellerdesk.core.orders import OrderFilter, OrderSummary
-from sellerdesk.services import desk, follow_up, staff_admin
+from sellerdesk.services import desk, follow_up, pins, staff_admin
 from sellerdesk.services.adjustments import record_item_codes
 from sellerdesk.services.clock import now, pinned
 from sellerdesk.services.import_feedback import import_feedback
@@ -27,6 +27,9 @@ from sellerdesk.store.engine import reading
 from sellerdesk.store.orders import get_order, list_orders
 
 STAFF = ("Olivia Owner", "Sam Agent", "Priya Agent", "Mara Supervisor")
+# The made-up owner's and supervisor's PIN (README): a demo shows PINs at work, and its
+# data is no one's, so a PIN everyone knows guards nothing real.
+DEMO_PIN = "1234"
 ITEM_ISSUES = {IssueType.DAMAGED, IssueType.WRONG_ITEM, IssueType.MISSING_ITEM,
                IssueType.NOT_AS_DESCRIBED, IssueType.DEFECTIVE}
 ISSUE_MIX = [  # (type, severity, weight)
@@ -53,9 +56,12 @@ def add_demo_issues(engine: Engine, orders: int, *, seed: int = 11) -> None:
     end = now()
     start = end - timedelta(days=DESK_OPENED_DAYS_AGO)
     with pinned(start):
+        staff_admin.give_pin(engine, STAFF[0], DEMO_PIN)   # the first one owns the desk
         desk.add_issue(engine, order_id=shipped[0].order_id, issue_type=IssueType.OTHER,
-                       note="Demo desk opened", staff=STAFF[0])  # the first one owns the desk
-        staff_admin.save_staff(engine, name=STAFF[3], role="supervisor", staff=STAFF[0])
+                       note="Demo desk opened", staff=STAFF[0])
+        for name, role in ((STAFF[3], "supervisor"), (STAFF[1], "agent"), (STAFF[2], "agent")):
+            staff_admin.save_staff(engine, name=name, role=role, staff=STAFF[0])
+        staff_admin.give_pin(engine, STAFF[3], DEMO_PIN)
 
     buyers = [f"demo-buyer-{n}@marketplace.amazon.com" for n in range(max(len(shipped) // 40, 3))]
     picked = rng.sample(shipped[1:], min(len(shipped) - 1, max(orders // 25, 4)))
@@ -70,9 +76,16 @@ def add_demo_issues(engine: Engine, orders: int, *, seed: int = 11) -> None:
             credits.append(credit)   # the promotional code stays, to lapse soon
         promotion_given = promotion_given or story.promotion
     if credits:   # now, after everything else: the ledger's times only move forward
+        _pin_given(engine, STAFF[0])
         desk.reverse_credit(engine, credit_id=credits[0], staff=STAFF[0],
                             reason="buyer returned the item for a full refund instead")
     _add_item_codes(engine, rng, [order.order_id for _, order in logged])
+    pins.drop_elevation(engine)        # whoever opens the demo gives the PIN themselves
+
+
+def _pin_given(engine: Engine, name: str) -> None:
+    """The demo's owner or supervisor acts (weeks of pinned time apart: PINs lapse)."""
+    pins.elevate(engine, name, DEMO_PIN)
 
 
 def _add_item_codes(engine: Engine, rng: random.Random, order_ids: list[str]) -> None:
@@ -267,6 +280,7 @@ class _Story:
                 if promotion and self.order.currency == "USD":
                     self.promotion = True
                     expires = (self.end + timedelta(days=rng.randint(4, 12))).date()
+                    _pin_given(engine, STAFF[0])
                     outcome = desk.issue_credit(engine, issue_id=issue_id, staff=STAFF[0],
                                                 kind=Remedy.PROMOTIONAL_CREDIT,
                                                 expires_on=expires)
@@ -276,6 +290,7 @@ class _Story:
                     suggested = desk.suggest_for_issue(engine, issue_id).amount
                     if suggested.minor < 2:
                         return None
+                    _pin_given(engine, STAFF[0])
                     outcome = desk.issue_credit(
                         engine, issue_id=issue_id, staff=STAFF[0],
                         kind=Remedy.COURTESY_CREDIT, amount=str(suggested.times(Decimal("0.8"))),
@@ -287,6 +302,7 @@ class _Story:
             decided = self._when(rng.uniform(2, 20))
             if decided is not None:
                 with pinned(decided):
+                    _pin_given(engine, STAFF[3])
                     approved = desk.decide_approval(
                         engine, approval_id=outcome.approval_id, approve=True,
                         comment="fair, given the damage", staff=STAFF[3])

@@ -41,11 +41,11 @@ from sellerdesk.core.policy import (
     suggest,
 )
 from sellerdesk.core.returns import REFUND_KINDS, Return, refunded_outside
-from sellerdesk.services import personal_data, security_log
+from sellerdesk.services import personal_data, pins, security_log
 from sellerdesk.services.amazon_settings import overrides_in
 from sellerdesk.services.clock import now
 from sellerdesk.services.policies import active_policy
-from sellerdesk.services.shared_keys import buyer_reference_key
+from sellerdesk.services.shared_keys import BuyerKeyUnavailable, buyer_reference_key
 from sellerdesk.services.staff import default_staff_name
 from sellerdesk.store import credits as ledger_store
 from sellerdesk.store import issues as issue_store
@@ -59,10 +59,11 @@ class DeskError(KnownError):
     """A request the desk refuses, with the reason."""
 
 
-# -- staff --------------------------------------------------------------------------------
-def at_desk(conn: Connection, name: str | None) -> StaffMember:
-    """The named staff member; someone new is added as an agent — except the very first
-    person, who set SellerDesk up and is its owner."""
+# -- staff ------------------------------------------------------------------------------
+def staff_at_desk(conn: Connection, name: str | None) -> StaffMember:
+    """Who is at work: on a team database the login; on a single desk the named staff
+    member. Refuses a name nobody has (a typo never becomes a colleague: only an owner
+    adds staff) and a deactivated person."""
     login = team_store.team_login(conn)
     if login is not None:           # a team database: the login is who is at work
         member = issue_store.staff_member(conn, name=login)
@@ -75,17 +76,50 @@ def at_desk(conn: Connection, name: str | None) -> StaffMember:
         raise DeskError("say who is at the desk (--staff NAME)")
     member = issue_store.staff_member(conn, name=name)
     if member is None:
-        role = "owner" if issue_store.staff_count(conn) == 0 else "agent"
-        member = issue_store.add_staff(conn, name=name, role=role, approval_limit=None,
-                                       now=now())
+        raise DeskError(f"nobody called {name!r} works at this desk; pick a name in the "
+                        "At the desk box (or --staff), or ask the owner to add you "
+                        "(Desk › Staff, sellerdesk staff add)")
+    if not member.active:
+        raise DeskError(f"{name} was deactivated and can no longer act at this desk")
     return member
+
+
+def become_first_owner(conn: Connection, name: str | None) -> StaffMember:
+    """The first run: the very first person on a desk with no staff becomes its owner
+    (they set SellerDesk up). Refused once anyone works there."""
+    name = (name or default_staff_name()).strip()
+    if not name:
+        raise DeskError("say who is at the desk (--staff NAME)")
+    if team_store.team_login(conn) is not None or issue_store.staff_count(conn):
+        raise DeskError(f"this desk already has staff; {name} is added by its owner")
+    member = issue_store.add_staff(conn, name=name, role="owner", approval_limits={},
+                                   now=now())
+    security_log.record(conn, "staff_changed", f"{name} set up the desk and owns it",
+                        actor=name)
+    return member
+
+
+def at_desk_or_first_owner(conn: Connection, name: str | None) -> StaffMember:
+    """For work that records who did it: the person at the desk (staff_at_desk) — or, on
+    a new desk nobody works at yet, its first owner (become_first_owner)."""
+    if team_store.team_login(conn) is None and issue_store.staff_count(conn) == 0:
+        return become_first_owner(conn, name)
+    return staff_at_desk(conn, name)
+
+
+# Kept instead of a reference when a buyer was named but the key was not at hand: the
+# issue stays marked (its suggestions need approval), and it matches no buyer's history.
+UNCHECKED_BUYER = "unchecked"
 
 
 def _buyer_ref(engine: Engine, buyer: str | None) -> str | None:
     """The keyed reference for what staff typed; the buyer as typed is never stored."""
     if not buyer or not buyer.strip():
         return None
-    return buyer_reference(buyer_reference_key(engine), buyer)
+    try:
+        return buyer_reference(buyer_reference_key(engine), buyer)
+    except BuyerKeyUnavailable:
+        return UNCHECKED_BUYER
 
 
 # -- issues -------------------------------------------------------------------------------
@@ -113,7 +147,7 @@ def add_issue(engine: Engine, *, order_id: str, issue_type: IssueType,
             if quantity > skus[sku]:
                 raise DeskError(f"order {order_id} has only {skus[sku]} × {sku}, "
                                 f"not {quantity}")
-        member = at_desk(conn, staff)
+        member = at_desk_or_first_owner(conn, staff)
         issue_id = issue_store.add_issue(
             conn, order_id=order_id, issue_type=issue_type.value, severity=severity.value,
             affected=format_affected(affected), days_late=days_late, buyer_ref=ref,
@@ -172,7 +206,9 @@ def _suggest(conn: Connection, *, order_id: str, facts: IssueFacts, buyer_ref: s
     if order is None:
         raise DeskError(f"no order {order_id!r}")
     history = BuyerHistory()
-    if buyer_ref:
+    if buyer_ref == UNCHECKED_BUYER:
+        history = BuyerHistory(checked=False)
+    elif buyer_ref:
         since = now() - timedelta(days=policy.buyer_window_days)
         credits, issues = issue_store.buyer_history(conn, buyer_ref=buyer_ref, since=since,
                                                     excluding_issue=excluding_issue)
@@ -288,7 +324,7 @@ def issue_credit(engine: Engine, *, issue_id: int, amount: str | Decimal | None 
     with writing(engine) as conn:
         issue = issue_record(conn, issue_id)
         ledger_store.lock_order(conn, order_id=issue.order_id, buyer_ref=issue.buyer_ref)
-        member = at_desk(conn, staff)
+        member = at_desk_or_first_owner(conn, staff)
         suggestion, order_left = _suggestion(conn, issue)
         currency = suggestion.amount.currency
         chosen_kind = kind or (suggestion.remedy if suggestion.remedy in MONEY_KINDS
@@ -305,7 +341,8 @@ def issue_credit(engine: Engine, *, issue_id: int, amount: str | Decimal | None 
                             f"({max(order_left, Money.zero(currency)).display()})")
         needs_approval = suggestion.needs_approval or (
             suggestion.cap is not None and value > suggestion.cap)
-        limit = Decimal(member.approval_limit) if member.approval_limit else None
+        # The person's own limit in this currency; none there, the policy's alone.
+        limit = member.limit_for(currency)
         if limit is not None and value.amount > limit:
             needs_approval = True
         explanation = "\n".join(suggestion.explanation)
@@ -327,6 +364,8 @@ def issue_credit(engine: Engine, *, issue_id: int, amount: str | Decimal | None 
                                        "approval_requested",
                                        f"{chosen_kind.label} {value.display()} awaits approval")])
             return CreditOutcome(value, chosen_kind, approval_id=approval_id)
+        if needs_approval:          # a supervisor approving their own credit
+            pins.require_elevated(conn, member, f"giving {value.display()} above the limit")
         at = now()
         _record_offer(conn, issue, chosen_kind.value, at)
         # The credit line meets the buyer-contact clock: counted now, outside the lock.
@@ -390,6 +429,8 @@ def pending_approvals(engine: Engine) -> list[PendingApproval]:
 
 
 def _decision_refused(member: StaffMember, requested_by: str) -> str | None:
+    if not member.active:
+        return f"{member.name} was deactivated and can no longer act at this desk"
     if not member.can_approve:
         return (f"{member.name} is an agent; only a supervisor or owner may approve or "
                 "reject credits")
@@ -401,10 +442,12 @@ def _decision_refused(member: StaffMember, requested_by: str) -> str | None:
 def decision_refused(engine: Engine, request: PendingApproval,
                      staff: str | None = None) -> str | None:
     """Why the person at the desk may not decide this request (so the window need not
-    offer it), or None. Nobody is added by asking: someone new would be an agent."""
+    offer it), or None. A missing PIN is not a refusal: the window asks for it."""
     with reading(engine) as conn:
         name = team_store.team_login(conn) or (staff or default_staff_name()).strip()
-        member = issue_store.staff_member(conn, name=name) or StaffMember(name, "agent", None)
+        member = issue_store.staff_member(conn, name=name)
+    if member is None:
+        return f"nobody called {name!r} works at this desk"
     return _decision_refused(member, request.requested_by)
 
 
@@ -424,10 +467,11 @@ def decide_approval(engine: Engine, *, approval_id: int, approve: bool, comment:
         if request["status"] != "pending":
             raise DeskError(f"approval request {approval_id} was already {request['status']} "
                             f"by {request['decided_by']}")
-        member = at_desk(conn, staff)
+        member = staff_at_desk(conn, staff)
         refusal = _decision_refused(member, request["requested_by"])
         if refusal:
             raise DeskError(refusal)
+        pins.require_elevated(conn, member, f"deciding request {approval_id}")
         if not approve and not comment:
             raise DeskError("a rejection needs a comment for the agent (--comment)")
         amount = Money.from_minor(request["amount_minor"], request["currency"])
@@ -486,11 +530,13 @@ def reverse_credit(engine: Engine, *, credit_id: int, reason: str,
         already = ledger_store.reversal_of(conn, credit_id=credit_id)
         if already is not None:
             raise DeskError(f"credit {credit_id} was already reversed by credit {already}")
-        member = at_desk(conn, staff)
+        member = staff_at_desk(conn, staff)
         if original.approved_by and original.approved_by != member.name \
                 and not member.can_approve:
             raise DeskError(f"credit {credit_id} was approved by {original.approved_by}; "
                             "only a supervisor or owner may reverse it")
+        if original.approved_by:
+            pins.require_elevated(conn, member, f"reversing approved credit {credit_id}")
         new_id, digest = ledger_store.append_credit(conn, values={
             "created_at": now(), "issue_id": original.issue_id, "order_id": original.order_id,
             "kind": original.kind, "amount_minor": -original.amount.minor,

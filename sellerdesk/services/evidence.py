@@ -29,7 +29,7 @@ from sellerdesk.core.desk import EvidenceRecord
 from sellerdesk.core.errors import InputError, KnownError
 from sellerdesk.services import claims
 from sellerdesk.services.clock import now
-from sellerdesk.services.desk import DeskError, at_desk, issue_record
+from sellerdesk.services.desk import DeskError, at_desk_or_first_owner, issue_record
 from sellerdesk.services.paths import data_dir
 from sellerdesk.store import evidence as evidence_store
 from sellerdesk.store import issues as issue_store
@@ -67,7 +67,7 @@ def attach_evidence(engine: Engine, *, issue_id: int, path: Path,
     media_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
     with writing(engine) as conn:
         issue = issue_record(conn, issue_id)
-        member = at_desk(conn, staff)
+        member = at_desk_or_first_owner(conn, staff)
         at = now()
         new_id = evidence_store.add_evidence(
             conn, issue_id=issue.issue_id, sha256=sha256, name=path.name[:255], size=size,

@@ -31,7 +31,7 @@ from sellerdesk.core.metrics import (
 from sellerdesk.core.money import Money
 from sellerdesk.services.amazon_settings import overrides_in
 from sellerdesk.services.clock import now
-from sellerdesk.services.shared_keys import buyer_reference_key
+from sellerdesk.services.shared_keys import BuyerKeyUnavailable, buyer_reference_key
 from sellerdesk.services.staff import default_staff_name
 from sellerdesk.store import amazon as amazon_store
 from sellerdesk.store import defects as defect_store
@@ -82,7 +82,10 @@ def rater_references(engine: Engine) -> Callable[[str], str | None]:
         if not email.strip():
             return None
         if not key:
-            key.append(buyer_reference_key(engine))
+            try:
+                key.append(buyer_reference_key(engine))
+            except BuyerKeyUnavailable:
+                return None      # the feedback counts; its rater stays unlinked
         return buyer_reference(key[0], email)
     return reference
 

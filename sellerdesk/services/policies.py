@@ -13,7 +13,7 @@ from sqlalchemy.engine import Connection, Engine
 from sellerdesk.core.errors import InputError, KnownError
 from sellerdesk.core.issues import IssueType
 from sellerdesk.core.policy import Policy, parse_complete_policy, parse_policy
-from sellerdesk.services import security_log
+from sellerdesk.services import pins, security_log
 from sellerdesk.services.clock import now
 from sellerdesk.services.files import written_whole
 from sellerdesk.services.paths import resources_dir
@@ -101,6 +101,10 @@ def require_supervisor(conn: Connection, name: str, why: str) -> str:
     member = store.staff_member(conn, name=name)
     if (member is None and store.staff_count(conn)) or (member and not member.can_approve):
         raise KnownError(f"{name} is not a supervisor or owner here; {why}")
+    if member is not None:
+        if not member.active:
+            raise KnownError(f"{name} was deactivated and can no longer act at this desk")
+        pins.require_elevated(conn, member, "a change that binds the whole desk")
     return name
 
 

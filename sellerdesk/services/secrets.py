@@ -1,6 +1,8 @@
 """The only door to the OS keyring. When no keyring works (a headless Linux box, a
 locked keychain), secrets are kept in memory for this session only — never written to
-a file — and `keyring_available()` says so, so the window and the CLI can tell the user."""
+a file in clear — and `keyring_available()` says so, so the window and the CLI can tell
+the user. The desk's own keys can then live in a key file sealed with a passphrase
+(services.key_file), once it is open: `use_sealed_store`."""
 
 from __future__ import annotations
 
@@ -12,11 +14,15 @@ from keyring.errors import KeyringError, PasswordDeleteError
 
 SERVICE = "SellerDesk"
 NO_KEYRING = ("No OS keyring is available: SellerDesk keeps secrets for this session "
-              "only (never on disk), so saved credentials, buyer history and the buyer "
-              "details typed on issues last until it closes.")
+              "only (never on disk in clear), so saved credentials and the buyer details "
+              "typed on issues last until it closes, and buyer history is not checked "
+              "(each suggestion for a named buyer needs approval). To keep the desk's keys "
+              "across restarts, make a key file sealed with a passphrase: Settings › Key "
+              "file, or sellerdesk key-file create.")
 log = logging.getLogger(__name__)
 _session: dict[str, str] = {}
 _broken: list[str] = []  # the keyring error seen, once: no retry, one warning per process
+_sealed: list = [None]   # the open key file (services.key_file.SealedKeys), if any
 
 
 def _failed(exc: Exception) -> None:
@@ -49,7 +55,29 @@ def backend_name() -> str:
     return "this session's memory" if _broken else type(keyring.get_keyring()).__name__
 
 
+def use_sealed_store(store) -> None:
+    """Where no keyring works: keep the secrets `store` holds in it (the open key file)."""
+    _sealed[0] = store
+
+
+def sealed_store():
+    return _sealed[0]
+
+
+def _in_sealed(name: str):
+    store = _sealed[0]
+    return store if _broken and store is not None and store.holds(name) else None
+
+
+def kept_beyond_session(name: str) -> bool:
+    """Whether a secret set now would outlive this process (keyring, or open key file)."""
+    return check_keyring() or _in_sealed(name) is not None
+
+
 def get_secret(name: str) -> str | None:
+    store = _in_sealed(name)
+    if store is not None:
+        return store.get(name)
     if name in _session or _broken:
         return _session.get(name)
     try:
@@ -71,13 +99,20 @@ def set_secret(name: str, value: str) -> bool:
             _failed(RuntimeError("the keyring did not keep a secret"))
         except (KeyringError, RuntimeError) as exc:
             _failed(exc)
+    store = _in_sealed(name)
+    if store is not None:
+        store.put(name, value)
+        return True
     _session[name] = value
     return False
 
 
 def delete_secret(name: str) -> None:
-    """Forget a secret, from this session and from the keyring."""
+    """Forget a secret, from this session, the key file and the keyring."""
     _session.pop(name, None)
+    store = _in_sealed(name)
+    if store is not None:
+        store.delete(name)
     if not _broken:
         try:
             keyring.delete_password(SERVICE, name)

@@ -28,6 +28,10 @@ ACTIONS = {
     "retention_set": "Retention period set",
     "backup": "Backup made",
     "restore": "Backup restored",
+    "pin_given": "PIN given (acting as supervisor or owner)",
+    "pin_wrong": "Wrong PIN",
+    "pin_set": "PIN set",
+    "staff_changed": "Staff changed",
     "policy_saved": "Policy saved",
     "policy_restored": "Policy version restored",
 }

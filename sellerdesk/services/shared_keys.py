@@ -20,7 +20,7 @@ from sqlalchemy.engine import Connection, Engine
 from sellerdesk.core.errors import KnownError
 from sellerdesk.core.sealing import KEY_BYTES, SealBroken, cell, new_key, seal, unseal
 from sellerdesk.services.clock import now
-from sellerdesk.services.secrets import get_secret, set_secret
+from sellerdesk.services.secrets import get_secret, kept_beyond_session, set_secret
 from sellerdesk.store import team as team_store
 from sellerdesk.store.engine import reading, writing
 
@@ -165,10 +165,28 @@ def bring_desk_secrets(engine: Engine, conn: Connection, names: tuple[str, ...])
             _put(conn, name, key, value, replace=True)
 
 
+class BuyerKeyUnavailable(KnownError):
+    """No keyring works and the key file is locked or missing: a key made now would die
+    with this process, and each buyer's history with it."""
+
+
 def buyer_reference_key(engine: Engine) -> bytes:
-    """The HMAC key for buyer references, made on first use."""
+    """The HMAC key for buyer references, made on first use — but only where it will be
+    kept (a keyring, the open key file, the team's table): a key for one process would
+    make every buyer new at the next start, and the repeat-buyer guard fail open."""
     value = read_shared(engine, BUYER_REFERENCE)
     if value is None:
+        if not (kept_beyond_session(BUYER_REFERENCE) or _on_team(engine)):
+            raise BuyerKeyUnavailable(
+                "buyer history could not be checked: no OS keyring works here and the key "
+                "file is locked or missing (Settings › Key file, or sellerdesk key-file)")
         value = write_shared(engine, BUYER_REFERENCE, random_source.token_hex(32),
                              replace=False)
     return bytes.fromhex(value)
+
+
+def _on_team(engine: Engine) -> bool:
+    if engine.dialect.name != "postgresql":
+        return False
+    with reading(engine) as conn:
+        return _is_team(conn)

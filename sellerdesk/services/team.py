@@ -4,13 +4,14 @@
 to date with the same migrations as a single desk, creates the team's roles, grants and
 row rules (store.team), and puts the owner on the staff. `add_user` gives a colleague a
 login in their role. From then on who did what is the database's authenticated user:
-`services.desk.at_desk` ignores names typed in a box.
+`services.desk.staff_at_desk` ignores names typed in a box.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from decimal import Decimal
 from pathlib import Path
 
 from sqlalchemy.engine import Connection, Engine
@@ -20,7 +21,7 @@ from sellerdesk.core.ledger import verify_chain
 from sellerdesk.services import data_keys, evidence, shared_keys
 from sellerdesk.services.clock import now
 from sellerdesk.services.database import Database, open_database
-from sellerdesk.services.staff_admin import ROLES, check_limit
+from sellerdesk.services.staff_admin import ROLES, check_limits
 from sellerdesk.store import credits as ledger_store
 from sellerdesk.store import evidence as evidence_store
 from sellerdesk.store import issues as issue_store
@@ -38,10 +39,11 @@ class TeamError(KnownError):
 class TeamMember:
     name: str
     role: str
-    approval_limit: str | None
+    approval_limits: dict[str, Decimal] = field(default_factory=dict)
 
     def as_json(self) -> dict[str, object]:
-        return {"name": self.name, "role": self.role, "limit": self.approval_limit}
+        return {"name": self.name, "role": self.role,
+                "limits": {c: str(v) for c, v in self.approval_limits.items()}}
 
 
 def _postgres(engine: Engine) -> None:
@@ -67,19 +69,20 @@ def team_init(url: str) -> tuple[Database, TeamMember]:
             team_store.grant_privileges(conn)
             team_store.announce_changes(conn)
             team_store.add_login(conn, name=owner, role="owner", password=None)
-            _put_staff(conn, owner, "owner", None)
+            _put_staff(conn, owner, "owner", {})
             issue_store.put_setting(conn, key=team_store.MARK, value=owner, by=owner,
                                     now=now())
             shared_keys.make_team_key(db.engine, conn)
     except BaseException:
         db.close()
         raise
-    return db, TeamMember(owner, "owner", None)
+    return db, TeamMember(owner, "owner")
 
 
-def add_user(engine: Engine, name: str, *, role: str, limit: str | None = None,
+def add_user(engine: Engine, name: str, *, role: str, limits: str | None = None,
              password: str | None = None) -> TeamMember:
-    """A colleague's login (or a new role or limit for an existing one), as the owner."""
+    """A colleague's login (or a new role or limits for an existing one), as the owner.
+    `limits` per currency, "USD 15, JPY 1500" (services.staff_admin.check_limits)."""
     _postgres(engine)
     name = name.strip()
     if not name or name != name.lower() or not name.replace("_", "").isalnum():
@@ -87,22 +90,22 @@ def add_user(engine: Engine, name: str, *, role: str, limit: str | None = None,
                         "(what PostgreSQL takes without quotes), e.g. ana or sam_lee")
     if role not in ROLES:
         raise TeamError(f"the role {role!r} is not one of {', '.join(ROLES)}")
-    approval_limit = check_limit(limit)
+    approval_limits = check_limits(limits)
     with writing(engine) as conn:
         _require_team(conn)
         me = team_store.current_login(conn)
         if team_store.login_role(conn, me) != "owner":
             raise TeamError(f"{me} is not an owner; only an owner adds colleagues")
         team_store.add_login(conn, name=name, role=role, password=password)
-        _put_staff(conn, name, role, approval_limit)
-    return TeamMember(name, role, approval_limit)
+        _put_staff(conn, name, role, approval_limits)
+    return TeamMember(name, role, approval_limits)
 
 
-def _put_staff(conn: Connection, name: str, role: str, limit: str | None) -> None:
+def _put_staff(conn: Connection, name: str, role: str, limits: dict[str, Decimal]) -> None:
     if issue_store.staff_member(conn, name=name) is None:
-        issue_store.add_staff(conn, name=name, role=role, approval_limit=limit, now=now())
+        issue_store.add_staff(conn, name=name, role=role, approval_limits=limits, now=now())
     else:
-        issue_store.update_staff(conn, name=name, role=role, approval_limit=limit)
+        issue_store.update_staff(conn, name=name, role=role, approval_limits=limits)
 
 
 def _require_team(conn: Connection) -> None:
@@ -119,7 +122,7 @@ def signed_in(engine: Engine) -> str | None:
 
 def team_members(engine: Engine) -> list[TeamMember]:
     with reading(engine) as conn:
-        return [TeamMember(m.name, m.role, m.approval_limit)
+        return [TeamMember(m.name, m.role, m.approval_limits)
                 for m in issue_store.all_staff(conn)]
 
 

@@ -84,14 +84,20 @@ class OrderItem(SQLModel, table=True):
 
 
 class Staff(SQLModel, table=True):
-    """Who is at the desk. An agent's approval limit is a number in the order's currency."""
+    """Who is at the desk. A personal approval limit is per currency, as JSON text
+    ({"USD": "15", "JPY": "1500"}); a single desk keeps a supervisor's or owner's PIN as a
+    scrypt hash (services.pins) and counts wrong tries here, so a restart resets nothing."""
     __tablename__ = "staff"
 
     id: int | None = Field(default=None, primary_key=True)
     name: str = Field(max_length=100, sa_column_kwargs={"unique": True})
     role: str = Field(max_length=16)                  # agent | supervisor | owner
-    approval_limit: str | None = Field(default=None, max_length=32)
+    approval_limits: str | None = Field(default=None, sa_type=sa.Text())
     created_at: datetime = Field(sa_type=sa.DateTime())
+    deactivated_at: datetime | None = Field(default=None, sa_type=sa.DateTime())
+    pin_hash: str | None = Field(default=None, max_length=200)
+    pin_failures: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
+    pin_locked_until: datetime | None = Field(default=None, sa_type=sa.DateTime())
 
 
 class PolicyVersion(SQLModel, table=True):

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QInputDialog,
     QLabel,
+    QLineEdit,
     QMainWindow,
     QMessageBox,
     QProgressDialog,
@@ -110,7 +111,8 @@ class MainWindow(QMainWindow):
         self.location_label = QLabel("Opening the database…")
         self.count_label = QLabel()
         self.watch_label = QLabel()
-        self.keyring_label = QLabel("No OS keyring: secrets last this session")
+        self.keyring_label = QLabel("No OS keyring: buyer history not checked")
+        self.passphrase_dialog: QInputDialog | None = None
         self.keyring_label.setStyleSheet("color: #b00020; font-weight: bold;")
         self.keyring_label.hide()
         self.statusBar().addPermanentWidget(self.keyring_label)
@@ -258,19 +260,29 @@ class MainWindow(QMainWindow):
                             self.new_issue_action])
         toolbar.addSeparator()
         toolbar.addWidget(QLabel(" At the desk: "))
+        # Picked from the desk's staff, never typed: a typo must not become a colleague.
         self.staff_box = QComboBox()
-        self.staff_box.setEditable(True)
         self.staff_box.setMinimumWidth(160)
-        self.staff_box.setToolTip("Who is working: recorded on every issue, credit and event")
+        self.staff_box.setToolTip("Who is working: recorded on every issue, credit and event. "
+                                  "A supervisor or owner is picked with their PIN.")
         self.staff_box.addItem(window_settings().value("staff") or default_staff_name())
+        self.at_desk = self.staff_box.currentText()   # who is at the desk, PIN given if needed
+        self.pin_dialog = None                        # the last PIN asked for, for tests
         toolbar.addWidget(self.staff_box)
         self.role_label = QLabel()
         self.role_label.setEnabled(False)
         toolbar.addWidget(self.role_label)
+        self.pin_action = action("Give &PIN…", self.give_pin, None,
+                                 "A supervisor or owner gives their PIN again (asked after "
+                                 "15 idle minutes)")
+        self.pin_action.setVisible(False)
+        toolbar.addAction(self.pin_action)
         toolbar.addSeparator()
         toolbar.addAction(self.staff_action)
         self.addToolBar(toolbar)
-        self.staff_box.currentTextChanged.connect(self._show_role)
+        self.staff_box.currentIndexChanged.connect(self._staff_picked)
+        self.pin_timer = QTimer(self, interval=30_000)   # shows when a PIN has lapsed
+        self.pin_timer.timeout.connect(lambda: self._show_role(self.at_desk))
         for act in [*self.busy_actions, self.refresh_action, *self.desk_actions]:
             act.setEnabled(False)  # until the database is open
 
@@ -357,16 +369,58 @@ class MainWindow(QMainWindow):
                                      "SellerDesk keeps trying. Nothing typed is lost.", 15_000)
 
     def _show_keyring(self) -> None:
-        from sellerdesk.services import secrets
+        from sellerdesk.services import key_file, secrets
         missing = not secrets.check_keyring()
-        self.keyring_label.setVisible(missing)
-        self.keyring_label.setToolTip(secrets.NO_KEYRING)
+        self._show_key_file()
+        if missing and key_file.exists() and not key_file.is_open():
+            if self.interactive:
+                self.ask_passphrase()
+            return
         settings = window_settings()
-        if missing and self.interactive and not settings.value("no_keyring_told", False,
-                                                               type=bool):
+        if missing and self.interactive and not key_file.exists() and not settings.value(
+                "no_keyring_told", False, type=bool):
             # Said in full once on this computer; the red word in the status bar stays.
             self.tell(QMessageBox.Icon.Information, secrets.NO_KEYRING)
             settings.setValue("no_keyring_told", True)
+
+    def _show_key_file(self) -> None:
+        """The red note: no keyring, and buyer history unchecked while no key file is open."""
+        from sellerdesk.services import key_file, secrets
+        missing = not secrets.check_keyring()
+        self.keyring_label.setVisible(missing and not key_file.is_open())
+        if key_file.exists():
+            self.keyring_label.setText("Buyer history not checked: the key file is locked")
+            self.keyring_label.setToolTip(key_file.LOCKED[:1].upper() + key_file.LOCKED[1:]
+                                          + ". Open it in Settings › Key file.")
+        else:
+            self.keyring_label.setText("No OS keyring: buyer history not checked")
+            self.keyring_label.setToolTip(secrets.NO_KEYRING)
+
+    def ask_passphrase(self, error: str = "") -> QInputDialog:
+        """At start, with no keyring and a sealed key file: its passphrase. Cancel goes
+        on without buyer history (each suggestion for a named buyer needs approval)."""
+        from sellerdesk.services import key_file
+        dialog = QInputDialog(self)
+        dialog.setWindowTitle("Key file")
+        dialog.setLabelText((error + "\n\n" if error else "") + "No OS keyring works here, so "
+                            "the desk's keys are in a sealed key file. Its passphrase "
+                            "(Cancel: work without buyer history this session):")
+        dialog.setTextEchoMode(QLineEdit.EchoMode.Password)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+
+        def opened(passphrase: str) -> None:
+            try:
+                key_file.open_key_file(passphrase)
+            except KnownError as exc:
+                self.ask_passphrase(str(exc))
+                return
+            self._show_key_file()
+            self.statusBar().showMessage("Key file open: buyer history is checked", 10_000)
+        dialog.textValueSelected.connect(opened)
+        dialog.rejected.connect(self._show_key_file)
+        self.passphrase_dialog = dialog
+        dialog.open()
+        return dialog
 
     def keep_house(self) -> Task | None:
         """Purge what is due, make the day's backup, finish a key rotation cut short:
@@ -411,24 +465,82 @@ class MainWindow(QMainWindow):
         from sellerdesk.services.team import signed_in
         assert self.database is not None
         login = signed_in(self.database.engine) if self.database.is_team else None
-        current = login or self.staff
         # On a team database the login is who is at work: nothing to choose.
         self.staff_box.setEnabled(login is None)
+        self.members = {m.name: m for m in list_staff(self.database.engine)}
+        active = sorted(m.name for m in self.members.values() if m.active)
+        if login is not None:
+            names, current = [login], login
+        elif not self.members:          # a new desk: whoever works first owns it
+            names = [self.at_desk or default_staff_name()]
+            current = names[0]
+        else:
+            names = active
+            current = next((n for n in (self.at_desk, default_staff_name()) if n in active),
+                           active[0] if active else "")
         self.staff_box.blockSignals(True)
         self.staff_box.clear()
-        self.members = {m.name: m for m in list_staff(self.database.engine)}
-        self.staff_box.addItems(sorted({*self.members, current} - {""}))
+        self.staff_box.addItems(names)
         self.staff_box.setCurrentText(current)
         self.staff_box.blockSignals(False)
-        self._show_role(current)
+        self._set_at_desk(current)
+        self.pin_timer.start()
+
+    def _staff_picked(self, index: int) -> None:
+        """Someone else is at the desk. A supervisor or owner on a single desk is picked
+        only with their PIN; until it is given the box shows who was there before."""
+        from sellerdesk.services import pins
+        from sellerdesk.ui.dialogs.pin_dialog import ask_pin
+        name = self.staff_box.itemText(index).strip()
+        if self.database is None or not name or name == self.at_desk:
+            return
+        if not pins.needs_pin(self.database.engine, name):
+            self._set_at_desk(name)
+            return
+        self._show_in_box(self.at_desk)
+        self.pin_dialog = ask_pin(self, self.database.engine, name,
+                                  first=not pins.has_pin(self.database.engine, name),
+                                  why="", then=lambda: self._set_at_desk(name))
+
+    def _show_in_box(self, name: str) -> None:
+        self.staff_box.blockSignals(True)
+        self.staff_box.setCurrentText(name)
+        self.staff_box.blockSignals(False)
+
+    def _set_at_desk(self, name: str) -> None:
+        from sellerdesk.services import pins
+        if self.database is not None and self.at_desk and name != self.at_desk:
+            pins.drop_elevation(self.database.engine, self.at_desk)   # their PIN goes too
+        self.at_desk = name
+        self._show_in_box(name)
+        self._show_role(name)
+
+    def give_pin(self):
+        """The person at the desk gives their PIN again (after 15 idle minutes)."""
+        from sellerdesk.services import pins
+        from sellerdesk.ui.dialogs.pin_dialog import ask_pin
+        if self.database is None or not self.at_desk:
+            return None
+        engine = self.database.engine
+        self.pin_dialog = ask_pin(self, engine, self.at_desk,
+                                  first=not pins.has_pin(engine, self.at_desk), why="",
+                                  then=lambda: self._show_role(self.at_desk))
+        return self.pin_dialog
 
     def _show_role(self, name: str) -> None:
+        from sellerdesk.services import pins
         member = self.members.get(name.strip())
+        lapsed = False
         if member is None:
-            self.role_label.setText(" new: joins as an agent ")
+            self.role_label.setText(" first at this desk: becomes its owner "
+                                    if not self.members else "")
         else:
-            limit = f", limit {member.approval_limit}" if member.approval_limit else ""
-            self.role_label.setText(f" {member.role}{limit} ")
+            limits = f", limits {member.limits_text}" if member.approval_limits else ""
+            assert self.database is not None
+            lapsed = self.staff_box.isEnabled() and pins.needs_pin(self.database.engine, name)
+            self.role_label.setText(f" {member.role}{limits}"
+                                    + (" (PIN needed) " if lapsed else " "))
+        self.pin_action.setVisible(lapsed)
         if self.desk is not None:        # whether the one now at the desk may decide
             self.desk.approvals.recheck()
 
@@ -516,7 +628,7 @@ class MainWindow(QMainWindow):
 
     @property
     def staff(self) -> str:
-        return self.staff_box.currentText().strip()
+        return self.at_desk.strip()
 
     def new_issue(self) -> IssueDialog | None:
         """Open the issue dialog on the order in the pane (non-blocking)."""
@@ -882,6 +994,10 @@ class MainWindow(QMainWindow):
         if self.live is not None:
             self.live.stop()
         self._remote.stop()            # a refresh due now would open the database again
+        self.pin_timer.stop()
+        if self.database is not None:
+            from sellerdesk.services import pins
+            pins.drop_elevation(self.database.engine)   # a PIN lasts one window session
         if self.desk is not None:
             self.desk.issues.pane.release()
         for task in (self.task, self.housekeeping):

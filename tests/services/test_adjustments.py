@@ -18,6 +18,7 @@ from sellerdesk.services.adjustments import (
 )
 from sellerdesk.services.import_orders import import_orders
 from tests.reports import row, write
+from tests.staffing import owner_at_work
 
 US, UK, BARE = "114-3941689-8772232", "202-1234567-7654321", "114-0000000-0000003"
 
@@ -32,6 +33,7 @@ def engine(database, tmp_path, monkeypatch):
         row(BARE, sku="PEN", price="9.00")]))
     record_item_codes(engine, [(US, "MUG", "11111111111111"), (US, "BOOK", "22222222222222"),
                                (UK, "TEA", "33333333333333")])
+    owner_at_work(engine)          # Ana's credits past the caps approve themselves
     return engine
 
 

@@ -9,6 +9,7 @@ from sellerdesk.services.desk import DeskError
 from sellerdesk.services.import_orders import import_orders
 from sellerdesk.services.policies import save_policy, show_policy
 from tests.reports import row, write
+from tests.staffing import hire
 
 ORDER = "114-3941689-8772232"
 
@@ -103,6 +104,7 @@ def test_unknown_order_issue_and_sku(engine):
 def test_above_the_approval_limit_an_agent_asks_a_supervisor(engine, monkeypatch):
     desk.add_issue(engine, order_id="114-0000000-0000002", issue_type=IssueType.OTHER,
                    staff="Owner Olga")  # the first person at the desk owns it
+    hire(engine, "Ana", owner="Owner Olga")   # Olga adds Ana, with Olga's PIN
     issue = desk.add_issue(engine, order_id=ORDER, issue_type=IssueType.MISSING_ITEM,
                            affected=(("MUG", 2),), staff="Ana")
     s = desk.suggest_for_issue(engine, issue.issue_id)
@@ -168,6 +170,8 @@ def test_the_ledger_chain_holds_across_many_credits(engine):
 def test_a_supervisor_approves_or_rejects_but_never_their_own(engine):
     desk.add_issue(engine, order_id="114-0000000-0000002", issue_type=IssueType.OTHER,
                    staff="Owner Olga")
+    for agent in ("Ana", "Ben"):
+        hire(engine, agent, owner="Owner Olga")
     first = desk.add_issue(engine, order_id=ORDER, issue_type=IssueType.MISSING_ITEM,
                            affected=(("MUG", 2),), staff="Ana")
     asked = desk.issue_credit(engine, issue_id=first.issue_id, staff="Ana")

@@ -22,6 +22,7 @@ from sellerdesk.store import credits as ledger_store
 from sellerdesk.store.engine import reading, writing
 from sellerdesk.store.tables import EVIDENCE_CHUNKS
 from tests.reports import row, write
+from tests.staffing import hire
 
 ORDER, QUIET = "114-3941689-8772232", "114-0000000-0000002"
 
@@ -236,9 +237,10 @@ def test_the_packet_keeps_the_desks_approval_workings_to_itself(engine, tmp_path
     """Amazon sees what was given, when and why, not the desk's approval limits, who asked
     whom, or a supervisor's comment."""
     _, policy = show_policy(engine)
+    hire(engine, "Bo")                                  # Ana is first at the desk: its owner
     save_policy(engine, policy.text.replace("approval_above = { USD = 25",
                                             "approval_above = { USD = 10"),
-                by="Ana", source="edited")              # Ana is first at the desk: its owner
+                by="Ana", source="edited")
     damaged = desk.add_issue(engine, order_id=ORDER, issue_type=IssueType.DAMAGED)
     asked = desk.issue_credit(engine, issue_id=damaged.issue_id, staff="Bo")    # an agent
     assert asked.pending

@@ -16,6 +16,7 @@ from sellerdesk.services.import_orders import import_orders
 from sellerdesk.store.engine import reading
 from sellerdesk.store.tables import CLOCK_RUNS
 from tests.reports import row, write
+from tests.staffing import hire, owner_at_work
 
 ORDER = "114-3941689-8772232"
 OTHER = "114-0000000-0000002"
@@ -191,7 +192,7 @@ def test_a_seller_edits_the_template_for_the_whole_desk(engine):
 
 
 def test_status_and_assignee_changes_are_on_the_timeline(engine):
-    staff_admin.save_staff(engine, name="Ben", role="agent")   # Ana, the first, is owner
+    hire(engine, "Ben")                  # by Ana, the first at the desk: its owner
     issue = desk.add_issue(engine, order_id=ORDER, issue_type=IssueType.DEFECTIVE)
     follow_up.assign(engine, issue_id=issue.issue_id, assignee="Ben")
     assert follow_up.find_issues(engine, assignee="Ben")[0].issue_id == issue.issue_id
@@ -207,15 +208,15 @@ def test_status_and_assignee_changes_are_on_the_timeline(engine):
 
 def test_only_an_owner_changes_roles_and_one_owner_always_remains(engine):
     desk.add_issue(engine, order_id=OTHER, issue_type=IssueType.OTHER)   # Ana becomes owner
-    staff_admin.save_staff(engine, name="Ben", role="supervisor", approval_limit="50")
+    hire(engine, "Ben", "supervisor", "USD 50")
     with pytest.raises(DeskError, match="Ben is a supervisor; only an owner"):
         staff_admin.save_staff(engine, name="Cleo", role="agent", staff="Ben")
     with pytest.raises(DeskError, match="Ana is the desk's only owner"):
         staff_admin.save_staff(engine, name="Ana", role="agent")
     with pytest.raises(DeskError, match="'fifty' is not a number"):
-        staff_admin.save_staff(engine, name="Ben", role="agent", approval_limit="fifty")
-    assert [(m.name, m.role, m.approval_limit) for m in staff_admin.list_staff(engine)] == [
-        ("Ana", "owner", None), ("Ben", "supervisor", "50")]
+        staff_admin.save_staff(engine, name="Ben", role="agent", approval_limits="USD fifty")
+    assert [(m.name, m.role, m.limits_text) for m in staff_admin.list_staff(engine)] == [
+        ("Ana", "owner", ""), ("Ben", "supervisor", "USD 50")]
 
 
 def test_the_ledger_keeps_running_totals_per_currency(engine, tmp_path):
@@ -318,6 +319,7 @@ def test_a_credit_meets_the_buyer_contact_clock_where_the_metrics_read_it(engine
                                 affected=(("LAMP", 1),))
         asked_for = desk.add_issue(engine, order_id=OTHER, issue_type=IssueType.MISSING_ITEM,
                                    affected=(("MUG", 1),), staff="Ben")
+        hire(engine, "Ben")
     with time_machine.travel(MONDAY_9AM + timedelta(hours=49), tick=False):   # late
         desk.issue_credit(engine, issue_id=direct.issue_id)
         asked = desk.issue_credit(engine, issue_id=asked_for.issue_id, amount="14.50",
@@ -326,6 +328,7 @@ def test_a_credit_meets_the_buyer_contact_clock_where_the_metrics_read_it(engine
     with time_machine.travel(MONDAY_9AM + timedelta(hours=50), tick=False):
         desk.decide_approval(engine, approval_id=asked.approval_id, approve=True)
     # the credit meets the clock; the issue stays open for the reply and the buyer's answer
+        owner_at_work(engine)
     assert kinds(engine, direct.issue_id) == ["logged", "suggestion", "credit"]
     assert kinds(engine, asked_for.issue_id) == ["logged", "suggestion",
                                                  "approval_requested", "approved"]

@@ -16,6 +16,7 @@ from sellerdesk.services.security_log import security_events
 from sellerdesk.store import issues as issue_store
 from sellerdesk.store.engine import writing
 from tests.reports import row, write
+from tests.staffing import owner_at_work
 
 ORDER = "114-3941689-8772232"
 BY_HAND_LINE = 'by_hand = ["technical", "other"]'
@@ -42,6 +43,7 @@ def test_an_emptied_policy_is_not_saved(engine):
 
 def test_a_type_the_desk_has_logged_needs_a_rule_or_by_hand(engine):
     without = policies.default_policy_text().replace(BY_HAND_LINE, 'by_hand = ["other"]')
+    owner_at_work(engine)
     assert policies.save_policy(engine, without, by="Ana", source="mine.toml")[0] == 2
     desk.add_issue(engine, order_id=ORDER, issue_type=IssueType.TECHNICAL)
     with pytest.raises(PolicyError) as error:
@@ -91,6 +93,7 @@ def test_an_agent_may_not_restore_and_an_emptied_version_stays_in_the_past(engin
         issue_store.add_policy_version(conn, name="Emptied", text="", by="Ana",
                                        now=datetime(2026, 3, 1))
     policies.save_policy(engine, edited("40"), by="Ana", source="policy")
+    owner_at_work(engine)
     staff_admin.save_staff(engine, name="Ana", role="owner")
     staff_admin.save_staff(engine, name="Ben", role="agent", staff="Ana")
     with pytest.raises(KnownError, match="Ben is not a supervisor or owner here"):

@@ -17,6 +17,7 @@ from sellerdesk.services.import_orders import import_orders
 from sellerdesk.services.import_settlement import import_settlement
 from tests.conftest import AMAZON
 from tests.reports import row, write
+from tests.staffing import owner_at_work
 
 HEADERS = json.loads((AMAZON / "report_headers.json").read_text(encoding="utf-8"))
 V2 = HEADERS["GET_V2_SETTLEMENT_REPORT_DATA_FLAT_FILE_V2"]["columns"]
@@ -52,6 +53,7 @@ def engine(database, tmp_path, monkeypatch):
     monkeypatch.setenv("SELLERDESK_STAFF", "Ana")
     import_orders(database.engine, write(tmp_path / "o.txt", [
         row(o, sku="MUG", price="30.00") for o in (FED, BY_HAND, WAITING)]))
+    owner_at_work(database.engine)     # Ana's credits past the caps approve themselves
     return database.engine
 
 

@@ -28,9 +28,9 @@ pytestmark = pytest.mark.postgres
 @pytest.fixture
 def team(postgres, tmp_path):
     """A team database: the owner (the cluster's superuser), agent ana, supervisor mara."""
-    url, _ = make_team(postgres, tmp_path, ana={"role": "agent", "limit": "10"},
+    url, _ = make_team(postgres, tmp_path, ana={"role": "agent", "limits": "USD 10"},
                        mara={"role": "supervisor"})
-    owner = TeamMember("sellerdesk", "owner", None)
+    owner = TeamMember("sellerdesk", "owner")
     logins = {}
     for name in ("ana", "mara"):
         logins[name] = open_database(as_login(url, name))
@@ -45,8 +45,9 @@ def test_team_init_makes_the_owner_and_is_safe_to_run_again(team):
     db, again = team_init(url)
     with db:
         assert again.name == owner.name
-        assert [(m.name, m.role, m.approval_limit) for m in team_members(db.engine)] == [
-            ("ana", "agent", "10"), ("mara", "supervisor", None), (owner.name, "owner", None)]
+        assert [(m.name, m.role, m.as_json()["limits"]) for m in team_members(db.engine)] == [
+            ("ana", "agent", {"USD": "10"}), ("mara", "supervisor", {}),
+            (owner.name, "owner", {})]
 
 
 def test_who_did_what_is_the_login_not_a_typed_name(team):
@@ -155,10 +156,11 @@ def test_the_command_line_sets_up_a_team(postgres, capsys):
     url = postgres.new_database()
     assert main(["team", "init", url, "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["owner"] == {"name": "sellerdesk",
-                                                            "role": "owner", "limit": None}
+                                                            "role": "owner", "limits": {}}
     assert main(["--db", url, "team", "add-user", "sam", "--role", "agent", "--limit",
-                 "15"]) == 0
-    assert "sam can now log in as an agent (approval limit 15)" in capsys.readouterr().out
+                 "USD=15", "--limit", "JPY=1500"]) == 0
+    assert ("sam can now log in as an agent (approval limits JPY 1500, USD 15)"
+            in capsys.readouterr().out)
     assert main(["--db", url, "team", "add-user", "Sam Lee", "--role", "agent"]) == 1
     assert "a login name is lower-case letters" in capsys.readouterr().err
 

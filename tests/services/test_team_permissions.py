@@ -98,10 +98,10 @@ ALLOWED = {
 @pytest.mark.parametrize("role", list(ROLES))
 def test_each_role_may_do_what_it_may_and_nothing_else(role, postgres, tmp_path):
     # Everyone has a limit of 10, so a credit of 15 is a request by anyone.
-    url, _ = make_team(postgres, tmp_path, ana={"role": "agent", "limit": "10"},
-                       ben={"role": "agent", "limit": "1"},
-                       mara={"role": "supervisor", "limit": "10"},
-                       sue={"role": "supervisor"}, olga={"role": "owner", "limit": "10"})
+    url, _ = make_team(postgres, tmp_path, ana={"role": "agent", "limits": "USD 10"},
+                       ben={"role": "agent", "limits": "USD 1"},
+                       mara={"role": "supervisor", "limits": "USD 10"},
+                       sue={"role": "supervisor"}, olga={"role": "owner", "limits": "USD 10"})
     logins = {name: open_database(as_login(url, name))
               for name in ("ana", "ben", "mara", "sue", "olga")}
     team = {name: db.engine for name, db in logins.items()} | {"folder": tmp_path}

@@ -10,8 +10,9 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QDialogButtonBox
 
 from sellerdesk.core.issues import BuyerResponse, IssueStatus, IssueType
-from sellerdesk.services import desk, staff_admin
+from sellerdesk.services import desk, pins, staff_admin
 from sellerdesk.services.database import open_database
+from sellerdesk.services.demo_desk import DEMO_PIN
 from sellerdesk.services.ledger import ledger_lines
 from sellerdesk.ui.desk_tabs import APPROVALS_TAB, ISSUES_TAB, LEDGER_TAB
 from sellerdesk.ui.models.desk_models import (
@@ -20,6 +21,7 @@ from sellerdesk.ui.models.desk_models import (
     issues_model,
     ledger_model,
 )
+from tests.staffing import PIN, hire
 from tests.ui.conftest import ORDER, give_credit
 
 CLICK = Qt.MouseButton.LeftButton
@@ -32,6 +34,13 @@ def log_damaged_book(window, staff="Ana"):
     return issue.issue_id
 
 
+def give_pin(dialog, pin):
+    """Type a PIN in the PIN dialog (twice for a first one) and press OK."""
+    dialog.pin_edit.setText(pin)
+    dialog.again_edit.setText(pin)
+    dialog.ok_button.click()
+
+
 def answer(dialog, text):
     dialog.setTextValue(text)
     dialog.accept()
@@ -41,8 +50,9 @@ def test_desk_models_pass_qtmodeltester(qtmodeltester, demo_db):
     from sellerdesk.services.desk import pending_approvals
     from sellerdesk.services.follow_up import find_issues
     with open_database(demo_db) as db:
-        staff_admin.save_staff(db.engine, name="Ben", role="agent", approval_limit="0",
-                               staff="Olivia Owner")
+        staff_admin.give_pin(db.engine, "Olivia Owner", DEMO_PIN)
+        staff_admin.save_staff(db.engine, name="Ben", role="agent", staff="Olivia Owner",
+                               approval_limits="USD 0, GBP 0, EUR 0, JPY 0")
         order = desk.list_issues(db.engine)[0].order_id
         issue = desk.add_issue(db.engine, order_id=order, issue_type=IssueType.DAMAGED,
                                staff="Ben")
@@ -170,8 +180,9 @@ def test_give_a_credit_on_a_logged_issue(qtbot, desk_window):
 def test_a_supervisor_approves_in_the_approvals_tab(qtbot, desk_window):
     engine = desk_window.database.engine
     log_damaged_book(desk_window)                      # Ana is the owner
-    staff_admin.save_staff(engine, name="Ben", role="agent", approval_limit="4")
-    staff_admin.save_staff(engine, name="Mara", role="supervisor")
+    hire(engine, "Ben", limits="USD 4")
+    hire(engine, "Mara", "supervisor")
+    pins.drop_elevation(engine)                         # the window's own PINs, from here
     issue = desk.add_issue(engine, order_id=ORDER, issue_type=IssueType.DAMAGED,
                            affected=(("MUG", 1),), staff="Ben")
     asked = desk.issue_credit(engine, issue_id=issue.issue_id, staff="Ben")
@@ -179,13 +190,15 @@ def test_a_supervisor_approves_in_the_approvals_tab(qtbot, desk_window):
     desk_window.desk.refresh()
     assert desk_window.tabs.tabText(APPROVALS_TAB) == "&Approvals (1)"
     desk_window.staff_box.setCurrentText("Ben")
-    assert desk_window.role_label.text().strip() == "agent, limit 4"
+    assert desk_window.role_label.text().strip() == "agent, limits USD 4"
     view = desk_window.desk.approvals
     assert not view.approve_button.isEnabled()
     assert not view.reject_button.isEnabled()
     assert view.refused_label.text() == ("You cannot decide this one: Ben is an agent; only a "
                                          "supervisor or owner may approve or reject credits.")
     desk_window.staff_box.setCurrentText("Mara")
+    give_pin(desk_window.pin_dialog, PIN)
+    assert desk_window.staff_box.currentText() == "Mara"
     assert view.approve_button.isEnabled()
     assert view.refused_label.isHidden()
     qtbot.mouseClick(view.reject_button, CLICK)
@@ -248,7 +261,8 @@ def test_policy_editor_checks_tries_and_saves(qtbot, desk_window, tmp_path):
 def test_an_agent_cannot_save_the_policy(qtbot, desk_window):
     engine = desk_window.database.engine
     log_damaged_book(desk_window)
-    staff_admin.save_staff(engine, name="Ben", role="agent")
+    hire(engine, "Ben")
+    desk_window.desk.refresh()
     desk_window.staff_box.setCurrentText("Ben")
     editor = desk_window.edit_policy()
     editor.text_edit.setPlainText(editor.text_edit.toPlainText() + "\n# edited\n")
@@ -261,17 +275,19 @@ def test_an_agent_cannot_save_the_policy(qtbot, desk_window):
 def test_staff_dialog_adds_people_only_for_an_owner(qtbot, desk_window, who):
     engine = desk_window.database.engine
     log_damaged_book(desk_window)                      # Ana is the owner
-    staff_admin.save_staff(engine, name="Ben", role="supervisor")
+    hire(engine, "Ben", "supervisor")                  # both gave their PINs just now
+    desk_window.desk.refresh()
     desk_window.staff_box.setCurrentText(who)
     dialog = desk_window.desk.manage_staff()
     qtbot.mouseClick(dialog.new_button, CLICK)
     qtbot.keyClicks(dialog.name_edit, "Cleo")
     dialog.role_box.setCurrentIndex(dialog.role_box.findData("agent"))
-    qtbot.keyClicks(dialog.limit_edit, "20")
+    qtbot.keyClicks(dialog.limit_edit, "USD 20")
     qtbot.mouseClick(dialog.save_button, CLICK)
     if who == "Ana":
-        assert dialog.rows() == [["Ana", "owner", "—"], ["Ben", "supervisor", "—"],
-                                 ["Cleo", "agent", "20"]]
+        assert dialog.rows() == [["Ana", "owner", "—", "active"],
+                                 ["Ben", "supervisor", "—", "active"],
+                                 ["Cleo", "agent", "USD 20", "active"]]
         assert desk_window.staff_box.findText("Cleo") >= 0
     else:
         assert dialog.error_label.text() == ("Ben is a supervisor; only an owner adds staff "

@@ -7,8 +7,9 @@ import pytest
 from PySide6.QtCore import Qt
 
 from sellerdesk.core.amazon_facts import BY_KEY
-from sellerdesk.services import amazon_settings, metrics, staff_admin
+from sellerdesk.services import amazon_settings, metrics
 from sellerdesk.ui.desk_tabs import ISSUES_TAB
+from tests.staffing import hire, owner_at_work
 from tests.ui.test_desk_tabs import log_damaged_book
 
 CLICK = Qt.MouseButton.LeftButton
@@ -33,6 +34,7 @@ def test_facts_show_their_defaults_and_sources(qtbot, desk_window):
 def test_a_new_deadline_moves_the_issue_pane_and_the_dashboard(qtbot, desk_window):
     engine = desk_window.database.engine
     issue_id = log_damaged_book(desk_window)           # Ana set the desk up: the owner
+    owner_at_work(engine)                              # and gave her PIN
     desk_window.desk.show_issue(issue_id)
     assert desk_window.tabs.currentIndex() == ISSUES_TAB
     pane = desk_window.desk.issues.pane
@@ -74,7 +76,8 @@ def test_a_slip_is_named_and_nothing_is_saved(qtbot, desk_window, typed, message
 def test_an_agent_may_look_but_not_save(qtbot, desk_window):
     engine = desk_window.database.engine
     log_damaged_book(desk_window)
-    staff_admin.save_staff(engine, name="Cleo", role="agent", staff="Ana")
+    hire(engine, "Cleo")
+    desk_window.desk.refresh()
     desk_window.staff_box.setCurrentText("Cleo")
     dialog = desk_window.desk.edit_facts()
     dialog.set_value_text(row_of(dialog, "chargeback_days"), "10")

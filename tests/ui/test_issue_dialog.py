@@ -7,6 +7,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from sellerdesk.core.issues import IssueType, Severity
 from sellerdesk.services import desk
+from tests.staffing import owner_at_work
 from tests.ui.conftest import ORDER, confirm_credit, give_credit
 
 CLICK = Qt.MouseButton.LeftButton
@@ -201,6 +202,7 @@ def test_a_refused_credit_keeps_the_logged_issue_and_never_logs_it_twice(qtbot, 
     issue = desk.add_issue(desk_window.database.engine, order_id=ORDER,
                            issue_type=IssueType.WRONG_ITEM, staff="Ana")
     confirm_credit(qtbot, dialog)
+    owner_at_work(desk_window.database.engine)      # Ana, the owner, gave her PIN there
     desk.issue_credit(desk_window.database.engine, issue_id=issue.issue_id, amount="50",
                       kind=None, reason="whole order", staff="Ana")
     qtbot.waitUntil(lambda: dialog.error_label.text() != "")

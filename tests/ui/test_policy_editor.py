@@ -9,10 +9,11 @@ from PySide6.QtGui import QTextCursor
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from sellerdesk.core.issues import IssueType
-from sellerdesk.services import desk, policies, staff_admin
+from sellerdesk.services import desk, policies
 from sellerdesk.services.clock import pinned
 from sellerdesk.services.security_log import security_events
 from sellerdesk.ui.formatting import local_time
+from tests.staffing import hire
 from tests.ui.conftest import ORDER
 
 CLICK = Qt.MouseButton.LeftButton
@@ -186,8 +187,8 @@ def test_an_owner_makes_an_old_version_current_again(qtbot, desk_window, three_v
 
 
 def test_an_agent_may_not_restore(qtbot, desk_window, three_versions):
-    staff_admin.save_staff(three_versions, name="Ana", role="owner")
-    staff_admin.save_staff(three_versions, name="Ben", role="agent", staff="Ana")
+    hire(three_versions, "Ben")                     # by Ana, the owner, with her PIN
+    desk_window.desk.refresh()
     desk_window.staff_box.setCurrentText("Ben")
     editor = desk_window.edit_policy()
     editor.select_version(1)

@@ -141,12 +141,12 @@ def test_without_a_keyring_the_window_says_so(qtbot, demo_db, monkeypatch):
         win.show()
         assert win.open_database()
         assert win.keyring_label.isVisible()
-        assert win.keyring_label.text() == "No OS keyring: secrets last this session"
+        assert win.keyring_label.text() == "No OS keyring: buyer history not checked"
         assert "last until it closes" in win.keyring_label.toolTip()
         if told:     # said in full once on this computer
             assert win.message_box is None
         else:
             assert win.message_box.text() == secrets.NO_KEYRING
-            assert "only (never on disk)" in win.message_box.text()
+            assert "only (never on disk in clear)" in win.message_box.text()
             win.message_box.close()
         win.close()

@@ -17,7 +17,7 @@ pytestmark = pytest.mark.postgres
 
 @pytest.fixture
 def team_window(qtbot, postgres, tmp_path):
-    url, _ = make_team(postgres, tmp_path, ana={"role": "agent", "limit": "50"})
+    url, _ = make_team(postgres, tmp_path, ana={"role": "agent", "limits": "USD 50"})
     win = MainWindow(url)
     qtbot.addWidget(win)
     win.show()
@@ -200,7 +200,7 @@ def test_a_refusal_no_dialog_catches_reaches_the_status_bar(qtbot, desk_window, 
 
 
 def test_a_supervisors_approval_queue_fills_as_agents_ask(qtbot, postgres, tmp_path):
-    url, _ = make_team(postgres, tmp_path, ana={"role": "agent", "limit": "5"},
+    url, _ = make_team(postgres, tmp_path, ana={"role": "agent", "limits": "USD 5"},
                        mara={"role": "supervisor"})
     window = MainWindow(as_login(url, "mara"))
     qtbot.addWidget(window)

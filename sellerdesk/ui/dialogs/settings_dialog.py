@@ -32,6 +32,7 @@ from sellerdesk.core.errors import KnownError
 from sellerdesk.core.marketplaces import MARKETPLACES
 from sellerdesk.services import amazon_api, backups, personal_data, secrets
 from sellerdesk.services.amazon_sync import save_sync_marketplaces, sync_marketplaces
+from sellerdesk.ui.dialogs.key_file_page import KeyFilePage
 from sellerdesk.ui.dialogs.team_page import TeamPage
 from sellerdesk.ui.formatting import ERROR_STYLE
 from sellerdesk.ui.labels import error_label
@@ -59,6 +60,9 @@ class SettingsDialog(QDialog):
         self.team_page.said.connect(self.saved)
         self.team_page.switch_to.connect(self._switch)
         self.tabs.addTab(self.team_page, "Team")
+        self.key_file_page = KeyFilePage()
+        self.key_file_page.said.connect(self.saved)
+        self.tabs.addTab(self.key_file_page, "Key file")
         self.error_label = error_label()
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
                                    | QDialogButtonBox.StandardButton.Cancel)

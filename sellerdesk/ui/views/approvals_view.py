@@ -15,13 +15,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from sellerdesk.core.errors import KnownError
 from sellerdesk.services.desk import (
     PendingApproval,
     decide_approval,
     decision_refused,
     pending_approvals,
 )
+from sellerdesk.ui.dialogs.pin_dialog import PinDialog, with_pin
 from sellerdesk.ui.labels import error_label
 from sellerdesk.ui.models.desk_models import approvals_model
 from sellerdesk.ui.views.record_table import record_table
@@ -38,6 +38,7 @@ class ApprovalsView(QWidget):
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.engine, self.staff = engine, staff
+        self.pin_dialog: PinDialog | None = None    # the last PIN asked for, for tests
         self.model = approvals_model(self)
         self.table = record_table(self.model)
         self.empty_label = QLabel("No credit is waiting for approval.")
@@ -100,16 +101,20 @@ class ApprovalsView(QWidget):
             + (request.explanation or "—"))
 
     def decide(self, *, approve: bool) -> None:
+        """Approve or reject the selected request; a supervisor who has not given their
+        PIN (or gave it more than 15 idle minutes ago) is asked for it first."""
         request = self.selected()
         if request is None:
             return
-        try:
-            outcome = decide_approval(self.engine, approval_id=request.approval_id,
-                                      approve=approve, comment=self.comment_edit.text(),
-                                      staff=self.staff())
-        except KnownError as exc:
-            self.error_label.setText(str(exc))
-            return
+        comment = self.comment_edit.text()
+        self.pin_dialog = with_pin(
+            self, self.engine,
+            lambda: decide_approval(self.engine, approval_id=request.approval_id,
+                                    approve=approve, comment=comment, staff=self.staff()),
+            lambda outcome: self._decided(request, outcome),
+            lambda error: self.error_label.setText(str(error)))
+
+    def _decided(self, request: PendingApproval, outcome) -> None:
         self.error_label.clear()
         self.comment_edit.clear()
         what = (f"Approved: credit {outcome.credit_id}, {outcome.amount.display()}"
