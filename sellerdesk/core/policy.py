@@ -401,6 +401,7 @@ class BuyerHistory:
     the guards cannot tell, so the suggestion needs approval (never fails open)."""
     credits_in_window: int = 0
     other_issues_in_window: int = 0
+    checked: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -418,7 +419,6 @@ class Suggestion:
                 "currency": self.amount.currency, "remedy": self.remedy.value,
                 "policy_version": self.policy_version, "needs_approval": self.needs_approval,
                 "flags": list(self.flags), "explanation": list(self.explanation)}
-    checked: bool = True
 
 
 def _num(value: Decimal) -> str:
@@ -533,6 +533,11 @@ def suggest(policy: Policy, *, order: Order, issue: IssueFacts,
 
     # 6. guards
     needs_approval = False
+    if not history.checked:
+        w.flag(BUYER_UNCHECKED)
+        needs_approval = True
+        w.lines.append("buyer history could not be checked (the key for buyer references "
+                       "is not open here): needs approval")
     if policy.buyer_max_credits is not None and \
             history.credits_in_window >= policy.buyer_max_credits:
         w.flag(REPEAT_BUYER)
@@ -550,11 +555,6 @@ def suggest(policy: Policy, *, order: Order, issue: IssueFacts,
         needs_approval = True
         w.flag(ABOVE_APPROVAL)
         w.lines.append(f"above the approval limit of {Money.rounded(limit, currency)}: "
-    if not history.checked:
-        w.flag(BUYER_UNCHECKED)
-        needs_approval = True
-        w.lines.append("buyer history could not be checked (the key for buyer references "
-                       "is not open here): needs approval")
                        "needs a supervisor's approval")
     remedy = rule.remedy
     if remedy is Remedy.REPLACEMENT:

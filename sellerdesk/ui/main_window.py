@@ -991,13 +991,13 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.housekeeping_timer.stop()
-        if self.live is not None:
-            self.live.stop()
-        self._remote.stop()            # a refresh due now would open the database again
         self.pin_timer.stop()
         if self.database is not None:
             from sellerdesk.services import pins
             pins.drop_elevation(self.database.engine)   # a PIN lasts one window session
+        if self.live is not None:
+            self.live.stop()
+        self._remote.stop()            # a refresh due now would open the database again
         if self.desk is not None:
             self.desk.issues.pane.release()
         for task in (self.task, self.housekeeping):

@@ -317,18 +317,18 @@ def test_a_credit_meets_the_buyer_contact_clock_where_the_metrics_read_it(engine
     with time_machine.travel(MONDAY_9AM, tick=False):
         direct = desk.add_issue(engine, order_id=ORDER, issue_type=IssueType.DAMAGED,
                                 affected=(("LAMP", 1),))
+        hire(engine, "Ben")
         asked_for = desk.add_issue(engine, order_id=OTHER, issue_type=IssueType.MISSING_ITEM,
                                    affected=(("MUG", 1),), staff="Ben")
-        hire(engine, "Ben")
     with time_machine.travel(MONDAY_9AM + timedelta(hours=49), tick=False):   # late
         desk.issue_credit(engine, issue_id=direct.issue_id)
         asked = desk.issue_credit(engine, issue_id=asked_for.issue_id, amount="14.50",
                                   reason="the whole mug", staff="Ben")
         assert asked.pending
     with time_machine.travel(MONDAY_9AM + timedelta(hours=50), tick=False):
+        owner_at_work(engine)
         desk.decide_approval(engine, approval_id=asked.approval_id, approve=True)
     # the credit meets the clock; the issue stays open for the reply and the buyer's answer
-        owner_at_work(engine)
     assert kinds(engine, direct.issue_id) == ["logged", "suggestion", "credit"]
     assert kinds(engine, asked_for.issue_id) == ["logged", "suggestion",
                                                  "approval_requested", "approved"]
