@@ -164,16 +164,16 @@ def test_the_draft_reply_names_the_order_problem_and_offer(engine):
 
 
 def test_the_offer_in_the_draft_follows_reversals_and_promotions(engine):
-    issue = desk.add_issue(engine, order_id=ORDER, issue_type=IssueType.DAMAGED,
-                           affected=(("LAMP", 1),))
-    desk.issue_credit(engine, issue_id=issue.issue_id)
-    desk.reverse_credit(engine, credit_id=1, reason="wrong kind")
-    expiry = date.today() + timedelta(days=60)
-    desk.issue_credit(engine, issue_id=issue.issue_id, kind=Remedy.PROMOTIONAL_CREDIT,
-                      expires_on=expiry)
-    draft = follow_up.draft_reply_for(engine, issue.issue_id, staff="Ana")
-    assert (f"a promotional credit of $17.70 for your next purchase, valid until "
-            f"{expiry:%d %B %Y}") in draft
+    with time_machine.travel(MONDAY_9AM, tick=False):
+        issue = desk.add_issue(engine, order_id=ORDER, issue_type=IssueType.DAMAGED,
+                               affected=(("LAMP", 1),))
+        desk.issue_credit(engine, issue_id=issue.issue_id)
+        desk.reverse_credit(engine, credit_id=1, reason="wrong kind")
+        desk.issue_credit(engine, issue_id=issue.issue_id, kind=Remedy.PROMOTIONAL_CREDIT,
+                          expires_on=date(2027, 1, 15))
+        draft = follow_up.draft_reply_for(engine, issue.issue_id, staff="Ana")
+    assert ("a promotional credit of $17.70 for your next purchase, valid until "
+            "15 January 2027") in draft
     assert "send you the code" in draft
 
 
@@ -239,12 +239,14 @@ def test_the_ledger_keeps_running_totals_per_currency(engine, tmp_path):
 
 
 def test_promotional_credits_lapsing_soon(engine):
-    today = date.today()
-    for days in (3, 40, 10):
-        issue = desk.add_issue(engine, order_id=ORDER, issue_type=IssueType.LATE_DELIVERY,
-                               days_late=1)
-        desk.issue_credit(engine, issue_id=issue.issue_id, kind=Remedy.PROMOTIONAL_CREDIT,
-                          expires_on=today + timedelta(days=days))
+    today = MONDAY_9AM.date()
+    with time_machine.travel(MONDAY_9AM, tick=False):
+        for days in (3, 40, 10):
+            issue = desk.add_issue(engine, order_id=ORDER,
+                                   issue_type=IssueType.LATE_DELIVERY, days_late=1)
+            desk.issue_credit(engine, issue_id=issue.issue_id,
+                              kind=Remedy.PROMOTIONAL_CREDIT,
+                              expires_on=today + timedelta(days=days))
     lapsing = ledger.lapsing_promotions(engine, today=today)
     assert [(c.credit_id, c.expires_on) for c in lapsing] == [
         (1, today + timedelta(days=3)), (3, today + timedelta(days=10))]

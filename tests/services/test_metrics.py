@@ -33,6 +33,7 @@ from sellerdesk.store.metrics import (
 )
 from sellerdesk.store.orders import day_bounds
 from tests.reports import row, write
+from tests.staffing import owner_at_work
 
 TODAY = datetime(2026, 11, 30, 12, 0)
 NF, AZ, CB = DefectKind.NEGATIVE_FEEDBACK, DefectKind.ATOZ_CLAIM, DefectKind.CHARGEBACK
@@ -131,6 +132,7 @@ def test_deadlines_missed_in_the_window_follow_the_desks_numbers(engine, tmp_pat
     assert {k: v for k, v in missed.items() if v} == {"atoz_contact": 2, "chargeback": 1}
 
     # A desk that reads Amazon's pages as 96 hours and 8 days sees fewer misses.
+    owner_at_work(engine)                     # the desk's numbers are the owner's to set
     amazon_settings.save_facts(engine, {"atoz_contact_hours": "96", "chargeback_days": "8"},
                                by="Ana")
     missed = metrics.dashboard(engine, as_of=date(2026, 11, 30)).as_json()["deadlines_missed"]

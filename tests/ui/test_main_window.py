@@ -1,9 +1,9 @@
 import sqlite3
-from datetime import date
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox, QPushButton
 
+from sellerdesk.services.clock import now
 from sellerdesk.ui.main_window import MainWindow
 from sellerdesk.ui.models.orders_model import COL_MARKETPLACE, COL_ORDER_ID
 from tests.reports import row, write
@@ -224,8 +224,10 @@ def test_a_database_folder_that_cannot_be_created_is_explained(qtbot, tmp_path):
 def test_a_feedback_report_asks_its_marketplace_then_imports(qtbot, window, tmp_path):
     report = tmp_path / "feedback.txt"
     order = window.orders_model.index(0, COL_ORDER_ID).data()
+    # The rating's date as Amazon.de writes it: the desk's day (the clock the import
+    # checks "not in the future" against), never the machine's local calendar.
     report.write_text("Date\tRating\tComments\tYour Response\tOrder ID\tRater Email\n"
-                      f"{date.today():%d.%m.%y}\t1\tZu spät\t\t{order}\t\n", encoding="cp1252")
+                      f"{now():%d.%m.%y}\t1\tZu spät\t\t{order}\t\n", encoding="cp1252")
     assert window.import_report(report) is None
     dialog = window.marketplace_dialog
     assert "Which marketplace is feedback.txt from?" in dialog.labelText()
