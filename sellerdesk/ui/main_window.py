@@ -475,9 +475,13 @@ class MainWindow(QMainWindow):
             names = [self.at_desk or default_staff_name()]
             current = names[0]
         else:
+            from sellerdesk.services import pins
             names = active
-            current = next((n for n in (self.at_desk, default_staff_name()) if n in active),
-                           active[0] if active else "")
+            # Whoever was at the desk, unless that takes a PIN not yet given: a supervisor
+            # is picked in the box, with the PIN, never by opening the window.
+            free = [n for n in active if not pins.needs_pin(self.database.engine, n)]
+            current = next((n for n in (self.at_desk, default_staff_name()) if n in free),
+                           free[0] if free else active[0] if active else "")
         self.staff_box.blockSignals(True)
         self.staff_box.clear()
         self.staff_box.addItems(names)

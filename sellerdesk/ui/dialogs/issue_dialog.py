@@ -160,7 +160,9 @@ class IssueDialog(QDialog):
                                     + " or ".join(self.decimal_marks) + ")")
         amount_row.addWidget(QLabel(order.currency))
         amount_row.addWidget(self.kind_box, 1)
-        credit_form.addRow("&Amount:", amount_row)
+        amount_label = QLabel("&Amount:")       # a row of several: the label needs a buddy
+        amount_label.setBuddy(self.amount_edit)
+        credit_form.addRow(amount_label, amount_row)
         credit_form.addRow("", self.amount_note)
         credit_form.addRow("&Reason:", self.reason_edit)
         credit_form.addRow("E&xpires:", self.expires_edit)
