@@ -7,7 +7,7 @@ import pytest
 import time_machine
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QDialogButtonBox
+from PySide6.QtWidgets import QDialogButtonBox, QMessageBox
 
 from sellerdesk.core.issues import BuyerResponse, IssueStatus, IssueType
 from sellerdesk.services import desk, pins, staff_admin
@@ -305,3 +305,31 @@ def test_an_issue_row_in_the_order_pane_opens_the_issue(qtbot, desk_window):
     qtbot.mouseClick(desk_window.desk.issues.pane.order_button, CLICK)
     assert desk_window.tabs.currentIndex() == 0
     assert desk_window.detail_view.order.order_id == ORDER
+
+
+def test_resolving_while_a_reply_is_owed_asks_first(qtbot, desk_window):
+    issue_id = log_damaged_book(desk_window)               # the buyer waits for a reply
+    desk_window.desk.show_issue(issue_id)
+    pane = desk_window.desk.issues.pane
+
+    def choose_resolved():
+        pane.status_box.setCurrentIndex(pane.status_box.findData(IssueStatus.RESOLVED.value))
+        pane.status_box.activated.emit(pane.status_box.currentIndex())
+        box = pane.question
+        assert isinstance(box, QMessageBox)
+        assert box.isVisible()
+        return box
+
+    box = choose_resolved()
+    assert box.windowTitle() == f"Resolve issue {issue_id}?"
+    assert box.text() == ("Still owed on this issue: reply to the buyer.\n\n"
+                          "Resolve it anyway?")
+    assert pane.status_box.currentText() == "Open"        # nothing moved while it asks
+    qtbot.keyClick(box, Qt.Key.Key_Return)                 # Enter is Cancel
+    assert pane.status_box.currentText() == "Open"
+    assert [r[2] for r in pane.timeline_rows()] == ["Logged"]
+    box = choose_resolved()
+    (resolve,) = [b for b in box.buttons() if b.text() == "Resolve anyway"]
+    qtbot.mouseClick(resolve, CLICK)
+    assert pane.status_box.currentText() == "Resolved"
+    assert pane.timeline_rows()[-1][2:] == ["Status", "Open → Resolved"]

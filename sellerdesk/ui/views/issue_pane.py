@@ -435,10 +435,11 @@ class IssuePane(QStackedWidget):
         if status in (IssueStatus.RESOLVED, IssueStatus.CLOSED) and owed:
             # Closing work with a reply or a deadline still owed is a deliberate act.
             self.status_box.setCurrentIndex(self.status_box.findData(issue.status.value))
+            verb = "Resolve" if status is IssueStatus.RESOLVED else "Close"
             self.question = confirm(
-                self, f"{status.label} issue {issue.issue_id}?",
-                f"Still owed on this issue: {'; '.join(owed)}.\n\n{status.label} it anyway?",
-                f"{status.label} anyway", change)
+                self, f"{verb} issue {issue.issue_id}?",
+                f"Still owed on this issue: {'; '.join(owed)}.\n\n{verb} it anyway?",
+                f"{verb} anyway", change)
             return
         change()
 
