@@ -4,6 +4,7 @@ import json
 import os
 import subprocess
 import sys
+import threading
 from datetime import UTC, datetime
 
 import pytest
@@ -341,3 +342,31 @@ def test_import_feedback_and_performance(capsys, sqlite_url, report, tmp_path):
         "Amazon's ODR, US AFN (2026-09-02 – 2026-10-31): Amazon 50.00%, SellerDesk 100.00% "
         "(+50.00 points). SellerDesk has 1 fewer orders in this window than Amazon: import "
         "the All Orders report covering it.")
+
+
+def run_promptly(capsys, *argv):
+    """run(), on a thread: a command that opened a named pipe would wait for a writer for
+    ever, and the test fails instead of hanging."""
+    codes: list[int] = []
+    thread = threading.Thread(target=lambda: codes.append(main(list(argv))), daemon=True)
+    thread.start()
+    thread.join(timeout=60)
+    assert codes, f"sellerdesk {' '.join(argv)} is still waiting on its file"
+    out, err = capsys.readouterr()
+    return codes[0], out, err
+
+
+@pytest.mark.parametrize(("command", "suffix"), [
+    (["import", "orders"], ".txt"), (["import", "performance"], ".json"),
+    (["policy", "import"], ".toml"), (["verify"], ".csv"), (["verify"], ".json")])
+def test_what_is_not_a_file_is_refused_in_one_line(capsys, sqlite_url, tmp_path, command,
+                                                   suffix, monkeypatch):
+    monkeypatch.setenv("SELLERDESK_STAFF", "Ana")
+    pipe, folder = tmp_path / f"pipe{suffix}", tmp_path / f"folder{suffix}"
+    os.mkfifo(pipe)
+    folder.mkdir()
+    assert run_promptly(capsys, "--db", sqlite_url, *command, str(pipe)) == (
+        1, "", f"sellerdesk: {pipe}: this is a named pipe (FIFO), not a file SellerDesk can "
+               "read\n")
+    assert run_promptly(capsys, "--db", sqlite_url, *command, str(folder)) == (
+        1, "", f"sellerdesk: {folder}: this is a folder, not a file SellerDesk can read\n")

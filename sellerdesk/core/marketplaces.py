@@ -65,7 +65,8 @@ def parse_report_date(text: str, pattern: str) -> date:
     separator = next(c for c in pattern if not c.isalpha())
     order = [field[0] for field in pattern.split(separator)]
     parts = text.strip().split(separator)
-    if len(parts) != 3 or not all(p.isdigit() and len(p) <= 4 for p in parts):
+    # isascii: isdigit alone takes other scripts' digits, which Amazon never writes
+    if len(parts) != 3 or not all(p.isascii() and p.isdigit() and len(p) <= 4 for p in parts):
         raise ValueError(f"{text!r} is not a date written {pattern}")
     value = dict(zip(order, map(int, parts), strict=True))
     year_digits = len(parts[order.index("Y")])

@@ -85,24 +85,14 @@ class Money:
 
     @classmethod
     def parse_local(cls, text: str, currency: str) -> Money:
-        """A number as the marketplace writes it: 1,234.50 or 1.234,50 or 12,34 (EU
-        settlement reports). With one kind of mark only, a comma followed by exactly the
-        currency's decimals is the decimal comma; otherwise marks group thousands, three
-        digits each."""
-        cleaned = text.strip()
-        comma, dot = cleaned.rfind(","), cleaned.rfind(".")
-        decimal_comma = comma > dot and (
-            dot >= 0 or len(cleaned) - comma - 1 == minor_units(currency))
-        point, group = (",", ".") if decimal_comma else (".", ",")
-        whole, mark, fraction = cleaned.partition(point)
-        groups = whole.lstrip("+-").split(group)
-        if point in fraction or (len(groups) > 1 and not (
-                1 <= len(groups[0]) <= 3 and all(len(g) == 3 for g in groups[1:]))):
-            raise MoneyError(f"{text!r} is not an amount")
+        """A number as the marketplace writes it in a report: 1,234.50 or 1.234,50 or
+        12,34 (EU settlement reports), read as core.numbers reads every amount Amazon
+        writes: ASCII digits and the marks, nothing else ("1e3" is not a thousand)."""
+        from sellerdesk.core.numbers import parse_minor  # it imports this module
+        digits = minor_units(currency)
         try:
-            return cls.parse(whole.replace(group, "") + ("." + fraction if mark else ""),
-                             currency)
-        except MoneyError:
+            return cls.from_minor(parse_minor(text, digits), currency)
+        except ValueError:
             raise MoneyError(f"{text!r} is not an amount") from None
 
     @classmethod

@@ -194,6 +194,9 @@ class _Reader:
                                 f"unknown key {key!r}; allowed here: {', '.join(sorted(allowed))}")
 
 
+_TOO_DEEP = "its tables or lists are nested far deeper than a policy's: this is not a policy"
+
+
 def _kind(value: Any) -> str:
     return {dict: "a table", list: "a list", str: "text", bool: "true/false"}.get(
         type(value), type(value).__name__)
@@ -248,6 +251,20 @@ def _parse(text: str, source: str) -> tuple[Policy, dict[str, Any], _Reader]:
         match = re.search(r"at line (\d+)", str(exc))
         raise PolicyError(f"not valid TOML ({exc})", file=source,
                           line=int(match.group(1)) if match else None) from None
+    except RecursionError:
+        raise PolicyError(_TOO_DEEP, file=source) from None
+    except ValueError:          # an integer past Python's 4,300 digits
+        raise PolicyError("a number in it is thousands of digits long: no policy has one",
+                          file=source) from None
+    # Nesting deeper than any policy's (rules.damaged.max.USD is four) would only meet
+    # Python's recursion limit later, in a message showing a value: refused here.
+    stack: list[tuple[Any, int]] = [(document, 1)]
+    while stack:
+        value, depth = stack.pop()
+        if depth > 16:
+            raise PolicyError(_TOO_DEEP, file=source)
+        inner = value.values() if isinstance(value, dict) else value
+        stack.extend((v, depth + 1) for v in inner if isinstance(v, dict | list))
     r = _Reader(text, source)
     r.known_keys(document, {*_SCHEMA, "rules", "modifiers"}, ())
     for section, keys in _SCHEMA.items():

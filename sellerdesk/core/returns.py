@@ -77,6 +77,8 @@ def return_date(text: str, market: Marketplace | None = None) -> date:
     """A returns report's date: 2026-10-05T08:00:00+00:00, 2026-10-05, 05-Oct-2026, or the
     marketplace's own numeric form (05.10.2026, 10/05/2026). Raises ValueError."""
     value = date_part(text)
+    if not value.isascii():      # strptime's digits include other scripts'
+        raise ValueError(f"{text!r} is not a date")
     if len(value) == 11 and value[2] == "-" and value[3:6].isalpha():
         try:
             return parse_day_mon_year(value)       # English months, whatever the locale

@@ -122,7 +122,6 @@ def _read(report: Report, market: Marketplace, result: FeedbackImportResult,
           rater_reference: Callable[[str], str | None]) -> list[_Rating]:
     """Every row checked before anything is written; a repeated order keeps its first row."""
     pos = report.columns(REQUIRED, OPTIONAL)
-    needed = max(pos[name] for name in REQUIRED) + 1
     today = now().date()
     ratings: list[_Rating] = []
     first_line: dict[str, int] = {}
@@ -130,10 +129,7 @@ def _read(report: Report, market: Marketplace, result: FeedbackImportResult,
     def error(line: int, column: str, message: str) -> InputError:
         return InputError(message, file=report.name, line=line, column=column)
 
-    for line, row in report.rows():
-        if len(row) < needed:
-            raise error(line, REQUIRED[-1], f"the row has {len(row)} fields, too few for the "
-                                            f"header's columns (a cut-short file?)")
+    for line, row in report.rows():      # each as wide as the header
         def cell(name: str, _row: list[str] = row) -> str:
             return _row[pos[name]].strip() if name in pos and pos[name] < len(_row) else ""
 

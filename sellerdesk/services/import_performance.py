@@ -17,10 +17,12 @@ from typing import Any
 
 from sqlalchemy.engine import Engine
 
+from sellerdesk.core import numbers
 from sellerdesk.core.errors import InputError
 from sellerdesk.core.marketplaces import BY_ID
 from sellerdesk.core.metrics import AmazonOdr
 from sellerdesk.services.clock import now
+from sellerdesk.services.files import read_regular_file
 from sellerdesk.services.staff import default_staff_name
 from sellerdesk.store import amazon as amazon_store
 from sellerdesk.store.engine import writing
@@ -28,6 +30,8 @@ from sellerdesk.store.engine import writing
 _COUNTS = {"orders": ("orderCount",), "orders_with_defects": ("orderWithDefects", "count"),
            "negative_feedback": ("negativeFeedback", "count"),
            "atoz_claims": ("claims", "count"), "chargebacks": ("chargebacks", "count")}
+MAX_BYTES = 64 * 2**20          # Amazon's report is a few kilobytes a marketplace
+MAX_COUNT = 10**12              # more orders or defects than that is a damaged value
 
 
 @dataclass(slots=True)
@@ -62,16 +66,21 @@ class _Reader:
         return InputError(f"{where}: {message}", file=self.name)
 
     def number(self, value: Any, where: str) -> float:
+        """A JSON number, or a number written as text the plain way (core.numbers: no
+        exponent, no other scripts' digits); a rate is between 0 and 1."""
+        shown = _shown(value)
         if isinstance(value, bool) or not isinstance(value, int | float | str):
-            raise self.error(where, f"{value!r} is not a number")
+            raise self.error(where, f"{shown} is not a number")
+        if isinstance(value, int) and abs(value) > MAX_COUNT:
+            raise self.error(where, f"{shown} is too large to be a count or rate")
         try:
-            number = float(value)
+            number = float(numbers.parse_decimal(value) if isinstance(value, str) else value)
         except ValueError:
-            raise self.error(where, f"{value!r} is not a number") from None
+            raise self.error(where, f"{shown} is not a number") from None
         if not math.isfinite(number):
-            raise self.error(where, f"{value!r} is not a number")
+            raise self.error(where, f"{shown} is not a number")
         if not 0 <= number <= 1 and where.endswith(".rate"):
-            raise self.error(where, f"{value!r} is not a rate between 0 and 1")
+            raise self.error(where, f"{shown} is not a rate between 0 and 1")
         return number
 
     def count(self, part: dict[str, Any], path: tuple[str, ...], where: str) -> int | None:
@@ -81,45 +90,63 @@ class _Reader:
                 return None
             value = value[key]
         number = self.number(value, f"{where}.{'.'.join(path)}")
-        if number != int(number) or number < 0:
-            raise self.error(f"{where}.{'.'.join(path)}", f"{value!r} is not a count")
+        if number != int(number) or not 0 <= number <= MAX_COUNT:
+            raise self.error(f"{where}.{'.'.join(path)}", f"{_shown(value)} is not a count")
         return int(number)
 
     def day(self, value: Any, where: str) -> date | None:
         if value is None:
             return None
+        if not isinstance(value, str) or not value.isascii():
+            raise self.error(where, f"{_shown(value)} is not a date")
         try:
-            return datetime.fromisoformat(str(value).replace("Z", "+00:00")).date()
+            return datetime.fromisoformat(value.replace("Z", "+00:00")).date()
         except ValueError:
-            raise self.error(where, f"{value!r} is not a date") from None
+            raise self.error(where, f"{_shown(value)} is not a date") from None
+
+
+def _shown(value: Any) -> str:
+    """A value for a message: short, whatever the file held there."""
+    if isinstance(value, dict | list):
+        return "an object" if isinstance(value, dict) else "a list"
+    text = repr(value) if not isinstance(value, int) or abs(value) < 10**30 else "a huge number"
+    return text if len(text) <= 40 else text[:37] + "…"
 
 
 def read_performance(path: Path) -> PerformanceImportResult:
     """Amazon's ODR rows in a performance report, checked; nothing is written."""
     path = Path(path)
+    data = read_regular_file(path, limit=MAX_BYTES, what="a seller performance report")
     try:
-        text = path.read_bytes().decode("utf-8-sig")
-    except FileNotFoundError:
-        raise InputError("no such file", file=str(path)) from None
+        return _read_report(path.name, data)
+    except RecursionError:
+        raise InputError("the JSON is nested thousands of levels deep: this is not a seller "
+                         "performance report", file=path.name) from None
+
+
+def _read_report(name: str, data: bytes) -> PerformanceImportResult:
+    try:
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise InputError(f"the file is not UTF-8 text (byte {exc.start})",
-                         file=path.name) from None
+        raise InputError(f"the file is not UTF-8 text (byte {exc.start})", file=name) from None
     if not text.strip():
-        raise InputError("the file is empty", file=path.name)
+        raise InputError("the file is empty", file=name)
     try:
         report = json.loads(text)
     except json.JSONDecodeError as exc:
         raise InputError(f"not valid JSON ({exc.msg}, column {exc.colno}); is this the "
-                         "seller performance report?", file=path.name, line=exc.lineno) from None
-    reader = _Reader(path.name)
-    result = PerformanceImportResult(file=path.name)
+                         "seller performance report?", file=name, line=exc.lineno) from None
+    except ValueError as exc:   # a number past Python's 4,300 digits
+        raise InputError(f"not a seller performance report ({exc})", file=name) from None
+    reader = _Reader(name)
+    result = PerformanceImportResult(file=name)
     if isinstance(report, dict) and "processingStatus" in report:
         raise InputError(f"this is the status of a report ({report['processingStatus']}), "
-                         "not the report itself; there is nothing to import", file=path.name)
+                         "not the report itself; there is nothing to import", file=name)
     metrics = report.get("performanceMetrics") if isinstance(report, dict) else None
     if not isinstance(metrics, list):
         raise InputError("there is no 'performanceMetrics' list: this is not a seller "
-                         "performance report", file=path.name)
+                         "performance report", file=name)
     listed = report.get("accountStatuses")
     statuses = {s["marketplaceId"]: str(s.get("status", "")) for s in
                 (listed if isinstance(listed, list) else [])
@@ -159,7 +186,7 @@ def read_performance(path: Path) -> PerformanceImportResult:
         result.account_status[market.code] = statuses.get(market_id, "")
     if not result.rates:
         raise InputError("the report has no Order Defect Rate for any marketplace",
-                         file=path.name)
+                         file=name)
     return result
 
 

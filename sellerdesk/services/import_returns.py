@@ -180,7 +180,6 @@ class _Reader:
         self.width = len(report.header)
         self.pos = {name: pos.get(name, self.width) for name in (*layout.required,
                                                                   *layout.optional)}
-        self.needed = max(pos[name] for name in layout.required) + 1
         self.latest = now().date() + timedelta(days=1)   # a day's grace for time zones
 
     def error(self, line: int, column: str, message: str) -> InputError:
@@ -232,7 +231,7 @@ class _Reader:
         """Store rows for every return (ROW_COLUMNS order, imported at `moment`), and
         the first day of each order's A-to-z claim."""
         layout, pos, result, report = self.layout, self.pos, self.result, self.report
-        kind, width, needed, file = result.kind, self.width, self.needed, result.file
+        kind, width, file = result.kind, self.width, result.file
         at = {role: pos[getattr(layout, role)] if getattr(layout, role) else width
               for role in ("order", "day", "sku", "quantity", "reason", "status", "outcome",
                            "claim", "refunded", "currency")}
@@ -256,14 +255,11 @@ class _Reader:
         with report.reading():
             for row in reader:
                 line = reader.line_num  # type: ignore[attr-defined]
-                if len(row) <= width:
-                    if not row or (len(row) == 1 and not row[0].strip()):
-                        continue
-                    if len(row) < needed:
-                        raise self.error(line, layout.order, f"the row has {len(row)} fields"
-                                         ", too few for the header's columns (a cut-short "
-                                         "file?)")
-                    row = row + [""] * (width + 1 - len(row))
+                if len(row) != width:
+                    if not any(cell.strip() for cell in row):
+                        continue  # a blank line
+                    raise report.misaligned(line, row)
+                row.append("")  # the empty sentinel that missing optional columns point at
                 count += 1
                 order_id = row[order_at].strip()
                 if problem := order_id_problem(order_id):

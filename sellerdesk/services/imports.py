@@ -10,9 +10,10 @@ from typing import Any
 from sqlalchemy.engine import Engine
 
 from sellerdesk.core.errors import InputError
+from sellerdesk.services.files import open_regular_file, read_regular_file
 from sellerdesk.services.import_feedback import import_feedback
 from sellerdesk.services.import_orders import import_orders
-from sellerdesk.services.import_performance import import_performance
+from sellerdesk.services.import_performance import MAX_BYTES, import_performance
 from sellerdesk.services.import_returns import import_returns
 from sellerdesk.services.import_settlement import import_settlement
 from sellerdesk.services.report_reader import Progress, header_kind, open_report
@@ -22,15 +23,17 @@ KINDS = ("orders", "feedback", "returns", "fba-returns", "settlement", "performa
 
 def report_kind(path: Path) -> str | None:
     """What a file looks like, from its first bytes or header: one of KINDS, or None when
-    it is none of those."""
-    with open(path, "rb") as f:
+    it is none of those. Raises InputError for a path that is no ordinary file (a folder,
+    a named pipe, a broken link), checked before anything opens it."""
+    with open_regular_file(path) as f:
         head = f.read(4096).lstrip(b"\xef\xbb\xbf \t\r\n")
     if head.startswith(b"{"):
         try:
-            text = Path(path).read_text(encoding="utf-8-sig")
-            return "performance" if "performanceMetrics" in json.loads(text) else None
-        except (ValueError, TypeError, UnicodeDecodeError):
-            return None
+            data = read_regular_file(path, limit=MAX_BYTES, what="a performance report")
+            return ("performance" if "performanceMetrics" in json.loads(data.decode("utf-8-sig"))
+                    else None)
+        except (ValueError, TypeError, UnicodeDecodeError, RecursionError, InputError):
+            return None         # the importer, if asked, says what is wrong with it
     try:
         with open_report(Path(path)) as report:
             found = header_kind(report.header)

@@ -9,6 +9,7 @@ shown as 24.5) would otherwise change what the hash covers."""
 from __future__ import annotations
 
 import csv
+import io
 import itertools
 import json
 from pathlib import Path
@@ -21,7 +22,7 @@ from sqlalchemy.engine import Engine
 from sellerdesk.core.errors import InputError, KnownError
 from sellerdesk.core.ledger import CHAIN_FIELDS, GENESIS, ChainCheck, verify_chain, verify_texts
 from sellerdesk.services import security_log
-from sellerdesk.services.files import written_whole
+from sellerdesk.services.files import open_regular_file, require_regular_file, written_whole
 from sellerdesk.store import credits as ledger_store
 from sellerdesk.store.engine import reading
 
@@ -29,6 +30,7 @@ FORMAT = "sellerdesk-ledger"
 END_MARK = "#end-of-ledger"        # CSV: the last row, "#end-of-ledger", count, last hash
 SUFFIXES = (".csv", ".xlsx", ".json")
 SHEET = "Ledger"
+_UNREADABLE = -2                   # an end mark whose count is not one (-1: no end mark)
 
 
 def _suffix(path: Path) -> str:
@@ -89,25 +91,30 @@ def _write_xlsx(path: Path, rows: list[tuple[Any, ...]], end: tuple[str, ...]) -
 
 def verify_file(path: Path) -> ChainCheck:
     """Recompute the chain of an exported ledger. A file that is not one (another
-    program's, damaged beyond reading) raises InputError naming it."""
+    program's, damaged beyond reading, not an ordinary file) raises InputError naming it."""
     path = Path(path)
     suffix = _suffix(path)
+    require_regular_file(path)
     try:
         if suffix == ".json":
-            entries, count, last = _read_json(path.name, path.read_text(encoding="utf-8"))
+            with open_regular_file(path) as f:
+                raw = f.read().decode("utf-8")
+            entries, count, last = _read_json(path.name, raw)
             return _checked(verify_chain(entries), len(entries), count, last)
         rows, count, last = _read_rows(path.name, _xlsx_rows(path) if suffix == ".xlsx"
                                        else _csv_rows(path))
         return _checked(verify_texts(rows), len(rows), count, last)
-    except FileNotFoundError:
-        raise InputError("no such file", file=str(path)) from None
     except UnicodeDecodeError:
         raise InputError("not a SellerDesk ledger export (not UTF-8 text)",
                          file=path.name) from None
+    except RecursionError:    # JSON nested thousands deep: no export is
+        raise InputError("not a SellerDesk ledger export (its JSON is nested thousands of "
+                         "levels deep)", file=path.name) from None
 
 
 def _csv_rows(path: Path) -> list[list[str]]:
-    with open(path, encoding="utf-8", newline="") as f:
+    with open_regular_file(path) as binary, \
+            io.TextIOWrapper(binary, encoding="utf-8", newline="") as f:
         reader = csv.reader(f)
         try:
             return list(reader)
@@ -121,6 +128,9 @@ def _checked(check: ChainCheck, entries: int, count: int, last: str) -> ChainChe
     whole chain but not the count (or last hash) it was written with."""
     if not check.ok:
         return check
+    if count == _UNREADABLE:
+        return ChainCheck(entries, entries + 1, None,
+                          "the file's end mark was edited (its count is not a number)")
     if count < 0:
         return ChainCheck(entries, entries + 1, None,
                           "the file's end mark is missing (it was cut short)")
@@ -137,6 +147,9 @@ def _read_json(name: str, raw: str) -> tuple[list[dict[str, Any]], int, str]:
     except json.JSONDecodeError as exc:
         raise InputError(f"not readable JSON ({exc.msg}; cut short?)", file=name,
                          line=exc.lineno) from None
+    except ValueError:      # a number past Python's 4,300 digits: no export writes one
+        raise InputError("not a SellerDesk ledger export (it holds a number thousands of "
+                         "digits long)", file=name) from None
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         raise InputError("not a SellerDesk ledger export (no \"format\": "
                          f"\"{FORMAT}\")", file=name)
@@ -185,10 +198,12 @@ def _read_rows(name: str, rows: list[list[str]]) -> tuple[list[list[str]], int, 
     body = rows[1:]
     if body and body[-1][:1] == [END_MARK]:
         mark = [cell for cell in body.pop() if cell]    # the spreadsheet pads it with ""
-        count = int(mark[1]) if len(mark) == 3 and _digits(mark[1]) else -1
+        count = int(mark[1]) if len(mark) == 3 and _digits(mark[1]) else _UNREADABLE
         last = mark[2] if len(mark) == 3 else ""
     return body, count, last
 
 
 def _digits(text: str) -> bool:
-    return text.isascii() and text.isdigit()
+    """A count as the export writes one: ASCII digits, short enough for int() to read
+    (past 4,300 digits Python raises; no ledger has a count near 19 digits)."""
+    return text.isascii() and text.isdigit() and len(text) <= 18

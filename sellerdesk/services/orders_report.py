@@ -67,7 +67,6 @@ class OrdersParser:
         found = report.columns(REQUIRED, OPTIONAL)
         self.width = len(report.header)
         self.pos = {name: found.get(name, self.width) for name in (*REQUIRED, *OPTIONAL)}
-        self.needed = max(found[name] for name in REQUIRED) + 1
         self.money_names = MONEY_COLUMNS
         self._money: dict[int, dict[str, int]] = {}
         self._quantities: dict[str, int] = {}
@@ -78,14 +77,6 @@ class OrdersParser:
 
     def error(self, line: int, column: str, message: str) -> InputError:
         return InputError(message, file=self.report.name, line=line, column=column)
-
-    def too_short(self, line: int, row: list[str]) -> InputError:
-        last = "the last line is" if self.report.bytes_read >= self.report.size else "it is"
-        return InputError(
-            f"the row has {len(row)} fields but the header has {self.width}; "
-            f"{last} cut short (a truncated download?)",
-            file=self.report.name, line=line,
-        )
 
     def timestamp(self, line: int, row: list[str], column: str) -> datetime:
         text = row[self.pos[column]]
@@ -225,7 +216,7 @@ def read_batches(report: Report, parser: OrdersParser, tally: Tally) -> Iterator
     header = [h.lower() for h in report.header]
     pos = parser.pos
     id_pos, updated_pos = pos["amazon-order-id"], pos["last-updated-date"]
-    header_id, width, needed = report.header[id_pos], parser.width, parser.needed
+    header_id, width = report.header[id_pos], parser.width
     lines_given = tally.lines_given
     scattered: set[str] = set()
     skipped = tally.skipped
@@ -265,16 +256,10 @@ def read_batches(report: Report, parser: OrdersParser, tally: Tally) -> Iterator
     reader = report.raw_rows
     with report.reading():
         for row in reader:
-            size = len(row)
-            if size != width:
-                if size <= 1 and not (row and row[0].strip()):
+            if len(row) != width:
+                if not any(cell.strip() for cell in row):
                     continue  # a blank line
-                if size < needed:
-                    raise parser.too_short(reader.line_num, row)
-                if size > width:
-                    del row[width:]
-                else:
-                    row.extend([""] * (width - size))
+                raise report.misaligned(reader.line_num, row)
             line = reader.line_num
             if row[id_pos] == header_id and [c.strip().lower() for c in row] == header:
                 skipped.append({"line": line, "reason": "the header line repeated"})

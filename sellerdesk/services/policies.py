@@ -15,7 +15,7 @@ from sellerdesk.core.issues import IssueType
 from sellerdesk.core.policy import Policy, parse_complete_policy, parse_policy
 from sellerdesk.services import pins, security_log
 from sellerdesk.services.clock import now
-from sellerdesk.services.files import written_whole
+from sellerdesk.services.files import read_regular_file, written_whole
 from sellerdesk.services.paths import resources_dir
 from sellerdesk.store import issues as store
 from sellerdesk.store import team as team_store
@@ -162,11 +162,13 @@ def policy_diff(engine: Engine, older: int, newer: int) -> str:
         tofile=f"version {newer}", lineterm=""))
 
 
+MAX_POLICY_BYTES = 2**20      # a policy is a few kilobytes of text
+
+
 def import_policy(engine: Engine, path: Path, *, by: str) -> tuple[int, Policy]:
+    data = read_regular_file(path, limit=MAX_POLICY_BYTES, what="a policy file")
     try:
-        text = Path(path).read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise InputError("no such file", file=str(path)) from None
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise InputError("a policy file must be UTF-8 text", file=str(path)) from None
     return save_policy(engine, text, by=by, source=Path(path).name)

@@ -685,6 +685,9 @@ class MainWindow(QMainWindow):
         from sellerdesk.services.imports import import_report, report_kind
         try:
             kind = report_kind(path) or "orders"
+        except KnownError as exc:   # a folder, a named pipe: the sentence the CLI gives
+            self.tell(QMessageBox.Icon.Warning, str(exc))
+            return None
         except OSError as exc:
             self.tell(QMessageBox.Icon.Warning, f"{path.name}: {exc.strerror or exc}")
             return None

@@ -9,6 +9,8 @@ reproducible); SELLERDESK_FUZZ_RANDOM=1 draws new ones."""
 
 import hashlib
 import os
+import re
+import shutil
 
 import pytest
 import sqlalchemy as sa
@@ -18,9 +20,10 @@ from sqlmodel import SQLModel
 
 from sellerdesk.core.errors import InputError
 from sellerdesk.services import imports
+from sellerdesk.services.database import open_database
 from sellerdesk.services.import_orders import import_orders
 from sellerdesk.store import tables  # noqa: F401 - every table on SQLModel.metadata
-from tests.reports import row, write
+from tests.reports import HEADER, row, write
 from tests.services.test_returns import FBA, MFN, fba, mfn
 from tests.services.test_settlement import head, line, settlement_file
 
@@ -167,5 +170,114 @@ def test_a_damaged_report_is_refused_whole_or_imported_whole(database, tmp_path,
 
     one()
     print(kind, outcomes)
+    assert outcomes["refused"] > 0, outcomes
+    assert outcomes["imported"] > 0, outcomes
+
+
+# -- shifted, merged or cut rows (#22): refused on a line, or stored exactly as written ---
+SHIFTS = ["drop a tab", "add a tab", "break a line", "join two lines", "cut", "quote",
+          "other encoding", "NUL"]
+
+
+@st.composite
+def shifted(draw, raw: bytes, encoding: str) -> tuple[bytes, str]:
+    """One change of the kinds that put a value under the wrong column or merge rows, as
+    seen in 480 mutated reports that were taken without a word."""
+    lines = raw.split(b"\r\n")
+    how = draw(st.sampled_from(SHIFTS))
+    n = draw(st.integers(1, len(lines) - 2))            # a data line
+    line = lines[n]
+    tabs = [i for i, byte in enumerate(line) if byte == 9]
+    if how == "drop a tab":
+        at = draw(st.sampled_from(tabs))
+        lines[n] = line[:at] + line[at + 1:]
+    elif how == "add a tab":
+        at = draw(st.integers(0, len(line)))
+        lines[n] = line[:at] + b"\t" + line[at:]
+    elif how == "break a line":
+        at = draw(st.sampled_from(tabs))
+        lines[n] = line[:at] + b"\r\n" + line[at + 1:]
+    elif how == "join two lines":
+        lines[n:n + 2] = [line + b"\t" + lines[n + 1]] if n + 1 < len(lines) - 1 else [line]
+    elif how == "quote":                                  # a field that starts with '"'
+        starts = [0, *(i + 1 for i in tabs)]
+        for at in sorted(draw(st.sets(st.sampled_from(starts), min_size=1, max_size=2)),
+                         reverse=True):
+            lines[n] = lines[n][:at] + b'"' + lines[n][at:]
+    elif how == "other encoding":
+        other = "cp1252" if encoding == "utf-8" else "utf-8"
+        lines[n] = line.decode(encoding).encode(other)
+    elif how == "NUL":
+        at = draw(st.integers(0, len(line)))
+        lines[n] = line[:at] + b"\x00" + line[at:]
+    raw = b"\r\n".join(lines)
+    if how == "cut":
+        raw = raw[:draw(st.integers(len(lines[0]) + 2, len(raw)))]
+    return raw, how
+
+
+def as_written(raw: bytes, encoding: str) -> list[list[str]] | None:
+    """The rows the file holds as Amazon writes the format (lines ended by CR LF, fields
+    split on tabs, nothing quoted), or None when it is not that format any more."""
+    try:
+        text = raw.decode(encoding)
+    except UnicodeDecodeError:
+        return None
+    if "\x00" in text or not text.endswith(("\n", "\r")):
+        return None
+    header, *lines = re.split(r"\r\n|\r|\n", text)[:-1]
+    width = len(header.split("\t"))
+    rows = [line.split("\t") for line in lines if line.strip()]
+    return rows if all(len(r) == width for r in rows) else None
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "cp1252"])
+def test_a_shifted_report_is_refused_on_a_line_or_stored_exactly_as_written(tmp_path,
+                                                                           encoding):
+    template = tmp_path / "template.sqlite3"
+    open_database(str(template)).engine.dispose()
+    rows = [row(f"114-0000000-{n:07d}", sku=f"SKU-{n}", title=f"Größe {n} – Tasse",
+                quantity=n % 3 + 1, price=f"{n}.99") for n in range(1, 9)]
+    original = write(tmp_path / "orders.txt", rows, encoding=encoding).read_bytes()
+    columns = [HEADER.index(c) for c in ("amazon-order-id", "sku", "product-name",
+                                         "quantity", "item-price")]
+    outcomes = dict.fromkeys(SHIFTS, 0) | {"refused": 0, "imported": 0}
+
+    @settings(max_examples=300, deadline=None, database=None,
+              derandomize=not os.environ.get("SELLERDESK_FUZZ_RANDOM"),
+              suppress_health_check=[HealthCheck.too_slow])
+    @given(change=shifted(original, encoding))
+    def one(change):
+        raw, how = change
+        outcomes[how] += 1
+        path = tmp_path / "shifted.txt"
+        path.write_bytes(raw)
+        copy = tmp_path / "desk.sqlite3"
+        shutil.copyfile(template, copy)
+        engine = open_database(str(copy)).engine
+        refused = None
+        try:
+            import_orders(engine, path)
+        except InputError as exc:      # anything else fails the test with its traceback
+            refused = str(exc)
+        with engine.connect() as conn:
+            stored = sorted(conn.exec_driver_sql(
+                "SELECT order_id, sku, title, quantity, item_price_minor FROM order_item"))
+        engine.dispose()
+        if refused is not None:
+            assert re.match(r"shifted\.txt, line \d+(, column '[^']+')?: ", refused), refused
+            assert stored == []
+            outcomes["refused"] += 1
+            return
+        written = as_written(raw, encoding)
+        assert written is not None, f"{how}: imported a file that is not Amazon's format"
+        assert stored == sorted(
+            (r[columns[0]].strip(), r[columns[1]].strip(), r[columns[2]].strip(),
+             int(r[columns[3]]), int(r[columns[4]].replace(".", "")))
+            for r in written), how
+        outcomes["imported"] += 1
+
+    one()
+    print(encoding, outcomes)
     assert outcomes["refused"] > 0, outcomes
     assert outcomes["imported"] > 0, outcomes

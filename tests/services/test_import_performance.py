@@ -21,6 +21,8 @@ from sellerdesk.store.tables import AMAZON_ODR
 from tests.reports import row, write
 
 AMAZON = Path(__file__).resolve().parents[3] / "shared" / "amazon"
+US_MFN = ('{{"performanceMetrics": [{{"marketplaceId": "ATVPDKIKX0DER", "orderDefectRate": '
+          '{{"mfn": {{{}}}}}}}]}}')
 TODAY = datetime(2026, 11, 30, 12, 0)
 
 
@@ -130,6 +132,20 @@ def test_a_small_case_by_hand_names_the_one_missing_feedback(engine, tmp_path):
     ('{"performanceMetrics": [{"marketplaceId": "ATVPDKIKX0DER", "orderDefectRate": '
      '{"mfn": {"rate": 0.1, "orderCount": NaN}}}]}',
      r"orderDefectRate.mfn.orderCount: nan is not a number"),
+    # Numbers not as Amazon writes them, and structures no report has (#22).
+    (US_MFN.format('"rate": 0.1, "orderCount": 1e308'),
+     r"orderDefectRate.mfn.orderCount: 1e\+308 is not a count"),
+    (US_MFN.format('"rate": 0.1, "orderCount": "1e3"'),
+     r"orderDefectRate.mfn.orderCount: '1e3' is not a number"),
+    (US_MFN.format('"rate": 0.1, "orderCount": "１０"'),
+     r"orderDefectRate.mfn.orderCount: '１０' is not a number"),
+    (US_MFN.format('"rate": "0.1_0"'), r"orderDefectRate.mfn.rate: '0.1_0' is not a number"),
+    (US_MFN.format('"rate": ' + "1" * 400),
+     r"orderDefectRate.mfn.rate: a huge number is too large to be a count or rate"),
+    (US_MFN.format('"rate": 0.1, "orderCount": ' + "9" * 5000),
+     r"bad.json: not a seller performance report \(Exceeds the limit"),
+    ('{"performanceMetrics": ' + "[" * 5000 + "]" * 5000 + "}",
+     r"bad.json: the JSON is nested thousands of levels deep"),
 ])
 def test_a_bad_report_is_refused_whole(engine, tmp_path, text, message):
     path = tmp_path / "bad.json"

@@ -171,7 +171,8 @@ def test_awkward_text_comes_back_as_written(engine, tmp_path, suffix):
         text = path.read_text(encoding="utf-8")
         count = text.rstrip().rsplit(",", 2)[1]
         path.write_text(text.replace(f",{count},", ",１８,"), encoding="utf-8")
-        assert verify_file(path).reason == "the file's end mark is missing (it was cut short)"
+        assert verify_file(path).reason == ("the file's end mark was edited (its count is not "
+                                            "a number)")
 
 
 def spreadsheet_tampered(rng: random.Random, source, target) -> str:
@@ -271,3 +272,31 @@ def test_export_and_verify_from_the_command_line(engine, sqlite_url, tmp_path, c
     assert main(["--json", "verify", str(path)]) == 1
     report = json.loads(capsys.readouterr().out)
     assert (report["ok"], report["first_bad"], report["credit_id"]) == (False, 3, 4)
+
+
+@pytest.mark.parametrize(("name", "text", "message"), [
+    ("deep.json", '{"format": "sellerdesk-ledger", "entries": ' + "[" * 5000 + "]" * 5000 + "}",
+     "deep.json: not a SellerDesk ledger export (its JSON is nested thousands of levels "
+     "deep)"),
+    ("long.json", '{"format": "sellerdesk-ledger", "version": 1, "count": ' + "9" * 5000
+     + ', "last_hash": "", "entries": []}',
+     "long.json: not a SellerDesk ledger export (it holds a number thousands of digits long)"),
+])
+def test_a_structure_no_export_has_gets_one_message(tmp_path, name, text, message):
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(InputError) as error:
+        verify_file(path)
+    assert str(error.value) == message
+
+
+def test_an_end_mark_thousands_of_digits_long_is_reported_not_raised(engine, tmp_path):
+    path = tmp_path / "ledger.csv"
+    export_ledger(engine, path)
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    mark = lines[-1].split(",")
+    lines[-1] = ",".join([mark[0], "9" * 5000, mark[2]])
+    path.write_text("".join(lines), encoding="utf-8")
+    check = verify_file(path)       # int() of 5,000 digits would raise ValueError
+    assert (check.ok, check.reason) == (False, "the file's end mark was edited (its count "
+                                               "is not a number)")
