@@ -877,17 +877,12 @@ class MainWindow(QMainWindow):
             QApplication.restoreOverrideCursor()
         if not check.ok:
             return self.tell(QMessageBox.Icon.Warning, check.summary())
-        box = QMessageBox(QMessageBox.Icon.Question, APP_NAME,
-                          f"{check.summary()}\n\nPut this backup in place of the database? "
-                          "The database as it is now is kept in the backups folder first.",
-                          QMessageBox.StandardButton.Cancel, self)
-        restore = box.addButton("&Restore", QMessageBox.ButtonRole.AcceptRole)
-        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
-        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        box.buttonClicked.connect(lambda button: button is restore and self.restore(path))
-        box.open()
-        self.message_box = box
-        return box
+        from sellerdesk.ui.dialogs.ask import confirm
+        self.message_box = confirm(
+            self, APP_NAME, f"{check.summary()}\n\nPut this backup in place of the database? "
+            "The database as it is now is kept in the backups folder first.", "&Restore",
+            lambda: self.restore(path))
+        return self.message_box
 
     def restore(self, path: Path) -> Task:
         from sellerdesk.services.backups import restore_backup

@@ -109,13 +109,19 @@ def test_no_answer_is_recorded_without_an_offer(engine):
     assert [e.kind for e in after.timeline] == ["logged", "reply", "status"]
 
 
-def test_accepting_while_the_buyer_waits_for_a_reply_does_not_resolve(engine):
-    """The buyer accepted, then wrote again: the new message is owed a reply first."""
+def credited_and_answered_on_monday(engine):
+    """A damaged lamp logged, credited and replied to at 9:00 on Monday 16 November."""
     with time_machine.travel(MONDAY_9AM, tick=False):
         issue = desk.add_issue(engine, order_id=ORDER, issue_type=IssueType.DAMAGED,
                                affected=(("LAMP", 1),))
         desk.issue_credit(engine, issue_id=issue.issue_id)
         follow_up.note_reply(engine, issue_id=issue.issue_id, text="A credit for you")
+    return issue
+
+
+def test_accepting_while_the_buyer_waits_for_a_reply_does_not_resolve(engine):
+    """The buyer accepted, then wrote again: the new message is owed a reply first."""
+    issue = credited_and_answered_on_monday(engine)
     with time_machine.travel(MONDAY_9AM + timedelta(hours=2), tick=False):
         follow_up.note_buyer_message(engine, issue_id=issue.issue_id,
                                      text="Thanks — could you also send a new shade?")
@@ -131,11 +137,7 @@ def test_accepting_while_the_buyer_waits_for_a_reply_does_not_resolve(engine):
 def test_a_message_noted_late_reopens_after_what_came_before(engine):
     """Written at 10:00, noted at 12:00 after a resolution at 11:00: the timeline says the
     issue was resolved, then reopened — not reopened before it was resolved."""
-    with time_machine.travel(MONDAY_9AM, tick=False):
-        issue = desk.add_issue(engine, order_id=ORDER, issue_type=IssueType.DAMAGED,
-                               affected=(("LAMP", 1),))
-        desk.issue_credit(engine, issue_id=issue.issue_id)
-        follow_up.note_reply(engine, issue_id=issue.issue_id, text="A credit for you")
+    issue = credited_and_answered_on_monday(engine)
     with time_machine.travel(MONDAY_9AM + timedelta(hours=2), tick=False):
         follow_up.record_response(engine, issue_id=issue.issue_id,
                                   response=BuyerResponse.ACCEPTED)

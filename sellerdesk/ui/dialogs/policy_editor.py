@@ -42,6 +42,7 @@ from sellerdesk.services import policies
 from sellerdesk.services.desk import try_policy
 from sellerdesk.store.engine import reading
 from sellerdesk.store.orders import get_order
+from sellerdesk.ui.dialogs.ask import confirm
 from sellerdesk.ui.formatting import ERROR_STYLE, local_time
 
 if TYPE_CHECKING:
@@ -286,16 +287,9 @@ class PolicyEditor(QDialog):
                 "saved version is changed or removed.")
         if self.has_unsaved_edits():
             text += "\n\nThe edits in the editor that are not saved are discarded."
-        box = QMessageBox(QMessageBox.Icon.Question, TITLE, text,
-                          QMessageBox.StandardButton.Cancel, self)
-        restore = box.addButton(f"&Restore version {version}",
-                                QMessageBox.ButtonRole.AcceptRole)
-        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
-        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        box.buttonClicked.connect(lambda button: button is restore and self.restore(version))
-        box.open()
-        self.question = box
-        return box
+        self.question = confirm(self, TITLE, text, f"&Restore version {version}",
+                                lambda: self.restore(version))
+        return self.question
 
     def restore(self, version: int) -> bool:
         try:
