@@ -12,11 +12,12 @@ import argparse
 import random
 import statistics
 
+import keyring
 import sqlalchemy as sa
 
-from bench.data import scratch_copy, timed
+from bench.data import MemoryKeyring, scratch_copy, timed
 from sellerdesk.core.issues import Remedy
-from sellerdesk.services import desk
+from sellerdesk.services import desk, staff_admin
 from sellerdesk.services.database import open_database
 from sellerdesk.store.engine import reading, writing
 from sellerdesk.store.tables import ISSUES
@@ -43,8 +44,12 @@ def main() -> None:
     args = parser.parse_args()
     db_path = scratch_copy(args.orders, "suggest-bench.sqlite3")
     rng = random.Random(3)
+    # A desk as it is used: its keys in a keyring (so buyer history is checked), and its
+    # owner at work with the PIN given (so a credit past a limit is theirs to give).
+    keyring.set_keyring(MemoryKeyring())
     with open_database(str(db_path)) as db:
         engine = db.engine
+        staff_admin.give_pin(engine, "bench", "bench-2468")
         with reading(engine) as conn:
             order_ids = conn.execute(sa.text("SELECT order_id FROM orders")).scalars().all()
         add_issues(engine, order_ids, args.issues, rng)
