@@ -5,13 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
-from typing import TYPE_CHECKING
 
 from sellerdesk.core.issues import BuyerResponse, IssueStatus, IssueType, Severity
 from sellerdesk.core.money import Money, MoneyError, minor_units
-
-if TYPE_CHECKING:
-    from sellerdesk.core.deadlines import Deadline
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,7 +28,6 @@ class IssueRecord:
     buyer_response: BuyerResponse = BuyerResponse.NONE
     reply_due_at: datetime | None = None   # a buyer contact waits for a reply until then
     updated_at: datetime | None = None
-    next_deadline: Deadline | None = None   # filled in for the issues list
 
     @property
     def summary(self) -> str:

@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
+from sellerdesk.core.numbers import MAX_WHOLE_UNITS, parse_minor
+
 # Minor units (ISO 4217) of every currency Amazon marketplaces settle in, plus the
 # three-decimal ones a policy may name. Source: ISO 4217 amendment list.
 MINOR_UNITS: dict[str, int] = {
@@ -43,11 +45,6 @@ def minor_text(minor: int, currency: str) -> str:
         return str(minor)
     whole, fraction = divmod(abs(minor), 10 ** digits)
     return f"{'-' if minor < 0 else ''}{whole}.{fraction:0{digits}d}"
-
-
-# Larger than any order, refund or payout: a number past it is a damaged cell, and stays
-# well inside the 64-bit integers amounts are stored as (minor units, 3 decimals at most).
-MAX_WHOLE_UNITS = 10**12
 
 
 def _quantum(currency: str) -> Decimal:
@@ -88,7 +85,6 @@ class Money:
         """A number as the marketplace writes it in a report: 1,234.50 or 1.234,50 or
         12,34 (EU settlement reports), read as core.numbers reads every amount Amazon
         writes: ASCII digits and the marks, nothing else ("1e3" is not a thousand)."""
-        from sellerdesk.core.numbers import parse_minor  # it imports this module
         digits = minor_units(currency)
         try:
             return cls.from_minor(parse_minor(text, digits), currency)

@@ -12,7 +12,10 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from sellerdesk.core.money import MAX_WHOLE_UNITS
+# Larger than any order, refund or payout: a number past it is a damaged cell, and stays
+# well inside the 64-bit integers amounts are stored as (minor units, 3 decimals at most).
+# Here, below money, because money reads its amounts with this module.
+MAX_WHOLE_UNITS = 10**12
 
 # Longer than any amount, count or rate Amazon writes: a longer cell is refused before
 # int() spends time on it (or Python's 4,300-digit limit raises from deep inside).

@@ -5,7 +5,7 @@ change is one transaction with its timeline event."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal
 
@@ -77,9 +77,17 @@ def issue_detail(engine: Engine, issue_id: int) -> IssueDetail:
                            credits, pending, overrides_in(conn))
 
 
+@dataclass(frozen=True, slots=True)
+class IssueRow:
+    """An issue as the issues list shows it: the record and the next deadline running
+    on it (a deadline is worked out from the timeline, so the record cannot carry it)."""
+    issue: IssueRecord
+    next_deadline: Deadline | None
+
+
 def find_issues(engine: Engine, *, status: str | None = None, issue_type: str | None = None,
                 assignee: str | None = None, overdue: bool = False,
-                limit: int = 1000) -> list[IssueRecord]:
+                limit: int = 1000) -> list[IssueRow]:
     """The issues view's query. status "active" means open or awaiting the buyer."""
     with reading(engine) as conn:
         issues = issue_store.list_issues(
@@ -88,9 +96,8 @@ def find_issues(engine: Engine, *, status: str | None = None, issue_type: str | 
         lines = issue_store.timelines(conn, issue_ids=[i.issue_id for i in issues],
                                       kinds=READ_KINDS)
         facts = overrides_in(conn)
-    return [replace(i, next_deadline=next_open(deadlines(lines[i.issue_id],
-                                                         reply_due=i.reply_due_at,
-                                                         overrides=facts)))
+    return [IssueRow(i, next_open(deadlines(lines[i.issue_id], reply_due=i.reply_due_at,
+                                            overrides=facts)))
             for i in issues]
 
 

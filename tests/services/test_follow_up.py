@@ -46,7 +46,7 @@ def test_the_reply_clock_runs_24_hours_from_the_buyers_contact(engine):
     assert issue.reply_due_at == datetime(2026, 11, 17, 9, 0)
     with time_machine.travel(MONDAY_9AM + timedelta(hours=25), tick=False):
         overdue = follow_up.find_issues(engine, overdue=True)
-        assert [i.issue_id for i in overdue] == [issue.issue_id]
+        assert [row.issue.issue_id for row in overdue] == [issue.issue_id]
         replied = follow_up.note_reply(engine, issue_id=issue.issue_id, text="Sorry — credit.")
         assert follow_up.find_issues(engine, overdue=True) == []
     assert replied.reply_due_at is None
@@ -197,7 +197,7 @@ def test_status_and_assignee_changes_are_on_the_timeline(engine):
     hire(engine, "Ben")                  # by Ana, the first at the desk: its owner
     issue = desk.add_issue(engine, order_id=ORDER, issue_type=IssueType.DEFECTIVE)
     follow_up.assign(engine, issue_id=issue.issue_id, assignee="Ben")
-    assert follow_up.find_issues(engine, assignee="Ben")[0].issue_id == issue.issue_id
+    assert follow_up.find_issues(engine, assignee="Ben")[0].issue.issue_id == issue.issue_id
     with pytest.raises(DeskError, match="nobody called 'Zed' works at this desk"):
         follow_up.assign(engine, issue_id=issue.issue_id, assignee="Zed")
     escalated = follow_up.set_status(engine, issue_id=issue.issue_id,

@@ -6,10 +6,11 @@ from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
 
-from sellerdesk.core.desk import IssueRecord, age, reply_clock
+from sellerdesk.core.desk import age, reply_clock
 from sellerdesk.core.issues import IssueStatus, Remedy
 from sellerdesk.services.claims import Taken
 from sellerdesk.services.desk import PendingApproval
+from sellerdesk.services.follow_up import IssueRow
 from sellerdesk.services.ledger import LedgerLine
 from sellerdesk.ui.formatting import local_time
 from sellerdesk.ui.models.records_model import (
@@ -29,51 +30,60 @@ def utc_now() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
 
 
-def _reply_tone(issue: IssueRecord):
-    if issue.reply_due_at is None:
+def _reply_tone(row: IssueRow):
+    due = row.issue.reply_due_at
+    if due is None:
         return None
-    return WARNING_RED if issue.reply_due_at < utc_now() else None
+    return WARNING_RED if due < utc_now() else None
 
 
-def _deadline_tone(issue: IssueRecord):
-    deadline, moment = issue.next_deadline, utc_now()
+def _deadline_tone(row: IssueRow):
+    deadline, moment = row.next_deadline, utc_now()
     if deadline is None:
         return None
     return WARNING_RED if deadline.overdue(moment) else (
         WARNING_AMBER if deadline.soon(moment) else None)
 
 
-def _next_deadline(issue: IssueRecord) -> str:
-    deadline = issue.next_deadline
+def _next_deadline(row: IssueRow) -> str:
+    deadline = row.next_deadline
     return f"{deadline.short}: {deadline.left(utc_now())}" if deadline else "—"
 
 
-def _closed_tone(issue: IssueRecord):
-    return MUTED if issue.status in (IssueStatus.CLOSED, IssueStatus.RESOLVED) else None
+def _closed_tone(row: IssueRow):
+    return MUTED if row.issue.status in (IssueStatus.CLOSED, IssueStatus.RESOLVED) else None
 
 
-ISSUE_COLUMNS: list[Column[IssueRecord]] = [
-    Column("#", lambda i: str(i.issue_id), right=True),
-    Column("Order", lambda i: i.order_id),
-    Column("Issue", lambda i: i.summary, tip=lambda i: i.notes or i.summary),
-    Column("Status", lambda i: i.status.label, tone=_closed_tone),
-    Column("Age", lambda i: age(utc_now() - i.created_at),
-           tip=lambda i: "Logged " + local_time(i.created_at), right=True),
-    Column("Reply", lambda i: reply_clock(i.reply_due_at, utc_now()) or "—",
-           tip=lambda i: ("Reply due " + local_time(i.reply_due_at)) if i.reply_due_at
-           else "No buyer message waits for a reply", tone=_reply_tone),
-    Column("Next deadline", _next_deadline, tone=_deadline_tone,
-           tip=lambda i: (f"{i.next_deadline.label}, due {local_time(i.next_deadline.due)}"
-                          if i.next_deadline else "No deadline runs on this issue")),
-    Column("Assignee", lambda i: i.assignee or "—"),
-    Column("Buyer's answer", lambda i: i.buyer_response.label),
+def _reply_tip(row: IssueRow) -> str:
+    due = row.issue.reply_due_at
+    return ("Reply due " + local_time(due)) if due else "No buyer message waits for a reply"
+
+
+def _deadline_tip(row: IssueRow) -> str:
+    deadline = row.next_deadline
+    return (f"{deadline.label}, due {local_time(deadline.due)}" if deadline
+            else "No deadline runs on this issue")
+
+
+ISSUE_COLUMNS: list[Column[IssueRow]] = [
+    Column("#", lambda r: str(r.issue.issue_id), right=True),
+    Column("Order", lambda r: r.issue.order_id),
+    Column("Issue", lambda r: r.issue.summary, tip=lambda r: r.issue.notes or r.issue.summary),
+    Column("Status", lambda r: r.issue.status.label, tone=_closed_tone),
+    Column("Age", lambda r: age(utc_now() - r.issue.created_at),
+           tip=lambda r: "Logged " + local_time(r.issue.created_at), right=True),
+    Column("Reply", lambda r: reply_clock(r.issue.reply_due_at, utc_now()) or "—",
+           tip=_reply_tip, tone=_reply_tone),
+    Column("Next deadline", _next_deadline, tone=_deadline_tone, tip=_deadline_tip),
+    Column("Assignee", lambda r: r.issue.assignee or "—"),
+    Column("Buyer's answer", lambda r: r.issue.buyer_response.label),
 ]
 assert [ISSUE_COLUMNS[n].header for n in (ISSUE_AGE_COLUMN, ISSUE_REPLY_COLUMN,
                                           ISSUE_DEADLINE_COLUMN)] == ["Age", "Reply",
                                                                       "Next deadline"]
 
 
-class IssuesModel(RecordsModel[IssueRecord]):
+class IssuesModel(RecordsModel[IssueRow]):
     """The issues, and on a team database which of them colleagues have open: named in
     the last column, and the issue's number in amber where the eye starts."""
 
@@ -82,20 +92,20 @@ class IssuesModel(RecordsModel[IssueRecord]):
         number, *rest = ISSUE_COLUMNS
         super().__init__([
             replace(number, tip=self._open_tip, tone=self._open_tone), *rest,
-            Column("Open by", lambda i: ", ".join(t.login for t in self.taken.get(i.issue_id, [])),
+            Column("Open by",
+                   lambda r: ", ".join(t.login for t in self.taken.get(r.issue.issue_id, [])),
                    tip=self._open_tip, tone=self._open_tone)], parent)
 
-    def _open_tip(self, issue: IssueRecord) -> str:
+    def _open_tip(self, row: IssueRow) -> str:
         return "; ".join(f"{t.login} has had it open since {local_time(t.since)}"
-                         for t in self.taken.get(issue.issue_id, []))
+                         for t in self.taken.get(row.issue.issue_id, []))
 
-    def _open_tone(self, issue: IssueRecord):
-        return WARNING_AMBER if issue.issue_id in self.taken else None
+    def _open_tone(self, row: IssueRow):
+        return WARNING_AMBER if row.issue.issue_id in self.taken else None
 
-    def set_issues(self, issues: Sequence[IssueRecord],
-                   taken: Mapping[int, list[Taken]]) -> None:
+    def set_issues(self, rows: Sequence[IssueRow], taken: Mapping[int, list[Taken]]) -> None:
         self.taken = taken
-        self.set_records(issues)
+        self.set_records(rows)
 
 
 def issues_model(parent=None) -> IssuesModel:

@@ -116,24 +116,25 @@ class IssuesView(QWidget):
     def refresh(self) -> None:
         selected = self.pane.detail.issue.issue_id if self.pane.detail else None
         assignee = self.assignee_box.currentData()
-        issues = follow_up.find_issues(
+        rows = follow_up.find_issues(
             self.engine, status=self.status_box.currentData(),
             issue_type=self.type_box.currentData(),
             assignee=None if assignee is EVERYONE else assignee,
             overdue=self.overdue_box.isChecked())
-        self.model.set_issues(issues, claims.taken_by_others(self.engine))
+        self.model.set_issues(rows, claims.taken_by_others(self.engine))
         self.warn_of_deadlines()
         moment = utc_now()
-        overdue = sum(1 for i in issues if i.reply_due_at is not None and i.reply_due_at < moment)
-        self.count_label.setText(f"{len(issues):,} issue{'s' if len(issues) != 1 else ''}"
+        overdue = sum(1 for r in rows
+                      if r.issue.reply_due_at is not None and r.issue.reply_due_at < moment)
+        self.count_label.setText(f"{len(rows):,} issue{'s' if len(rows) != 1 else ''}"
                                  + (f" · {overdue} overdue" if overdue else ""))
         if selected is not None and not self.select_issue(selected):
             self.pane.show_issue(selected)   # filtered out now, but still the one in hand
 
     def select_issue(self, issue_id: int) -> bool:
-        for row, issue in enumerate(self.model.records()):
-            if issue.issue_id == issue_id:
-                self.table.selectRow(row)
+        for number, row in enumerate(self.model.records()):
+            if row.issue.issue_id == issue_id:
+                self.table.selectRow(number)
                 self.pane.show_issue(issue_id)
                 return True
         return False
@@ -151,10 +152,10 @@ class IssuesView(QWidget):
     def _selected(self, selected: QItemSelection, _deselected: QItemSelection) -> None:
         indexes = selected.indexes()
         if indexes:
-            issue = self.model.record_at(indexes[0].row())
-            if issue is not None and (self.pane.detail is None
-                                      or self.pane.detail.issue.issue_id != issue.issue_id):
-                self.pane.show_issue(issue.issue_id)
+            row = self.model.record_at(indexes[0].row())
+            if row is not None and (self.pane.detail is None
+                                    or self.pane.detail.issue.issue_id != row.issue.issue_id):
+                self.pane.show_issue(row.issue.issue_id)
 
     def _issue_changed(self, _issue_id: int) -> None:
         self.refresh()
@@ -171,16 +172,16 @@ class IssuesView(QWidget):
         if self.quiet:
             return []
         moment, said = utc_now(), []
-        close = [i for i in self.model.records()
-                 if i.next_deadline is not None and i.next_deadline.soon(moment)]
+        close = [r for r in self.model.records()
+                 if r.next_deadline is not None and r.next_deadline.soon(moment)]
         if not close:
             self.deadline_label.hide()
-        for issue in close:
-            deadline = issue.next_deadline
-            key = (issue.issue_id, deadline.key, deadline.due)
+        for row in close:
+            deadline = row.next_deadline
+            key = (row.issue.issue_id, deadline.key, deadline.due)
             if key not in self.warned:
                 self.warned.add(key)
-                said.append(f"Issue {issue.issue_id}: {deadline.label.lower()} — "
+                said.append(f"Issue {row.issue.issue_id}: {deadline.label.lower()} — "
                             f"{deadline.left(moment)}")
         if said:
             self.deadline_label.setText("⚠ " + " · ".join(said))
