@@ -15,21 +15,20 @@ import json
 import re
 import shutil
 import zipfile
-from dataclasses import dataclass, field
-from datetime import datetime
+from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy.engine import Engine
 
-from sellerdesk.core.desk import CreditRecord, EvidenceRecord, IssueRecord, TimelineEntry
+from sellerdesk.core.desk import CreditRecord, TimelineEntry
 from sellerdesk.core.errors import KnownError
 from sellerdesk.core.issues import Remedy
-from sellerdesk.core.orders import Order
 from sellerdesk.services import packet_pdf, security_log
 from sellerdesk.services.clock import now
 from sellerdesk.services.evidence import checked_file
 from sellerdesk.services.files import written_whole
-from sellerdesk.services.personal_data import BuyerDetails, details_in
+from sellerdesk.services.packet_pdf import IssueFile, Packet
+from sellerdesk.services.personal_data import details_in
 from sellerdesk.store import credits as ledger_store
 from sellerdesk.store import evidence as evidence_store
 from sellerdesk.store import issues as issue_store
@@ -37,7 +36,6 @@ from sellerdesk.store.engine import reading
 from sellerdesk.store.orders import get_order
 
 RESPONSE_BOX = 2_000          # characters Amazon's claim response box takes
-MESSAGE_KINDS = frozenset({"buyer_message", "reply", "reply_late"})
 
 # What the packet keeps to the desk. Amazon (and through an appeal, the buyer) is shown
 # what was given, when, why, and the ledger's hashes; not how the desk controls itself:
@@ -55,40 +53,6 @@ INTERNAL_KINDS = frozenset({"suggestion", "approval_requested", "rejected", "ass
 # amount, so the lines left still add up to the suggestion.
 APPROVAL_ENDINGS = (": needs approval", ": needs a supervisor's approval")
 _CREDIT_ID = re.compile(r"\(credit (\d+)\)")
-
-
-@dataclass(frozen=True, slots=True)
-class IssueFile:
-    issue: IssueRecord
-    timeline: list[TimelineEntry]
-    credits: list[CreditRecord]
-    evidence: list[EvidenceRecord]
-
-    @property
-    def messages(self) -> list[TimelineEntry]:
-        return [e for e in self.timeline if e.kind in MESSAGE_KINDS]
-
-
-@dataclass(frozen=True, slots=True)
-class Packet:
-    """Everything the packet shows, read in one transaction."""
-    order: Order
-    issues: list[IssueFile]
-    explanations: dict[int, str]     # credit id → how its suggestion was worked out
-    ledger_entries: int
-    ledger_head: str                 # the last entry's hash: ties the packet to an export
-    ledger_intact: bool              # this order's credits match their hashes and links
-    made_at: datetime
-    personal_data: bool
-    buyers: dict[int, BuyerDetails] = field(default_factory=dict)  # only when personal_data
-
-    @property
-    def evidence(self) -> list[EvidenceRecord]:
-        return [e for f in self.issues for e in f.evidence]
-
-    @property
-    def credits(self) -> list[CreditRecord]:
-        return [c for f in self.issues for c in f.credits]
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,9 +6,10 @@ the reader must supply (not embedded), as all Japanese text once did."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+from datetime import datetime
 from functools import cache
 from io import BytesIO
-from typing import TYPE_CHECKING
 from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
@@ -28,12 +29,12 @@ from reportlab.platypus import (
     TableStyle,
 )
 
+from sellerdesk.core.desk import CreditRecord, EvidenceRecord, IssueRecord, TimelineEntry
 from sellerdesk.core.errors import KnownError
+from sellerdesk.core.orders import Order
 from sellerdesk.services.evidence import size_text
 from sellerdesk.services.paths import resources_dir
-
-if TYPE_CHECKING:
-    from sellerdesk.services.dispute import Packet
+from sellerdesk.services.personal_data import BuyerDetails
 
 JAPANESE = "BIZUDPGothic"           # embedded, from resources/fonts
 JAPANESE_FILE = "BIZUDPGothic-Regular.ttf"
@@ -53,6 +54,46 @@ GRID = TableStyle([
     ("VALIGN", (0, 0), (-1, -1), "TOP"),
     ("LEFTPADDING", (0, 0), (-1, -1), 3), ("RIGHTPADDING", (0, 0), (-1, -1), 3),
 ])
+
+
+# What the PDF shows, gathered by services.dispute: the renderer owns its input, so the
+# two never import each other.
+MESSAGE_KINDS = frozenset({"buyer_message", "reply", "reply_late"})
+
+
+@dataclass(frozen=True, slots=True)
+class IssueFile:
+    issue: IssueRecord
+    timeline: list[TimelineEntry]
+    credits: list[CreditRecord]
+    evidence: list[EvidenceRecord]
+
+    @property
+    def messages(self) -> list[TimelineEntry]:
+        return [e for e in self.timeline if e.kind in MESSAGE_KINDS]
+
+
+@dataclass(frozen=True, slots=True)
+class Packet:
+    """Everything the packet shows, read in one transaction."""
+    order: Order
+    issues: list[IssueFile]
+    explanations: dict[int, str]     # credit id → how its suggestion was worked out
+    ledger_entries: int
+    ledger_head: str                 # the last entry's hash: ties the packet to an export
+    ledger_intact: bool              # this order's credits match their hashes and links
+    made_at: datetime
+    personal_data: bool
+    buyers: dict[int, BuyerDetails] = field(default_factory=dict)  # only when personal_data
+
+    @property
+    def evidence(self) -> list[EvidenceRecord]:
+        return [e for f in self.issues for e in f.evidence]
+
+    @property
+    def credits(self) -> list[CreditRecord]:
+        return [c for f in self.issues for c in f.credits]
+
 
 
 # Signs outside Windows-1252 that have a plain equivalent; the rest goes to the CID font.
