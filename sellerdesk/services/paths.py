@@ -21,6 +21,11 @@ def config_dir() -> Path:
     return Path(platformdirs.user_config_dir(APP_NAME, appauthor=False))
 
 
+def log_file() -> Path:
+    """Where the windowed executable's output goes, having no console (__main__)."""
+    return Path(platformdirs.user_log_dir(APP_NAME, appauthor=False)) / "sellerdesk.log"
+
+
 def default_database() -> Path:
     return data_dir() / "sellerdesk.sqlite3"
 
