@@ -754,8 +754,8 @@ def cmd_backup(args: argparse.Namespace) -> int:
 
 
 def cmd_restore(args: argparse.Namespace) -> int:
-    from sellerdesk.services.backups import restore_backup, restore_over_damaged
     from sellerdesk.services.paths import chosen_database
+    from sellerdesk.services.restore import restore_backup, restore_over_damaged
     from sellerdesk.store.engine import DamagedDatabase
     try:
         with _open(args) as db:
@@ -768,7 +768,8 @@ def cmd_restore(args: argparse.Namespace) -> int:
 
 
 def cmd_purge_pii(args: argparse.Namespace) -> int:
-    from sellerdesk.services.personal_data import purge_personal_data, set_retention
+    from sellerdesk.services.personal_data import set_retention
+    from sellerdesk.services.purge import purge_personal_data
     with _open(args) as db:
         if args.retention_days:
             set_retention(db.engine, args.retention_days, staff=args.staff)

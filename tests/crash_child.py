@@ -25,6 +25,7 @@ from sellerdesk.core.errors import KnownError
 from sellerdesk.services import backups, desk, personal_data, pins
 from sellerdesk.services.database import open_database
 from sellerdesk.services.import_orders import import_orders
+from sellerdesk.services.purge import purge_personal_data
 from tests.file_keyring import VARIABLE, FileKeyring
 from tests.staffing import PIN
 
@@ -93,7 +94,7 @@ def _import(engine, report: int, file: str, **_) -> None:
 
 
 def _purge(engine, report: int, as_of: str, **_) -> None:
-    personal_data.purge_personal_data(engine, as_of=date.fromisoformat(as_of), staff="Olivia")
+    purge_personal_data(engine, as_of=date.fromisoformat(as_of), staff="Olivia")
     os.write(report, b"done\n")
 
 

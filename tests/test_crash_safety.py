@@ -25,6 +25,7 @@ import sqlalchemy as sa
 from sellerdesk.core.issues import IssueType
 from sellerdesk.services import backups, data_keys, desk, personal_data
 from sellerdesk.services.import_orders import import_orders
+from sellerdesk.services.purge import purge_personal_data
 from sellerdesk.store.engine import reading
 from tests.conftest import REPO
 from tests.file_keyring import VARIABLE, FileKeyring
@@ -222,7 +223,7 @@ def test_a_purge_killed_midway_is_whole_or_not_at_all(sqlite_database, sqlite_ur
         assert (cells, marked) in ((450, 150 * n), (0, 150 * (n + 1))), (n, cells, marked)
         if cells:
             cut += 1
-            personal_data.purge_personal_data(engine, as_of=date(2026, 11, 23))
+            purge_personal_data(engine, as_of=date(2026, 11, 23))
     assert cut >= 3
     for backup in backups.known_backups(engine):
         assert backups.check_backup(backup).ok

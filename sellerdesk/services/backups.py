@@ -1,7 +1,7 @@
 """Backups of the single-desk SQLite file: one a day by itself (the newest seven kept),
 one any time (`sellerdesk backup FILE`), each a consistent snapshot taken while the app
-runs and checked whole before it is trusted; a restore checks the backup first and keeps
-the current file aside. A purge reaches every backup SellerDesk made.
+runs and checked whole before it is trusted (services.restore puts one back). A purge
+reaches every backup SellerDesk made.
 
 A team database (PostgreSQL) is backed up on its server with pg_dump.
 """
@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
-import shutil
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -29,13 +27,12 @@ from sellerdesk.store import issues as issue_store
 from sellerdesk.store import snapshots
 from sellerdesk.store.engine import (
     backups_folder,
-    database_url,
     explain,
     reading,
     sqlite_path,
     writing,
 )
-from sellerdesk.store.migrate import current_revision, known_revisions, upgrade
+from sellerdesk.store.migrate import current_revision, known_revisions
 
 KEPT = 7
 EVERY = timedelta(hours=24)
@@ -147,20 +144,20 @@ def make_backup(engine: Engine, target: Path, *, staff: str | None = None) -> Ba
     by = staff or default_staff_name()
     with writing(engine) as conn:
         if target.parent != backups_dir(engine):
-            _remember(conn, target, by)
+            remember_backup(conn, target, by)
         security_log.record(conn, "backup", str(target), actor=by)
     return BackupCheck(target, [], check.revision, check.counts, check.ledger,
                        now())
 
 
-def _remember(conn: sa.Connection, target: Path, by: str) -> None:
-    known = _made_elsewhere(conn)
+def remember_backup(conn: sa.Connection, target: Path, by: str) -> None:
+    known = made_elsewhere(conn)
     if str(target) not in known:
         known.append(str(target))
     issue_store.put_setting(conn, key=MADE_KEY, value=json.dumps(known), by=by, now=now())
 
 
-def _made_elsewhere(conn: sa.Connection) -> list[str]:
+def made_elsewhere(conn: sa.Connection) -> list[str]:
     text = issue_store.setting(conn, key=MADE_KEY)
     return json.loads(text) if text else []
 
@@ -199,7 +196,7 @@ def known_backups(engine: Engine) -> list[Path]:
     before a migration or a restore, and those saved elsewhere."""
     live = _live_path(engine)
     with reading(engine) as conn:
-        elsewhere = [Path(p) for p in _made_elsewhere(conn)]
+        elsewhere = [Path(p) for p in made_elsewhere(conn)]
     found = [*backups_dir(engine).glob("*.sqlite3"),
              *live.parent.glob(f"{live.stem}.before-*{live.suffix}"), *elsewhere]
     return sorted({p for p in found if p.is_file()})
@@ -228,81 +225,3 @@ def purge_backups(engine: Engine, *, as_of: date, by: str) -> list[Path]:
         finally:
             backup.dispose()
     return purged
-
-
-@dataclass(frozen=True, slots=True)
-class RestoreResult:
-    restored: BackupCheck
-    kept_aside: Path
-
-    def summary(self) -> str:
-        return (f"Restored {self.restored.path.name}: {self.restored.ledger}. The database "
-                f"as it was before is kept at {self.kept_aside}.")
-
-
-def restore_over_damaged(target: str, path: Path, *,
-                         staff: str | None = None) -> RestoreResult:
-    """Restore into a database file too damaged to open: check the backup, move the
-    damaged file and its write-ahead log aside (a log left behind would be replayed into
-    the restored copy), put a copy of the backup in its place, and open it as usual."""
-    from sellerdesk.services.database import open_database
-
-    live = sqlite_path(database_url(target))
-    if live is None:
-        raise BackupError(PG_DUMP)
-    check = check_backup(Path(path))
-    if not check.ok:
-        raise BackupError(check.summary())
-    stamp = f"{datetime.now(UTC):%Y%m%d-%H%M%S}"
-    aside = live.with_name(f"{live.stem}.damaged-{stamp}{live.suffix}")
-    partial = live.with_name(f".{live.name}.restoring")
-    try:
-        old = os.umask(0o077)
-        try:
-            shutil.copyfile(check.path, partial)
-        finally:
-            os.umask(old)
-        snapshots.sync_file(partial)
-        os.replace(live, aside)
-        for suffix in ("-wal", "-shm"):
-            log_file = live.with_name(live.name + suffix)
-            if log_file.exists():
-                os.replace(log_file, aside.with_name(aside.name + suffix))
-        os.replace(partial, live)
-    except OSError as exc:
-        raise BackupError(f"cannot restore {check.path.name} into {live}: "
-                          f"{exc.strerror or exc}") from None
-    finally:
-        partial.unlink(missing_ok=True)
-    by = staff or default_staff_name()
-    with open_database(str(live)) as db:
-        with writing(db.engine) as conn:
-            security_log.record(conn, "restore", f"{check.path} (the damaged database kept "
-                                f"at {aside})", actor=by)
-        personal_data.purge_personal_data(db.engine, staff=by)
-    return RestoreResult(check, aside)
-
-
-def restore_backup(engine: Engine, path: Path, *, staff: str | None = None) -> RestoreResult:
-    """Check the backup, keep the current database aside, then copy the backup in (one
-    write transaction of the live file) and bring it to the newest schema."""
-    check = check_backup(Path(path))
-    if not check.ok:
-        raise BackupError(check.summary())
-    by = staff or default_staff_name()
-    aside = make_backup(engine, backups_dir(engine) /
-                        f"before-restore-{now():%Y%m%d-%H%M%S}.sqlite3", staff=by)
-    earlier = security_log.security_events(engine)
-    with reading(engine) as conn:
-        made_since = _made_elsewhere(conn)     # so a purge still reaches them afterwards
-    snapshots.copy_into(check.path, engine)
-    engine.dispose()
-    upgrade(engine)
-    security_log.keep_across_restore(engine, earlier)
-    with writing(engine) as conn:
-        for made in made_since:
-            _remember(conn, Path(made), by)
-        security_log.record(conn, "restore", f"{check.path} (the previous database kept at "
-                            f"{aside.path})", actor=by)
-    personal_data.purge_personal_data(engine, staff=by)   # what came back past its time
-    return RestoreResult(check, aside.path)

@@ -30,25 +30,13 @@ from sellerdesk.core.errors import InputError, KnownError
 from sellerdesk.services import claims
 from sellerdesk.services.clock import now
 from sellerdesk.services.desk import DeskError, at_desk_or_first_owner, issue_record
-from sellerdesk.services.paths import data_dir
+from sellerdesk.services.evidence_files import store_dir, stored_file
 from sellerdesk.store import evidence as evidence_store
 from sellerdesk.store import issues as issue_store
-from sellerdesk.store.engine import reading, sqlite_path, writing
+from sellerdesk.store.engine import reading, writing
 
 MAX_BYTES = 200 * 2**20      # a phone video is evidence too; a disk image is not
 _CHUNK = 1 << 20
-
-
-def store_dir(engine: Engine) -> Path:
-    database = sqlite_path(str(engine.url))
-    if database is not None:
-        return database.with_name(f"{database.stem}-evidence")
-    url = engine.url
-    return data_dir() / "team-evidence" / f"{url.host or 'local'}-{url.database or 'db'}"
-
-
-def stored_file(engine: Engine, sha256: str) -> Path:
-    return store_dir(engine) / sha256[:2] / sha256
 
 
 def size_text(size: int) -> str:

@@ -11,6 +11,7 @@ from sqlalchemy.engine import Engine
 
 from sellerdesk.core.errors import KnownError
 from sellerdesk.services import backups, data_keys, personal_data
+from sellerdesk.services.purge import purge_personal_data
 
 log = logging.getLogger(__name__)
 ACTOR = "SellerDesk"
@@ -50,7 +51,7 @@ def _finish_rotation(engine: Engine) -> str:
 
 
 def _purge(engine: Engine) -> str:
-    report = personal_data.purge_personal_data(engine, staff=ACTOR)
+    report = purge_personal_data(engine, staff=ACTOR)
     return report.summary() if report.issue_ids else ""
 
 

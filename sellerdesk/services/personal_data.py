@@ -12,7 +12,7 @@ order date, which is never later than delivery: data never outstays the policy.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
@@ -218,32 +218,6 @@ def purge_in(conn: Connection, *, as_of: date, by: str, dry_run: bool = False,
                                 f"as of {as_of}, retention {days} days", actor=by)
     return PurgeReport(as_of, days, ids, cells, dry_run, texts=texts, files=files,
                        gone_files=gone_files)
-
-
-def purge_personal_data(engine: Engine, *, as_of: date | None = None, dry_run: bool = False,
-                        staff: str | None = None) -> PurgeReport:
-    """Purge what is due, then clear the write-ahead log and the backups SellerDesk made
-    of every copy, so the data is gone from every file SellerDesk keeps."""
-    from sellerdesk.services import backups  # backups use this module's purge in turn
-
-    as_of = as_of or now().date()
-    by = staff or default_staff_name()
-    with writing(engine) as conn:
-        report = purge_in(conn, as_of=as_of, by=by, dry_run=dry_run)
-    if dry_run or not report.issue_ids:
-        return report
-    _delete_evidence_files(engine, report.gone_files)   # their records are gone: committed
-    checkpoint(engine)
-    return replace(report, backups=backups.purge_backups(engine, as_of=as_of, by=by))
-
-
-def _delete_evidence_files(engine: Engine, hashes: list[str]) -> None:
-    """The purged evidence files out of this desk's store (on a team, its cache: the
-    database's copy went with the records)."""
-    from sellerdesk.services.evidence import stored_file  # evidence → desk → this module
-
-    for sha256 in hashes:
-        stored_file(engine, sha256).unlink(missing_ok=True)
 
 
 # -- key rotation ----------------------------------------------------------------------------

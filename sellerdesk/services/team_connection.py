@@ -1,6 +1,7 @@
 """Joining a team database from this computer: its URL kept in the config folder, the
-login's password in the OS keyring (never in a file), and the team key beside it
-(services.shared_keys). `chosen_database` then opens the team database by default."""
+login's password in the OS keyring (services.passwords, never in a file), and the team
+key beside it (services.shared_keys). `chosen_database` then opens the team database by
+default."""
 
 from __future__ import annotations
 
@@ -12,8 +13,9 @@ import sqlalchemy as sa
 
 from sellerdesk.core.errors import KnownError
 from sellerdesk.services import shared_keys
+from sellerdesk.services.database import open_database
+from sellerdesk.services.passwords import forget_password, keep_password, kept_password
 from sellerdesk.services.paths import joined_team, team_file
-from sellerdesk.services.secrets import delete_secret, get_secret, set_secret
 from sellerdesk.store import team as team_store
 from sellerdesk.store.engine import reading
 
@@ -53,30 +55,12 @@ def _url(text: str) -> sa.URL:
     return url
 
 
-def _password_name(url: sa.URL) -> str:
-    return "login " + url._replace(password=None).render_as_string(hide_password=True)
-
-
-def with_password(target: str) -> str:
-    """A team database URL with the login's kept password filled in (a path, a URL that
-    carries its own password, or one with none kept, passes through)."""
-    if "://" not in target:
-        return target
-    url = sa.make_url(target)
-    if url.get_backend_name() != "postgresql" or url.password:
-        return target
-    password = get_secret(_password_name(url))
-    return url.set(password=password).render_as_string(hide_password=False) if password \
-        else target
-
-
 def join_team(url_text: str, *, password: str = "", team_key: str = "") -> Joined:
     """Connect as a colleague, check the login is on the team, then keep the URL, the
     password (a blank one: the one kept before) and, when given, the team key for next
     time. Nothing is kept on failure."""
-    from sellerdesk.services.database import open_database
     url = _url(url_text)
-    password = password or get_secret(_password_name(url)) or ""    # blank: the kept one
+    password = password or kept_password(url) or ""    # blank: the kept one
     full = url._replace(password=password or None).render_as_string(hide_password=False)
     with open_database(full) as db, reading(db.engine) as conn:
         login = team_store.team_login(conn)
@@ -91,7 +75,7 @@ def join_team(url_text: str, *, password: str = "", team_key: str = "") -> Joine
             shared_keys.enter_team_key(db.engine, team_key)
         has_key = shared_keys.team_key_text(db.engine) is not None
         location = db.location
-    kept = set_secret(_password_name(url), password) if password else True
+    kept = keep_password(url, password) if password else True
     plain = url.render_as_string(hide_password=True)
     team_file().parent.mkdir(parents=True, exist_ok=True)
     temporary = team_file().with_suffix(".tmp")
@@ -105,5 +89,5 @@ def leave_team() -> None:
     for rejoining)."""
     joined = joined_team()
     if joined:
-        delete_secret(_password_name(sa.make_url(joined)))
+        forget_password(sa.make_url(joined))
     team_file().unlink(missing_ok=True)

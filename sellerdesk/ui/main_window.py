@@ -885,7 +885,7 @@ class MainWindow(QMainWindow):
         return self.message_box
 
     def restore(self, path: Path) -> Task:
-        from sellerdesk.services.backups import restore_backup
+        from sellerdesk.services.restore import restore_backup
         engine, staff = self._engine(), self.staff
 
         def work(_progress, _cancelled) -> Finished:

@@ -12,7 +12,7 @@ from datetime import timedelta
 import pytest
 
 from sellerdesk.core.issues import IssueType
-from sellerdesk.services import backups, desk
+from sellerdesk.services import backups, desk, restore
 from sellerdesk.services.clock import now
 from sellerdesk.services.import_orders import import_orders
 from sellerdesk.services.security_log import security_events
@@ -134,7 +134,7 @@ def test_a_restore_puts_the_backup_back_keeps_the_current_file_and_the_log(engin
     later = tmp_path / "later.sqlite3"
     backups.make_backup(engine, later, staff="Olivia")
 
-    result = backups.restore_backup(engine, copy, staff="Olivia")
+    result = restore.restore_backup(engine, copy, staff="Olivia")
     assert {copy, later} <= set(backups.known_backups(engine))   # a purge still reaches both
     assert len(desk.list_issues(engine)) == 1
     assert desk.verify_ledger(engine).entries == 1
@@ -154,7 +154,7 @@ def test_a_damaged_backup_is_refused_and_nothing_changes(engine, tmp_path):
     bad = tmp_path / "bad.sqlite3"
     bad.write_bytes(b"SQLite format 3\x00" + os.urandom(8192))
     with pytest.raises(backups.BackupError, match=r"bad\.sqlite3 cannot be used"):
-        backups.restore_backup(engine, bad)
+        restore.restore_backup(engine, bad)
     assert len(desk.list_issues(engine)) == 1
     assert not list(backups.backups_dir(engine).glob("before-restore-*"))
 

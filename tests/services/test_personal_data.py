@@ -24,12 +24,12 @@ from sellerdesk.services.personal_data import (
     PersonalDataError,
     buyer_details,
     finish_rotation,
-    purge_personal_data,
     retention,
     rotate_key,
     set_buyer_details,
     set_retention,
 )
+from sellerdesk.services.purge import purge_personal_data
 from sellerdesk.services.security_log import security_events
 from sellerdesk.store.tables import PERSONAL_DATA
 from tests.reports import row, write
