@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
 from sellerdesk.core.settlement import CreditDue, Match, Reconciliation, Refund, totals_text
 from sellerdesk.services.reconcile import fees_kept_text, reconciliation
 from sellerdesk.ui.models.records_model import Column, RecordsModel
-from sellerdesk.ui.views.record_table import record_table
+from sellerdesk.ui.record_table import record_table
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine

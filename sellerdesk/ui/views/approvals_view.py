@@ -24,7 +24,7 @@ from sellerdesk.services.desk import (
 from sellerdesk.ui.dialogs.pin_dialog import PinDialog, with_pin
 from sellerdesk.ui.labels import error_label
 from sellerdesk.ui.models.desk_models import approvals_model
-from sellerdesk.ui.views.record_table import record_table
+from sellerdesk.ui.record_table import record_table
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine

@@ -28,8 +28,8 @@ from sellerdesk.ui.models.desk_models import (
     issues_model,
     utc_now,
 )
+from sellerdesk.ui.record_table import record_table
 from sellerdesk.ui.views.issue_pane import IssuePane
-from sellerdesk.ui.views.record_table import record_table
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
