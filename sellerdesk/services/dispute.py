@@ -22,6 +22,7 @@ from sqlalchemy.engine import Engine
 
 from sellerdesk.core.desk import CreditRecord, TimelineEntry
 from sellerdesk.core.errors import KnownError
+from sellerdesk.core.file_names import windows_safe
 from sellerdesk.core.issues import Remedy
 from sellerdesk.services import packet_pdf, security_log
 from sellerdesk.services.clock import now
@@ -130,13 +131,16 @@ def export_dispute(engine: Engine, order_id: str, path: Path, *,
     path = Path(path)
     packet = gather(engine, order_id, personal_data=personal_data)
     # Each evidence file is hashed again here, so its record's hash and size are its own.
-    sources = [(f"evidence/{n:02d}-{e.name}", checked_file(engine, e), e)
+    # Under a name every desktop keeps (Windows refuses `a:b?.png`, drops the dot of `x.`);
+    # the number keeps two names that clean alike apart, the manifest keeps the original.
+    sources = [(f"evidence/{n:02d}-{windows_safe(e.name)}", checked_file(engine, e), e)
                for n, e in enumerate(packet.evidence, start=1)]
     summary = summary_text(packet)
     made = [("packet.pdf", packet_pdf.render(packet)), ("summary.txt", summary.encode("utf-8"))]
     listed = [{"path": name, "size": len(data), "sha256": hashlib.sha256(data).hexdigest()}
               for name, data in made]
-    listed += [{"path": name, "size": e.size, "sha256": e.sha256} for name, _, e in sources]
+    listed += [{"path": name, "size": e.size, "sha256": e.sha256, "original_name": e.name}
+               for name, _, e in sources]
     contents: list[tuple[str, bytes | Path]] = [
         *made, *((name, stored) for name, stored, _ in sources),
         ("manifest.json", _manifest(packet, listed))]
