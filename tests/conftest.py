@@ -5,6 +5,7 @@ that the session starts in a temporary folder and stops at the end."""
 from __future__ import annotations
 
 import itertools
+import multiprocessing
 import os
 import re
 import shutil
@@ -73,6 +74,10 @@ def clock_shift(text: str) -> timedelta:
 
 
 def pytest_configure(config: pytest.Config) -> None:
+    # Processes start as on Windows and macOS (a fresh interpreter that imports what it
+    # runs), so app code that leans on fork's copy of the parent (a lambda or closure as
+    # the target, state set up at run time) fails here too, not only on a seller's desk.
+    multiprocessing.set_start_method("spawn", force=True)
     zone = config.getoption("--tz")
     if zone:
         if not Path("/usr/share/zoneinfo", zone).is_file():
