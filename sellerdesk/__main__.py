@@ -6,6 +6,13 @@ import sys
 
 
 def main() -> None:
+    # Every file and folder SellerDesk makes is its user's alone, whatever umask the
+    # desktop or shell started it with (Vorta's habit): the database, its evidence store,
+    # backups, key file and exports may hold buyer data, and one call here covers the code
+    # that forgets to ask. (Windows has no umask to speak of: the user profile's ACLs do
+    # this there; README, Data protection.)
+    if os.name == "posix":
+        os.umask(0o077)
     # A large import reads its file in a second process; in the packaged app that
     # process is this executable again, and this call makes it the reader, not the app.
     multiprocessing.freeze_support()
