@@ -54,7 +54,7 @@ def write_report(path: Path, rows: int, *, seed: int = 1) -> tuple[Path, int]:
 def database_with_orders(orders_wanted: int) -> Path:
     """A SellerDesk database holding about this many orders, built once and kept in out/."""
     from sellerdesk.services.database import open_database
-    from sellerdesk.services.import_orders import import_orders
+    from sellerdesk.services.imports.orders import import_orders
 
     OUT.mkdir(exist_ok=True)
     db = OUT / f"orders-{orders_wanted}.sqlite3"

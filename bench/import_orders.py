@@ -39,7 +39,7 @@ print(json.dumps({"seconds": elapsed,
 OURS = r'''
 import os, sys, time, threading, json
 from sellerdesk.services.database import open_database
-from sellerdesk.services.import_orders import import_orders
+from sellerdesk.services.imports.orders import import_orders
 
 
 def rss_mb(pid):

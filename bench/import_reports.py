@@ -28,7 +28,7 @@ SETTLEMENT_COLUMNS = (
 OURS = r'''
 import json, sys, time
 from sellerdesk.services.database import open_database
-from sellerdesk.services.imports import import_report
+from sellerdesk.services.imports.kinds import import_report
 
 kind, path, db = sys.argv[3], sys.argv[1], sys.argv[2]
 with open_database(db) as database:          # migrations are not part of the import

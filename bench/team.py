@@ -156,7 +156,7 @@ def _run(pool_args: list, work, agents: int) -> tuple[float, list[Timed]]:
 
 def _prepare(cluster: Cluster, agents: int, credits: int, folder: Path) -> list[list[int]]:
     from sellerdesk.services.desk import issue_credit
-    from sellerdesk.services.import_orders import import_orders
+    from sellerdesk.services.imports.orders import import_orders
     from sellerdesk.services.team import add_user, team_init
     from sellerdesk.store import team as team_store
     from sellerdesk.store.engine import writing

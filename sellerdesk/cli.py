@@ -20,7 +20,7 @@ from sellerdesk.core.marketplaces import BY_CODE
 from sellerdesk.core.metrics import DefectKind, percent
 from sellerdesk.core.orders import Order, OrderFilter
 
-# services.imports.KINDS, spelled here so `--help` needs no database code.
+# services.imports.kinds.KINDS, spelled here so `--help` needs no database code.
 IMPORT_KINDS = ("orders", "feedback", "returns", "fba-returns", "settlement", "performance")
 
 
@@ -329,7 +329,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from sellerdesk.services.imports import import_report, skipped_text
+    from sellerdesk.services.imports.kinds import import_report, skipped_text
     interactive = sys.stderr.isatty() and not getattr(args, "json", False)
     with _open(args) as db:
         result = import_report(db.engine, args.file, kind=args.kind,
@@ -676,7 +676,7 @@ def _metrics_text(board) -> str:
 def cmd_watch(args: argparse.Namespace) -> int:
     import time
 
-    from sellerdesk.services.watch_folder import import_watched, ready_files
+    from sellerdesk.services.imports.watch_folder import import_watched, ready_files
     folder: Path = args.folder
     if not folder.is_dir():
         raise KnownError(f"{folder}: no such folder")

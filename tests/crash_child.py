@@ -24,7 +24,7 @@ import keyring
 from sellerdesk.core.errors import KnownError
 from sellerdesk.services import backups, desk, personal_data, pins
 from sellerdesk.services.database import open_database
-from sellerdesk.services.import_orders import import_orders
+from sellerdesk.services.imports.orders import import_orders
 from sellerdesk.services.purge import purge_personal_data
 from tests.file_keyring import VARIABLE, FileKeyring
 from tests.staffing import PIN

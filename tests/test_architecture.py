@@ -24,7 +24,7 @@ def test_ruff_is_clean():
 
 def test_the_cli_imports_no_qt():
     """Commands stay fast and work on machines without a display: no Qt unless a window."""
-    code = ("import sys, sellerdesk.cli, sellerdesk.services.import_orders; "
+    code = ("import sys, sellerdesk.cli, sellerdesk.services.imports.orders; "
             "print([m for m in sys.modules if m.startswith('PySide6')])")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                             timeout=60)

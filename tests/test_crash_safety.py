@@ -24,7 +24,7 @@ import sqlalchemy as sa
 
 from sellerdesk.core.issues import IssueType
 from sellerdesk.services import backups, data_keys, desk, personal_data
-from sellerdesk.services.import_orders import import_orders
+from sellerdesk.services.imports.orders import import_orders
 from sellerdesk.services.purge import purge_personal_data
 from sellerdesk.store.engine import reading
 from tests.conftest import REPO

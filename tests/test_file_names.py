@@ -14,7 +14,7 @@ from sellerdesk.core.issues import IssueType
 from sellerdesk.services import desk
 from sellerdesk.services.dispute import export_dispute
 from sellerdesk.services.evidence import attach_evidence
-from sellerdesk.services.import_orders import import_orders
+from sellerdesk.services.imports.orders import import_orders
 from tests.reports import row, write
 
 ORDER = "114-3941689-8772232"

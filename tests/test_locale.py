@@ -11,10 +11,10 @@ import time_machine
 
 from sellerdesk.core.issues import IssueType, Remedy
 from sellerdesk.services import desk, follow_up
-from sellerdesk.services.import_orders import import_orders
-from sellerdesk.services.import_returns import import_returns
+from sellerdesk.services.imports.orders import import_orders
+from sellerdesk.services.imports.returns import import_returns
 from tests.reports import row, write
-from tests.services.test_returns import MFN, mfn, report
+from tests.services.imports.test_returns import MFN, mfn, report
 
 ORDER = "114-0000000-0000001"
 

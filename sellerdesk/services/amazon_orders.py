@@ -12,8 +12,8 @@ from typing import Any
 from sellerdesk.core.marketplaces import BY_ID
 from sellerdesk.core.money import MoneyError, minor_units
 from sellerdesk.core.orders import Channel, order_id_problem
-from sellerdesk.services.orders_report import close_order
-from sellerdesk.services.report_reader import parse_minor, parse_timestamp
+from sellerdesk.services.imports.orders_report import close_order
+from sellerdesk.services.imports.report_reader import parse_minor, parse_timestamp
 
 INCLUDED_DATA = ("PROCEEDS", "FULFILLMENT")
 STATUSES = {"PENDING_AVAILABILITY": "Pending", "PENDING": "Pending",

@@ -28,10 +28,10 @@ from sellerdesk.core.marketplaces import Marketplace, by_code
 from sellerdesk.services.amazon_api import AmazonApi, AmazonError, region_of
 from sellerdesk.services.amazon_orders import INCLUDED_DATA, OrderProblem, order_rows
 from sellerdesk.services.clock import now
-from sellerdesk.services.import_orders import ImportResult, write_batches
-from sellerdesk.services.imports import import_report
-from sellerdesk.services.orders_report import Batch, Tally
-from sellerdesk.services.report_reader import Progress, parse_timestamp
+from sellerdesk.services.imports.kinds import import_report
+from sellerdesk.services.imports.orders import ImportResult, write_batches
+from sellerdesk.services.imports.orders_report import Batch, Tally
+from sellerdesk.services.imports.report_reader import Progress, parse_timestamp
 from sellerdesk.store import issues as settings_store
 from sellerdesk.store.engine import reading, writing
 
@@ -46,7 +46,7 @@ SETTLEMENT_DAYS = 90             # Amazon keeps reports this long
 @dataclass(frozen=True, slots=True)
 class Wanted:
     """A report Sync now asks Amazon to make."""
-    kind: str                    # the importer (services.imports.KINDS)
+    kind: str                    # the importer (services.imports.kinds.KINDS)
     report_type: str
     title: str
     first_days: int | None       # the first sync's reach; None: the report has no period

@@ -19,7 +19,7 @@ from sellerdesk.core.money import Money
 from sellerdesk.services import clock
 from sellerdesk.services.demo_desk import add_demo_feedback, add_demo_issues, add_demo_settlement
 from sellerdesk.services.demo_returns import add_demo_returns
-from sellerdesk.services.import_orders import ImportResult, import_orders
+from sellerdesk.services.imports.orders import ImportResult, import_orders
 from sellerdesk.store import issues as issue_store
 from sellerdesk.store.engine import location, reading, writing
 from sellerdesk.store.snapshots import records_held

@@ -19,8 +19,8 @@ from sellerdesk.core.orders import OrderFilter, OrderSummary
 from sellerdesk.services import desk, follow_up, pins, staff_admin
 from sellerdesk.services.adjustments import record_item_codes
 from sellerdesk.services.clock import now, pinned
-from sellerdesk.services.import_feedback import import_feedback
-from sellerdesk.services.import_settlement import import_settlement
+from sellerdesk.services.imports.feedback import import_feedback
+from sellerdesk.services.imports.settlement import import_settlement
 from sellerdesk.services.metrics import add_defect
 from sellerdesk.services.reconcile import reconciliation
 from sellerdesk.store.engine import reading

@@ -13,7 +13,7 @@ from sellerdesk.core.english_dates import day_mon_year
 from sellerdesk.core.orders import Channel, OrderFilter
 from sellerdesk.services.clock import now
 from sellerdesk.services.demo_desk import STAFF
-from sellerdesk.services.import_returns import import_returns
+from sellerdesk.services.imports.returns import import_returns
 from sellerdesk.store.engine import reading
 from sellerdesk.store.orders import get_order, list_orders
 

@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
 
 from sellerdesk import APP_NAME, __version__
 from sellerdesk.core.errors import Cancelled, KnownError
-from sellerdesk.services.imports import skipped_text
+from sellerdesk.services.imports.kinds import skipped_text
 from sellerdesk.services.staff import default_staff_name
 from sellerdesk.ui.dialogs.ask import ask_choice
 from sellerdesk.ui.settings import window_settings
@@ -682,7 +682,7 @@ class MainWindow(QMainWindow):
         """Import whichever report the file is (orders unless it looks like another); a
         feedback report first asks which marketplace it is from."""
         from sellerdesk.core.marketplaces import MARKETPLACES
-        from sellerdesk.services.imports import import_report, report_kind
+        from sellerdesk.services.imports.kinds import import_report, report_kind
         try:
             kind = report_kind(path) or "orders"
         except KnownError as exc:   # a folder, a named pipe: the sentence the CLI gives
@@ -730,7 +730,7 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(f"Watching {folder} for reports", 10_000)
 
     def import_watched(self, path: Path) -> Task:
-        from sellerdesk.services.watch_folder import import_watched
+        from sellerdesk.services.imports.watch_folder import import_watched
         engine = self._engine()
         return self.run_task(
             f"Importing {path.name} from the watched folder…",

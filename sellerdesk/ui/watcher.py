@@ -8,7 +8,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from sellerdesk.services.watch_folder import Seen, ready_files
+from sellerdesk.services.imports.watch_folder import Seen, ready_files
 
 LOOK_EVERY_MS = 2_000
 

@@ -16,7 +16,7 @@ from sellerdesk.services.adjustments import (
     feed_plan,
     record_item_codes,
 )
-from sellerdesk.services.import_orders import import_orders
+from sellerdesk.services.imports.orders import import_orders
 from tests.reports import row, write
 from tests.staffing import owner_at_work
 

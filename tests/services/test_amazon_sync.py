@@ -24,8 +24,8 @@ from sellerdesk.store import orders as order_store
 from sellerdesk.store import returns as return_store
 from sellerdesk.store.engine import reading
 from tests.amazon_standin import AMAZON, CLIENT_ID, CLIENT_SECRET, REFRESH_TOKEN, AmazonStandIn
-from tests.services.test_returns import FBA, MFN, fba, mfn
-from tests.services.test_settlement import head, line
+from tests.services.imports.test_returns import FBA, MFN, fba, mfn
+from tests.services.imports.test_settlement import head, line
 
 US_ORDER, BR_ORDER, UK_ORDER = "123-4567890-1234567", "171-2345678-9012345", "202-7654321-1098765"
 FEEDBACK = ["Date", "Rating", "Comments", "Your Response", "Order ID", "Rater Email"]
@@ -52,7 +52,7 @@ def documents() -> dict[str, bytes]:
 
 
 def settlement() -> bytes:
-    from tests.services.test_settlement import V2
+    from tests.services.imports.test_settlement import V2
     return tsv(V2, [head(), line(US_ORDER, "Principal", "-49.99", adjustment="A1"),
                     line(US_ORDER, "RefundCommission", "-1.00", amount_type="ItemFees",
                          adjustment="A1")])

@@ -14,7 +14,7 @@ import pytest
 from sellerdesk.core.issues import IssueType
 from sellerdesk.services import backups, desk, restore
 from sellerdesk.services.clock import now
-from sellerdesk.services.import_orders import import_orders
+from sellerdesk.services.imports.orders import import_orders
 from sellerdesk.services.security_log import security_events
 from sellerdesk.store.engine import DatabaseError
 from tests.reports import row, write

@@ -6,7 +6,7 @@ import sqlalchemy as sa
 from sellerdesk.core.issues import IssueType, Remedy, Severity
 from sellerdesk.services import desk
 from sellerdesk.services.desk import DeskError
-from sellerdesk.services.import_orders import import_orders
+from sellerdesk.services.imports.orders import import_orders
 from sellerdesk.services.policies import save_policy, show_policy
 from tests.reports import row, write
 from tests.staffing import hire

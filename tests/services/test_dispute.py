@@ -16,7 +16,7 @@ from sellerdesk.core.issues import IssueType
 from sellerdesk.services import desk, follow_up, packet_pdf
 from sellerdesk.services.dispute import RESPONSE_BOX, export_dispute, gather
 from sellerdesk.services.evidence import attach_evidence, stored_file
-from sellerdesk.services.import_orders import import_orders
+from sellerdesk.services.imports.orders import import_orders
 from sellerdesk.services.policies import save_policy, show_policy
 from sellerdesk.store import credits as ledger_store
 from sellerdesk.store.engine import reading, writing

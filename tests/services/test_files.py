@@ -10,10 +10,11 @@ import pytest
 
 from sellerdesk.core.errors import InputError
 from sellerdesk.core.policy import PolicyError, parse_policy
-from sellerdesk.services import imports, policies
-from sellerdesk.services.import_performance import read_performance
+from sellerdesk.services import policies
+from sellerdesk.services.imports import kinds
+from sellerdesk.services.imports.performance import read_performance
+from sellerdesk.services.imports.report_reader import open_report
 from sellerdesk.services.ledger_files import verify_file
-from sellerdesk.services.report_reader import open_report
 
 
 def folder(path: Path) -> str:
@@ -75,7 +76,7 @@ def not_a_file(tmp_path: Path, make, suffix: str) -> tuple[Path, str]:
 
 READERS = {
     "open_report": (".txt", open_report),
-    "report_kind": (".txt", imports.report_kind),
+    "report_kind": (".txt", kinds.report_kind),
     "read_performance": (".json", read_performance),
     "verify .csv": (".csv", verify_file),
     "verify .json": (".json", verify_file),
@@ -94,10 +95,10 @@ def test_every_reader_refuses_what_is_not_an_ordinary_file(tmp_path, reader, mak
 
 
 @pytest.mark.parametrize("make", NOT_FILES)
-@pytest.mark.parametrize("kind", imports.KINDS)
+@pytest.mark.parametrize("kind", kinds.KINDS)
 def test_every_import_refuses_what_is_not_an_ordinary_file(database, tmp_path, kind, make):
     path, message = not_a_file(tmp_path, make, ".json" if kind == "performance" else ".txt")
-    error = returns_promptly(lambda: imports.import_report(database.engine, path, kind=kind,
+    error = returns_promptly(lambda: kinds.import_report(database.engine, path, kind=kind,
                                                            marketplace="US"))
     assert isinstance(error, InputError), error
     assert str(error) == message

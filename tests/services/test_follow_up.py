@@ -12,7 +12,7 @@ from sellerdesk.core.errors import KnownError
 from sellerdesk.core.issues import BuyerResponse, IssueStatus, IssueType, Remedy
 from sellerdesk.services import desk, follow_up, ledger, staff_admin
 from sellerdesk.services.desk import DeskError
-from sellerdesk.services.import_orders import import_orders
+from sellerdesk.services.imports.orders import import_orders
 from sellerdesk.store.engine import reading
 from sellerdesk.store.tables import CLOCK_RUNS
 from tests.reports import row, write

@@ -14,7 +14,7 @@ from sellerdesk.core.errors import InputError, KnownError
 from sellerdesk.core.issues import IssueType
 from sellerdesk.core.ledger import CHAIN_FIELDS
 from sellerdesk.services import desk
-from sellerdesk.services.import_orders import import_orders
+from sellerdesk.services.imports.orders import import_orders
 from sellerdesk.services.ledger_files import export_ledger, verify_file
 from sellerdesk.store import credits as ledger_store
 from sellerdesk.store.engine import reading

@@ -21,7 +21,7 @@ from sellerdesk.core.metrics import (
 )
 from sellerdesk.services import amazon_settings, desk, follow_up, metrics
 from sellerdesk.services.clock import pinned
-from sellerdesk.services.import_orders import import_orders
+from sellerdesk.services.imports.orders import import_orders
 from sellerdesk.services.metrics import MetricsError
 from sellerdesk.store import issues as issue_store
 from sellerdesk.store.engine import reading, writing

@@ -18,7 +18,7 @@ from sellerdesk.core.issues import IssueStatus, IssueType
 from sellerdesk.services import backups, data_keys, desk, follow_up, secrets
 from sellerdesk.services.dispute import export_dispute
 from sellerdesk.services.evidence import attach_evidence
-from sellerdesk.services.import_orders import import_orders
+from sellerdesk.services.imports.orders import import_orders
 from sellerdesk.services.ledger_files import export_ledger
 from sellerdesk.services.personal_data import (
     PersonalDataError,

@@ -12,7 +12,7 @@ from sellerdesk.core.issues import IssueType
 from sellerdesk.services import desk, pins, staff_admin
 from sellerdesk.services.database import open_database
 from sellerdesk.services.desk import DeskError
-from sellerdesk.services.import_orders import import_orders
+from sellerdesk.services.imports.orders import import_orders
 from sellerdesk.services.pins import PinNeeded, PinRefused
 from sellerdesk.services.policies import default_policy_text, save_policy
 from sellerdesk.services.security_log import security_events

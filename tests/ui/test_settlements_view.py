@@ -6,7 +6,7 @@ from PySide6.QtCore import Qt
 
 from sellerdesk.core.issues import IssueType
 from sellerdesk.services import desk
-from tests.services.test_settlement import head, line, settlement_file
+from tests.services.imports.test_settlement import head, line, settlement_file
 from tests.ui.conftest import ORDER
 
 

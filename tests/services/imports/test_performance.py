@@ -13,14 +13,14 @@ from hypothesis import strategies as st
 from sellerdesk.core.errors import InputError
 from sellerdesk.core.metrics import DefectKind
 from sellerdesk.services import metrics
-from sellerdesk.services.import_orders import import_orders
-from sellerdesk.services.import_performance import import_performance, read_performance
-from sellerdesk.services.imports import report_kind
+from sellerdesk.services.imports.kinds import report_kind
+from sellerdesk.services.imports.orders import import_orders
+from sellerdesk.services.imports.performance import import_performance, read_performance
 from sellerdesk.store.engine import reading
 from sellerdesk.store.tables import AMAZON_ODR
+from tests.conftest import AMAZON
 from tests.reports import row, write
 
-AMAZON = Path(__file__).resolve().parents[3] / "shared" / "amazon"
 US_MFN = ('{{"performanceMetrics": [{{"marketplaceId": "ATVPDKIKX0DER", "orderDefectRate": '
           '{{"mfn": {{{}}}}}}}]}}')
 TODAY = datetime(2026, 11, 30, 12, 0)

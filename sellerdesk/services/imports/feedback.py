@@ -20,8 +20,8 @@ from sellerdesk.core.errors import Cancelled, InputError
 from sellerdesk.core.marketplaces import Marketplace, by_code, parse_report_date
 from sellerdesk.core.metrics import NEGATIVE_RATINGS, DefectKind
 from sellerdesk.services.clock import now
+from sellerdesk.services.imports.report_reader import Progress, Report, open_report, skipped_note
 from sellerdesk.services.metrics import rater_references
-from sellerdesk.services.report_reader import Progress, Report, open_report, skipped_note
 from sellerdesk.services.staff import default_staff_name
 from sellerdesk.store import defects as defect_store
 from sellerdesk.store import orders as order_store

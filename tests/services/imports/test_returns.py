@@ -11,9 +11,10 @@ import sqlalchemy as sa
 from sellerdesk.cli import main
 from sellerdesk.core.errors import InputError
 from sellerdesk.core.issues import IssueType, Remedy
-from sellerdesk.services import desk, imports
-from sellerdesk.services.import_orders import import_orders
-from sellerdesk.services.import_returns import import_returns
+from sellerdesk.services import desk
+from sellerdesk.services.imports import kinds
+from sellerdesk.services.imports.orders import import_orders
+from sellerdesk.services.imports.returns import import_returns
 from sellerdesk.store import defects as defect_store
 from sellerdesk.store.engine import reading, writing
 from tests.conftest import AMAZON
@@ -128,7 +129,7 @@ def test_the_fba_customer_returns_report(engine, tmp_path):
     path = report(tmp_path / "fba.txt", FBA, [
         fba(US1, "LPNRR123"), fba(US2, "LPNRR124", quantity="2"),
         fba(US2, "LPNRR124")])                       # Amazon repeats a row now and then
-    result = imports.import_report(engine, path, kind=imports.report_kind(path))
+    result = kinds.import_report(engine, path, kind=kinds.report_kind(path))
     assert (result.kind, result.added, result.refunded) == ("fba-returns", 2, {})
     assert result.skipped == [{"line": 4, "order_id": US2,
                                "reason": "the same return as line 3"}]
@@ -217,5 +218,5 @@ def test_the_command_line(engine, database, tmp_path, capsys):
 
 
 def test_report_kind_knows_both_returns_reports(tmp_path):
-    assert imports.report_kind(report(tmp_path / "a.txt", MFN, [])) == "returns"
-    assert imports.report_kind(report(tmp_path / "b.txt", FBA, [])) == "fba-returns"
+    assert kinds.report_kind(report(tmp_path / "a.txt", MFN, [])) == "returns"
+    assert kinds.report_kind(report(tmp_path / "b.txt", FBA, [])) == "fba-returns"

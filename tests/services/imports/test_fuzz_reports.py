@@ -19,13 +19,13 @@ from hypothesis import strategies as st
 from sqlmodel import SQLModel
 
 from sellerdesk.core.errors import InputError
-from sellerdesk.services import imports
 from sellerdesk.services.database import open_database
-from sellerdesk.services.import_orders import import_orders
+from sellerdesk.services.imports import kinds
+from sellerdesk.services.imports.orders import import_orders
 from sellerdesk.store import tables  # noqa: F401 - every table on SQLModel.metadata
 from tests.reports import HEADER, row, write
-from tests.services.test_returns import FBA, MFN, fba, mfn
-from tests.services.test_settlement import head, line, settlement_file
+from tests.services.imports.test_returns import FBA, MFN, fba, mfn
+from tests.services.imports.test_settlement import head, line, settlement_file
 
 ORDERS = ("114-0000000-0000001", "114-0000000-0000002", "302-0000000-0000003")
 FEEDBACK = ["Date", "Rating", "Comments", "Your Response", "Order ID", "Rater Email"]
@@ -155,7 +155,7 @@ def test_a_damaged_report_is_refused_whole_or_imported_whole(database, tmp_path,
         before = snapshot(engine)
         refused = None
         try:
-            imports.import_report(engine, path, kind=kind, marketplace=marketplace)
+            kinds.import_report(engine, path, kind=kind, marketplace=marketplace)
         except InputError as exc:      # anything else fails the test with its traceback
             refused = str(exc)
         if refused is not None:
@@ -164,7 +164,7 @@ def test_a_damaged_report_is_refused_whole_or_imported_whole(database, tmp_path,
             outcomes["refused"] += 1
             return
         after = snapshot(engine)
-        imports.import_report(engine, path, kind=kind, marketplace=marketplace)
+        kinds.import_report(engine, path, kind=kind, marketplace=marketplace)
         assert snapshot(engine) == after, "importing the same file again changed something"
         outcomes["imported"] += 1
 

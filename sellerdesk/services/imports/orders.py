@@ -1,6 +1,6 @@
 """Import the All Orders report (GET_FLAT_FILE_ALL_ORDERS_DATA_BY_ORDER_DATE_GENERAL).
 
-One row per item; rows are grouped into orders (services.orders_report) and written in
+One row per item; rows are grouped into orders (services.imports.orders_report) and written in
 batches through Core executemany, all inside one transaction: the import lands whole or
 not at all, and re-importing a file refreshes orders in place.
 
@@ -20,7 +20,7 @@ from typing import Any
 from sqlalchemy.engine import Engine
 
 from sellerdesk.core.errors import Cancelled, InputError, KnownError
-from sellerdesk.services.orders_report import (
+from sellerdesk.services.imports.orders_report import (
     HEAD_COLUMNS,
     ITEM_COLUMNS,
     Batch,
@@ -30,7 +30,7 @@ from sellerdesk.services.orders_report import (
     read_in_worker,
     transposed,
 )
-from sellerdesk.services.report_reader import Progress, skipped_note
+from sellerdesk.services.imports.report_reader import Progress, skipped_note
 from sellerdesk.store import orders as order_store
 from sellerdesk.store.engine import refresh_statistics, writing
 

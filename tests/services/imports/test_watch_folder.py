@@ -7,9 +7,9 @@ import os
 
 from sellerdesk.cli import main
 from sellerdesk.services import desk
-from sellerdesk.services.watch_folder import import_watched, ready_files
+from sellerdesk.services.imports.watch_folder import import_watched, ready_files
 from tests.reports import row, write
-from tests.services.test_returns import FBA, fba, report
+from tests.services.imports.test_returns import FBA, fba, report
 
 ORDER = "114-0000000-0000001"
 

@@ -25,7 +25,7 @@ from sellerdesk.core.money import MoneyError, minor_text, minor_units
 from sellerdesk.core.orders import order_id_problem
 from sellerdesk.core.returns import flag, return_date
 from sellerdesk.services.clock import now
-from sellerdesk.services.report_reader import (
+from sellerdesk.services.imports.report_reader import (
     Progress,
     Report,
     open_report,

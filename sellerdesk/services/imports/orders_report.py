@@ -20,7 +20,7 @@ from sellerdesk.core.errors import InputError
 from sellerdesk.core.marketplaces import Marketplace, by_code, from_sales_channel
 from sellerdesk.core.money import MoneyError, minor_units
 from sellerdesk.core.orders import Channel, order_id_problem
-from sellerdesk.services.report_reader import (
+from sellerdesk.services.imports.report_reader import (
     Report,
     header_kind,
     open_report,

@@ -6,9 +6,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from sellerdesk.core.errors import InputError
-from sellerdesk.services import imports
-from sellerdesk.services.import_orders import import_orders
-from sellerdesk.services.report_reader import (
+from sellerdesk.services.imports import kinds
+from sellerdesk.services.imports.orders import import_orders
+from sellerdesk.services.imports.report_reader import (
     SNIFF_BYTES,
     detect_encoding,
     open_report,
@@ -18,7 +18,7 @@ from sellerdesk.services.report_reader import (
 )
 from sellerdesk.store.engine import reading
 from tests.reports import HEADER, row, write
-from tests.services.test_import_orders import order
+from tests.services.imports.test_orders import order
 
 
 @pytest.mark.parametrize(("text", "digits", "minor"), [
@@ -163,7 +163,7 @@ def test_a_row_that_does_not_line_up_with_the_header_is_refused(database, tmp_pa
 def test_every_report_refuses_a_row_that_does_not_line_up(database, tmp_path, kind, tabs,
                                                           monkeypatch):
     monkeypatch.setenv("SELLERDESK_STAFF", "Ana")
-    from tests.services.test_fuzz_reports import base_files
+    from tests.services.imports.test_fuzz_reports import base_files
     import_orders(database.engine, base_files(tmp_path)["orders"][0])
     path, marketplace = base_files(tmp_path)[kind]
     lines = path.read_bytes().split(b"\r\n")
@@ -171,7 +171,7 @@ def test_every_report_refuses_a_row_that_does_not_line_up(database, tmp_path, ki
     lines[2] = lines[2].replace(b"\t", tabs, 1)
     path.write_bytes(b"\r\n".join(lines))
     with pytest.raises(InputError) as error:
-        imports.import_report(database.engine, path, kind=kind, marketplace=marketplace)
+        kinds.import_report(database.engine, path, kind=kind, marketplace=marketplace)
     fields = width - 1 if not tabs else width + 1
     assert str(error.value).startswith(
         f"{path.name}, line 3: the row has {fields} fields but the header has {width}")
@@ -286,7 +286,7 @@ def test_numbers_and_dates_not_as_amazon_writes_them(database, tmp_path, cell, v
 def test_every_report_reads_numbers_and_dates_only_as_amazon_writes_them(
         database, tmp_path, kind, line, column, value, message, monkeypatch):
     monkeypatch.setenv("SELLERDESK_STAFF", "Ana")
-    from tests.services.test_fuzz_reports import base_files
+    from tests.services.imports.test_fuzz_reports import base_files
     import_orders(database.engine, base_files(tmp_path)["orders"][0])
     path, marketplace = base_files(tmp_path)[kind]
     lines = path.read_bytes().decode().split("\r\n")
@@ -295,6 +295,6 @@ def test_every_report_reads_numbers_and_dates_only_as_amazon_writes_them(
     lines[line - 1] = "\t".join(cells)
     path.write_bytes("\r\n".join(lines).encode())
     with pytest.raises(InputError) as error:
-        imports.import_report(database.engine, path, kind=kind, marketplace=marketplace)
+        kinds.import_report(database.engine, path, kind=kind, marketplace=marketplace)
     assert str(error.value).startswith(f"{path.name}, line {line}, column '{column}': ")
     assert message in str(error.value)

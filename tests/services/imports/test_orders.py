@@ -6,7 +6,7 @@ import pytest
 import sqlalchemy as sa
 
 from sellerdesk.core.errors import Cancelled, InputError, KnownError
-from sellerdesk.services.import_orders import import_orders
+from sellerdesk.services.imports.orders import import_orders
 from sellerdesk.store.engine import reading
 from sellerdesk.store.orders import get_order
 from tests.conftest import AMAZON

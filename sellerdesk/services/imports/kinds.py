@@ -11,12 +11,12 @@ from sqlalchemy.engine import Engine
 
 from sellerdesk.core.errors import InputError
 from sellerdesk.services.files import open_regular_file, read_regular_file
-from sellerdesk.services.import_feedback import import_feedback
-from sellerdesk.services.import_orders import import_orders
-from sellerdesk.services.import_performance import MAX_BYTES, import_performance
-from sellerdesk.services.import_returns import import_returns
-from sellerdesk.services.import_settlement import import_settlement
-from sellerdesk.services.report_reader import Progress, header_kind, open_report
+from sellerdesk.services.imports.feedback import import_feedback
+from sellerdesk.services.imports.orders import import_orders
+from sellerdesk.services.imports.performance import MAX_BYTES, import_performance
+from sellerdesk.services.imports.report_reader import Progress, header_kind, open_report
+from sellerdesk.services.imports.returns import import_returns
+from sellerdesk.services.imports.settlement import import_settlement
 
 KINDS = ("orders", "feedback", "returns", "fba-returns", "settlement", "performance")
 

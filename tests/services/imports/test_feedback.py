@@ -12,13 +12,14 @@ import time_machine
 
 from sellerdesk.core.errors import InputError
 from sellerdesk.services import metrics
-from sellerdesk.services.import_feedback import import_feedback
-from sellerdesk.services.import_orders import import_orders
+from sellerdesk.services.imports.feedback import import_feedback
+from sellerdesk.services.imports.orders import import_orders
 from sellerdesk.store.engine import reading
 from sellerdesk.store.tables import DEFECTS
+from tests.conftest import AMAZON
 from tests.reports import row, write
 
-SHARED = Path(__file__).resolve().parents[3] / "shared" / "amazon" / "reports"
+SHARED = AMAZON / "reports"
 TODAY = datetime(2026, 11, 30, 12, 0)
 HEADER = ["Date", "Rating", "Comments", "Your Response", "Order ID", "Rater Email"]
 A, B, C = "114-0000000-0000001", "114-0000000-0000002", "114-0000000-0000003"

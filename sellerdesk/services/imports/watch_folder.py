@@ -17,7 +17,7 @@ from sellerdesk.core.errors import InputError
 if TYPE_CHECKING:      # the window imports this module at start, before any database
     from sqlalchemy.engine import Engine
 
-    from sellerdesk.services.report_reader import Progress
+    from sellerdesk.services.imports.report_reader import Progress
 
 IMPORTED, NOT_IMPORTED = "Imported", "Not imported"
 SUFFIXES = frozenset({".txt", ".tsv", ".csv", ".json"})
@@ -77,7 +77,7 @@ def import_watched(engine: Engine, path: Path, *, marketplace: str | None = None
     """Import one file from the watched folder and move it aside. A file that cannot be
     imported is moved too, with `<name>.why.txt` beside it; a cancelled import leaves the
     file where it is, to be tried again."""
-    from sellerdesk.services.imports import import_report, report_kind
+    from sellerdesk.services.imports.kinds import import_report, report_kind
     path = Path(path)
     kind = None
     try:

@@ -22,7 +22,7 @@ from sellerdesk.core.marketplaces import Marketplace, from_sales_channel
 from sellerdesk.core.money import Money, MoneyError, minor_units
 from sellerdesk.core.settlement import REFUND_TYPES, RefundLine, refunds, settlement_date
 from sellerdesk.services.clock import now
-from sellerdesk.services.report_reader import Progress, Report, open_report, skipped_note
+from sellerdesk.services.imports.report_reader import Progress, Report, open_report, skipped_note
 from sellerdesk.services.staff import default_staff_name
 from sellerdesk.store import adjustments as adjustment_store
 from sellerdesk.store import settlements as settlement_store

@@ -11,10 +11,11 @@ import sqlalchemy as sa
 from sellerdesk.cli import IMPORT_KINDS, main
 from sellerdesk.core.errors import InputError
 from sellerdesk.core.issues import IssueType, Remedy
-from sellerdesk.services import desk, imports, reconcile
+from sellerdesk.services import desk, reconcile
 from sellerdesk.services.adjustments import export_adjustments, feed_plan
-from sellerdesk.services.import_orders import import_orders
-from sellerdesk.services.import_settlement import import_settlement
+from sellerdesk.services.imports import kinds
+from sellerdesk.services.imports.orders import import_orders
+from sellerdesk.services.imports.settlement import import_settlement
 from tests.conftest import AMAZON
 from tests.reports import row, write
 from tests.staffing import owner_at_work
@@ -146,7 +147,7 @@ def test_the_older_wide_file_in_euros_with_decimal_commas(engine, tmp_path):
 
 def test_amazons_own_sample_reads_as_a_settlement(engine):
     sample = AMAZON / "reports" / "airbyte_GET_V2_SETTLEMENT_REPORT_DATA_FLAT_FILE.tsv"
-    assert imports.report_kind(sample) == "settlement"
+    assert kinds.report_kind(sample) == "settlement"
     result = import_settlement(engine, sample)
     assert (result.settlement_id, result.total, result.currency) == (
         "12345678901", "1234.56", "USD")
@@ -181,7 +182,7 @@ def test_a_file_without_amount_columns_is_refused(engine, tmp_path):
 
 
 def test_import_and_reconcile_from_the_command_line(engine, db_url, tmp_path, capsys):
-    assert IMPORT_KINDS == imports.KINDS
+    assert IMPORT_KINDS == kinds.KINDS
     given = credit(engine, WAITING, "4.00")
     path = settlement_file(tmp_path / "s.txt", [head(), line(BY_HAND, "Principal", "-2.00",
                                                              adjustment="B")])
