@@ -612,7 +612,7 @@ def cmd_issue_attach(args: argparse.Namespace) -> int:
 
 
 def cmd_facts(args: argparse.Namespace) -> int:
-    from sellerdesk.services import amazon_settings
+    from sellerdesk.services import amazon_facts
     from sellerdesk.services.staff import default_staff_name
     changes: dict[str, str | None] = {key: None for key in args.reset}
     for pair in args.set:
@@ -622,8 +622,8 @@ def cmd_facts(args: argparse.Namespace) -> int:
         changes[key.strip()] = value
     with _open(args) as db:
         if changes:
-            amazon_settings.save_facts(db.engine, changes, by=args.staff or default_staff_name())
-        shown = amazon_settings.fact_settings(db.engine)
+            amazon_facts.save_facts(db.engine, changes, by=args.staff or default_staff_name())
+        shown = amazon_facts.fact_settings(db.engine)
     payload = [{"key": s.fact.key, "label": s.fact.label, "unit": s.fact.unit,
                 "value": str(s.value), "default": str(s.fact.default), "source": s.fact.source,
                 "changed_by": s.changed_by or None} for s in shown]
@@ -715,8 +715,8 @@ def _ask(prompt: str, *, secret: bool) -> str:
 
 def cmd_sync(args: argparse.Namespace) -> int:
     from sellerdesk.core.marketplaces import by_code
-    from sellerdesk.services import amazon_api
-    from sellerdesk.services.amazon_sync import sync_marketplaces, sync_now
+    from sellerdesk.services.amazon import api as amazon_api
+    from sellerdesk.services.amazon.sync import sync_marketplaces, sync_now
     from sellerdesk.services.staff import default_staff_name
     if args.login:
         typed = amazon_api.Credentials(_ask("LWA client id: ", secret=False),

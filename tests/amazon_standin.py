@@ -269,7 +269,7 @@ def _handler(standin: AmazonStandIn) -> type[BaseHTTPRequestHandler]:
 if __name__ == "__main__":
     import time
 
-    from tests.services.test_amazon_sync import documents, settlement
+    from tests.services.amazon.test_sync import documents, settlement
     with AmazonStandIn(documents=documents(), settlements=[settlement()]) as standin:
         print(f"Amazon stand-in at {standin.url}\n"
               f"  SELLERDESK_SP_API_ENDPOINT={standin.url}\n"

@@ -42,7 +42,7 @@ from sellerdesk.core.policy import (
 )
 from sellerdesk.core.returns import REFUND_KINDS, Return, refunded_outside
 from sellerdesk.services import personal_data, pins, security_log
-from sellerdesk.services.amazon_settings import overrides_in
+from sellerdesk.services.amazon_facts import overrides_in
 from sellerdesk.services.clock import now
 from sellerdesk.services.policies import active_policy
 from sellerdesk.services.shared_keys import BuyerKeyUnavailable, buyer_reference_key

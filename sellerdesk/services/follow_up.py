@@ -26,7 +26,7 @@ from sellerdesk.core.issues import BuyerResponse, IssueStatus, IssueType, Remedy
 from sellerdesk.core.money import Money
 from sellerdesk.core.orders import Order
 from sellerdesk.core.reply import DEFAULT_TEMPLATE, ReplyFacts, check_template, draft_reply
-from sellerdesk.services.amazon_settings import overrides_in
+from sellerdesk.services.amazon_facts import overrides_in
 from sellerdesk.services.clock import now
 from sellerdesk.services.desk import DeskError, at_desk_or_first_owner, issue_record, status_event
 from sellerdesk.store import credits as ledger_store

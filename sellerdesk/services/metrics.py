@@ -29,7 +29,7 @@ from sellerdesk.core.metrics import (
     window,
 )
 from sellerdesk.core.money import Money
-from sellerdesk.services.amazon_settings import overrides_in
+from sellerdesk.services.amazon_facts import overrides_in
 from sellerdesk.services.clock import now
 from sellerdesk.services.shared_keys import BuyerKeyUnavailable, buyer_reference_key
 from sellerdesk.services.staff import default_staff_name

@@ -740,8 +740,8 @@ class MainWindow(QMainWindow):
     def sync_with_amazon(self) -> Task | None:
         """Sync now, with the credentials from Settings (asked for first when missing);
         the account of what came in ends in a message box."""
-        from sellerdesk.services import amazon_api
-        from sellerdesk.services.amazon_sync import sync_marketplaces, sync_now
+        from sellerdesk.services.amazon import api as amazon_api
+        from sellerdesk.services.amazon.sync import sync_marketplaces, sync_now
         if self.desk is None:
             return None
         credentials = amazon_api.load_credentials()

@@ -19,7 +19,7 @@ from sellerdesk.core.metrics import (
     PlacedOrder,
     order_defect_rate,
 )
-from sellerdesk.services import amazon_settings, desk, follow_up, metrics
+from sellerdesk.services import amazon_facts, desk, follow_up, metrics
 from sellerdesk.services.clock import pinned
 from sellerdesk.services.imports.orders import import_orders
 from sellerdesk.services.metrics import MetricsError
@@ -133,7 +133,7 @@ def test_deadlines_missed_in_the_window_follow_the_desks_numbers(engine, tmp_pat
 
     # A desk that reads Amazon's pages as 96 hours and 8 days sees fewer misses.
     owner_at_work(engine)                     # the desk's numbers are the owner's to set
-    amazon_settings.save_facts(engine, {"atoz_contact_hours": "96", "chargeback_days": "8"},
+    amazon_facts.save_facts(engine, {"atoz_contact_hours": "96", "chargeback_days": "8"},
                                by="Ana")
     missed = metrics.dashboard(engine, as_of=date(2026, 11, 30)).as_json()["deadlines_missed"]
     assert {k: v for k, v in missed.items() if v and "replies" not in k} == {"atoz_contact": 1}

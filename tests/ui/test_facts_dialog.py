@@ -7,7 +7,7 @@ import pytest
 from PySide6.QtCore import Qt
 
 from sellerdesk.core.amazon_facts import BY_KEY
-from sellerdesk.services import amazon_settings, metrics
+from sellerdesk.services import amazon_facts, metrics
 from sellerdesk.ui.desk_tabs import ISSUES_TAB
 from tests.staffing import hire, owner_at_work
 from tests.ui.test_desk_tabs import log_damaged_book
@@ -55,7 +55,7 @@ def test_a_new_deadline_moves_the_issue_pane_and_the_dashboard(qtbot, desk_windo
     qtbot.mouseClick(dialog.reset_button, CLICK)
     assert dialog.changes() == {"atoz_contact_hours": None}
     assert dialog.save()
-    assert amazon_settings.overrides(engine) == {"odr_target": Decimal("0.005")}
+    assert amazon_facts.overrides(engine) == {"odr_target": Decimal("0.005")}
 
 
 @pytest.mark.parametrize(("typed", "message"), [
@@ -70,7 +70,7 @@ def test_a_slip_is_named_and_nothing_is_saved(qtbot, desk_window, typed, message
     dialog.set_value_text(row_of(dialog, "chargeback_days"), typed)
     assert not dialog.save()
     assert dialog.error_label.text() == message
-    assert amazon_settings.overrides(desk_window.database.engine) == {}
+    assert amazon_facts.overrides(desk_window.database.engine) == {}
 
 
 def test_an_agent_may_look_but_not_save(qtbot, desk_window):
@@ -85,4 +85,4 @@ def test_an_agent_may_look_but_not_save(qtbot, desk_window):
     assert dialog.error_label.text() == (
         "Cleo is not a supervisor or owner here; Amazon's numbers bind the whole desk, so one "
         "of them changes them")
-    assert amazon_settings.overrides(engine) == {}
+    assert amazon_facts.overrides(engine) == {}

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from sellerdesk.core.errors import KnownError
-from sellerdesk.services.amazon_settings import fact_settings, save_facts
+from sellerdesk.services.amazon_facts import fact_settings, save_facts
 from sellerdesk.ui.labels import error_label
 
 if TYPE_CHECKING:

@@ -25,8 +25,8 @@ from sqlalchemy.engine import Engine
 
 from sellerdesk.core.errors import Cancelled, KnownError
 from sellerdesk.core.marketplaces import Marketplace, by_code
-from sellerdesk.services.amazon_api import AmazonApi, AmazonError, region_of
-from sellerdesk.services.amazon_orders import INCLUDED_DATA, OrderProblem, order_rows
+from sellerdesk.services.amazon.api import AmazonApi, AmazonError, region_of
+from sellerdesk.services.amazon.orders import INCLUDED_DATA, OrderProblem, order_rows
 from sellerdesk.services.clock import now
 from sellerdesk.services.imports.kinds import import_report
 from sellerdesk.services.imports.orders import ImportResult, write_batches

@@ -15,9 +15,10 @@ import time_machine
 from keyring.backends.fail import Keyring as NoKeyring
 
 from sellerdesk.core.marketplaces import by_code
-from sellerdesk.services import amazon_api, secrets
-from sellerdesk.services.amazon_api import AmazonApi, AmazonError, Credentials, Pace
-from sellerdesk.services.amazon_sync import sync_now
+from sellerdesk.services import secrets
+from sellerdesk.services.amazon import api as amazon_api
+from sellerdesk.services.amazon.api import AmazonApi, AmazonError, Credentials, Pace
+from sellerdesk.services.amazon.sync import sync_now
 from sellerdesk.services.clock import pinned
 from sellerdesk.services.reconcile import reconciliation
 from sellerdesk.store import orders as order_store
@@ -362,7 +363,7 @@ def test_sellerdesk_sync_from_the_command_line(fresh_secrets, sqlite_url, standi
 
 
 def test_every_sample_order_reads_as_the_report_would_give_it():
-    from sellerdesk.services.amazon_orders import OrderProblem, order_rows
+    from sellerdesk.services.amazon.orders import OrderProblem, order_rows
     from tests.amazon_standin import sample_orders
     heads = {}
     for order in sample_orders():

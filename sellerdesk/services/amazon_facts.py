@@ -1,6 +1,9 @@
-"""The desk's own values for Amazon's numbers (PRODUCT.md §2): stored as settings named
-`amazon.<fact>`, read by the metrics and the deadlines. A fact with no setting has its
-declared default."""
+"""The desk's own values for Amazon's numbers (PRODUCT.md §2, declared in
+core.amazon_facts): stored as settings named `amazon.<fact>`, read by the metrics and the
+deadlines. A fact with no setting has its declared default.
+
+Not in services.amazon: nothing here talks to Amazon, and the metrics and deadlines that
+read it sit below the importers that Sync calls."""
 
 from __future__ import annotations
 
