@@ -745,7 +745,7 @@ def cmd_sync(args: argparse.Namespace) -> int:
 
 
 def cmd_backup(args: argparse.Namespace) -> int:
-    from sellerdesk.services.backups import make_backup
+    from sellerdesk.services.protection.backups import make_backup
     with _open(args) as db:
         check = make_backup(db.engine, args.file)
     _emit(args, {"file": str(check.path), "counts": check.counts, "ledger": check.ledger},
@@ -755,7 +755,7 @@ def cmd_backup(args: argparse.Namespace) -> int:
 
 def cmd_restore(args: argparse.Namespace) -> int:
     from sellerdesk.services.paths import chosen_database
-    from sellerdesk.services.restore import restore_backup, restore_over_damaged
+    from sellerdesk.services.protection.restore import restore_backup, restore_over_damaged
     from sellerdesk.store.engine import DamagedDatabase
     try:
         with _open(args) as db:
@@ -768,8 +768,8 @@ def cmd_restore(args: argparse.Namespace) -> int:
 
 
 def cmd_purge_pii(args: argparse.Namespace) -> int:
-    from sellerdesk.services.personal_data import set_retention
-    from sellerdesk.services.purge import purge_personal_data
+    from sellerdesk.services.protection.personal_data import set_retention
+    from sellerdesk.services.protection.purge import purge_personal_data
     with _open(args) as db:
         if args.retention_days:
             set_retention(db.engine, args.retention_days, staff=args.staff)
@@ -780,8 +780,8 @@ def cmd_purge_pii(args: argparse.Namespace) -> int:
 
 
 def cmd_rotate_key(args: argparse.Namespace) -> int:
-    from sellerdesk.services.personal_data import rotate_key
-    from sellerdesk.services.secrets import NO_KEYRING, keyring_available
+    from sellerdesk.services.protection.personal_data import rotate_key
+    from sellerdesk.services.protection.secrets import NO_KEYRING, keyring_available
     with _open(args) as db:
         report = rotate_key(db.engine)
     text = report.summary() + ("" if keyring_available() else f"\n{NO_KEYRING}")
@@ -791,7 +791,7 @@ def cmd_rotate_key(args: argparse.Namespace) -> int:
 
 
 def cmd_security_log(args: argparse.Namespace) -> int:
-    from sellerdesk.services.security_log import security_events
+    from sellerdesk.services.protection.security_log import security_events
     with _open(args) as db:
         events = security_events(db.engine, limit=args.limit)
     payload = [{"at": e.at.isoformat() + "Z", "actor": e.actor, "action": e.action,
@@ -803,7 +803,7 @@ def cmd_security_log(args: argparse.Namespace) -> int:
 
 
 def cmd_team_init(args: argparse.Namespace) -> int:
-    from sellerdesk.services.shared_keys import team_key_text
+    from sellerdesk.services.protection.shared_keys import team_key_text
     from sellerdesk.services.team import team_init
     db, owner = team_init(args.url)
     with db:
@@ -842,7 +842,7 @@ def cmd_team_leave(args: argparse.Namespace) -> int:
 
 
 def cmd_team_key(args: argparse.Namespace) -> int:
-    from sellerdesk.services.shared_keys import team_key_text
+    from sellerdesk.services.protection.shared_keys import team_key_text
     with _open(args) as db:
         if not db.is_team:
             raise KnownError(f"{db.location} is not a team database; a single desk has no "

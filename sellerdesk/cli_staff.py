@@ -13,8 +13,8 @@ from typing import Any
 
 from sellerdesk.core.errors import KnownError
 
-PIN_ENV = "SELLERDESK_PIN"                      # services.pins.PIN_ENV, without importing it
-PASSPHRASE_ENV = "SELLERDESK_KEY_PASSPHRASE"    # services.key_file.PASSPHRASE_ENV
+PIN_ENV = "SELLERDESK_PIN"                      # services.protection.pins.PIN_ENV (not imported)
+PASSPHRASE_ENV = "SELLERDESK_KEY_PASSPHRASE"    # services.protection.key_file.PASSPHRASE_ENV
 ROLES = ("agent", "supervisor", "owner")
 
 
@@ -90,7 +90,7 @@ def with_pin(run: Callable[[], int], open_db: Callable[[], Any]) -> int:
     """Run a command; if it needs a supervisor's or owner's PIN, ask for it (or read
     $SELLERDESK_PIN), give it, and run the command once more (the refused try changed
     nothing: its transaction rolled back)."""
-    from sellerdesk.services.pins import PinNeeded
+    from sellerdesk.services.protection.pins import PinNeeded
     try:
         return run()
     except PinNeeded as exc:
@@ -106,7 +106,7 @@ def unlock_key_file() -> None:
     """Before a command's database work: where no keyring works and a key file exists,
     open it with $SELLERDESK_KEY_PASSPHRASE or the passphrase typed at the prompt. Without
     one the command goes on, and any buyer's history is reported as not checked."""
-    from sellerdesk.services import key_file
+    from sellerdesk.services.protection import key_file
     if not key_file.needed() or key_file.is_open() or not key_file.exists():
         return
     passphrase = os.environ.get(PASSPHRASE_ENV) or _secret(
@@ -141,7 +141,8 @@ def _member_json(member) -> dict[str, Any]:
 
 
 def cmd_staff(args: argparse.Namespace, emit, open_db) -> int:
-    from sellerdesk.services import pins, staff_admin
+    from sellerdesk.services import staff_admin
+    from sellerdesk.services.protection import pins
     from sellerdesk.services.staff import default_staff_name
     action = args.staff_command
     with open_db() as db:
@@ -191,7 +192,7 @@ def _new_pin(whose: str) -> str:
 
 
 def cmd_key_file(args: argparse.Namespace, emit, open_db) -> int:
-    from sellerdesk.services import key_file
+    from sellerdesk.services.protection import key_file
     if args.key_file_command == "status":
         state = key_file.state()
         emit(args, {"keyring": not key_file.needed(), "key_file": str(key_file.path()),

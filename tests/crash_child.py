@@ -22,10 +22,11 @@ from pathlib import Path
 import keyring
 
 from sellerdesk.core.errors import KnownError
-from sellerdesk.services import backups, desk, personal_data, pins
+from sellerdesk.services import desk
 from sellerdesk.services.database import open_database
 from sellerdesk.services.imports.orders import import_orders
-from sellerdesk.services.purge import purge_personal_data
+from sellerdesk.services.protection import backups, personal_data, pins
+from sellerdesk.services.protection.purge import purge_personal_data
 from tests.file_keyring import VARIABLE, FileKeyring
 from tests.staffing import PIN
 

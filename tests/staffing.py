@@ -1,5 +1,5 @@
 """A single desk's staff for tests: the owner with their PIN given, then colleagues added
-by that owner — as Desk › Staff does it (services.staff_admin, services.pins)."""
+by that owner — as Desk › Staff does it (services.staff_admin, services.protection.pins)."""
 
 from sellerdesk.services import staff_admin
 

@@ -4,7 +4,7 @@ order of 80.00, and the colleagues asked for. Returns the owner's URL and the te
 from pathlib import Path
 
 from sellerdesk.services.imports.orders import import_orders
-from sellerdesk.services.shared_keys import team_key_text
+from sellerdesk.services.protection.shared_keys import team_key_text
 from sellerdesk.services.team import add_user, team_init
 from tests.reports import row, write
 

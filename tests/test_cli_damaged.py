@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from sellerdesk.cli import main
-from sellerdesk.services import backups
 from sellerdesk.services.database import open_database
+from sellerdesk.services.protection import backups
 from sellerdesk.store import engine as engine_module
 from tests.reports import row, write
 

@@ -23,9 +23,10 @@ import pytest
 import sqlalchemy as sa
 
 from sellerdesk.core.issues import IssueType
-from sellerdesk.services import backups, data_keys, desk, personal_data
+from sellerdesk.services import desk
 from sellerdesk.services.imports.orders import import_orders
-from sellerdesk.services.purge import purge_personal_data
+from sellerdesk.services.protection import backups, data_keys, personal_data
+from sellerdesk.services.protection.purge import purge_personal_data
 from sellerdesk.store.engine import reading
 from tests.conftest import REPO
 from tests.file_keyring import VARIABLE, FileKeyring

@@ -24,10 +24,10 @@ from sellerdesk.core.adjustments import (
 from sellerdesk.core.desk import CreditRecord
 from sellerdesk.core.errors import KnownError
 from sellerdesk.core.money import Money
-from sellerdesk.services import security_log
 from sellerdesk.services.clock import now
 from sellerdesk.services.desk import at_desk_or_first_owner
 from sellerdesk.services.files import written_whole
+from sellerdesk.services.protection import security_log
 from sellerdesk.store import adjustments as feed_store
 from sellerdesk.store import credits as ledger_store
 from sellerdesk.store import issues as issue_store

@@ -8,8 +8,8 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from sellerdesk.services.passwords import with_password
 from sellerdesk.services.policies import ensure_policy
+from sellerdesk.services.protection.passwords import with_password
 from sellerdesk.store.engine import (
     NotAllowed,
     check_intact,

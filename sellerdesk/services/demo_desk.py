@@ -16,12 +16,13 @@ from sellerdesk.core.issues import BuyerResponse, IssueType, Remedy, Severity
 from sellerdesk.core.marketplaces import by_code, format_report_date
 from sellerdesk.core.metrics import DefectKind
 from sellerdesk.core.orders import OrderFilter, OrderSummary
-from sellerdesk.services import desk, follow_up, pins, staff_admin
+from sellerdesk.services import desk, follow_up, staff_admin
 from sellerdesk.services.adjustments import record_item_codes
 from sellerdesk.services.clock import now, pinned
 from sellerdesk.services.imports.feedback import import_feedback
 from sellerdesk.services.imports.settlement import import_settlement
 from sellerdesk.services.metrics import add_defect
+from sellerdesk.services.protection import pins
 from sellerdesk.services.reconcile import reconciliation
 from sellerdesk.store.engine import reading
 from sellerdesk.store.orders import get_order, list_orders

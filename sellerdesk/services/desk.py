@@ -41,11 +41,11 @@ from sellerdesk.core.policy import (
     suggest,
 )
 from sellerdesk.core.returns import REFUND_KINDS, Return, refunded_outside
-from sellerdesk.services import personal_data, pins, security_log
 from sellerdesk.services.amazon_facts import overrides_in
 from sellerdesk.services.clock import now
 from sellerdesk.services.policies import active_policy
-from sellerdesk.services.shared_keys import BuyerKeyUnavailable, buyer_reference_key
+from sellerdesk.services.protection import personal_data, pins, security_log
+from sellerdesk.services.protection.shared_keys import BuyerKeyUnavailable, buyer_reference_key
 from sellerdesk.services.staff import default_staff_name
 from sellerdesk.store import credits as ledger_store
 from sellerdesk.store import issues as issue_store
@@ -129,7 +129,7 @@ def add_issue(engine: Engine, *, order_id: str, issue_type: IssueType,
               staff: str | None = None,
               buyer_details: Mapping[str, str | None] | None = None) -> IssueRecord:
     """Log an issue. `buyer_details` (name, email, address) are sealed, never stored as
-    typed (services.personal_data)."""
+    typed (services.protection.personal_data)."""
     if days_late < 0:
         raise DeskError("days late cannot be negative")
     if days_late and issue_type is not IssueType.LATE_DELIVERY:

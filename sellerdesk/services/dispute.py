@@ -24,12 +24,13 @@ from sellerdesk.core.desk import CreditRecord, TimelineEntry
 from sellerdesk.core.errors import KnownError
 from sellerdesk.core.file_names import windows_safe
 from sellerdesk.core.issues import Remedy
-from sellerdesk.services import packet_pdf, security_log
+from sellerdesk.services import packet_pdf
 from sellerdesk.services.clock import now
 from sellerdesk.services.evidence import checked_file
 from sellerdesk.services.files import written_whole
 from sellerdesk.services.packet_pdf import IssueFile, Packet
-from sellerdesk.services.personal_data import details_in
+from sellerdesk.services.protection import security_log
+from sellerdesk.services.protection.personal_data import details_in
 from sellerdesk.store import credits as ledger_store
 from sellerdesk.store import evidence as evidence_store
 from sellerdesk.store import issues as issue_store

@@ -21,8 +21,8 @@ from sqlalchemy.engine import Engine
 
 from sellerdesk.core.errors import InputError, KnownError
 from sellerdesk.core.ledger import CHAIN_FIELDS, GENESIS, ChainCheck, verify_chain, verify_texts
-from sellerdesk.services import security_log
 from sellerdesk.services.files import open_regular_file, require_regular_file, written_whole
+from sellerdesk.services.protection import security_log
 from sellerdesk.store import credits as ledger_store
 from sellerdesk.store.engine import reading
 

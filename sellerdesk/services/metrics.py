@@ -31,7 +31,7 @@ from sellerdesk.core.metrics import (
 from sellerdesk.core.money import Money
 from sellerdesk.services.amazon_facts import overrides_in
 from sellerdesk.services.clock import now
-from sellerdesk.services.shared_keys import BuyerKeyUnavailable, buyer_reference_key
+from sellerdesk.services.protection.shared_keys import BuyerKeyUnavailable, buyer_reference_key
 from sellerdesk.services.staff import default_staff_name
 from sellerdesk.store import amazon as amazon_store
 from sellerdesk.store import defects as defect_store

@@ -34,7 +34,7 @@ from sellerdesk.core.errors import KnownError
 from sellerdesk.core.orders import Order
 from sellerdesk.services.evidence import size_text
 from sellerdesk.services.paths import resources_dir
-from sellerdesk.services.personal_data import BuyerDetails
+from sellerdesk.services.protection.personal_data import BuyerDetails
 
 JAPANESE = "BIZUDPGothic"           # embedded, from resources/fonts
 JAPANESE_FILE = "BIZUDPGothic-Regular.ttf"

@@ -13,10 +13,10 @@ from sqlalchemy.engine import Connection, Engine
 from sellerdesk.core.errors import InputError, KnownError
 from sellerdesk.core.issues import IssueType
 from sellerdesk.core.policy import Policy, parse_complete_policy, parse_policy
-from sellerdesk.services import pins, security_log
 from sellerdesk.services.clock import now
 from sellerdesk.services.files import read_regular_file, written_whole
 from sellerdesk.services.paths import resources_dir
+from sellerdesk.services.protection import pins, security_log
 from sellerdesk.store import issues as store
 from sellerdesk.store import team as team_store
 from sellerdesk.store.engine import reading, writing

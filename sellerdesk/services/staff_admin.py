@@ -1,6 +1,6 @@
 """Who works at the desk, their role and personal approval limits (per currency). Only an
 owner adds staff, changes roles and limits, or deactivates someone — having given their
-PIN on a single desk (services.pins) — and the desk always keeps one active owner."""
+PIN on a single desk (services.protection.pins) — and the desk always keeps one active owner."""
 
 from __future__ import annotations
 
@@ -10,9 +10,9 @@ from decimal import Decimal
 from sqlalchemy.engine import Engine
 
 from sellerdesk.core.desk import StaffMember, format_limits, parse_limits
-from sellerdesk.services import pins, security_log
 from sellerdesk.services.clock import now
 from sellerdesk.services.desk import DeskError, at_desk_or_first_owner, become_first_owner
+from sellerdesk.services.protection import pins, security_log
 from sellerdesk.store import issues as issue_store
 from sellerdesk.store.engine import reading, writing
 
@@ -90,7 +90,7 @@ def set_active(engine: Engine, *, name: str, active: bool,
 
 
 def give_pin(engine: Engine, name: str, pin: str) -> StaffMember:
-    """`name` gives their PIN to act in their role: checked (services.pins.elevate); or,
+    """`name` gives their PIN to act in their role: checked (services.protection.pins.elevate); or,
     if they have none yet, it becomes theirs; or, on a desk nobody works at yet, they
     become its first owner with it (the first run)."""
     with reading(engine) as conn:

@@ -18,9 +18,10 @@ from sqlalchemy.engine import Connection, Engine
 
 from sellerdesk.core.errors import KnownError
 from sellerdesk.core.ledger import verify_chain
-from sellerdesk.services import data_keys, evidence, shared_keys
+from sellerdesk.services import evidence
 from sellerdesk.services.clock import now
 from sellerdesk.services.database import Database, open_database
+from sellerdesk.services.protection import data_keys, shared_keys
 from sellerdesk.services.staff_admin import ROLES, check_limits
 from sellerdesk.store import credits as ledger_store
 from sellerdesk.store import evidence as evidence_store

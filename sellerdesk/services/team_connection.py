@@ -1,6 +1,6 @@
 """Joining a team database from this computer: its URL kept in the config folder, the
-login's password in the OS keyring (services.passwords, never in a file), and the team
-key beside it (services.shared_keys). `chosen_database` then opens the team database by
+login's password in the OS keyring (services.protection.passwords, never in a file), and the team
+key beside it (services.protection.shared_keys). `chosen_database` then opens the team database by
 default."""
 
 from __future__ import annotations
@@ -12,10 +12,10 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 
 from sellerdesk.core.errors import KnownError
-from sellerdesk.services import shared_keys
 from sellerdesk.services.database import open_database
-from sellerdesk.services.passwords import forget_password, keep_password, kept_password
 from sellerdesk.services.paths import joined_team, team_file
+from sellerdesk.services.protection import shared_keys
+from sellerdesk.services.protection.passwords import forget_password, keep_password, kept_password
 from sellerdesk.store import team as team_store
 from sellerdesk.store.engine import reading
 

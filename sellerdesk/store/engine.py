@@ -126,7 +126,7 @@ def damaged(exc: BaseException) -> bool:
 
 
 def backups_folder(database: Path) -> Path:
-    """Where SellerDesk keeps a database file's backups (services.backups makes them)."""
+    """Where SellerDesk keeps a database file's backups (services.protection.backups makes them)."""
     return database.parent / "backups"
 
 

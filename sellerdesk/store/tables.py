@@ -86,7 +86,8 @@ class OrderItem(SQLModel, table=True):
 class Staff(SQLModel, table=True):
     """Who is at the desk. A personal approval limit is per currency, as JSON text
     ({"USD": "15", "JPY": "1500"}); a single desk keeps a supervisor's or owner's PIN as a
-    scrypt hash (services.pins) and counts wrong tries here, so a restart resets nothing."""
+    scrypt hash (services.protection.pins) and counts wrong tries here, so a restart resets
+    nothing."""
     __tablename__ = "staff"
 
     id: int | None = Field(default=None, primary_key=True)

@@ -369,7 +369,7 @@ class MainWindow(QMainWindow):
                                      "SellerDesk keeps trying. Nothing typed is lost.", 15_000)
 
     def _show_keyring(self) -> None:
-        from sellerdesk.services import key_file, secrets
+        from sellerdesk.services.protection import key_file, secrets
         missing = not secrets.check_keyring()
         self._show_key_file()
         if missing and key_file.exists() and not key_file.is_open():
@@ -385,7 +385,7 @@ class MainWindow(QMainWindow):
 
     def _show_key_file(self) -> None:
         """The red note: no keyring, and buyer history unchecked while no key file is open."""
-        from sellerdesk.services import key_file, secrets
+        from sellerdesk.services.protection import key_file, secrets
         missing = not secrets.check_keyring()
         self.keyring_label.setVisible(missing and not key_file.is_open())
         if key_file.exists():
@@ -399,7 +399,7 @@ class MainWindow(QMainWindow):
     def ask_passphrase(self, error: str = "") -> QInputDialog:
         """At start, with no keyring and a sealed key file: its passphrase. Cancel goes
         on without buyer history (each suggestion for a named buyer needs approval)."""
-        from sellerdesk.services import key_file
+        from sellerdesk.services.protection import key_file
         dialog = QInputDialog(self)
         dialog.setWindowTitle("Key file")
         dialog.setLabelText((error + "\n\n" if error else "") + "No OS keyring works here, so "
@@ -425,7 +425,7 @@ class MainWindow(QMainWindow):
     def keep_house(self) -> Task | None:
         """Purge what is due, make the day's backup, finish a key rotation cut short:
         in the background, without a dialog; the status bar says what was done."""
-        from sellerdesk.services.housekeeping import keep_house
+        from sellerdesk.services.protection.housekeeping import keep_house
         if self.housekeeping is not None or self.database is None:
             return None
         engine = self.database.engine
@@ -475,7 +475,7 @@ class MainWindow(QMainWindow):
             names = [self.at_desk or default_staff_name()]
             current = names[0]
         else:
-            from sellerdesk.services import pins
+            from sellerdesk.services.protection import pins
             names = active
             # Whoever was at the desk, unless that takes a PIN not yet given: a supervisor
             # is picked in the box, with the PIN, never by opening the window.
@@ -493,7 +493,7 @@ class MainWindow(QMainWindow):
     def _staff_picked(self, index: int) -> None:
         """Someone else is at the desk. A supervisor or owner on a single desk is picked
         only with their PIN; until it is given the box shows who was there before."""
-        from sellerdesk.services import pins
+        from sellerdesk.services.protection import pins
         from sellerdesk.ui.dialogs.pin_dialog import ask_pin
         name = self.staff_box.itemText(index).strip()
         if self.database is None or not name or name == self.at_desk:
@@ -512,7 +512,7 @@ class MainWindow(QMainWindow):
         self.staff_box.blockSignals(False)
 
     def _set_at_desk(self, name: str) -> None:
-        from sellerdesk.services import pins
+        from sellerdesk.services.protection import pins
         if self.database is not None and self.at_desk and name != self.at_desk:
             pins.drop_elevation(self.database.engine, self.at_desk)   # their PIN goes too
         self.at_desk = name
@@ -521,7 +521,7 @@ class MainWindow(QMainWindow):
 
     def give_pin(self):
         """The person at the desk gives their PIN again (after 15 idle minutes)."""
-        from sellerdesk.services import pins
+        from sellerdesk.services.protection import pins
         from sellerdesk.ui.dialogs.pin_dialog import ask_pin
         if self.database is None or not self.at_desk:
             return None
@@ -532,7 +532,7 @@ class MainWindow(QMainWindow):
         return self.pin_dialog
 
     def _show_role(self, name: str) -> None:
-        from sellerdesk.services import pins
+        from sellerdesk.services.protection import pins
         member = self.members.get(name.strip())
         lapsed = False
         if member is None:
@@ -847,7 +847,7 @@ class MainWindow(QMainWindow):
             self.back_up(Path(name))
 
     def back_up(self, path: Path) -> Task:
-        from sellerdesk.services.backups import make_backup
+        from sellerdesk.services.protection.backups import make_backup
         engine, staff = self._engine(), self.staff
 
         def work(_progress, _cancelled) -> Finished:
@@ -856,7 +856,7 @@ class MainWindow(QMainWindow):
         return self.run_task(f"Backing up to {path.name}…", work, busy=True)
 
     def choose_restore(self) -> None:
-        from sellerdesk.services.backups import backups_dir
+        from sellerdesk.services.protection.backups import backups_dir
         try:
             start = str(backups_dir(self._engine()))
         except KnownError as exc:
@@ -869,7 +869,7 @@ class MainWindow(QMainWindow):
 
     def confirm_restore(self, path: Path) -> QMessageBox:
         """Check the backup first; only a whole one is offered for restoring."""
-        from sellerdesk.services.backups import check_backup
+        from sellerdesk.services.protection.backups import check_backup
         QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
             check = check_backup(path)
@@ -885,7 +885,7 @@ class MainWindow(QMainWindow):
         return self.message_box
 
     def restore(self, path: Path) -> Task:
-        from sellerdesk.services.restore import restore_backup
+        from sellerdesk.services.protection.restore import restore_backup
         engine, staff = self._engine(), self.staff
 
         def work(_progress, _cancelled) -> Finished:
@@ -995,7 +995,7 @@ class MainWindow(QMainWindow):
         self.housekeeping_timer.stop()
         self.pin_timer.stop()
         if self.database is not None:
-            from sellerdesk.services import pins
+            from sellerdesk.services.protection import pins
             pins.drop_elevation(self.database.engine)   # a PIN lasts one window session
         if self.live is not None:
             self.live.stop()

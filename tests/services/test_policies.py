@@ -12,7 +12,7 @@ from sellerdesk.services import desk, policies, staff_admin
 from sellerdesk.services.clock import pinned
 from sellerdesk.services.demo import build_demo
 from sellerdesk.services.imports.orders import import_orders
-from sellerdesk.services.security_log import security_events
+from sellerdesk.services.protection.security_log import security_events
 from sellerdesk.store import issues as issue_store
 from sellerdesk.store.engine import writing
 from tests.reports import row, write

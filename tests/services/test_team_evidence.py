@@ -16,7 +16,7 @@ from sellerdesk.services.database import open_database
 from sellerdesk.services.dispute import export_dispute
 from sellerdesk.services.evidence import attach_evidence, stored_file, viewable_copy
 from sellerdesk.services.imports.orders import import_orders
-from sellerdesk.services.security_log import security_events
+from sellerdesk.services.protection.security_log import security_events
 from sellerdesk.services.team import TeamError, migrate_from, team_init
 from sellerdesk.store.engine import reading
 from tests.reports import row, write

@@ -12,10 +12,11 @@ import pytest
 import sqlalchemy as sa
 
 from sellerdesk.core.issues import IssueType
-from sellerdesk.services import desk, shared_keys
+from sellerdesk.services import desk
 from sellerdesk.services.database import open_database
 from sellerdesk.services.paths import chosen_database, default_database, team_file
-from sellerdesk.services.personal_data import buyer_details
+from sellerdesk.services.protection import shared_keys
+from sellerdesk.services.protection.personal_data import buyer_details
 from sellerdesk.services.team_connection import JoinError, join_team, leave_team
 from sellerdesk.store.engine import DatabaseError, NotAllowed, reading
 from tests.conftest import MemoryKeyring

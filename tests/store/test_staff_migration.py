@@ -9,7 +9,7 @@ from alembic.config import Config
 
 from sellerdesk.services import desk, staff_admin
 from sellerdesk.services.database import open_database
-from sellerdesk.services.pins import PinNeeded
+from sellerdesk.services.protection.pins import PinNeeded
 from sellerdesk.store.engine import database_url, make_engine, writing
 from sellerdesk.store.migrate import MIGRATIONS_DIR
 

@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from sellerdesk.core.issues import IssueType
 from sellerdesk.services import desk, policies
 from sellerdesk.services.clock import pinned
-from sellerdesk.services.security_log import security_events
+from sellerdesk.services.protection.security_log import security_events
 from sellerdesk.ui.formatting import local_time
 from tests.staffing import hire
 from tests.ui.conftest import ORDER

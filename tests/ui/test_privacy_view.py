@@ -11,8 +11,9 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QMessageBox
 
 from sellerdesk.core.issues import IssueType
-from sellerdesk.services import backups, data_keys, desk, secrets
-from sellerdesk.services.personal_data import buyer_details
+from sellerdesk.services import desk
+from sellerdesk.services.protection import backups, data_keys, secrets
+from sellerdesk.services.protection.personal_data import buyer_details
 from sellerdesk.ui.main_window import MainWindow
 from tests.ui.conftest import ORDER
 
@@ -92,7 +93,7 @@ def test_privacy_settings_keep_the_retention_and_rotate_the_key(qtbot, desk_wind
     assert data_keys.key_set(engine).current != before
     dialog.retention_box.setValue(14)
     assert dialog.save()
-    from sellerdesk.services.personal_data import retention
+    from sellerdesk.services.protection.personal_data import retention
     assert retention(engine) == 14
 
     log = desk_window.desk.security_log()

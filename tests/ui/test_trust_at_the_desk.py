@@ -11,8 +11,9 @@ import time_machine
 from keyring.backends.fail import Keyring as NoKeyring
 
 from sellerdesk.core.issues import IssueType
-from sellerdesk.services import desk, key_file, pins, secrets, staff_admin
+from sellerdesk.services import desk, staff_admin
 from sellerdesk.services.database import open_database
+from sellerdesk.services.protection import key_file, pins, secrets
 from sellerdesk.ui.desk_tabs import APPROVALS_TAB
 from sellerdesk.ui.main_window import MainWindow
 from tests.staffing import hire, owner_at_work

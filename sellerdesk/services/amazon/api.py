@@ -1,6 +1,6 @@
 """Talking to Amazon's Selling Partner API (SP-API) through python-amazon-sp-api.
 
-The seller's own app credentials come from the keyring (services.secrets) and go nowhere
+The seller's own app credentials come from the keyring (services.protection.secrets) and go nowhere
 else. Amazon's throttling (HTTP 429) and passing server trouble are answered by waiting
 and asking again, at the pace Amazon's rate-limit header asks for; an access token that
 has expired is renewed once; every other failure becomes one sentence naming the call
@@ -35,7 +35,7 @@ from tenacity.wait import wait_exponential_jitter
 
 from sellerdesk.core.errors import Cancelled, KnownError
 from sellerdesk.core.marketplaces import Marketplace
-from sellerdesk.services import secrets
+from sellerdesk.services.protection import secrets
 
 # Point SellerDesk at a stand-in for Amazon (the tests' local server, a trial run):
 # both the login (LWA) and the SP-API calls then go to this address.

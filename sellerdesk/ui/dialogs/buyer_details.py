@@ -20,9 +20,9 @@ from PySide6.QtWidgets import (
 )
 
 from sellerdesk.core.errors import KnownError
-from sellerdesk.services import secrets
-from sellerdesk.services.personal_data import BuyerDetails, purge_date, retention
-from sellerdesk.services.personal_data import set_buyer_details as save_details
+from sellerdesk.services.protection import secrets
+from sellerdesk.services.protection.personal_data import BuyerDetails, purge_date, retention
+from sellerdesk.services.protection.personal_data import set_buyer_details as save_details
 from sellerdesk.ui.labels import error_label
 
 if TYPE_CHECKING:

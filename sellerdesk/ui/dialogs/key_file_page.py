@@ -1,5 +1,5 @@
 """Settings › Key file: where no OS keyring works, keep the desk's keys (buyer history,
-buyer details) across restarts in a file sealed with a passphrase (services.key_file)."""
+buyer details) across restarts in a file sealed with a passphrase (services.protection.key_file)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QFormLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
 from sellerdesk.core.errors import KnownError
-from sellerdesk.services import key_file
+from sellerdesk.services.protection import key_file
 from sellerdesk.ui.labels import error_label
 
 

@@ -1,5 +1,5 @@
 """The PIN a supervisor or owner gives before acting in that role on a single desk
-(services.pins): asked when someone picks them in the At the desk box, and again before
+(services.protection.pins): asked when someone picks them in the At the desk box, and again before
 an approval or an owner's change once 15 idle minutes have passed. Someone with no PIN
 yet (a desk from before PINs) chooses one here, typed twice."""
 
@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from sellerdesk.core.errors import KnownError
-from sellerdesk.services.pins import PinNeeded
+from sellerdesk.services.protection.pins import PinNeeded
 from sellerdesk.services.staff_admin import give_pin
 from sellerdesk.ui.labels import error_label
 

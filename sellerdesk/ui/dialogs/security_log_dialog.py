@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from sellerdesk.services.security_log import KEPT, security_events
+from sellerdesk.services.protection.security_log import KEPT, security_events
 from sellerdesk.ui.formatting import local_time
 
 if TYPE_CHECKING:

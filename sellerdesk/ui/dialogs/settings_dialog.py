@@ -30,9 +30,9 @@ from PySide6.QtWidgets import (
 
 from sellerdesk.core.errors import KnownError
 from sellerdesk.core.marketplaces import MARKETPLACES
-from sellerdesk.services import backups, personal_data, secrets
 from sellerdesk.services.amazon import api as amazon_api
 from sellerdesk.services.amazon.sync import save_sync_marketplaces, sync_marketplaces
+from sellerdesk.services.protection import backups, personal_data, secrets
 from sellerdesk.ui.dialogs.key_file_page import KeyFilePage
 from sellerdesk.ui.dialogs.team_page import TeamPage
 from sellerdesk.ui.formatting import ERROR_STYLE

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from sellerdesk.core.desk import StaffMember
-from sellerdesk.services.pins import reset_pin
+from sellerdesk.services.protection.pins import reset_pin
 from sellerdesk.services.staff_admin import ROLES, list_staff, save_staff, set_active
 from sellerdesk.ui.dialogs.pin_dialog import PinDialog, with_pin
 from sellerdesk.ui.labels import error_label

@@ -20,8 +20,8 @@ from PySide6.QtWidgets import (
 )
 
 from sellerdesk.core.errors import KnownError
-from sellerdesk.services import shared_keys
 from sellerdesk.services.paths import default_database, joined_team
+from sellerdesk.services.protection import shared_keys
 from sellerdesk.services.team import signed_in, team_members
 from sellerdesk.services.team_connection import join_team, leave_team
 from sellerdesk.store.engine import location

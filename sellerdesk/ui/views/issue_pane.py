@@ -41,7 +41,7 @@ from sellerdesk.core.issues import BuyerResponse, IssueStatus
 from sellerdesk.services import claims, follow_up
 from sellerdesk.services.evidence import attach_evidence, evidence_on, size_text, viewable_copy
 from sellerdesk.services.follow_up import IssueDetail
-from sellerdesk.services.personal_data import BuyerDetails, buyer_details
+from sellerdesk.services.protection.personal_data import BuyerDetails, buyer_details
 from sellerdesk.services.staff_admin import list_staff
 from sellerdesk.ui.dialogs.ask import ask_text, confirm
 from sellerdesk.ui.dialogs.message_dialog import MessageDialog

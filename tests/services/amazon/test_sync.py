@@ -15,11 +15,11 @@ import time_machine
 from keyring.backends.fail import Keyring as NoKeyring
 
 from sellerdesk.core.marketplaces import by_code
-from sellerdesk.services import secrets
 from sellerdesk.services.amazon import api as amazon_api
 from sellerdesk.services.amazon.api import AmazonApi, AmazonError, Credentials, Pace
 from sellerdesk.services.amazon.sync import sync_now
 from sellerdesk.services.clock import pinned
+from sellerdesk.services.protection import secrets
 from sellerdesk.services.reconcile import reconciliation
 from sellerdesk.store import orders as order_store
 from sellerdesk.store import returns as return_store

@@ -2,7 +2,7 @@
 locked keychain), secrets are kept in memory for this session only — never written to
 a file in clear — and `keyring_available()` says so, so the window and the CLI can tell
 the user. The desk's own keys can then live in a key file sealed with a passphrase
-(services.key_file), once it is open: `use_sealed_store`."""
+(services.protection.key_file), once it is open: `use_sealed_store`."""
 
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ NO_KEYRING = ("No OS keyring is available: SellerDesk keeps secrets for this ses
 log = logging.getLogger(__name__)
 _session: dict[str, str] = {}
 _broken: list[str] = []  # the keyring error seen, once: no retry, one warning per process
-_sealed: list = [None]   # the open key file (services.key_file.SealedKeys), if any
+_sealed: list = [None]   # the open key file (services.protection.key_file.SealedKeys), if any
 
 
 def _failed(exc: Exception) -> None:

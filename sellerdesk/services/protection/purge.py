@@ -1,7 +1,7 @@
 """The purge of buyer personal data past its retention period from every file SellerDesk
-keeps: the database's cells, notes and messages (services.personal_data, in one
+keeps: the database's cells, notes and messages (services.protection.personal_data, in one
 transaction), the evidence files whose records went, the write-ahead log, and every
-backup SellerDesk made (services.backups).
+backup SellerDesk made (services.protection.backups).
 
 Above both personal_data and backups, which each need only their own part of it."""
 
@@ -12,10 +12,10 @@ from datetime import date
 
 from sqlalchemy.engine import Engine
 
-from sellerdesk.services import backups, personal_data
 from sellerdesk.services.clock import now
 from sellerdesk.services.evidence_files import stored_file
-from sellerdesk.services.personal_data import PurgeReport
+from sellerdesk.services.protection import backups, personal_data
+from sellerdesk.services.protection.personal_data import PurgeReport
 from sellerdesk.services.staff import default_staff_name
 from sellerdesk.store.engine import checkpoint, writing
 

@@ -2,7 +2,7 @@ import keyring
 import pytest
 from keyring.backends.fail import Keyring as NoKeyring
 
-from sellerdesk.services import secrets
+from sellerdesk.services.protection import secrets
 
 
 @pytest.fixture
@@ -32,7 +32,7 @@ def test_without_a_keyring_secrets_live_in_memory_and_it_is_said_once(fresh_stat
 
 def test_the_buyer_key_is_made_once_and_kept(fresh_state, sqlite_url):
     from sellerdesk.services.database import open_database
-    from sellerdesk.services.shared_keys import buyer_reference_key
+    from sellerdesk.services.protection.shared_keys import buyer_reference_key
     with open_database(sqlite_url) as db:
         key = buyer_reference_key(db.engine)
         assert len(key) == 32

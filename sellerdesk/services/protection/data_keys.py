@@ -1,5 +1,5 @@
 """The keys that seal buyer personal data: in the OS keyring on a single desk, in the
-team's table sealed with the team key on a team database (services.shared_keys). One
+team's table sealed with the team key on a team database (services.protection.shared_keys). One
 key is current; during a rotation the previous one stays until every
 cell is re-sealed, so a rotation cut short is finished at the next start."""
 
@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from sqlalchemy.engine import Engine
 
 from sellerdesk.core.sealing import new_key
-from sellerdesk.services.shared_keys import read_shared, write_shared
+from sellerdesk.services.protection.shared_keys import read_shared, write_shared
 
 SECRET = "personal-data-keys"
 

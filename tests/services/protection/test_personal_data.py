@@ -15,12 +15,13 @@ from keyring.backends.fail import Keyring as NoKeyring
 from pypdf import PdfReader
 
 from sellerdesk.core.issues import IssueStatus, IssueType
-from sellerdesk.services import backups, data_keys, desk, follow_up, secrets
+from sellerdesk.services import desk, follow_up
 from sellerdesk.services.dispute import export_dispute
 from sellerdesk.services.evidence import attach_evidence
 from sellerdesk.services.imports.orders import import_orders
 from sellerdesk.services.ledger_files import export_ledger
-from sellerdesk.services.personal_data import (
+from sellerdesk.services.protection import backups, data_keys, secrets
+from sellerdesk.services.protection.personal_data import (
     PersonalDataError,
     buyer_details,
     finish_rotation,
@@ -29,8 +30,8 @@ from sellerdesk.services.personal_data import (
     set_buyer_details,
     set_retention,
 )
-from sellerdesk.services.purge import purge_personal_data
-from sellerdesk.services.security_log import security_events
+from sellerdesk.services.protection.purge import purge_personal_data
+from sellerdesk.services.protection.security_log import security_events
 from sellerdesk.store.tables import PERSONAL_DATA
 from tests.reports import row, write
 

@@ -20,9 +20,9 @@ from sqlalchemy.engine import Connection, Engine
 
 from sellerdesk.core.errors import KnownError
 from sellerdesk.core.sealing import SealBroken, cell, seal, unseal
-from sellerdesk.services import data_keys, security_log
 from sellerdesk.services.clock import now
-from sellerdesk.services.shared_keys import TeamKeyMissing
+from sellerdesk.services.protection import data_keys, security_log
+from sellerdesk.services.protection.shared_keys import TeamKeyMissing
 from sellerdesk.services.staff import default_staff_name
 from sellerdesk.store import evidence as evidence_store
 from sellerdesk.store import issues as issue_store

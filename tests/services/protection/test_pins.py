@@ -9,13 +9,14 @@ import sqlalchemy as sa
 import time_machine
 
 from sellerdesk.core.issues import IssueType
-from sellerdesk.services import desk, pins, staff_admin
+from sellerdesk.services import desk, staff_admin
 from sellerdesk.services.database import open_database
 from sellerdesk.services.desk import DeskError
 from sellerdesk.services.imports.orders import import_orders
-from sellerdesk.services.pins import PinNeeded, PinRefused
 from sellerdesk.services.policies import default_policy_text, save_policy
-from sellerdesk.services.security_log import security_events
+from sellerdesk.services.protection import pins
+from sellerdesk.services.protection.pins import PinNeeded, PinRefused
+from sellerdesk.services.protection.security_log import security_events
 from tests.reports import row, write
 
 ORDER = "114-3941689-8772232"

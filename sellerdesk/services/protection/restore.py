@@ -3,7 +3,7 @@ current file kept aside, and what came back past its retention time purged again
 the backups, so an old copy never brings buyer data back). A team database is restored
 on its server with pg_restore.
 
-Apart from services.backups because a restore ends in the whole purge, and the purge
+Apart from services.protection.backups because a restore ends in the whole purge, and the purge
 reaches into the backups: each module then imports the other's way down only."""
 
 from __future__ import annotations
@@ -16,10 +16,10 @@ from pathlib import Path
 
 from sqlalchemy.engine import Engine
 
-from sellerdesk.services import backups, security_log
-from sellerdesk.services.backups import BackupCheck
 from sellerdesk.services.clock import now
-from sellerdesk.services.purge import purge_personal_data
+from sellerdesk.services.protection import backups, security_log
+from sellerdesk.services.protection.backups import BackupCheck
+from sellerdesk.services.protection.purge import purge_personal_data
 from sellerdesk.services.staff import default_staff_name
 from sellerdesk.store import snapshots
 from sellerdesk.store.engine import database_url, make_engine, reading, sqlite_path, writing

@@ -24,8 +24,8 @@ from sqlalchemy.engine import Connection, Engine
 
 from sellerdesk.core.desk import StaffMember, span
 from sellerdesk.core.errors import KnownError
-from sellerdesk.services import security_log
 from sellerdesk.services.clock import now
+from sellerdesk.services.protection import security_log
 from sellerdesk.store import issues as staff_store
 from sellerdesk.store import team as team_store
 from sellerdesk.store.engine import reading, writing

@@ -1,6 +1,6 @@
 """Backups of the single-desk SQLite file: one a day by itself (the newest seven kept),
 one any time (`sellerdesk backup FILE`), each a consistent snapshot taken while the app
-runs and checked whole before it is trusted (services.restore puts one back). A purge
+runs and checked whole before it is trusted (services.protection.restore puts one back). A purge
 reaches every backup SellerDesk made.
 
 A team database (PostgreSQL) is backed up on its server with pg_dump.
@@ -19,8 +19,8 @@ from sqlalchemy.engine import Engine
 
 from sellerdesk.core.errors import KnownError
 from sellerdesk.core.ledger import verify_chain
-from sellerdesk.services import personal_data, security_log
 from sellerdesk.services.clock import now
+from sellerdesk.services.protection import personal_data, security_log
 from sellerdesk.services.staff import default_staff_name
 from sellerdesk.store import credits as ledger_store
 from sellerdesk.store import issues as issue_store

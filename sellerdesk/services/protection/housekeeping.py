@@ -10,8 +10,8 @@ from dataclasses import dataclass, field
 from sqlalchemy.engine import Engine
 
 from sellerdesk.core.errors import KnownError
-from sellerdesk.services import backups, data_keys, personal_data
-from sellerdesk.services.purge import purge_personal_data
+from sellerdesk.services.protection import backups, data_keys, personal_data
+from sellerdesk.services.protection.purge import purge_personal_data
 
 log = logging.getLogger(__name__)
 ACTOR = "SellerDesk"

@@ -1,10 +1,10 @@
 """Where no OS keyring works: the desk's keys kept across restarts in one file in the
 app's data folder, sealed with a passphrase the user types at start — never in clear.
 
-Without it (services.secrets) those keys would live for one process: every start would
+Without it (services.protection.secrets) those keys would live for one process: every start would
 make a new buyer-reference key, each buyer's history would vanish, and the repeat-buyer
 and serial-claimant guards would stop applying without a word. With it locked or absent,
-services.shared_keys refuses to make a throwaway key, and a suggestion for a named buyer
+services.protection.shared_keys refuses to make a throwaway key, and a suggestion for a named buyer
 says their history could not be checked and needs approval.
 
 The file: JSON with scrypt's parameters and salt, and the keys as AES-256-GCM ciphertext
@@ -26,8 +26,8 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
 
 from sellerdesk.core.errors import KnownError
-from sellerdesk.services import data_keys, secrets, shared_keys
 from sellerdesk.services.paths import data_dir
+from sellerdesk.services.protection import data_keys, secrets, shared_keys
 
 PASSPHRASE_ENV = "SELLERDESK_KEY_PASSPHRASE"
 FILE_NAME = "desk-keys.sealed"
@@ -78,7 +78,7 @@ def _key(passphrase: str, salt: bytes, n: int, r: int, p: int) -> bytes:
 
 
 class SealedKeys:
-    """The open key file: what services.secrets reads and writes instead of memory."""
+    """The open key file: what services.protection.secrets reads and writes instead of memory."""
 
     def __init__(self, file: Path, key: bytes, header: dict[str, object],
                  values: dict[str, str]) -> None:

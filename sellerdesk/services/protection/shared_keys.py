@@ -1,7 +1,7 @@
 """The keys everyone at a desk shares: the HMAC key behind buyer references and the keys
-that seal buyer personal data (services.data_keys).
+that seal buyer personal data (services.protection.data_keys).
 
-A single desk keeps them in the OS keyring (services.secrets). A team database keeps them
+A single desk keeps them in the OS keyring (services.protection.secrets). A team database keeps them
 in its own `team_secret` table, each sealed with the *team key*: a random key the owner
 gets from `team init` and hands to each colleague once, who keeps it in their own
 keyring. So every desk computes the same buyer reference for the same buyer (the
@@ -20,7 +20,7 @@ from sqlalchemy.engine import Connection, Engine
 from sellerdesk.core.errors import KnownError
 from sellerdesk.core.sealing import KEY_BYTES, SealBroken, cell, new_key, seal, unseal
 from sellerdesk.services.clock import now
-from sellerdesk.services.secrets import get_secret, kept_beyond_session, set_secret
+from sellerdesk.services.protection.secrets import get_secret, kept_beyond_session, set_secret
 from sellerdesk.store import team as team_store
 from sellerdesk.store.engine import reading, writing
 

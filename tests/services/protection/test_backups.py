@@ -12,10 +12,11 @@ from datetime import timedelta
 import pytest
 
 from sellerdesk.core.issues import IssueType
-from sellerdesk.services import backups, desk, restore
+from sellerdesk.services import desk
 from sellerdesk.services.clock import now
 from sellerdesk.services.imports.orders import import_orders
-from sellerdesk.services.security_log import security_events
+from sellerdesk.services.protection import backups, restore
+from sellerdesk.services.protection.security_log import security_events
 from sellerdesk.store.engine import DatabaseError
 from tests.reports import row, write
 

@@ -1,4 +1,4 @@
-"""Team database logins' passwords, kept in the OS keyring (services.secrets), never in a
+"""Team database logins' passwords, kept in the OS keyring (services.protection.secrets), never in a
 file: each under a name made from the URL without its password. Joining keeps one,
 leaving forgets it, and every opening fills it back into the URL.
 
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from sellerdesk.services.secrets import delete_secret, get_secret, set_secret
+from sellerdesk.services.protection.secrets import delete_secret, get_secret, set_secret
 
 
 def _name(url: sa.URL) -> str:
