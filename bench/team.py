@@ -157,7 +157,7 @@ def _run(pool_args: list, work, agents: int) -> tuple[float, list[Timed]]:
 def _prepare(cluster: Cluster, agents: int, credits: int, folder: Path) -> list[list[int]]:
     from sellerdesk.services.desk import issue_credit
     from sellerdesk.services.imports.orders import import_orders
-    from sellerdesk.services.team import add_user, team_init
+    from sellerdesk.services.team.setup import add_user, team_init
     from sellerdesk.store import team as team_store
     from sellerdesk.store.engine import writing
     from sellerdesk.store.issues import refresh_clock_runs

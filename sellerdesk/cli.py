@@ -804,7 +804,7 @@ def cmd_security_log(args: argparse.Namespace) -> int:
 
 def cmd_team_init(args: argparse.Namespace) -> int:
     from sellerdesk.services.protection.shared_keys import team_key_text
-    from sellerdesk.services.team import team_init
+    from sellerdesk.services.team.setup import team_init
     db, owner = team_init(args.url)
     with db:
         key = team_key_text(db.engine)
@@ -817,7 +817,7 @@ def cmd_team_init(args: argparse.Namespace) -> int:
 
 
 def cmd_team_join(args: argparse.Namespace) -> int:
-    from sellerdesk.services.team_connection import join_team
+    from sellerdesk.services.team.connection import join_team
     if args.stdin:
         password = sys.stdin.readline().rstrip("\n")
         team_key = sys.stdin.readline().strip()
@@ -834,7 +834,7 @@ def cmd_team_join(args: argparse.Namespace) -> int:
 
 def cmd_team_leave(args: argparse.Namespace) -> int:
     from sellerdesk.services.paths import default_database
-    from sellerdesk.services.team_connection import leave_team
+    from sellerdesk.services.team.connection import leave_team
     leave_team()
     _emit(args, {"db": str(default_database())},
           f"This computer works on its own file again: {default_database()}")
@@ -855,7 +855,7 @@ def cmd_team_key(args: argparse.Namespace) -> int:
 
 
 def cmd_team_add_user(args: argparse.Namespace) -> int:
-    from sellerdesk.services.team import add_user
+    from sellerdesk.services.team.setup import add_user
     if args.password_stdin:
         password = sys.stdin.readline().rstrip("\n")
     elif sys.stdin.isatty():
@@ -875,7 +875,7 @@ def cmd_team_add_user(args: argparse.Namespace) -> int:
 
 
 def cmd_team_migrate_from(args: argparse.Namespace) -> int:
-    from sellerdesk.services.team import migrate_from
+    from sellerdesk.services.team.setup import migrate_from
     interactive = sys.stderr.isatty() and not getattr(args, "json", False)
     with _open(args) as db:
         moved = migrate_from(db.engine, args.file, progress=_stderr_progress(interactive))

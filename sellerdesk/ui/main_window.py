@@ -342,7 +342,7 @@ class MainWindow(QMainWindow):
             self.tell(QMessageBox.Icon.Critical, sentence)
 
     def _listen_to_team(self) -> None:
-        from sellerdesk.services.team import listen_for_changes
+        from sellerdesk.services.team.setup import listen_for_changes
         from sellerdesk.ui.live import LiveUpdates
         assert self.database is not None
         if not self.database.is_team:
@@ -462,7 +462,7 @@ class MainWindow(QMainWindow):
 
     def _load_staff(self) -> None:
         from sellerdesk.services.staff_admin import list_staff
-        from sellerdesk.services.team import signed_in
+        from sellerdesk.services.team.setup import signed_in
         assert self.database is not None
         login = signed_in(self.database.engine) if self.database.is_team else None
         # On a team database the login is who is at work: nothing to choose.

@@ -2,7 +2,7 @@
 file: each under a name made from the URL without its password. Joining keeps one,
 leaving forgets it, and every opening fills it back into the URL.
 
-Below services.database, which fills them in, and services.team_connection, which keeps
+Below services.database, which fills them in, and services.team.connection, which keeps
 and forgets them: the two then never import each other."""
 
 from __future__ import annotations

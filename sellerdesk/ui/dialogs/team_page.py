@@ -22,8 +22,8 @@ from PySide6.QtWidgets import (
 from sellerdesk.core.errors import KnownError
 from sellerdesk.services.paths import default_database, joined_team
 from sellerdesk.services.protection import shared_keys
-from sellerdesk.services.team import signed_in, team_members
-from sellerdesk.services.team_connection import join_team, leave_team
+from sellerdesk.services.team.connection import join_team, leave_team
+from sellerdesk.services.team.setup import signed_in, team_members
 from sellerdesk.store.engine import location
 from sellerdesk.ui.formatting import ERROR_STYLE
 

@@ -17,7 +17,7 @@ from sellerdesk.services.dispute import export_dispute
 from sellerdesk.services.evidence import attach_evidence, stored_file, viewable_copy
 from sellerdesk.services.imports.orders import import_orders
 from sellerdesk.services.protection.security_log import security_events
-from sellerdesk.services.team import TeamError, migrate_from, team_init
+from sellerdesk.services.team.setup import TeamError, migrate_from, team_init
 from sellerdesk.store.engine import reading
 from tests.reports import row, write
 from tests.teams import ORDER, as_login, make_team

@@ -17,7 +17,7 @@ from sellerdesk.services.database import open_database
 from sellerdesk.services.paths import chosen_database, default_database, team_file
 from sellerdesk.services.protection import shared_keys
 from sellerdesk.services.protection.personal_data import buyer_details
-from sellerdesk.services.team_connection import JoinError, join_team, leave_team
+from sellerdesk.services.team.connection import JoinError, join_team, leave_team
 from sellerdesk.store.engine import DatabaseError, NotAllowed, reading
 from tests.conftest import MemoryKeyring
 from tests.teams import ORDER, make_team

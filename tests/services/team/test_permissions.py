@@ -15,7 +15,7 @@ from sellerdesk.services.dispute import export_dispute
 from sellerdesk.services.evidence import attach_evidence
 from sellerdesk.services.policies import default_policy_text, save_policy
 from sellerdesk.services.protection.security_log import security_events
-from sellerdesk.services.team import add_user
+from sellerdesk.services.team.setup import add_user
 from tests.teams import ORDER, as_login, make_team
 
 pytestmark = pytest.mark.postgres

@@ -11,7 +11,7 @@ from sellerdesk.services import desk
 from sellerdesk.services.database import open_database
 from sellerdesk.services.policies import default_policy_text, save_policy
 from sellerdesk.services.protection.security_log import security_events
-from sellerdesk.services.team import (
+from sellerdesk.services.team.setup import (
     TeamError,
     TeamMember,
     add_user,
@@ -168,7 +168,7 @@ def test_the_command_line_sets_up_a_team(postgres, capsys):
 def test_a_single_desk_moves_into_a_team_database_whole(postgres, sqlite_url, tmp_path):
     from sellerdesk.services.demo import build_demo
     from sellerdesk.services.protection.personal_data import buyer_details
-    from sellerdesk.services.team import migrate_from
+    from sellerdesk.services.team.setup import migrate_from
     from sellerdesk.store.engine import reading
     with open_database(sqlite_url) as desk_db:
         build_demo(desk_db.engine, orders=400)
