@@ -3,7 +3,7 @@ warning naming the file (and the line), and the database as it was."""
 
 import os
 import threading
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 
 from PySide6.QtWidgets import QMessageBox
 
@@ -13,17 +13,22 @@ from tests.reports import row, write
 @contextmanager
 def never_blocking(pipe):
     """A reader that opened `pipe` would wait for a writer for ever, and the window with
-    it: after 30 s a writer comes and goes, so such a test fails instead of hanging."""
+    it: after 30 s, each reader found waiting gets a writer that comes and goes (an empty
+    file), so such a test fails instead of hanging. A working window never opens it."""
+    stop = threading.Event()
+
     def unblock():
-        with open(pipe, "wb"):
-            pass
-    timer = threading.Timer(30, unblock)
-    timer.daemon = True
-    timer.start()
+        if stop.wait(30):
+            return
+        while not stop.wait(0.5):
+            with suppress(OSError):     # ENXIO: no reader waiting on it (yet)
+                os.close(os.open(pipe, os.O_WRONLY | os.O_NONBLOCK))
+
+    threading.Thread(target=unblock, daemon=True).start()
     try:
         yield pipe
     finally:
-        timer.cancel()
+        stop.set()
 
 
 def warning(window) -> str:
