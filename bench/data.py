@@ -10,7 +10,7 @@ from pathlib import Path
 
 from keyring.backend import KeyringBackend
 
-from sellerdesk.services.demo import CATALOG, HEADER, MARKETS
+from sellerdesk.services.demo.orders import CATALOG, HEADER, MARKETS
 
 OUT = Path(__file__).with_name("out")
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from bench.data import OUT
 from bench.import_orders import FLOOR, measure
-from sellerdesk.services.demo_returns import RETURNS_COLUMNS
+from sellerdesk.services.demo.returns import RETURNS_COLUMNS
 
 SETTLEMENT_COLUMNS = (
     "settlement-id", "settlement-start-date", "settlement-end-date", "deposit-date",

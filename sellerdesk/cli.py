@@ -307,7 +307,7 @@ def _stderr_progress(enabled: bool) -> Callable[[float, str], None] | None:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    from sellerdesk.services.demo import DemoAlreadyThere, build_demo
+    from sellerdesk.services.demo.build import DemoAlreadyThere, build_demo
     interactive = sys.stderr.isatty() and not getattr(args, "json", False)
     with _open(args) as db:
         try:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sellerdesk.services.demo import HEADER  # pinned to Amazon's header by tests/test_reports.py
+from sellerdesk.services.demo.orders import HEADER  # pinned to Amazon's header: test_headers.py
 
 
 def row(order_id: str = "114-3941689-8772232", *, sku: str = "BK-COOK-01",

@@ -763,7 +763,7 @@ class MainWindow(QMainWindow):
         return self.run_task("Syncing with Amazon…", work)
 
     def choose_demo_size(self) -> None:
-        from sellerdesk.services.demo import DemoAlreadyThere, check_demo_target
+        from sellerdesk.services.demo.build import DemoAlreadyThere, check_demo_target
         try:        # said before asking how many: the answer would not matter
             check_demo_target(self._engine())
         except DemoAlreadyThere as exc:
@@ -779,7 +779,7 @@ class MainWindow(QMainWindow):
             self.build_demo(orders)
 
     def build_demo(self, orders: int) -> Task:
-        from sellerdesk.services.demo import build_demo
+        from sellerdesk.services.demo.build import build_demo
         engine = self._engine()
         return self.run_task(
             f"Building {orders:,} demo orders…",

@@ -10,7 +10,7 @@ from sellerdesk.core.issues import IssueType
 from sellerdesk.core.policy import PolicyError
 from sellerdesk.services import desk, policies, staff_admin
 from sellerdesk.services.clock import pinned
-from sellerdesk.services.demo import build_demo
+from sellerdesk.services.demo.build import build_demo
 from sellerdesk.services.imports.orders import import_orders
 from sellerdesk.services.protection.security_log import security_events
 from sellerdesk.store import issues as issue_store

@@ -1,7 +1,7 @@
 import pytest
 
 from sellerdesk.services.database import open_database
-from sellerdesk.services.demo import build_demo
+from sellerdesk.services.demo.build import build_demo
 from sellerdesk.services.imports.orders import import_orders
 from sellerdesk.ui.main_window import MainWindow
 from tests.reports import row, write

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QDialogButtonBox, QMessageBox
 from sellerdesk.core.issues import BuyerResponse, IssueStatus, IssueType
 from sellerdesk.services import desk, staff_admin
 from sellerdesk.services.database import open_database
-from sellerdesk.services.demo_desk import DEMO_PIN
+from sellerdesk.services.demo.work import DEMO_PIN
 from sellerdesk.services.ledger import ledger_lines
 from sellerdesk.services.protection import pins
 from sellerdesk.ui.desk_tabs import APPROVALS_TAB, ISSUES_TAB, LEDGER_TAB

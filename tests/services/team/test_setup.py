@@ -166,7 +166,7 @@ def test_the_command_line_sets_up_a_team(postgres, capsys):
 
 
 def test_a_single_desk_moves_into_a_team_database_whole(postgres, sqlite_url, tmp_path):
-    from sellerdesk.services.demo import build_demo
+    from sellerdesk.services.demo.build import build_demo
     from sellerdesk.services.protection.personal_data import buyer_details
     from sellerdesk.services.team.setup import migrate_from
     from sellerdesk.store.engine import reading
@@ -257,7 +257,7 @@ def test_an_issue_held_open_lapses_when_not_renewed(team, sqlite_database):
 
 
 def test_the_demo_is_refused_on_a_team_database(team):
-    from sellerdesk.services.demo import build_demo
+    from sellerdesk.services.demo.build import build_demo
     _, _, logins = team
     with pytest.raises(KnownError, match="a team database cannot hold"):
         build_demo(logins["mara"].engine, orders=10)

@@ -12,12 +12,12 @@ from sqlalchemy.engine import Engine
 from sellerdesk.core.english_dates import day_mon_year
 from sellerdesk.core.orders import Channel, OrderFilter
 from sellerdesk.services.clock import now
-from sellerdesk.services.demo_desk import STAFF
+from sellerdesk.services.demo.work import STAFF
 from sellerdesk.services.imports.returns import import_returns
 from sellerdesk.store.engine import reading
 from sellerdesk.store.orders import get_order, list_orders
 
-# Amazon's own headers (tests/test_reports.py holds them to ../shared/amazon).
+# Amazon's own headers (tests/services/demo/test_headers.py holds them to ../shared/amazon).
 RETURNS_COLUMNS = (
     "Order ID", "Order date", "Return request date", "Return request status", "Amazon RMA ID",
     "Merchant RMA ID", "Label type", "Label cost", "Currency code", "Return carrier",

@@ -1,7 +1,7 @@
 import json
 
-from sellerdesk.services.demo import HEADER
-from sellerdesk.services.demo_returns import FBA_RETURNS_COLUMNS, RETURNS_COLUMNS
+from sellerdesk.services.demo.orders import HEADER
+from sellerdesk.services.demo.returns import FBA_RETURNS_COLUMNS, RETURNS_COLUMNS
 from tests.conftest import AMAZON
 
 
