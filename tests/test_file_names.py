@@ -111,3 +111,24 @@ def test_a_long_name_is_shortened_before_its_extension():
     assert cleaned.endswith(".jpeg")
     assert stem.startswith(cleaned.removesuffix(".jpeg"))
     assert windows_accepts(cleaned)
+
+
+def test_evidence_opens_under_a_name_windows_keeps_in_owner_only_folders(packet_input,
+                                                                           tmp_path):
+    """The copy a viewer opens carries a name every desktop keeps; the evidence store and
+    that copy's folder are the owner's alone, whatever the process's umask."""
+    import os
+    import stat
+
+    from sellerdesk.services.evidence import evidence_on, viewable_copy
+    from sellerdesk.services.evidence_files import store_dir
+    engine, _ = packet_input
+    old = os.umask(0)
+    try:
+        record = next(r for r in evidence_on(engine, [1]) if r.name == "a:b?.png")
+        opened = viewable_copy(engine, record)
+    finally:
+        os.umask(old)
+    assert opened.name == "a_b_.png"
+    for folder in (opened.parent, store_dir(engine)):
+        assert stat.S_IMODE(folder.stat().st_mode) == 0o700, folder

@@ -27,6 +27,7 @@ from sqlalchemy.engine import Connection, Engine
 
 from sellerdesk.core.desk import EvidenceRecord
 from sellerdesk.core.errors import InputError, KnownError
+from sellerdesk.core.file_names import windows_safe
 from sellerdesk.services import claims
 from sellerdesk.services.clock import now
 from sellerdesk.services.desk import DeskError, at_desk_or_first_owner, issue_record
@@ -144,9 +145,10 @@ def viewable_copy(engine: Engine, record: EvidenceRecord) -> Path:
     viewer must not be able to change the original."""
     source = checked_file(engine, record)
     folder = Path(tempfile.gettempdir()) / "sellerdesk-evidence" / record.sha256[:16]
-    target = folder / (Path(record.name).name or record.sha256)
+    # A name attached at a Linux or macOS desk (a:b?.png) must open on Windows too.
+    target = folder / windows_safe(Path(record.name).name or record.sha256)
     try:
-        folder.mkdir(parents=True, exist_ok=True)
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
         shutil.copyfile(source, target)
     except OSError as exc:
         raise KnownError(f"cannot make a copy of {record.name} to open: "
@@ -178,7 +180,7 @@ def _copy_in(store: Path, source: Path) -> tuple[str, int]:
 def _take_in(store: Path, pieces: Iterable[bytes], name: str) -> tuple[str, int]:
     """Hash while writing to a temporary file in the store, then rename it to its hash."""
     try:
-        store.mkdir(parents=True, exist_ok=True)
+        store.mkdir(mode=0o700, parents=True, exist_ok=True)   # buyers' photos: owner only
         fd, temporary = tempfile.mkstemp(dir=store, prefix=".incoming-")
     except OSError as exc:
         raise KnownError(f"cannot write to the evidence store {store}: "
@@ -194,7 +196,7 @@ def _take_in(store: Path, pieces: Iterable[bytes], name: str) -> tuple[str, int]
             os.fsync(writer.fileno())
         sha256 = digest.hexdigest()
         target = store / sha256[:2] / sha256
-        target.parent.mkdir(exist_ok=True)
+        target.parent.mkdir(mode=0o700, exist_ok=True)
         os.replace(temporary, target)
     except OSError as exc:
         raise KnownError(f"cannot copy {name} into the evidence store {store}: "
