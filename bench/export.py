@@ -30,11 +30,13 @@ from rustpy_xlsxwriter import FastExcel
 from bench.data import OUT, scratch_copy, timed
 from sellerdesk.core.issues import IssueType
 from sellerdesk.core.ledger import GENESIS, entry_hash
-from sellerdesk.services import desk, follow_up
+from sellerdesk.services import follow_up
 from sellerdesk.services.clock import now
+from sellerdesk.services.credits import issue_credit
 from sellerdesk.services.database import open_database
 from sellerdesk.services.dispute import export_dispute
 from sellerdesk.services.evidence import attach_evidence
+from sellerdesk.services.issues import add_issue
 from sellerdesk.services.ledger_files import export_ledger, verify_file
 from sellerdesk.store.credits import entry_of
 from sellerdesk.store.engine import reading, writing
@@ -73,14 +75,14 @@ def fill_ledger(engine, order_ids: list[str], entries: int, rng: random.Random) 
 
 def packet_order(engine, order_id: str, folder: Path) -> None:
     """An issue with 20 timeline events and 5 evidence files of phone-photo size."""
-    issue = desk.add_issue(engine, order_id=order_id, issue_type=IssueType.DAMAGED,
+    issue = add_issue(engine, order_id=order_id, issue_type=IssueType.DAMAGED,
                            note="arrived crushed", staff="bench")
     for n in range(8):
         follow_up.note_buyer_message(engine, issue_id=issue.issue_id, staff="bench",
                                      text=f"Message {n}: the box was crushed on one side")
         follow_up.note_reply(engine, issue_id=issue.issue_id, staff="bench",
                              text=f"Reply {n}: sorry, we are looking into it")
-    desk.issue_credit(engine, issue_id=issue.issue_id, staff="bench")
+    issue_credit(engine, issue_id=issue.issue_id, staff="bench")
     rng = random.Random(5)
     for n in range(5):
         photo = folder / f"photo-{n}.jpg"

@@ -17,15 +17,17 @@ import sqlalchemy as sa
 
 from bench.data import MemoryKeyring, scratch_copy, timed
 from sellerdesk.core.issues import Remedy
-from sellerdesk.services import desk, staff_admin
+from sellerdesk.services import clock, staff_admin
+from sellerdesk.services.credits import issue_credit, verify_ledger
 from sellerdesk.services.database import open_database
+from sellerdesk.services.suggestions import suggest_for_issue
 from sellerdesk.store.engine import reading, writing
 from sellerdesk.store.tables import ISSUES
 
 
 def add_issues(engine, order_ids: list[str], count: int, rng: random.Random) -> None:
     """Bulk-made issues (the desk's own add_issue is measured elsewhere)."""
-    now = desk.now()
+    now = clock.now()
     buyers = [f"{n:064x}" for n in range(count // 3)]
     rows = [{"order_id": rng.choice(order_ids), "type": "damaged", "severity": "moderate",
              "status": "open", "affected": "", "days_late": 0,
@@ -54,7 +56,7 @@ def main() -> None:
             order_ids = conn.execute(sa.text("SELECT order_id FROM orders")).scalars().all()
         add_issues(engine, order_ids, args.issues, rng)
         issue_ids = list(range(1, args.issues + 1))
-        desk.suggest_for_issue(engine, 1)  # stores the default policy as version 1
+        suggest_for_issue(engine, 1)  # stores the default policy as version 1
 
         def select_order() -> None:
             with reading(engine) as conn:
@@ -62,13 +64,13 @@ def main() -> None:
                              {"o": rng.choice(order_ids)}).first()
 
         floor = timed(select_order, args.runs)
-        suggest = timed(lambda: desk.suggest_for_issue(engine, rng.choice(issue_ids)),
+        suggest = timed(lambda: suggest_for_issue(engine, rng.choice(issue_ids)),
                         args.runs)
-        credit = timed(lambda: desk.issue_credit(engine, issue_id=rng.choice(issue_ids),
+        credit = timed(lambda: issue_credit(engine, issue_id=rng.choice(issue_ids),
                                                  amount="1", reason="bench",
                                                  kind=Remedy.COURTESY_CREDIT, staff="bench"),
                        args.runs)
-        check = desk.verify_ledger(engine)
+        check = verify_ledger(engine)
     ms = 1000
     print(f"database: {args.orders:,} orders, {args.issues:,} issues; {args.runs} runs each")
     print(f"baseline, one order by primary key: {statistics.median(floor) * ms:6.2f} ms median")

@@ -75,14 +75,14 @@ class Cluster:
 
 def _agent(args: tuple[str, list[int], multiprocessing.synchronize.Event]) -> list[Timed]:
     url, issues, go = args
-    from sellerdesk.services import desk
+    from sellerdesk.services.credits import issue_credit
     from sellerdesk.services.database import open_database
     done = []
     with open_database(url) as db:
         go.wait()
         for issue_id in issues:
             started = time.monotonic()
-            outcome = desk.issue_credit(db.engine, issue_id=issue_id)
+            outcome = issue_credit(db.engine, issue_id=issue_id)
             finished = time.monotonic()
             done.append(Timed(finished - started, outcome.credit_id, finished))
             assert not outcome.pending, "a credit waited for approval"
@@ -155,7 +155,7 @@ def _run(pool_args: list, work, agents: int) -> tuple[float, list[Timed]]:
 
 
 def _prepare(cluster: Cluster, agents: int, credits: int, folder: Path) -> list[list[int]]:
-    from sellerdesk.services.desk import issue_credit
+    from sellerdesk.services.credits import issue_credit
     from sellerdesk.services.imports.orders import import_orders
     from sellerdesk.services.team.setup import add_user, team_init
     from sellerdesk.store import team as team_store

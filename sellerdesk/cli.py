@@ -404,7 +404,7 @@ def cmd_order_list(args: argparse.Namespace) -> int:
 
 def cmd_issue_add(args: argparse.Namespace) -> int:
     from sellerdesk.core.desk import parse_affected
-    from sellerdesk.services.desk import add_issue
+    from sellerdesk.services.issues import add_issue
     try:
         affected = parse_affected(args.items)
     except ValueError as exc:
@@ -427,7 +427,7 @@ def cmd_issue_add(args: argparse.Namespace) -> int:
 def cmd_issue_list(args: argparse.Namespace) -> int:
     from sellerdesk.core.desk import reply_clock
     from sellerdesk.services.clock import now
-    from sellerdesk.services.desk import list_issues
+    from sellerdesk.services.issues import list_issues
     with _open(args) as db:
         issues = list_issues(db.engine, status=args.status, order_id=args.order)
     payload = [{"issue_id": i.issue_id, "order_id": i.order_id, "type": i.issue_type.value,
@@ -447,7 +447,7 @@ def cmd_issue_list(args: argparse.Namespace) -> int:
 
 
 def cmd_suggest(args: argparse.Namespace) -> int:
-    from sellerdesk.services.desk import suggest_for_issue
+    from sellerdesk.services.suggestions import suggest_for_issue
     with _open(args) as db:
         s = suggest_for_issue(db.engine, args.issue_id)
     flags = f"  [{', '.join(s.flags)}]" if s.flags else ""
@@ -460,7 +460,7 @@ def cmd_suggest(args: argparse.Namespace) -> int:
 
 
 def cmd_credit_issue(args: argparse.Namespace) -> int:
-    from sellerdesk.services.desk import issue_credit
+    from sellerdesk.services.credits import issue_credit
     with _open(args) as db:
         outcome = issue_credit(db.engine, issue_id=args.issue_id, amount=args.amount,
                                kind=Remedy(args.kind) if args.kind else None,
@@ -476,7 +476,7 @@ def cmd_credit_issue(args: argparse.Namespace) -> int:
 
 
 def cmd_credit_reverse(args: argparse.Namespace) -> int:
-    from sellerdesk.services.desk import reverse_credit
+    from sellerdesk.services.credits import reverse_credit
     with _open(args) as db:
         outcome = reverse_credit(db.engine, credit_id=args.credit_id, reason=args.reason,
                                  staff=args.staff)
@@ -536,7 +536,7 @@ def cmd_verify(args: argparse.Namespace) -> int:
         from sellerdesk.services.ledger_files import verify_file
         check = verify_file(args.file)
     else:
-        from sellerdesk.services.desk import verify_ledger
+        from sellerdesk.services.credits import verify_ledger
         with _open(args) as db:
             check = verify_ledger(db.engine)
     _emit(args, {"ok": check.ok, "entries": check.entries, "first_bad": check.first_bad,

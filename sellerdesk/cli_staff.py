@@ -119,7 +119,7 @@ def unlock_key_file() -> None:
 
 # -- the commands -------------------------------------------------------------------------------
 def cmd_credit_decide(args: argparse.Namespace, emit, open_db) -> int:
-    from sellerdesk.services.desk import decide_approval
+    from sellerdesk.services.credits import decide_approval
     approve = args.credit_command == "approve"
     with open_db() as db:
         outcome = decide_approval(db.engine, approval_id=args.approval_id, approve=approve,

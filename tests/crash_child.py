@@ -22,7 +22,8 @@ from pathlib import Path
 import keyring
 
 from sellerdesk.core.errors import KnownError
-from sellerdesk.services import desk
+from sellerdesk.services.at_desk import DeskError
+from sellerdesk.services.credits import issue_credit, reverse_credit
 from sellerdesk.services.database import open_database
 from sellerdesk.services.imports.orders import import_orders
 from sellerdesk.services.protection import backups, personal_data, pins
@@ -37,11 +38,11 @@ def _credits(engine, report: int, seed: int, issues: list[int], **_) -> None:
     last = None
     while True:
         if last is not None and rng.random() < 0.5:
-            done = desk.reverse_credit(engine, credit_id=last, reason="crash test",
+            done = reverse_credit(engine, credit_id=last, reason="crash test",
                                        staff="Olivia")
             last = None
         else:
-            done = desk.issue_credit(engine, issue_id=rng.choice(issues), amount="0.01",
+            done = issue_credit(engine, issue_id=rng.choice(issues), amount="0.01",
                                      reason="crash test", staff="Olivia")
             last = done.credit_id
         os.write(report, f"{done.credit_id} {done.entry_hash}\n".encode())
@@ -54,9 +55,9 @@ def _race(engine, report: int, issue: int, staff: str, go: str, **_) -> None:
         time.sleep(0.001)
     while True:
         try:
-            done = desk.issue_credit(engine, issue_id=issue, amount="1.00", reason="race",
+            done = issue_credit(engine, issue_id=issue, amount="1.00", reason="race",
                                      staff=staff)
-        except desk.DeskError as exc:
+        except DeskError as exc:
             if "more than is left" in str(exc):
                 os.write(report, b"full\n")
                 return
@@ -77,9 +78,9 @@ def _hot(engine, report: int, issues: list[int], credits: int, seed: int, go: st
     for _ in range(credits):
         issue = rng.choice(issues)
         try:
-            done = desk.issue_credit(engine, issue_id=issue, amount="1.00", reason="hot",
+            done = issue_credit(engine, issue_id=issue, amount="1.00", reason="hot",
                                      staff="Olivia")
-        except desk.DeskError as exc:
+        except DeskError as exc:
             if "more than is left" not in str(exc):
                 raise
             os.write(report, f"full {issue}\n".encode())

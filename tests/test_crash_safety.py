@@ -23,8 +23,9 @@ import pytest
 import sqlalchemy as sa
 
 from sellerdesk.core.issues import IssueType
-from sellerdesk.services import desk
+from sellerdesk.services.credits import verify_ledger
 from sellerdesk.services.imports.orders import import_orders
+from sellerdesk.services.issues import add_issue, order_activity
 from sellerdesk.services.protection import backups, data_keys, personal_data
 from sellerdesk.services.protection.purge import purge_personal_data
 from sellerdesk.store.engine import reading
@@ -123,7 +124,7 @@ def _desk(engine, tmp_path: Path, *, orders: int, price: str = "100.00") -> list
     ids = [f"114-{n:07d}-7000000" for n in range(orders)]
     write(tmp_path / "desk-orders.txt", [row(o, price=price, date=OLD_DATE) for o in ids])
     import_orders(engine, tmp_path / "desk-orders.txt")
-    issues = [desk.add_issue(engine, order_id=o, issue_type=IssueType.DAMAGED,
+    issues = [add_issue(engine, order_id=o, issue_type=IssueType.DAMAGED,
                              staff="Olivia").issue_id for o in ids]
     owner_at_work(engine, "Olivia")     # her PIN: each child gives it (crash_child)
     return issues
@@ -151,7 +152,7 @@ def test_credits_survive_sigkill_at_random_moments(sqlite_database, sqlite_url, 
             stored = dict(conn.execute(sa.text("SELECT id, entry_hash FROM credit")).all())
         missing = {c: h for c, h in promised.items() if stored.get(c) != h}
         assert not missing, f"after kill {n + 1}: reported credits lost or changed: {missing}"
-        check = desk.verify_ledger(engine)
+        check = verify_ledger(engine)
         assert check.ok, f"after kill {n + 1}: {check.summary()}"
     # The kills fell while credits were being written, not only before the first one.
     assert cut_mid_run > kills // 2
@@ -205,7 +206,7 @@ def test_a_purge_killed_midway_is_whole_or_not_at_all(sqlite_database, sqlite_ur
     cut = 0
     for n in range(10):
         issues = _desk(engine, tmp_path, orders=150) if n == 0 else [
-            desk.add_issue(engine, order_id=f"114-{k:07d}-7000000",
+            add_issue(engine, order_id=f"114-{k:07d}-7000000",
                            issue_type=IssueType.WRONG_ITEM, staff="Olivia").issue_id
             for k in range(150)]
         for issue_id in issues:
@@ -295,9 +296,9 @@ def test_two_processes_crediting_one_order_never_lock_and_never_pass_its_total(
     given = [_committed_lines(t) for t in texts]
     assert all(given), "both processes gave credits"
     assert sum(len(g) for g in given) == 300
-    order = desk.order_activity(engine, "114-0000000-7000000")
+    order = order_activity(engine, "114-0000000-7000000")
     assert str(order.given("USD")) == "300.00"
-    assert desk.verify_ledger(engine).ok
+    assert verify_ledger(engine).ok
 
 
 def _committed_lines(text: str) -> list[str]:
@@ -331,9 +332,9 @@ def test_sixteen_processes_on_ten_hot_orders_never_pass_a_total(postgres, tmp_pa
     assert sum(1 for t in texts if any(not x.startswith("full") for x in t.splitlines())) > 8
     with open_database(url) as db:
         for n in range(10):
-            activity = desk.order_activity(db.engine, f"114-{n:07d}-7000000")
+            activity = order_activity(db.engine, f"114-{n:07d}-7000000")
             assert str(activity.given("USD")) == "40.00"
         with reading(db.engine) as conn:
             stored = set(conn.execute(sa.text("SELECT id FROM credit")).scalars())
         assert {int(credit) for credit, _ in given} == stored
-        assert desk.verify_ledger(db.engine).ok
+        assert verify_ledger(db.engine).ok

@@ -11,10 +11,10 @@ import pytest
 
 from sellerdesk.core.file_names import MAX_LENGTH, windows_safe
 from sellerdesk.core.issues import IssueType
-from sellerdesk.services import desk
 from sellerdesk.services.dispute import export_dispute
 from sellerdesk.services.evidence import attach_evidence
 from sellerdesk.services.imports.orders import import_orders
+from sellerdesk.services.issues import add_issue
 from tests.reports import row, write
 
 ORDER = "114-3941689-8772232"
@@ -38,7 +38,7 @@ def packet_input(database, tmp_path, monkeypatch):
     monkeypatch.setenv("SELLERDESK_STAFF", "Ana")
     engine = database.engine
     import_orders(engine, write(tmp_path / "o.txt", [row(ORDER)]))
-    issue = desk.add_issue(engine, order_id=ORDER, issue_type=IssueType.DAMAGED)
+    issue = add_issue(engine, order_id=ORDER, issue_type=IssueType.DAMAGED)
     originals = {}
     for n, name in enumerate(NAMES):
         source = tmp_path / "attached" / name

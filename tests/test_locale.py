@@ -10,9 +10,11 @@ import pytest
 import time_machine
 
 from sellerdesk.core.issues import IssueType, Remedy
-from sellerdesk.services import desk, follow_up
+from sellerdesk.services import follow_up
+from sellerdesk.services.credits import issue_credit
 from sellerdesk.services.imports.orders import import_orders
 from sellerdesk.services.imports.returns import import_returns
+from sellerdesk.services.issues import add_issue, order_activity
 from tests.reports import row, write
 from tests.services.imports.test_returns import MFN, mfn, report
 
@@ -41,15 +43,15 @@ def engine(sqlite_database, tmp_path, monkeypatch):
 def test_a_returns_report_with_english_month_names_reads(system_locale, engine, tmp_path):
     path = report(tmp_path / "returns.txt", MFN, [mfn(ORDER, "R1", day="05-Oct-2026")])
     assert import_returns(engine, path).added == 1
-    [back] = desk.order_activity(engine, ORDER).returns
+    [back] = order_activity(engine, ORDER).returns
     assert back.requested_on == date(2026, 10, 5)
 
 
 def test_an_english_reply_names_the_month_in_english(system_locale, engine):
     with time_machine.travel(datetime(2026, 11, 2, 12, tzinfo=UTC), tick=False):
-        issue = desk.add_issue(engine, order_id=ORDER, issue_type=IssueType.DAMAGED,
+        issue = add_issue(engine, order_id=ORDER, issue_type=IssueType.DAMAGED,
                                affected=(("MUG", 1),))
-        desk.issue_credit(engine, issue_id=issue.issue_id, kind=Remedy.PROMOTIONAL_CREDIT,
+        issue_credit(engine, issue_id=issue.issue_id, kind=Remedy.PROMOTIONAL_CREDIT,
                           expires_on=date(2026, 12, 31))
         draft = follow_up.draft_reply_for(engine, issue.issue_id, staff="Ana")
     assert "for your next purchase, valid until 31 December 2026" in draft

@@ -24,8 +24,8 @@ from sellerdesk.core.adjustments import (
 from sellerdesk.core.desk import CreditRecord
 from sellerdesk.core.errors import KnownError
 from sellerdesk.core.money import Money
+from sellerdesk.services.at_desk import at_desk_or_add_first_owner
 from sellerdesk.services.clock import now
-from sellerdesk.services.desk import at_desk_or_first_owner
 from sellerdesk.services.files import written_whole
 from sellerdesk.services.protection import security_log
 from sellerdesk.store import adjustments as feed_store
@@ -153,7 +153,7 @@ def export_adjustments(engine: Engine, path: Path, *, marketplace: str | None = 
     written = False
     try:
         with writing(engine) as conn:
-            member = at_desk_or_first_owner(conn, staff)
+            member = at_desk_or_add_first_owner(conn, staff)
             plan = plan_in(conn).only(marketplace)
             if marketplace is None and len(plan.marketplaces) > 1:
                 raise KnownError("Seller Central takes a feed per marketplace, and credits "

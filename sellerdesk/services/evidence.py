@@ -29,9 +29,10 @@ from sellerdesk.core.desk import EvidenceRecord
 from sellerdesk.core.errors import InputError, KnownError
 from sellerdesk.core.file_names import windows_safe
 from sellerdesk.services import claims
+from sellerdesk.services.at_desk import DeskError, at_desk_or_add_first_owner
 from sellerdesk.services.clock import now
-from sellerdesk.services.desk import DeskError, at_desk_or_first_owner, issue_record
 from sellerdesk.services.evidence_files import store_dir, stored_file
+from sellerdesk.services.issues import issue_record
 from sellerdesk.store import evidence as evidence_store
 from sellerdesk.store import issues as issue_store
 from sellerdesk.store.engine import reading, writing
@@ -56,7 +57,7 @@ def attach_evidence(engine: Engine, *, issue_id: int, path: Path,
     media_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
     with writing(engine) as conn:
         issue = issue_record(conn, issue_id)
-        member = at_desk_or_first_owner(conn, staff)
+        member = at_desk_or_add_first_owner(conn, staff)
         at = now()
         new_id = evidence_store.add_evidence(
             conn, issue_id=issue.issue_id, sha256=sha256, name=path.name[:255], size=size,

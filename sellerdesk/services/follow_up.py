@@ -27,8 +27,9 @@ from sellerdesk.core.money import Money
 from sellerdesk.core.orders import Order
 from sellerdesk.core.reply import DEFAULT_TEMPLATE, ReplyFacts, check_template, draft_reply
 from sellerdesk.services.amazon_facts import overrides_in
+from sellerdesk.services.at_desk import DeskError, at_desk_or_add_first_owner
 from sellerdesk.services.clock import now
-from sellerdesk.services.desk import DeskError, at_desk_or_first_owner, issue_record, status_event
+from sellerdesk.services.issues import issue_record, status_event
 from sellerdesk.store import credits as ledger_store
 from sellerdesk.store import issues as issue_store
 from sellerdesk.store.engine import reading, writing
@@ -110,7 +111,7 @@ def record_event(engine: Engine, *, issue_id: int, kind: str, note: str = "",
         raise DeskError(f"unknown event {kind!r} (known: {', '.join(EVENTS)})")
     with writing(engine) as conn:
         issue = issue_record(conn, issue_id)
-        member = at_desk_or_first_owner(conn, staff)
+        member = at_desk_or_add_first_owner(conn, staff)
         event = {"atoz_info_request": IssueEvent.ATOZ_CLAIM,
                  "chargeback_notice": IssueEvent.CHARGEBACK}.get(kind)
         status = (step(situation(conn, issue), event).status if event
@@ -153,7 +154,7 @@ def note_buyer_message(engine: Engine, *, issue_id: int, text: str, when: dateti
     at = _written_at(when)
     with writing(engine) as conn:
         issue = issue_record(conn, issue_id)
-        member = at_desk_or_first_owner(conn, staff)
+        member = at_desk_or_add_first_owner(conn, staff)
         due = at + duration("reply_hours", overrides_in(conn))
         if issue.reply_due_at is not None:
             due = min(due, issue.reply_due_at)
@@ -176,7 +177,7 @@ def save_reply_template(engine: Engine, text: str, *, store: str,
                         staff: str | None = None) -> None:
     check_template(text)
     with writing(engine) as conn:
-        member = at_desk_or_first_owner(conn, staff)
+        member = at_desk_or_add_first_owner(conn, staff)
         issue_store.put_setting(conn, key=TEMPLATE_KEY, value=text, by=member.name, now=now())
         issue_store.put_setting(conn, key=STORE_NAME_KEY, value=store.strip(), by=member.name,
                                 now=now())
@@ -221,7 +222,7 @@ def note_reply(engine: Engine, *, issue_id: int, text: str, when: datetime | Non
     at = _written_at(when)
     with writing(engine) as conn:
         issue = issue_record(conn, issue_id)
-        member = at_desk_or_first_owner(conn, staff)
+        member = at_desk_or_add_first_owner(conn, staff)
         late = issue.reply_due_at is not None and at > issue.reply_due_at
         status = step(situation(conn, issue), IssueEvent.REPLIED).status.value
         return _step(conn, issue, member.name, at, kind="reply_late" if late else "reply",
@@ -237,7 +238,7 @@ def record_response(engine: Engine, *, issue_id: int, response: BuyerResponse,
         raise DeskError("the buyer's answer is accepted, declined or no_answer")
     with writing(engine) as conn:
         issue = issue_record(conn, issue_id)
-        member = at_desk_or_first_owner(conn, staff)
+        member = at_desk_or_add_first_owner(conn, staff)
         event = {BuyerResponse.ACCEPTED: IssueEvent.OFFER_ACCEPTED,
                  BuyerResponse.DECLINED: IssueEvent.OFFER_DECLINED,
                  BuyerResponse.NO_ANSWER: IssueEvent.NO_ANSWER}[response]
@@ -255,7 +256,7 @@ def set_status(engine: Engine, *, issue_id: int, status: IssueStatus, note: str 
         if issue.status is status:
             raise DeskError(f"issue {issue_id} is already {status.label.lower()}")
         step(situation(conn, issue), CHOSEN[status])     # refuses what cannot happen
-        member = at_desk_or_first_owner(conn, staff)
+        member = at_desk_or_add_first_owner(conn, staff)
         at = now()
         due = None if status in (IssueStatus.CLOSED, IssueStatus.RESOLVED) else issue.reply_due_at
         issue_store.update_issue(conn, issue_id=issue_id, now=at, status=status.value,
@@ -270,7 +271,7 @@ def assign(engine: Engine, *, issue_id: int, assignee: str,
     assignee = assignee.strip()
     with writing(engine) as conn:
         issue_record(conn, issue_id)  # refuses an unknown issue
-        member = at_desk_or_first_owner(conn, staff)
+        member = at_desk_or_add_first_owner(conn, staff)
         if assignee and issue_store.staff_member(conn, name=assignee) is None:
             names = ", ".join(m.name for m in issue_store.all_staff(conn))
             raise DeskError(f"nobody called {assignee!r} works at this desk ({names})")

@@ -10,8 +10,8 @@ from decimal import Decimal
 from sqlalchemy.engine import Engine
 
 from sellerdesk.core.desk import StaffMember, format_limits, parse_limits
+from sellerdesk.services.at_desk import DeskError, add_first_owner, at_desk_or_add_first_owner
 from sellerdesk.services.clock import now
-from sellerdesk.services.desk import DeskError, at_desk_or_first_owner, become_first_owner
 from sellerdesk.services.protection import pins, security_log
 from sellerdesk.store import issues as issue_store
 from sellerdesk.store.engine import reading, writing
@@ -99,7 +99,7 @@ def give_pin(engine: Engine, name: str, pin: str) -> StaffMember:
     if empty:
         pins.check_new_pin(pin)
         with writing(engine) as conn:
-            become_first_owner(conn, name)
+            add_first_owner(conn, name)
         return pins.set_first_pin(engine, name, pin)
     if member is not None and member.can_approve and not member.has_pin:
         return pins.set_first_pin(engine, name, pin)
@@ -107,7 +107,7 @@ def give_pin(engine: Engine, name: str, pin: str) -> StaffMember:
 
 
 def _owner_at_desk(conn, staff: str | None, what: str) -> StaffMember:
-    member = at_desk_or_first_owner(conn, staff)
+    member = at_desk_or_add_first_owner(conn, staff)
     if member.role != "owner":
         raise DeskError(f"{member.name} is {_a(member.role)}; only an owner adds staff "
                         "or changes roles and limits")

@@ -618,7 +618,7 @@ class MainWindow(QMainWindow):
             self.show_order(summary.order_id)
 
     def show_order(self, order_id: str) -> None:
-        from sellerdesk.services.desk import order_activity
+        from sellerdesk.services.issues import order_activity
         from sellerdesk.store.engine import reading
         from sellerdesk.store.orders import get_order
         assert self.database is not None

@@ -9,14 +9,15 @@ from sellerdesk.cli import main
 from sellerdesk.core.adjustments import read_feed
 from sellerdesk.core.errors import KnownError
 from sellerdesk.core.issues import IssueType, Remedy
-from sellerdesk.services import desk
 from sellerdesk.services.adjustments import (
     export_adjustments,
     feed_marks,
     feed_plan,
     record_item_codes,
 )
+from sellerdesk.services.credits import issue_credit, reverse_credit
 from sellerdesk.services.imports.orders import import_orders
+from sellerdesk.services.issues import add_issue
 from tests.reports import row, write
 from tests.staffing import owner_at_work
 
@@ -38,9 +39,9 @@ def engine(database, tmp_path, monkeypatch):
 
 
 def credit(engine, order_id, amount, kind=Remedy.COURTESY_CREDIT, items=()):
-    issue = desk.add_issue(engine, order_id=order_id, issue_type=IssueType.DAMAGED,
+    issue = add_issue(engine, order_id=order_id, issue_type=IssueType.DAMAGED,
                            affected=items)
-    outcome = desk.issue_credit(engine, issue_id=issue.issue_id, amount=amount, kind=kind,
+    outcome = issue_credit(engine, issue_id=issue.issue_id, amount=amount, kind=kind,
                                 reason="as agreed with the buyer")
     return outcome.credit_id
 
@@ -78,7 +79,7 @@ def test_a_new_credit_only_gets_the_room_earlier_feeds_left(engine, tmp_path):
 def test_reversed_credits_and_reversals_never_reach_amazon(engine, tmp_path):
     kept = credit(engine, US, "5.00")
     undone = credit(engine, US, "6.00")
-    desk.reverse_credit(engine, credit_id=undone, reason="entered twice")
+    reverse_credit(engine, credit_id=undone, reason="entered twice")
     assert export_adjustments(engine, tmp_path / "f.xml").credit_ids == [kept]
 
 

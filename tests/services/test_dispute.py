@@ -13,10 +13,12 @@ from pypdf import PdfReader
 from sellerdesk.cli import main
 from sellerdesk.core.errors import InputError, KnownError
 from sellerdesk.core.issues import IssueType
-from sellerdesk.services import desk, follow_up, packet_pdf
+from sellerdesk.services import follow_up, packet_pdf
+from sellerdesk.services.credits import decide_approval, issue_credit
 from sellerdesk.services.dispute import RESPONSE_BOX, export_dispute, gather
 from sellerdesk.services.evidence import attach_evidence, stored_file
 from sellerdesk.services.imports.orders import import_orders
+from sellerdesk.services.issues import add_issue
 from sellerdesk.services.policies import save_policy, show_policy
 from sellerdesk.store import credits as ledger_store
 from sellerdesk.store.engine import reading, writing
@@ -39,10 +41,10 @@ def engine(database, tmp_path, monkeypatch):
 
 @pytest.fixture
 def issue_id(engine, tmp_path):
-    issue = desk.add_issue(engine, order_id=ORDER, issue_type=IssueType.DAMAGED)
+    issue = add_issue(engine, order_id=ORDER, issue_type=IssueType.DAMAGED)
     follow_up.note_buyer_message(engine, issue_id=issue.issue_id,
                                  text="The mug arrived in pieces, photo attached")
-    desk.issue_credit(engine, issue_id=issue.issue_id)
+    issue_credit(engine, issue_id=issue.issue_id)
     follow_up.note_reply(engine, issue_id=issue.issue_id, text="Sorry! A credit is on its way.")
     return issue.issue_id
 
@@ -141,8 +143,8 @@ def test_a_long_case_still_fits_amazons_box(engine, issue_id, tmp_path):
         attach_evidence(engine, issue_id=issue_id, path=evidence_file(
             tmp_path, f"photo number {n} of the broken mug from the buyer.jpg", bytes([n]) * 99))
     for _ in range(6):
-        more = desk.add_issue(engine, order_id=ORDER, issue_type=IssueType.NOT_AS_DESCRIBED)
-        desk.issue_credit(engine, issue_id=more.issue_id, amount="0.50", reason="goodwill")
+        more = add_issue(engine, order_id=ORDER, issue_type=IssueType.NOT_AS_DESCRIBED)
+        issue_credit(engine, issue_id=more.issue_id, amount="0.50", reason="goodwill")
     result = export_dispute(engine, ORDER, tmp_path / "p.zip")
     assert len(follow_up.issue_detail(engine, issue_id).timeline) >= 20
     assert len(result.summary) <= RESPONSE_BOX
@@ -199,8 +201,8 @@ def test_attach_and_export_from_the_command_line(engine, issue_id, db_url, tmp_p
 
 def test_a_credit_altered_behind_the_desks_back_is_called_out(engine, issue_id, tmp_path):
     import sqlalchemy as sa
-    other = desk.add_issue(engine, order_id=QUIET, issue_type=IssueType.DAMAGED)
-    desk.issue_credit(engine, issue_id=other.issue_id)
+    other = add_issue(engine, order_id=QUIET, issue_type=IssueType.DAMAGED)
+    issue_credit(engine, issue_id=other.issue_id)
     with engine.begin() as conn:  # someone edits the database file directly
         conn.execute(sa.text("DROP TRIGGER IF EXISTS credit_no_update"
                              + (" ON credit" if conn.dialect.name == "postgresql" else "")))
@@ -241,15 +243,15 @@ def test_the_packet_keeps_the_desks_approval_workings_to_itself(engine, tmp_path
     save_policy(engine, policy.text.replace("approval_above = { USD = 25",
                                             "approval_above = { USD = 10"),
                 by="Ana", source="edited")
-    damaged = desk.add_issue(engine, order_id=ORDER, issue_type=IssueType.DAMAGED)
-    asked = desk.issue_credit(engine, issue_id=damaged.issue_id, staff="Bo")    # an agent
+    damaged = add_issue(engine, order_id=ORDER, issue_type=IssueType.DAMAGED)
+    asked = issue_credit(engine, issue_id=damaged.issue_id, staff="Bo")    # an agent
     assert asked.pending
-    desk.decide_approval(engine, approval_id=asked.approval_id, approve=True,
+    decide_approval(engine, approval_id=asked.approval_id, approve=True,
                          comment="fine this once, over Bo's limit", staff="Ana")
-    other = desk.add_issue(engine, order_id=ORDER, issue_type=IssueType.NOT_AS_DESCRIBED)
-    refused = desk.issue_credit(engine, issue_id=other.issue_id, amount="15", reason="goodwill",
+    other = add_issue(engine, order_id=ORDER, issue_type=IssueType.NOT_AS_DESCRIBED)
+    refused = issue_credit(engine, issue_id=other.issue_id, amount="15", reason="goodwill",
                                 staff="Bo")
-    desk.decide_approval(engine, approval_id=refused.approval_id, approve=False,
+    decide_approval(engine, approval_id=refused.approval_id, approve=False,
                          comment="too generous", staff="Ana")
     follow_up.assign(engine, issue_id=other.issue_id, assignee="Bo")
     result = export_dispute(engine, ORDER, tmp_path / "p")
@@ -272,7 +274,7 @@ def test_a_heading_never_ends_a_page_alone(engine, tmp_path):
     import_orders(engine, write(tmp_path / "more.txt", [row(o) for o in orders]))
     first = "First message, " + "which goes on and on " * 20     # a tall first row
     for padding, order in enumerate(orders):
-        issue = desk.add_issue(engine, order_id=order, issue_type=IssueType.DAMAGED,
+        issue = add_issue(engine, order_id=order, issue_type=IssueType.DAMAGED,
                                note="\n".join(["more notes"] * 3 * padding))
         follow_up.note_buyer_message(engine, issue_id=issue.issue_id, text=first)
         pages = [page.extract_text()
@@ -284,7 +286,7 @@ def test_a_heading_never_ends_a_page_alone(engine, tmp_path):
 
 
 def test_japanese_prints_in_an_embedded_font(engine, tmp_path):
-    issue = desk.add_issue(engine, order_id=ORDER, issue_type=IssueType.DAMAGED,
+    issue = add_issue(engine, order_id=ORDER, issue_type=IssueType.DAMAGED,
                            note="梱包が潰れていた（箱の角）")
     follow_up.note_buyer_message(engine, issue_id=issue.issue_id,
                                  text="マグカップの取っ手が割れていました①。返品したいです。")
@@ -303,7 +305,7 @@ def test_japanese_prints_in_an_embedded_font(engine, tmp_path):
 def test_a_character_the_font_lacks_still_goes_out(engine, tmp_path):
     """A rare kanji (JIS level 2) is left to the reader's Japanese font, as before, while
     the rest of the line keeps the embedded one."""
-    desk.add_issue(engine, order_id=ORDER, issue_type=IssueType.DAMAGED, note="憂鬱な箱")
+    add_issue(engine, order_id=ORDER, issue_type=IssueType.DAMAGED, note="憂鬱な箱")
     data = packet_pdf.render(gather(engine, ORDER))
     assert "憂鬱な箱" in "".join(pdf_text(data).split())
     fonts = fonts_of(data)

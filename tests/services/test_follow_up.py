@@ -10,9 +10,11 @@ import time_machine
 from sellerdesk.core.deadlines import runs
 from sellerdesk.core.errors import KnownError
 from sellerdesk.core.issues import BuyerResponse, IssueStatus, IssueType, Remedy
-from sellerdesk.services import desk, follow_up, ledger, staff_admin
-from sellerdesk.services.desk import DeskError
+from sellerdesk.services import follow_up, ledger, staff_admin
+from sellerdesk.services.at_desk import DeskError
+from sellerdesk.services.credits import decide_approval, issue_credit, reverse_credit
 from sellerdesk.services.imports.orders import import_orders
+from sellerdesk.services.issues import add_issue
 from sellerdesk.store.engine import reading
 from sellerdesk.store.tables import CLOCK_RUNS
 from tests.reports import row, write
@@ -41,7 +43,7 @@ def kinds(engine, issue_id):
 
 def test_the_reply_clock_runs_24_hours_from_the_buyers_contact(engine):
     with time_machine.travel(MONDAY_9AM, tick=False):
-        issue = desk.add_issue(engine, order_id=ORDER, issue_type=IssueType.DAMAGED,
+        issue = add_issue(engine, order_id=ORDER, issue_type=IssueType.DAMAGED,
                                affected=(("LAMP", 1),))
     assert issue.reply_due_at == datetime(2026, 11, 17, 9, 0)
     with time_machine.travel(MONDAY_9AM + timedelta(hours=25), tick=False):
@@ -59,7 +61,7 @@ def test_the_reply_clock_runs_24_hours_from_the_buyers_contact(engine):
 
 def test_a_new_buyer_message_restarts_the_clock_and_reopens(engine):
     with time_machine.travel(MONDAY_9AM, tick=False):
-        issue = desk.add_issue(engine, order_id=ORDER, issue_type=IssueType.LATE_DELIVERY,
+        issue = add_issue(engine, order_id=ORDER, issue_type=IssueType.LATE_DELIVERY,
                                days_late=3)
         follow_up.note_reply(engine, issue_id=issue.issue_id, text="On its way.")
     with time_machine.travel(MONDAY_9AM + timedelta(days=2), tick=False):
@@ -74,9 +76,9 @@ def test_a_new_buyer_message_restarts_the_clock_and_reopens(engine):
 
 
 def test_the_buyers_answer_resolves_or_reopens(engine):
-    issue = desk.add_issue(engine, order_id=ORDER, issue_type=IssueType.DAMAGED,
+    issue = add_issue(engine, order_id=ORDER, issue_type=IssueType.DAMAGED,
                            affected=(("LAMP", 1),))
-    credited = desk.issue_credit(engine, issue_id=issue.issue_id)
+    credited = issue_credit(engine, issue_id=issue.issue_id)
     assert credited.credit_id is not None
     # the credit is an offer: the issue stays open, its reply still owed
     offered = follow_up.issue_detail(engine, issue.issue_id).issue
@@ -98,7 +100,7 @@ def test_the_buyers_answer_resolves_or_reopens(engine):
 
 
 def test_no_answer_is_recorded_without_an_offer(engine):
-    issue = desk.add_issue(engine, order_id=ORDER, issue_type=IssueType.DAMAGED,
+    issue = add_issue(engine, order_id=ORDER, issue_type=IssueType.DAMAGED,
                            affected=(("LAMP", 1),))
     follow_up.note_reply(engine, issue_id=issue.issue_id, text="We are looking into it.")
     for response in (BuyerResponse.ACCEPTED, BuyerResponse.DECLINED, BuyerResponse.NO_ANSWER):
@@ -112,9 +114,9 @@ def test_no_answer_is_recorded_without_an_offer(engine):
 def credited_and_answered_on_monday(engine):
     """A damaged lamp logged, credited and replied to at 9:00 on Monday 16 November."""
     with time_machine.travel(MONDAY_9AM, tick=False):
-        issue = desk.add_issue(engine, order_id=ORDER, issue_type=IssueType.DAMAGED,
+        issue = add_issue(engine, order_id=ORDER, issue_type=IssueType.DAMAGED,
                                affected=(("LAMP", 1),))
-        desk.issue_credit(engine, issue_id=issue.issue_id)
+        issue_credit(engine, issue_id=issue.issue_id)
         follow_up.note_reply(engine, issue_id=issue.issue_id, text="A credit for you")
     return issue
 
@@ -152,13 +154,13 @@ def test_a_message_noted_late_reopens_after_what_came_before(engine):
 
 
 def test_the_draft_reply_names_the_order_problem_and_offer(engine):
-    issue = desk.add_issue(engine, order_id=ORDER, issue_type=IssueType.DAMAGED,
+    issue = add_issue(engine, order_id=ORDER, issue_type=IssueType.DAMAGED,
                            affected=(("LAMP", 1),))
     before = follow_up.draft_reply_for(engine, issue.issue_id, staff="Ana")
     assert "your order 114-3941689-8772232" in before
     assert "your “Brass Desk Lamp” arrived damaged" in before
     assert "We are looking into what happened. We will write again within 24 hours" in before
-    desk.issue_credit(engine, issue_id=issue.issue_id)
+    issue_credit(engine, issue_id=issue.issue_id)
     after = follow_up.draft_reply_for(engine, issue.issue_id, staff="Ana")
     assert "offering you a courtesy credit of $17.70." in after
     assert "original payment method" in after
@@ -167,11 +169,11 @@ def test_the_draft_reply_names_the_order_problem_and_offer(engine):
 
 def test_the_offer_in_the_draft_follows_reversals_and_promotions(engine):
     with time_machine.travel(MONDAY_9AM, tick=False):
-        issue = desk.add_issue(engine, order_id=ORDER, issue_type=IssueType.DAMAGED,
+        issue = add_issue(engine, order_id=ORDER, issue_type=IssueType.DAMAGED,
                                affected=(("LAMP", 1),))
-        desk.issue_credit(engine, issue_id=issue.issue_id)
-        desk.reverse_credit(engine, credit_id=1, reason="wrong kind")
-        desk.issue_credit(engine, issue_id=issue.issue_id, kind=Remedy.PROMOTIONAL_CREDIT,
+        issue_credit(engine, issue_id=issue.issue_id)
+        reverse_credit(engine, credit_id=1, reason="wrong kind")
+        issue_credit(engine, issue_id=issue.issue_id, kind=Remedy.PROMOTIONAL_CREDIT,
                           expires_on=date(2027, 1, 15))
         draft = follow_up.draft_reply_for(engine, issue.issue_id, staff="Ana")
     assert ("a promotional credit of $17.70 for your next purchase, valid until "
@@ -180,7 +182,7 @@ def test_the_offer_in_the_draft_follows_reversals_and_promotions(engine):
 
 
 def test_a_seller_edits_the_template_for_the_whole_desk(engine):
-    issue = desk.add_issue(engine, order_id=ORDER, issue_type=IssueType.MISSING_ITEM,
+    issue = add_issue(engine, order_id=ORDER, issue_type=IssueType.MISSING_ITEM,
                            affected=(("MUG", 1), ("LAMP", 1)))
     follow_up.save_reply_template(engine, "Hi! $problem. $offer\n— $staff, $store",
                                   store="Brightside Home")
@@ -195,7 +197,7 @@ def test_a_seller_edits_the_template_for_the_whole_desk(engine):
 
 def test_status_and_assignee_changes_are_on_the_timeline(engine):
     hire(engine, "Ben")                  # by Ana, the first at the desk: its owner
-    issue = desk.add_issue(engine, order_id=ORDER, issue_type=IssueType.DEFECTIVE)
+    issue = add_issue(engine, order_id=ORDER, issue_type=IssueType.DEFECTIVE)
     follow_up.assign(engine, issue_id=issue.issue_id, assignee="Ben")
     assert follow_up.find_issues(engine, assignee="Ben")[0].issue.issue_id == issue.issue_id
     with pytest.raises(DeskError, match="nobody called 'Zed' works at this desk"):
@@ -209,7 +211,7 @@ def test_status_and_assignee_changes_are_on_the_timeline(engine):
 
 
 def test_only_an_owner_changes_roles_and_one_owner_always_remains(engine):
-    desk.add_issue(engine, order_id=OTHER, issue_type=IssueType.OTHER)   # Ana becomes owner
+    add_issue(engine, order_id=OTHER, issue_type=IssueType.OTHER)   # Ana becomes owner
     hire(engine, "Ben", "supervisor", "USD 50")
     with pytest.raises(DeskError, match="Ben is a supervisor; only an owner"):
         staff_admin.save_staff(engine, name="Cleo", role="agent", staff="Ben")
@@ -225,13 +227,13 @@ def test_the_ledger_keeps_running_totals_per_currency(engine, tmp_path):
     jp = write(tmp_path / "jp.txt", [row("250-1111111-1111111", sku="TEA", price="3000",
                                          currency="JPY")])
     import_orders(engine, jp, marketplace="JP")
-    first = desk.add_issue(engine, order_id=ORDER, issue_type=IssueType.DAMAGED,
+    first = add_issue(engine, order_id=ORDER, issue_type=IssueType.DAMAGED,
                            affected=(("LAMP", 1),))
-    second = desk.add_issue(engine, order_id="250-1111111-1111111",
+    second = add_issue(engine, order_id="250-1111111-1111111",
                             issue_type=IssueType.DAMAGED, affected=(("TEA", 1),))
-    desk.issue_credit(engine, issue_id=first.issue_id)
-    desk.issue_credit(engine, issue_id=second.issue_id)
-    desk.reverse_credit(engine, credit_id=1, reason="returned")
+    issue_credit(engine, issue_id=first.issue_id)
+    issue_credit(engine, issue_id=second.issue_id)
+    reverse_credit(engine, credit_id=1, reason="returned")
     lines = ledger.ledger_lines(engine)
     assert [(line.credit.amount.display(), line.running_total.display(), line.reversed_by)
             for line in lines] == [("$17.70", "$17.70", 3), ("¥900", "¥900", None),
@@ -244,21 +246,21 @@ def test_promotional_credits_lapsing_soon(engine):
     today = MONDAY_9AM.date()
     with time_machine.travel(MONDAY_9AM, tick=False):
         for days in (3, 40, 10):
-            issue = desk.add_issue(engine, order_id=ORDER,
+            issue = add_issue(engine, order_id=ORDER,
                                    issue_type=IssueType.LATE_DELIVERY, days_late=1)
-            desk.issue_credit(engine, issue_id=issue.issue_id,
+            issue_credit(engine, issue_id=issue.issue_id,
                               kind=Remedy.PROMOTIONAL_CREDIT,
                               expires_on=today + timedelta(days=days))
     lapsing = ledger.lapsing_promotions(engine, today=today)
     assert [(c.credit_id, c.expires_on) for c in lapsing] == [
         (1, today + timedelta(days=3)), (3, today + timedelta(days=10))]
-    desk.reverse_credit(engine, credit_id=1, reason="buyer preferred a refund")
+    reverse_credit(engine, credit_id=1, reason="buyer preferred a refund")
     assert [c.credit_id for c in ledger.lapsing_promotions(engine, today=today)] == [3]
 
 
 def test_amazons_deadlines_follow_the_events_recorded(engine):
     with time_machine.travel(MONDAY_9AM, tick=False):
-        issue = desk.add_issue(engine, order_id=ORDER, issue_type=IssueType.DAMAGED)
+        issue = add_issue(engine, order_id=ORDER, issue_type=IssueType.DAMAGED)
         follow_up.note_reply(engine, issue_id=issue.issue_id, text="Sorry, a refund follows.")
     with time_machine.travel(MONDAY_9AM + timedelta(days=4), tick=False):   # Friday
         follow_up.record_event(engine, issue_id=issue.issue_id, kind="return_received",
@@ -287,7 +289,7 @@ def test_amazons_deadlines_follow_the_events_recorded(engine):
 
 def test_a_message_noted_late_keeps_the_time_it_was_written(engine):
     with time_machine.travel(MONDAY_9AM, tick=False):
-        issue = desk.add_issue(engine, order_id=ORDER, issue_type=IssueType.DAMAGED)
+        issue = add_issue(engine, order_id=ORDER, issue_type=IssueType.DAMAGED)
         follow_up.note_reply(engine, issue_id=issue.issue_id, text="Sorry!")
     written = datetime(2026, 11, 17, 8, 30)            # read off Buyer-Seller Messages
     with time_machine.travel(MONDAY_9AM + timedelta(days=1, hours=3), tick=False):
@@ -319,19 +321,19 @@ def test_a_credit_meets_the_buyer_contact_clock_where_the_metrics_read_it(engine
     """The credit's line is counted in the stored clock runs before it is written (outside
     the ledger's lock): the stored runs must still equal the timeline's."""
     with time_machine.travel(MONDAY_9AM, tick=False):
-        direct = desk.add_issue(engine, order_id=ORDER, issue_type=IssueType.DAMAGED,
+        direct = add_issue(engine, order_id=ORDER, issue_type=IssueType.DAMAGED,
                                 affected=(("LAMP", 1),))
         hire(engine, "Ben")
-        asked_for = desk.add_issue(engine, order_id=OTHER, issue_type=IssueType.MISSING_ITEM,
+        asked_for = add_issue(engine, order_id=OTHER, issue_type=IssueType.MISSING_ITEM,
                                    affected=(("MUG", 1),), staff="Ben")
     with time_machine.travel(MONDAY_9AM + timedelta(hours=49), tick=False):   # late
-        desk.issue_credit(engine, issue_id=direct.issue_id)
-        asked = desk.issue_credit(engine, issue_id=asked_for.issue_id, amount="14.50",
+        issue_credit(engine, issue_id=direct.issue_id)
+        asked = issue_credit(engine, issue_id=asked_for.issue_id, amount="14.50",
                                   reason="the whole mug", staff="Ben")
         assert asked.pending
     with time_machine.travel(MONDAY_9AM + timedelta(hours=50), tick=False):
         owner_at_work(engine)
-        desk.decide_approval(engine, approval_id=asked.approval_id, approve=True)
+        decide_approval(engine, approval_id=asked.approval_id, approve=True)
     # the credit meets the clock; the issue stays open for the reply and the buyer's answer
     assert kinds(engine, direct.issue_id) == ["logged", "suggestion", "credit"]
     assert kinds(engine, asked_for.issue_id) == ["logged", "suggestion",

@@ -13,8 +13,9 @@ from sellerdesk.cli import main
 from sellerdesk.core.errors import InputError, KnownError
 from sellerdesk.core.issues import IssueType
 from sellerdesk.core.ledger import CHAIN_FIELDS
-from sellerdesk.services import desk
+from sellerdesk.services.credits import issue_credit, reverse_credit
 from sellerdesk.services.imports.orders import import_orders
+from sellerdesk.services.issues import add_issue
 from sellerdesk.services.ledger_files import export_ledger, verify_file
 from sellerdesk.store import credits as ledger_store
 from sellerdesk.store.engine import reading
@@ -28,11 +29,11 @@ def engine(sqlite_database, tmp_path, monkeypatch):
     orders = [f"114-0000000-{n:07d}" for n in range(6)]
     import_orders(engine, write(tmp_path / "o.txt", [row(o, price="40.00") for o in orders]))
     for n, order in enumerate(orders):
-        issue = desk.add_issue(engine, order_id=order, issue_type=IssueType.DAMAGED)
-        credit = desk.issue_credit(engine, issue_id=issue.issue_id, amount=f"{n + 1}.50",
+        issue = add_issue(engine, order_id=order, issue_type=IssueType.DAMAGED)
+        credit = issue_credit(engine, issue_id=issue.issue_id, amount=f"{n + 1}.50",
                                    reason="café, naïve — a reason with “quotes”, and commas")
         if n % 3 == 0:
-            desk.reverse_credit(engine, credit_id=credit.credit_id, reason="given twice")
+            reverse_credit(engine, credit_id=credit.credit_id, reason="given twice")
     return engine
 
 
@@ -155,9 +156,9 @@ AWKWARD = ["=SUM(A1:A9)", "double  space", "two\nlines", "tab\there", "+44 20 79
 
 @pytest.mark.parametrize("suffix", [".csv", ".xlsx", ".json"])
 def test_awkward_text_comes_back_as_written(engine, tmp_path, suffix):
-    issue = desk.add_issue(engine, order_id="114-0000000-0000001", issue_type=IssueType.WRONG_ITEM)
+    issue = add_issue(engine, order_id="114-0000000-0000001", issue_type=IssueType.WRONG_ITEM)
     for reason in AWKWARD:
-        desk.issue_credit(engine, issue_id=issue.issue_id, amount="0.01", reason=reason)
+        issue_credit(engine, issue_id=issue.issue_id, amount="0.01", reason=reason)
     path = tmp_path / f"ledger{suffix}"
     assert export_ledger(engine, path) == 18
     assert verify_file(path).ok

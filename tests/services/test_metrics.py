@@ -19,9 +19,11 @@ from sellerdesk.core.metrics import (
     PlacedOrder,
     order_defect_rate,
 )
-from sellerdesk.services import amazon_facts, desk, follow_up, metrics
+from sellerdesk.services import amazon_facts, follow_up, metrics
 from sellerdesk.services.clock import pinned
+from sellerdesk.services.credits import issue_credit
 from sellerdesk.services.imports.orders import import_orders
+from sellerdesk.services.issues import add_issue
 from sellerdesk.services.metrics import MetricsError
 from sellerdesk.store import issues as issue_store
 from sellerdesk.store.engine import reading, writing
@@ -66,10 +68,10 @@ def test_a_small_desk_worked_by_hand(engine, tmp_path, capsys):
                        on=date(2026, 11, 10))                                   # not counted
     # Four issues: two credited (one of them later defective), two not (one defective).
     for n in (1, 2, 5, 7):
-        issue = desk.add_issue(engine, order_id=order[n], issue_type=IssueType.DAMAGED,
+        issue = add_issue(engine, order_id=order[n], issue_type=IssueType.DAMAGED,
                                affected=(("BK-COOK-01", 1),))
         if n in (1, 2):
-            desk.issue_credit(engine, issue_id=issue.issue_id)
+            issue_credit(engine, issue_id=issue.issue_id)
     board = metrics.dashboard(engine, as_of=date(2026, 11, 30)).as_json()
     assert board["odr"] == {
         "window_start": "2026-10-02", "window_end": "2026-11-30", "orders": 10,
@@ -99,7 +101,7 @@ def test_deadlines_missed_in_the_window_follow_the_desks_numbers(engine, tmp_pat
 
     def issue(order: str, at: datetime) -> int:
         with pinned(at):
-            return desk.add_issue(engine, order_id=order,
+            return add_issue(engine, order_id=order,
                                   issue_type=IssueType.DAMAGED).issue_id
 
     def then(at: datetime, issue_id: int, kind: str | IssueStatus) -> None:

@@ -8,10 +8,11 @@ import pytest
 from sellerdesk.core.errors import KnownError
 from sellerdesk.core.issues import IssueType
 from sellerdesk.core.policy import PolicyError
-from sellerdesk.services import desk, policies, staff_admin
+from sellerdesk.services import policies, staff_admin
 from sellerdesk.services.clock import pinned
 from sellerdesk.services.demo.build import build_demo
 from sellerdesk.services.imports.orders import import_orders
+from sellerdesk.services.issues import add_issue
 from sellerdesk.services.protection.security_log import security_events
 from sellerdesk.store import issues as issue_store
 from sellerdesk.store.engine import writing
@@ -45,7 +46,7 @@ def test_a_type_the_desk_has_logged_needs_a_rule_or_by_hand(engine):
     without = policies.default_policy_text().replace(BY_HAND_LINE, 'by_hand = ["other"]')
     owner_at_work(engine)
     assert policies.save_policy(engine, without, by="Ana", source="mine.toml")[0] == 2
-    desk.add_issue(engine, order_id=ORDER, issue_type=IssueType.TECHNICAL)
+    add_issue(engine, order_id=ORDER, issue_type=IssueType.TECHNICAL)
     with pytest.raises(PolicyError) as error:
         policies.save_policy(engine, without + "\n# again\n", by="Ana", source="mine.toml")
     assert str(error.value).startswith(

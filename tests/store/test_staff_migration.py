@@ -7,7 +7,8 @@ import sqlalchemy as sa
 from alembic import command
 from alembic.config import Config
 
-from sellerdesk.services import desk, staff_admin
+from sellerdesk.services import staff_admin
+from sellerdesk.services.at_desk import staff_at_desk
 from sellerdesk.services.database import open_database
 from sellerdesk.services.protection.pins import PinNeeded
 from sellerdesk.store.engine import database_url, make_engine, writing
@@ -53,6 +54,6 @@ def test_limits_keep_their_number_per_currency_and_pins_are_chosen_first(db_url)
         staff_admin.save_staff(db.engine, name="Ben", role="agent",
                                approval_limits="USD 15, JPY 1500", staff="Olga")
         with db.engine.connect() as conn:
-            assert desk.staff_at_desk(conn, "Ben").limits_text == "JPY 1500, USD 15"
+            assert staff_at_desk(conn, "Ben").limits_text == "JPY 1500, USD 15"
     finally:
         db.engine.dispose()

@@ -7,7 +7,8 @@ import time_machine
 from PySide6.QtCore import Qt
 
 from sellerdesk.core.issues import IssueStatus, IssueType
-from sellerdesk.services import desk, follow_up
+from sellerdesk.services import follow_up
+from sellerdesk.services.issues import add_issue
 from sellerdesk.ui.desk_tabs import ISSUES_TAB
 from sellerdesk.ui.models.desk_models import ISSUE_DEADLINE_COLUMN
 from tests.ui.conftest import ORDER
@@ -16,7 +17,7 @@ from tests.ui.conftest import ORDER
 def test_a_reply_under_two_hours_away_warns_once(qtbot, desk_window):
     engine = desk_window.database.engine
     with time_machine.travel(timedelta(hours=-23), tick=False):
-        issue = desk.add_issue(engine, order_id=ORDER, issue_type=IssueType.DAMAGED)
+        issue = add_issue(engine, order_id=ORDER, issue_type=IssueType.DAMAGED)
     view = desk_window.desk.issues
     with qtbot.waitSignal(view.deadline_near) as near:
         desk_window.desk.refresh()
@@ -33,7 +34,7 @@ def test_a_reply_under_two_hours_away_warns_once(qtbot, desk_window):
 def test_the_pane_lists_deadlines_and_records_amazons_request(qtbot, desk_window):
     engine = desk_window.database.engine
     with time_machine.travel(timedelta(hours=-50), tick=False):
-        issue = desk.add_issue(engine, order_id=ORDER, issue_type=IssueType.NOT_AS_DESCRIBED)
+        issue = add_issue(engine, order_id=ORDER, issue_type=IssueType.NOT_AS_DESCRIBED)
         follow_up.record_event(engine, issue_id=issue.issue_id, kind="return_received")
     desk_window.desk.refresh()
     desk_window.tabs.setCurrentIndex(ISSUES_TAB)

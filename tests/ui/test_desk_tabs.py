@@ -10,9 +10,11 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QDialogButtonBox, QMessageBox
 
 from sellerdesk.core.issues import BuyerResponse, IssueStatus, IssueType
-from sellerdesk.services import desk, staff_admin
+from sellerdesk.services import staff_admin
+from sellerdesk.services.credits import issue_credit
 from sellerdesk.services.database import open_database
 from sellerdesk.services.demo.work import DEMO_PIN
+from sellerdesk.services.issues import add_issue, list_issues
 from sellerdesk.services.ledger import ledger_lines
 from sellerdesk.services.protection import pins
 from sellerdesk.ui.desk_tabs import APPROVALS_TAB, ISSUES_TAB, LEDGER_TAB
@@ -29,7 +31,7 @@ CLICK = Qt.MouseButton.LeftButton
 
 
 def log_damaged_book(window, staff="Ana"):
-    issue = desk.add_issue(window.database.engine, order_id=ORDER, issue_type=IssueType.DAMAGED,
+    issue = add_issue(window.database.engine, order_id=ORDER, issue_type=IssueType.DAMAGED,
                            affected=(("BOOK", 1),), staff=staff, note="corner crushed")
     window.desk.refresh()
     return issue.issue_id
@@ -48,16 +50,16 @@ def answer(dialog, text):
 
 
 def test_desk_models_pass_qtmodeltester(qtmodeltester, demo_db):
-    from sellerdesk.services.desk import pending_approvals
+    from sellerdesk.services.credits import pending_approvals
     from sellerdesk.services.follow_up import find_issues
     with open_database(demo_db) as db:
         staff_admin.give_pin(db.engine, "Olivia Owner", DEMO_PIN)
         staff_admin.save_staff(db.engine, name="Ben", role="agent", staff="Olivia Owner",
                                approval_limits="USD 0, GBP 0, EUR 0, JPY 0")
-        order = desk.list_issues(db.engine)[0].order_id
-        issue = desk.add_issue(db.engine, order_id=order, issue_type=IssueType.DAMAGED,
+        order = list_issues(db.engine)[0].order_id
+        issue = add_issue(db.engine, order_id=order, issue_type=IssueType.DAMAGED,
                                staff="Ben")
-        desk.issue_credit(db.engine, issue_id=issue.issue_id, amount="0.50", reason="sorry",
+        issue_credit(db.engine, issue_id=issue.issue_id, amount="0.50", reason="sorry",
                           staff="Ben")   # above Ben's limit: waits for a supervisor
         for model, records in ((issues_model(), find_issues(db.engine)),
                                (ledger_model(), ledger_lines(db.engine)),
@@ -70,7 +72,7 @@ def test_desk_models_pass_qtmodeltester(qtmodeltester, demo_db):
 def test_issues_tab_shows_age_reply_clock_and_filters(qtbot, desk_window):
     engine = desk_window.database.engine
     with time_machine.travel(timedelta(hours=-30), tick=False):
-        late = desk.add_issue(engine, order_id=ORDER, issue_type=IssueType.LATE_DELIVERY,
+        late = add_issue(engine, order_id=ORDER, issue_type=IssueType.LATE_DELIVERY,
                               days_late=2)
     fresh = log_damaged_book(desk_window)
     desk_window.tabs.setCurrentIndex(ISSUES_TAB)
@@ -114,7 +116,7 @@ def test_follow_up_an_issue_from_the_pane(qtbot, desk_window):
 
 def test_draft_the_reply_copy_it_and_record_the_buyers_answer(qtbot, desk_window):
     issue_id = log_damaged_book(desk_window)
-    desk.issue_credit(desk_window.database.engine, issue_id=issue_id)    # the offer
+    issue_credit(desk_window.database.engine, issue_id=issue_id)    # the offer
     desk_window.desk.show_issue(issue_id)
     pane = desk_window.desk.issues.pane
     assert pane.status_box.currentText() == "Open"       # a credit closes no work
@@ -184,9 +186,9 @@ def test_a_supervisor_approves_in_the_approvals_tab(qtbot, desk_window):
     hire(engine, "Ben", limits="USD 4")
     hire(engine, "Mara", "supervisor")
     pins.drop_elevation(engine)                         # the window's own PINs, from here
-    issue = desk.add_issue(engine, order_id=ORDER, issue_type=IssueType.DAMAGED,
+    issue = add_issue(engine, order_id=ORDER, issue_type=IssueType.DAMAGED,
                            affected=(("MUG", 1),), staff="Ben")
-    asked = desk.issue_credit(engine, issue_id=issue.issue_id, staff="Ben")
+    asked = issue_credit(engine, issue_id=issue.issue_id, staff="Ben")
     assert asked.pending
     desk_window.desk.refresh()
     assert desk_window.tabs.tabText(APPROVALS_TAB) == "&Approvals (1)"
@@ -215,7 +217,7 @@ def test_a_supervisor_approves_in_the_approvals_tab(qtbot, desk_window):
 def test_reverse_from_the_ledger_and_verify_the_chain(qtbot, desk_window):
     engine = desk_window.database.engine
     issue_id = log_damaged_book(desk_window)
-    desk.issue_credit(engine, issue_id=issue_id)
+    issue_credit(engine, issue_id=issue_id)
     desk_window.desk.refresh()
     desk_window.tabs.setCurrentIndex(LEDGER_TAB)
     ledger = desk_window.desk.ledger

@@ -13,9 +13,11 @@ from PySide6.QtWidgets import QDialogButtonBox, QMessageBox
 
 from sellerdesk.core.adjustments import read_feed
 from sellerdesk.core.issues import IssueType
-from sellerdesk.services import desk, follow_up
+from sellerdesk.services import follow_up
 from sellerdesk.services.adjustments import record_item_codes
 from sellerdesk.services.clock import now
+from sellerdesk.services.credits import issue_credit
+from sellerdesk.services.issues import add_issue
 from sellerdesk.ui.desk_tabs import LEDGER_TAB
 from sellerdesk.ui.dialogs.message_dialog import utc_naive
 from sellerdesk.ui.formatting import local_now
@@ -27,9 +29,9 @@ CLICK = Qt.MouseButton.LeftButton
 @pytest.fixture
 def issue_id(desk_window):
     engine = desk_window.database.engine
-    issue = desk.add_issue(engine, order_id=ORDER, issue_type=IssueType.DAMAGED,
+    issue = add_issue(engine, order_id=ORDER, issue_type=IssueType.DAMAGED,
                            affected=(("BOOK", 1),), note="corner crushed")
-    desk.issue_credit(engine, issue_id=issue.issue_id)
+    issue_credit(engine, issue_id=issue.issue_id)
     desk_window.desk.refresh()
     desk_window.desk.show_issue(issue.issue_id)
     return issue.issue_id

@@ -6,7 +6,8 @@ from PySide6.QtCore import QLocale, Qt
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from sellerdesk.core.issues import IssueType, Severity
-from sellerdesk.services import desk
+from sellerdesk.services.credits import issue_credit
+from sellerdesk.services.issues import add_issue, order_activity
 from tests.staffing import owner_at_work
 from tests.ui.conftest import ORDER, confirm_credit, give_credit
 
@@ -22,7 +23,7 @@ def open_dialog(qtbot, window):
 
 
 def credits(window):
-    return desk.order_activity(window.database.engine, ORDER).credits
+    return order_activity(window.database.engine, ORDER).credits
 
 
 def choose(box, value):
@@ -199,11 +200,11 @@ def test_a_refused_credit_keeps_the_logged_issue_and_never_logs_it_twice(qtbot, 
     dialog.amount_edit.setText("50")
     dialog.reason_edit.setText("make it right")
     # another desk gives most of the order while this one waits in its Undo window
-    issue = desk.add_issue(desk_window.database.engine, order_id=ORDER,
+    issue = add_issue(desk_window.database.engine, order_id=ORDER,
                            issue_type=IssueType.WRONG_ITEM, staff="Ana")
     confirm_credit(qtbot, dialog)
     owner_at_work(desk_window.database.engine)      # Ana, the owner, gave her PIN there
-    desk.issue_credit(desk_window.database.engine, issue_id=issue.issue_id, amount="50",
+    issue_credit(desk_window.database.engine, issue_id=issue.issue_id, amount="50",
                       kind=None, reason="whole order", staff="Ana")
     qtbot.waitUntil(lambda: dialog.error_label.text() != "")
     assert dialog.error_label.text().startswith("Issue 2 is logged, but the credit was not "

@@ -9,8 +9,9 @@ from PySide6.QtGui import QTextCursor
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from sellerdesk.core.issues import IssueType
-from sellerdesk.services import desk, policies
+from sellerdesk.services import policies
 from sellerdesk.services.clock import pinned
+from sellerdesk.services.issues import add_issue
 from sellerdesk.services.protection.security_log import security_events
 from sellerdesk.ui.formatting import local_time
 from tests.staffing import hire
@@ -51,7 +52,7 @@ def test_an_emptied_policy_is_refused_in_the_editor(qtbot, desk_window):
 
 
 def test_a_type_logged_here_needs_a_rule_and_by_hand_is_said_so(qtbot, desk_window):
-    desk.add_issue(desk_window.database.engine, order_id=ORDER, issue_type=IssueType.TECHNICAL)
+    add_issue(desk_window.database.engine, order_id=ORDER, issue_type=IssueType.TECHNICAL)
     editor = open_editor(qtbot, desk_window)
     text = editor.text_edit.toPlainText()
     editor.text_edit.setPlainText(text.replace('by_hand = ["technical", "other"]',

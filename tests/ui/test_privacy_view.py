@@ -11,7 +11,7 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QMessageBox
 
 from sellerdesk.core.issues import IssueType
-from sellerdesk.services import desk
+from sellerdesk.services.issues import add_issue, list_issues
 from sellerdesk.services.protection import backups, data_keys, secrets
 from sellerdesk.services.protection.personal_data import buyer_details
 from sellerdesk.ui.main_window import MainWindow
@@ -44,7 +44,7 @@ def test_buyer_details_typed_in_the_new_issue_dialog_are_sealed_and_shown(qtbot,
     qtbot.keyClicks(form.email_edit, "quinn@example.com")
     with qtbot.waitSignal(dialog.issue_logged):
         qtbot.mouseClick(dialog.log_button, Qt.MouseButton.LeftButton)
-    [issue] = desk.list_issues(desk_window.database.engine)
+    [issue] = list_issues(desk_window.database.engine)
     assert b"Canaryfield" not in Path(sqlite_url).read_bytes()
     pane = _pane(desk_window, issue.issue_id)
     assert "Quinn Canaryfield · quinn@example.com" in pane.buyer_label.text()
@@ -53,7 +53,7 @@ def test_buyer_details_typed_in_the_new_issue_dialog_are_sealed_and_shown(qtbot,
 
 def test_details_are_edited_from_the_pane_and_purged_ones_say_so(qtbot, desk_window):
     engine = desk_window.database.engine
-    issue = desk.add_issue(engine, order_id=ORDER, issue_type=IssueType.DAMAGED,
+    issue = add_issue(engine, order_id=ORDER, issue_type=IssueType.DAMAGED,
                            buyer_details={"name": "Ria Canary"})
     pane = _pane(desk_window, issue.issue_id)
     assert pane.buyer_label.text().startswith("Ria Canary")
@@ -80,7 +80,7 @@ def test_details_are_edited_from_the_pane_and_purged_ones_say_so(qtbot, desk_win
 
 def test_privacy_settings_keep_the_retention_and_rotate_the_key(qtbot, desk_window):
     engine = desk_window.database.engine
-    desk.add_issue(engine, order_id=ORDER, issue_type=IssueType.DAMAGED,
+    add_issue(engine, order_id=ORDER, issue_type=IssueType.DAMAGED,
                    buyer_details={"email": "x@example.com"})
     before = data_keys.key_set(engine).current
     dialog = desk_window.desk.edit_settings()
@@ -110,7 +110,7 @@ def test_back_up_and_restore_from_the_file_menu(qtbot, desk_window, tmp_path):
         desk_window.back_up(copy)
     assert "Backup written and checked: saved.sqlite3" in desk_window.message_box.text()
     desk_window.message_box.close()
-    desk.add_issue(engine, order_id=ORDER, issue_type=IssueType.LATE_DELIVERY)
+    add_issue(engine, order_id=ORDER, issue_type=IssueType.LATE_DELIVERY)
 
     junk = tmp_path / "junk.sqlite3"
     junk.write_text("not a backup")
@@ -127,7 +127,7 @@ def test_back_up_and_restore_from_the_file_menu(qtbot, desk_window, tmp_path):
     with qtbot.waitSignal(desk_window.task_finished, timeout=30_000):
         qtbot.mouseClick(restore, Qt.MouseButton.LeftButton)
     assert desk_window.message_box.text().startswith("Restored saved.sqlite3")
-    assert desk.list_issues(engine) == []
+    assert list_issues(engine) == []
     desk_window.show_order(ORDER)
     assert desk_window.detail_view.activity_rows() == []
 

@@ -5,7 +5,8 @@ refund SellerDesk never gave."""
 from PySide6.QtCore import Qt
 
 from sellerdesk.core.issues import IssueType
-from sellerdesk.services import desk
+from sellerdesk.services.credits import issue_credit
+from sellerdesk.services.issues import add_issue
 from tests.services.imports.test_settlement import head, line, settlement_file
 from tests.ui.conftest import ORDER
 
@@ -18,9 +19,9 @@ def cells(table):
 
 def test_a_settlement_dropped_in_shows_what_amazon_paid(qtbot, desk_window, tmp_path):
     engine = desk_window.database.engine
-    issue = desk.add_issue(engine, order_id=ORDER, issue_type=IssueType.DAMAGED,
+    issue = add_issue(engine, order_id=ORDER, issue_type=IssueType.DAMAGED,
                            affected=(("BOOK", 1),))
-    given = desk.issue_credit(engine, issue_id=issue.issue_id).credit_id
+    given = issue_credit(engine, issue_id=issue.issue_id).credit_id
     report = settlement_file(tmp_path / "settlement.txt", [
         head(), line(ORDER, "Principal", "-7.50", adjustment="A1"),
         line(ORDER, "RefundCommission", "-0.23", amount_type="ItemFees", adjustment="A1"),
@@ -54,9 +55,9 @@ def test_before_any_settlement_the_view_says_what_to_do(desk_window):
 
 def test_a_refund_in_another_currency_shows_as_a_mismatch(qtbot, desk_window, tmp_path):
     engine = desk_window.database.engine
-    issue = desk.add_issue(engine, order_id=ORDER, issue_type=IssueType.DAMAGED,
+    issue = add_issue(engine, order_id=ORDER, issue_type=IssueType.DAMAGED,
                            affected=(("BOOK", 1),))
-    given = desk.issue_credit(engine, issue_id=issue.issue_id).credit_id
+    given = issue_credit(engine, issue_id=issue.issue_id).credit_id
     report = settlement_file(tmp_path / "yen.txt", [
         head(total="-1100", currency="JPY"), line(ORDER, "Principal", "-1100", adjustment="Y")])
     with qtbot.waitSignal(desk_window.task_finished, timeout=20_000):

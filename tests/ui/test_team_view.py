@@ -6,8 +6,9 @@ import sqlalchemy as sa
 from PySide6.QtCore import Qt
 
 from sellerdesk.core.issues import IssueType
-from sellerdesk.services import desk
+from sellerdesk.services.credits import issue_credit
 from sellerdesk.services.database import open_database
+from sellerdesk.services.issues import add_issue, list_issues
 from sellerdesk.ui.main_window import WINDOWS, MainWindow
 from sellerdesk.ui.models.desk_models import ISSUE_OPEN_BY_COLUMN
 from tests.teams import ORDER, as_login, make_team
@@ -34,8 +35,8 @@ def test_a_credit_given_at_another_desk_appears_without_refresh(qtbot, team_wind
     assert window.role_label.text().strip() == "owner"
     assert window.desk.ledger.model.rowCount() == 0
     with open_database(ana_url) as ana:
-        issue = desk.add_issue(ana.engine, order_id=ORDER, issue_type=IssueType.DAMAGED)
-        desk.issue_credit(ana.engine, issue_id=issue.issue_id, amount="4.00", reason="sorry")
+        issue = add_issue(ana.engine, order_id=ORDER, issue_type=IssueType.DAMAGED)
+        issue_credit(ana.engine, issue_id=issue.issue_id, amount="4.00", reason="sorry")
     qtbot.waitUntil(lambda: window.desk.ledger.model.rowCount() == 1, timeout=5_000)
     assert window.desk.ledger.model.column_texts(7) == ["ana"]        # By: her login
     assert window.desk.ledger.totals_label.text().startswith("<b>1 entry</b>")
@@ -103,7 +104,7 @@ def test_settings_team_joins_a_team_and_goes_back_to_the_own_file(qtbot, desk_wi
 
 def test_an_issue_a_colleague_has_open_shows_as_taken_by_them(qtbot, team_window):
     window, ana_url = team_window
-    issue = desk.add_issue(window.database.engine, order_id=ORDER,
+    issue = add_issue(window.database.engine, order_id=ORDER,
                            issue_type=IssueType.DAMAGED)
     window.desk.refresh()
     window.desk.show_issue(issue.issue_id)
@@ -182,7 +183,7 @@ def test_a_server_restart_loses_nothing_typed(qtbot, own_cluster, tmp_path, monk
     assert not window.offline_label.isVisible()
     with qtbot.waitSignal(dialog.issue_logged, timeout=5_000):
         assert dialog.save(give=False)
-    [issue] = desk.list_issues(window.database.engine)
+    [issue] = list_issues(window.database.engine)
     assert issue.notes == "Box crushed; photo on its way"
     window.close()
 
@@ -209,8 +210,8 @@ def test_a_supervisors_approval_queue_fills_as_agents_ask(qtbot, postgres, tmp_p
     queue = window.desk.approvals.model
     assert queue.rowCount() == 0
     with open_database(as_login(url, "ana")) as ana:
-        issue = desk.add_issue(ana.engine, order_id=ORDER, issue_type=IssueType.DAMAGED)
-        asked = desk.issue_credit(ana.engine, issue_id=issue.issue_id, amount="20.00",
+        issue = add_issue(ana.engine, order_id=ORDER, issue_type=IssueType.DAMAGED)
+        asked = issue_credit(ana.engine, issue_id=issue.issue_id, amount="20.00",
                                   reason="the whole mug")
     assert asked.pending
     qtbot.waitUntil(lambda: queue.rowCount() == 1, timeout=5_000)

@@ -11,8 +11,10 @@ import time_machine
 from keyring.backends.fail import Keyring as NoKeyring
 
 from sellerdesk.core.issues import IssueType
-from sellerdesk.services import desk, staff_admin
+from sellerdesk.services import staff_admin
+from sellerdesk.services.credits import issue_credit
 from sellerdesk.services.database import open_database
+from sellerdesk.services.issues import add_issue, list_issues
 from sellerdesk.services.protection import key_file, pins, secrets
 from sellerdesk.ui.desk_tabs import APPROVALS_TAB
 from sellerdesk.ui.main_window import MainWindow
@@ -25,9 +27,9 @@ MARA_PIN = "1357-mara"
 
 
 def ask_for_credit(engine, staff="Ben", amount="8"):
-    issue = desk.add_issue(engine, order_id=ORDER, issue_type=IssueType.DAMAGED,
+    issue = add_issue(engine, order_id=ORDER, issue_type=IssueType.DAMAGED,
                            affected=(("MUG", 1),), staff=staff)
-    return desk.issue_credit(engine, issue_id=issue.issue_id, amount=amount,
+    return issue_credit(engine, issue_id=issue.issue_id, amount=amount,
                              reason="the whole mug", staff=staff)
 
 
@@ -138,7 +140,7 @@ def test_a_deactivated_person_cannot_be_picked(qtbot, staffed):
     assert dialog.rows()[1] == ["Ben", "agent", "USD 4", "deactivated"]
     box = staffed.staff_box
     assert [box.itemText(i) for i in range(box.count())] == ["Ana", "Mara"]
-    assert desk.list_issues(engine)[0].created_by == "Ben"   # his history stays
+    assert list_issues(engine)[0].created_by == "Ben"   # his history stays
 
 
 @pytest.fixture

@@ -16,14 +16,18 @@ from sellerdesk.core.issues import BuyerResponse, IssueType, Remedy, Severity
 from sellerdesk.core.marketplaces import by_code, format_report_date
 from sellerdesk.core.metrics import DefectKind
 from sellerdesk.core.orders import OrderFilter, OrderSummary
-from sellerdesk.services import desk, follow_up, staff_admin
+from sellerdesk.services import follow_up, staff_admin
 from sellerdesk.services.adjustments import record_item_codes
+from sellerdesk.services.at_desk import DeskError
 from sellerdesk.services.clock import now, pinned
+from sellerdesk.services.credits import decide_approval, issue_credit, reverse_credit
 from sellerdesk.services.imports.feedback import import_feedback
 from sellerdesk.services.imports.settlement import import_settlement
+from sellerdesk.services.issues import add_issue, list_issues
 from sellerdesk.services.metrics import add_defect
 from sellerdesk.services.protection import pins
 from sellerdesk.services.reconcile import reconciliation
+from sellerdesk.services.suggestions import suggest_for_issue
 from sellerdesk.store.engine import reading
 from sellerdesk.store.orders import get_order, list_orders
 
@@ -47,7 +51,7 @@ DESK_OPENED_DAYS_AGO = 28
 
 def add_demo_issues(engine: Engine, orders: int, *, seed: int = 11) -> None:
     """About one order in 25 has an issue, logged over the last four weeks."""
-    if desk.list_issues(engine):
+    if list_issues(engine):
         return  # demo issues are already there
     rng = random.Random(seed)
     with reading(engine) as conn:
@@ -58,7 +62,7 @@ def add_demo_issues(engine: Engine, orders: int, *, seed: int = 11) -> None:
     start = end - timedelta(days=DESK_OPENED_DAYS_AGO)
     with pinned(start):
         staff_admin.give_pin(engine, STAFF[0], DEMO_PIN)   # the first one owns the desk
-        desk.add_issue(engine, order_id=shipped[0].order_id, issue_type=IssueType.OTHER,
+        add_issue(engine, order_id=shipped[0].order_id, issue_type=IssueType.OTHER,
                        note="Demo desk opened", staff=STAFF[0])
         for name, role in ((STAFF[3], "supervisor"), (STAFF[1], "agent"), (STAFF[2], "agent")):
             staff_admin.save_staff(engine, name=name, role=role, staff=STAFF[0])
@@ -78,7 +82,7 @@ def add_demo_issues(engine: Engine, orders: int, *, seed: int = 11) -> None:
         promotion_given = promotion_given or story.promotion
     if credits:   # now, after everything else: the ledger's times only move forward
         _pin_given(engine, STAFF[0])
-        desk.reverse_credit(engine, credit_id=credits[0], staff=STAFF[0],
+        reverse_credit(engine, credit_id=credits[0], staff=STAFF[0],
                             reason="buyer returned the item for a full refund instead")
     _add_item_codes(engine, rng, [order.order_id for _, order in logged])
     pins.drop_elevation(engine)        # whoever opens the demo gives the PIN themselves
@@ -220,7 +224,7 @@ class _Story:
         kind, severity, _ = rng.choices(ISSUE_MIX, weights=[w for *_, w in ISSUE_MIX])[0]
         agent = rng.choice(STAFF[1:3])
         with pinned(self.at):
-            issue = desk.add_issue(
+            issue = add_issue(
                 engine, order_id=self.order.order_id, issue_type=kind, severity=severity,
                 affected=self._one_item() if kind in ITEM_ISSUES else (),
                 days_late=rng.randint(1, 6) if kind is IssueType.LATE_DELIVERY else 0,
@@ -282,21 +286,21 @@ class _Story:
                     self.promotion = True
                     expires = (self.end + timedelta(days=rng.randint(4, 12))).date()
                     _pin_given(engine, STAFF[0])
-                    outcome = desk.issue_credit(engine, issue_id=issue_id, staff=STAFF[0],
+                    outcome = issue_credit(engine, issue_id=issue_id, staff=STAFF[0],
                                                 kind=Remedy.PROMOTIONAL_CREDIT,
                                                 expires_on=expires)
                 elif roll < 0.62:
-                    outcome = desk.issue_credit(engine, issue_id=issue_id, staff=agent)
+                    outcome = issue_credit(engine, issue_id=issue_id, staff=agent)
                 else:
-                    suggested = desk.suggest_for_issue(engine, issue_id).amount
+                    suggested = suggest_for_issue(engine, issue_id).amount
                     if suggested.minor < 2:
                         return None
                     _pin_given(engine, STAFF[0])
-                    outcome = desk.issue_credit(
+                    outcome = issue_credit(
                         engine, issue_id=issue_id, staff=STAFF[0],
                         kind=Remedy.COURTESY_CREDIT, amount=str(suggested.times(Decimal("0.8"))),
                         reason="buyer was happy with less")
-        except desk.DeskError:
+        except DeskError:
             return None  # e.g. nothing left to give on that order
         self.offered = True
         if outcome.pending and rng.random() < 0.5:
@@ -304,7 +308,7 @@ class _Story:
             if decided is not None:
                 with pinned(decided):
                     _pin_given(engine, STAFF[3])
-                    approved = desk.decide_approval(
+                    approved = decide_approval(
                         engine, approval_id=outcome.approval_id, approve=True,
                         comment="fair, given the damage", staff=STAFF[3])
                 return approved.credit_id if approved else None

@@ -4,7 +4,7 @@
 to date with the same migrations as a single desk, creates the team's roles, grants and
 row rules (store.team), and puts the owner on the staff. `add_user` gives a colleague a
 login in their role. From then on who did what is the database's authenticated user:
-`services.desk.staff_at_desk` ignores names typed in a box.
+`services.at_desk.staff_at_desk` ignores names typed in a box.
 """
 
 from __future__ import annotations

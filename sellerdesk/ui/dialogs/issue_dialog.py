@@ -276,7 +276,11 @@ class IssueDialog(QDialog):
         self.refresh_suggestion()
 
     def refresh_suggestion(self) -> None:
-        from sellerdesk.services.desk import left_on_order, preview_suggestion, suggest_for_issue
+        from sellerdesk.services.suggestions import (
+            left_on_order,
+            preview_suggestion,
+            suggest_for_issue,
+        )
         try:
             if self.logged_issue is not None:   # what the credit will be checked against
                 s = suggest_for_issue(self.engine, self.logged_issue)
@@ -438,7 +442,8 @@ class IssueDialog(QDialog):
     def save(self, *, give: bool) -> bool:
         """Log the issue; with `give`, write the credit confirmed and not undone. On a
         refusal keep everything typed."""
-        from sellerdesk.services import desk
+        from sellerdesk.services.credits import issue_credit
+        from sellerdesk.services.issues import add_issue
         if give and self._pending is None:
             raise RuntimeError("a credit is written only after its confirmation")
         pending, self._pending = self._pending, None
@@ -446,7 +451,7 @@ class IssueDialog(QDialog):
         facts = self.facts()
         if self.logged_issue is None:
             try:
-                issue = desk.add_issue(self.engine, order_id=self.order.order_id,
+                issue = add_issue(self.engine, order_id=self.order.order_id,
                                        issue_type=facts.issue_type, severity=facts.severity,
                                        affected=facts.affected, days_late=facts.days_late,
                                        buyer=self.buyer_edit.text() or None,
@@ -464,7 +469,7 @@ class IssueDialog(QDialog):
         if pending is not None:
             amount, kind = pending
             try:
-                outcome = desk.issue_credit(
+                outcome = issue_credit(
                     self.engine, issue_id=issue_id, amount=amount, kind=kind,
                     reason=self.reason_edit.text() if self.overrides() else "",
                     staff=self.staff,

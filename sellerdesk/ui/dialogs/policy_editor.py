@@ -39,7 +39,7 @@ from sellerdesk.core.errors import InputError, KnownError
 from sellerdesk.core.issues import IssueType, Severity
 from sellerdesk.core.policy import BY_HAND, IssueFacts
 from sellerdesk.services import policies
-from sellerdesk.services.desk import try_policy
+from sellerdesk.services.suggestions import try_policy
 from sellerdesk.store.engine import reading
 from sellerdesk.store.orders import get_order
 from sellerdesk.ui.dialogs.ask import confirm

@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from sellerdesk.core.desk import age, reply_clock
 from sellerdesk.core.issues import IssueStatus, Remedy
 from sellerdesk.services.claims import Taken
-from sellerdesk.services.desk import PendingApproval
+from sellerdesk.services.credits import PendingApproval
 from sellerdesk.services.follow_up import IssueRow
 from sellerdesk.services.ledger import LedgerLine
 from sellerdesk.ui.formatting import local_time

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from sellerdesk.services.desk import (
+from sellerdesk.services.credits import (
     PendingApproval,
     decide_approval,
     decision_refused,

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from sellerdesk.core.errors import KnownError
-from sellerdesk.services.desk import reverse_credit, verify_ledger
+from sellerdesk.services.credits import reverse_credit, verify_ledger
 from sellerdesk.services.ledger import (
     LAPSING_WITHIN,
     LedgerLine,

@@ -23,7 +23,7 @@ from sellerdesk.core.orders import Order
 from sellerdesk.core.returns import SOURCES
 
 if TYPE_CHECKING:
-    from sellerdesk.services.desk import OrderActivity
+    from sellerdesk.services.issues import OrderActivity
 from sellerdesk.ui.formatting import local_time
 
 ITEM_HEADERS = ("Product", "Qty", "Price", "Shipping", "Tax", "Promotion")

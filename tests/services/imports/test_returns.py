@@ -11,10 +11,12 @@ import sqlalchemy as sa
 from sellerdesk.cli import main
 from sellerdesk.core.errors import InputError
 from sellerdesk.core.issues import IssueType, Remedy
-from sellerdesk.services import desk
+from sellerdesk.services.credits import issue_credit
 from sellerdesk.services.imports import kinds
 from sellerdesk.services.imports.orders import import_orders
 from sellerdesk.services.imports.returns import import_returns
+from sellerdesk.services.issues import add_issue, order_activity
+from sellerdesk.services.suggestions import given_on_order, suggest_for_issue
 from sellerdesk.store import defects as defect_store
 from sellerdesk.store.engine import reading, writing
 from tests.conftest import AMAZON
@@ -87,7 +89,7 @@ def test_a_returns_report_puts_returns_on_orders_and_records_claims(engine, tmp_
     with reading(engine) as conn:
         [claim] = defect_store.defects_on_order(conn, order_id=US1)
     assert (claim.kind.value, claim.status, str(claim.on)) == ("atoz_claim", "open", "2026-10-05")
-    [back] = desk.order_activity(engine, US1).returns
+    [back] = order_activity(engine, US1).returns
     assert back.what == "1 × MUG returned: defective (standard refund) — A-to-z claim filed"
     assert back.refunded.display() == "$30.00"
 
@@ -111,18 +113,18 @@ def test_a_claim_recorded_before_keeps_its_status(engine, tmp_path):
 def test_what_a_return_refunded_counts_against_the_caps_once(engine, tmp_path):
     import_returns(engine, report(tmp_path / "r.txt", MFN, [
         mfn(US1, "R1", refunded="30.00"), mfn(US2, "R2", refunded="10.00")]))
-    issue = desk.add_issue(engine, order_id=US1, issue_type=IssueType.DAMAGED)
-    suggestion = desk.suggest_for_issue(engine, issue.issue_id)
+    issue = add_issue(engine, order_id=US1, issue_type=IssueType.DAMAGED)
+    suggestion = suggest_for_issue(engine, issue.issue_id)
     assert suggestion.amount.minor == 0          # the buyer has had the whole order back
     assert any("30.00 already given" in line for line in suggestion.explanation), \
         suggestion.explanation
 
     # SellerDesk gave a $10 refund that the report shows as well: counted once.
-    issue = desk.add_issue(engine, order_id=US2, issue_type=IssueType.DAMAGED)
-    desk.issue_credit(engine, issue_id=issue.issue_id, amount="10.00",
+    issue = add_issue(engine, order_id=US2, issue_type=IssueType.DAMAGED)
+    issue_credit(engine, issue_id=issue.issue_id, amount="10.00",
                       kind=Remedy.PARTIAL_REFUND, reason="returned")
     with reading(engine) as conn:
-        assert desk.given_on_order(conn, US2, "USD").display() == "$10.00"
+        assert given_on_order(conn, US2, "USD").display() == "$10.00"
 
 
 def test_the_fba_customer_returns_report(engine, tmp_path):
@@ -133,7 +135,7 @@ def test_the_fba_customer_returns_report(engine, tmp_path):
     assert (result.kind, result.added, result.refunded) == ("fba-returns", 2, {})
     assert result.skipped == [{"line": 4, "order_id": US2,
                                "reason": "the same return as line 3"}]
-    [back] = desk.order_activity(engine, US2).returns
+    [back] = order_activity(engine, US2).returns
     assert (back.quantity, back.requested_on.isoformat(), back.source) == (
         2, "2026-10-06", "fba-returns")
     assert back.what == ("2 × MUG returned: damaged by carrier (carrier damaged)")
@@ -162,7 +164,7 @@ def test_every_encoding_and_date_form(engine, tmp_path, name, encoding, bom, row
     path = report(tmp_path / name, MFN, rows, encoding=encoding, bom=bom)
     result = import_returns(engine, path)
     assert result.refunded == dict([expected])
-    [back] = desk.order_activity(engine, rows[0]["Order ID"]).returns
+    [back] = order_activity(engine, rows[0]["Order ID"]).returns
     assert back.requested_on.isoformat() == "2026-10-05"
     assert back.reason == rows[0]["Return Reason"]
 
@@ -213,7 +215,7 @@ def test_the_command_line(engine, database, tmp_path, capsys):
     assert main(["import", "returns", str(path), "--db", database.location,
                  "--marketplace", "UK"]) == 0
     assert capsys.readouterr().out.startswith("r.txt: 1 return (1 new, 0 imported before)")
-    [uk, _fba] = desk.order_activity(engine, US1).returns    # oldest first
+    [uk, _fba] = order_activity(engine, US1).returns    # oldest first
     assert uk.requested_on.isoformat() == "2026-10-05"      # day first, as the UK writes
 
 

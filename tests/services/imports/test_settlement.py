@@ -11,11 +11,13 @@ import sqlalchemy as sa
 from sellerdesk.cli import IMPORT_KINDS, main
 from sellerdesk.core.errors import InputError
 from sellerdesk.core.issues import IssueType, Remedy
-from sellerdesk.services import desk, reconcile
+from sellerdesk.services import reconcile
 from sellerdesk.services.adjustments import export_adjustments, feed_plan
+from sellerdesk.services.credits import issue_credit
 from sellerdesk.services.imports import kinds
 from sellerdesk.services.imports.orders import import_orders
 from sellerdesk.services.imports.settlement import import_settlement
+from sellerdesk.services.issues import add_issue
 from tests.conftest import AMAZON
 from tests.reports import row, write
 from tests.staffing import owner_at_work
@@ -59,8 +61,8 @@ def engine(database, tmp_path, monkeypatch):
 
 
 def credit(engine, order_id, amount, kind=Remedy.COURTESY_CREDIT):
-    issue = desk.add_issue(engine, order_id=order_id, issue_type=IssueType.DAMAGED)
-    return desk.issue_credit(engine, issue_id=issue.issue_id, amount=amount, kind=kind,
+    issue = add_issue(engine, order_id=order_id, issue_type=IssueType.DAMAGED)
+    return issue_credit(engine, issue_id=issue.issue_id, amount=amount, kind=kind,
                              reason="as agreed").credit_id
 
 

@@ -6,8 +6,8 @@ import json
 import os
 
 from sellerdesk.cli import main
-from sellerdesk.services import desk
 from sellerdesk.services.imports.watch_folder import import_watched, ready_files
+from sellerdesk.services.issues import order_activity
 from tests.reports import row, write
 from tests.services.imports.test_returns import FBA, fba, report
 
@@ -75,7 +75,7 @@ def test_the_command_line_watches_once(database, tmp_path, capsys):
         ("All Orders.txt", "orders", True), ("FBA returns.txt", "fba-returns", True)]
     assert sorted(p.name for p in (inbox / "Imported").iterdir()) == [
         "All Orders.txt", "FBA returns.txt"]
-    assert len(desk.order_activity(database.engine, ORDER).returns) == 1
+    assert len(order_activity(database.engine, ORDER).returns) == 1
     (inbox / "junk.txt").write_text("nothing\tuseful\n")
     assert main(["watch", str(inbox), "--once", "--every", "0.2", "--db",
                  database.location]) == 1

@@ -12,9 +12,10 @@ from datetime import timedelta
 import pytest
 
 from sellerdesk.core.issues import IssueType
-from sellerdesk.services import desk
 from sellerdesk.services.clock import now
+from sellerdesk.services.credits import issue_credit, verify_ledger
 from sellerdesk.services.imports.orders import import_orders
+from sellerdesk.services.issues import add_issue, list_issues
 from sellerdesk.services.protection import backups, restore
 from sellerdesk.services.protection.security_log import security_events
 from sellerdesk.store.engine import DatabaseError
@@ -27,9 +28,9 @@ ORDER, LATER = "114-3941689-8772232", "114-3941689-0000002"
 def engine(sqlite_database, tmp_path):
     write(tmp_path / "orders.txt", [row(ORDER, price="40.00")])
     import_orders(sqlite_database.engine, tmp_path / "orders.txt")
-    issue = desk.add_issue(sqlite_database.engine, order_id=ORDER,
+    issue = add_issue(sqlite_database.engine, order_id=ORDER,
                            issue_type=IssueType.DAMAGED, staff="Ana")
-    desk.issue_credit(sqlite_database.engine, issue_id=issue.issue_id, staff="Ana")
+    issue_credit(sqlite_database.engine, issue_id=issue.issue_id, staff="Ana")
     return sqlite_database.engine
 
 
@@ -127,18 +128,18 @@ def test_the_check_names_what_is_wrong_with_a_copy(engine, tmp_path):
 def test_a_restore_puts_the_backup_back_keeps_the_current_file_and_the_log(engine, tmp_path):
     copy = tmp_path / "copy.sqlite3"
     backups.make_backup(engine, copy, staff="Olivia")
-    issue = desk.add_issue(engine, order_id=ORDER, issue_type=IssueType.WRONG_ITEM,
+    issue = add_issue(engine, order_id=ORDER, issue_type=IssueType.WRONG_ITEM,
                            staff="Ana")
-    desk.issue_credit(engine, issue_id=issue.issue_id, amount="2.00", reason="goodwill",
+    issue_credit(engine, issue_id=issue.issue_id, amount="2.00", reason="goodwill",
                       staff="Ana")
-    assert len(desk.list_issues(engine)) == 2
+    assert len(list_issues(engine)) == 2
     later = tmp_path / "later.sqlite3"
     backups.make_backup(engine, later, staff="Olivia")
 
     result = restore.restore_backup(engine, copy, staff="Olivia")
     assert {copy, later} <= set(backups.known_backups(engine))   # a purge still reaches both
-    assert len(desk.list_issues(engine)) == 1
-    assert desk.verify_ledger(engine).entries == 1
+    assert len(list_issues(engine)) == 1
+    assert verify_ledger(engine).entries == 1
     assert result.kept_aside.parent == backups.backups_dir(engine)
     kept = backups.check_backup(result.kept_aside)
     assert kept.ok
@@ -156,7 +157,7 @@ def test_a_damaged_backup_is_refused_and_nothing_changes(engine, tmp_path):
     bad.write_bytes(b"SQLite format 3\x00" + os.urandom(8192))
     with pytest.raises(backups.BackupError, match=r"bad\.sqlite3 cannot be used"):
         restore.restore_backup(engine, bad)
-    assert len(desk.list_issues(engine)) == 1
+    assert len(list_issues(engine)) == 1
     assert not list(backups.backups_dir(engine).glob("before-restore-*"))
 
 

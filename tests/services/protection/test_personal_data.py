@@ -15,10 +15,12 @@ from keyring.backends.fail import Keyring as NoKeyring
 from pypdf import PdfReader
 
 from sellerdesk.core.issues import IssueStatus, IssueType
-from sellerdesk.services import desk, follow_up
+from sellerdesk.services import follow_up
+from sellerdesk.services.credits import issue_credit, verify_ledger
 from sellerdesk.services.dispute import export_dispute
 from sellerdesk.services.evidence import attach_evidence
 from sellerdesk.services.imports.orders import import_orders
+from sellerdesk.services.issues import add_issue
 from sellerdesk.services.ledger_files import export_ledger
 from sellerdesk.services.protection import backups, data_keys, secrets
 from sellerdesk.services.protection.personal_data import (
@@ -49,7 +51,7 @@ def engine(database, tmp_path):
 
 
 def _issue(engine, order_id, details=JANE):
-    return desk.add_issue(engine, order_id=order_id, issue_type=IssueType.DAMAGED,
+    return add_issue(engine, order_id=order_id, issue_type=IssueType.DAMAGED,
                           staff="Ana", buyer_details=details).issue_id
 
 
@@ -117,7 +119,7 @@ def test_details_are_changed_and_cleared_and_the_timeline_never_repeats_them(eng
 
 def test_the_purge_takes_what_is_due_and_leaves_the_record(engine, tmp_path):
     old, new = _issue(engine, OLD), _issue(engine, NEW)
-    credit = desk.issue_credit(engine, issue_id=old, staff="Ana")
+    credit = issue_credit(engine, issue_id=old, staff="Ana")
     photo = tmp_path / "box.jpg"
     photo.write_bytes(b"\xff\xd8photo")
     attach_evidence(engine, issue_id=old, path=photo, staff="Ana")
@@ -134,7 +136,7 @@ def test_the_purge_takes_what_is_due_and_leaves_the_record(engine, tmp_path):
     assert gone.empty
     assert gone.purged_at is not None
     assert buyer_details(engine, new).values == JANE
-    assert desk.verify_ledger(engine).ok
+    assert verify_ledger(engine).ok
     from sellerdesk.services.follow_up import issue_detail
     kept = issue_detail(engine, old)
     assert kept.issue.issue_id == old
@@ -243,10 +245,10 @@ def _every_byte(*roots: Path) -> list[tuple[Path, bytes]]:
 def test_notes_messages_and_evidence_go_with_the_details_and_the_record_stays(engine,
                                                                              tmp_path):
     from sellerdesk.services.evidence import evidence_on, stored_file
-    issue = desk.add_issue(engine, order_id=OLD, issue_type=IssueType.DAMAGED, staff="Ana",
+    issue = add_issue(engine, order_id=OLD, issue_type=IssueType.DAMAGED, staff="Ana",
                            note="Jane CanaryDoe rang from 1 Canary Wharf")
     kept_on_new = _issue(engine, NEW, details={})
-    credit = desk.issue_credit(engine, issue_id=issue.issue_id, staff="Ana")
+    credit = issue_credit(engine, issue_id=issue.issue_id, staff="Ana")
     follow_up.note_buyer_message(engine, issue_id=issue.issue_id, staff="Ana",
                                  text="Hi, Jane CanaryDoe here, the box was crushed")
     follow_up.set_status(engine, issue_id=issue.issue_id, status=IssueStatus.CLOSED,
@@ -276,7 +278,7 @@ def test_notes_messages_and_evidence_go_with_the_details_and_the_record_stays(en
     assert evidence_on(engine, [kept_on_new]) == [same_photo_elsewhere]
     assert stored_file(engine, attached.sha256).exists()
     assert kept.credits[0].credit_id == credit.credit_id
-    assert desk.verify_ledger(engine).ok
+    assert verify_ledger(engine).ok
     assert purge_personal_data(engine, as_of=date(2026, 10, 1)).issue_ids == []   # done
 
 
@@ -311,14 +313,14 @@ def test_a_thousand_canary_buyers_leave_no_trace_once_purged(sqlite_database, tm
         for n, order_id in enumerate(orders):
             marker = f"CANARY{n:04d}Q"
             markers.append(marker)
-            issue = desk.add_issue(
+            issue = add_issue(
                 engine, order_id=order_id, issue_type=IssueType.DAMAGED, staff="Ana",
                 buyer=f"{marker}@relay.example",
                 note=f"{marker}-NOTE called about it" if n % 250 == 7 else "",
                 buyer_details={"name": f"{marker} Buyer", "email": f"{marker}@example.com",
                                "address": f"{n} {marker} Street"})
             if n % 100 == 0:
-                desk.issue_credit(engine, issue_id=issue.issue_id, staff="Ana")
+                issue_credit(engine, issue_id=issue.issue_id, staff="Ana")
             if n % 250 == 7:     # typed into a note, said in a message, seen in a photo
                 follow_up.note_buyer_message(engine, issue_id=issue.issue_id, staff="Ana",
                                              text=f"{marker}-MESSAGE wrote again")

@@ -9,10 +9,12 @@ import sqlalchemy as sa
 import time_machine
 
 from sellerdesk.core.issues import IssueType
-from sellerdesk.services import desk, staff_admin
+from sellerdesk.services import staff_admin
+from sellerdesk.services.at_desk import DeskError, add_first_owner
+from sellerdesk.services.credits import decide_approval, issue_credit
 from sellerdesk.services.database import open_database
-from sellerdesk.services.desk import DeskError
 from sellerdesk.services.imports.orders import import_orders
+from sellerdesk.services.issues import add_issue, list_issues
 from sellerdesk.services.policies import default_policy_text, save_policy
 from sellerdesk.services.protection import pins
 from sellerdesk.services.protection.pins import PinNeeded, PinRefused
@@ -33,7 +35,7 @@ def engine(database, tmp_path, monkeypatch):
     ])
     import_orders(database.engine, report)
     with time_machine.travel(START, tick=False):
-        desk.add_issue(database.engine, order_id=ORDER, issue_type=IssueType.OTHER)
+        add_issue(database.engine, order_id=ORDER, issue_type=IssueType.OTHER)
         staff_admin.give_pin(database.engine, "Ana", "ana-2468")    # the owner's first PIN
         staff_admin.save_staff(database.engine, name="Ben", role="agent",
                                approval_limits="USD 15")
@@ -49,33 +51,33 @@ def staff_rows(engine):
 
 def test_a_name_nobody_has_adds_nobody(engine):
     with pytest.raises(DeskError, match="nobody called 'Mra' works at this desk"):
-        desk.add_issue(engine, order_id=ORDER, issue_type=IssueType.DAMAGED, staff="Mra")
+        add_issue(engine, order_id=ORDER, issue_type=IssueType.DAMAGED, staff="Mra")
     assert [r.name for r in staff_rows(engine)] == ["Ana", "Ben", "Mara"]
 
 
 def test_only_the_first_person_on_an_empty_desk_becomes_owner(database):
     with database.engine.begin() as conn:
-        assert desk.become_first_owner(conn, "Olga").role == "owner"
+        assert add_first_owner(conn, "Olga").role == "owner"
     with database.engine.begin() as conn, pytest.raises(DeskError, match="already has staff"):
-        desk.become_first_owner(conn, "Ivan")
+        add_first_owner(conn, "Ivan")
     assert [m.name for m in staff_admin.list_staff(database.engine)] == ["Olga"]
 
 
 def test_a_supervisor_decides_only_after_giving_their_pin(engine):
-    issue = desk.add_issue(engine, order_id=ORDER, issue_type=IssueType.MISSING_ITEM,
+    issue = add_issue(engine, order_id=ORDER, issue_type=IssueType.MISSING_ITEM,
                            affected=(("MUG", 2),), staff="Ben")
-    asked = desk.issue_credit(engine, issue_id=issue.issue_id, amount="20",
+    asked = issue_credit(engine, issue_id=issue.issue_id, amount="20",
                               reason="both mugs", staff="Ben")
     assert asked.pending                     # above Ben's USD 15
     with pytest.raises(PinNeeded, match=r"Mara's PIN .*has none yet and sets one"):
-        desk.decide_approval(engine, approval_id=asked.approval_id, approve=True,
+        decide_approval(engine, approval_id=asked.approval_id, approve=True,
                              staff="Mara")
     staff_admin.give_pin(engine, "Mara", "1357")          # Mara chooses her first PIN
     pins.drop_elevation(engine, "Mara")                   # someone else sat down
     with pytest.raises(PinRefused, match="that is not Mara's PIN"):
         pins.elevate(engine, "Mara", "1111")
     staff_admin.give_pin(engine, "Mara", "1357")
-    given = desk.decide_approval(engine, approval_id=asked.approval_id, approve=True,
+    given = decide_approval(engine, approval_id=asked.approval_id, approve=True,
                                  staff="Mara")
     assert given.credit_id == 1
     pin_hash = next(r.pin_hash for r in staff_rows(engine) if r.name == "Mara")
@@ -87,15 +89,15 @@ def test_a_supervisor_decides_only_after_giving_their_pin(engine):
 
 
 def test_own_request_stays_refused_with_the_right_pin(engine):
-    issue = desk.add_issue(engine, order_id=ORDER, issue_type=IssueType.MISSING_ITEM,
+    issue = add_issue(engine, order_id=ORDER, issue_type=IssueType.MISSING_ITEM,
                            affected=(("MUG", 2),), staff="Ben")
-    asked = desk.issue_credit(engine, issue_id=issue.issue_id, amount="20",
+    asked = issue_credit(engine, issue_id=issue.issue_id, amount="20",
                               reason="both mugs", staff="Ben")
     staff_admin.give_pin(engine, "Ana", "ana-2468")
     staff_admin.save_staff(engine, name="Ben", role="supervisor", staff="Ana")
     staff_admin.give_pin(engine, "Ben", "8642")
     with pytest.raises(DeskError, match="nobody may approve or reject their own request"):
-        desk.decide_approval(engine, approval_id=asked.approval_id, approve=True,
+        decide_approval(engine, approval_id=asked.approval_id, approve=True,
                              staff="Ben")
 
 
@@ -139,9 +141,9 @@ def test_the_pin_lasts_until_fifteen_idle_minutes_pass(engine):
 
 
 def test_agents_need_no_pin_and_only_an_owner_changes_staff(engine):
-    issue = desk.add_issue(engine, order_id=ORDER, issue_type=IssueType.DAMAGED,
+    issue = add_issue(engine, order_id=ORDER, issue_type=IssueType.DAMAGED,
                            affected=(("MUG", 1),), staff="Ben")
-    assert desk.issue_credit(engine, issue_id=issue.issue_id, amount="5", reason="small",
+    assert issue_credit(engine, issue_id=issue.issue_id, amount="5", reason="small",
                              staff="Ben").credit_id == 1
     staff_admin.give_pin(engine, "Mara", "1357")
     with pytest.raises(DeskError, match="Mara is a supervisor; only an owner adds staff"):
@@ -149,30 +151,30 @@ def test_agents_need_no_pin_and_only_an_owner_changes_staff(engine):
 
 
 def test_a_deactivated_person_keeps_their_history_and_cannot_act(engine):
-    issue = desk.add_issue(engine, order_id=ORDER, issue_type=IssueType.DAMAGED, staff="Ben")
+    issue = add_issue(engine, order_id=ORDER, issue_type=IssueType.DAMAGED, staff="Ben")
     staff_admin.give_pin(engine, "Ana", "ana-2468")
     staff_admin.set_active(engine, name="Ben", active=False, staff="Ana")
     with pytest.raises(DeskError, match="Ben was deactivated and can no longer act"):
-        desk.add_issue(engine, order_id=ORDER, issue_type=IssueType.DAMAGED, staff="Ben")
-    assert desk.list_issues(engine, order_id=ORDER)[0].created_by == "Ben"
+        add_issue(engine, order_id=ORDER, issue_type=IssueType.DAMAGED, staff="Ben")
+    assert list_issues(engine, order_id=ORDER)[0].created_by == "Ben"
     assert issue.created_by == "Ben"
     with pytest.raises(DeskError, match="Ana is the desk's only owner"):
         staff_admin.set_active(engine, name="Ana", active=False, staff="Ana")
     staff_admin.set_active(engine, name="Ben", active=True, staff="Ana")
-    desk.add_issue(engine, order_id=ORDER, issue_type=IssueType.OTHER, staff="Ben")
+    add_issue(engine, order_id=ORDER, issue_type=IssueType.OTHER, staff="Ben")
 
 
 def test_approval_limits_are_per_currency(engine):
     """Ben's USD 15 is not ¥15: in yen he has no limit of his own, so the policy's
     approval_above (JPY 3000) alone decides there."""
-    us = desk.add_issue(engine, order_id=ORDER, issue_type=IssueType.DAMAGED,
+    us = add_issue(engine, order_id=ORDER, issue_type=IssueType.DAMAGED,
                         affected=(("MUG", 2),), staff="Ben")
-    asked = desk.issue_credit(engine, issue_id=us.issue_id, amount="16", reason="both mugs",
+    asked = issue_credit(engine, issue_id=us.issue_id, amount="16", reason="both mugs",
                               staff="Ben")
     assert asked.pending                                   # above USD 15
-    jp = desk.add_issue(engine, order_id=JP_ORDER, issue_type=IssueType.DAMAGED,
+    jp = add_issue(engine, order_id=JP_ORDER, issue_type=IssueType.DAMAGED,
                         staff="Ben")
-    given = desk.issue_credit(engine, issue_id=jp.issue_id, staff="Ben")
+    given = issue_credit(engine, issue_id=jp.issue_id, staff="Ben")
     assert (str(given.amount), given.pending) == ("1200", False)   # 30 % of ¥4,000, no yen limit
     with pytest.raises(DeskError, match="approval limits: 'USD fifteen': 'fifteen' is not a"):
         staff_admin.check_limits("USD fifteen")

@@ -11,11 +11,11 @@ import pytest
 import sqlalchemy as sa
 
 from sellerdesk.core.issues import IssueType
-from sellerdesk.services import desk
 from sellerdesk.services.database import open_database
 from sellerdesk.services.dispute import export_dispute
 from sellerdesk.services.evidence import attach_evidence, stored_file, viewable_copy
 from sellerdesk.services.imports.orders import import_orders
+from sellerdesk.services.issues import add_issue
 from sellerdesk.services.protection.security_log import security_events
 from sellerdesk.services.team.setup import TeamError, migrate_from, team_init
 from sellerdesk.store.engine import reading
@@ -48,7 +48,7 @@ def test_a_file_attached_at_one_desk_is_read_at_another(postgres, tmp_path, monk
     path, data = video(tmp_path, "unboxing.mp4", 2_500_000)       # three pieces
     another_computer(monkeypatch, tmp_path, "ana")
     with open_database(as_login(url, "ana")) as ana:
-        issue = desk.add_issue(ana.engine, order_id=ORDER, issue_type=IssueType.DAMAGED)
+        issue = add_issue(ana.engine, order_id=ORDER, issue_type=IssueType.DAMAGED)
         record = attach_evidence(ana.engine, issue_id=issue.issue_id, path=path)
         with reading(ana.engine) as conn:
             pieces = conn.execute(sa.text("SELECT count(*) FROM evidence_chunk")).scalar()
@@ -79,9 +79,9 @@ def test_a_single_desks_files_move_with_it_or_nothing_moves(postgres, sqlite_url
     page, page_data = video(tmp_path, "tracking.pdf", 1_200_000)
     with open_database(sqlite_url) as single:
         import_orders(single.engine, write(tmp_path / "o.txt", [row(ORDER, price="80.00")]))
-        first = desk.add_issue(single.engine, order_id=ORDER, issue_type=IssueType.DAMAGED,
+        first = add_issue(single.engine, order_id=ORDER, issue_type=IssueType.DAMAGED,
                                staff="Olga")
-        second = desk.add_issue(single.engine, order_id=ORDER, issue_type=IssueType.OTHER,
+        second = add_issue(single.engine, order_id=ORDER, issue_type=IssueType.OTHER,
                                 staff="Olga")
         for issue, path in ((first, photo), (first, page), (second, photo)):
             attach_evidence(single.engine, issue_id=issue.issue_id, path=path, staff="Olga")
@@ -129,7 +129,7 @@ def test_a_team_from_before_shared_evidence_gets_it_when_the_owner_upgrades(
     db.close()
     photo, data = video(tmp_path, "box.jpg", 5_000)
     with open_database(as_login(url, "ana")) as ana:
-        issue = desk.add_issue(ana.engine, order_id=ORDER, issue_type=IssueType.DAMAGED)
+        issue = add_issue(ana.engine, order_id=ORDER, issue_type=IssueType.DAMAGED)
         attach_evidence(ana.engine, issue_id=issue.issue_id, path=photo)
         with reading(ana.engine) as conn:
             stored = conn.execute(sa.text("SELECT data FROM evidence_chunk")).scalar()

@@ -12,8 +12,8 @@ import pytest
 import sqlalchemy as sa
 
 from sellerdesk.core.issues import IssueType
-from sellerdesk.services import desk
 from sellerdesk.services.database import open_database
+from sellerdesk.services.issues import add_issue
 from sellerdesk.services.paths import chosen_database, default_database, team_file
 from sellerdesk.services.protection import shared_keys
 from sellerdesk.services.protection.personal_data import buyer_details
@@ -42,7 +42,7 @@ def test_every_desk_shares_buyer_references_and_details_through_the_team_key(tea
     another_computer()                                   # ana's computer: no team key yet
     with open_database(url.replace("sellerdesk@", "ana@")) as ana:
         with pytest.raises(shared_keys.TeamKeyMissing, match="Enter it in Settings › Team"):
-            desk.add_issue(ana.engine, order_id=ORDER, issue_type=IssueType.DAMAGED,
+            add_issue(ana.engine, order_id=ORDER, issue_type=IssueType.DAMAGED,
                            buyer="jo@example.com")
         with pytest.raises(shared_keys.TeamKeyMissing, match="52 letters"):
             shared_keys.enter_team_key(ana.engine, "not-a-key")
@@ -50,12 +50,12 @@ def test_every_desk_shares_buyer_references_and_details_through_the_team_key(tea
         with pytest.raises(shared_keys.TeamKeyMissing, match="not this team's"):
             shared_keys.enter_team_key(ana.engine, wrong)
         shared_keys.enter_team_key(ana.engine, key.lower().replace("-", " "))
-        hers = desk.add_issue(ana.engine, order_id=ORDER, issue_type=IssueType.DAMAGED,
+        hers = add_issue(ana.engine, order_id=ORDER, issue_type=IssueType.DAMAGED,
                               buyer="jo@example.com",
                               buyer_details={"name": "Jo Buyer", "email": "jo@example.com"})
     keyring.set_keyring(owners_keyring)                  # back at the owner's computer
     with open_database(url.replace("sellerdesk@", "mara@")) as mara:
-        again = desk.add_issue(mara.engine, order_id=ORDER, issue_type=IssueType.LATE_DELIVERY,
+        again = add_issue(mara.engine, order_id=ORDER, issue_type=IssueType.LATE_DELIVERY,
                                days_late=3, buyer="  JO@example.com ")
         assert again.buyer_ref == hers.buyer_ref        # the repeat-buyer guard sees both
         assert buyer_details(mara.engine, hers.issue_id).values == {
@@ -96,7 +96,7 @@ def test_a_colleague_joins_with_a_password_the_server_checks(team, postgres):
     assert "secret" not in team_file().read_text()
     assert "ana's secret" in keyring.get_keyring().secrets.values()
     with open_database(chosen_database(None)) as db:     # next start: no password asked
-        issue = desk.add_issue(db.engine, order_id=ORDER, issue_type=IssueType.DAMAGED)
+        issue = add_issue(db.engine, order_id=ORDER, issue_type=IssueType.DAMAGED)
         assert issue.created_by == "ana"
 
     leave_team()

@@ -9,10 +9,11 @@ import sqlalchemy as sa
 
 from sellerdesk.core.errors import KnownError
 from sellerdesk.core.issues import IssueType
-from sellerdesk.services import desk
+from sellerdesk.services.credits import decide_approval, issue_credit, reverse_credit, verify_ledger
 from sellerdesk.services.database import open_database
 from sellerdesk.services.dispute import export_dispute
 from sellerdesk.services.evidence import attach_evidence
+from sellerdesk.services.issues import add_issue
 from sellerdesk.services.policies import default_policy_text, save_policy
 from sellerdesk.services.protection.security_log import security_events
 from sellerdesk.services.team.setup import add_user
@@ -23,12 +24,12 @@ ROLES = {"agent": "ana", "supervisor": "mara", "owner": "olga"}
 
 
 def _issue(engine) -> int:
-    return desk.add_issue(engine, order_id=ORDER, issue_type=IssueType.DAMAGED).issue_id
+    return add_issue(engine, order_id=ORDER, issue_type=IssueType.DAMAGED).issue_id
 
 
 def _request_by_ben(team) -> int:
     """An approval request by another agent (above ben's limit of 1)."""
-    asked = desk.issue_credit(team["ben"], issue_id=_issue(team["ben"]), amount="5.00",
+    asked = issue_credit(team["ben"], issue_id=_issue(team["ben"]), amount="5.00",
                               reason="big")
     assert asked.pending
     return asked.approval_id
@@ -36,7 +37,7 @@ def _request_by_ben(team) -> int:
 
 def _credit_approved_by_sue(team) -> int:
     """A credit a supervisor (sue) approved."""
-    given = desk.decide_approval(team["sue"], approval_id=_request_by_ben(team), approve=True)
+    given = decide_approval(team["sue"], approval_id=_request_by_ben(team), approve=True)
     return given.credit_id
 
 
@@ -56,14 +57,14 @@ def _raw(engine, sql: str, **params) -> None:
 
 ACTIONS = {
     "log an issue": lambda me, team: _issue(me),
-    "give a credit within the limit": lambda me, team: desk.issue_credit(
+    "give a credit within the limit": lambda me, team: issue_credit(
         me, issue_id=_issue(me), amount="0.50", reason="sorry"),
-    "approve a colleague's request": lambda me, team: desk.decide_approval(
+    "approve a colleague's request": lambda me, team: decide_approval(
         me, approval_id=_request_by_ben(team), approve=True),
-    "approve one's own request": lambda me, team: desk.decide_approval(
-        me, approval_id=desk.issue_credit(me, issue_id=_issue(me), amount="15.00",
+    "approve one's own request": lambda me, team: decide_approval(
+        me, approval_id=issue_credit(me, issue_id=_issue(me), amount="15.00",
                                           reason="above my limit").approval_id, approve=True),
-    "reverse a credit a supervisor approved": lambda me, team: desk.reverse_credit(
+    "reverse a credit a supervisor approved": lambda me, team: reverse_credit(
         me, credit_id=_credit_approved_by_sue(team), reason="mistake"),
     "change the policy": lambda me, team: save_policy(
         me, default_policy_text(), by="me", source="test"),
@@ -116,7 +117,7 @@ def test_each_role_may_do_what_it_may_and_nothing_else(role, postgres, tmp_path)
             else:
                 done.add(action)
         assert done == ALLOWED[role], refused
-        assert desk.verify_ledger(team["olga"]).ok      # and the chain is whole after all
+        assert verify_ledger(team["olga"]).ok      # and the chain is whole after all
         for action, reason in refused.items():          # each refusal says why
             assert reason, action
     finally:

@@ -7,8 +7,10 @@ import sqlalchemy as sa
 
 from sellerdesk.core.errors import KnownError
 from sellerdesk.core.issues import IssueType
-from sellerdesk.services import desk
+from sellerdesk.services.at_desk import DeskError
+from sellerdesk.services.credits import decide_approval, issue_credit, reverse_credit, verify_ledger
 from sellerdesk.services.database import open_database
+from sellerdesk.services.issues import add_issue, list_issues, order_activity
 from sellerdesk.services.policies import default_policy_text, save_policy
 from sellerdesk.services.protection.security_log import security_events
 from sellerdesk.services.team.setup import (
@@ -53,20 +55,20 @@ def test_team_init_makes_the_owner_and_is_safe_to_run_again(team):
 def test_who_did_what_is_the_login_not_a_typed_name(team):
     _, _, logins = team
     engine = logins["ana"].engine
-    issue = desk.add_issue(engine, order_id=ORDER, issue_type=IssueType.DAMAGED,
+    issue = add_issue(engine, order_id=ORDER, issue_type=IssueType.DAMAGED,
                            staff="Mallory")
     assert issue.created_by == "ana"
-    credit = desk.issue_credit(engine, issue_id=issue.issue_id, amount="5.00",
+    credit = issue_credit(engine, issue_id=issue.issue_id, amount="5.00",
                                reason="sorry", staff="Mallory")
-    [entry] = [c for c in desk.order_activity(engine, ORDER).credits]
+    [entry] = [c for c in order_activity(engine, ORDER).credits]
     assert (entry.credit_id, entry.staff) == (credit.credit_id, "ana")
 
 
 def test_an_agent_may_not_change_the_policy_or_read_the_security_log(team):
     _, _, logins = team
     engine = logins["ana"].engine
-    issue = desk.add_issue(engine, order_id=ORDER, issue_type=IssueType.DAMAGED)
-    desk.issue_credit(engine, issue_id=issue.issue_id, amount="5.00", reason="sorry")
+    issue = add_issue(engine, order_id=ORDER, issue_type=IssueType.DAMAGED)
+    issue_credit(engine, issue_id=issue.issue_id, amount="5.00", reason="sorry")
     with pytest.raises(NotAllowed, match="permission denied for table security_event"):
         security_events(engine)
     with pytest.raises(KnownError, match="supervisor"):
@@ -85,11 +87,11 @@ def test_an_agent_may_not_change_the_policy_or_read_the_security_log(team):
 def test_nobody_approves_their_own_request_and_agents_approve_nothing(team):
     _, _, logins = team
     ana, mara = logins["ana"].engine, logins["mara"].engine
-    issue = desk.add_issue(ana, order_id=ORDER, issue_type=IssueType.DAMAGED)
-    asked = desk.issue_credit(ana, issue_id=issue.issue_id, amount="25.00", reason="big")
+    issue = add_issue(ana, order_id=ORDER, issue_type=IssueType.DAMAGED)
+    asked = issue_credit(ana, issue_id=issue.issue_id, amount="25.00", reason="big")
     assert asked.pending                            # above ana's limit of 10
-    with pytest.raises(desk.DeskError, match="ana is an agent"):
-        desk.decide_approval(ana, approval_id=asked.approval_id, approve=True)
+    with pytest.raises(DeskError, match="ana is an agent"):
+        decide_approval(ana, approval_id=asked.approval_id, approve=True)
     with ana.begin() as conn, pytest.raises(sa.exc.ProgrammingError,
                                             match="permission denied"):
         conn.execute(sa.text("UPDATE approval_request SET status = 'approved', "
@@ -102,21 +104,21 @@ def test_nobody_approves_their_own_request_and_agents_approve_nothing(team):
             "VALUES (99, now(), :i, :o, 'courtesy_credit', 2500, 'USD', '', 'ana', 'mara', "
             "'', 'x', 'y')"), {"i": issue.issue_id, "o": ORDER})
 
-    own = desk.add_issue(mara, order_id=ORDER, issue_type=IssueType.WRONG_ITEM)
-    mine = desk.issue_credit(mara, issue_id=own.issue_id, amount="1.00", reason="small")
+    own = add_issue(mara, order_id=ORDER, issue_type=IssueType.WRONG_ITEM)
+    mine = issue_credit(mara, issue_id=own.issue_id, amount="1.00", reason="small")
     assert not mine.pending
     with mara.begin() as conn:          # her own requests are not hers to decide
         ana_request = conn.execute(sa.text(
             "UPDATE approval_request SET decided_by = 'mara' WHERE requested_by = 'mara'"))
         assert ana_request.rowcount == 0
-    given = desk.decide_approval(mara, approval_id=asked.approval_id, approve=True)
-    [credit] = [c for c in desk.order_activity(mara, ORDER).credits
+    given = decide_approval(mara, approval_id=asked.approval_id, approve=True)
+    [credit] = [c for c in order_activity(mara, ORDER).credits
                 if c.credit_id == given.credit_id]
     assert (credit.staff, credit.approved_by) == ("ana", "mara")
-    assert desk.verify_ledger(mara).ok
+    assert verify_ledger(mara).ok
 
-    with pytest.raises(desk.DeskError, match="approved by mara; only a supervisor"):
-        desk.reverse_credit(ana, credit_id=given.credit_id, reason="oops")
+    with pytest.raises(DeskError, match="approved by mara; only a supervisor"):
+        reverse_credit(ana, credit_id=given.credit_id, reason="oops")
     with ana.begin() as conn, pytest.raises(sa.exc.ProgrammingError,
                                             match="row-level security"):
         conn.execute(sa.text(
@@ -132,8 +134,8 @@ def test_a_login_not_on_the_team_is_told_how_to_join(team, postgres):
         agent = team_store.groups(conn)["agent"]
         conn.exec_driver_sql(f'CREATE ROLE eve LOGIN IN ROLE "{agent}"')
     with open_database(as_login(url, "eve")) as eve, pytest.raises(
-            desk.DeskError, match="the login eve is not on this team; ask the owner"):
-        desk.add_issue(eve.engine, order_id=ORDER, issue_type=IssueType.DAMAGED)
+            DeskError, match="the login eve is not on this team; ask the owner"):
+        add_issue(eve.engine, order_id=ORDER, issue_type=IssueType.DAMAGED)
 
 
 def test_only_an_owner_adds_colleagues_and_names_are_checked(team):
@@ -176,8 +178,8 @@ def test_a_single_desk_moves_into_a_team_database_whole(postgres, sqlite_url, tm
             before = {t: conn.exec_driver_sql(f"SELECT count(*) FROM {t}").scalar()
                       for t in ("orders", "order_item", "issue", "timeline_event", "credit",
                                 "policy_version", "personal_data", "staff")}
-        head = desk.verify_ledger(desk_db.engine)
-        sealed = [i.issue_id for i in desk.list_issues(desk_db.engine)
+        head = verify_ledger(desk_db.engine)
+        sealed = [i.issue_id for i in list_issues(desk_db.engine)
                   if not buyer_details(desk_db.engine, i.issue_id).empty]
     url = postgres.new_database()
     db, _ = team_init(url)
@@ -195,7 +197,7 @@ def test_a_single_desk_moves_into_a_team_database_whole(postgres, sqlite_url, tm
             after = {t: conn.exec_driver_sql(f"SELECT count(*) FROM {t}").scalar()
                      for t in before}
         assert after == before | {"staff": before["staff"] + 1}     # + the team's owner
-        assert desk.verify_ledger(db.engine).head == head.head
+        assert verify_ledger(db.engine).head == head.head
         with reading(db.engine) as conn:         # the planner knows what came in
             assert conn.exec_driver_sql(
                 "SELECT reltuples FROM pg_class WHERE relname = 'credit'").scalar() > 0
@@ -205,11 +207,11 @@ def test_a_single_desk_moves_into_a_team_database_whole(postgres, sqlite_url, tm
         with pytest.raises(TeamError, match="empty team database only"):
             migrate_from(db.engine, sqlite_url)
     with open_database(as_login(url, "ana")) as ana:   # work goes on where it stopped
-        [first, *_] = desk.list_issues(ana.engine)
-        given = desk.issue_credit(ana.engine, issue_id=first.issue_id, amount="0.50",
+        [first, *_] = list_issues(ana.engine)
+        given = issue_credit(ana.engine, issue_id=first.issue_id, amount="0.50",
                                   reason="after the move")
         assert given.credit_id == before["credit"] + 1
-        assert desk.verify_ledger(ana.engine).ok
+        assert verify_ledger(ana.engine).ok
 
 
 def test_two_teams_on_one_server_share_nothing(team, postgres):
@@ -227,7 +229,7 @@ def test_two_teams_on_one_server_share_nothing(team, postgres):
     with pytest.raises(KnownError, match="ana may not connect to the database test_"):
         open_database(as_login(other, "ana"))
     with open_database(as_login(other, "bo")) as bo:
-        assert desk.list_issues(bo.engine) == []
+        assert list_issues(bo.engine) == []
     with pytest.raises(KnownError, match="bo may not connect"):
         open_database(as_login(url, "bo"))
 
@@ -236,7 +238,7 @@ def test_an_issue_held_open_lapses_when_not_renewed(team, sqlite_database):
     from sellerdesk.services import claims
     _, _, logins = team
     ana, mara = logins["ana"].engine, logins["mara"].engine
-    issue = desk.add_issue(ana, order_id=ORDER, issue_type=IssueType.DAMAGED)
+    issue = add_issue(ana, order_id=ORDER, issue_type=IssueType.DAMAGED)
     claims.hold_issue(ana, issue.issue_id)
     [taken] = claims.taken_by_others(mara)[issue.issue_id]
     assert taken.login == "ana"
@@ -261,4 +263,4 @@ def test_the_demo_is_refused_on_a_team_database(team):
     _, _, logins = team
     with pytest.raises(KnownError, match="a team database cannot hold"):
         build_demo(logins["mara"].engine, orders=10)
-    assert len(desk.list_issues(logins["mara"].engine)) == 0
+    assert len(list_issues(logins["mara"].engine)) == 0

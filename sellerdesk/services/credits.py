@@ -1,186 +1,34 @@
-"""The desk's use cases: log an issue, suggest from the policy, give or reverse a credit,
-verify the ledger. Each is one transaction; the suggestion a credit departs from is
+"""Credits: giving one on an issue (at the suggestion, or another amount with a reason),
+a request for a supervisor's approval above a limit, the decision on it, a reversal, and
+the ledger's check. Each is one transaction; the suggestion a credit departs from is
 recomputed inside the credit's own transaction, so caps hold against what was really
-given a moment before."""
+given a moment before. The entry itself is appended by store.credits, which chains its
+hash to the one before."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from dataclasses import dataclass
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
 from sqlalchemy.engine import Connection, Engine
 
-from sellerdesk.core.amazon_facts import duration
-from sellerdesk.core.buyers import buyer_reference
-from sellerdesk.core.desk import (
-    CreditRecord,
-    IssueRecord,
-    StaffMember,
-    TimelineEntry,
-    format_affected,
-)
-from sellerdesk.core.errors import KnownError
-from sellerdesk.core.issues import (
-    IssueStatus,
-    IssueType,
-    Remedy,
-    Severity,
-    status_line,
-)
+from sellerdesk.core.desk import IssueRecord, StaffMember, TimelineEntry
+from sellerdesk.core.issues import Remedy
 from sellerdesk.core.ledger import ChainCheck, verify_chain
 from sellerdesk.core.money import Money, MoneyError
-from sellerdesk.core.policy import (
-    BuyerHistory,
-    IssueFacts,
-    Policy,
-    Suggestion,
-    parse_policy,
-    suggest,
-)
-from sellerdesk.core.returns import REFUND_KINDS, Return, refunded_outside
-from sellerdesk.services.amazon_facts import overrides_in
+from sellerdesk.core.policy import Suggestion
+from sellerdesk.services.at_desk import DeskError, at_desk_or_add_first_owner, staff_at_desk
 from sellerdesk.services.clock import now
-from sellerdesk.services.policies import active_policy
-from sellerdesk.services.protection import personal_data, pins, security_log
-from sellerdesk.services.protection.shared_keys import BuyerKeyUnavailable, buyer_reference_key
+from sellerdesk.services.issues import issue_record
+from sellerdesk.services.protection import pins, security_log
 from sellerdesk.services.staff import default_staff_name
+from sellerdesk.services.suggestions import suggestion_for
 from sellerdesk.store import credits as ledger_store
 from sellerdesk.store import issues as issue_store
-from sellerdesk.store import returns as return_store
 from sellerdesk.store import team as team_store
 from sellerdesk.store.engine import reading, writing
-from sellerdesk.store.orders import get_order
-
-
-class DeskError(KnownError):
-    """A request the desk refuses, with the reason."""
-
-
-# -- staff ------------------------------------------------------------------------------
-def staff_at_desk(conn: Connection, name: str | None) -> StaffMember:
-    """Who is at work: on a team database the login; on a single desk the named staff
-    member. Refuses a name nobody has (a typo never becomes a colleague: only an owner
-    adds staff) and a deactivated person."""
-    login = team_store.team_login(conn)
-    if login is not None:           # a team database: the login is who is at work
-        member = issue_store.staff_member(conn, name=login)
-        if member is None:
-            raise DeskError(f"the login {login} is not on this team; ask the owner to add "
-                            f"you (sellerdesk team add-user {login} --role agent)")
-        return member
-    name = (name or default_staff_name()).strip()
-    if not name:
-        raise DeskError("say who is at the desk (--staff NAME)")
-    member = issue_store.staff_member(conn, name=name)
-    if member is None:
-        raise DeskError(f"nobody called {name!r} works at this desk; pick a name in the "
-                        "At the desk box (or --staff), or ask the owner to add you "
-                        "(Desk › Staff, sellerdesk staff add)")
-    if not member.active:
-        raise DeskError(f"{name} was deactivated and can no longer act at this desk")
-    return member
-
-
-def become_first_owner(conn: Connection, name: str | None) -> StaffMember:
-    """The first run: the very first person on a desk with no staff becomes its owner
-    (they set SellerDesk up). Refused once anyone works there."""
-    name = (name or default_staff_name()).strip()
-    if not name:
-        raise DeskError("say who is at the desk (--staff NAME)")
-    if team_store.team_login(conn) is not None or issue_store.staff_count(conn):
-        raise DeskError(f"this desk already has staff; {name} is added by its owner")
-    member = issue_store.add_staff(conn, name=name, role="owner", approval_limits={},
-                                   now=now())
-    security_log.record(conn, "staff_changed", f"{name} set up the desk and owns it",
-                        actor=name)
-    return member
-
-
-def at_desk_or_first_owner(conn: Connection, name: str | None) -> StaffMember:
-    """For work that records who did it: the person at the desk (staff_at_desk) — or, on
-    a new desk nobody works at yet, its first owner (become_first_owner)."""
-    if team_store.team_login(conn) is None and issue_store.staff_count(conn) == 0:
-        return become_first_owner(conn, name)
-    return staff_at_desk(conn, name)
-
-
-# Kept instead of a reference when a buyer was named but the key was not at hand: the
-# issue stays marked (its suggestions need approval), and it matches no buyer's history.
-UNCHECKED_BUYER = "unchecked"
-
-
-def _buyer_ref(engine: Engine, buyer: str | None) -> str | None:
-    """The keyed reference for what staff typed; the buyer as typed is never stored."""
-    if not buyer or not buyer.strip():
-        return None
-    try:
-        return buyer_reference(buyer_reference_key(engine), buyer)
-    except BuyerKeyUnavailable:
-        return UNCHECKED_BUYER
-
-
-# -- issues -------------------------------------------------------------------------------
-def add_issue(engine: Engine, *, order_id: str, issue_type: IssueType,
-              severity: Severity = Severity.MODERATE, affected: tuple[tuple[str, int], ...] = (),
-              days_late: int = 0, buyer: str | None = None, note: str = "",
-              staff: str | None = None,
-              buyer_details: Mapping[str, str | None] | None = None) -> IssueRecord:
-    """Log an issue. `buyer_details` (name, email, address) are sealed, never stored as
-    typed (services.protection.personal_data)."""
-    if days_late < 0:
-        raise DeskError("days late cannot be negative")
-    if days_late and issue_type is not IssueType.LATE_DELIVERY:
-        raise DeskError("days late only apply to a late_delivery issue")
-    ref = _buyer_ref(engine, buyer)
-    with writing(engine) as conn:
-        order = get_order(conn, order_id=order_id)
-        if order is None:
-            raise DeskError(f"no order {order_id!r}: import the report that has it first")
-        skus = {item.sku: item.quantity for item in order.items}
-        for sku, quantity in affected:
-            if sku not in skus:
-                raise DeskError(f"order {order_id} has no item with SKU {sku!r} "
-                                f"(it has {', '.join(skus)})")
-            if quantity > skus[sku]:
-                raise DeskError(f"order {order_id} has only {skus[sku]} × {sku}, "
-                                f"not {quantity}")
-        member = at_desk_or_first_owner(conn, staff)
-        issue_id = issue_store.add_issue(
-            conn, order_id=order_id, issue_type=issue_type.value, severity=severity.value,
-            affected=format_affected(affected), days_late=days_late, buyer_ref=ref,
-            notes=note, by=member.name, now=now(),
-            reply_due_at=now() + duration("reply_hours", overrides_in(conn)))
-        issue_store.add_event(conn, issue_id=issue_id, actor=member.name, kind="logged",
-                              text=f"{issue_type.label}, {severity.value}", at=now())
-        if buyer_details and any((v or "").strip() for v in buyer_details.values()):
-            personal_data.write_details(conn, issue_id=issue_id, details=buyer_details,
-                                        by=member.name, at=now())
-        record = issue_store.get_issue(conn, issue_id=issue_id)
-    assert record is not None
-    return record
-
-
-def list_issues(engine: Engine, *, status: str | None = None,
-                order_id: str | None = None) -> list[IssueRecord]:
-    with reading(engine) as conn:
-        return issue_store.list_issues(conn, status=status, order_id=order_id)
-
-
-def issue_record(conn: Connection, issue_id: int) -> IssueRecord:
-    issue = issue_store.get_issue(conn, issue_id=issue_id)
-    if issue is None:
-        raise DeskError(f"no issue {issue_id}")
-    return issue
-
-
-def status_event(conn: Connection, issue: IssueRecord, status: str, actor: str,
-                 at: datetime, note: str = "") -> None:
-    """The timeline's line for a status change."""
-    issue_store.add_event(conn, issue_id=issue.issue_id, actor=actor, kind="status",
-                          text=status_line(issue.status, IssueStatus(status), note), at=at)
 
 
 def _record_offer(conn: Connection, issue: IssueRecord, resolution: str, at: datetime) -> None:
@@ -191,99 +39,6 @@ def _record_offer(conn: Connection, issue: IssueRecord, resolution: str, at: dat
                                  resolution=resolution, now=at)
 
 
-def _suggestion(conn: Connection, issue: IssueRecord) -> tuple[Suggestion, Money]:
-    """The policy's suggestion, and what is left of the order's total to give."""
-    facts = IssueFacts(issue.issue_type, issue.severity, issue.affected, issue.days_late)
-    return _suggest(conn, order_id=issue.order_id, facts=facts, buyer_ref=issue.buyer_ref,
-                    excluding_issue=issue.issue_id)
-
-
-def _suggest(conn: Connection, *, order_id: str, facts: IssueFacts, buyer_ref: str | None,
-             excluding_issue: int,
-             draft: tuple[int, Policy] | None = None) -> tuple[Suggestion, Money]:
-    version, policy = draft or active_policy(conn)
-    order = get_order(conn, order_id=order_id)
-    if order is None:
-        raise DeskError(f"no order {order_id!r}")
-    history = BuyerHistory()
-    if buyer_ref == UNCHECKED_BUYER:
-        history = BuyerHistory(checked=False)
-    elif buyer_ref:
-        since = now() - timedelta(days=policy.buyer_window_days)
-        credits, issues = issue_store.buyer_history(conn, buyer_ref=buyer_ref, since=since,
-                                                    excluding_issue=excluding_issue)
-        history = BuyerHistory(credits_in_window=credits, other_issues_in_window=issues)
-    given = given_on_order(conn, order.order_id, order.currency)
-    return suggest(policy, order=order, issue=facts, history=history, already_given=given,
-                   policy_version=version), order.total - given
-
-
-def given_on_order(conn: Connection, order_id: str, currency: str) -> Money:
-    """What the order has had: SellerDesk's credits net of reversals, and what its returns
-    refunded beyond the refunds SellerDesk recorded (core.returns.refunded_outside)."""
-    credits, refunds = ledger_store.given_on_order(conn, order_id=order_id, kinds=REFUND_KINDS)
-    return Money.from_minor(credits, currency) + refunded_outside(
-        return_store.returns_on_order(conn, order_id=order_id),
-        Money.from_minor(refunds, currency))
-
-
-def preview_suggestion(engine: Engine, *, order_id: str, facts: IssueFacts,
-                       buyer: str | None = None) -> Suggestion:
-    """What the policy would suggest for an issue not yet logged (the dialog's live view)."""
-    ref = _buyer_ref(engine, buyer)
-    with reading(engine) as conn:
-        return _suggest(conn, order_id=order_id, facts=facts, buyer_ref=ref,
-                        excluding_issue=0)[0]
-
-
-def left_on_order(engine: Engine, order_id: str) -> Money:
-    """What may still be given on the order: its total less what it has had."""
-    with reading(engine) as conn:
-        order = get_order(conn, order_id=order_id)
-        if order is None:
-            raise DeskError(f"no order {order_id!r}")
-        return order.total - given_on_order(conn, order.order_id, order.currency)
-
-
-def try_policy(engine: Engine, text: str, *, order_id: str, facts: IssueFacts,
-               buyer: str | None = None) -> Suggestion:
-    """What a policy being edited would suggest, on a real order and buyer history.
-    Nothing is saved; an invalid policy raises its PolicyError (key and line)."""
-    policy = parse_policy(text, source="the policy being edited")
-    ref = _buyer_ref(engine, buyer)
-    with reading(engine) as conn:
-        next_version = (issue_store.latest_policy(conn) or (0, ""))[0] + 1
-        return _suggest(conn, order_id=order_id, facts=facts, buyer_ref=ref,
-                        excluding_issue=0, draft=(next_version, policy))[0]
-
-
-@dataclass(frozen=True, slots=True)
-class OrderActivity:
-    """An order's issues, credits and returns, for the order pane."""
-    issues: list[IssueRecord]
-    credits: list[CreditRecord]
-    returns: list[Return] = field(default_factory=list)
-
-    def given(self, currency: str) -> Money:
-        total = Money.zero(currency)
-        for credit in self.credits:
-            total = total + credit.amount
-        return total
-
-
-def order_activity(engine: Engine, order_id: str) -> OrderActivity:
-    with reading(engine) as conn:
-        return OrderActivity(issue_store.list_issues(conn, order_id=order_id),
-                             ledger_store.credits_on_order(conn, order_id=order_id),
-                             return_store.returns_on_order(conn, order_id=order_id))
-
-
-def suggest_for_issue(engine: Engine, issue_id: int) -> Suggestion:
-    with reading(engine) as conn:
-        return _suggestion(conn, issue_record(conn, issue_id))[0]
-
-
-# -- credits ------------------------------------------------------------------------------
 @dataclass(frozen=True, slots=True)
 class CreditOutcome:
     """A credit written to the ledger, or a request waiting for a supervisor."""
@@ -324,8 +79,8 @@ def issue_credit(engine: Engine, *, issue_id: int, amount: str | Decimal | None 
     with writing(engine) as conn:
         issue = issue_record(conn, issue_id)
         ledger_store.lock_order(conn, order_id=issue.order_id, buyer_ref=issue.buyer_ref)
-        member = at_desk_or_first_owner(conn, staff)
-        suggestion, order_left = _suggestion(conn, issue)
+        member = at_desk_or_add_first_owner(conn, staff)
+        suggestion, order_left = suggestion_for(conn, issue)
         currency = suggestion.amount.currency
         chosen_kind = kind or (suggestion.remedy if suggestion.remedy in MONEY_KINDS
                                else Remedy.REPLACEMENT if suggestion.remedy is Remedy.REPLACEMENT
@@ -486,7 +241,7 @@ def decide_approval(engine: Engine, *, approval_id: int, approve: bool, comment:
                                   at=now())
             return None
         issue = issue_record(conn, issue_id)
-        _, order_left = _suggestion(conn, issue)
+        _, order_left = suggestion_for(conn, issue)
         if amount > order_left:
             raise DeskError(f"{amount.display()} is more than is left on order "
                             f"{issue.order_id} ({order_left.display()}) since it was asked")
