@@ -13,12 +13,12 @@ from pathlib import Path
 from typing import Any
 
 from sellerdesk import __version__, cli_staff
-from sellerdesk.core.desk import format_limits
 from sellerdesk.core.errors import KnownError
 from sellerdesk.core.issues import IssueStatus, IssueType, Remedy, Severity
 from sellerdesk.core.marketplaces import BY_CODE
 from sellerdesk.core.metrics import DefectKind, percent
 from sellerdesk.core.orders import Order, OrderFilter
+from sellerdesk.core.records import format_limits
 
 # services.imports.kinds.KINDS, spelled here so `--help` needs no database code.
 IMPORT_KINDS = ("orders", "feedback", "returns", "fba-returns", "settlement", "performance")
@@ -403,7 +403,7 @@ def cmd_order_list(args: argparse.Namespace) -> int:
 
 
 def cmd_issue_add(args: argparse.Namespace) -> int:
-    from sellerdesk.core.desk import parse_affected
+    from sellerdesk.core.records import parse_affected
     from sellerdesk.services.issues import add_issue
     try:
         affected = parse_affected(args.items)
@@ -425,7 +425,7 @@ def cmd_issue_add(args: argparse.Namespace) -> int:
 
 
 def cmd_issue_list(args: argparse.Namespace) -> int:
-    from sellerdesk.core.desk import reply_clock
+    from sellerdesk.core.durations import reply_clock
     from sellerdesk.services.clock import now
     from sellerdesk.services.issues import list_issues
     with _open(args) as db:

@@ -13,8 +13,9 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 
 from sellerdesk.core.amazon_facts import BY_KEY, duration, fact
-from sellerdesk.core.desk import TimelineEntry, span
+from sellerdesk.core.durations import span
 from sellerdesk.core.issues import IssueStatus, status_after
+from sellerdesk.core.records import TimelineEntry
 
 WARN_BEFORE = timedelta(hours=2)       # a notification when a deadline is this close
 

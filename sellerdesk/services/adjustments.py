@@ -21,9 +21,9 @@ from sellerdesk.core.adjustments import (
     feed_kind,
     feed_xml,
 )
-from sellerdesk.core.desk import CreditRecord
 from sellerdesk.core.errors import KnownError
 from sellerdesk.core.money import Money
+from sellerdesk.core.records import CreditRecord
 from sellerdesk.services.at_desk import at_desk_or_add_first_owner
 from sellerdesk.services.clock import now
 from sellerdesk.services.files import written_whole

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from sqlalchemy.engine import Connection
 
-from sellerdesk.core.desk import StaffMember
 from sellerdesk.core.errors import KnownError
+from sellerdesk.core.records import StaffMember
 from sellerdesk.services.clock import now
 from sellerdesk.services.protection import security_log
 from sellerdesk.services.staff import default_staff_name

@@ -14,11 +14,11 @@ from typing import Any
 
 from sqlalchemy.engine import Connection, Engine
 
-from sellerdesk.core.desk import IssueRecord, StaffMember, TimelineEntry
 from sellerdesk.core.issues import Remedy
 from sellerdesk.core.ledger import ChainCheck, verify_chain
 from sellerdesk.core.money import Money, MoneyError
 from sellerdesk.core.policy import Suggestion
+from sellerdesk.core.records import IssueRecord, StaffMember, TimelineEntry
 from sellerdesk.services.at_desk import DeskError, at_desk_or_add_first_owner, staff_at_desk
 from sellerdesk.services.clock import now
 from sellerdesk.services.issues import issue_record

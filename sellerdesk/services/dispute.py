@@ -20,10 +20,10 @@ from pathlib import Path
 
 from sqlalchemy.engine import Engine
 
-from sellerdesk.core.desk import CreditRecord, TimelineEntry
 from sellerdesk.core.errors import KnownError
 from sellerdesk.core.file_names import windows_safe
 from sellerdesk.core.issues import Remedy
+from sellerdesk.core.records import CreditRecord, TimelineEntry
 from sellerdesk.services import packet_pdf
 from sellerdesk.services.clock import now
 from sellerdesk.services.evidence import checked_file

@@ -25,9 +25,9 @@ from pathlib import Path
 
 from sqlalchemy.engine import Connection, Engine
 
-from sellerdesk.core.desk import EvidenceRecord
 from sellerdesk.core.errors import InputError, KnownError
 from sellerdesk.core.file_names import windows_safe
+from sellerdesk.core.records import EvidenceRecord
 from sellerdesk.services import claims
 from sellerdesk.services.at_desk import DeskError, at_desk_or_add_first_owner
 from sellerdesk.services.clock import now

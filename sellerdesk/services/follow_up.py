@@ -20,11 +20,11 @@ from sellerdesk.core.deadlines import (
     next_open,
     still_owed,
 )
-from sellerdesk.core.desk import CreditRecord, IssueRecord, TimelineEntry
 from sellerdesk.core.issue_states import CHOSEN, IssueEvent, Situation, step
 from sellerdesk.core.issues import BuyerResponse, IssueStatus, IssueType, Remedy
 from sellerdesk.core.money import Money
 from sellerdesk.core.orders import Order
+from sellerdesk.core.records import CreditRecord, IssueRecord, TimelineEntry
 from sellerdesk.core.reply import DEFAULT_TEMPLATE, ReplyFacts, check_template, draft_reply
 from sellerdesk.services.amazon_facts import overrides_in
 from sellerdesk.services.at_desk import DeskError, at_desk_or_add_first_owner

@@ -12,9 +12,9 @@ from sqlalchemy.engine import Connection, Engine
 
 from sellerdesk.core.amazon_facts import duration
 from sellerdesk.core.buyers import buyer_reference
-from sellerdesk.core.desk import CreditRecord, IssueRecord, format_affected
 from sellerdesk.core.issues import IssueStatus, IssueType, Severity, status_line
 from sellerdesk.core.money import Money
+from sellerdesk.core.records import CreditRecord, IssueRecord, format_affected
 from sellerdesk.core.returns import Return
 from sellerdesk.services.amazon_facts import overrides_in
 from sellerdesk.services.at_desk import DeskError, at_desk_or_add_first_owner

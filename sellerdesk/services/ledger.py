@@ -9,9 +9,9 @@ from datetime import date, timedelta
 from sqlalchemy.engine import Engine
 
 from sellerdesk.core.adjustments import FeedMark, feed_kind
-from sellerdesk.core.desk import CreditRecord
 from sellerdesk.core.issues import Remedy
 from sellerdesk.core.money import Money
+from sellerdesk.core.records import CreditRecord
 from sellerdesk.services.clock import now
 from sellerdesk.store import adjustments as feed_store
 from sellerdesk.store import credits as ledger_store

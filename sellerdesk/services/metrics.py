@@ -16,7 +16,6 @@ from sqlalchemy.engine import Connection, Engine
 from sellerdesk.core.amazon_facts import fact
 from sellerdesk.core.buyers import buyer_reference
 from sellerdesk.core.deadlines import BY_CLOCK, CLOCKS, lengths
-from sellerdesk.core.desk import parse_affected
 from sellerdesk.core.errors import KnownError
 from sellerdesk.core.metrics import (
     STATUSES,
@@ -29,6 +28,7 @@ from sellerdesk.core.metrics import (
     window,
 )
 from sellerdesk.core.money import Money
+from sellerdesk.core.records import parse_affected
 from sellerdesk.services.amazon_facts import overrides_in
 from sellerdesk.services.clock import now
 from sellerdesk.services.protection.shared_keys import BuyerKeyUnavailable, buyer_reference_key

@@ -29,9 +29,9 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from sellerdesk.core.desk import CreditRecord, EvidenceRecord, IssueRecord, TimelineEntry
 from sellerdesk.core.errors import KnownError
 from sellerdesk.core.orders import Order
+from sellerdesk.core.records import CreditRecord, EvidenceRecord, IssueRecord, TimelineEntry
 from sellerdesk.services.evidence import size_text
 from sellerdesk.services.paths import resources_dir
 from sellerdesk.services.protection.personal_data import BuyerDetails

@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from sqlalchemy.engine import Engine
 
-from sellerdesk.core.desk import StaffMember, format_limits, parse_limits
+from sellerdesk.core.records import StaffMember, format_limits, parse_limits
 from sellerdesk.services.at_desk import DeskError, add_first_owner, at_desk_or_add_first_owner
 from sellerdesk.services.clock import now
 from sellerdesk.services.protection import pins, security_log

@@ -9,7 +9,6 @@ from datetime import timedelta
 
 from sqlalchemy.engine import Connection, Engine
 
-from sellerdesk.core.desk import IssueRecord
 from sellerdesk.core.money import Money
 from sellerdesk.core.policy import (
     BuyerHistory,
@@ -19,6 +18,7 @@ from sellerdesk.core.policy import (
     parse_policy,
     suggest,
 )
+from sellerdesk.core.records import IssueRecord
 from sellerdesk.core.returns import REFUND_KINDS, refunded_outside
 from sellerdesk.services.at_desk import DeskError
 from sellerdesk.services.clock import now

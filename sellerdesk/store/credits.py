@@ -17,9 +17,9 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from sellerdesk.core.desk import CreditRecord
 from sellerdesk.core.ledger import CHAIN_FIELDS, GENESIS, entry_hash
 from sellerdesk.core.money import Money, minor_text
+from sellerdesk.core.records import CreditRecord
 from sellerdesk.store.tables import APPROVALS, CREDITS, ISSUES
 
 c_, a_ = CREDITS.c, APPROVALS.c

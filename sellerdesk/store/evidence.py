@@ -9,7 +9,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from sellerdesk.core.desk import EvidenceRecord
+from sellerdesk.core.records import EvidenceRecord
 from sellerdesk.store.tables import EVIDENCE, EVIDENCE_CHUNKS, TIMELINE
 
 e, ch = EVIDENCE.c, EVIDENCE_CHUNKS.c

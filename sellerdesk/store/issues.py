@@ -11,8 +11,8 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from sellerdesk.core.deadlines import READ_KINDS, runs
-from sellerdesk.core.desk import IssueRecord, StaffMember, TimelineEntry, parse_affected
 from sellerdesk.core.issues import BuyerResponse, IssueStatus, IssueType, Severity
+from sellerdesk.core.records import IssueRecord, StaffMember, TimelineEntry, parse_affected
 from sellerdesk.store.tables import (
     CLOCK_RUNS,
     CREDITS,

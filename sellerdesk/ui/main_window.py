@@ -45,7 +45,7 @@ HOUSEKEEPING_DELAY_MS = 3_000
 HOUSEKEEPING_EVERY_MS = 3_600_000
 
 if TYPE_CHECKING:
-    from sellerdesk.core.desk import StaffMember
+    from sellerdesk.core.records import StaffMember
     from sellerdesk.services.database import Database
     from sellerdesk.ui.desk_tabs import DeskTabs
     from sellerdesk.ui.dialogs.issue_dialog import IssueDialog

@@ -11,7 +11,7 @@ from sellerdesk.core.deadlines import (
     missed_between,
     next_open,
 )
-from sellerdesk.core.desk import TimelineEntry
+from sellerdesk.core.records import TimelineEntry
 
 LOGGED = datetime(2026, 11, 19, 15, 0)     # a Thursday
 

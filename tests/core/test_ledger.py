@@ -121,7 +121,7 @@ def test_buyer_reference_is_keyed_and_normalised():
 def test_durations_read_as_people_say_them():
     from datetime import datetime, timedelta
 
-    from sellerdesk.core.desk import age, reply_clock, span
+    from sellerdesk.core.durations import age, reply_clock, span
     assert [age(timedelta(minutes=m)) for m in (0, 59, 61, 60 * 25 + 7)] == [
         "0 min", "59 min", "1 h", "1 d 1 h"]
     assert span(timedelta(hours=5, minutes=3)) == "5 h 03 min"

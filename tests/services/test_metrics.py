@@ -10,7 +10,6 @@ import pytest
 import time_machine
 
 from sellerdesk.core.deadlines import CLOCKS, deadlines, lengths, missed_between
-from sellerdesk.core.desk import TimelineEntry
 from sellerdesk.core.issues import IssueStatus, IssueType, status_line
 from sellerdesk.core.metrics import (
     STATUSES,
@@ -19,6 +18,7 @@ from sellerdesk.core.metrics import (
     PlacedOrder,
     order_defect_rate,
 )
+from sellerdesk.core.records import TimelineEntry
 from sellerdesk.services import amazon_facts, follow_up, metrics
 from sellerdesk.services.clock import pinned
 from sellerdesk.services.credits import issue_credit

@@ -22,8 +22,9 @@ from cryptography.exceptions import InvalidKey
 from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
 from sqlalchemy.engine import Connection, Engine
 
-from sellerdesk.core.desk import StaffMember, span
+from sellerdesk.core.durations import span
 from sellerdesk.core.errors import KnownError
+from sellerdesk.core.records import StaffMember
 from sellerdesk.services.clock import now
 from sellerdesk.services.protection import security_log
 from sellerdesk.store import issues as staff_store

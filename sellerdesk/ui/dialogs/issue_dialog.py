@@ -33,13 +33,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from sellerdesk.core.desk import IssueRecord
 from sellerdesk.core.errors import KnownError
 from sellerdesk.core.issues import IssueType, Remedy, Severity
 from sellerdesk.core.marketplaces import decimal_mark
 from sellerdesk.core.money import Money, MoneyError, parse_typed
 from sellerdesk.core.orders import Order
 from sellerdesk.core.policy import BY_HAND, IssueFacts, Suggestion
+from sellerdesk.core.records import IssueRecord
 from sellerdesk.services.clock import now
 from sellerdesk.ui.dialogs.ask import confirm
 from sellerdesk.ui.dialogs.buyer_details import BuyerDetailsForm

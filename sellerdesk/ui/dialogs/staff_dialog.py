@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from sellerdesk.core.desk import StaffMember
+from sellerdesk.core.records import StaffMember
 from sellerdesk.services.protection.pins import reset_pin
 from sellerdesk.services.staff_admin import ROLES, list_staff, save_staff, set_active
 from sellerdesk.ui.dialogs.pin_dialog import PinDialog, with_pin

@@ -6,7 +6,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
 
-from sellerdesk.core.desk import age, reply_clock
+from sellerdesk.core.durations import age, reply_clock
 from sellerdesk.core.issues import IssueStatus, Remedy
 from sellerdesk.services.claims import Taken
 from sellerdesk.services.credits import PendingApproval

@@ -35,7 +35,7 @@ from PySide6.QtWidgets import (
 )
 
 from sellerdesk.core.deadlines import EVENTS, still_owed
-from sellerdesk.core.desk import reply_clock
+from sellerdesk.core.durations import reply_clock
 from sellerdesk.core.errors import KnownError
 from sellerdesk.core.issues import BuyerResponse, IssueStatus
 from sellerdesk.services import claims, follow_up

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 from sellerdesk.core.deadlines import READ_KINDS, runs
-from sellerdesk.core.desk import TimelineEntry
+from sellerdesk.core.records import TimelineEntry
 
 revision = "0007"
 down_revision = "0006"

@@ -1,9 +1,11 @@
-"""Issues and credits as the rest of the app sees them: plain records."""
+"""Issues, their timelines and evidence, credits and staff as the rest of the app sees
+them: plain records, and how their typed fields (items affected, approval limits) are
+read and written."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
 from sellerdesk.core.issues import BuyerResponse, IssueStatus, IssueType, Severity
@@ -145,32 +147,3 @@ def parse_affected(text: str) -> tuple[tuple[str, int], ...]:
 
 def format_affected(pairs: tuple[tuple[str, int], ...]) -> str:
     return ",".join(f"{sku}:{quantity}" for sku, quantity in pairs)
-
-
-def span(delta: timedelta) -> str:
-    """A duration as people say it at a desk: "3 d 4 h", "5 h 12 min", "40 min"."""
-    minutes = int(abs(delta).total_seconds() // 60)
-    days, rest = divmod(minutes, 24 * 60)
-    hours, minutes = divmod(rest, 60)
-    if days:
-        return f"{days} d {hours} h"
-    if hours:
-        return f"{hours} h {minutes:02d} min"
-    return f"{minutes} min"
-
-
-def age(delta: timedelta) -> str:
-    """How old something is, to the hour once it is a day old."""
-    minutes = int(delta.total_seconds() // 60)
-    if minutes < 60:
-        return f"{max(minutes, 0)} min"
-    hours = minutes // 60
-    return f"{hours} h" if hours < 24 else f"{hours // 24} d {hours % 24} h"
-
-
-def reply_clock(due: datetime | None, now: datetime) -> str:
-    """What is left of the time to reply, or how late the reply is."""
-    if due is None:
-        return ""
-    left = due - now
-    return f"{span(left)} left" if left >= timedelta(0) else f"overdue {span(left)}"
