@@ -47,9 +47,9 @@ HOUSEKEEPING_EVERY_MS = 3_600_000
 if TYPE_CHECKING:
     from sellerdesk.core.records import StaffMember
     from sellerdesk.services.database import Database
-    from sellerdesk.ui.desk_tabs import DeskTabs
     from sellerdesk.ui.dialogs.issue_dialog import IssueDialog
     from sellerdesk.ui.models.orders_model import OrdersTableModel
+    from sellerdesk.ui.views.work_tabs import WorkTabs
 
 REPORT_FILTER = "Seller Central reports (*.txt *.tsv *.csv *.json);;All files (*)"
 LEDGER_FILTER = "CSV (*.csv);;Excel workbook (*.xlsx);;JSON (*.json)"
@@ -105,7 +105,7 @@ class MainWindow(QMainWindow):
         self.tabs.setDocumentMode(True)
         self.tabs.addTab(orders_page, "&Orders")
         self.setCentralWidget(self.tabs)
-        self.desk: DeskTabs | None = None   # Issues, Approvals, Ledger: once the database opens
+        self.work_tabs: WorkTabs | None = None   # Issues, Approvals, Ledger: once it opens
         self.members: dict[str, StaffMember] = {}   # the desk's staff, by name
 
         self.location_label = QLabel("Opening the database…")
@@ -167,26 +167,30 @@ class MainWindow(QMainWindow):
         self.new_issue_action = action("&New issue…", self.new_issue, "Ctrl+N",
                                        "Log a customer issue on the selected order")
         self.new_issue_action.setEnabled(False)
-        self.reply_action = action("Draft &reply…", lambda: self.desk and self.desk.draft_reply(),
+        self.reply_action = action("Draft &reply…",
+                                   lambda: self.work_tabs and self.work_tabs.draft_reply(),
                                    "Ctrl+R", "Draft the reply to the selected issue's buyer")
         self.policy_action = action("&Policy…", self.edit_policy, "Ctrl+Shift+P",
                                     "Edit, try, import and export the courtesy-credit policy")
         self.template_action = action("Reply &template…",
-                                      lambda: self.desk and self.desk.edit_template(), None,
-                                      "The reply every draft starts from")
-        self.staff_action = action("&Staff…", lambda: self.desk and self.desk.manage_staff(),
+                                      lambda: self.work_tabs and self.work_tabs.edit_template(),
+                                      None, "The reply every draft starts from")
+        self.staff_action = action("&Staff…",
+                                   lambda: self.work_tabs and self.work_tabs.manage_staff(),
                                    None, "Who works at the desk, their roles and limits")
         self.facts_action = action("&Amazon's numbers…",
-                                   lambda: self.desk and self.desk.edit_facts(), None,
+                                   lambda: self.work_tabs and self.work_tabs.edit_facts(), None,
                                    "Targets, windows and deadlines, with Amazon's defaults")
         self.dispute_action = action(
             "&Dispute packet…", self.dispute_packet, "Ctrl+Shift+D",
             "The selected order's evidence for an A-to-z claim or chargeback")
         self.adjustments_action = action(
-            "Order &adjustment feed…", lambda: self.desk and self.desk.adjustment_feed(), None,
+            "Order &adjustment feed…",
+            lambda: self.work_tabs and self.work_tabs.adjustment_feed(), None,
             "Write the credits not yet sent to Amazon as a feed for Seller Central")
         self.settlements_action = action(
-            "Settlements and &refunds…", lambda: self.desk and self.desk.settlements(), None,
+            "Settlements and &refunds…",
+            lambda: self.work_tabs and self.work_tabs.settlements(), None,
             "What Amazon paid back for each credit, the fees it kept, and what is still open")
         self.watch_action = action(
             "&Watch a folder for reports…", self._toggle_watch, None,
@@ -197,7 +201,7 @@ class MainWindow(QMainWindow):
             "S&ync with Amazon", self.sync_with_amazon, "F9",
             "Bring in new orders and reports from Amazon with your SP-API app")
         self.settings_action = action(
-            "Se&ttings…", lambda: self.desk and self.desk.edit_settings(), "Ctrl+,",
+            "Se&ttings…", lambda: self.work_tabs and self.work_tabs.edit_settings(), "Ctrl+,",
             "Your SP-API credentials and the marketplaces Sync covers")
         self.export_ledger_action = action(
             "&Export ledger…", self.choose_ledger_export, "Ctrl+E",
@@ -212,7 +216,7 @@ class MainWindow(QMainWindow):
             "Restore from bac&kup…", self.choose_restore, None,
             "Check a backup and put it in place of the database (the current one is kept)")
         self.security_log_action = action(
-            "Security &log…", lambda: self.desk and self.desk.security_log(), None,
+            "Security &log…", lambda: self.work_tabs and self.work_tabs.security_log(), None,
             "Who exported, purged, backed up, restored, rotated keys, gave or reversed credits")
         self.tab_actions = [
             action(name, lambda _=False, i=index: self.tabs.setCurrentIndex(i), f"Ctrl+{index + 1}")
@@ -359,8 +363,8 @@ class MainWindow(QMainWindow):
             return                          # closed, with word still on its way
         if self.task is None:
             self.refresh()                  # the orders, then every desk view
-        elif self.desk is not None:
-            self.desk.refresh()
+        elif self.work_tabs is not None:
+            self.work_tabs.refresh()
 
     def _reachable(self, online: bool) -> None:
         self.offline_label.setVisible(not online)
@@ -442,19 +446,19 @@ class MainWindow(QMainWindow):
         text = kept.summary() if kept is not None else f"Housekeeping failed: {error}"
         if text:
             self.statusBar().showMessage(text, 15_000)
-        if kept is not None and kept.lines and self.desk is not None:
+        if kept is not None and kept.lines and self.work_tabs is not None:
             self.refresh()
         self.house_kept.emit(kept if kept is not None else error)
 
     def _open_desk(self) -> None:
-        from sellerdesk.ui.desk_tabs import DeskTabs
+        from sellerdesk.ui.views.work_tabs import WorkTabs
         assert self.database is not None
-        self.desk = DeskTabs(self.tabs, self.database.engine, lambda: self.staff, self,
+        self.work_tabs = WorkTabs(self.tabs, self.database.engine, lambda: self.staff, self,
                              [self.export_ledger_action, self.check_ledger_action,
                               self.adjustments_action, self.settlements_action])
-        self.desk.said.connect(lambda text: self.statusBar().showMessage(text, 15_000))
-        self.desk.open_order.connect(self.show_order_tab)
-        self.desk.desk_changed.connect(self._desk_changed)
+        self.work_tabs.said.connect(lambda text: self.statusBar().showMessage(text, 15_000))
+        self.work_tabs.open_order.connect(self.show_order_tab)
+        self.work_tabs.work_changed.connect(self._work_changed)
         self._load_staff()
         tab = window_settings().value("tab")
         if tab is not None and str(tab).isdigit():
@@ -545,27 +549,27 @@ class MainWindow(QMainWindow):
             self.role_label.setText(f" {member.role}{limits}"
                                     + (" (PIN needed) " if lapsed else " "))
         self.pin_action.setVisible(lapsed)
-        if self.desk is not None:        # whether the one now at the desk may decide
-            self.desk.approvals.recheck()
+        if self.work_tabs is not None:        # whether the one now at the desk may decide
+            self.work_tabs.approvals.recheck()
 
-    def _desk_changed(self) -> None:
+    def _work_changed(self) -> None:
         self._load_staff()
         if self.detail_view.order is not None:
             self.show_order(self.detail_view.order.order_id)
 
     def show_issue(self, issue_id: int) -> None:
-        if self.desk is not None:
-            self.desk.show_issue(issue_id)
+        if self.work_tabs is not None:
+            self.work_tabs.show_issue(issue_id)
 
     def show_order_tab(self, order_id: str) -> None:
         self.tabs.setCurrentIndex(0)
         self.show_order(order_id)
 
     def edit_policy(self):
-        if self.desk is None:
+        if self.work_tabs is None:
             return None
         order = self.detail_view.order
-        return self.desk.edit_policy(order.order_id if order else None)
+        return self.work_tabs.edit_policy(order.order_id if order else None)
 
     def _size_columns(self) -> None:
         header = self.orders_view.horizontalHeader()
@@ -589,8 +593,8 @@ class MainWindow(QMainWindow):
         self.orders_model.refresh()
         if current:
             self.show_order(current)
-        if self.desk is not None:
-            self.desk.refresh()
+        if self.work_tabs is not None:
+            self.work_tabs.refresh()
         self.orders_changed.emit()
 
     def _apply_filter(self, flt) -> None:
@@ -628,7 +632,7 @@ class MainWindow(QMainWindow):
         if order is not None:
             self.detail_view.show_activity(order_activity(self.database.engine, order_id))
         self.new_issue_action.setEnabled(order is not None)
-        self.detail_view.dispute_button.setEnabled(order is not None and self.desk is not None)
+        self.detail_view.dispute_button.setEnabled(order is not None and self.work_tabs is not None)
 
     @property
     def staff(self) -> str:
@@ -651,8 +655,8 @@ class MainWindow(QMainWindow):
         return dialog
 
     def _issue_logged(self, issue_id: int, outcome) -> None:
-        if self.desk is not None:
-            self.desk.refresh()   # also shows the order again, through desk_changed
+        if self.work_tabs is not None:
+            self.work_tabs.refresh()   # also shows the order again, through work_changed
         elif self.detail_view.order is not None:
             self.show_order(self.detail_view.order.order_id)
         if outcome is None:
@@ -742,11 +746,11 @@ class MainWindow(QMainWindow):
         the account of what came in ends in a message box."""
         from sellerdesk.services.amazon import api as amazon_api
         from sellerdesk.services.amazon.sync import sync_marketplaces, sync_now
-        if self.desk is None:
+        if self.work_tabs is None:
             return None
         credentials = amazon_api.load_credentials()
         if credentials is None:
-            self.desk.edit_settings("Enter your SP-API app's credentials to sync with Amazon.")
+            self.work_tabs.edit_settings("Enter your SP-API app's credentials to sync with Amazon.")
             return None
         engine, staff = self._engine(), self.staff
 
@@ -790,10 +794,10 @@ class MainWindow(QMainWindow):
     # -- evidence out -------------------------------------------------------------------
     def dispute_packet(self):
         """For the order of the issue in hand on the Issues tab, else the order shown."""
-        from sellerdesk.ui.desk_tabs import ISSUES_TAB
-        if self.desk is None:
+        from sellerdesk.ui.views.work_tabs import ISSUES_TAB
+        if self.work_tabs is None:
             return None
-        detail = self.desk.issues.pane.detail
+        detail = self.work_tabs.issues.pane.detail
         if self.tabs.currentIndex() == ISSUES_TAB and detail is not None:
             order_id = detail.issue.order_id
         elif self.detail_view.order is not None:
@@ -802,7 +806,7 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage("Select an order (or an issue) for its dispute packet",
                                          10_000)
             return None
-        return self.desk.dispute_packet(order_id)
+        return self.work_tabs.dispute_packet(order_id)
 
     def choose_ledger_export(self) -> None:
         name, chosen = QFileDialog.getSaveFileName(
@@ -891,7 +895,8 @@ class MainWindow(QMainWindow):
         def work(_progress, _cancelled) -> Finished:
             return Finished(restore_backup(engine, path, staff=staff).summary(), tell=True)
         task = self.run_task(f"Restoring {path.name}…", work, busy=True)
-        task.succeeded.connect(lambda _result: self.desk and self.desk.desk_changed.emit())
+        task.succeeded.connect(
+            lambda _result: self.work_tabs and self.work_tabs.work_changed.emit())
         return task
 
     def _engine(self):
@@ -1000,8 +1005,8 @@ class MainWindow(QMainWindow):
         if self.live is not None:
             self.live.stop()
         self._remote.stop()            # a refresh due now would open the database again
-        if self.desk is not None:
-            self.desk.issues.pane.release()
+        if self.work_tabs is not None:
+            self.work_tabs.issues.pane.release()
         for task in (self.task, self.housekeeping):
             if task is not None:
                 task.cancel()

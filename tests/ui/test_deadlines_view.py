@@ -9,8 +9,8 @@ from PySide6.QtCore import Qt
 from sellerdesk.core.issues import IssueStatus, IssueType
 from sellerdesk.services import follow_up
 from sellerdesk.services.issues import add_issue
-from sellerdesk.ui.desk_tabs import ISSUES_TAB
-from sellerdesk.ui.models.desk_models import ISSUE_DEADLINE_COLUMN
+from sellerdesk.ui.models.work_models import ISSUE_DEADLINE_COLUMN
+from sellerdesk.ui.views.work_tabs import ISSUES_TAB
 from tests.ui.conftest import ORDER
 
 
@@ -18,9 +18,9 @@ def test_a_reply_under_two_hours_away_warns_once(qtbot, desk_window):
     engine = desk_window.database.engine
     with time_machine.travel(timedelta(hours=-23), tick=False):
         issue = add_issue(engine, order_id=ORDER, issue_type=IssueType.DAMAGED)
-    view = desk_window.desk.issues
+    view = desk_window.work_tabs.issues
     with qtbot.waitSignal(view.deadline_near) as near:
-        desk_window.desk.refresh()
+        desk_window.work_tabs.refresh()
     assert near.args[0].startswith(f"Issue {issue.issue_id}: reply to the buyer — 59 min")
     assert view.deadline_label.text().startswith(f"⚠ Issue {issue.issue_id}: reply to the "
                                                  "buyer — 59 min")
@@ -36,9 +36,9 @@ def test_the_pane_lists_deadlines_and_records_amazons_request(qtbot, desk_window
     with time_machine.travel(timedelta(hours=-50), tick=False):
         issue = add_issue(engine, order_id=ORDER, issue_type=IssueType.NOT_AS_DESCRIBED)
         follow_up.record_event(engine, issue_id=issue.issue_id, kind="return_received")
-    desk_window.desk.refresh()
+    desk_window.work_tabs.refresh()
     desk_window.tabs.setCurrentIndex(ISSUES_TAB)
-    view = desk_window.desk.issues
+    view = desk_window.work_tabs.issues
     view.status_box.setCurrentIndex(view.status_box.findData(None))
     assert view.select_issue(issue.issue_id)
     pane = view.pane

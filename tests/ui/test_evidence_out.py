@@ -18,9 +18,9 @@ from sellerdesk.services.adjustments import record_item_codes
 from sellerdesk.services.clock import now
 from sellerdesk.services.credits import issue_credit
 from sellerdesk.services.issues import add_issue
-from sellerdesk.ui.desk_tabs import LEDGER_TAB
 from sellerdesk.ui.dialogs.message_dialog import utc_naive
 from sellerdesk.ui.formatting import local_now
+from sellerdesk.ui.views.work_tabs import LEDGER_TAB
 from tests.ui.conftest import ORDER
 
 CLICK = Qt.MouseButton.LeftButton
@@ -32,8 +32,8 @@ def issue_id(desk_window):
     issue = add_issue(engine, order_id=ORDER, issue_type=IssueType.DAMAGED,
                            affected=(("BOOK", 1),), note="corner crushed")
     issue_credit(engine, issue_id=issue.issue_id)
-    desk_window.desk.refresh()
-    desk_window.desk.show_issue(issue.issue_id)
+    desk_window.work_tabs.refresh()
+    desk_window.work_tabs.show_issue(issue.issue_id)
     return issue.issue_id
 
 
@@ -47,7 +47,7 @@ def drop(widget, paths):
 
 
 def test_files_dropped_on_the_issue_become_evidence(desk_window, issue_id, tmp_path):
-    pane = desk_window.desk.issues.pane
+    pane = desk_window.work_tabs.issues.pane
     photo = tmp_path / "crushed box.jpg"
     photo.write_bytes(b"\xff\xd8\xff" + b"p" * 4000)
     empty = tmp_path / "empty.png"
@@ -65,7 +65,7 @@ def test_files_dropped_on_the_issue_become_evidence(desk_window, issue_id, tmp_p
 
 
 def test_a_file_chosen_in_the_dialog_is_attached(desk_window, issue_id, tmp_path):
-    pane = desk_window.desk.issues.pane
+    pane = desk_window.work_tabs.issues.pane
     page = tmp_path / "tracking.pdf"
     page.write_bytes(b"%PDF-1.4 delivered to the front porch")
     dialog = pane.choose_evidence()
@@ -77,7 +77,7 @@ def test_a_file_chosen_in_the_dialog_is_attached(desk_window, issue_id, tmp_path
 
 
 def test_a_message_noted_with_the_time_it_was_written(qtbot, desk_window, issue_id):
-    pane = desk_window.desk.issues.pane
+    pane = desk_window.work_tabs.issues.pane
     qtbot.mouseClick(pane.message_button, CLICK)
     dialog = pane.dialog
     written = QDateTime(local_now(now())).addSecs(-3 * 3600)   # the desk's clock
@@ -102,10 +102,10 @@ def test_the_dispute_packet_from_the_order_and_its_summary_copied(qtbot, desk_wi
                                                                   tmp_path):
     photo = tmp_path / "box.jpg"
     photo.write_bytes(b"\xff\xd8\xff" + b"q" * 2000)
-    drop(desk_window.desk.issues.pane, [photo])
+    drop(desk_window.work_tabs.issues.pane, [photo])
     desk_window.show_order_tab(ORDER)
     qtbot.mouseClick(desk_window.detail_view.dispute_button, CLICK)
-    dialog = desk_window.desk.dialog
+    dialog = desk_window.work_tabs.dialog
     assert dialog.windowTitle() == f"Dispute packet — order {ORDER}"
     dialog.path_edit.setText(str(tmp_path / "claim"))      # ".zip" is added
     with qtbot.waitSignal(dialog.exported, timeout=10_000):
@@ -147,7 +147,7 @@ def test_the_adjustment_feed_from_the_window_marks_credits_sent(qtbot, desk_wind
     record_item_codes(engine, [(ORDER, "BOOK", "11111111111111"),
                                (ORDER, "MUG", "22222222222222")])
     desk_window.adjustments_action.trigger()
-    dialog = desk_window.desk.dialog
+    dialog = desk_window.work_tabs.dialog
     assert dialog.marketplace_box.currentText() == "US — 1 credit(s), $7.50"
     assert dialog.held_label.text() == "Nothing is held back."
     dialog.path_edit.setText(str(tmp_path / "feed.xml"))
@@ -158,7 +158,7 @@ def test_the_adjustment_feed_from_the_window_marks_credits_sent(qtbot, desk_wind
     assert [(r[1], r[3], str(r[4])) for r in rows] == [("11111111111111", "Goodwill", "7.50")]
     assert dialog.marketplace_box.currentText() == "nothing waits to be sent"
     assert not dialog.export_button.isEnabled()
-    ledger = desk_window.desk.ledger
+    ledger = desk_window.work_tabs.ledger
     assert ledger.model.column_texts(9) == ["sent 2027-03-02"]
     assert desk_window.statusBar().currentMessage() == (
         "1 credit(s) on US orders written to feed.xml for Seller Central")

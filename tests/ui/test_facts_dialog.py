@@ -8,9 +8,9 @@ from PySide6.QtCore import Qt
 
 from sellerdesk.core.amazon_facts import BY_KEY
 from sellerdesk.services import amazon_facts, metrics
-from sellerdesk.ui.desk_tabs import ISSUES_TAB
+from sellerdesk.ui.views.work_tabs import ISSUES_TAB
 from tests.staffing import hire, owner_at_work
-from tests.ui.test_desk_tabs import log_damaged_book
+from tests.ui.test_work_tabs import log_damaged_book
 
 CLICK = Qt.MouseButton.LeftButton
 
@@ -21,7 +21,7 @@ def row_of(dialog, key):
 
 def test_facts_show_their_defaults_and_sources(qtbot, desk_window):
     desk_window.facts_action.trigger()
-    dialog = desk_window.desk.dialog
+    dialog = desk_window.work_tabs.dialog
     row = row_of(dialog, "odr_target")
     cells = [dialog.table.item(row, c).text() for c in range(5)]
     assert cells == ["Order Defect Rate target (below)", "1", "%", "1 %",
@@ -35,13 +35,13 @@ def test_a_new_deadline_moves_the_issue_pane_and_the_dashboard(qtbot, desk_windo
     engine = desk_window.database.engine
     issue_id = log_damaged_book(desk_window)           # Ana set the desk up: the owner
     owner_at_work(engine)                              # and gave her PIN
-    desk_window.desk.show_issue(issue_id)
+    desk_window.work_tabs.show_issue(issue_id)
     assert desk_window.tabs.currentIndex() == ISSUES_TAB
-    pane = desk_window.desk.issues.pane
+    pane = desk_window.work_tabs.issues.pane
     assert "Resolve before the buyer may file an A-to-z claim: 1 d 23 h" in (
         pane.deadlines_text())
 
-    dialog = desk_window.desk.edit_facts()
+    dialog = desk_window.work_tabs.edit_facts()
     dialog.set_value_text(row_of(dialog, "atoz_contact_hours"), "96")
     dialog.set_value_text(row_of(dialog, "odr_target"), "0.5")
     assert dialog.save()
@@ -65,7 +65,7 @@ def test_a_new_deadline_moves_the_issue_pane_and_the_dashboard(qtbot, desk_windo
 ])
 def test_a_slip_is_named_and_nothing_is_saved(qtbot, desk_window, typed, message):
     log_damaged_book(desk_window)
-    dialog = desk_window.desk.edit_facts()
+    dialog = desk_window.work_tabs.edit_facts()
     dialog.set_value_text(row_of(dialog, "odr_window_days"), "30")   # fine on its own
     dialog.set_value_text(row_of(dialog, "chargeback_days"), typed)
     assert not dialog.save()
@@ -77,9 +77,9 @@ def test_an_agent_may_look_but_not_save(qtbot, desk_window):
     engine = desk_window.database.engine
     log_damaged_book(desk_window)
     hire(engine, "Cleo")
-    desk_window.desk.refresh()
+    desk_window.work_tabs.refresh()
     desk_window.staff_box.setCurrentText("Cleo")
-    dialog = desk_window.desk.edit_facts()
+    dialog = desk_window.work_tabs.edit_facts()
     dialog.set_value_text(row_of(dialog, "chargeback_days"), "10")
     assert not dialog.save()
     assert dialog.error_label.text() == (

@@ -10,7 +10,7 @@ from PySide6.QtGui import QFontDatabase, QFontInfo, QFontMetrics, QImage
 
 from sellerdesk.core.metrics import DefectKind
 from sellerdesk.services import metrics
-from sellerdesk.ui.desk_tabs import METRICS_TAB
+from sellerdesk.ui.views.work_tabs import METRICS_TAB
 from tests.ui.conftest import ORDER
 
 
@@ -22,7 +22,7 @@ def view(qtbot, desk_window):
     assert (go.text(), go.shortcut().toString()) == ("&Metrics", "Ctrl+5")
     go.trigger()
     assert desk_window.tabs.currentIndex() == METRICS_TAB
-    view = desk_window.desk.metrics
+    view = desk_window.work_tabs.metrics
     # The day the figures are read for: the orders (1 October 2026) are in its 60 days,
     # whatever today is.
     view.as_of_edit.setDate(date(2026, 11, 15))

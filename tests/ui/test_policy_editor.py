@@ -189,7 +189,7 @@ def test_an_owner_makes_an_old_version_current_again(qtbot, desk_window, three_v
 
 def test_an_agent_may_not_restore(qtbot, desk_window, three_versions):
     hire(three_versions, "Ben")                     # by Ana, the owner, with her PIN
-    desk_window.desk.refresh()
+    desk_window.work_tabs.refresh()
     desk_window.staff_box.setCurrentText("Ben")
     editor = desk_window.edit_policy()
     editor.select_version(1)

@@ -21,9 +21,9 @@ ISSUES_TAB = 1
 
 
 def _pane(window, issue_id):
-    window.desk.refresh()
+    window.work_tabs.refresh()
     window.tabs.setCurrentIndex(ISSUES_TAB)
-    view = window.desk.issues
+    view = window.work_tabs.issues
     view.status_box.setCurrentIndex(view.status_box.findData(None))
     assert view.select_issue(issue_id)
     return view.pane
@@ -83,7 +83,7 @@ def test_privacy_settings_keep_the_retention_and_rotate_the_key(qtbot, desk_wind
     add_issue(engine, order_id=ORDER, issue_type=IssueType.DAMAGED,
                    buyer_details={"email": "x@example.com"})
     before = data_keys.key_set(engine).current
-    dialog = desk_window.desk.edit_settings()
+    dialog = desk_window.work_tabs.edit_settings()
     dialog.tabs.setCurrentIndex(1)
     assert dialog.tabs.tabText(1) == "Privacy and backups"
     assert dialog.retention_box.value() == 30
@@ -96,7 +96,7 @@ def test_privacy_settings_keep_the_retention_and_rotate_the_key(qtbot, desk_wind
     from sellerdesk.services.protection.personal_data import retention
     assert retention(engine) == 14
 
-    log = desk_window.desk.security_log()
+    log = desk_window.work_tabs.security_log()
     rows = log.rows()
     assert [r[2] for r in rows[:2]] == ["Retention period set", "Encryption key rotated"]
     assert rows[0][3] == "30 → 14 days after the order"

@@ -31,7 +31,7 @@ def test_a_settlement_dropped_in_shows_what_amazon_paid(qtbot, desk_window, tmp_
     assert desk_window.statusBar().currentMessage().startswith(
         "settlement.txt: settlement 9001, 4 rows, 2 refunds")
     desk_window.settlements_action.trigger()
-    dialog = desk_window.desk.dialog
+    dialog = desk_window.work_tabs.dialog
     assert [dialog.tabs.tabText(n) for n in range(3)] == [
         "&Paid (1)", "&Not paid yet (0)", "&Refunds without a credit (1)"]
     assert cells(dialog.paid) == [[ORDER, str(given), "$7.50", "$7.50", "—", "$0.23",
@@ -46,7 +46,7 @@ def test_a_settlement_dropped_in_shows_what_amazon_paid(qtbot, desk_window, tmp_
 
 def test_before_any_settlement_the_view_says_what_to_do(desk_window):
     desk_window.settlements_action.trigger()
-    dialog = desk_window.desk.dialog
+    dialog = desk_window.work_tabs.dialog
     assert dialog.summary_label.text().startswith("No refunds from a settlement yet. Import a "
                                                   "settlement report")
     assert dialog.paid.model().rowCount() == 0
@@ -63,7 +63,7 @@ def test_a_refund_in_another_currency_shows_as_a_mismatch(qtbot, desk_window, tm
     with qtbot.waitSignal(desk_window.task_finished, timeout=20_000):
         desk_window.import_report(report)
     desk_window.settlements_action.trigger()
-    dialog = desk_window.desk.dialog
+    dialog = desk_window.work_tabs.dialog
     assert [dialog.tabs.tabText(n) for n in range(4)] == [
         "&Paid (0)", "&Not paid yet (0)", "&Refunds without a credit (0)",
         "&Currency differs (1)"]

@@ -36,7 +36,7 @@ def fill(dialog, client_id=CLIENT_ID, secret=CLIENT_SECRET, token=REFRESH_TOKEN)
 def test_sync_asks_for_credentials_then_brings_in_orders_and_reports(qtbot, desk_window,
                                                                      standin):
     assert desk_window.sync_with_amazon() is None          # nothing saved yet: Settings
-    dialog = desk_window.desk.dialog
+    dialog = desk_window.work_tabs.dialog
     assert dialog.isVisible()
     assert dialog.tabs.tabText(0) == "Amazon SP-API"
     assert "Kept in the OS keyring (MemoryKeyring)" in dialog.storage_label.text()
@@ -62,7 +62,7 @@ def test_sync_asks_for_credentials_then_brings_in_orders_and_reports(qtbot, desk
 def test_saved_secrets_are_never_shown_and_a_blank_keeps_them(qtbot, desk_window):
     amazon_api.save_credentials(amazon_api.Credentials(CLIENT_ID, CLIENT_SECRET,
                                                        REFRESH_TOKEN))
-    dialog = desk_window.desk.edit_settings()
+    dialog = desk_window.work_tabs.edit_settings()
     assert (dialog.client_secret.text(), dialog.client_secret.placeholderText()) == ("", SAVED)
     assert dialog.refresh_token.echoMode() == dialog.refresh_token.EchoMode.Password
     dialog.client_id.setText("amzn1.application-oa2-client.other")
@@ -73,7 +73,7 @@ def test_saved_secrets_are_never_shown_and_a_blank_keeps_them(qtbot, desk_window
     assert dialog.save()
     assert amazon_api.load_credentials() == amazon_api.Credentials(
         "amzn1.application-oa2-client.other", CLIENT_SECRET, REFRESH_TOKEN)
-    again = desk_window.desk.edit_settings()
+    again = desk_window.work_tabs.edit_settings()
     assert again.chosen_marketplaces() == ["US", "UK"]
     again.forget()
     assert amazon_api.load_credentials() is None
@@ -83,7 +83,7 @@ def test_saved_secrets_are_never_shown_and_a_blank_keeps_them(qtbot, desk_window
 
 def test_without_a_keyring_the_page_says_the_session_keeps_them(qtbot, desk_window, tmp_path):
     keyring.set_keyring(NoKeyring())
-    dialog = desk_window.desk.edit_settings()
+    dialog = desk_window.work_tabs.edit_settings()
     assert dialog.storage_label.text().startswith(
         "No OS keyring works on this computer: SellerDesk keeps the credentials for this "
         "session only (never on disk)")
@@ -92,7 +92,7 @@ def test_without_a_keyring_the_page_says_the_session_keeps_them(qtbot, desk_wind
     assert desk_window.statusBar().currentMessage() == (
         "Settings saved; the credentials last until SellerDesk closes (no OS keyring)")
     assert amazon_api.load_credentials().refresh_token == REFRESH_TOKEN
-    shot = desk_window.desk.edit_settings()
+    shot = desk_window.work_tabs.edit_settings()
     image = tmp_path / "settings.png"
     assert shot.grab().save(str(image))
     assert image.stat().st_size > 10_000
@@ -100,7 +100,7 @@ def test_without_a_keyring_the_page_says_the_session_keeps_them(qtbot, desk_wind
 
 
 def test_incomplete_credentials_are_refused_in_the_dialog(qtbot, desk_window):
-    dialog = desk_window.desk.edit_settings()
+    dialog = desk_window.work_tabs.edit_settings()
     fill(dialog, token="")
     assert not dialog.save()
     assert dialog.error_label.text() == ("The SP-API credentials are incomplete: the refresh "

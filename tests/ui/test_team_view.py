@@ -10,7 +10,7 @@ from sellerdesk.services.credits import issue_credit
 from sellerdesk.services.database import open_database
 from sellerdesk.services.issues import add_issue, list_issues
 from sellerdesk.ui.main_window import WINDOWS, MainWindow
-from sellerdesk.ui.models.desk_models import ISSUE_OPEN_BY_COLUMN
+from sellerdesk.ui.models.work_models import ISSUE_OPEN_BY_COLUMN
 from tests.teams import ORDER, as_login, make_team
 
 pytestmark = pytest.mark.postgres
@@ -33,13 +33,13 @@ def test_a_credit_given_at_another_desk_appears_without_refresh(qtbot, team_wind
     assert window.staff == "sellerdesk"           # the login, not the OS user
     assert not window.staff_box.isEnabled()
     assert window.role_label.text().strip() == "owner"
-    assert window.desk.ledger.model.rowCount() == 0
+    assert window.work_tabs.ledger.model.rowCount() == 0
     with open_database(ana_url) as ana:
         issue = add_issue(ana.engine, order_id=ORDER, issue_type=IssueType.DAMAGED)
         issue_credit(ana.engine, issue_id=issue.issue_id, amount="4.00", reason="sorry")
-    qtbot.waitUntil(lambda: window.desk.ledger.model.rowCount() == 1, timeout=5_000)
-    assert window.desk.ledger.model.column_texts(7) == ["ana"]        # By: her login
-    assert window.desk.ledger.totals_label.text().startswith("<b>1 entry</b>")
+    qtbot.waitUntil(lambda: window.work_tabs.ledger.model.rowCount() == 1, timeout=5_000)
+    assert window.work_tabs.ledger.model.column_texts(7) == ["ana"]        # By: her login
+    assert window.work_tabs.ledger.totals_label.text().startswith("<b>1 entry</b>")
 
 
 def test_a_dropped_connection_is_said_and_mended_by_itself(qtbot, team_window):
@@ -67,7 +67,7 @@ def test_settings_team_joins_a_team_and_goes_back_to_the_own_file(qtbot, desk_wi
     from tests.conftest import MemoryKeyring
     url, key = make_team(postgres, tmp_path, ana={"role": "agent", "password": "s3cret"})
     keyring.set_keyring(MemoryKeyring())          # ana's own computer: no team key
-    dialog = desk_window.desk.edit_settings()
+    dialog = desk_window.work_tabs.edit_settings()
     page = dialog.team_page
     assert dialog.tabs.tabText(dialog.tabs.indexOf(page)) == "Team"
     assert "works on its own file" in page.where_label.text()
@@ -89,7 +89,7 @@ def test_settings_team_joins_a_team_and_goes_back_to_the_own_file(qtbot, desk_wi
     assert team.role_label.text().strip() == "agent"
     assert "ana" in team.location_label.text()
     assert "s3cret" not in team.location_label.text()
-    again = team.desk.edit_settings().team_page
+    again = team.work_tabs.edit_settings().team_page
     assert "signed in as <b>ana</b> (agent)" in again.where_label.text()
     assert "team key is in this computer's keyring" in again.key_label.text()
     with qtbot.waitSignal(again.switch_to, timeout=5_000) as switched:
@@ -106,25 +106,25 @@ def test_an_issue_a_colleague_has_open_shows_as_taken_by_them(qtbot, team_window
     window, ana_url = team_window
     issue = add_issue(window.database.engine, order_id=ORDER,
                            issue_type=IssueType.DAMAGED)
-    window.desk.refresh()
-    window.desk.show_issue(issue.issue_id)
-    pane = window.desk.issues.pane
+    window.work_tabs.refresh()
+    window.work_tabs.show_issue(issue.issue_id)
+    pane = window.work_tabs.issues.pane
     assert pane.taken_label.isHidden()
     ana = MainWindow(ana_url)
     qtbot.addWidget(ana)
     ana.show()
     assert ana.open_database()
-    ana.desk.show_issue(issue.issue_id)                 # she opens it at her desk
+    ana.work_tabs.show_issue(issue.issue_id)                 # she opens it at her desk
     qtbot.waitUntil(lambda: pane.taken_label.isVisible(), timeout=5_000)
     assert "Taken: <b>ana</b> (since" in pane.taken_label.text()
-    listed = window.desk.issues                         # the list says so too
+    listed = window.work_tabs.issues                         # the list says so too
     assert not listed.table.isColumnHidden(ISSUE_OPEN_BY_COLUMN)
     qtbot.waitUntil(lambda: listed.model.column_texts(ISSUE_OPEN_BY_COLUMN) == ["ana"],
                     timeout=5_000)
     number = listed.model.index(0, 0)                   # the number where the eye starts
     assert number.data(Qt.ItemDataRole.ForegroundRole).color().name() == "#a05a00"
     assert number.data(Qt.ItemDataRole.ToolTipRole).startswith("ana has had it open since")
-    theirs = ana.desk.issues.pane.taken_label          # and she sees the owner has it open
+    theirs = ana.work_tabs.issues.pane.taken_label          # and she sees the owner has it open
     assert theirs.isVisible()
     assert "Taken: <b>sellerdesk</b>" in theirs.text()
     with open_database(ana_url) as db, db.engine.begin() as conn:   # nor can she free it
@@ -137,9 +137,9 @@ def test_an_issue_a_colleague_has_open_shows_as_taken_by_them(qtbot, team_window
     # Nothing at her closed window can take it again: her listener, her hold's renewal and
     # her refresh still on its way have all stopped (not a second of waiting and hoping).
     assert ana.live.isFinished()
-    assert not ana.desk.issues.pane.renew.isActive()
+    assert not ana.work_tabs.issues.pane.renew.isActive()
     assert not ana._remote.isActive()
-    window.desk.refresh()
+    window.work_tabs.refresh()
     assert pane.taken_label.isHidden()
 
 
@@ -207,7 +207,7 @@ def test_a_supervisors_approval_queue_fills_as_agents_ask(qtbot, postgres, tmp_p
     qtbot.addWidget(window)
     window.show()
     assert window.open_database()
-    queue = window.desk.approvals.model
+    queue = window.work_tabs.approvals.model
     assert queue.rowCount() == 0
     with open_database(as_login(url, "ana")) as ana:
         issue = add_issue(ana.engine, order_id=ORDER, issue_type=IssueType.DAMAGED)
@@ -217,13 +217,13 @@ def test_a_supervisors_approval_queue_fills_as_agents_ask(qtbot, postgres, tmp_p
     qtbot.waitUntil(lambda: queue.rowCount() == 1, timeout=5_000)
     [waiting] = queue.records()
     assert waiting.approval_id == asked.approval_id
-    assert window.desk.approvals.approve_button.isEnabled()
+    assert window.work_tabs.approvals.approve_button.isEnabled()
     window.close()
     agents = MainWindow(as_login(url, "ana"))          # ana sees it, and may not decide it
     qtbot.addWidget(agents)
     agents.show()
     assert agents.open_database()
-    approvals = agents.desk.approvals
+    approvals = agents.work_tabs.approvals
     assert approvals.model.rowCount() == 1
     assert not approvals.approve_button.isEnabled()
     assert "ana is an agent; only a supervisor or owner" in approvals.refused_label.text()

@@ -16,11 +16,11 @@ from sellerdesk.services.credits import issue_credit
 from sellerdesk.services.database import open_database
 from sellerdesk.services.issues import add_issue, list_issues
 from sellerdesk.services.protection import key_file, pins, secrets
-from sellerdesk.ui.desk_tabs import APPROVALS_TAB
 from sellerdesk.ui.main_window import MainWindow
+from sellerdesk.ui.views.work_tabs import APPROVALS_TAB
 from tests.staffing import hire, owner_at_work
 from tests.ui.conftest import ORDER
-from tests.ui.test_desk_tabs import CLICK, give_pin, log_damaged_book
+from tests.ui.test_work_tabs import CLICK, give_pin, log_damaged_book
 
 START = datetime(2026, 3, 2, 9, tzinfo=UTC)
 MARA_PIN = "1357-mara"
@@ -46,7 +46,7 @@ def staffed(desk_window):
         pins.reset_pin(engine, "Mara", MARA_PIN, by="Ana")
         asked = ask_for_credit(engine)
     pins.drop_elevation(engine)
-    desk_window.desk.refresh()
+    desk_window.work_tabs.refresh()
     desk_window.staff_box.setCurrentText("Ben")
     desk_window.tabs.setCurrentIndex(APPROVALS_TAB)
     assert asked.pending
@@ -61,7 +61,7 @@ def test_the_box_picks_from_the_staff_and_never_makes_anyone(staffed):
 
 
 def test_an_agent_cannot_pick_the_supervisor_without_her_pin(qtbot, staffed):
-    view = staffed.desk.approvals
+    view = staffed.work_tabs.approvals
     assert not view.approve_button.isEnabled()          # Ben is an agent
     with time_machine.travel(START + timedelta(hours=1), tick=False) as clock:
         staffed.staff_box.setCurrentText("Mara")
@@ -92,11 +92,11 @@ def test_an_agent_cannot_pick_the_supervisor_without_her_pin(qtbot, staffed):
         qtbot.mouseClick(view.approve_button, CLICK)
     assert view.model.rowCount() == 0
     assert "Approved: credit 1, $8.00" in staffed.statusBar().currentMessage()
-    assert staffed.desk.ledger.model.column_texts(8) == ["Mara"]
+    assert staffed.work_tabs.ledger.model.column_texts(8) == ["Mara"]
 
 
 def test_an_approval_after_fifteen_idle_minutes_asks_the_pin_again(qtbot, staffed):
-    view = staffed.desk.approvals
+    view = staffed.work_tabs.approvals
     with time_machine.travel(START + timedelta(hours=1), tick=False) as clock:
         staffed.staff_box.setCurrentText("Mara")
         give_pin(staffed.pin_dialog, MARA_PIN)
@@ -115,7 +115,7 @@ def test_nobody_decides_their_own_request_even_with_the_right_pin(qtbot, staffed
         owner_at_work(engine)
         staff_admin.save_staff(engine, name="Ben", role="supervisor", staff="Ana")
         pins.drop_elevation(engine)
-        staffed.desk.refresh()
+        staffed.work_tabs.refresh()
         staffed.staff_box.setCurrentText("Mara")
         give_pin(staffed.pin_dialog, MARA_PIN)
         staffed.staff_box.setCurrentText("Ben")           # promoted: no PIN yet, so he sets one
@@ -124,7 +124,7 @@ def test_nobody_decides_their_own_request_even_with_the_right_pin(qtbot, staffed
         give_pin(dialog, "9753-ben")
     assert staffed.staff_box.currentText() == "Ben"
     assert not pins.is_elevated(engine, "Mara")          # her PIN went when she left the desk
-    view = staffed.desk.approvals
+    view = staffed.work_tabs.approvals
     assert not view.approve_button.isEnabled()
     assert view.refused_label.text() == ("You cannot decide this one: nobody may approve or "
                                          "reject their own request.")
@@ -134,7 +134,7 @@ def test_a_deactivated_person_cannot_be_picked(qtbot, staffed):
     engine = staffed.database.engine
     staffed.staff_box.setCurrentText("Ana")
     give_pin(staffed.pin_dialog, "2468-test")
-    dialog = staffed.desk.manage_staff()
+    dialog = staffed.work_tabs.manage_staff()
     dialog.table.selectRow(1)                               # Ben
     qtbot.mouseClick(dialog.active_button, CLICK)
     assert dialog.rows()[1] == ["Ben", "agent", "USD 4", "deactivated"]
@@ -178,7 +178,7 @@ def test_without_a_keyring_the_key_file_passphrase_is_asked_at_start(qtbot, sqli
 
 
 def test_settings_offers_to_make_a_key_file(qtbot, desk_window, no_keyring):
-    dialog = desk_window.desk.edit_settings()
+    dialog = desk_window.work_tabs.edit_settings()
     page = dialog.key_file_page
     page.show_state()
     assert "there is no key file" in page.state_label.text()

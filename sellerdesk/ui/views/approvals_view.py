@@ -23,7 +23,7 @@ from sellerdesk.services.credits import (
 )
 from sellerdesk.ui.dialogs.pin_dialog import PinDialog, with_pin
 from sellerdesk.ui.labels import error_label
-from sellerdesk.ui.models.desk_models import approvals_model
+from sellerdesk.ui.models.work_models import approvals_model
 from sellerdesk.ui.record_table import record_table
 
 if TYPE_CHECKING:

@@ -47,7 +47,7 @@ from sellerdesk.ui.dialogs.ask import ask_text, confirm
 from sellerdesk.ui.dialogs.message_dialog import MessageDialog
 from sellerdesk.ui.formatting import local_time
 from sellerdesk.ui.labels import error_label
-from sellerdesk.ui.models.desk_models import utc_now
+from sellerdesk.ui.models.work_models import utc_now
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine

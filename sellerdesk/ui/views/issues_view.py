@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 from sellerdesk.core.issues import IssueStatus, IssueType
 from sellerdesk.services import claims, follow_up
 from sellerdesk.services.staff_admin import list_staff
-from sellerdesk.ui.models.desk_models import (
+from sellerdesk.ui.models.work_models import (
     ISSUE_AGE_COLUMN,
     ISSUE_DEADLINE_COLUMN,
     ISSUE_OPEN_BY_COLUMN,
@@ -97,7 +97,7 @@ class IssuesView(QWidget):
         self.clock.timeout.connect(self._tick)
         self.clock.start()
         self.load_staff()
-        self.quiet = True        # no warnings before anyone listens (see DeskTabs)
+        self.quiet = True        # no warnings before anyone listens (see WorkTabs)
         self.refresh()
         self.quiet = False
 

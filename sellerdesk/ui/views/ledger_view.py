@@ -32,7 +32,7 @@ from sellerdesk.services.ledger import (
 )
 from sellerdesk.ui.dialogs.ask import ask_text
 from sellerdesk.ui.formatting import ERROR_STYLE
-from sellerdesk.ui.models.desk_models import ledger_model
+from sellerdesk.ui.models.work_models import ledger_model
 from sellerdesk.ui.record_table import record_table
 
 if TYPE_CHECKING:

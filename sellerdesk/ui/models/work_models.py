@@ -1,4 +1,4 @@
-"""The desk's tables as columns over records: issues, the ledger, approval requests."""
+"""The work tabs' tables as columns over records: issues, the ledger, approval requests."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
-"""The desk's tabs beside Orders — Issues, Approvals, Ledger, Metrics — and the dialogs they open,
-wired to each other: a credit given anywhere shows everywhere. Built once the database is
-open, so the window itself never waits for them."""
+"""The work tabs beside Orders — Issues, Approvals, Ledger, Metrics — and the dialogs
+they open, wired to each other: a credit given anywhere shows everywhere. Built once the
+database is open, so the window itself never waits for them."""
 
 from __future__ import annotations
 
@@ -31,10 +31,10 @@ if TYPE_CHECKING:
 ORDERS_TAB, ISSUES_TAB, APPROVALS_TAB, LEDGER_TAB, METRICS_TAB = range(5)
 
 
-class DeskTabs(QObject):
+class WorkTabs(QObject):
     said = Signal(str)             # a line for the status bar
     open_order = Signal(str)
-    desk_changed = Signal()        # issues, credits or staff changed: refresh what shows them
+    work_changed = Signal()        # issues, credits or staff changed: refresh what shows them
 
     def __init__(self, tabs: QTabWidget, engine: Engine, staff: Callable[[], str],
                  window: QWidget, ledger_actions: Sequence[QAction] = ()) -> None:
@@ -181,7 +181,7 @@ class DeskTabs(QObject):
         self.ledger.refresh()
         if self.tabs.currentIndex() == METRICS_TAB:
             self.metrics.refresh()
-        self.desk_changed.emit()
+        self.work_changed.emit()
 
     def refresh(self) -> None:
         self._changed()

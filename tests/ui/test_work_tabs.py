@@ -17,13 +17,13 @@ from sellerdesk.services.demo.work import DEMO_PIN
 from sellerdesk.services.issues import add_issue, list_issues
 from sellerdesk.services.ledger import ledger_lines
 from sellerdesk.services.protection import pins
-from sellerdesk.ui.desk_tabs import APPROVALS_TAB, ISSUES_TAB, LEDGER_TAB
-from sellerdesk.ui.models.desk_models import (
+from sellerdesk.ui.models.work_models import (
     ISSUE_OPEN_BY_COLUMN,
     approvals_model,
     issues_model,
     ledger_model,
 )
+from sellerdesk.ui.views.work_tabs import APPROVALS_TAB, ISSUES_TAB, LEDGER_TAB
 from tests.staffing import PIN, hire
 from tests.ui.conftest import ORDER, give_credit
 
@@ -33,7 +33,7 @@ CLICK = Qt.MouseButton.LeftButton
 def log_damaged_book(window, staff="Ana"):
     issue = add_issue(window.database.engine, order_id=ORDER, issue_type=IssueType.DAMAGED,
                            affected=(("BOOK", 1),), staff=staff, note="corner crushed")
-    window.desk.refresh()
+    window.work_tabs.refresh()
     return issue.issue_id
 
 
@@ -76,7 +76,7 @@ def test_issues_tab_shows_age_reply_clock_and_filters(qtbot, desk_window):
                               days_late=2)
     fresh = log_damaged_book(desk_window)
     desk_window.tabs.setCurrentIndex(ISSUES_TAB)
-    view = desk_window.desk.issues
+    view = desk_window.work_tabs.issues
     model = view.model
     assert model.column_texts(0) == [str(fresh), str(late.issue_id)]
     assert model.column_texts(4)[1] == "1 d 6 h"
@@ -94,8 +94,8 @@ def test_issues_tab_shows_age_reply_clock_and_filters(qtbot, desk_window):
 
 def test_follow_up_an_issue_from_the_pane(qtbot, desk_window):
     issue_id = log_damaged_book(desk_window)
-    desk_window.desk.show_issue(issue_id)
-    pane = desk_window.desk.issues.pane
+    desk_window.work_tabs.show_issue(issue_id)
+    pane = desk_window.work_tabs.issues.pane
     assert desk_window.tabs.currentIndex() == ISSUES_TAB
     assert pane.title_label.text() == f"Issue {issue_id} · Damaged, moderate"
     assert "Notes: corner crushed" in pane.subtitle_label.text()
@@ -109,7 +109,7 @@ def test_follow_up_an_issue_from_the_pane(qtbot, desk_window):
     pane.status_box.setCurrentIndex(pane.status_box.findData(IssueStatus.ESCALATED_ATOZ.value))
     pane.status_box.activated.emit(pane.status_box.currentIndex())
     assert pane.timeline_rows()[-1][2:] == ["Status", "Open → A-to-z claim"]
-    view = desk_window.desk.issues
+    view = desk_window.work_tabs.issues
     assert view.model.rowCount() == 0     # gone from "open and awaiting buyer"…
     assert pane.detail.issue.status is IssueStatus.ESCALATED_ATOZ   # …still in hand
 
@@ -117,11 +117,11 @@ def test_follow_up_an_issue_from_the_pane(qtbot, desk_window):
 def test_draft_the_reply_copy_it_and_record_the_buyers_answer(qtbot, desk_window):
     issue_id = log_damaged_book(desk_window)
     issue_credit(desk_window.database.engine, issue_id=issue_id)    # the offer
-    desk_window.desk.show_issue(issue_id)
-    pane = desk_window.desk.issues.pane
+    desk_window.work_tabs.show_issue(issue_id)
+    pane = desk_window.work_tabs.issues.pane
     assert pane.status_box.currentText() == "Open"       # a credit closes no work
     qtbot.keyClick(desk_window, Qt.Key.Key_R, Qt.KeyboardModifier.ControlModifier)
-    dialog = desk_window.desk.dialog
+    dialog = desk_window.work_tabs.dialog
     assert dialog.isVisible()
     text = dialog.text_edit.toPlainText()
     assert "your “The Home Cook's Year” arrived damaged" in text
@@ -129,7 +129,7 @@ def test_draft_the_reply_copy_it_and_record_the_buyers_answer(qtbot, desk_window
     with qtbot.waitSignal(dialog.replied):
         qtbot.mouseClick(dialog.send_button, CLICK)
     assert QGuiApplication.clipboard().text().endswith("P.S. A new copy is on its way.")
-    pane = desk_window.desk.issues.pane
+    pane = desk_window.work_tabs.issues.pane
     assert pane.reply_label.text() == "nothing waits for a reply"
     assert pane.answer_label.text() == "Waiting"
     reply_row = pane.timeline_rows()[-2]
@@ -145,7 +145,7 @@ def test_draft_the_reply_copy_it_and_record_the_buyers_answer(qtbot, desk_window
 
 def test_the_reply_template_is_checked_as_it_is_typed(qtbot, desk_window):
     issue_id = log_damaged_book(desk_window)
-    reply = desk_window.desk.draft_reply(issue_id)
+    reply = desk_window.work_tabs.draft_reply(issue_id)
     qtbot.mouseClick(reply.template_button, CLICK)
     editor = reply.template_dialog
     editor.text_edit.setPlainText("Dear $buyer_name,\n$problem")
@@ -162,18 +162,18 @@ def test_the_reply_template_is_checked_as_it_is_typed(qtbot, desk_window):
 
 def test_give_a_credit_on_a_logged_issue(qtbot, desk_window):
     issue_id = log_damaged_book(desk_window)
-    desk_window.desk.show_issue(issue_id)
-    qtbot.mouseClick(desk_window.desk.issues.pane.credit_button, CLICK)
-    dialog = desk_window.desk.dialog
+    desk_window.work_tabs.show_issue(issue_id)
+    qtbot.mouseClick(desk_window.work_tabs.issues.pane.credit_button, CLICK)
+    dialog = desk_window.work_tabs.dialog
     assert dialog.windowTitle() == f"Credit on issue {issue_id}, order {ORDER}"
     assert not dialog.type_box.isEnabled()
     qtbot.waitUntil(lambda: dialog.suggestion_label.text() == "$7.50")
     assert give_credit(qtbot, dialog) == (
         "Give courtesy credit of $7.50 (USD) on order 114-3941689-8772232, to the buyer "
         "of this order?")
-    ledger = desk_window.desk.ledger
+    ledger = desk_window.work_tabs.ledger
     assert ledger.model.column_texts(5) == ["$7.50"]
-    assert [row[2:] for row in desk_window.desk.issues.pane.timeline_rows()[-2:]] == [
+    assert [row[2:] for row in desk_window.work_tabs.issues.pane.timeline_rows()[-2:]] == [
         ["Suggested", "policy version 1 suggested courtesy credit $7.50: damaged: 30 % of "
                       "1 × 24.99 = 7.50"],
         ["Credit", "Courtesy credit $7.50 (credit 1)"]]
@@ -190,11 +190,11 @@ def test_a_supervisor_approves_in_the_approvals_tab(qtbot, desk_window):
                            affected=(("MUG", 1),), staff="Ben")
     asked = issue_credit(engine, issue_id=issue.issue_id, staff="Ben")
     assert asked.pending
-    desk_window.desk.refresh()
+    desk_window.work_tabs.refresh()
     assert desk_window.tabs.tabText(APPROVALS_TAB) == "&Approvals (1)"
     desk_window.staff_box.setCurrentText("Ben")
     assert desk_window.role_label.text().strip() == "agent, limits USD 4"
-    view = desk_window.desk.approvals
+    view = desk_window.work_tabs.approvals
     assert not view.approve_button.isEnabled()
     assert not view.reject_button.isEnabled()
     assert view.refused_label.text() == ("You cannot decide this one: Ben is an agent; only a "
@@ -210,7 +210,7 @@ def test_a_supervisor_approves_in_the_approvals_tab(qtbot, desk_window):
     qtbot.mouseClick(view.approve_button, CLICK)
     assert view.model.rowCount() == 0
     assert desk_window.tabs.tabText(APPROVALS_TAB) == "&Approvals"
-    assert desk_window.desk.ledger.model.column_texts(8) == ["Mara"]
+    assert desk_window.work_tabs.ledger.model.column_texts(8) == ["Mara"]
     assert "Approved: credit 1, $4.35" in desk_window.statusBar().currentMessage()
 
 
@@ -218,9 +218,9 @@ def test_reverse_from_the_ledger_and_verify_the_chain(qtbot, desk_window):
     engine = desk_window.database.engine
     issue_id = log_damaged_book(desk_window)
     issue_credit(engine, issue_id=issue_id)
-    desk_window.desk.refresh()
+    desk_window.work_tabs.refresh()
     desk_window.tabs.setCurrentIndex(LEDGER_TAB)
-    ledger = desk_window.desk.ledger
+    ledger = desk_window.work_tabs.ledger
     ledger.table.selectRow(0)
     qtbot.mouseClick(ledger.reverse_button, CLICK)
     answer(ledger.question, "buyer returned the book")
@@ -265,7 +265,7 @@ def test_an_agent_cannot_save_the_policy(qtbot, desk_window):
     engine = desk_window.database.engine
     log_damaged_book(desk_window)
     hire(engine, "Ben")
-    desk_window.desk.refresh()
+    desk_window.work_tabs.refresh()
     desk_window.staff_box.setCurrentText("Ben")
     editor = desk_window.edit_policy()
     editor.text_edit.setPlainText(editor.text_edit.toPlainText() + "\n# edited\n")
@@ -279,9 +279,9 @@ def test_staff_dialog_adds_people_only_for_an_owner(qtbot, desk_window, who):
     engine = desk_window.database.engine
     log_damaged_book(desk_window)                      # Ana is the owner
     hire(engine, "Ben", "supervisor")                  # both gave their PINs just now
-    desk_window.desk.refresh()
+    desk_window.work_tabs.refresh()
     desk_window.staff_box.setCurrentText(who)
-    dialog = desk_window.desk.manage_staff()
+    dialog = desk_window.work_tabs.manage_staff()
     qtbot.mouseClick(dialog.new_button, CLICK)
     qtbot.keyClicks(dialog.name_edit, "Cleo")
     dialog.role_box.setCurrentIndex(dialog.role_box.findData("agent"))
@@ -304,16 +304,16 @@ def test_an_issue_row_in_the_order_pane_opens_the_issue(qtbot, desk_window):
     table = desk_window.detail_view.activity_table
     table.cellDoubleClicked.emit(0, 1)
     assert desk_window.tabs.currentIndex() == ISSUES_TAB
-    assert desk_window.desk.issues.pane.detail.issue.issue_id == issue_id
-    qtbot.mouseClick(desk_window.desk.issues.pane.order_button, CLICK)
+    assert desk_window.work_tabs.issues.pane.detail.issue.issue_id == issue_id
+    qtbot.mouseClick(desk_window.work_tabs.issues.pane.order_button, CLICK)
     assert desk_window.tabs.currentIndex() == 0
     assert desk_window.detail_view.order.order_id == ORDER
 
 
 def test_resolving_while_a_reply_is_owed_asks_first(qtbot, desk_window):
     issue_id = log_damaged_book(desk_window)               # the buyer waits for a reply
-    desk_window.desk.show_issue(issue_id)
-    pane = desk_window.desk.issues.pane
+    desk_window.work_tabs.show_issue(issue_id)
+    pane = desk_window.work_tabs.issues.pane
 
     def choose_resolved():
         pane.status_box.setCurrentIndex(pane.status_box.findData(IssueStatus.RESOLVED.value))
