@@ -503,7 +503,7 @@ def cmd_policy(args: argparse.Namespace) -> int:
             text = (f"Version {args.version} (“{policy.name}”) is in use again, as policy "
                     f"version {version}")
         else:
-            version, policy = policies.show_policy(db.engine)
+            version, policy = policies.ensure_active_policy(db.engine)
             text = f"# policy version {version}\n{policy.text.rstrip()}"
     _emit(args, {"version": version, "name": policy.name, "text": policy.text}, text)
     return 0

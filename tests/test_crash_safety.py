@@ -246,13 +246,13 @@ def test_a_key_rotation_killed_midway_loses_nothing_and_is_finished(
         _killed_at_random(forker, rng, took, do="rotate", db=sqlite_url,
                           report=str(tmp_path / f"k-{n}.txt"))
         assert _integrity(sqlite_url) == "ok"
-        keys = data_keys.key_set(engine)
+        keys = data_keys.ensure_key_set(engine)
         cut += keys.rotating
         for issue_id in issues[::25]:        # every cell still opens, with old or new key
             shown = personal_data.buyer_details(engine, issue_id)
             assert shown.values["name"] == f"Buyer {issue_id}", shown.unreadable
         personal_data.finish_rotation(engine)         # what the next start does
-        keys = data_keys.key_set(engine)
+        keys = data_keys.ensure_key_set(engine)
         assert not keys.rotating
         assert _count(engine, "personal_data", f"WHERE key_id != {keys.current}") == 0
         assert personal_data.buyer_details(engine, issues[-1]).values["address"] == \

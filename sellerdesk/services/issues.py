@@ -20,7 +20,10 @@ from sellerdesk.services.amazon_facts import overrides_in
 from sellerdesk.services.at_desk import DeskError, at_desk_or_add_first_owner
 from sellerdesk.services.clock import now
 from sellerdesk.services.protection import personal_data
-from sellerdesk.services.protection.shared_keys import BuyerKeyUnavailable, buyer_reference_key
+from sellerdesk.services.protection.shared_keys import (
+    BuyerKeyUnavailable,
+    ensure_buyer_reference_key,
+)
 from sellerdesk.store import credits as ledger_store
 from sellerdesk.store import issues as issue_store
 from sellerdesk.store import returns as return_store
@@ -37,7 +40,7 @@ def buyer_ref_for(engine: Engine, buyer: str | None) -> str | None:
     if not buyer or not buyer.strip():
         return None
     try:
-        return buyer_reference(buyer_reference_key(engine), buyer)
+        return buyer_reference(ensure_buyer_reference_key(engine), buyer)
     except BuyerKeyUnavailable:
         return UNCHECKED_BUYER
 

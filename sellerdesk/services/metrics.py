@@ -31,7 +31,10 @@ from sellerdesk.core.money import Money
 from sellerdesk.core.records import parse_affected
 from sellerdesk.services.amazon_facts import overrides_in
 from sellerdesk.services.clock import now
-from sellerdesk.services.protection.shared_keys import BuyerKeyUnavailable, buyer_reference_key
+from sellerdesk.services.protection.shared_keys import (
+    BuyerKeyUnavailable,
+    ensure_buyer_reference_key,
+)
 from sellerdesk.services.staff import default_staff_name
 from sellerdesk.store import amazon as amazon_store
 from sellerdesk.store import defects as defect_store
@@ -83,7 +86,7 @@ def rater_references(engine: Engine) -> Callable[[str], str | None]:
             return None
         if not key:
             try:
-                key.append(buyer_reference_key(engine))
+                key.append(ensure_buyer_reference_key(engine))
             except BuyerKeyUnavailable:
                 return None      # the feedback counts; its rater stays unlinked
         return buyer_reference(key[0], email)

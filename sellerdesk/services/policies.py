@@ -26,7 +26,7 @@ def default_policy_text() -> str:
     return (resources_dir() / "policies" / "default.toml").read_text(encoding="utf-8")
 
 
-def active_policy(conn: Connection) -> tuple[int, Policy]:
+def ensure_active_policy_in(conn: Connection) -> tuple[int, Policy]:
     """The newest saved version; the shipped default becomes version 1 on first use."""
     latest = store.latest_policy(conn)
     if latest is None:
@@ -52,12 +52,12 @@ def ensure_policy(engine: Engine) -> None:
         if store.latest_policy(conn) is not None:
             return
     with writing(engine) as conn:
-        active_policy(conn)
+        ensure_active_policy_in(conn)
 
 
-def show_policy(engine: Engine) -> tuple[int, Policy]:
+def ensure_active_policy(engine: Engine) -> tuple[int, Policy]:
     with writing(engine) as conn:  # may store the default as version 1
-        return active_policy(conn)
+        return ensure_active_policy_in(conn)
 
 
 @dataclass(frozen=True, slots=True)
@@ -175,7 +175,7 @@ def import_policy(engine: Engine, path: Path, *, by: str) -> tuple[int, Policy]:
 
 
 def export_policy(engine: Engine, path: Path) -> tuple[int, Policy]:
-    version, policy = show_policy(engine)
+    version, policy = ensure_active_policy(engine)
     write_policy_file(Path(path), policy.text)
     return version, policy
 

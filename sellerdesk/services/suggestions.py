@@ -23,7 +23,7 @@ from sellerdesk.core.returns import REFUND_KINDS, refunded_outside
 from sellerdesk.services.at_desk import DeskError
 from sellerdesk.services.clock import now
 from sellerdesk.services.issues import UNCHECKED_BUYER, buyer_ref_for, issue_record
-from sellerdesk.services.policies import active_policy
+from sellerdesk.services.policies import ensure_active_policy_in
 from sellerdesk.store import credits as ledger_store
 from sellerdesk.store import issues as issue_store
 from sellerdesk.store import returns as return_store
@@ -41,7 +41,7 @@ def suggestion_for(conn: Connection, issue: IssueRecord) -> tuple[Suggestion, Mo
 def _suggest(conn: Connection, *, order_id: str, facts: IssueFacts, buyer_ref: str | None,
              excluding_issue: int,
              draft: tuple[int, Policy] | None = None) -> tuple[Suggestion, Money]:
-    version, policy = draft or active_policy(conn)
+    version, policy = draft or ensure_active_policy_in(conn)
     order = get_order(conn, order_id=order_id)
     if order is None:
         raise DeskError(f"no order {order_id!r}")

@@ -14,7 +14,7 @@ from sellerdesk.services.credits import (
 )
 from sellerdesk.services.imports.orders import import_orders
 from sellerdesk.services.issues import add_issue
-from sellerdesk.services.policies import save_policy, show_policy
+from sellerdesk.services.policies import ensure_active_policy, save_policy
 from sellerdesk.services.suggestions import suggest_for_issue
 from tests.reports import row, write
 from tests.staffing import hire
@@ -149,7 +149,7 @@ def test_repeat_buyer_guard_and_buyer_reference_is_not_the_buyer(engine):
 
 
 def test_policy_versions(engine, tmp_path):
-    version, policy = show_policy(engine)
+    version, policy = ensure_active_policy(engine)
     assert (version, policy.name) == (1, "Courtesy-credit policy")
     text = policy.text.replace("percent = 30", "percent = 40")
     assert save_policy(engine, text, by="Ana", source="edited")[0] == 2

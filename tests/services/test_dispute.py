@@ -19,7 +19,7 @@ from sellerdesk.services.dispute import RESPONSE_BOX, export_dispute, gather
 from sellerdesk.services.evidence import attach_evidence, stored_file
 from sellerdesk.services.imports.orders import import_orders
 from sellerdesk.services.issues import add_issue
-from sellerdesk.services.policies import save_policy, show_policy
+from sellerdesk.services.policies import ensure_active_policy, save_policy
 from sellerdesk.store import credits as ledger_store
 from sellerdesk.store.engine import reading, writing
 from sellerdesk.store.tables import EVIDENCE_CHUNKS
@@ -238,7 +238,7 @@ def fonts_of(data: bytes) -> dict[str, bool]:
 def test_the_packet_keeps_the_desks_approval_workings_to_itself(engine, tmp_path):
     """Amazon sees what was given, when and why, not the desk's approval limits, who asked
     whom, or a supervisor's comment."""
-    _, policy = show_policy(engine)
+    _, policy = ensure_active_policy(engine)
     hire(engine, "Bo")                                  # Ana is first at the desk: its owner
     save_policy(engine, policy.text.replace("approval_above = { USD = 25",
                                             "approval_above = { USD = 10"),

@@ -60,7 +60,7 @@ def test_the_demo_desks_policy_is_complete(sqlite_database):
     build_demo(sqlite_database.engine, orders=60)
     in_use = policies.issue_types_in_use(sqlite_database.engine)
     assert len(in_use) > 3                               # the demo logs issues of many types
-    _, policy = policies.show_policy(sqlite_database.engine)
+    _, policy = policies.ensure_active_policy(sqlite_database.engine)
     policies.check_policy(policy.text, in_use=in_use)
 
 
@@ -76,7 +76,7 @@ def test_restoring_an_old_version_saves_a_new_one_and_logs_it(engine):
         (2, "Ana", datetime(2026, 3, 1, 12), ""),
         (1, "SellerDesk", versions[2].created_at, ""),
     ]
-    assert policies.show_policy(engine)[1].text == policies.policy_version_text(engine, 1)
+    assert policies.ensure_active_policy(engine)[1].text == policies.policy_version_text(engine, 1)
     assert "percent = 40" in policies.policy_version_text(engine, 2)     # not rewritten
     assert [(e.action, e.detail) for e in security_events(engine)] == [
         ("policy_restored", "policy version 3 restored from version 1 (Courtesy-credit policy)"),

@@ -97,7 +97,7 @@ def test_escape_with_edits_then_save_saves_and_closes(qtbot, desk_window):
     qtbot.waitUntil(lambda: QApplication.activeModalWidget() is editor.question)
     answer(editor, BUTTON.Save)
     qtbot.waitUntil(lambda: not editor.isVisible())
-    _, policy = policies.show_policy(desk_window.database.engine)
+    _, policy = policies.ensure_active_policy(desk_window.database.engine)
     assert policy.text.endswith("# kinder this year")
 
 

@@ -82,7 +82,7 @@ def test_privacy_settings_keep_the_retention_and_rotate_the_key(qtbot, desk_wind
     engine = desk_window.database.engine
     add_issue(engine, order_id=ORDER, issue_type=IssueType.DAMAGED,
                    buyer_details={"email": "x@example.com"})
-    before = data_keys.key_set(engine).current
+    before = data_keys.ensure_key_set(engine).current
     dialog = desk_window.work_tabs.edit_settings()
     dialog.tabs.setCurrentIndex(1)
     assert dialog.tabs.tabText(1) == "Privacy and backups"
@@ -90,7 +90,7 @@ def test_privacy_settings_keep_the_retention_and_rotate_the_key(qtbot, desk_wind
     assert "the key in the OS keyring (MemoryKeyring)" in dialog.key_label.text()
     qtbot.mouseClick(dialog.rotate_button, Qt.MouseButton.LeftButton)
     assert "1 buyer detail(s) re-sealed" in dialog.rotated_label.text()
-    assert data_keys.key_set(engine).current != before
+    assert data_keys.ensure_key_set(engine).current != before
     dialog.retention_box.setValue(14)
     assert dialog.save()
     from sellerdesk.services.protection.personal_data import retention

@@ -57,7 +57,7 @@ def _new_id(taken: set[int]) -> int:
             return key_id
 
 
-def key_set(engine: Engine) -> KeySet:
+def ensure_key_set(engine: Engine) -> KeySet:
     """The keys, made on first use."""
     keys = saved_key_set(engine)
     if keys is None:
@@ -68,12 +68,12 @@ def key_set(engine: Engine) -> KeySet:
 
 def start_rotation(engine: Engine) -> KeySet:
     """A new current key beside the ones in use."""
-    keys = key_set(engine)
+    keys = ensure_key_set(engine)
     key_id = _new_id(set(keys.keys))
     return _write(engine, KeySet(key_id, {**keys.keys, key_id: new_key()}))
 
 
 def retire_old_keys(engine: Engine) -> KeySet:
     """Keep only the current key (once no cell is sealed with another)."""
-    keys = key_set(engine)
+    keys = ensure_key_set(engine)
     return _write(engine, KeySet(keys.current, {keys.current: keys.keys[keys.current]}))

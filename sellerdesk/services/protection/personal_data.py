@@ -104,7 +104,7 @@ def write_details(conn: Connection, *, issue_id: int, details: Mapping[str, str 
     for name, value in details.items():
         text = (value or "").strip()
         if text:
-            keys = keys or data_keys.key_set(conn.engine)
+            keys = keys or data_keys.ensure_key_set(conn.engine)
             personal_store.put_cell(conn, issue_id=issue_id, field=name,
                                     sealed=seal(keys.keys[keys.current], keys.current,
                                                 _where(issue_id, name), text),
@@ -142,7 +142,7 @@ def details_in(conn: Connection, issue_id: int) -> BuyerDetails:
     purge_on = purge_date(ordered, retention_days(conn)) if ordered and sealed else None
     values, unreadable = {}, {}
     try:
-        keys = data_keys.key_set(conn.engine).keys if sealed else {}
+        keys = data_keys.ensure_key_set(conn.engine).keys if sealed else {}
     except TeamKeyMissing as exc:             # a team desk without the team key yet
         keys, unreadable = {}, {name: str(exc) for name in sealed}
     for name in FIELDS:
@@ -240,13 +240,13 @@ def rotate_key(engine: Engine, *, staff: str | None = None) -> RotationReport:
     """A new key for buyer personal data. The new key is in the keyring before any cell
     uses it; every cell is re-sealed in one transaction; the old key goes last. Cut short
     anywhere, `finish_rotation` (run at every start) completes it."""
-    if not data_keys.key_set(engine).rotating:
+    if not data_keys.ensure_key_set(engine).rotating:
         data_keys.start_rotation(engine)         # from here on the key set is rotating
     return finish_rotation(engine, staff=staff)
 
 
 def finish_rotation(engine: Engine, *, staff: str | None = None) -> RotationReport:
-    keys = data_keys.key_set(engine)
+    keys = data_keys.ensure_key_set(engine)
     if not keys.rotating:
         return RotationReport(0, [], keys.current)
     by = staff or default_staff_name()

@@ -170,7 +170,7 @@ class BuyerKeyUnavailable(KnownError):
     with this process, and each buyer's history with it."""
 
 
-def buyer_reference_key(engine: Engine) -> bytes:
+def ensure_buyer_reference_key(engine: Engine) -> bytes:
     """The HMAC key for buyer references, made on first use — but only where it will be
     kept (a keyring, the open key file, the team's table): a key for one process would
     make every buyer new at the next start, and the repeat-buyer guard fail open."""

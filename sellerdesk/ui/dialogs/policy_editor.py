@@ -63,7 +63,7 @@ class PolicyEditor(QDialog):
         self.engine, self.staff = engine, staff
         self.setWindowTitle(TITLE)
         self.resize(1100, 720)
-        _, policy = policies.show_policy(engine)
+        _, policy = policies.ensure_active_policy(engine)
         # What the desk has logged changes rarely and slowly; asked once, not per keystroke
         # (the save asks again, inside its own transaction).
         self._in_use = policies.issue_types_in_use(engine)

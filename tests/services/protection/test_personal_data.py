@@ -181,10 +181,10 @@ def test_the_retention_period_is_a_setting(engine):
 
 def test_key_rotation_reseals_every_cell_and_drops_the_old_key(engine):
     ids = [_issue(engine, OLD) for _ in range(3)]
-    before = data_keys.key_set(engine)
+    before = data_keys.ensure_key_set(engine)
     cells = _raw_cells(engine)
     report = rotate_key(engine, staff="Olivia")
-    after = data_keys.key_set(engine)
+    after = data_keys.ensure_key_set(engine)
     assert report.resealed == 9
     assert not report.unreadable
     assert after.current != before.current
@@ -199,11 +199,11 @@ def test_key_rotation_reseals_every_cell_and_drops_the_old_key(engine):
 def test_a_rotation_cut_short_after_the_new_key_is_finished_next_time(engine):
     issue_id = _issue(engine, OLD)
     data_keys.start_rotation(engine)               # the new key is saved; no cell uses it yet
-    assert data_keys.key_set(engine).rotating
+    assert data_keys.ensure_key_set(engine).rotating
     assert buyer_details(engine, issue_id).values == JANE      # the old key still opens
     report = finish_rotation(engine)
     assert report.resealed == 3
-    assert not data_keys.key_set(engine).rotating
+    assert not data_keys.ensure_key_set(engine).rotating
     assert buyer_details(engine, issue_id).values == JANE
 
 
@@ -218,7 +218,7 @@ def test_the_data_key_never_reaches_a_file(engine, monkeypatch, private_home, tm
     assert secrets.keyring_available() is with_keyring
     assert buyer_details(engine, issue_id).values == JANE
     rotate_key(engine)                      # two keys, the old one retired
-    keys = data_keys.key_set(engine)
+    keys = data_keys.ensure_key_set(engine)
     if engine.dialect.name == "sqlite":
         backups.make_backup(engine, tmp_path / "copy.sqlite3")
         backups.daily_backup(engine)

@@ -32,9 +32,9 @@ def test_without_a_keyring_secrets_live_in_memory_and_it_is_said_once(fresh_stat
 
 def test_the_buyer_key_is_made_once_and_kept(fresh_state, sqlite_url):
     from sellerdesk.services.database import open_database
-    from sellerdesk.services.protection.shared_keys import buyer_reference_key
+    from sellerdesk.services.protection.shared_keys import ensure_buyer_reference_key
     with open_database(sqlite_url) as db:
-        key = buyer_reference_key(db.engine)
+        key = ensure_buyer_reference_key(db.engine)
         assert len(key) == 32
-        assert buyer_reference_key(db.engine) == key
+        assert ensure_buyer_reference_key(db.engine) == key
     assert bytes.fromhex(keyring.get_password("SellerDesk", "buyer-reference-key")) == key
