@@ -76,7 +76,7 @@ def fill_ledger(engine, order_ids: list[str], entries: int, rng: random.Random) 
 def packet_order(engine, order_id: str, folder: Path) -> None:
     """An issue with 20 timeline events and 5 evidence files of phone-photo size."""
     issue = add_issue(engine, order_id=order_id, issue_type=IssueType.DAMAGED,
-                           note="arrived crushed", staff="bench")
+                      note="arrived crushed", staff="bench")
     for n in range(8):
         follow_up.note_buyer_message(engine, issue_id=issue.issue_id, staff="bench",
                                      text=f"Message {n}: the box was crushed on one side")

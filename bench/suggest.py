@@ -67,8 +67,8 @@ def main() -> None:
         suggest = timed(lambda: suggest_for_issue(engine, rng.choice(issue_ids)),
                         args.runs)
         credit = timed(lambda: issue_credit(engine, issue_id=rng.choice(issue_ids),
-                                                 amount="1", reason="bench",
-                                                 kind=Remedy.COURTESY_CREDIT, staff="bench"),
+                                            amount="1", reason="bench",
+                                            kind=Remedy.COURTESY_CREDIT, staff="bench"),
                        args.runs)
         check = verify_ledger(engine)
     ms = 1000

@@ -39,11 +39,11 @@ def _credits(engine, report: int, seed: int, issues: list[int], **_) -> None:
     while True:
         if last is not None and rng.random() < 0.5:
             done = reverse_credit(engine, credit_id=last, reason="crash test",
-                                       staff="Olivia")
+                                  staff="Olivia")
             last = None
         else:
             done = issue_credit(engine, issue_id=rng.choice(issues), amount="0.01",
-                                     reason="crash test", staff="Olivia")
+                                reason="crash test", staff="Olivia")
             last = done.credit_id
         os.write(report, f"{done.credit_id} {done.entry_hash}\n".encode())
 
@@ -56,7 +56,7 @@ def _race(engine, report: int, issue: int, staff: str, go: str, **_) -> None:
     while True:
         try:
             done = issue_credit(engine, issue_id=issue, amount="1.00", reason="race",
-                                     staff=staff)
+                                staff=staff)
         except DeskError as exc:
             if "more than is left" in str(exc):
                 os.write(report, b"full\n")
@@ -79,7 +79,7 @@ def _hot(engine, report: int, issues: list[int], credits: int, seed: int, go: st
         issue = rng.choice(issues)
         try:
             done = issue_credit(engine, issue_id=issue, amount="1.00", reason="hot",
-                                     staff="Olivia")
+                                staff="Olivia")
         except DeskError as exc:
             if "more than is left" not in str(exc):
                 raise

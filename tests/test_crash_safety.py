@@ -125,7 +125,7 @@ def _desk(engine, tmp_path: Path, *, orders: int, price: str = "100.00") -> list
     write(tmp_path / "desk-orders.txt", [row(o, price=price, date=OLD_DATE) for o in ids])
     import_orders(engine, tmp_path / "desk-orders.txt")
     issues = [add_issue(engine, order_id=o, issue_type=IssueType.DAMAGED,
-                             staff="Olivia").issue_id for o in ids]
+                        staff="Olivia").issue_id for o in ids]
     owner_at_work(engine, "Olivia")     # her PIN: each child gives it (crash_child)
     return issues
 
@@ -207,7 +207,7 @@ def test_a_purge_killed_midway_is_whole_or_not_at_all(sqlite_database, sqlite_ur
     for n in range(10):
         issues = _desk(engine, tmp_path, orders=150) if n == 0 else [
             add_issue(engine, order_id=f"114-{k:07d}-7000000",
-                           issue_type=IssueType.WRONG_ITEM, staff="Olivia").issue_id
+                      issue_type=IssueType.WRONG_ITEM, staff="Olivia").issue_id
             for k in range(150)]
         for issue_id in issues:
             personal_data.set_buyer_details(engine, issue_id, {

@@ -50,8 +50,8 @@ def test_a_returns_report_with_english_month_names_reads(system_locale, engine, 
 def test_an_english_reply_names_the_month_in_english(system_locale, engine):
     with time_machine.travel(datetime(2026, 11, 2, 12, tzinfo=UTC), tick=False):
         issue = add_issue(engine, order_id=ORDER, issue_type=IssueType.DAMAGED,
-                               affected=(("MUG", 1),))
+                          affected=(("MUG", 1),))
         issue_credit(engine, issue_id=issue.issue_id, kind=Remedy.PROMOTIONAL_CREDIT,
-                          expires_on=date(2026, 12, 31))
+                     expires_on=date(2026, 12, 31))
         draft = follow_up.draft_reply_for(engine, issue.issue_id, staff="Ana")
     assert "for your next purchase, valid until 31 December 2026" in draft

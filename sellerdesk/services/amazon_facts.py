@@ -16,7 +16,7 @@ from sqlalchemy.engine import Connection, Engine
 from sellerdesk.core.amazon_facts import FACTS, Fact, checked
 from sellerdesk.services.clock import now
 from sellerdesk.services.policies import require_supervisor
-from sellerdesk.store import issues as store
+from sellerdesk.store import settings as settings_store
 from sellerdesk.store.engine import reading, writing
 
 PREFIX = "amazon."
@@ -36,8 +36,8 @@ class FactSetting:
 
 def overrides_in(conn: Connection) -> dict[str, Decimal]:
     """The facts this desk has changed, for `fact()`, `duration()` and `deadlines()`."""
-    return {key.removeprefix(PREFIX): Decimal(value)
-            for key, (value, _by, _at) in store.settings_starting(conn, prefix=PREFIX).items()}
+    stored = settings_store.settings_starting(conn, prefix=PREFIX)
+    return {key.removeprefix(PREFIX): Decimal(value) for key, (value, _by, _at) in stored.items()}
 
 
 def overrides(engine: Engine) -> dict[str, Decimal]:
@@ -48,7 +48,7 @@ def overrides(engine: Engine) -> dict[str, Decimal]:
 def fact_settings(engine: Engine) -> list[FactSetting]:
     """Every fact with the value in force, in the declared order."""
     with reading(engine) as conn:
-        stored = store.settings_starting(conn, prefix=PREFIX)
+        stored = settings_store.settings_starting(conn, prefix=PREFIX)
     shown = []
     for fact in FACTS:
         if (row := stored.get(PREFIX + fact.key)) is None:
@@ -69,6 +69,7 @@ def save_facts(engine: Engine, changes: dict[str, str | None], *, by: str) -> No
                                      "changes them")
         for key, value in values.items():
             if value is None:
-                store.drop_setting(conn, key=PREFIX + key)
+                settings_store.drop_setting(conn, key=PREFIX + key)
             else:
-                store.put_setting(conn, key=PREFIX + key, value=str(value), by=by, now=now())
+                settings_store.put_setting(conn, key=PREFIX + key, value=str(value), by=by,
+                                           now=now())

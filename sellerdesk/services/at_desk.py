@@ -12,7 +12,7 @@ from sellerdesk.core.records import StaffMember
 from sellerdesk.services.clock import now
 from sellerdesk.services.protection import security_log
 from sellerdesk.services.staff import default_staff_name
-from sellerdesk.store import issues as issue_store
+from sellerdesk.store import staff as staff_store
 from sellerdesk.store import team as team_store
 
 
@@ -26,7 +26,7 @@ def staff_at_desk(conn: Connection, name: str | None) -> StaffMember:
     adds staff) and a deactivated person."""
     login = team_store.team_login(conn)
     if login is not None:           # a team database: the login is who is at work
-        member = issue_store.staff_member(conn, name=login)
+        member = staff_store.staff_member(conn, name=login)
         if member is None:
             raise DeskError(f"the login {login} is not on this team; ask the owner to add "
                             f"you (sellerdesk team add-user {login} --role agent)")
@@ -34,7 +34,7 @@ def staff_at_desk(conn: Connection, name: str | None) -> StaffMember:
     name = (name or default_staff_name()).strip()
     if not name:
         raise DeskError("say who is at the desk (--staff NAME)")
-    member = issue_store.staff_member(conn, name=name)
+    member = staff_store.staff_member(conn, name=name)
     if member is None:
         raise DeskError(f"nobody called {name!r} works at this desk; pick a name in the "
                         "At the desk box (or --staff), or ask the owner to add you "
@@ -50,9 +50,9 @@ def add_first_owner(conn: Connection, name: str | None) -> StaffMember:
     name = (name or default_staff_name()).strip()
     if not name:
         raise DeskError("say who is at the desk (--staff NAME)")
-    if team_store.team_login(conn) is not None or issue_store.staff_count(conn):
+    if team_store.team_login(conn) is not None or staff_store.staff_count(conn):
         raise DeskError(f"this desk already has staff; {name} is added by its owner")
-    member = issue_store.add_staff(conn, name=name, role="owner", approval_limits={},
+    member = staff_store.add_staff(conn, name=name, role="owner", approval_limits={},
                                    now=now())
     security_log.record(conn, "staff_changed", f"{name} set up the desk and owns it",
                         actor=name)
@@ -62,6 +62,6 @@ def add_first_owner(conn: Connection, name: str | None) -> StaffMember:
 def at_desk_or_add_first_owner(conn: Connection, name: str | None) -> StaffMember:
     """For work that records who did it: the person at the desk (staff_at_desk) — or, on
     a new desk nobody works at yet, its first owner (add_first_owner)."""
-    if team_store.team_login(conn) is None and issue_store.staff_count(conn) == 0:
+    if team_store.team_login(conn) is None and staff_store.staff_count(conn) == 0:
         return add_first_owner(conn, name)
     return staff_at_desk(conn, name)

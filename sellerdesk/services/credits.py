@@ -27,6 +27,7 @@ from sellerdesk.services.staff import default_staff_name
 from sellerdesk.services.suggestions import suggestion_for
 from sellerdesk.store import credits as ledger_store
 from sellerdesk.store import issues as issue_store
+from sellerdesk.store import staff as staff_store
 from sellerdesk.store import team as team_store
 from sellerdesk.store.engine import reading, writing
 
@@ -200,7 +201,7 @@ def decision_refused(engine: Engine, request: PendingApproval,
     offer it), or None. A missing PIN is not a refusal: the window asks for it."""
     with reading(engine) as conn:
         name = team_store.team_login(conn) or (staff or default_staff_name()).strip()
-        member = issue_store.staff_member(conn, name=name)
+        member = staff_store.staff_member(conn, name=name)
     if member is None:
         return f"nobody called {name!r} works at this desk"
     return _decision_refused(member, request.requested_by)

@@ -32,6 +32,8 @@ from sellerdesk.services.clock import now
 from sellerdesk.services.issues import issue_record, status_event
 from sellerdesk.store import credits as ledger_store
 from sellerdesk.store import issues as issue_store
+from sellerdesk.store import settings as settings_store
+from sellerdesk.store import staff as staff_store
 from sellerdesk.store.engine import reading, writing
 from sellerdesk.store.orders import get_order
 
@@ -165,12 +167,12 @@ def note_buyer_message(engine: Engine, *, issue_id: int, text: str, when: dateti
 
 def reply_template(engine: Engine) -> str:
     with reading(engine) as conn:
-        return issue_store.setting(conn, key=TEMPLATE_KEY) or DEFAULT_TEMPLATE
+        return settings_store.setting(conn, key=TEMPLATE_KEY) or DEFAULT_TEMPLATE
 
 
 def store_name(engine: Engine) -> str:
     with reading(engine) as conn:
-        return issue_store.setting(conn, key=STORE_NAME_KEY) or ""
+        return settings_store.setting(conn, key=STORE_NAME_KEY) or ""
 
 
 def save_reply_template(engine: Engine, text: str, *, store: str,
@@ -178,9 +180,9 @@ def save_reply_template(engine: Engine, text: str, *, store: str,
     check_template(text)
     with writing(engine) as conn:
         member = at_desk_or_add_first_owner(conn, staff)
-        issue_store.put_setting(conn, key=TEMPLATE_KEY, value=text, by=member.name, now=now())
-        issue_store.put_setting(conn, key=STORE_NAME_KEY, value=store.strip(), by=member.name,
-                                now=now())
+        settings_store.put_setting(conn, key=TEMPLATE_KEY, value=text, by=member.name, now=now())
+        settings_store.put_setting(conn, key=STORE_NAME_KEY, value=store.strip(), by=member.name,
+                                   now=now())
 
 
 def draft_reply_for(engine: Engine, issue_id: int, *, staff: str,
@@ -191,8 +193,8 @@ def draft_reply_for(engine: Engine, issue_id: int, *, staff: str,
         issue = issue_record(conn, issue_id)
         order = get_order(conn, order_id=issue.order_id)
         assert order is not None
-        template = template or issue_store.setting(conn, key=TEMPLATE_KEY) or DEFAULT_TEMPLATE
-        store = issue_store.setting(conn, key=STORE_NAME_KEY) or ""
+        template = template or settings_store.setting(conn, key=TEMPLATE_KEY) or DEFAULT_TEMPLATE
+        store = settings_store.setting(conn, key=STORE_NAME_KEY) or ""
         offered = standing(ledger_store.credits_on_issue(conn, issue_id=issue_id))
         waiting = ledger_store.pending_approvals(conn, issue_id=issue_id)
     titles = {item.sku: item.title for item in order.items}
@@ -272,8 +274,8 @@ def assign(engine: Engine, *, issue_id: int, assignee: str,
     with writing(engine) as conn:
         issue_record(conn, issue_id)  # refuses an unknown issue
         member = at_desk_or_add_first_owner(conn, staff)
-        if assignee and issue_store.staff_member(conn, name=assignee) is None:
-            names = ", ".join(m.name for m in issue_store.all_staff(conn))
+        if assignee and staff_store.staff_member(conn, name=assignee) is None:
+            names = ", ".join(m.name for m in staff_store.all_staff(conn))
             raise DeskError(f"nobody called {assignee!r} works at this desk ({names})")
         issue_store.update_issue(conn, issue_id=issue_id, now=now(), assignee=assignee)
         issue_store.add_event(conn, issue_id=issue_id, actor=member.name, kind="assigned",

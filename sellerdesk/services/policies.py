@@ -17,7 +17,9 @@ from sellerdesk.services.clock import now
 from sellerdesk.services.files import read_regular_file, written_whole
 from sellerdesk.services.paths import resources_dir
 from sellerdesk.services.protection import pins, security_log
-from sellerdesk.store import issues as store
+from sellerdesk.store import issues as issue_store
+from sellerdesk.store import policy_versions as policy_store
+from sellerdesk.store import staff as staff_store
 from sellerdesk.store import team as team_store
 from sellerdesk.store.engine import reading, writing
 
@@ -28,12 +30,12 @@ def default_policy_text() -> str:
 
 def ensure_active_policy_in(conn: Connection) -> tuple[int, Policy]:
     """The newest saved version; the shipped default becomes version 1 on first use."""
-    latest = store.latest_policy(conn)
+    latest = policy_store.latest_policy(conn)
     if latest is None:
         text = default_policy_text()
         policy = parse_policy(text, source="default.toml")
-        version = store.add_policy_version(conn, name=policy.name, text=text, by="SellerDesk",
-                                           now=now())
+        version = policy_store.add_policy_version(conn, name=policy.name, text=text,
+                                                  by="SellerDesk", now=now())
         return version, policy
     version, text = latest
     return version, _parsed(version, text)
@@ -49,7 +51,7 @@ def _parsed(version: int, text: str) -> Policy:
 def ensure_policy(engine: Engine) -> None:
     """Store the shipped default as version 1 if the desk has no policy yet."""
     with reading(engine) as conn:
-        if store.latest_policy(conn) is not None:
+        if policy_store.latest_policy(conn) is not None:
             return
     with writing(engine) as conn:
         ensure_active_policy_in(conn)
@@ -76,7 +78,7 @@ class PolicyVersionInfo:
 def policy_versions(engine: Engine) -> list[PolicyVersionInfo]:
     """Every saved version, newest first."""
     with reading(engine) as conn:
-        return [PolicyVersionInfo(*row) for row in store.policy_versions(conn)]
+        return [PolicyVersionInfo(*row) for row in policy_store.policy_versions(conn)]
 
 
 def issue_types_in_use(engine: Engine) -> set[IssueType]:
@@ -85,7 +87,7 @@ def issue_types_in_use(engine: Engine) -> set[IssueType]:
 
 
 def _in_use(conn: Connection) -> set[IssueType]:
-    return {IssueType(kind) for kind in store.issue_types_in_use(conn)}
+    return {IssueType(kind) for kind in issue_store.issue_types_in_use(conn)}
 
 
 def check_policy(text: str, *, in_use: set[IssueType], source: str = "policy") -> Policy:
@@ -98,8 +100,8 @@ def require_supervisor(conn: Connection, name: str, why: str) -> str:
     """Refuse an agent (anyone may act on a desk with no staff yet: they set it up).
     Returns who is acting: on a team database the login, whatever name was given."""
     name = team_store.team_login(conn) or name
-    member = store.staff_member(conn, name=name)
-    if (member is None and store.staff_count(conn)) or (member and not member.can_approve):
+    member = staff_store.staff_member(conn, name=name)
+    if (member is None and staff_store.staff_count(conn)) or (member and not member.can_approve):
         raise KnownError(f"{name} is not a supervisor or owner here; {why}")
     if member is not None:
         if not member.active:
@@ -117,7 +119,8 @@ def save_policy(engine: Engine, text: str, *, by: str, source: str) -> tuple[int
         policy = check_policy(text, in_use=_in_use(conn), source=source)
         by = require_supervisor(conn, by, "the written policy binds the whole desk, so one "
                                           "of them saves it")
-        version = store.add_policy_version(conn, name=policy.name, text=text, by=by, now=now())
+        version = policy_store.add_policy_version(conn, name=policy.name, text=text, by=by,
+                                                  now=now())
         security_log.record(conn, "policy_saved", f"policy version {version} ({policy.name})",
                             actor=by)
     return version, policy
@@ -128,18 +131,18 @@ def restore_policy(engine: Engine, version: int, *, by: str) -> tuple[int, Polic
     from, so every suggestion made meanwhile still names the version it used. The same
     people may do it as may save, and it is checked as a save is."""
     with writing(engine) as conn:
-        text = store.policy_text(conn, version=version)
+        text = policy_store.policy_text(conn, version=version)
         if text is None:
             raise KnownError(f"There is no policy version {version}.")
-        current = store.latest_policy(conn)
+        current = policy_store.latest_policy(conn)
         if current is not None and current[1] == text:
             raise KnownError(f"Version {version} is the policy in use already"
                              + (f" (as version {current[0]})." if current[0] != version else "."))
         policy = check_policy(text, in_use=_in_use(conn), source=f"policy version {version}")
         by = require_supervisor(conn, by, "the written policy binds the whole desk, so one "
                                           "of them restores it")
-        new_version = store.add_policy_version(conn, name=policy.name, text=text, by=by,
-                                               now=now(), restored_from=version)
+        new_version = policy_store.add_policy_version(conn, name=policy.name, text=text, by=by,
+                                                      now=now(), restored_from=version)
         security_log.record(conn, "policy_restored",
                             f"policy version {new_version} restored from version {version} "
                             f"({policy.name})", actor=by)
@@ -148,7 +151,7 @@ def restore_policy(engine: Engine, version: int, *, by: str) -> tuple[int, Polic
 
 def policy_version_text(engine: Engine, version: int) -> str:
     with reading(engine) as conn:
-        text = store.policy_text(conn, version=version)
+        text = policy_store.policy_text(conn, version=version)
     if text is None:
         raise KnownError(f"There is no policy version {version}.")
     return text

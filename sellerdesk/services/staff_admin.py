@@ -13,7 +13,7 @@ from sellerdesk.core.records import StaffMember, format_limits, parse_limits
 from sellerdesk.services.at_desk import DeskError, add_first_owner, at_desk_or_add_first_owner
 from sellerdesk.services.clock import now
 from sellerdesk.services.protection import pins, security_log
-from sellerdesk.store import issues as issue_store
+from sellerdesk.store import staff as staff_store
 from sellerdesk.store.engine import reading, writing
 
 ROLES = ("agent", "supervisor", "owner")
@@ -22,7 +22,7 @@ ROLES = ("agent", "supervisor", "owner")
 def list_staff(engine: Engine) -> list[StaffMember]:
     """Everyone, active or not (history names them all)."""
     with reading(engine) as conn:
-        return issue_store.all_staff(conn)
+        return staff_store.all_staff(conn)
 
 
 def check_limits(text: str | Mapping[str, Decimal] | None) -> dict[str, Decimal]:
@@ -48,18 +48,18 @@ def save_staff(engine: Engine, *, name: str, role: str,
     limits = check_limits(approval_limits)
     with writing(engine) as conn:
         member = _owner_at_desk(conn, staff, f"changing {name}")
-        existing = issue_store.staff_member(conn, name=name)
+        existing = staff_store.staff_member(conn, name=name)
         shown = f"{role}" + (f", limits {format_limits(limits)}" if limits else "")
         if existing is None:
-            added = issue_store.add_staff(conn, name=name, role=role, approval_limits=limits,
+            added = staff_store.add_staff(conn, name=name, role=role, approval_limits=limits,
                                           now=now())
             security_log.record(conn, "staff_changed", f"{name} added as {shown}",
                                 actor=member.name)
             return added
         if existing.role == "owner" and role != "owner" and existing.active \
-                and issue_store.owner_count(conn) == 1:
+                and staff_store.owner_count(conn) == 1:
             raise DeskError(f"{name} is the desk's only owner; make someone else owner first")
-        issue_store.update_staff(conn, name=name, role=role, approval_limits=limits)
+        staff_store.update_staff(conn, name=name, role=role, approval_limits=limits)
         security_log.record(conn, "staff_changed", f"{name} is now {shown}",
                             actor=member.name)
         return StaffMember(name, role, limits, existing.active, existing.has_pin)
@@ -72,14 +72,14 @@ def set_active(engine: Engine, *, name: str, active: bool,
     with writing(engine) as conn:
         member = _owner_at_desk(conn, staff, f"{'reactivating' if active else 'deactivating'} "
                                              f"{name}")
-        existing = issue_store.staff_member(conn, name=name)
+        existing = staff_store.staff_member(conn, name=name)
         if existing is None:
             raise DeskError(f"nobody called {name!r} works at this desk")
         if existing.active == active:
             return existing
-        if not active and existing.role == "owner" and issue_store.owner_count(conn) == 1:
+        if not active and existing.role == "owner" and staff_store.owner_count(conn) == 1:
             raise DeskError(f"{name} is the desk's only owner; make someone else owner first")
-        issue_store.set_deactivated(conn, name=name, at=None if active else now())
+        staff_store.set_deactivated(conn, name=name, at=None if active else now())
         security_log.record(conn, "staff_changed",
                             f"{name} {'reactivated' if active else 'deactivated'}",
                             actor=member.name)
@@ -94,8 +94,8 @@ def give_pin(engine: Engine, name: str, pin: str) -> StaffMember:
     if they have none yet, it becomes theirs; or, on a desk nobody works at yet, they
     become its first owner with it (the first run)."""
     with reading(engine) as conn:
-        member = issue_store.staff_member(conn, name=name)
-        empty = member is None and issue_store.staff_count(conn) == 0
+        member = staff_store.staff_member(conn, name=name)
+        empty = member is None and staff_store.staff_count(conn) == 0
     if empty:
         pins.check_new_pin(pin)
         with writing(engine) as conn:

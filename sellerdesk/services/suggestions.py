@@ -26,6 +26,7 @@ from sellerdesk.services.issues import UNCHECKED_BUYER, buyer_ref_for, issue_rec
 from sellerdesk.services.policies import ensure_active_policy_in
 from sellerdesk.store import credits as ledger_store
 from sellerdesk.store import issues as issue_store
+from sellerdesk.store import policy_versions as policy_store
 from sellerdesk.store import returns as return_store
 from sellerdesk.store.engine import reading
 from sellerdesk.store.orders import get_order
@@ -92,7 +93,7 @@ def try_policy(engine: Engine, text: str, *, order_id: str, facts: IssueFacts,
     policy = parse_policy(text, source="the policy being edited")
     ref = buyer_ref_for(engine, buyer)
     with reading(engine) as conn:
-        next_version = (issue_store.latest_policy(conn) or (0, ""))[0] + 1
+        next_version = (policy_store.latest_policy(conn) or (0, ""))[0] + 1
         return _suggest(conn, order_id=order_id, facts=facts, buyer_ref=ref,
                         excluding_issue=0, draft=(next_version, policy))[0]
 

@@ -1,142 +1,19 @@
-"""Queries for staff, policy versions, issues and their timeline."""
+"""Queries for issues, their timeline (with its clock runs) and a buyer's history."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from datetime import datetime
-from decimal import Decimal
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from sellerdesk.core.deadlines import READ_KINDS, runs
 from sellerdesk.core.issues import BuyerResponse, IssueStatus, IssueType, Severity
-from sellerdesk.core.records import IssueRecord, StaffMember, TimelineEntry, parse_affected
-from sellerdesk.store.tables import (
-    CLOCK_RUNS,
-    CREDITS,
-    ISSUES,
-    POLICY_VERSIONS,
-    SETTINGS,
-    STAFF,
-    TIMELINE,
-)
+from sellerdesk.core.records import IssueRecord, TimelineEntry, parse_affected
+from sellerdesk.store.tables import CLOCK_RUNS, CREDITS, ISSUES, TIMELINE
 
-s_, p_, is_, t_, c_, set_ = (STAFF.c, POLICY_VERSIONS.c, ISSUES.c, TIMELINE.c, CREDITS.c,
-                             SETTINGS.c)
-
-
-# -- staff ------------------------------------------------------------------------------
-def _member(row) -> StaffMember:
-    limits = json.loads(row.approval_limits) if row.approval_limits else {}
-    return StaffMember(row.name, row.role, {c: Decimal(v) for c, v in limits.items()},
-                       active=row.deactivated_at is None, has_pin=row.pin_hash is not None)
-
-
-def _limits_json(limits: Mapping[str, Decimal]) -> str | None:
-    return json.dumps({c: str(v) for c, v in sorted(limits.items())}) if limits else None
-
-
-def staff_member(conn: Connection, *, name: str) -> StaffMember | None:
-    row = conn.execute(sa.select(STAFF).where(s_.name == name)).first()
-    return _member(row) if row else None
-
-
-def add_staff(conn: Connection, *, name: str, role: str,
-              approval_limits: Mapping[str, Decimal], now: datetime) -> StaffMember:
-    conn.execute(STAFF.insert().values(name=name, role=role, created_at=now,
-                                       approval_limits=_limits_json(approval_limits)))
-    return StaffMember(name, role, dict(approval_limits))
-
-
-def staff_count(conn: Connection) -> int:
-    return conn.execute(sa.select(sa.func.count()).select_from(STAFF)).scalar_one()
-
-
-def all_staff(conn: Connection) -> list[StaffMember]:
-    return [_member(r) for r in conn.execute(sa.select(STAFF).order_by(s_.name))]
-
-
-def update_staff(conn: Connection, *, name: str, role: str,
-                 approval_limits: Mapping[str, Decimal]) -> None:
-    conn.execute(STAFF.update().where(s_.name == name)
-                 .values(role=role, approval_limits=_limits_json(approval_limits)))
-
-
-def owner_count(conn: Connection) -> int:
-    """Owners who can still act (a deactivated one cannot hand the desk on)."""
-    return conn.execute(sa.select(sa.func.count()).select_from(STAFF)
-                        .where(s_.role == "owner", s_.deactivated_at.is_(None))).scalar_one()
-
-
-def set_deactivated(conn: Connection, *, name: str, at: datetime | None) -> None:
-    conn.execute(STAFF.update().where(s_.name == name).values(deactivated_at=at))
-
-
-def pin_state(conn: Connection, *, name: str) -> tuple[str | None, int, datetime | None]:
-    """The PIN's hash, the wrong tries since the last right one, and until when to wait."""
-    row = conn.execute(sa.select(s_.pin_hash, s_.pin_failures, s_.pin_locked_until)
-                       .where(s_.name == name)).one()
-    return row.pin_hash, row.pin_failures, row.pin_locked_until
-
-
-def put_pin(conn: Connection, *, name: str, pin_hash: str | None) -> None:
-    conn.execute(STAFF.update().where(s_.name == name)
-                 .values(pin_hash=pin_hash, pin_failures=0, pin_locked_until=None))
-
-
-def put_pin_failures(conn: Connection, *, name: str, failures: int,
-                     locked_until: datetime | None) -> None:
-    conn.execute(STAFF.update().where(s_.name == name)
-                 .values(pin_failures=failures, pin_locked_until=locked_until))
-
-
-# -- the desk's settings ----------------------------------------------------------------------
-def setting(conn: Connection, *, key: str) -> str | None:
-    return conn.execute(sa.select(set_.value).where(set_.key == key)).scalar()
-
-
-def put_setting(conn: Connection, *, key: str, value: str, by: str, now: datetime) -> None:
-    changed = conn.execute(SETTINGS.update().where(set_.key == key)
-                           .values(value=value, updated_by=by, updated_at=now)).rowcount
-    if not changed:
-        conn.execute(SETTINGS.insert().values(key=key, value=value, updated_by=by,
-                                              updated_at=now))
-
-
-def settings_starting(conn: Connection, *, prefix: str) -> dict[str, tuple[str, str, datetime]]:
-    """Every setting whose key starts with `prefix`, as key → (value, by, at)."""
-    rows = conn.execute(sa.select(set_.key, set_.value, set_.updated_by, set_.updated_at)
-                        .where(set_.key.startswith(prefix, autoescape=True)))
-    return {r.key: (r.value, r.updated_by, r.updated_at) for r in rows}
-
-
-def drop_setting(conn: Connection, *, key: str) -> None:
-    conn.execute(SETTINGS.delete().where(set_.key == key))
-
-
-# -- policy versions ------------------------------------------------------------------------
-def latest_policy(conn: Connection) -> tuple[int, str] | None:
-    row = conn.execute(sa.select(p_.id, p_.text).order_by(p_.id.desc()).limit(1)).first()
-    return (row.id, row.text) if row else None
-
-
-def policy_versions(conn: Connection) -> list[tuple[int, str, str, datetime, int | None]]:
-    rows = conn.execute(sa.select(p_.id, p_.name, p_.created_by, p_.created_at,
-                                  p_.restored_from).order_by(p_.id.desc()))
-    return [tuple(r) for r in rows]
-
-
-def policy_text(conn: Connection, *, version: int) -> str | None:
-    return conn.execute(sa.select(p_.text).where(p_.id == version)).scalar()
-
-
-def add_policy_version(conn: Connection, *, name: str, text: str, by: str,
-                       now: datetime, restored_from: int | None = None) -> int:
-    return conn.execute(POLICY_VERSIONS.insert().values(
-        name=name, text=text, created_by=by, created_at=now, restored_from=restored_from,
-    ).returning(p_.id)).scalar_one()
+is_, t_, c_ = ISSUES.c, TIMELINE.c, CREDITS.c
 
 
 def issue_types_in_use(conn: Connection) -> set[str]:

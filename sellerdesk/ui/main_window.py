@@ -454,8 +454,8 @@ class MainWindow(QMainWindow):
         from sellerdesk.ui.views.work_tabs import WorkTabs
         assert self.database is not None
         self.work_tabs = WorkTabs(self.tabs, self.database.engine, lambda: self.staff, self,
-                             [self.export_ledger_action, self.check_ledger_action,
-                              self.adjustments_action, self.settlements_action])
+                                  [self.export_ledger_action, self.check_ledger_action,
+                                   self.adjustments_action, self.settlements_action])
         self.work_tabs.said.connect(lambda text: self.statusBar().showMessage(text, 15_000))
         self.work_tabs.open_order.connect(self.show_order_tab)
         self.work_tabs.work_changed.connect(self._work_changed)

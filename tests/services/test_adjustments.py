@@ -40,9 +40,9 @@ def engine(database, tmp_path, monkeypatch):
 
 def credit(engine, order_id, amount, kind=Remedy.COURTESY_CREDIT, items=()):
     issue = add_issue(engine, order_id=order_id, issue_type=IssueType.DAMAGED,
-                           affected=items)
+                      affected=items)
     outcome = issue_credit(engine, issue_id=issue.issue_id, amount=amount, kind=kind,
-                                reason="as agreed with the buyer")
+                           reason="as agreed with the buyer")
     return outcome.credit_id
 
 

@@ -247,12 +247,12 @@ def test_the_packet_keeps_the_desks_approval_workings_to_itself(engine, tmp_path
     asked = issue_credit(engine, issue_id=damaged.issue_id, staff="Bo")    # an agent
     assert asked.pending
     decide_approval(engine, approval_id=asked.approval_id, approve=True,
-                         comment="fine this once, over Bo's limit", staff="Ana")
+                    comment="fine this once, over Bo's limit", staff="Ana")
     other = add_issue(engine, order_id=ORDER, issue_type=IssueType.NOT_AS_DESCRIBED)
     refused = issue_credit(engine, issue_id=other.issue_id, amount="15", reason="goodwill",
-                                staff="Bo")
+                           staff="Bo")
     decide_approval(engine, approval_id=refused.approval_id, approve=False,
-                         comment="too generous", staff="Ana")
+                    comment="too generous", staff="Ana")
     follow_up.assign(engine, issue_id=other.issue_id, assignee="Bo")
     result = export_dispute(engine, ORDER, tmp_path / "p")
     text = " ".join(pdf_text((tmp_path / "p" / "packet.pdf").read_bytes()).split())
@@ -275,7 +275,7 @@ def test_a_heading_never_ends_a_page_alone(engine, tmp_path):
     first = "First message, " + "which goes on and on " * 20     # a tall first row
     for padding, order in enumerate(orders):
         issue = add_issue(engine, order_id=order, issue_type=IssueType.DAMAGED,
-                               note="\n".join(["more notes"] * 3 * padding))
+                          note="\n".join(["more notes"] * 3 * padding))
         follow_up.note_buyer_message(engine, issue_id=issue.issue_id, text=first)
         pages = [page.extract_text()
                  for page in PdfReader(io.BytesIO(packet_pdf.render(gather(engine, order))))
@@ -287,7 +287,7 @@ def test_a_heading_never_ends_a_page_alone(engine, tmp_path):
 
 def test_japanese_prints_in_an_embedded_font(engine, tmp_path):
     issue = add_issue(engine, order_id=ORDER, issue_type=IssueType.DAMAGED,
-                           note="梱包が潰れていた（箱の角）")
+                      note="梱包が潰れていた（箱の角）")
     follow_up.note_buyer_message(engine, issue_id=issue.issue_id,
                                  text="マグカップの取っ手が割れていました①。返品したいです。")
     export_dispute(engine, ORDER, tmp_path / "p")

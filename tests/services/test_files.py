@@ -99,7 +99,7 @@ def test_every_reader_refuses_what_is_not_an_ordinary_file(tmp_path, reader, mak
 def test_every_import_refuses_what_is_not_an_ordinary_file(database, tmp_path, kind, make):
     path, message = not_a_file(tmp_path, make, ".json" if kind == "performance" else ".txt")
     error = returns_promptly(lambda: kinds.import_report(database.engine, path, kind=kind,
-                                                           marketplace="US"))
+                                                         marketplace="US"))
     assert isinstance(error, InputError), error
     assert str(error) == message
 

@@ -44,7 +44,7 @@ def kinds(engine, issue_id):
 def test_the_reply_clock_runs_24_hours_from_the_buyers_contact(engine):
     with time_machine.travel(MONDAY_9AM, tick=False):
         issue = add_issue(engine, order_id=ORDER, issue_type=IssueType.DAMAGED,
-                               affected=(("LAMP", 1),))
+                          affected=(("LAMP", 1),))
     assert issue.reply_due_at == datetime(2026, 11, 17, 9, 0)
     with time_machine.travel(MONDAY_9AM + timedelta(hours=25), tick=False):
         overdue = follow_up.find_issues(engine, overdue=True)
@@ -62,7 +62,7 @@ def test_the_reply_clock_runs_24_hours_from_the_buyers_contact(engine):
 def test_a_new_buyer_message_restarts_the_clock_and_reopens(engine):
     with time_machine.travel(MONDAY_9AM, tick=False):
         issue = add_issue(engine, order_id=ORDER, issue_type=IssueType.LATE_DELIVERY,
-                               days_late=3)
+                          days_late=3)
         follow_up.note_reply(engine, issue_id=issue.issue_id, text="On its way.")
     with time_machine.travel(MONDAY_9AM + timedelta(days=2), tick=False):
         again = follow_up.note_buyer_message(engine, issue_id=issue.issue_id,
@@ -77,7 +77,7 @@ def test_a_new_buyer_message_restarts_the_clock_and_reopens(engine):
 
 def test_the_buyers_answer_resolves_or_reopens(engine):
     issue = add_issue(engine, order_id=ORDER, issue_type=IssueType.DAMAGED,
-                           affected=(("LAMP", 1),))
+                      affected=(("LAMP", 1),))
     credited = issue_credit(engine, issue_id=issue.issue_id)
     assert credited.credit_id is not None
     # the credit is an offer: the issue stays open, its reply still owed
@@ -101,7 +101,7 @@ def test_the_buyers_answer_resolves_or_reopens(engine):
 
 def test_no_answer_is_recorded_without_an_offer(engine):
     issue = add_issue(engine, order_id=ORDER, issue_type=IssueType.DAMAGED,
-                           affected=(("LAMP", 1),))
+                      affected=(("LAMP", 1),))
     follow_up.note_reply(engine, issue_id=issue.issue_id, text="We are looking into it.")
     for response in (BuyerResponse.ACCEPTED, BuyerResponse.DECLINED, BuyerResponse.NO_ANSWER):
         with pytest.raises(KnownError, match="no offer stands on this issue"):
@@ -115,7 +115,7 @@ def credited_and_answered_on_monday(engine):
     """A damaged lamp logged, credited and replied to at 9:00 on Monday 16 November."""
     with time_machine.travel(MONDAY_9AM, tick=False):
         issue = add_issue(engine, order_id=ORDER, issue_type=IssueType.DAMAGED,
-                               affected=(("LAMP", 1),))
+                          affected=(("LAMP", 1),))
         issue_credit(engine, issue_id=issue.issue_id)
         follow_up.note_reply(engine, issue_id=issue.issue_id, text="A credit for you")
     return issue
@@ -155,7 +155,7 @@ def test_a_message_noted_late_reopens_after_what_came_before(engine):
 
 def test_the_draft_reply_names_the_order_problem_and_offer(engine):
     issue = add_issue(engine, order_id=ORDER, issue_type=IssueType.DAMAGED,
-                           affected=(("LAMP", 1),))
+                      affected=(("LAMP", 1),))
     before = follow_up.draft_reply_for(engine, issue.issue_id, staff="Ana")
     assert "your order 114-3941689-8772232" in before
     assert "your “Brass Desk Lamp” arrived damaged" in before
@@ -170,11 +170,11 @@ def test_the_draft_reply_names_the_order_problem_and_offer(engine):
 def test_the_offer_in_the_draft_follows_reversals_and_promotions(engine):
     with time_machine.travel(MONDAY_9AM, tick=False):
         issue = add_issue(engine, order_id=ORDER, issue_type=IssueType.DAMAGED,
-                               affected=(("LAMP", 1),))
+                          affected=(("LAMP", 1),))
         issue_credit(engine, issue_id=issue.issue_id)
         reverse_credit(engine, credit_id=1, reason="wrong kind")
         issue_credit(engine, issue_id=issue.issue_id, kind=Remedy.PROMOTIONAL_CREDIT,
-                          expires_on=date(2027, 1, 15))
+                     expires_on=date(2027, 1, 15))
         draft = follow_up.draft_reply_for(engine, issue.issue_id, staff="Ana")
     assert ("a promotional credit of $17.70 for your next purchase, valid until "
             "15 January 2027") in draft
@@ -183,7 +183,7 @@ def test_the_offer_in_the_draft_follows_reversals_and_promotions(engine):
 
 def test_a_seller_edits_the_template_for_the_whole_desk(engine):
     issue = add_issue(engine, order_id=ORDER, issue_type=IssueType.MISSING_ITEM,
-                           affected=(("MUG", 1), ("LAMP", 1)))
+                      affected=(("MUG", 1), ("LAMP", 1)))
     follow_up.save_reply_template(engine, "Hi! $problem. $offer\n— $staff, $store",
                                   store="Brightside Home")
     draft = follow_up.draft_reply_for(engine, issue.issue_id, staff="Ana")
@@ -228,9 +228,9 @@ def test_the_ledger_keeps_running_totals_per_currency(engine, tmp_path):
                                          currency="JPY")])
     import_orders(engine, jp, marketplace="JP")
     first = add_issue(engine, order_id=ORDER, issue_type=IssueType.DAMAGED,
-                           affected=(("LAMP", 1),))
+                      affected=(("LAMP", 1),))
     second = add_issue(engine, order_id="250-1111111-1111111",
-                            issue_type=IssueType.DAMAGED, affected=(("TEA", 1),))
+                       issue_type=IssueType.DAMAGED, affected=(("TEA", 1),))
     issue_credit(engine, issue_id=first.issue_id)
     issue_credit(engine, issue_id=second.issue_id)
     reverse_credit(engine, credit_id=1, reason="returned")
@@ -247,10 +247,10 @@ def test_promotional_credits_lapsing_soon(engine):
     with time_machine.travel(MONDAY_9AM, tick=False):
         for days in (3, 40, 10):
             issue = add_issue(engine, order_id=ORDER,
-                                   issue_type=IssueType.LATE_DELIVERY, days_late=1)
+                              issue_type=IssueType.LATE_DELIVERY, days_late=1)
             issue_credit(engine, issue_id=issue.issue_id,
-                              kind=Remedy.PROMOTIONAL_CREDIT,
-                              expires_on=today + timedelta(days=days))
+                         kind=Remedy.PROMOTIONAL_CREDIT,
+                         expires_on=today + timedelta(days=days))
     lapsing = ledger.lapsing_promotions(engine, today=today)
     assert [(c.credit_id, c.expires_on) for c in lapsing] == [
         (1, today + timedelta(days=3)), (3, today + timedelta(days=10))]
@@ -322,14 +322,14 @@ def test_a_credit_meets_the_buyer_contact_clock_where_the_metrics_read_it(engine
     the ledger's lock): the stored runs must still equal the timeline's."""
     with time_machine.travel(MONDAY_9AM, tick=False):
         direct = add_issue(engine, order_id=ORDER, issue_type=IssueType.DAMAGED,
-                                affected=(("LAMP", 1),))
+                           affected=(("LAMP", 1),))
         hire(engine, "Ben")
         asked_for = add_issue(engine, order_id=OTHER, issue_type=IssueType.MISSING_ITEM,
-                                   affected=(("MUG", 1),), staff="Ben")
+                              affected=(("MUG", 1),), staff="Ben")
     with time_machine.travel(MONDAY_9AM + timedelta(hours=49), tick=False):   # late
         issue_credit(engine, issue_id=direct.issue_id)
         asked = issue_credit(engine, issue_id=asked_for.issue_id, amount="14.50",
-                                  reason="the whole mug", staff="Ben")
+                             reason="the whole mug", staff="Ben")
         assert asked.pending
     with time_machine.travel(MONDAY_9AM + timedelta(hours=50), tick=False):
         owner_at_work(engine)

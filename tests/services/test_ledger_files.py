@@ -31,7 +31,7 @@ def engine(sqlite_database, tmp_path, monkeypatch):
     for n, order in enumerate(orders):
         issue = add_issue(engine, order_id=order, issue_type=IssueType.DAMAGED)
         credit = issue_credit(engine, issue_id=issue.issue_id, amount=f"{n + 1}.50",
-                                   reason="café, naïve — a reason with “quotes”, and commas")
+                              reason="café, naïve — a reason with “quotes”, and commas")
         if n % 3 == 0:
             reverse_credit(engine, credit_id=credit.credit_id, reason="given twice")
     return engine

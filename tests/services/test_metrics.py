@@ -69,7 +69,7 @@ def test_a_small_desk_worked_by_hand(engine, tmp_path, capsys):
     # Four issues: two credited (one of them later defective), two not (one defective).
     for n in (1, 2, 5, 7):
         issue = add_issue(engine, order_id=order[n], issue_type=IssueType.DAMAGED,
-                               affected=(("BK-COOK-01", 1),))
+                          affected=(("BK-COOK-01", 1),))
         if n in (1, 2):
             issue_credit(engine, issue_id=issue.issue_id)
     board = metrics.dashboard(engine, as_of=date(2026, 11, 30)).as_json()
@@ -102,7 +102,7 @@ def test_deadlines_missed_in_the_window_follow_the_desks_numbers(engine, tmp_pat
     def issue(order: str, at: datetime) -> int:
         with pinned(at):
             return add_issue(engine, order_id=order,
-                                  issue_type=IssueType.DAMAGED).issue_id
+                             issue_type=IssueType.DAMAGED).issue_id
 
     def then(at: datetime, issue_id: int, kind: str | IssueStatus) -> None:
         with pinned(at):
@@ -136,7 +136,7 @@ def test_deadlines_missed_in_the_window_follow_the_desks_numbers(engine, tmp_pat
     # A desk that reads Amazon's pages as 96 hours and 8 days sees fewer misses.
     owner_at_work(engine)                     # the desk's numbers are the owner's to set
     amazon_facts.save_facts(engine, {"atoz_contact_hours": "96", "chargeback_days": "8"},
-                               by="Ana")
+                            by="Ana")
     missed = metrics.dashboard(engine, as_of=date(2026, 11, 30)).as_json()["deadlines_missed"]
     assert {k: v for k, v in missed.items() if v and "replies" not in k} == {"atoz_contact": 1}
     assert "Resolve before the buyer may file an A-to-z claim: 1 missed" in (

@@ -14,7 +14,7 @@ from sellerdesk.services.demo.build import build_demo
 from sellerdesk.services.imports.orders import import_orders
 from sellerdesk.services.issues import add_issue
 from sellerdesk.services.protection.security_log import security_events
-from sellerdesk.store import issues as issue_store
+from sellerdesk.store import policy_versions as policy_store
 from sellerdesk.store.engine import writing
 from tests.reports import row, write
 from tests.staffing import owner_at_work
@@ -91,8 +91,8 @@ def test_restoring_an_old_version_saves_a_new_one_and_logs_it(engine):
 def test_an_agent_may_not_restore_and_an_emptied_version_stays_in_the_past(engine):
     policies.ensure_policy(engine)
     with writing(engine) as conn:       # as a version saved before saves were checked
-        issue_store.add_policy_version(conn, name="Emptied", text="", by="Ana",
-                                       now=datetime(2026, 3, 1))
+        policy_store.add_policy_version(conn, name="Emptied", text="", by="Ana",
+                                        now=datetime(2026, 3, 1))
     policies.save_policy(engine, edited("40"), by="Ana", source="policy")
     owner_at_work(engine)
     staff_admin.save_staff(engine, name="Ana", role="owner")

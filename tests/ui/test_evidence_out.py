@@ -30,7 +30,7 @@ CLICK = Qt.MouseButton.LeftButton
 def issue_id(desk_window):
     engine = desk_window.database.engine
     issue = add_issue(engine, order_id=ORDER, issue_type=IssueType.DAMAGED,
-                           affected=(("BOOK", 1),), note="corner crushed")
+                      affected=(("BOOK", 1),), note="corner crushed")
     issue_credit(engine, issue_id=issue.issue_id)
     desk_window.work_tabs.refresh()
     desk_window.work_tabs.show_issue(issue.issue_id)

@@ -201,11 +201,11 @@ def test_a_refused_credit_keeps_the_logged_issue_and_never_logs_it_twice(qtbot, 
     dialog.reason_edit.setText("make it right")
     # another desk gives most of the order while this one waits in its Undo window
     issue = add_issue(desk_window.database.engine, order_id=ORDER,
-                           issue_type=IssueType.WRONG_ITEM, staff="Ana")
+                      issue_type=IssueType.WRONG_ITEM, staff="Ana")
     confirm_credit(qtbot, dialog)
     owner_at_work(desk_window.database.engine)      # Ana, the owner, gave her PIN there
     issue_credit(desk_window.database.engine, issue_id=issue.issue_id, amount="50",
-                      kind=None, reason="whole order", staff="Ana")
+                 kind=None, reason="whole order", staff="Ana")
     qtbot.waitUntil(lambda: dialog.error_label.text() != "")
     assert dialog.error_label.text().startswith("Issue 2 is logged, but the credit was not "
                                                 "given: $50.00 is more than is left")

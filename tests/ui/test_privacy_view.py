@@ -54,7 +54,7 @@ def test_buyer_details_typed_in_the_new_issue_dialog_are_sealed_and_shown(qtbot,
 def test_details_are_edited_from_the_pane_and_purged_ones_say_so(qtbot, desk_window):
     engine = desk_window.database.engine
     issue = add_issue(engine, order_id=ORDER, issue_type=IssueType.DAMAGED,
-                           buyer_details={"name": "Ria Canary"})
+                      buyer_details={"name": "Ria Canary"})
     pane = _pane(desk_window, issue.issue_id)
     assert pane.buyer_label.text().startswith("Ria Canary")
 
@@ -81,7 +81,7 @@ def test_details_are_edited_from_the_pane_and_purged_ones_say_so(qtbot, desk_win
 def test_privacy_settings_keep_the_retention_and_rotate_the_key(qtbot, desk_window):
     engine = desk_window.database.engine
     add_issue(engine, order_id=ORDER, issue_type=IssueType.DAMAGED,
-                   buyer_details={"email": "x@example.com"})
+              buyer_details={"email": "x@example.com"})
     before = data_keys.ensure_key_set(engine).current
     dialog = desk_window.work_tabs.edit_settings()
     dialog.tabs.setCurrentIndex(1)

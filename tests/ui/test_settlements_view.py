@@ -20,7 +20,7 @@ def cells(table):
 def test_a_settlement_dropped_in_shows_what_amazon_paid(qtbot, desk_window, tmp_path):
     engine = desk_window.database.engine
     issue = add_issue(engine, order_id=ORDER, issue_type=IssueType.DAMAGED,
-                           affected=(("BOOK", 1),))
+                      affected=(("BOOK", 1),))
     given = issue_credit(engine, issue_id=issue.issue_id).credit_id
     report = settlement_file(tmp_path / "settlement.txt", [
         head(), line(ORDER, "Principal", "-7.50", adjustment="A1"),
@@ -56,7 +56,7 @@ def test_before_any_settlement_the_view_says_what_to_do(desk_window):
 def test_a_refund_in_another_currency_shows_as_a_mismatch(qtbot, desk_window, tmp_path):
     engine = desk_window.database.engine
     issue = add_issue(engine, order_id=ORDER, issue_type=IssueType.DAMAGED,
-                           affected=(("BOOK", 1),))
+                      affected=(("BOOK", 1),))
     given = issue_credit(engine, issue_id=issue.issue_id).credit_id
     report = settlement_file(tmp_path / "yen.txt", [
         head(total="-1100", currency="JPY"), line(ORDER, "Principal", "-1100", adjustment="Y")])

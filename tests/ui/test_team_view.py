@@ -105,7 +105,7 @@ def test_settings_team_joins_a_team_and_goes_back_to_the_own_file(qtbot, desk_wi
 def test_an_issue_a_colleague_has_open_shows_as_taken_by_them(qtbot, team_window):
     window, ana_url = team_window
     issue = add_issue(window.database.engine, order_id=ORDER,
-                           issue_type=IssueType.DAMAGED)
+                      issue_type=IssueType.DAMAGED)
     window.work_tabs.refresh()
     window.work_tabs.show_issue(issue.issue_id)
     pane = window.work_tabs.issues.pane
@@ -212,7 +212,7 @@ def test_a_supervisors_approval_queue_fills_as_agents_ask(qtbot, postgres, tmp_p
     with open_database(as_login(url, "ana")) as ana:
         issue = add_issue(ana.engine, order_id=ORDER, issue_type=IssueType.DAMAGED)
         asked = issue_credit(ana.engine, issue_id=issue.issue_id, amount="20.00",
-                                  reason="the whole mug")
+                             reason="the whole mug")
     assert asked.pending
     qtbot.waitUntil(lambda: queue.rowCount() == 1, timeout=5_000)
     [waiting] = queue.records()

@@ -28,9 +28,9 @@ MARA_PIN = "1357-mara"
 
 def ask_for_credit(engine, staff="Ben", amount="8"):
     issue = add_issue(engine, order_id=ORDER, issue_type=IssueType.DAMAGED,
-                           affected=(("MUG", 1),), staff=staff)
+                      affected=(("MUG", 1),), staff=staff)
     return issue_credit(engine, issue_id=issue.issue_id, amount=amount,
-                             reason="the whole mug", staff=staff)
+                        reason="the whole mug", staff=staff)
 
 
 @pytest.fixture

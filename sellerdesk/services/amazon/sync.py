@@ -32,7 +32,7 @@ from sellerdesk.services.imports.kinds import import_report
 from sellerdesk.services.imports.orders import ImportResult, write_batches
 from sellerdesk.services.imports.orders_report import Batch, Tally
 from sellerdesk.services.imports.report_reader import Progress, parse_timestamp
-from sellerdesk.store import issues as settings_store
+from sellerdesk.store import settings as settings_store
 from sellerdesk.store.engine import reading, writing
 
 MARKETPLACES_SETTING = "sp_api.marketplaces"

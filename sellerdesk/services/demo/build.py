@@ -17,7 +17,7 @@ from sellerdesk.services.demo.orders import write_demo_report
 from sellerdesk.services.demo.returns import add_demo_returns
 from sellerdesk.services.demo.work import add_demo_feedback, add_demo_issues, add_demo_settlement
 from sellerdesk.services.imports.orders import ImportResult, import_orders
-from sellerdesk.store import issues as issue_store
+from sellerdesk.store import settings as settings_store
 from sellerdesk.store.engine import location, reading, writing
 from sellerdesk.store.snapshots import records_held
 from sellerdesk.store.team import team_login
@@ -43,7 +43,7 @@ def check_demo_target(engine: Engine) -> None:
             raise DemoRefused("the demo makes up colleagues and their work, which a team "
                               "database cannot hold (there, who did what is the login); try "
                               f"it on a file of its own: {SEPARATE}")
-        built = issue_store.setting(conn, key=DEMO_KEY)
+        built = settings_store.setting(conn, key=DEMO_KEY)
         held = records_held(conn)
     where = location(engine)
     if built and held:         # (a demo cancelled before its orders landed left none)
@@ -63,7 +63,7 @@ def build_demo(engine: Engine, *, orders: int = 2_000,
     check_demo_target(engine)
     with writing(engine) as conn:     # first: a demo cut short is still known as the demo
         at = clock.now()
-        issue_store.put_setting(conn, key=DEMO_KEY, value=at.isoformat(), by="demo", now=at)
+        settings_store.put_setting(conn, key=DEMO_KEY, value=at.isoformat(), by="demo", now=at)
     with tempfile.TemporaryDirectory(prefix="sellerdesk-demo-") as folder:
         report = write_demo_report(Path(folder) / "All Orders demo.txt", orders)
         result = import_orders(engine, report, progress=progress, cancelled=cancelled)

@@ -23,7 +23,7 @@ from sellerdesk.services.clock import now
 from sellerdesk.services.protection import personal_data, security_log
 from sellerdesk.services.staff import default_staff_name
 from sellerdesk.store import credits as ledger_store
-from sellerdesk.store import issues as issue_store
+from sellerdesk.store import settings as settings_store
 from sellerdesk.store import snapshots
 from sellerdesk.store.engine import (
     backups_folder,
@@ -154,11 +154,11 @@ def remember_backup(conn: sa.Connection, target: Path, by: str) -> None:
     known = made_elsewhere(conn)
     if str(target) not in known:
         known.append(str(target))
-    issue_store.put_setting(conn, key=MADE_KEY, value=json.dumps(known), by=by, now=now())
+    settings_store.put_setting(conn, key=MADE_KEY, value=json.dumps(known), by=by, now=now())
 
 
 def made_elsewhere(conn: sa.Connection) -> list[str]:
-    text = issue_store.setting(conn, key=MADE_KEY)
+    text = settings_store.setting(conn, key=MADE_KEY)
     return json.loads(text) if text else []
 
 

@@ -27,6 +27,7 @@ from sellerdesk.services.staff import default_staff_name
 from sellerdesk.store import evidence as evidence_store
 from sellerdesk.store import issues as issue_store
 from sellerdesk.store import personal as personal_store
+from sellerdesk.store import settings as settings_store
 from sellerdesk.store.engine import checkpoint, reading, writing
 
 FIELDS = {"name": "name", "email": "e-mail", "address": "address"}
@@ -62,7 +63,7 @@ class BuyerDetails:
 
 # -- retention -------------------------------------------------------------------------------
 def retention_days(conn: Connection) -> int:
-    text = issue_store.setting(conn, key=RETENTION_KEY)
+    text = settings_store.setting(conn, key=RETENTION_KEY)
     return int(text) if text else DEFAULT_RETENTION_DAYS
 
 
@@ -80,7 +81,7 @@ def set_retention(engine: Engine, days: int, *, staff: str | None = None) -> Non
         old = retention_days(conn)
         if old == days:
             return
-        issue_store.put_setting(conn, key=RETENTION_KEY, value=str(days), by=by, now=now())
+        settings_store.put_setting(conn, key=RETENTION_KEY, value=str(days), by=by, now=now())
         security_log.record(conn, "retention_set", f"{old} → {days} days after the order",
                             actor=by)
 

@@ -27,7 +27,7 @@ from sellerdesk.core.errors import KnownError
 from sellerdesk.core.records import StaffMember
 from sellerdesk.services.clock import now
 from sellerdesk.services.protection import security_log
-from sellerdesk.store import issues as staff_store
+from sellerdesk.store import staff as staff_store
 from sellerdesk.store import team as team_store
 from sellerdesk.store.engine import reading, writing
 

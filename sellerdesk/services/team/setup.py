@@ -25,7 +25,8 @@ from sellerdesk.services.protection import data_keys, shared_keys
 from sellerdesk.services.staff_admin import ROLES, check_limits
 from sellerdesk.store import credits as ledger_store
 from sellerdesk.store import evidence as evidence_store
-from sellerdesk.store import issues as issue_store
+from sellerdesk.store import settings as settings_store
+from sellerdesk.store import staff as staff_store
 from sellerdesk.store import team as team_store
 from sellerdesk.store import transfer
 from sellerdesk.store.engine import reading, writing
@@ -71,8 +72,8 @@ def team_init(url: str) -> tuple[Database, TeamMember]:
             team_store.announce_changes(conn)
             team_store.add_login(conn, name=owner, role="owner", password=None)
             _put_staff(conn, owner, "owner", {})
-            issue_store.put_setting(conn, key=team_store.MARK, value=owner, by=owner,
-                                    now=now())
+            settings_store.put_setting(conn, key=team_store.MARK, value=owner, by=owner,
+                                       now=now())
             shared_keys.make_team_key(db.engine, conn)
     except BaseException:
         db.close()
@@ -103,10 +104,10 @@ def add_user(engine: Engine, name: str, *, role: str, limits: str | None = None,
 
 
 def _put_staff(conn: Connection, name: str, role: str, limits: dict[str, Decimal]) -> None:
-    if issue_store.staff_member(conn, name=name) is None:
-        issue_store.add_staff(conn, name=name, role=role, approval_limits=limits, now=now())
+    if staff_store.staff_member(conn, name=name) is None:
+        staff_store.add_staff(conn, name=name, role=role, approval_limits=limits, now=now())
     else:
-        issue_store.update_staff(conn, name=name, role=role, approval_limits=limits)
+        staff_store.update_staff(conn, name=name, role=role, approval_limits=limits)
 
 
 def _require_team(conn: Connection) -> None:
@@ -124,7 +125,7 @@ def signed_in(engine: Engine) -> str | None:
 def team_members(engine: Engine) -> list[TeamMember]:
     with reading(engine) as conn:
         return [TeamMember(m.name, m.role, m.approval_limits)
-                for m in issue_store.all_staff(conn)]
+                for m in staff_store.all_staff(conn)]
 
 
 # -- moving a single desk into a team database --------------------------------------------

@@ -452,12 +452,12 @@ class IssueDialog(QDialog):
         if self.logged_issue is None:
             try:
                 issue = add_issue(self.engine, order_id=self.order.order_id,
-                                       issue_type=facts.issue_type, severity=facts.severity,
-                                       affected=facts.affected, days_late=facts.days_late,
-                                       buyer=self.buyer_edit.text() or None,
-                                       note=self.notes_edit.toPlainText(), staff=self.staff,
-                                       buyer_details=self.buyer_form.details()
-                                       if self.buyer_form.isChecked() else None)
+                                  issue_type=facts.issue_type, severity=facts.severity,
+                                  affected=facts.affected, days_late=facts.days_late,
+                                  buyer=self.buyer_edit.text() or None,
+                                  note=self.notes_edit.toPlainText(), staff=self.staff,
+                                  buyer_details=self.buyer_form.details()
+                                  if self.buyer_form.isChecked() else None)
             except KnownError as exc:
                 self.error_label.setText(str(exc))
                 self._enable_inputs()
