@@ -162,7 +162,7 @@ def _prepare(cluster: Cluster, agents: int, credits: int, folder: Path) -> list[
     from sellerdesk.store.engine import writing
     from sellerdesk.store.issues import refresh_clock_runs
     from sellerdesk.store.tables import ISSUES, TIMELINE
-    from tests.reports import row, write
+    from tests.helpers.reports import row, write
 
     orders = [f"114-{n:07d}-5000000" for n in range(agents * credits + WARM_UP)]
     write(folder / "orders.txt", [row(o, price="60.00") for o in orders])

@@ -11,7 +11,7 @@ import pytest
 import time_machine
 
 from sellerdesk.cli import main
-from tests.reports import row, write
+from tests.helpers.reports import row, write
 
 
 def run(capsys, *argv):

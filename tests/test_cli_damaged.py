@@ -15,7 +15,7 @@ from sellerdesk.cli import main
 from sellerdesk.services.database import open_database
 from sellerdesk.services.protection import backups
 from sellerdesk.store import engine as engine_module
-from tests.reports import row, write
+from tests.helpers.reports import row, write
 
 ORDERS = [f"114-0000000-{n:07d}" for n in range(300)]
 NOV_1, NOV_2 = datetime(2026, 11, 1, 9, tzinfo=UTC), datetime(2026, 11, 2, 9, tzinfo=UTC)

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from sellerdesk.cli import main
-from tests.reports import row, write
+from tests.helpers.reports import row, write
 
 ORDER = "114-3941689-8772232"
 

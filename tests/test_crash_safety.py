@@ -30,20 +30,20 @@ from sellerdesk.services.protection import backups, data_keys, personal_data
 from sellerdesk.services.protection.purge import purge_personal_data
 from sellerdesk.store.engine import reading
 from tests.conftest import REPO
-from tests.file_keyring import VARIABLE, FileKeyring
-from tests.reports import row, write
-from tests.staffing import owner_at_work
+from tests.helpers.file_keyring import VARIABLE, FileKeyring
+from tests.helpers.reports import row, write
+from tests.helpers.staffing import owner_at_work
 
 KILLS, SOAK_KILLS = 200, 5_000
 OLD_DATE = "2026-09-01T10:00:00+00:00"
 
 
 class Forker:
-    """tests/crash_child.py running: forks a child per command."""
+    """tests/helpers/crash_child.py running: forks a child per command."""
 
     def __init__(self, keyring_file: Path) -> None:
         env = {**os.environ, VARIABLE: str(keyring_file)}
-        self.proc = subprocess.Popen([sys.executable, "-m", "tests.crash_child"], cwd=REPO,
+        self.proc = subprocess.Popen([sys.executable, "-m", "tests.helpers.crash_child"], cwd=REPO,
                                      env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                      text=True)
         assert self._line() == "ready"

@@ -11,7 +11,7 @@ import stat
 import subprocess
 import sys
 
-from tests.reports import row, write
+from tests.helpers.reports import row, write
 
 ORDER = "114-3941689-8772232"
 

@@ -15,7 +15,7 @@ from sellerdesk.services.dispute import export_dispute
 from sellerdesk.services.evidence import attach_evidence
 from sellerdesk.services.imports.orders import import_orders
 from sellerdesk.services.issues import add_issue
-from tests.reports import row, write
+from tests.helpers.reports import row, write
 
 ORDER = "114-3941689-8772232"
 # Two of them clean to the same name (a_b_.png); the folder and zip must keep both.

@@ -13,7 +13,7 @@ import sys
 
 import pytest
 
-from tests.reports import row, write
+from tests.helpers.reports import row, write
 
 BUYER = "jane.doe@marketplace.amazon.com"
 PASSPHRASE = "correct horse battery staple"

@@ -18,8 +18,8 @@ from sellerdesk.services.adjustments import (
 from sellerdesk.services.credits import issue_credit, reverse_credit
 from sellerdesk.services.imports.orders import import_orders
 from sellerdesk.services.issues import add_issue
-from tests.reports import row, write
-from tests.staffing import owner_at_work
+from tests.helpers.reports import row, write
+from tests.helpers.staffing import owner_at_work
 
 US, UK, BARE = "114-3941689-8772232", "202-1234567-7654321", "114-0000000-0000003"
 

@@ -16,8 +16,8 @@ from sellerdesk.services.imports.orders import import_orders
 from sellerdesk.services.issues import add_issue
 from sellerdesk.services.policies import ensure_active_policy, save_policy
 from sellerdesk.services.suggestions import suggest_for_issue
-from tests.reports import row, write
-from tests.staffing import hire
+from tests.helpers.reports import row, write
+from tests.helpers.staffing import hire
 
 ORDER = "114-3941689-8772232"
 

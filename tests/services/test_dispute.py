@@ -23,8 +23,8 @@ from sellerdesk.services.policies import ensure_active_policy, save_policy
 from sellerdesk.store import credits as ledger_store
 from sellerdesk.store.engine import reading, writing
 from sellerdesk.store.tables import EVIDENCE_CHUNKS
-from tests.reports import row, write
-from tests.staffing import hire
+from tests.helpers.reports import row, write
+from tests.helpers.staffing import hire
 
 ORDER, QUIET = "114-3941689-8772232", "114-0000000-0000002"
 

@@ -17,8 +17,8 @@ from sellerdesk.services.imports.orders import import_orders
 from sellerdesk.services.issues import add_issue
 from sellerdesk.store.engine import reading
 from sellerdesk.store.tables import CLOCK_RUNS
-from tests.reports import row, write
-from tests.staffing import hire, owner_at_work
+from tests.helpers.reports import row, write
+from tests.helpers.staffing import hire, owner_at_work
 
 ORDER = "114-3941689-8772232"
 OTHER = "114-0000000-0000002"

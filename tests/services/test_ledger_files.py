@@ -19,7 +19,7 @@ from sellerdesk.services.issues import add_issue
 from sellerdesk.services.ledger_files import export_ledger, verify_file
 from sellerdesk.store import credits as ledger_store
 from sellerdesk.store.engine import reading
-from tests.reports import row, write
+from tests.helpers.reports import row, write
 
 
 @pytest.fixture

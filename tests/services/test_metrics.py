@@ -34,8 +34,8 @@ from sellerdesk.store.metrics import (
     sales_by_currency,
 )
 from sellerdesk.store.orders import day_bounds
-from tests.reports import row, write
-from tests.staffing import owner_at_work
+from tests.helpers.reports import row, write
+from tests.helpers.staffing import owner_at_work
 
 TODAY = datetime(2026, 11, 30, 12, 0)
 NF, AZ, CB = DefectKind.NEGATIVE_FEEDBACK, DefectKind.ATOZ_CLAIM, DefectKind.CHARGEBACK

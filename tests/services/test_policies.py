@@ -16,8 +16,8 @@ from sellerdesk.services.issues import add_issue
 from sellerdesk.services.protection.security_log import security_events
 from sellerdesk.store import policy_versions as policy_store
 from sellerdesk.store.engine import writing
-from tests.reports import row, write
-from tests.staffing import owner_at_work
+from tests.helpers.reports import row, write
+from tests.helpers.staffing import owner_at_work
 
 ORDER = "114-3941689-8772232"
 BY_HAND_LINE = 'by_hand = ["technical", "other"]'

@@ -4,7 +4,7 @@ from sellerdesk.services.database import open_database
 from sellerdesk.services.demo.build import build_demo
 from sellerdesk.services.imports.orders import import_orders
 from sellerdesk.ui.main_window import MainWindow
-from tests.reports import row, write
+from tests.helpers.reports import row, write
 
 ORDER = "114-3941689-8772232"
 

@@ -9,7 +9,7 @@ from PySide6.QtCore import Qt
 from sellerdesk.core.amazon_facts import BY_KEY
 from sellerdesk.services import amazon_facts, metrics
 from sellerdesk.ui.views.work_tabs import ISSUES_TAB
-from tests.staffing import hire, owner_at_work
+from tests.helpers.staffing import hire, owner_at_work
 from tests.ui.test_work_tabs import log_damaged_book
 
 CLICK = Qt.MouseButton.LeftButton

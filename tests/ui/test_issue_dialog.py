@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 from sellerdesk.core.issues import IssueType, Severity
 from sellerdesk.services.credits import issue_credit
 from sellerdesk.services.issues import add_issue, order_activity
-from tests.staffing import owner_at_work
+from tests.helpers.staffing import owner_at_work
 from tests.ui.conftest import ORDER, confirm_credit, give_credit
 
 CLICK = Qt.MouseButton.LeftButton

@@ -6,7 +6,7 @@ from PySide6.QtWidgets import QMessageBox, QPushButton
 from sellerdesk.services.clock import now
 from sellerdesk.ui.main_window import MainWindow
 from sellerdesk.ui.models.orders_model import COL_MARKETPLACE, COL_ORDER_ID
-from tests.reports import row, write
+from tests.helpers.reports import row, write
 
 
 def shown_ids(window):

@@ -14,7 +14,7 @@ from sellerdesk.services.clock import pinned
 from sellerdesk.services.issues import add_issue
 from sellerdesk.services.protection.security_log import security_events
 from sellerdesk.ui.formatting import local_time
-from tests.staffing import hire
+from tests.helpers.staffing import hire
 from tests.ui.conftest import ORDER
 
 CLICK = Qt.MouseButton.LeftButton

@@ -7,7 +7,7 @@ from contextlib import contextmanager, suppress
 
 from PySide6.QtWidgets import QMessageBox
 
-from tests.reports import row, write
+from tests.helpers.reports import row, write
 
 
 @contextmanager

@@ -11,7 +11,7 @@ from sellerdesk.services.database import open_database
 from sellerdesk.services.issues import add_issue, list_issues
 from sellerdesk.ui.main_window import WINDOWS, MainWindow
 from sellerdesk.ui.models.work_models import ISSUE_OPEN_BY_COLUMN
-from tests.teams import ORDER, as_login, make_team
+from tests.helpers.teams import ORDER, as_login, make_team
 
 pytestmark = pytest.mark.postgres
 

@@ -18,7 +18,7 @@ from sellerdesk.services.issues import add_issue, list_issues
 from sellerdesk.services.protection import key_file, pins, secrets
 from sellerdesk.ui.main_window import MainWindow
 from sellerdesk.ui.views.work_tabs import APPROVALS_TAB
-from tests.staffing import hire, owner_at_work
+from tests.helpers.staffing import hire, owner_at_work
 from tests.ui.conftest import ORDER
 from tests.ui.test_work_tabs import CLICK, give_pin, log_damaged_book
 

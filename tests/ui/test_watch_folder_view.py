@@ -2,7 +2,7 @@
 that cannot be is moved aside with a message saying why; the choice survives a restart."""
 
 from sellerdesk.ui.main_window import MainWindow
-from tests.reports import row, write
+from tests.helpers.reports import row, write
 from tests.services.imports.test_returns import FBA, fba, report
 from tests.ui.conftest import ORDER
 

@@ -24,7 +24,7 @@ from sellerdesk.ui.models.work_models import (
     ledger_model,
 )
 from sellerdesk.ui.views.work_tabs import APPROVALS_TAB, ISSUES_TAB, LEDGER_TAB
-from tests.staffing import PIN, hire
+from tests.helpers.staffing import PIN, hire
 from tests.ui.conftest import ORDER, give_credit
 
 CLICK = Qt.MouseButton.LeftButton

@@ -24,7 +24,13 @@ from sellerdesk.services.reconcile import reconciliation
 from sellerdesk.store import orders as order_store
 from sellerdesk.store import returns as return_store
 from sellerdesk.store.engine import reading
-from tests.amazon_standin import AMAZON, CLIENT_ID, CLIENT_SECRET, REFRESH_TOKEN, AmazonStandIn
+from tests.helpers.amazon_standin import (
+    AMAZON,
+    CLIENT_ID,
+    CLIENT_SECRET,
+    REFRESH_TOKEN,
+    AmazonStandIn,
+)
 from tests.services.imports.test_returns import FBA, MFN, fba, mfn
 from tests.services.imports.test_settlement import head, line
 
@@ -364,7 +370,7 @@ def test_sellerdesk_sync_from_the_command_line(fresh_secrets, sqlite_url, standi
 
 def test_every_sample_order_reads_as_the_report_would_give_it():
     from sellerdesk.services.amazon.orders import OrderProblem, order_rows
-    from tests.amazon_standin import sample_orders
+    from tests.helpers.amazon_standin import sample_orders
     heads = {}
     for order in sample_orders():
         head, items = order_rows(order)

@@ -17,7 +17,7 @@ from sellerdesk.services.imports.orders import import_orders
 from sellerdesk.store.engine import reading
 from sellerdesk.store.tables import DEFECTS
 from tests.conftest import AMAZON
-from tests.reports import row, write
+from tests.helpers.reports import row, write
 
 SHARED = AMAZON / "reports"
 TODAY = datetime(2026, 11, 30, 12, 0)

@@ -23,7 +23,7 @@ from sellerdesk.services.database import open_database
 from sellerdesk.services.imports import kinds
 from sellerdesk.services.imports.orders import import_orders
 from sellerdesk.store import tables  # noqa: F401 - every table on SQLModel.metadata
-from tests.reports import HEADER, row, write
+from tests.helpers.reports import HEADER, row, write
 from tests.services.imports.test_returns import FBA, MFN, fba, mfn
 from tests.services.imports.test_settlement import head, line, settlement_file
 

@@ -10,7 +10,7 @@ from sellerdesk.services.imports.orders import import_orders
 from sellerdesk.store.engine import reading
 from sellerdesk.store.orders import get_order
 from tests.conftest import AMAZON
-from tests.reports import HEADER, row, write
+from tests.helpers.reports import HEADER, row, write
 
 
 def snapshot(engine) -> dict[str, list]:

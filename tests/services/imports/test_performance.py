@@ -19,7 +19,7 @@ from sellerdesk.services.imports.performance import import_performance, read_per
 from sellerdesk.store.engine import reading
 from sellerdesk.store.tables import AMAZON_ODR
 from tests.conftest import AMAZON
-from tests.reports import row, write
+from tests.helpers.reports import row, write
 
 US_MFN = ('{{"performanceMetrics": [{{"marketplaceId": "ATVPDKIKX0DER", "orderDefectRate": '
           '{{"mfn": {{{}}}}}}}]}}')

@@ -17,7 +17,7 @@ from sellerdesk.services.imports.report_reader import (
     parse_timestamp,
 )
 from sellerdesk.store.engine import reading
-from tests.reports import HEADER, row, write
+from tests.helpers.reports import HEADER, row, write
 from tests.services.imports.test_orders import order
 
 

@@ -20,8 +20,8 @@ from sellerdesk.services.suggestions import given_on_order, suggest_for_issue
 from sellerdesk.store import defects as defect_store
 from sellerdesk.store.engine import reading, writing
 from tests.conftest import AMAZON
-from tests.reports import row, write
-from tests.staffing import owner_at_work
+from tests.helpers.reports import row, write
+from tests.helpers.staffing import owner_at_work
 
 HEADERS = json.loads((AMAZON / "report_headers.json").read_text(encoding="utf-8"))
 MFN = HEADERS["GET_FLAT_FILE_RETURNS_DATA_BY_RETURN_DATE"]["columns"]

@@ -19,8 +19,8 @@ from sellerdesk.services.imports.orders import import_orders
 from sellerdesk.services.imports.settlement import import_settlement
 from sellerdesk.services.issues import add_issue
 from tests.conftest import AMAZON
-from tests.reports import row, write
-from tests.staffing import owner_at_work
+from tests.helpers.reports import row, write
+from tests.helpers.staffing import owner_at_work
 
 HEADERS = json.loads((AMAZON / "report_headers.json").read_text(encoding="utf-8"))
 V2 = HEADERS["GET_V2_SETTLEMENT_REPORT_DATA_FLAT_FILE_V2"]["columns"]

@@ -19,7 +19,7 @@ from sellerdesk.services.issues import add_issue, list_issues
 from sellerdesk.services.protection import backups, restore
 from sellerdesk.services.protection.security_log import security_events
 from sellerdesk.store.engine import DatabaseError
-from tests.reports import row, write
+from tests.helpers.reports import row, write
 
 ORDER, LATER = "114-3941689-8772232", "114-3941689-0000002"
 

@@ -35,7 +35,7 @@ from sellerdesk.services.protection.personal_data import (
 from sellerdesk.services.protection.purge import purge_personal_data
 from sellerdesk.services.protection.security_log import security_events
 from sellerdesk.store.tables import PERSONAL_DATA
-from tests.reports import row, write
+from tests.helpers.reports import row, write
 
 OLD, NEW = "114-0000001-0000001", "114-0000002-0000002"
 JANE = {"name": "Jane CanaryDoe", "email": "jane.canary@example.com",

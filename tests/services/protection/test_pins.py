@@ -19,7 +19,7 @@ from sellerdesk.services.policies import default_policy_text, save_policy
 from sellerdesk.services.protection import pins
 from sellerdesk.services.protection.pins import PinNeeded, PinRefused
 from sellerdesk.services.protection.security_log import security_events
-from tests.reports import row, write
+from tests.helpers.reports import row, write
 
 ORDER = "114-3941689-8772232"
 JP_ORDER = "250-1111111-2222222"

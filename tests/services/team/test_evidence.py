@@ -19,8 +19,8 @@ from sellerdesk.services.issues import add_issue
 from sellerdesk.services.protection.security_log import security_events
 from sellerdesk.services.team.setup import TeamError, migrate_from, team_init
 from sellerdesk.store.engine import reading
-from tests.reports import row, write
-from tests.teams import ORDER, as_login, make_team
+from tests.helpers.reports import row, write
+from tests.helpers.teams import ORDER, as_login, make_team
 
 pytestmark = pytest.mark.postgres
 

@@ -17,7 +17,7 @@ from sellerdesk.services.issues import add_issue
 from sellerdesk.services.policies import default_policy_text, save_policy
 from sellerdesk.services.protection.security_log import security_events
 from sellerdesk.services.team.setup import add_user
-from tests.teams import ORDER, as_login, make_team
+from tests.helpers.teams import ORDER, as_login, make_team
 
 pytestmark = pytest.mark.postgres
 ROLES = {"agent": "ana", "supervisor": "mara", "owner": "olga"}

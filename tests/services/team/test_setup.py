@@ -22,7 +22,7 @@ from sellerdesk.services.team.setup import (
 )
 from sellerdesk.store import team as team_store
 from sellerdesk.store.engine import NotAllowed
-from tests.teams import ORDER, as_login, make_team
+from tests.helpers.teams import ORDER, as_login, make_team
 
 pytestmark = pytest.mark.postgres
 

@@ -7,7 +7,7 @@ A test scripts the bad days: throttled calls (429 with Amazon's QuotaExceeded bo
 rate-limit header), server trouble, expired access tokens, reports that end CANCELLED
 or FATAL. Everything asked is kept in `calls`, for tests to read.
 
-Run it by hand for a trial of Sync now: `python -m tests.amazon_standin` prints the
+Run it by hand for a trial of Sync now: `python -m tests.helpers.amazon_standin` prints the
 address and credentials to use (SELLERDESK_SP_API_ENDPOINT=…).
 """
 
@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-AMAZON = Path(__file__).resolve().parents[2] / "shared" / "amazon"
+AMAZON = Path(__file__).resolve().parents[3] / "shared" / "amazon"   # ../shared beside the repo
 CLIENT_ID = "amzn1.application-oa2-client.standin0000000000000000"
 CLIENT_SECRET = "amzn1.oa2-cs.v1.standin-client-secret-marker"
 REFRESH_TOKEN = "Atzr|standin-refresh-token-marker"

@@ -2,7 +2,7 @@
 SellerDesk (a fork takes milliseconds; a fresh interpreter a second), so 200 kills fit
 in the regular test run.
 
-`python -m tests.crash_child` reads one JSON command per line on stdin —
+`python -m tests.helpers.crash_child` reads one JSON command per line on stdin —
 {"do": MODE, ...} — forks a child to do it, and prints the child's pid; {"reap": PID}
 waits for that child and prints its exit status. Each child appends what it committed to
 its report file, one line per commit, written after the commit returns: a line in the
@@ -28,8 +28,8 @@ from sellerdesk.services.database import open_database
 from sellerdesk.services.imports.orders import import_orders
 from sellerdesk.services.protection import backups, personal_data, pins
 from sellerdesk.services.protection.purge import purge_personal_data
-from tests.file_keyring import VARIABLE, FileKeyring
-from tests.staffing import PIN
+from tests.helpers.file_keyring import VARIABLE, FileKeyring
+from tests.helpers.staffing import PIN
 
 
 def _credits(engine, report: int, seed: int, issues: list[int], **_) -> None:

@@ -6,7 +6,7 @@ from pathlib import Path
 from sellerdesk.services.imports.orders import import_orders
 from sellerdesk.services.protection.shared_keys import team_key_text
 from sellerdesk.services.team.setup import add_user, team_init
-from tests.reports import row, write
+from tests.helpers.reports import row, write
 
 ORDER = "114-3941689-8772232"
 
