@@ -35,8 +35,9 @@ app.exec()
 
 
 def _env(home: str) -> dict[str, str]:
-    return {**os.environ, "QT_QPA_PLATFORM": "offscreen", "XDG_CONFIG_HOME": home,
-            "XDG_DATA_HOME": home}
+    # SELLERDESK_HOME moves SellerDesk's folders on any OS; XDG_* move Qt's on Linux.
+    return {**os.environ, "QT_QPA_PLATFORM": "offscreen", "SELLERDESK_HOME": home,
+            "XDG_CONFIG_HOME": home, "XDG_DATA_HOME": home}
 
 
 def time_process(argv: list[str], home: str) -> tuple[float, float | None]:

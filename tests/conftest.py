@@ -23,6 +23,9 @@ import keyring
 import pytest
 from keyring.backend import KeyringBackend
 
+from sellerdesk.services import paths
+from sellerdesk.services.protection import secrets
+
 REPO = Path(__file__).resolve().parents[1]
 AMAZON = REPO.parent / "shared" / "amazon"
 PG_BIN = Path(os.environ.get("SELLERDESK_PG_BIN", "/usr/lib/postgresql/15/bin"))
@@ -113,13 +116,23 @@ def pytest_report_header(config: pytest.Config) -> str:
 
 @pytest.fixture(autouse=True)
 def private_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """Each test gets its own data and config folders and an empty keyring."""
+    """Each test gets its own data and config folders, an empty keyring, and the secrets
+    as a new process has them: none kept for the session, no keyring failure seen, no
+    key file open. SellerDesk's data and config folders move through its paths module
+    ($SELLERDESK_HOME: home/sellerdesk/data and /config, made by SellerDesk as it would
+    make them in a profile) on every OS, children included; the XDG variables, which do
+    nothing on macOS or Windows, keep what other code puts there (Qt, the platform's log
+    folder) in the test's home on Linux."""
     home = tmp_path / "home"
     for name, sub in (("XDG_DATA_HOME", "data"), ("XDG_CONFIG_HOME", "config"),
                       ("XDG_CACHE_HOME", "cache"), ("XDG_STATE_HOME", "state")):
         (home / sub).mkdir(parents=True)
         monkeypatch.setenv(name, str(home / sub))
-    monkeypatch.delenv("SELLERDESK_DB", raising=False)
+    monkeypatch.setenv(paths.HOME_ENV, str(home / "sellerdesk"))
+    monkeypatch.delenv(paths.DB_ENV, raising=False)
+    monkeypatch.setattr(secrets, "_session", {})
+    monkeypatch.setattr(secrets, "_broken", [])
+    monkeypatch.setattr(secrets, "_sealed", [None])
     keyring.set_keyring(MemoryKeyring())
     return home
 

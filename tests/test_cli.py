@@ -74,7 +74,7 @@ def test_sellerdesk_db_environment_variable(capsys, sqlite_url, report, monkeypa
 
 def test_default_database_lives_in_the_user_data_folder(capsys, report, private_home):
     assert run(capsys, "import", "orders", str(report))[0] == 0
-    assert (private_home / "data" / "SellerDesk" / "sellerdesk.sqlite3").exists()
+    assert (private_home / "sellerdesk" / "data" / "sellerdesk.sqlite3").exists()
 
 
 def test_domain_errors_exit_1_with_one_line(capsys, sqlite_url, tmp_path):
@@ -127,7 +127,7 @@ def test_demo_data_goes_only_into_a_new_database(capsys, sqlite_url, report):
 def test_the_demo_run_again_says_it_is_there(capsys, private_home):
     assert run(capsys, "demo", "--orders", "30", "--no-gui")[0] == 0      # the default file
     code, out, err = run(capsys, "demo", "--orders", "30", "--no-gui")
-    default = private_home / "data" / "SellerDesk" / "sellerdesk.sqlite3"
+    default = private_home / "sellerdesk" / "data" / "sellerdesk.sqlite3"
     assert (code, err) == (0, "")
     assert out.startswith(f"The demo data is already in {default} (built ")
     assert out.endswith("nothing was added. Open it with: sellerdesk\n")

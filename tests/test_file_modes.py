@@ -41,7 +41,7 @@ def test_everything_sellerdesk_keeps_is_owner_only_whatever_the_umask(tmp_path, 
     sellerdesk("issue", "attach", "1", str(photo))          # the evidence store
     sellerdesk("backup", str(elsewhere / "desk.sqlite3"))   # and the backups folder beside it
 
-    data = private_home / "data" / "SellerDesk"
+    data = private_home / "sellerdesk" / "data"
     kept = {path.relative_to(data).as_posix(): stat.S_IMODE(path.stat().st_mode)
             for path in [data, *data.rglob("*")]}
     for name in ("sellerdesk.sqlite3", "desk-keys.sealed", "backups",

@@ -56,7 +56,7 @@ def test_buyer_history_lasts_across_processes_with_the_key_file(sellerdesk, priv
     third = log_issue(sellerdesk, ORDERS[2])              # a new process, a new start
     assert "repeat_buyer" in third["flags"]
     assert third["needs_approval"]
-    sealed = (private_home / "data" / "SellerDesk" / "desk-keys.sealed").read_text()
+    sealed = (private_home / "sellerdesk" / "data" / "desk-keys.sealed").read_text()
     assert "buyer-reference-key" not in sealed
     assert "sealed" in json.loads(sealed)
 

@@ -1,4 +1,8 @@
-"""Where SellerDesk keeps its files, per OS (platformdirs)."""
+"""Where SellerDesk keeps its files, per OS (platformdirs), unless $SELLERDESK_HOME names
+one folder for them all: its data/ and config/ then hold what the user's profile would.
+That serves a trial that must not touch a real desk, a copy on a USB stick, and every
+test — the XDG variables that move platformdirs' folders do so on Linux only, never on
+macOS or Windows."""
 
 from __future__ import annotations
 
@@ -11,13 +15,25 @@ import platformdirs
 from sellerdesk import APP_NAME
 
 DB_ENV = "SELLERDESK_DB"
+HOME_ENV = "SELLERDESK_HOME"
+
+
+def _home() -> Path | None:
+    home = os.environ.get(HOME_ENV)
+    return Path(home) if home else None
 
 
 def data_dir() -> Path:
+    home = _home()
+    if home:
+        return home / "data"
     return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
 
 
 def config_dir() -> Path:
+    home = _home()
+    if home:
+        return home / "config"
     return Path(platformdirs.user_config_dir(APP_NAME, appauthor=False))
 
 

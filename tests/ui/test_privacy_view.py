@@ -132,9 +132,7 @@ def test_back_up_and_restore_from_the_file_menu(qtbot, desk_window, tmp_path):
     assert desk_window.detail_view.activity_rows() == []
 
 
-def test_without_a_keyring_the_window_says_so(qtbot, demo_db, monkeypatch):
-    monkeypatch.setattr(secrets, "_session", {})
-    monkeypatch.setattr(secrets, "_broken", [])
+def test_without_a_keyring_the_window_says_so(qtbot, demo_db):
     keyring.set_keyring(NoKeyring())
     for told in (False, True):
         win = MainWindow(demo_db)

@@ -8,16 +8,9 @@ from keyring.backends.fail import Keyring as NoKeyring
 from PySide6.QtCore import Qt
 
 from sellerdesk.services.amazon import api as amazon_api
-from sellerdesk.services.protection import secrets
 from sellerdesk.ui.dialogs.settings_dialog import SAVED
 from tests.helpers.amazon_standin import CLIENT_ID, CLIENT_SECRET, REFRESH_TOKEN, AmazonStandIn
 from tests.services.amazon.test_sync import US_ORDER, documents
-
-
-@pytest.fixture(autouse=True)
-def fresh_secrets(monkeypatch):
-    monkeypatch.setattr(secrets, "_session", {})
-    monkeypatch.setattr(secrets, "_broken", [])
 
 
 @pytest.fixture

@@ -144,10 +144,7 @@ def test_a_deactivated_person_cannot_be_picked(qtbot, staffed):
 
 
 @pytest.fixture
-def no_keyring(monkeypatch):
-    monkeypatch.setattr(secrets, "_session", {})
-    monkeypatch.setattr(secrets, "_broken", [])
-    monkeypatch.setattr(secrets, "_sealed", [None])
+def no_keyring():
     keyring.set_keyring(NoKeyring())
 
 

@@ -19,7 +19,6 @@ from sellerdesk.services.amazon import api as amazon_api
 from sellerdesk.services.amazon.api import AmazonApi, AmazonError, Credentials, Pace
 from sellerdesk.services.amazon.sync import sync_now
 from sellerdesk.services.clock import pinned
-from sellerdesk.services.protection import secrets
 from sellerdesk.services.reconcile import reconciliation
 from sellerdesk.store import orders as order_store
 from sellerdesk.store import returns as return_store
@@ -299,14 +298,8 @@ def test_a_gzip_document_that_is_not_is_refused(api, sqlite_database, standin):
 
 
 # -- credentials ----------------------------------------------------------------------------
-@pytest.fixture
-def fresh_secrets(monkeypatch):
-    monkeypatch.setattr(secrets, "_session", {})
-    monkeypatch.setattr(secrets, "_broken", [])
-
-
 @pytest.mark.parametrize("with_keyring", [True, False], ids=["keyring", "no-keyring"])
-def test_credentials_never_reach_a_file_or_a_log(api, fresh_secrets, sqlite_database, standin,
+def test_credentials_never_reach_a_file_or_a_log(api, sqlite_database, standin,
                                                  private_home, caplog, with_keyring):
     caplog.set_level(logging.DEBUG)
     if not with_keyring:
@@ -327,7 +320,7 @@ def test_credentials_never_reach_a_file_or_a_log(api, fresh_secrets, sqlite_data
     assert not [m for m in markers if m in caplog.text]
 
 
-def test_without_a_keyring_credentials_last_the_session(fresh_secrets):
+def test_without_a_keyring_credentials_last_the_session():
     keyring.set_keyring(NoKeyring())
     assert amazon_api.save_credentials(RIGHT) is False
     assert amazon_api.load_credentials() == RIGHT
@@ -335,7 +328,7 @@ def test_without_a_keyring_credentials_last_the_session(fresh_secrets):
     assert amazon_api.load_credentials() is None
 
 
-def test_incomplete_credentials_are_refused(fresh_secrets):
+def test_incomplete_credentials_are_refused():
     from sellerdesk.core.errors import KnownError
     with pytest.raises(KnownError, match="the client secret and the refresh token are missing"):
         amazon_api.save_credentials(Credentials(CLIENT_ID, " ", ""))
@@ -343,7 +336,7 @@ def test_incomplete_credentials_are_refused(fresh_secrets):
 
 
 # -- the command line -----------------------------------------------------------------------
-def test_sellerdesk_sync_from_the_command_line(fresh_secrets, sqlite_url, standin, capsys,
+def test_sellerdesk_sync_from_the_command_line(sqlite_url, standin, capsys,
                                               monkeypatch):
     from sellerdesk.cli import main
     monkeypatch.setenv(amazon_api.ENDPOINT_VARIABLE, standin.url)

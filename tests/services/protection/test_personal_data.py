@@ -210,8 +210,6 @@ def test_a_rotation_cut_short_after_the_new_key_is_finished_next_time(engine):
 @pytest.mark.parametrize("with_keyring", [True, False], ids=["keyring", "no-keyring"])
 def test_the_data_key_never_reaches_a_file(engine, monkeypatch, private_home, tmp_path,
                                            with_keyring):
-    monkeypatch.setattr(secrets, "_session", {})
-    monkeypatch.setattr(secrets, "_broken", [])
     if not with_keyring:
         keyring.set_keyring(NoKeyring())
     issue_id = _issue(engine, NEW)

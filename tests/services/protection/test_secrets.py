@@ -1,24 +1,17 @@
 import keyring
-import pytest
 from keyring.backends.fail import Keyring as NoKeyring
 
 from sellerdesk.services.protection import secrets
 
 
-@pytest.fixture
-def fresh_state(monkeypatch):
-    monkeypatch.setattr(secrets, "_session", {})
-    monkeypatch.setattr(secrets, "_broken", [])
-
-
-def test_secrets_go_to_the_os_keyring(fresh_state):
+def test_secrets_go_to_the_os_keyring():
     assert secrets.set_secret("refresh-token", "Atzr|marker") is True
     assert keyring.get_password("SellerDesk", "refresh-token") == "Atzr|marker"
     assert secrets.get_secret("refresh-token") == "Atzr|marker"
     assert secrets.keyring_available()
 
 
-def test_without_a_keyring_secrets_live_in_memory_and_it_is_said_once(fresh_state, caplog):
+def test_without_a_keyring_secrets_live_in_memory_and_it_is_said_once(caplog):
     keyring.set_keyring(NoKeyring())
     assert secrets.set_secret("refresh-token", "Atzr|marker") is False
     assert secrets.get_secret("refresh-token") == "Atzr|marker"
@@ -30,7 +23,7 @@ def test_without_a_keyring_secrets_live_in_memory_and_it_is_said_once(fresh_stat
     assert len(warnings) == 1
 
 
-def test_the_buyer_key_is_made_once_and_kept(fresh_state, sqlite_url):
+def test_the_buyer_key_is_made_once_and_kept(sqlite_url):
     from sellerdesk.services.database import open_database
     from sellerdesk.services.protection.shared_keys import ensure_buyer_reference_key
     with open_database(sqlite_url) as db:

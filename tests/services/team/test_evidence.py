@@ -27,7 +27,7 @@ pytestmark = pytest.mark.postgres
 
 def another_computer(monkeypatch, tmp_path, name: str) -> None:
     """A data folder of its own: the evidence this desk has seen is only what it fetched."""
-    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / name))
+    monkeypatch.setenv("SELLERDESK_HOME", str(tmp_path / name))
 
 
 def video(tmp_path, name: str, size: int) -> tuple:
