@@ -49,7 +49,7 @@ def answer(dialog, text):
     dialog.accept()
 
 
-def test_desk_models_pass_qtmodeltester(qtmodeltester, demo_db):
+def test_work_models_pass_qtmodeltester(qtmodeltester, demo_db):
     from sellerdesk.services.credits import pending_approvals
     from sellerdesk.services.follow_up import find_issues
     with open_database(demo_db) as db:
