@@ -92,18 +92,33 @@ def import_watched(engine: Engine, path: Path, *, marketplace: str | None = None
     except InputError as exc:
         moved = _move(path, NOT_IMPORTED)
         reason = exc.reason if exc.file == path.name and exc.line is None else str(exc)
+        if moved is None:
+            return WatchOutcome(path.name, kind, False, reason + HELD, path)
         moved.with_name(moved.name + ".why.txt").write_text(
             f"{path.name} was not imported into SellerDesk:\n{exc}\n", encoding="utf-8")
         return WatchOutcome(path.name, kind, False, reason, moved)
-    return WatchOutcome(path.name, kind, True, result.summary(), _move(path, IMPORTED))
+    moved = _move(path, IMPORTED)
+    if moved is None:      # imported and committed; importing it again changes nothing
+        return WatchOutcome(path.name, kind, True, result.summary() + HELD, path)
+    return WatchOutcome(path.name, kind, True, result.summary(), moved)
 
 
-def _move(path: Path, into: str) -> Path:
-    """Into the subfolder, never over a file already there: "x (2).txt" and so on."""
+# A file another program holds open (Excel, on Windows) cannot be moved: the import stands,
+# and the next look tries the move again — the same report imported twice changes nothing.
+HELD = (" — left where it is for now: it could not be moved (another program may have it "
+        "open); it is moved at the next look")
+
+
+def _move(path: Path, into: str) -> Path | None:
+    """Into the subfolder, never over a file already there: "x (2).txt" and so on. None
+    when the file cannot be moved now."""
     folder = path.parent / into
-    folder.mkdir(exist_ok=True)
-    target, n = folder / path.name, 1
-    while target.exists():
-        n += 1
-        target = folder / f"{path.stem} ({n}){path.suffix}"
-    return Path(path.replace(target))
+    try:
+        folder.mkdir(exist_ok=True)
+        target, n = folder / path.name, 1
+        while target.exists():
+            n += 1
+            target = folder / f"{path.stem} ({n}){path.suffix}"
+        return Path(path.replace(target))
+    except OSError:
+        return None

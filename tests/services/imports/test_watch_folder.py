@@ -63,6 +63,28 @@ def test_imported_files_move_aside_and_refused_ones_say_why(database, tmp_path):
     assert (inbox / "Not imported" / "fba.txt").exists()
 
 
+def test_a_file_that_cannot_be_moved_stays_imported_and_moves_later(database, tmp_path):
+    """On Windows, Excel holding the report open makes the move fail (PermissionError)
+    after the import committed. Here the move fails for real another way: "Imported" is a
+    file, so no folder can be made there. Nothing is raised, the import stands, the file
+    waits, and the next look moves it without importing anything twice."""
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    blocker = inbox / "Imported"
+    blocker.write_text("not a folder")
+    orders = write(inbox / "All Orders.txt", [row(ORDER, sku="MUG")])
+    held = import_watched(database.engine, orders)
+    assert (held.ok, held.tell, held.moved_to) == (True, False, orders)
+    assert held.text.endswith("left where it is for now: it could not be moved (another "
+                              "program may have it open); it is moved at the next look")
+    assert orders.exists()
+    blocker.unlink()                                     # Excel let go of it
+    moved = import_watched(database.engine, orders)
+    assert moved.moved_to == inbox / "Imported" / "All Orders.txt"
+    assert held.text.startswith("All Orders.txt: 1 row, 1 order added, 0 updated — ")
+    assert moved.text == "All Orders.txt: 1 row, 0 orders added, 1 updated"   # nothing twice
+
+
 def test_the_command_line_watches_once(database, tmp_path, capsys):
     inbox = tmp_path / "inbox"
     inbox.mkdir()
