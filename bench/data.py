@@ -8,8 +8,6 @@ import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from keyring.backend import KeyringBackend
-
 from sellerdesk.services.demo.orders import CATALOG, HEADER, MARKETS
 
 OUT = Path(__file__).with_name("out")
@@ -95,20 +93,3 @@ def timed(fn, runs: int) -> list[float]:
         times.append(time.perf_counter() - began)
     return times
 
-
-class MemoryKeyring(KeyringBackend):
-    """The OS keyring a desk has, in this process's memory (a bench machine has none)."""
-    priority = 1  # type: ignore[assignment]
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.secrets: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service: str, username: str) -> str | None:
-        return self.secrets.get((service, username))
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self.secrets[(service, username)] = password
-
-    def delete_password(self, service: str, username: str) -> None:
-        self.secrets.pop((service, username), None)

@@ -15,7 +15,7 @@ import statistics
 import keyring
 import sqlalchemy as sa
 
-from bench.data import MemoryKeyring, scratch_copy, timed
+from bench.data import scratch_copy, timed
 from sellerdesk.core.issues import Remedy
 from sellerdesk.services import clock, staff_admin
 from sellerdesk.services.credits import issue_credit, verify_ledger
@@ -23,6 +23,7 @@ from sellerdesk.services.database import open_database
 from sellerdesk.services.suggestions import suggest_for_issue
 from sellerdesk.store.engine import reading, writing
 from sellerdesk.store.tables import ISSUES
+from tests.helpers.memory_keyring import MemoryKeyring
 
 
 def add_issues(engine, order_ids: list[str], count: int, rng: random.Random) -> None:

@@ -64,7 +64,7 @@ def test_settings_team_joins_a_team_and_goes_back_to_the_own_file(qtbot, desk_wi
     import keyring
 
     from sellerdesk.services.paths import default_database
-    from tests.conftest import MemoryKeyring
+    from tests.helpers.memory_keyring import MemoryKeyring
     url, key = make_team(postgres, tmp_path, ana={"role": "agent", "password": "s3cret"})
     keyring.set_keyring(MemoryKeyring())          # ana's own computer: no team key
     dialog = desk_window.work_tabs.edit_settings()

@@ -19,7 +19,7 @@ from sellerdesk.services.protection import shared_keys
 from sellerdesk.services.protection.personal_data import buyer_details
 from sellerdesk.services.team.connection import JoinError, join_team, leave_team
 from sellerdesk.store.engine import DatabaseError, NotAllowed, reading
-from tests.conftest import MemoryKeyring
+from tests.helpers.memory_keyring import MemoryKeyring
 from tests.helpers.teams import ORDER, make_team
 
 pytestmark = pytest.mark.postgres
