@@ -64,6 +64,7 @@ class IssueDialog(QDialog):
         self.engine, self.order, self.staff = engine, order, staff
         self.suggestion: Suggestion | None = None
         self.logged_issue: int | None = issue.issue_id if issue else None
+        self.buyer_kept = bool(issue and issue.buyer_ref)   # a logged buyer, as a keyed hash
         self.setWindowTitle(f"Credit on issue {issue.issue_id}, order {order.order_id}" if issue
                             else f"New issue on order {order.order_id}")
         self.setMinimumWidth(640)
@@ -324,6 +325,12 @@ class IssueDialog(QDialog):
                              f"({max(self.left, Money.zero(value.currency)).display()})")
         return value
 
+    def over_cap(self, value: Money) -> bool:
+        """Past the policy's caps on the order: given only with a supervisor's approval
+        (the service decides the same way)."""
+        cap = self.suggestion.cap if self.suggestion is not None else None
+        return cap is not None and value > cap
+
     def overrides(self) -> bool:
         """The typed amount is not the suggestion (so a reason is needed)."""
         try:
@@ -344,11 +351,9 @@ class IssueDialog(QDialog):
     def _amount_changed(self) -> None:
         problem = self.amount_problem()
         note = problem
-        if not problem and self.suggestion is not None:
-            cap = self.suggestion.cap
-            if cap is not None and self.amount() > cap:
-                note = (f"over the policy's cap ({cap.display()}): it will wait for a "
-                        "supervisor's approval")
+        if not problem and self.over_cap(self.amount()):
+            note = (f"over the policy's cap ({self.suggestion.cap.display()}): it will wait "
+                    "for a supervisor's approval")
         self.amount_note.setText(note)
         self.amount_note.setStyleSheet(ERROR_STYLE if problem else "")
         self.amount_note.setVisible(bool(note))
@@ -367,13 +372,12 @@ class IssueDialog(QDialog):
             self.amount_edit.setFocus()
             return None
         value, kind = self.amount(), self.credit_kind()
-        waits = self.suggestion is not None and (
-            self.suggestion.needs_approval
-            or (self.suggestion.cap is not None and value > self.suggestion.cap))
+        waits = self.suggestion is not None and (self.suggestion.needs_approval
+                                                 or self.over_cap(value))
         buyer = self.buyer_edit.text().strip()
         to = (f"the buyer {buyer}" if buyer else
-              "the buyer (kept as a keyed reference)" if self.buyer_edit.placeholderText()
-              .startswith("kept") else "the buyer of this order")
+              "the buyer (kept as a keyed reference)" if self.buyer_kept
+              else "the buyer of this order")
         deed = "Ask a supervisor to approve" if waits else "Give"
         text = (f"{deed} {kind.label.lower()} of {value.display()} ({value.currency}) "
                 f"on order {self.order.order_id}, to {to}?")
