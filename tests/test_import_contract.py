@@ -7,8 +7,7 @@ import pytest
 
 from sellerdesk.cli import IMPORT_KINDS, main
 from tests.conftest import AMAZON
-from tests.helpers.reports import row, write
-from tests.services.imports.test_fuzz_reports import base_files
+from tests.helpers.reports import base_files, row, write
 
 CONTRACT = {"file", "kind", "rows", "orders_added", "orders_updated", "skipped"}
 

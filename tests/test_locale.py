@@ -15,8 +15,7 @@ from sellerdesk.services.credits import issue_credit
 from sellerdesk.services.imports.orders import import_orders
 from sellerdesk.services.imports.returns import import_returns
 from sellerdesk.services.issues import add_issue, order_activity
-from tests.helpers.reports import row, write
-from tests.services.imports.test_returns import MFN, mfn, report
+from tests.helpers.reports import MFN, mfn, report, row, write
 
 ORDER = "114-0000000-0000001"
 

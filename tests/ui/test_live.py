@@ -158,7 +158,7 @@ def test_a_server_restart_loses_nothing_typed(qtbot, own_cluster, tmp_path, monk
     saving says the database is out of reach and keeps the dialog as typed; once the
     server is back the window says so by itself and the same click saves it."""
     from sellerdesk.core.issues import IssueType
-    from tests.ui.test_issue_dialog import choose
+    from tests.helpers.window_actions import choose
     monkeypatch.setattr("sellerdesk.ui.live.RETRY_SECONDS", 0.5)
     url, _ = make_team(own_cluster, tmp_path)
     window = MainWindow(url)
@@ -173,8 +173,8 @@ def test_a_server_restart_loses_nothing_typed(qtbot, own_cluster, tmp_path, monk
         own_cluster.pause()
     assert lost.args == [False]
     assert window.offline_label.isVisible()
-    assert not dialog.save(give=False)
-    assert "is out of reach" in dialog.error_label.text()
+    dialog.save(give=False)             # off the GUI thread: the window stays alive
+    qtbot.waitUntil(lambda: "is out of reach" in dialog.error_label.text(), timeout=15_000)
     assert dialog.isVisible()
     assert dialog.notes_edit.toPlainText() == "Box crushed; photo on its way"
     with qtbot.waitSignal(window.live.reachable, timeout=15_000) as back:

@@ -19,8 +19,8 @@ from sellerdesk.services.protection import key_file, pins, secrets
 from sellerdesk.ui.main_window import MainWindow
 from sellerdesk.ui.views.work_tabs import APPROVALS_TAB
 from tests.helpers.staffing import hire, owner_at_work
+from tests.helpers.window_actions import CLICK, give_pin, log_damaged_book
 from tests.ui.conftest import ORDER
-from tests.ui.test_work_tabs import CLICK, give_pin, log_damaged_book
 
 START = datetime(2026, 3, 2, 9, tzinfo=UTC)
 MARA_PIN = "1357-mara"
@@ -89,7 +89,8 @@ def test_an_agent_cannot_pick_the_supervisor_without_her_pin(qtbot, staffed):
         assert not dialog.isVisible()
         assert staffed.staff_box.currentText() == "Mara"
         assert staffed.role_label.text().strip() == "supervisor"
-        qtbot.mouseClick(view.approve_button, CLICK)
+        with qtbot.waitSignal(view.decided):       # decided off the GUI thread
+            qtbot.mouseClick(view.approve_button, CLICK)
     assert view.model.rowCount() == 0
     assert "Approved: credit 1, $8.00" in staffed.statusBar().currentMessage()
     assert staffed.work_tabs.ledger.model.column_texts(8) == ["Mara"]
@@ -102,10 +103,12 @@ def test_an_approval_after_fifteen_idle_minutes_asks_the_pin_again(qtbot, staffe
         give_pin(staffed.pin_dialog, MARA_PIN)
         clock.shift(timedelta(minutes=16))
         qtbot.mouseClick(view.approve_button, CLICK)
+        qtbot.waitUntil(lambda: view.pin_dialog is not None)   # the refusal came back
         assert view.model.rowCount() == 1                   # nothing decided yet
         assert view.pin_dialog.isVisible()
         assert "Deciding request 1 needs Mara's PIN" in view.pin_dialog.intro_label.text()
-        give_pin(view.pin_dialog, MARA_PIN)
+        with qtbot.waitSignal(view.decided):
+            give_pin(view.pin_dialog, MARA_PIN)
     assert view.model.rowCount() == 0
 
 

@@ -2,8 +2,7 @@
 that cannot be is moved aside with a message saying why; the choice survives a restart."""
 
 from sellerdesk.ui.main_window import MainWindow
-from tests.helpers.reports import row, write
-from tests.services.imports.test_returns import FBA, fba, report
+from tests.helpers.reports import FBA, fba, report, row, write
 from tests.ui.conftest import ORDER
 
 

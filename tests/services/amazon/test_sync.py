@@ -24,41 +24,20 @@ from sellerdesk.store import orders as order_store
 from sellerdesk.store import returns as return_store
 from sellerdesk.store.engine import reading
 from tests.helpers.amazon_standin import (
-    AMAZON,
     CLIENT_ID,
     CLIENT_SECRET,
     REFRESH_TOKEN,
     AmazonStandIn,
 )
-from tests.services.imports.test_returns import FBA, MFN, fba, mfn
-from tests.services.imports.test_settlement import head, line
+from tests.helpers.reports import MFN, V2, head, line, mfn, tsv
+from tests.helpers.sync_documents import US_ORDER, documents
 
-US_ORDER, BR_ORDER, UK_ORDER = "123-4567890-1234567", "171-2345678-9012345", "202-7654321-1098765"
-FEEDBACK = ["Date", "Rating", "Comments", "Your Response", "Order ID", "Rater Email"]
+BR_ORDER, UK_ORDER = "171-2345678-9012345", "202-7654321-1098765"
 BRISK = Pace(first_wait=0.01, longest_wait=0.3, attempts=4, poll_every=0.01)
 RIGHT = Credentials(CLIENT_ID, CLIENT_SECRET, REFRESH_TOKEN)
 
 
-def tsv(columns, rows) -> bytes:
-    return ("\r\n".join(["\t".join(columns)] + ["\t".join(r.get(c, "") for c in columns)
-                                                 for r in rows]) + "\r\n").encode()
-
-
-def documents() -> dict[str, bytes]:
-    return {
-        "GET_FLAT_FILE_RETURNS_DATA_BY_RETURN_DATE": tsv(MFN, [
-            mfn(US_ORDER, "DkRMA1", claim="Y", refunded="49.99")]),
-        "GET_FBA_FULFILLMENT_CUSTOMER_RETURNS_DATA": tsv(FBA, [fba(US_ORDER, "LPNSYNC1")]),
-        "GET_SELLER_FEEDBACK_DATA": (
-            "\t".join(FEEDBACK) + "\r\n"
-            f"11/02/26\t1\tArrived broken\t\t{US_ORDER}\tr@marketplace.amazon.com\r\n").encode(),
-        "GET_V2_SELLER_PERFORMANCE_REPORT":
-            (AMAZON / "reports" / "airbyte_GET_V2_SELLER_PERFORMANCE_REPORT.json").read_bytes(),
-    }
-
-
 def settlement() -> bytes:
-    from tests.services.imports.test_settlement import V2
     return tsv(V2, [head(), line(US_ORDER, "Principal", "-49.99", adjustment="A1"),
                     line(US_ORDER, "RefundCommission", "-1.00", amount_type="ItemFees",
                          adjustment="A1")])

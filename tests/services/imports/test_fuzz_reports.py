@@ -23,12 +23,8 @@ from sellerdesk.services.database import open_database
 from sellerdesk.services.imports import kinds
 from sellerdesk.services.imports.orders import import_orders
 from sellerdesk.store import tables  # noqa: F401 - every table on SQLModel.metadata
-from tests.helpers.reports import HEADER, row, write
-from tests.services.imports.test_returns import FBA, MFN, fba, mfn
-from tests.services.imports.test_settlement import head, line, settlement_file
+from tests.helpers.reports import HEADER, base_files, row, write
 
-ORDERS = ("114-0000000-0000001", "114-0000000-0000002", "302-0000000-0000003")
-FEEDBACK = ["Date", "Rating", "Comments", "Your Response", "Order ID", "Rater Email"]
 # Examples per report kind: SQLite is where a seller's desk lives; PostgreSQL adds the
 # checks a stricter engine makes (lengths, integer ranges, encodings).
 EXAMPLES = {"sqlite": 400, "postgresql": 120}
@@ -39,32 +35,6 @@ NASTY = ["", " ", "-", "0", "-0", "+7", "1e999", "NaN", "inf", "9" * 40, "12,345
          "1900-01-01", "２０２６-10-01", "٣", "²", "Y", "maybe", '"', '"quoted\ttab"',
          "\x00", "\ufeff", "é", "破損", "\U0001f4a9", "a" * 300, "USD", "XYZ", "JPY",
          "114-0000000-0000001", "Refund", "Order", "Principal", "RefundCommission"]
-
-
-def base_files(tmp_path):
-    """A valid file of each kind, with its importer's arguments."""
-    orders = write(tmp_path / "orders.txt", [row(o, sku="MUG", price="30.00") for o in ORDERS])
-    feedback = tmp_path / "feedback.txt"
-    feedback.write_bytes(("\r\n".join(["\t".join(FEEDBACK)] + [
-        f"10/0{n}/26\t{n}\tArrived broken\t\t{o}\tx{n}@marketplace.amazon.com"
-        for n, o in enumerate(ORDERS, start=1)]) + "\r\n").encode())
-    returns = tmp_path / "returns.txt"
-    returns.write_bytes(("\r\n".join(["\t".join(MFN)] + ["\t".join(r.get(c, "") for c in MFN)
-                                                          for r in (mfn(ORDERS[0], "R1", claim="Y"),
-                                                                    mfn(ORDERS[1], "R2"))])
-                         + "\r\n").encode())
-    fba_returns = tmp_path / "fba.txt"
-    fba_returns.write_bytes(("\r\n".join(["\t".join(FBA)] + [
-        "\t".join(r.get(c, "") for c in FBA) for r in (fba(ORDERS[0], "LPN1"),
-                                                        fba(ORDERS[2], "LPN2"))]) + "\r\n"
-                             ).encode())
-    settlement = settlement_file(tmp_path / "settlement.txt", [
-        head(), line(ORDERS[0], "Principal", "30.00", kind="Order", code="55500000000001"),
-        line(ORDERS[1], "Principal", "-10.00", adjustment="A2"),
-        line(ORDERS[1], "RefundCommission", "-0.50", amount_type="ItemFees", adjustment="A2")])
-    return {"orders": (orders, None), "feedback": (feedback, "US"),
-            "returns": (returns, None), "fba-returns": (fba_returns, None),
-            "settlement": (settlement, None)}
 
 
 @st.composite

@@ -8,9 +8,9 @@ import sqlalchemy as sa
 from sellerdesk.core.errors import Cancelled, InputError, KnownError
 from sellerdesk.services.imports.orders import import_orders
 from sellerdesk.store.engine import reading
-from sellerdesk.store.orders import get_order
 from tests.conftest import AMAZON
 from tests.helpers.reports import HEADER, row, write
+from tests.helpers.stored_orders import order
 
 
 def snapshot(engine) -> dict[str, list]:
@@ -23,11 +23,6 @@ def snapshot(engine) -> dict[str, list]:
         found["indexes"] = sorted(index["name"] for table in ("orders", "order_item")
                                   for index in sa.inspect(conn).get_indexes(table))
     return found
-
-
-def order(engine, order_id):
-    with reading(engine) as conn:
-        return get_order(conn, order_id=order_id)
 
 
 @pytest.fixture(params=[False, True], ids=["in-process", "reading-process"])

@@ -17,8 +17,8 @@ from sellerdesk.services.imports.report_reader import (
     parse_timestamp,
 )
 from sellerdesk.store.engine import reading
-from tests.helpers.reports import HEADER, row, write
-from tests.services.imports.test_orders import order
+from tests.helpers.reports import HEADER, base_files, row, write
+from tests.helpers.stored_orders import order
 
 
 @pytest.mark.parametrize(("text", "digits", "minor"), [
@@ -164,7 +164,6 @@ def test_a_row_that_does_not_line_up_with_the_header_is_refused(database, tmp_pa
 def test_every_report_refuses_a_row_that_does_not_line_up(database, tmp_path, kind, tabs,
                                                           monkeypatch):
     monkeypatch.setenv("SELLERDESK_STAFF", "Ana")
-    from tests.services.imports.test_fuzz_reports import base_files
     import_orders(database.engine, base_files(tmp_path)["orders"][0])
     path, marketplace = base_files(tmp_path)[kind]
     lines = path.read_bytes().split(b"\r\n")
@@ -286,7 +285,6 @@ def test_numbers_and_dates_not_as_amazon_writes_them(database, tmp_path, cell, v
 def test_every_report_reads_numbers_and_dates_only_as_amazon_writes_them(
         database, tmp_path, kind, line, column, value, message, monkeypatch):
     monkeypatch.setenv("SELLERDESK_STAFF", "Ana")
-    from tests.services.imports.test_fuzz_reports import base_files
     import_orders(database.engine, base_files(tmp_path)["orders"][0])
     path, marketplace = base_files(tmp_path)[kind]
     lines = path.read_bytes().decode().split("\r\n")

@@ -19,43 +19,12 @@ from sellerdesk.services.issues import add_issue, order_activity
 from sellerdesk.services.suggestions import given_on_order, suggest_for_issue
 from sellerdesk.store import defects as defect_store
 from sellerdesk.store.engine import reading, writing
-from tests.conftest import AMAZON
-from tests.helpers.reports import row, write
+from tests.helpers.reports import FBA, MFN, fba, mfn, report, row, write
 from tests.helpers.staffing import owner_at_work
 
-HEADERS = json.loads((AMAZON / "report_headers.json").read_text(encoding="utf-8"))
-MFN = HEADERS["GET_FLAT_FILE_RETURNS_DATA_BY_RETURN_DATE"]["columns"]
-FBA = HEADERS["GET_FBA_FULFILLMENT_CUSTOMER_RETURNS_DATA"]["columns"]
 US1, US2, DE1, JP1, STRANGER = ("114-0000000-0000001", "114-0000000-0000002",
                                 "302-0000000-0000003", "503-0000000-0000004",
                                 "114-0000000-0000009")
-
-
-def report(path, columns, rows, *, encoding="utf-8", bom=False):
-    lines = ["\t".join(columns)] + ["\t".join(r.get(c, "") for c in columns) for r in rows]
-    data = ("\r\n".join(lines) + "\r\n").encode(encoding)
-    path.write_bytes((b"\xef\xbb\xbf" if bom else b"") + data)
-    return path
-
-
-def mfn(order_id, rma, *, day="2026-10-05T08:00:00+00:00", claim="N", refunded="30.00",
-        currency="USD", reason="DEFECTIVE", resolution="StandardRefund", **more):
-    return {"Order ID": order_id, "Order date": "2026-10-01", "Return request date": day,
-            "Return request status": "Approved", "Amazon RMA ID": rma,
-            "Currency code": currency, "A-to-Z Claim": claim, "Merchant SKU": "MUG",
-            "Item Name": "Mug", "Return quantity": "1", "Return Reason": reason,
-            "Resolution": resolution, "Refunded Amount": refunded,
-            "Order Amount": "30.00", **more}
-
-
-def fba(order_id, lpn, *, day="2026-10-06T10:11:12+00:00", reason="DAMAGED_BY_CARRIER",
-        **more):
-    return {"return-date": day, "order-id": order_id, "sku": "MUG", "asin": "B0C1K2L3M4",
-            "fnsku": "X001", "product-name": "Mug", "quantity": "1",
-            "fulfillment-center-id": "PHX7", "detailed-disposition": "CARRIER_DAMAGED",
-            "reason": reason, "status": "Unit returned to inventory",
-            "license-plate-number": lpn, "customer-comments": "Jane Buyer says: arrived broken",
-            **more}
 
 
 @pytest.fixture

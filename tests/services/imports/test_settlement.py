@@ -19,36 +19,11 @@ from sellerdesk.services.imports.orders import import_orders
 from sellerdesk.services.imports.settlement import import_settlement
 from sellerdesk.services.issues import add_issue
 from tests.conftest import AMAZON
-from tests.helpers.reports import row, write
+from tests.helpers.reports import WIDE, head, line, row, settlement_file, write
 from tests.helpers.staffing import owner_at_work
 
-HEADERS = json.loads((AMAZON / "report_headers.json").read_text(encoding="utf-8"))
-V2 = HEADERS["GET_V2_SETTLEMENT_REPORT_DATA_FLAT_FILE_V2"]["columns"]
-WIDE = HEADERS["GET_V2_SETTLEMENT_REPORT_DATA_FLAT_FILE"]["columns"]
 FED, BY_HAND, WAITING, STRANGER = ("114-0000000-0000001", "114-0000000-0000002",
                                    "114-0000000-0000003", "114-0000000-0000009")
-
-
-def settlement_file(path, rows, *, columns=V2, encoding="utf-8"):
-    lines = ["\t".join(columns)] + ["\t".join(r.get(c, "") for c in columns) for r in rows]
-    path.write_bytes(("\r\n".join(lines) + "\r\n").encode(encoding))
-    return path
-
-
-def head(total="512.30", currency="USD", **more):
-    return {"settlement-id": "9001", "settlement-start-date": "2026-10-01 00:00:00 UTC",
-            "settlement-end-date": "2026-10-15 00:00:00 UTC",
-            "deposit-date": "2026-10-17 00:00:00 UTC", "total-amount": total,
-            "currency": currency, **more}
-
-
-def line(order_id, description, amount, *, kind="Refund", amount_type="ItemPrice",
-         adjustment="", item="", sku="MUG", code="", posted="2026-10-05 10:00:00 UTC"):
-    return {"settlement-id": "9001", "transaction-type": kind, "order-id": order_id,
-            "adjustment-id": adjustment, "marketplace-name": "Amazon.com",
-            "amount-type": amount_type, "amount-description": description, "amount": amount,
-            "posted-date-time": posted, "order-item-code": code,
-            "merchant-adjustment-item-id": item, "sku": sku}
 
 
 @pytest.fixture

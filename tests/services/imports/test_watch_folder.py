@@ -8,8 +8,7 @@ import os
 from sellerdesk.cli import main
 from sellerdesk.services.imports.watch_folder import import_watched, ready_files
 from sellerdesk.services.issues import order_activity
-from tests.helpers.reports import row, write
-from tests.services.imports.test_returns import FBA, fba, report
+from tests.helpers.reports import FBA, fba, report, row, write
 
 ORDER = "114-0000000-0000001"
 

@@ -10,7 +10,7 @@ from sellerdesk.core.amazon_facts import BY_KEY
 from sellerdesk.services import amazon_facts, metrics
 from sellerdesk.ui.views.work_tabs import ISSUES_TAB
 from tests.helpers.staffing import hire, owner_at_work
-from tests.ui.test_work_tabs import log_damaged_book
+from tests.helpers.window_actions import log_damaged_book
 
 CLICK = Qt.MouseButton.LeftButton
 

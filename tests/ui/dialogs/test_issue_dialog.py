@@ -9,6 +9,7 @@ from sellerdesk.core.issues import IssueType, Severity
 from sellerdesk.services.credits import issue_credit
 from sellerdesk.services.issues import add_issue, order_activity
 from tests.helpers.staffing import owner_at_work
+from tests.helpers.window_actions import choose
 from tests.ui.conftest import ORDER, confirm_credit, give_credit
 
 CLICK = Qt.MouseButton.LeftButton
@@ -24,10 +25,6 @@ def open_dialog(qtbot, window):
 
 def credits(window):
     return order_activity(window.database.engine, ORDER).credits
-
-
-def choose(box, value):
-    box.setCurrentIndex(box.findData(value))
 
 
 def test_logging_a_damaged_item_shows_the_policy_suggestion(qtbot, desk_window):

@@ -7,7 +7,7 @@ from PySide6.QtCore import Qt
 from sellerdesk.core.issues import IssueType
 from sellerdesk.services.credits import issue_credit
 from sellerdesk.services.issues import add_issue
-from tests.services.imports.test_settlement import head, line, settlement_file
+from tests.helpers.reports import head, line, settlement_file
 from tests.ui.conftest import ORDER
 
 

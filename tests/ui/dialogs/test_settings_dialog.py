@@ -10,7 +10,7 @@ from PySide6.QtCore import Qt
 from sellerdesk.services.amazon import api as amazon_api
 from sellerdesk.ui.dialogs.settings_dialog import SAVED
 from tests.helpers.amazon_standin import CLIENT_ID, CLIENT_SECRET, REFRESH_TOKEN, AmazonStandIn
-from tests.services.amazon.test_sync import US_ORDER, documents
+from tests.helpers.sync_documents import US_ORDER, documents
 
 
 @pytest.fixture

@@ -1,7 +1,7 @@
 """A Returns report and an FBA returns report dropped on the window: each return shows on
 its order's activity with what was refunded or what became of the item."""
 
-from tests.services.imports.test_returns import FBA, MFN, fba, mfn, report
+from tests.helpers.reports import FBA, MFN, fba, mfn, report
 from tests.ui.conftest import ORDER
 
 

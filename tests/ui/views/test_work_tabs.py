@@ -25,23 +25,8 @@ from sellerdesk.ui.models.work_models import (
 )
 from sellerdesk.ui.views.work_tabs import APPROVALS_TAB, ISSUES_TAB, LEDGER_TAB
 from tests.helpers.staffing import PIN, hire
+from tests.helpers.window_actions import CLICK, give_pin, log_damaged_book
 from tests.ui.conftest import ORDER, give_credit
-
-CLICK = Qt.MouseButton.LeftButton
-
-
-def log_damaged_book(window, staff="Ana"):
-    issue = add_issue(window.database.engine, order_id=ORDER, issue_type=IssueType.DAMAGED,
-                           affected=(("BOOK", 1),), staff=staff, note="corner crushed")
-    window.work_tabs.refresh()
-    return issue.issue_id
-
-
-def give_pin(dialog, pin):
-    """Type a PIN in the PIN dialog (twice for a first one) and press OK."""
-    dialog.pin_edit.setText(pin)
-    dialog.again_edit.setText(pin)
-    dialog.ok_button.click()
 
 
 def answer(dialog, text):
@@ -205,9 +190,12 @@ def test_a_supervisor_approves_in_the_approvals_tab(qtbot, desk_window):
     assert view.approve_button.isEnabled()
     assert view.refused_label.isHidden()
     qtbot.mouseClick(view.reject_button, CLICK)
+    qtbot.waitUntil(lambda: view.error_label.text() != "")     # refused off the GUI thread
     assert view.error_label.text() == "a rejection needs a comment for the agent (--comment)"
+    assert view.reject_button.isEnabled()                      # for the comment to be given
     qtbot.keyClicks(view.comment_edit, "fair")
-    qtbot.mouseClick(view.approve_button, CLICK)
+    with qtbot.waitSignal(view.decided):
+        qtbot.mouseClick(view.approve_button, CLICK)
     assert view.model.rowCount() == 0
     assert desk_window.tabs.tabText(APPROVALS_TAB) == "&Approvals"
     assert desk_window.work_tabs.ledger.model.column_texts(8) == ["Mara"]
