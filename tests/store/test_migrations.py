@@ -1,4 +1,5 @@
 import sqlite3
+import tempfile
 from datetime import date, datetime
 from pathlib import Path
 
@@ -10,7 +11,15 @@ from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 
 from sellerdesk.services.database import open_database
-from sellerdesk.store.migrate import HEAD_REVISION, MIGRATIONS_DIR, DatabaseError, current_revision
+from sellerdesk.store import sqlite_schema
+from sellerdesk.store.migrate import (
+    HEAD_REVISION,
+    MIGRATIONS_DIR,
+    DatabaseError,
+    MigrationResult,
+    current_revision,
+    migrated_sqlite_statements,
+)
 from sellerdesk.store.tables import metadata
 
 
@@ -86,8 +95,17 @@ def test_a_locked_database_is_reported_not_crashed(sqlite_url, monkeypatch):
     assert open_database(sqlite_url).migration.to_revision == HEAD_REVISION
 
 
+def _schema(path: str) -> list[tuple]:
+    with sqlite3.connect(path) as conn:
+        return conn.execute("SELECT type, name, sql FROM sqlite_schema "   # not ANALYZE's
+                            "WHERE name NOT LIKE 'sqlite_%' ORDER BY name").fetchall()
+
+
 def test_migration_is_all_or_nothing(sqlite_url, monkeypatch):
-    """A migration that fails half-way leaves no table behind."""
+    """A migration that fails half-way leaves the database as it was."""
+    _database_at(sqlite_url, "0015")
+    before = _schema(sqlite_url)
+
     def broken_upgrade(config, revision):
         connection = config.attributes["connection"]
         connection.exec_driver_sql("CREATE TABLE half_done (x INTEGER)")
@@ -96,12 +114,25 @@ def test_migration_is_all_or_nothing(sqlite_url, monkeypatch):
     monkeypatch.setattr("alembic.command.upgrade", broken_upgrade)
     with pytest.raises(DatabaseError, match="disk I/O error"):
         open_database(sqlite_url)
-    with sqlite3.connect(sqlite_url) as conn:
-        tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master")]
-    assert tables == []
+    assert _schema(sqlite_url) == before
 
 
-def _database_at(url: str, revision: str) -> None:
+def test_a_new_sqlite_file_is_made_as_the_migrations_make_it(sqlite_url):
+    """A new file is made from written statements, not by running the migrations (0.2 s
+    of every command that makes one): those statements are what the migrations leave."""
+    assert sqlite_schema.REVISION == HEAD_REVISION
+    assert list(sqlite_schema.STATEMENTS) == migrated_sqlite_statements(), (
+        "the migrations changed: run python -m sellerdesk.store.migrate")
+    db = open_database(sqlite_url)
+    db.close()
+    assert db.migration == MigrationResult(None, HEAD_REVISION, None)
+    with tempfile.TemporaryDirectory() as folder:
+        migrated = str(Path(folder) / "migrated.sqlite3")
+        _database_at(migrated, "head", with_order=False)
+        assert _schema(sqlite_url) == _schema(migrated)
+
+
+def _database_at(url: str, revision: str, *, with_order: bool = True) -> None:
     """A database as an older SellerDesk left it."""
     from alembic import command
 
@@ -112,10 +143,11 @@ def _database_at(url: str, revision: str) -> None:
     with writing(engine) as conn:
         config.attributes["connection"] = conn
         command.upgrade(config, revision)
-        conn.exec_driver_sql(
-            "INSERT INTO orders VALUES ('114-0000000-0000001', '', '2026-10-01 08:00:00', "
-            "'2026-10-01 08:00:00', 'Shipped', 'US', 'Amazon.com', 'AFN', 'USD', '', 'US', "
-            "false, 1, 'Mug', 1450, 0, 0, 0, 1450)")
+        if with_order:
+            conn.exec_driver_sql(
+                "INSERT INTO orders VALUES ('114-0000000-0000001', '', '2026-10-01 08:00:00', "
+                "'2026-10-01 08:00:00', 'Shipped', 'US', 'Amazon.com', 'AFN', 'USD', '', "
+                "'US', false, 1, 'Mug', 1450, 0, 0, 0, 1450)")
     engine.dispose()
 
 

@@ -1,0 +1,58 @@
+# ruff: noqa: E501
+"""The newest schema as the migrations leave it in a new SQLite file, for making
+one in a single transaction (store.migrate). Written by `python -m
+sellerdesk.store.migrate`; a test holds it equal to the migrations: do not edit.
+"""
+
+REVISION = '0016'
+
+STATEMENTS = (
+    'CREATE TABLE alembic_version (\n\tversion_num VARCHAR(32) NOT NULL, \n\tCONSTRAINT alembic_version_pkc PRIMARY KEY (version_num)\n)',
+    'CREATE TABLE orders (\n\torder_id VARCHAR(32) NOT NULL, \n\tmerchant_order_id VARCHAR(64) NOT NULL, \n\tpurchase_date DATETIME NOT NULL, \n\tlast_updated DATETIME NOT NULL, \n\tstatus VARCHAR(32) NOT NULL, \n\tmarketplace VARCHAR(8) NOT NULL, \n\tsales_channel VARCHAR(64) NOT NULL, \n\tchannel VARCHAR(3) NOT NULL, \n\tcurrency VARCHAR(3) NOT NULL, \n\tship_service_level VARCHAR(64) NOT NULL, \n\tship_country VARCHAR(8) NOT NULL, \n\tis_business BOOLEAN NOT NULL, \n\tunits INTEGER NOT NULL, \n\tfirst_title VARCHAR(500) NOT NULL, \n\titems_minor BIGINT NOT NULL, \n\tshipping_minor BIGINT NOT NULL, \n\ttax_minor BIGINT NOT NULL, \n\tdiscount_minor BIGINT NOT NULL, \n\ttotal_minor BIGINT NOT NULL, \n\tPRIMARY KEY (order_id)\n)',
+    'CREATE INDEX ix_orders_purchase_date ON orders (purchase_date, order_id)',
+    'CREATE INDEX ix_orders_marketplace ON orders (marketplace)',
+    'CREATE TABLE order_item (\n\torder_id VARCHAR(32) NOT NULL, \n\tline INTEGER NOT NULL, \n\tsku VARCHAR(64) NOT NULL, \n\tasin VARCHAR(16) NOT NULL, \n\ttitle VARCHAR(500) NOT NULL, \n\tstatus VARCHAR(32) NOT NULL, \n\tquantity INTEGER NOT NULL, \n\titem_price_minor BIGINT NOT NULL, \n\tshipping_price_minor BIGINT NOT NULL, \n\titem_tax_minor BIGINT NOT NULL, \n\tshipping_tax_minor BIGINT NOT NULL, \n\tpromotion_minor BIGINT NOT NULL, \n\tPRIMARY KEY (order_id, line), \n\tFOREIGN KEY(order_id) REFERENCES orders (order_id) ON DELETE CASCADE\n)',
+    'CREATE INDEX ix_order_item_sku ON order_item (sku)',
+    'CREATE INDEX ix_order_item_asin ON order_item (asin)',
+    'CREATE TABLE policy_version (\n\tid INTEGER NOT NULL, \n\tname VARCHAR(200) NOT NULL, \n\ttext TEXT NOT NULL, \n\tcreated_at DATETIME NOT NULL, \n\tcreated_by VARCHAR(100) NOT NULL, restored_from INTEGER, \n\tPRIMARY KEY (id)\n)',
+    'CREATE TABLE issue (\n\tid INTEGER NOT NULL, \n\torder_id VARCHAR(32) NOT NULL, \n\ttype VARCHAR(32) NOT NULL, \n\tseverity VARCHAR(16) NOT NULL, \n\tstatus VARCHAR(32) NOT NULL, \n\taffected TEXT NOT NULL, \n\tdays_late INTEGER NOT NULL, \n\tbuyer_ref VARCHAR(64), \n\tnotes TEXT NOT NULL, \n\tassignee VARCHAR(100) NOT NULL, \n\tresolution VARCHAR(32) NOT NULL, \n\tbuyer_response VARCHAR(16) NOT NULL, \n\tcreated_by VARCHAR(100) NOT NULL, \n\tcreated_at DATETIME NOT NULL, \n\tupdated_at DATETIME NOT NULL, reply_due_at DATETIME, personal_data_purged_at DATETIME, \n\tPRIMARY KEY (id), \n\tFOREIGN KEY(order_id) REFERENCES orders (order_id)\n)',
+    'CREATE INDEX ix_issue_order ON issue (order_id)',
+    'CREATE INDEX ix_issue_status ON issue (status)',
+    'CREATE INDEX ix_issue_buyer ON issue (buyer_ref, created_at)',
+    'CREATE TABLE timeline_event (\n\tid INTEGER NOT NULL, \n\tissue_id INTEGER NOT NULL, \n\tat DATETIME NOT NULL, \n\tactor VARCHAR(100) NOT NULL, \n\tkind VARCHAR(32) NOT NULL, \n\ttext TEXT NOT NULL, \n\tPRIMARY KEY (id), \n\tFOREIGN KEY(issue_id) REFERENCES issue (id) ON DELETE CASCADE\n)',
+    'CREATE INDEX ix_timeline_issue ON timeline_event (issue_id, at)',
+    'CREATE TABLE credit (\n\tid INTEGER NOT NULL, \n\tcreated_at DATETIME NOT NULL, \n\tissue_id INTEGER NOT NULL, \n\torder_id VARCHAR(32) NOT NULL, \n\tkind VARCHAR(32) NOT NULL, \n\tamount_minor BIGINT NOT NULL, \n\tcurrency VARCHAR(3) NOT NULL, \n\treverses INTEGER, \n\treason TEXT NOT NULL, \n\tstaff VARCHAR(100) NOT NULL, \n\tapproved_by VARCHAR(100), \n\tpolicy_version INTEGER, \n\tsuggested_minor BIGINT, \n\texplanation TEXT NOT NULL, \n\texpires_on DATE, \n\tprev_hash VARCHAR(64) NOT NULL, \n\tentry_hash VARCHAR(64) NOT NULL, \n\tPRIMARY KEY (id), \n\tFOREIGN KEY(issue_id) REFERENCES issue (id), \n\tFOREIGN KEY(order_id) REFERENCES orders (order_id), \n\tUNIQUE (reverses), \n\tFOREIGN KEY(reverses) REFERENCES credit (id), \n\tFOREIGN KEY(policy_version) REFERENCES policy_version (id), \n\tUNIQUE (entry_hash)\n)',
+    'CREATE INDEX ix_credit_order ON credit (order_id)',
+    'CREATE INDEX ix_credit_issue ON credit (issue_id)',
+    'CREATE TABLE approval_request (\n\tid INTEGER NOT NULL, \n\tissue_id INTEGER NOT NULL, \n\tkind VARCHAR(32) NOT NULL, \n\tamount_minor BIGINT NOT NULL, \n\tcurrency VARCHAR(3) NOT NULL, \n\treason TEXT NOT NULL, \n\trequested_by VARCHAR(100) NOT NULL, \n\trequested_at DATETIME NOT NULL, \n\tpolicy_version INTEGER, \n\tsuggested_minor BIGINT, \n\texplanation TEXT NOT NULL, \n\texpires_on DATE, \n\tstatus VARCHAR(16) NOT NULL, \n\tdecided_by VARCHAR(100), \n\tdecided_at DATETIME, \n\tcomment TEXT NOT NULL, \n\tcredit_id INTEGER, \n\tPRIMARY KEY (id), \n\tFOREIGN KEY(issue_id) REFERENCES issue (id)\n)',
+    'CREATE INDEX ix_approval_status ON approval_request (status)',
+    "CREATE TRIGGER credit_no_update BEFORE UPDATE ON credit BEGIN SELECT RAISE(ABORT, 'credits are append-only: correct a credit with a reversing entry'); END",
+    "CREATE TRIGGER credit_no_delete BEFORE DELETE ON credit BEGIN SELECT RAISE(ABORT, 'credits are append-only: correct a credit with a reversing entry'); END",
+    'CREATE INDEX ix_issue_reply_due ON issue (reply_due_at)',
+    'CREATE TABLE desk_setting (\n\t"key" VARCHAR(64) NOT NULL, \n\tvalue TEXT NOT NULL, \n\tupdated_by VARCHAR(100) NOT NULL, \n\tupdated_at DATETIME NOT NULL, \n\tPRIMARY KEY ("key")\n)',
+    'CREATE TABLE defect (\n\tid INTEGER NOT NULL, \n\torder_id VARCHAR(32) NOT NULL, \n\tkind VARCHAR(32) NOT NULL, \n\tstatus VARCHAR(16) NOT NULL, \n\trecorded_on DATE NOT NULL, \n\trating INTEGER, \n\trater_ref VARCHAR(64), \n\tsource VARCHAR(32) NOT NULL, \n\tcreated_by VARCHAR(100) NOT NULL, \n\tcreated_at DATETIME NOT NULL, \n\tupdated_at DATETIME NOT NULL, \n\tPRIMARY KEY (id), \n\tCONSTRAINT uq_defect_order_kind UNIQUE (order_id, kind), \n\tFOREIGN KEY(order_id) REFERENCES orders (order_id)\n)',
+    'CREATE INDEX ix_defect_recorded ON defect (recorded_on)',
+    'CREATE TABLE order_day (\n\tday DATE NOT NULL, \n\tmarketplace VARCHAR(8) NOT NULL, \n\tchannel VARCHAR(3) NOT NULL, \n\tcurrency VARCHAR(3) NOT NULL, \n\torders INTEGER NOT NULL, \n\ttotal_minor BIGINT NOT NULL, \n\tPRIMARY KEY (day, marketplace, channel, currency)\n)',
+    'CREATE INDEX ix_issue_created ON issue (created_at)',
+    'CREATE INDEX ix_credit_created ON credit (created_at)',
+    'CREATE TABLE amazon_odr (\n\tid INTEGER NOT NULL, \n\tmarketplace VARCHAR(8) NOT NULL, \n\tchannel VARCHAR(3) NOT NULL, \n\twindow_start DATE, \n\twindow_end DATE, \n\trate FLOAT NOT NULL, \n\ttarget FLOAT, \n\tstatus VARCHAR(32) NOT NULL, \n\torders INTEGER, \n\torders_with_defects INTEGER, \n\tnegative_feedback INTEGER, \n\tatoz_claims INTEGER, \n\tchargebacks INTEGER, \n\taccount_status VARCHAR(32) NOT NULL, \n\tfile VARCHAR(255) NOT NULL, \n\timported_by VARCHAR(100) NOT NULL, \n\timported_at DATETIME NOT NULL, \n\tPRIMARY KEY (id)\n)',
+    'CREATE INDEX ix_amazon_odr_imported ON amazon_odr (imported_at)',
+    'CREATE TABLE clock_run (\n\tissue_id INTEGER NOT NULL, \n\tclock VARCHAR(32) NOT NULL, \n\tstarted DATETIME NOT NULL, \n\tmet DATETIME, \n\ttook_seconds FLOAT, \n\tPRIMARY KEY (issue_id, clock), \n\tFOREIGN KEY(issue_id) REFERENCES issue (id) ON DELETE CASCADE\n)',
+    'CREATE INDEX ix_clock_run_started ON clock_run (clock, started, took_seconds)',
+    'CREATE TABLE evidence (\n\tid INTEGER NOT NULL, \n\tissue_id INTEGER NOT NULL, \n\tsha256 VARCHAR(64) NOT NULL, \n\tname VARCHAR(255) NOT NULL, \n\tsize BIGINT NOT NULL, \n\tmedia_type VARCHAR(100) NOT NULL, \n\tadded_at DATETIME NOT NULL, \n\tadded_by VARCHAR(100) NOT NULL, \n\tPRIMARY KEY (id), \n\tCONSTRAINT uq_evidence_issue_file UNIQUE (issue_id, sha256), \n\tFOREIGN KEY(issue_id) REFERENCES issue (id)\n)',
+    'CREATE TABLE amazon_item_code (\n\torder_id VARCHAR(32) NOT NULL, \n\tsku VARCHAR(64) NOT NULL, \n\titem_code VARCHAR(32) NOT NULL, \n\tPRIMARY KEY (order_id, sku)\n)',
+    'CREATE TABLE credit_export (\n\tcredit_id INTEGER NOT NULL, \n\tfeed VARCHAR(255) NOT NULL, \n\texported_at DATETIME NOT NULL, \n\texported_by VARCHAR(100) NOT NULL, \n\tPRIMARY KEY (credit_id), \n\tFOREIGN KEY(credit_id) REFERENCES credit (id)\n)',
+    'CREATE TABLE settlement (\n\tsettlement_id VARCHAR(32) NOT NULL, \n\tstart_date DATE, \n\tend_date DATE, \n\tdeposit_date DATE, \n\ttotal_minor BIGINT NOT NULL, \n\tcurrency VARCHAR(3) NOT NULL, \n\tfile VARCHAR(255) NOT NULL, \n\timported_at DATETIME NOT NULL, \n\timported_by VARCHAR(100) NOT NULL, \n\tPRIMARY KEY (settlement_id)\n)',
+    'CREATE TABLE settlement_refund (\n\tsettlement_id VARCHAR(32) NOT NULL, \n\torder_id VARCHAR(32) NOT NULL, \n\tadjustment_id VARCHAR(64) NOT NULL, \n\tposted DATE NOT NULL, \n\tcurrency VARCHAR(3) NOT NULL, \n\trefunded_minor BIGINT NOT NULL, \n\tfee_kept_minor BIGINT NOT NULL, \n\tfee_returned_minor BIGINT NOT NULL, \n\tcredit_ids VARCHAR(255) NOT NULL, \n\t"transaction" VARCHAR(64) NOT NULL, \n\tPRIMARY KEY (settlement_id, order_id, adjustment_id), \n\tFOREIGN KEY(settlement_id) REFERENCES settlement (settlement_id)\n)',
+    'CREATE INDEX ix_settlement_refund_order ON settlement_refund (order_id)',
+    'CREATE TABLE order_return (\n\torder_id VARCHAR(32) NOT NULL, \n\tsource VARCHAR(16) NOT NULL, \n\treturn_key VARCHAR(160) NOT NULL, \n\trequested_on DATE NOT NULL, \n\tquantity INTEGER NOT NULL, \n\tsku VARCHAR(64) NOT NULL, \n\treason VARCHAR(100) NOT NULL, \n\tstatus VARCHAR(64) NOT NULL, \n\toutcome VARCHAR(100) NOT NULL, \n\tcurrency VARCHAR(3), \n\trefunded_minor BIGINT, \n\tatoz_claim BOOLEAN NOT NULL, \n\tfile VARCHAR(255) NOT NULL, \n\timported_at DATETIME NOT NULL, \n\tPRIMARY KEY (order_id, source, return_key)\n)',
+    'CREATE TABLE personal_data (\n\tissue_id INTEGER NOT NULL, \n\tfield VARCHAR(16) NOT NULL, \n\tsealed BLOB NOT NULL, \n\tkey_id BIGINT NOT NULL, \n\tentered_by VARCHAR(100) NOT NULL, \n\tentered_at DATETIME NOT NULL, \n\tPRIMARY KEY (issue_id, field), \n\tFOREIGN KEY(issue_id) REFERENCES issue (id) ON DELETE CASCADE\n)',
+    'CREATE INDEX ix_personal_data_key ON personal_data (key_id)',
+    'CREATE TABLE security_event (\n\tid INTEGER NOT NULL, \n\tat DATETIME NOT NULL, \n\tactor VARCHAR(100) NOT NULL, \n\taction VARCHAR(32) NOT NULL, \n\tdetail TEXT NOT NULL, \n\tPRIMARY KEY (id)\n)',
+    'CREATE INDEX ix_security_event_at ON security_event (at)',
+    'CREATE TABLE team_secret (\n\tname VARCHAR(64) NOT NULL, \n\tsealed BLOB NOT NULL, \n\tupdated_at DATETIME NOT NULL, \n\tupdated_by VARCHAR(100) NOT NULL, \n\tPRIMARY KEY (name)\n)',
+    'CREATE TABLE issue_claim (\n\tlogin VARCHAR(100) NOT NULL, \n\tissue_id INTEGER NOT NULL, \n\tsince DATETIME NOT NULL, \n\tseen_at DATETIME NOT NULL, \n\tPRIMARY KEY (login), \n\tFOREIGN KEY(issue_id) REFERENCES issue (id) ON DELETE CASCADE\n)',
+    'CREATE TABLE evidence_chunk (\n\tsha256 VARCHAR(64) NOT NULL, \n\tseq INTEGER NOT NULL, \n\tdata BLOB NOT NULL, \n\tPRIMARY KEY (sha256, seq)\n)',
+    'CREATE TABLE "staff" (\n\tid INTEGER NOT NULL, \n\tname VARCHAR(100) NOT NULL, \n\trole VARCHAR(16) NOT NULL, \n\tcreated_at DATETIME NOT NULL, \n\tapproval_limits TEXT, \n\tdeactivated_at DATETIME, \n\tpin_hash VARCHAR(200), \n\tpin_failures INTEGER DEFAULT \'0\' NOT NULL, \n\tpin_locked_until DATETIME, \n\tPRIMARY KEY (id), \n\tUNIQUE (name)\n)',
+    'INSERT INTO "alembic_version" VALUES (\'0016\')',
+)
