@@ -32,17 +32,18 @@ from PySide6.QtWidgets import (
 
 from sellerdesk import APP_NAME, __version__
 from sellerdesk.core.errors import Cancelled, KnownError
-from sellerdesk.services.imports.kinds import skipped_text
 from sellerdesk.services.staff import default_staff_name
 from sellerdesk.ui.dialogs.ask import ask_choice
+from sellerdesk.ui.operations import Operations, backups, imports
 from sellerdesk.ui.settings import window_settings
-from sellerdesk.ui.tasks import Finished, Task, Work
+from sellerdesk.ui.tasks import Task
 from sellerdesk.ui.views.filter_bar import FilterBar
 from sellerdesk.ui.views.order_detail import OrderDetailView
 from sellerdesk.ui.watcher import FolderWatcher
 
 HOUSEKEEPING_DELAY_MS = 3_000
 HOUSEKEEPING_EVERY_MS = 3_600_000
+BUSY_SAID_AFTER_MS = 300
 
 if TYPE_CHECKING:
     from sellerdesk.core.records import StaffMember
@@ -70,8 +71,11 @@ class MainWindow(QMainWindow):
         self.interactive = interactive  # False for --smoke: errors go to stderr, no dialogs
         self.database: Database | None = None
         self.orders_model: OrdersTableModel | None = None
-        self.task: Task | None = None
-        self.progress_dialog: QProgressDialog | None = None
+        # Every write the window starts runs there, off the GUI thread, one at a time.
+        self.operations = Operations(self)
+        self.operations.changed.connect(self._operations_changed)
+        self.operations.succeeded.connect(self._task_succeeded)
+        self.operations.failed.connect(self._task_failed)
         self.message_box: QMessageBox | None = None  # the last message shown, for tests
         self.marketplace_dialog: QInputDialog | None = None
         self.setWindowTitle(APP_NAME)
@@ -129,6 +133,10 @@ class MainWindow(QMainWindow):
         self.offline_label.setStyleSheet("color: #b00020; font-weight: bold;")
         self.offline_label.hide()
         self.statusBar().addPermanentWidget(self.offline_label)
+        self.busy_label = QLabel()     # the write under way: why New issue and others wait
+        self.busy_label.hide()
+        self.statusBar().addPermanentWidget(self.busy_label)
+        self.usual_tips: dict[QAction, tuple[str, str]] = {}
         self._remote = QTimer(self, singleShot=True, interval=300)
         self._remote.timeout.connect(self._show_remote_changes)
         self.housekeeping_timer = QTimer(self, interval=HOUSEKEEPING_EVERY_MS)
@@ -325,8 +333,9 @@ class MainWindow(QMainWindow):
         self._load_marketplaces()
         self._update_count()
         self._open_desk()
-        for act in [*self.busy_actions, self.refresh_action, *self.desk_actions]:
+        for act in [self.refresh_action, *self.desk_actions]:
             act.setEnabled(True)
+        self._operations_changed()      # the writing actions: unless a write is under way
         folder = window_settings().value("watch_folder")
         if folder and Path(folder).is_dir():
             self.watch_folder(Path(folder))
@@ -455,7 +464,8 @@ class MainWindow(QMainWindow):
         assert self.database is not None
         self.work_tabs = WorkTabs(self.tabs, self.database.engine, lambda: self.staff, self,
                                   [self.export_ledger_action, self.check_ledger_action,
-                                   self.adjustments_action, self.settlements_action])
+                                   self.adjustments_action, self.settlements_action],
+                                  operations=self.operations)
         self.work_tabs.said.connect(lambda text: self.statusBar().showMessage(text, 15_000))
         self.work_tabs.open_order.connect(self.show_order_tab)
         self.work_tabs.work_changed.connect(self._work_changed)
@@ -631,7 +641,8 @@ class MainWindow(QMainWindow):
         self.detail_view.show_order(order)
         if order is not None:
             self.detail_view.show_activity(order_activity(self.database.engine, order_id))
-        self.new_issue_action.setEnabled(order is not None)
+        self.new_issue_action.setEnabled(order is not None and not self.operations.busy)
+        self.detail_view.new_issue_button.setEnabled(self.new_issue_action.isEnabled())
         self.detail_view.dispute_button.setEnabled(order is not None and self.work_tabs is not None)
 
     @property
@@ -647,7 +658,8 @@ class MainWindow(QMainWindow):
         if not self.staff:
             self.tell(QMessageBox.Icon.Warning, "Say who is at the desk first (toolbar).")
             return None
-        dialog = IssueDialog(self.database.engine, order, self.staff, self)
+        dialog = IssueDialog(self.database.engine, order, self.staff, self,
+                             operations=self.operations)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.issue_logged.connect(self._issue_logged)
         self.issue_dialog = dialog
@@ -686,7 +698,7 @@ class MainWindow(QMainWindow):
         """Import whichever report the file is (orders unless it looks like another); a
         feedback report first asks which marketplace it is from."""
         from sellerdesk.core.marketplaces import MARKETPLACES
-        from sellerdesk.services.imports.kinds import import_report, report_kind
+        from sellerdesk.services.imports.kinds import report_kind
         try:
             kind = report_kind(path) or "orders"
         except KnownError as exc:   # a folder, a named pipe: the sentence the CLI gives
@@ -702,13 +714,8 @@ class MainWindow(QMainWindow):
                 "(Its dates are written that marketplace's way.)", choices,
                 lambda choice: self.import_report(path, marketplace=choice.split()[0]))
             return None
-        engine = self._engine()
-        return self.run_task(
-            f"Importing {path.name}…",
-            lambda progress, cancelled: import_report(engine, path, kind=kind,
-                                                      marketplace=marketplace,
-                                                      progress=progress, cancelled=cancelled),
-        )
+        return imports.import_report(self.operations, self, self._engine(), path,
+                                         kind=kind, marketplace=marketplace)
 
     def _toggle_watch(self, checked: bool) -> None:
         if not checked:
@@ -734,37 +741,20 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(f"Watching {folder} for reports", 10_000)
 
     def import_watched(self, path: Path) -> Task:
-        from sellerdesk.services.imports.watch_folder import import_watched
-        engine = self._engine()
-        return self.run_task(
-            f"Importing {path.name} from the watched folder…",
-            lambda progress, cancelled: import_watched(engine, path, progress=progress,
-                                                       cancelled=cancelled))
+        return imports.import_watched(self.operations, self, self._engine(), path)
 
     def sync_with_amazon(self) -> Task | None:
         """Sync now, with the credentials from Settings (asked for first when missing);
         the account of what came in ends in a message box."""
         from sellerdesk.services.amazon import api as amazon_api
-        from sellerdesk.services.amazon.sync import sync_marketplaces, sync_now
         if self.work_tabs is None:
             return None
         credentials = amazon_api.load_credentials()
         if credentials is None:
             self.work_tabs.edit_settings("Enter your SP-API app's credentials to sync with Amazon.")
             return None
-        engine, staff = self._engine(), self.staff
-
-        def work(progress, cancelled):
-            at = [0.0]
-
-            def step(fraction: float, text: str) -> None:
-                at[0] = fraction
-                progress(fraction, text)
-            with amazon_api.AmazonApi(credentials, cancelled=cancelled,
-                                      waiting=lambda text: progress(at[0], text)) as api:
-                return sync_now(engine, api, marketplaces=sync_marketplaces(engine), by=staff,
-                                progress=step)
-        return self.run_task("Syncing with Amazon…", work)
+        return imports.sync_with_amazon(self.operations, self, self._engine(),
+                                            credentials, staff=self.staff)
 
     def choose_demo_size(self) -> None:
         from sellerdesk.services.demo.build import DemoAlreadyThere, check_demo_target
@@ -783,13 +773,7 @@ class MainWindow(QMainWindow):
             self.build_demo(orders)
 
     def build_demo(self, orders: int) -> Task:
-        from sellerdesk.services.demo.build import build_demo
-        engine = self._engine()
-        return self.run_task(
-            f"Building {orders:,} demo orders…",
-            lambda progress, cancelled: build_demo(engine, orders=orders, progress=progress,
-                                                   cancelled=cancelled),
-        )
+        return imports.build_demo(self.operations, self, self._engine(), orders=orders)
 
     # -- evidence out -------------------------------------------------------------------
     def dispute_packet(self):
@@ -819,13 +803,7 @@ class MainWindow(QMainWindow):
             self.export_ledger(path)
 
     def export_ledger(self, path: Path) -> Task:
-        from sellerdesk.services.ledger_files import export_ledger
-        engine = self._engine()
-
-        def work(_progress, _cancelled) -> Finished:
-            count = export_ledger(engine, path)
-            return Finished(f"Wrote {count:,} ledger entries to {path}")
-        return self.run_task(f"Exporting the ledger to {path.name}…", work, busy=True)
+        return backups.export_ledger(self.operations, self, self._engine(), path)
 
     def choose_ledger_check(self) -> None:
         name, _ = QFileDialog.getOpenFileName(self, "Check an exported ledger", str(Path.home()),
@@ -834,12 +812,7 @@ class MainWindow(QMainWindow):
             self.check_ledger(Path(name))
 
     def check_ledger(self, path: Path) -> Task:
-        from sellerdesk.services.ledger_files import verify_file
-
-        def work(_progress, _cancelled) -> Finished:
-            check = verify_file(path)
-            return Finished(f"{path.name}: {check.summary()}", tell=True, ok=check.ok)
-        return self.run_task(f"Checking {path.name}…", work, busy=True)
+        return backups.check_ledger(self.operations, self, path)
 
     def choose_backup(self) -> None:
         from datetime import date
@@ -851,13 +824,8 @@ class MainWindow(QMainWindow):
             self.back_up(Path(name))
 
     def back_up(self, path: Path) -> Task:
-        from sellerdesk.services.protection.backups import make_backup
-        engine, staff = self._engine(), self.staff
-
-        def work(_progress, _cancelled) -> Finished:
-            check = make_backup(engine, path, staff=staff)
-            return Finished(f"Backup written and checked: {check.summary()}", tell=True)
-        return self.run_task(f"Backing up to {path.name}…", work, busy=True)
+        return backups.back_up(self.operations, self, self._engine(), path,
+                                   staff=self.staff)
 
     def choose_restore(self) -> None:
         from sellerdesk.services.protection.backups import backups_dir
@@ -889,12 +857,8 @@ class MainWindow(QMainWindow):
         return self.message_box
 
     def restore(self, path: Path) -> Task:
-        from sellerdesk.services.protection.restore import restore_backup
-        engine, staff = self._engine(), self.staff
-
-        def work(_progress, _cancelled) -> Finished:
-            return Finished(restore_backup(engine, path, staff=staff).summary(), tell=True)
-        task = self.run_task(f"Restoring {path.name}…", work, busy=True)
+        task = backups.restore(self.operations, self, self._engine(), path,
+                                   staff=self.staff)
         task.succeeded.connect(
             lambda _result: self.work_tabs and self.work_tabs.work_changed.emit())
         return task
@@ -903,40 +867,41 @@ class MainWindow(QMainWindow):
         assert self.database is not None, "the database opens before any action is enabled"
         return self.database.engine
 
-    def run_task(self, label: str, work: Work, *, busy: bool = False) -> Task:
-        """Run work in the background behind a progress dialog with a Cancel button;
-        `busy` work reports no progress, so the bar only shows it is going."""
-        dialog = QProgressDialog(label, "Cancel", 0, 0 if busy else 1000, self)
-        dialog.setWindowTitle(APP_NAME)
-        dialog.setWindowModality(Qt.WindowModality.WindowModal)
-        dialog.setMinimumDuration(300)
-        dialog.setAutoClose(False)
-        dialog.setAutoReset(False)
-        dialog.setValue(0)
-        task = Task(work, self)
-        dialog.canceled.connect(task.cancel)
-        task.progressed.connect(
-            lambda fraction, message: (dialog.setValue(int(fraction * 1000)),
-                                       dialog.setLabelText(f"{label}\n{message}")))
-        task.succeeded.connect(self._task_succeeded)
-        task.failed.connect(self._task_failed)
-        task.finished.connect(dialog.deleteLater)
-        task.finished.connect(task.deleteLater)
-        for act in self.busy_actions:
-            act.setEnabled(False)
-        self.task, self.progress_dialog = task, dialog
-        task.start()
-        return task
+    @property
+    def task(self) -> Task | None:
+        """The write under way, if any (imports wait for it: see FolderWatcher)."""
+        return self.operations.task
 
-    def _task_done(self) -> None:
-        if self.progress_dialog is not None:
-            self.progress_dialog.hide()
-        for act in self.busy_actions:
-            act.setEnabled(True)
-        self.task = self.progress_dialog = None
+    @property
+    def progress_dialog(self) -> QProgressDialog | None:
+        return self.operations.progress_dialog
 
-    def _task_succeeded(self, result) -> None:
-        self._task_done()
+    def _operations_changed(self) -> None:
+        """A write began or ended: while one runs, every action that would write waits,
+        and its tip says why."""
+        busy = self.operations.busy
+        opened = self.database is not None
+        for act in [*self.busy_actions, self.new_issue_action]:
+            usual = self.usual_tips.setdefault(act, (act.statusTip(), act.toolTip()))
+            act.setStatusTip(busy or usual[0])
+            act.setToolTip(busy or usual[1])
+        for act in self.busy_actions:
+            act.setEnabled(opened and not busy)
+        self.new_issue_action.setEnabled(opened and not busy
+                                         and self.detail_view.order is not None)
+        self.detail_view.new_issue_button.setEnabled(self.new_issue_action.isEnabled())
+        self.detail_view.new_issue_button.setToolTip(
+            busy or "Log a customer issue on this order (Ctrl+N)")
+        # Said in the status bar only if it lasts: a quick save must not flash there.
+        QTimer.singleShot(BUSY_SAID_AFTER_MS, self._say_busy)
+
+    def _say_busy(self) -> None:
+        busy = self.operations.busy
+        self.busy_label.setText(busy)
+        self.busy_label.setVisible(bool(busy))
+
+    def _task_succeeded(self, _what: str, result) -> None:
+        from sellerdesk.services.imports.kinds import skipped_text
         self.refresh()
         summary = result.summary() if hasattr(result, "summary") else "Done"
         self.statusBar().showMessage(summary, 15_000)
@@ -950,8 +915,7 @@ class MainWindow(QMainWindow):
             self.tell(QMessageBox.Icon.Information, f"{summary}\n\nSkipped rows:\n{listed}{more}")
         self.task_finished.emit(result)
 
-    def _task_failed(self, error: Exception) -> None:
-        self._task_done()
+    def _task_failed(self, _what: str, error: Exception) -> None:
         if isinstance(error, Cancelled):
             self.statusBar().showMessage(str(error), 15_000)
         elif isinstance(error, KnownError):
@@ -1007,10 +971,10 @@ class MainWindow(QMainWindow):
         self._remote.stop()            # a refresh due now would open the database again
         if self.work_tabs is not None:
             self.work_tabs.issues.pane.release()
-        for task in (self.task, self.housekeeping):
-            if task is not None:
-                task.cancel()
-                task.wait()
+        self.operations.cancel_and_wait()
+        if self.housekeeping is not None:
+            self.housekeeping.cancel()
+            self.housekeeping.wait()
         self.save_state()
         if self.database is not None:
             self.database.engine.dispose()

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from sellerdesk.services.imports.watch_folder import Seen, ready_files
+if TYPE_CHECKING:
+    from sellerdesk.services.imports.watch_folder import Seen
 
 LOOK_EVERY_MS = 2_000
 
@@ -38,6 +40,8 @@ class FolderWatcher(QObject):
         the window is busy, nothing is handed over and the next look sees the file again."""
         if self.folder is None or self.busy():
             return
+        # Imported here: the importers load after the window shows, not before.
+        from sellerdesk.services.imports.watch_folder import ready_files
         ready, self._seen = ready_files(self.folder, self._seen)
         if ready:
             self.ready.emit(ready[0])

@@ -9,6 +9,7 @@ takes it back before anything is written — the way a mail client offers Undo S
 from __future__ import annotations
 
 from datetime import timedelta
+from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QDate, QLocale, Qt, QTimer, Signal
@@ -45,6 +46,9 @@ from sellerdesk.ui.dialogs.ask import confirm
 from sellerdesk.ui.dialogs.buyer_details import BuyerDetailsForm
 from sellerdesk.ui.formatting import ERROR_STYLE
 from sellerdesk.ui.labels import error_label
+from sellerdesk.ui.operations import Operations
+from sellerdesk.ui.operations.records import CreditChosen, IssueTyped, Saved, save_issue
+from sellerdesk.ui.tasks import Task
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
@@ -58,10 +62,15 @@ class IssueDialog(QDialog):
     issue_logged = Signal(int, object)  # issue id, the credit outcome or None
 
     def __init__(self, engine: Engine, order: Order, staff: str,
-                 parent: QWidget | None = None, *, issue: IssueRecord | None = None) -> None:
-        """A new issue on the order; or, given `issue`, a credit on one already logged."""
+                 parent: QWidget | None = None, *, issue: IssueRecord | None = None,
+                 operations: Operations | None = None) -> None:
+        """A new issue on the order; or, given `issue`, a credit on one already logged.
+        `operations`: the window's, so a save waits its turn behind an import (a dialog
+        of its own, in tests, has its own)."""
         super().__init__(parent)
         self.engine, self.order, self.staff = engine, order, staff
+        self.operations = operations or Operations(self)
+        self.saving: Task | None = None        # the save under way, off the GUI thread
         self.suggestion: Suggestion | None = None
         self.logged_issue: int | None = issue.issue_id if issue else None
         self.buyer_kept = bool(issue and issue.buyer_ref)   # a logged buyer, as a keyed hash
@@ -188,6 +197,7 @@ class IssueDialog(QDialog):
         self.give_button.clicked.connect(self.ask_to_give)
         self.log_button.clicked.connect(lambda: self.save(give=False))
         self.buttons.rejected.connect(self.reject)
+        self.operations.changed.connect(self._operations_changed)
         self.question = None       # the confirmation, while it is open
 
         # Between the confirmation and the ledger: Undo (Enter or Escape) takes it back.
@@ -357,7 +367,8 @@ class IssueDialog(QDialog):
         self.amount_note.setText(note)
         self.amount_note.setStyleSheet(ERROR_STYLE if problem else "")
         self.amount_note.setVisible(bool(note))
-        self.give_button.setEnabled(not problem and self._pending is None)
+        self.give_button.setEnabled(not problem and self._pending is None
+                                    and not self.operations.busy and self.saving is None)
         self.reason_edit.setPlaceholderText(
             "why another amount? (required)" if self.overrides()
             else "needed when the amount differs from the suggestion")
@@ -399,11 +410,12 @@ class IssueDialog(QDialog):
         self._show_countdown()
         self._countdown.start(TICK_MS)
 
-    def _show_countdown(self) -> None:
+    def _show_countdown(self, when: str = "") -> None:
         amount, kind = self._pending or ("", Remedy.NONE)
         value = Money.parse(amount, self.order.currency)
         self.undo_label.setText(f"Giving {value.display()} ({kind.label.lower()}) on order "
-                                f"{self.order.order_id} in {self._seconds_left} s…")
+                                f"{self.order.order_id} "
+                                + (when or f"in {self._seconds_left} s…"))
 
     def _tick(self) -> None:
         self._seconds_left -= 1
@@ -426,6 +438,8 @@ class IssueDialog(QDialog):
         self.error_label.setText("Undone: no credit was given.")
 
     def reject(self) -> None:
+        if self.saving is not None:     # written in a moment: its outcome is shown here
+            return
         if self._pending is not None:   # Escape during the countdown is Undo, not Close
             self.undo()
             return
@@ -443,54 +457,92 @@ class IssueDialog(QDialog):
             widget.setEnabled(False)  # the issue is saved as it was
 
     # -- saving --------------------------------------------------------------------------
-    def save(self, *, give: bool) -> bool:
-        """Log the issue; with `give`, write the credit confirmed and not undone. On a
-        refusal keep everything typed."""
-        from sellerdesk.services.credits import issue_credit
-        from sellerdesk.services.issues import add_issue
+    def save(self, *, give: bool) -> Task | None:
+        """Log the issue; with `give`, write the credit confirmed and not undone. The
+        write runs off the GUI thread (`issue_logged` says when it is done); until then
+        nothing can be changed. On a refusal everything typed is kept."""
         if give and self._pending is None:
             raise RuntimeError("a credit is written only after its confirmation")
+        if self.saving is not None:
+            return None                 # a second Enter while the first save runs
+        if self.operations.busy:
+            # An import is writing. Keep everything; a confirmed credit stays pending,
+            # Undo still takes it back, and it is given the moment the import ends.
+            self.error_label.setText(self.operations.busy)
+            if self._pending is not None:
+                self._show_countdown("once it is done…")
+            self._show_busy()
+            return None
         pending, self._pending = self._pending, None
         self.undo_bar.hide()
-        facts = self.facts()
-        if self.logged_issue is None:
-            try:
-                issue = add_issue(self.engine, order_id=self.order.order_id,
-                                  issue_type=facts.issue_type, severity=facts.severity,
-                                  affected=facts.affected, days_late=facts.days_late,
-                                  buyer=self.buyer_edit.text() or None,
-                                  note=self.notes_edit.toPlainText(), staff=self.staff,
-                                  buyer_details=self.buyer_form.details()
-                                  if self.buyer_form.isChecked() else None)
-            except KnownError as exc:
-                self.error_label.setText(str(exc))
-                self._enable_inputs()
-                return False
-            self.logged_issue = issue.issue_id
-            self._lock_logged()
-        issue_id = self.logged_issue
-        outcome = None
+        credit = None
         if pending is not None:
             amount, kind = pending
-            try:
-                outcome = issue_credit(
-                    self.engine, issue_id=issue_id, amount=amount, kind=kind,
-                    reason=self.reason_edit.text() if self.overrides() else "",
-                    staff=self.staff,
-                    expires_on=(self.expires_edit.date().toPython()
-                                if kind is Remedy.PROMOTIONAL_CREDIT else None))
-            except KnownError as exc:
-                # The issue is logged; the credit was refused. Say so and keep the dialog.
-                self.error_label.setText(f"Issue {issue_id} is logged, but the credit "
-                                         f"was not given: {exc}")
-                self.issue_logged.emit(issue_id, None)
-                self.log_button.hide()
-                self.log_button.setDefault(False)
-                self._enable_inputs()
-                return False
-        self.issue_logged.emit(issue_id, outcome)
+            credit = CreditChosen(
+                amount=Decimal(amount), kind=kind,
+                reason=self.reason_edit.text() if self.overrides() else "",
+                expires_on=(self.expires_edit.date().toPython()
+                            if kind is Remedy.PROMOTIONAL_CREDIT else None))
+        issue = None
+        if self.logged_issue is None:
+            facts = self.facts()
+            issue = IssueTyped(order_id=self.order.order_id, issue_type=facts.issue_type,
+                               severity=facts.severity, affected=facts.affected,
+                               days_late=facts.days_late,
+                               buyer=self.buyer_edit.text() or None,
+                               note=self.notes_edit.toPlainText(),
+                               buyer_details=self.buyer_form.details()
+                               if self.buyer_form.isChecked() else None)
+        for widget in self._inputs():
+            widget.setEnabled(False)
+        self.error_label.clear()
+        self.setCursor(Qt.CursorShape.BusyCursor)   # until the outcome is back
+        self.saving = save_issue(self.operations, self.engine, staff=self.staff,
+                                 issue_id=self.logged_issue, issue=issue, credit=credit,
+                                 done=self._saved, failed=self._not_saved)
+        return self.saving
+
+    def _saved(self, saved: Saved) -> None:
+        self.saving = None
+        self.unsetCursor()
+        self.error_label.clear()
+        if self.logged_issue is None:
+            self.logged_issue = saved.issue_id
+            self._lock_logged()
+        if saved.credit_refused:
+            # The issue is logged; the credit was refused. Say so and keep the dialog.
+            self.error_label.setText(f"Issue {saved.issue_id} is logged, but the credit "
+                                     f"was not given: {saved.credit_refused}")
+            self.issue_logged.emit(saved.issue_id, None)
+            self.log_button.hide()
+            self.log_button.setDefault(False)
+            self._enable_inputs()
+            return
+        self.issue_logged.emit(saved.issue_id, saved.outcome)
         self.accept()
-        return True
+
+    def _not_saved(self, error: KnownError) -> None:
+        self.saving = None
+        self.unsetCursor()
+        self.error_label.setText(str(error))
+        self._enable_inputs()
+
+    def _show_busy(self) -> None:
+        """While another write runs, Log and Give wait, with the reason on them."""
+        busy = self.operations.busy
+        if self.saving is None and self._pending is None:
+            self.log_button.setEnabled(not busy)
+            self._amount_changed()              # Give: also whether the amount will do
+        for button in (self.log_button, self.give_button):
+            button.setToolTip(busy)
+        if not busy and self.error_label.text().endswith("waits until it is done."):
+            self.error_label.clear()
+
+    def _operations_changed(self) -> None:
+        self._show_busy()
+        if (not self.operations.busy and self._pending is not None
+                and not self._countdown.isActive() and self.saving is None):
+            self.save(give=True)        # confirmed, not undone, held for the import
 
     def _enable_inputs(self) -> None:
         """Everything that may still change, editable again (after Undo or a refusal)."""
@@ -501,4 +553,4 @@ class IssueDialog(QDialog):
         self.days_late.setEnabled(self.logged_issue is None
                                   and self.issue_type() is IssueType.LATE_DELIVERY)
         self.expires_edit.setEnabled(self.credit_kind() is Remedy.PROMOTIONAL_CREDIT)
-        self._amount_changed()
+        self._show_busy()

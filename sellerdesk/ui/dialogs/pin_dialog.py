@@ -115,3 +115,24 @@ def with_pin(parent: QWidget, engine: Engine, act: Callable[[], T],
         done(result)
         return None
     return attempt(True)
+
+
+def with_pin_in_background(parent: QWidget, engine: Engine,
+                           start: Callable[[Callable[[KnownError], object]], object],
+                           failed: Callable[[KnownError], object]) -> None:
+    """`with_pin` for a write run off the GUI thread (ui/operations): `start(refused)`
+    starts it, and it calls `refused` with its refusal. A PinNeeded refusal opens the PIN
+    dialog (stored on `parent.pin_dialog`, for tests) and, once the PIN is given, starts
+    the write again; a second PinNeeded, or any other refusal, goes to `failed`."""
+    def attempt(ask: bool) -> None:
+        def refused(error: KnownError) -> None:
+            if isinstance(error, PinNeeded) and ask:
+                dialog = ask_pin(parent, engine, error.name, first=error.first,
+                                 why=str(error)[:1].upper() + str(error)[1:] + ".",
+                                 then=lambda: attempt(False))
+                dialog.rejected.connect(lambda: failed(error))   # no PIN: not done
+                parent.pin_dialog = dialog  # type: ignore[attr-defined]
+            else:
+                failed(error)
+        start(refused)
+    attempt(True)

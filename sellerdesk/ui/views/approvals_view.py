@@ -17,13 +17,14 @@ from PySide6.QtWidgets import (
 
 from sellerdesk.services.credits import (
     PendingApproval,
-    decide_approval,
     decision_refused,
     pending_approvals,
 )
-from sellerdesk.ui.dialogs.pin_dialog import PinDialog, with_pin
+from sellerdesk.ui.dialogs.pin_dialog import PinDialog, with_pin_in_background
 from sellerdesk.ui.labels import error_label
 from sellerdesk.ui.models.work_models import approvals_model
+from sellerdesk.ui.operations import Operations
+from sellerdesk.ui.operations.records import decide_request
 from sellerdesk.ui.record_table import record_table
 
 if TYPE_CHECKING:
@@ -35,9 +36,12 @@ class ApprovalsView(QWidget):
     count_changed = Signal(int)  # requests still waiting
 
     def __init__(self, engine: Engine, staff: Callable[[], str],
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None, *,
+                 operations: Operations | None = None) -> None:
         super().__init__(parent)
         self.engine, self.staff = engine, staff
+        self.operations = operations or Operations(self)   # the window's, in the window
+        self.operations.changed.connect(self.recheck)
         self.pin_dialog: PinDialog | None = None    # the last PIN asked for, for tests
         self.model = approvals_model(self)
         self.table = record_table(self.model)
@@ -91,10 +95,12 @@ class ApprovalsView(QWidget):
         request = self.selected()
         refused = None if request is None else decision_refused(self.engine, request,
                                                                  self.staff())
+        busy = self.operations.busy     # an import writing: decisions wait for it
         for widget in (self.approve_button, self.reject_button, self.comment_edit):
-            widget.setEnabled(request is not None and refused is None)
-        self.refused_label.setText(f"You cannot decide this one: {refused}." if refused else "")
-        self.refused_label.setVisible(bool(refused))
+            widget.setEnabled(request is not None and refused is None and not busy)
+        self.refused_label.setText(f"You cannot decide this one: {refused}." if refused
+                                   else busy if request is not None else "")
+        self.refused_label.setVisible(bool(self.refused_label.text()))
         self.explanation_label.setText(
             "" if request is None else
             f"Issue {request.issue_id} on order {request.order_id}. The policy said:\n"
@@ -106,13 +112,22 @@ class ApprovalsView(QWidget):
         request = self.selected()
         if request is None:
             return
-        comment = self.comment_edit.text()
-        self.pin_dialog = with_pin(
+        comment, staff = self.comment_edit.text(), self.staff()
+        for widget in (self.approve_button, self.reject_button, self.comment_edit):
+            widget.setEnabled(False)            # until the decision is back
+        self.error_label.clear()
+
+        def refused(error) -> None:
+            self.error_label.setText(str(error))
+            self.recheck()
+
+        with_pin_in_background(
             self, self.engine,
-            lambda: decide_approval(self.engine, approval_id=request.approval_id,
-                                    approve=approve, comment=comment, staff=self.staff()),
-            lambda outcome: self._decided(request, outcome),
-            lambda error: self.error_label.setText(str(error)))
+            lambda again: decide_request(
+                self.operations, self.engine, approval_id=request.approval_id,
+                approve=approve, comment=comment, staff=staff,
+                done=lambda outcome: self._decided(request, outcome), failed=again),
+            refused)
 
     def _decided(self, request: PendingApproval, outcome) -> None:
         self.error_label.clear()

@@ -52,6 +52,7 @@ from sellerdesk.ui.models.work_models import utc_now
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
 
+BUSY_SAID_AFTER_MS = 300
 TIMELINE_HEADERS = ("When", "Who", "What", "Details")
 EVENT_LABELS = {"logged": "Logged", "suggestion": "Suggested", "buyer_message": "Buyer wrote",
                 "reply": "Reply sent", "reply_late": "Reply sent late", "credit": "Credit",
@@ -84,6 +85,7 @@ class IssuePane(QStackedWidget):
         self.dialog: QDialog | None = None   # the open dialog, for tests
         self.held: int | None = None      # the issue this login holds open (team database)
         self.holding = True               # until the window closes
+        self.busy = ""                    # why changes wait (an import writing), or ""
         self.renew = QTimer(self, interval=claims.RENEW_EVERY_SECONDS * 1000)
         self.renew.timeout.connect(self._renew_hold)
         self.setAcceptDrops(True)     # files dropped anywhere on the pane become evidence
@@ -254,7 +256,32 @@ class IssuePane(QStackedWidget):
         self._show_timeline()
         self._show_evidence()
         self.error_label.hide()
+        self._show_busy()
         self.setCurrentIndex(1)
+
+    def set_busy(self, reason: str) -> None:
+        """Another write is under way (an import, a restore): every change waits for it,
+        and says why, rather than freezing the window behind it."""
+        was, self.busy = self.busy, reason
+        if was and not reason and self.detail is not None:
+            self.show_issue(self.detail.issue.issue_id)   # each control as it should be
+        else:
+            self._show_busy()
+
+    def _show_busy(self) -> None:
+        if not self.busy:
+            return
+        for widget in (self.status_box, self.assignee_box, *self.answer_buttons.values(),
+                       self.message_button, self.reply_button, self.credit_button,
+                       self.record_button, self.attach_button, self.buyer_button):
+            widget.setEnabled(False)
+        # Said only if it lasts: a colleague's quick save must not flash a red line.
+        QTimer.singleShot(BUSY_SAID_AFTER_MS, self._say_busy)
+
+    def _say_busy(self) -> None:
+        if self.busy:
+            self.error_label.setText(self.busy)
+            self.error_label.show()
 
     # -- who else has it open (team database) ---------------------------------------------
     def _hold(self, issue_id: int | None) -> None:
@@ -410,6 +437,9 @@ class IssuePane(QStackedWidget):
         """Save one change; a refusal is shown in the pane and nothing else moves."""
         assert self.detail is not None
         issue_id = self.detail.issue.issue_id
+        if self.busy:                   # a drop, or a question answered as it began
+            self.show_issue(issue_id)
+            return
         try:
             change()
         except KnownError as exc:
@@ -495,7 +525,7 @@ class IssuePane(QStackedWidget):
     def attach(self, paths: list[Path]) -> None:
         """Attach each file; one that cannot be (missing, empty, already there) is named in
         the pane and the others still go in."""
-        if self.detail is None or not paths:
+        if self.detail is None or not paths or self.busy:
             return
         issue_id = self.detail.issue.issue_id
         problems = []

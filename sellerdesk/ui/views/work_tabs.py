@@ -20,6 +20,7 @@ from sellerdesk.ui.dialogs.policy_editor import PolicyEditor
 from sellerdesk.ui.dialogs.reconcile_dialog import ReconcileDialog
 from sellerdesk.ui.dialogs.reply_dialog import ReplyDialog, TemplateDialog
 from sellerdesk.ui.dialogs.staff_dialog import StaffDialog
+from sellerdesk.ui.operations import Operations
 from sellerdesk.ui.views.approvals_view import ApprovalsView
 from sellerdesk.ui.views.issues_view import IssuesView
 from sellerdesk.ui.views.ledger_view import LedgerView
@@ -37,12 +38,14 @@ class WorkTabs(QObject):
     work_changed = Signal()        # issues, credits or staff changed: refresh what shows them
 
     def __init__(self, tabs: QTabWidget, engine: Engine, staff: Callable[[], str],
-                 window: QWidget, ledger_actions: Sequence[QAction] = ()) -> None:
+                 window: QWidget, ledger_actions: Sequence[QAction] = (), *,
+                 operations: Operations | None = None) -> None:
         super().__init__(window)
         self.tabs, self.engine, self.staff, self.window = tabs, engine, staff, window
+        self.operations = operations or Operations(self)   # the window's writes, one at a time
         self.dialog: QDialog | None = None   # the last dialog opened, for tests
         self.issues = IssuesView(engine, staff)
-        self.approvals = ApprovalsView(engine, staff)
+        self.approvals = ApprovalsView(engine, staff, operations=self.operations)
         self.ledger = LedgerView(engine, staff)
         self.ledger.add_actions(ledger_actions)
         tabs.addTab(self.issues, "&Issues")
@@ -65,6 +68,7 @@ class WorkTabs(QObject):
         pane.dispute.connect(self.dispute_packet)
         pane.changed.connect(lambda _id: self._changed(issues=False))
         self.approvals.decided.connect(self._decided)
+        self.operations.changed.connect(lambda: pane.set_busy(self.operations.busy))
         self.ledger.changed.connect(self._decided)
         self.ledger.open_issue.connect(self.show_issue)
 
@@ -95,7 +99,7 @@ class WorkTabs(QObject):
     def give_credit(self, issue_id: int) -> IssueDialog:
         detail = issue_detail(self.engine, issue_id)
         dialog = IssueDialog(self.engine, detail.order, self.staff(), self.window,
-                             issue=detail.issue)
+                             issue=detail.issue, operations=self.operations)
         dialog.issue_logged.connect(lambda _id, outcome: self.credit_given(issue_id, outcome))
         self._open(dialog)
         return dialog
