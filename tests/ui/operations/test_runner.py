@@ -1,0 +1,107 @@
+"""One write at a time, off the GUI thread (ui/operations). Another program holding
+SQLite's write lock (a real second connection, as Excel's add-in or a second desk would)
+keeps a write waiting: the window must stay alive, and every action that would write
+must wait and say why rather than start."""
+
+import sqlite3
+from contextlib import contextmanager
+
+from PySide6.QtCore import Qt, QTimer
+
+from sellerdesk.core.issues import IssueType
+from sellerdesk.services.issues import list_issues
+from sellerdesk.services.ledger import ledger_lines
+from tests.helpers.reports import row, write
+from tests.helpers.window_actions import choose
+from tests.ui.conftest import confirm_credit
+
+CLICK = Qt.MouseButton.LeftButton
+WAITS = "Importing more.txt is under way; this waits until it is done."
+
+
+@contextmanager
+def write_lock_held(path: str):
+    """Another program's transaction, holding the database's one write lock."""
+    other = sqlite3.connect(path, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")
+    try:
+        yield
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+
+
+def event_loop_turns(qtbot) -> None:
+    turned = []
+    QTimer.singleShot(0, lambda: turned.append(True))
+    qtbot.waitUntil(lambda: turned == [True], timeout=1_000)
+
+
+def test_during_an_import_new_issue_and_log_wait_and_say_why(qtbot, desk_window, tmp_path,
+                                                           sqlite_url):
+    window = desk_window
+    dialog = window.new_issue()
+    choose(dialog.type_box, IssueType.DAMAGED)
+    dialog.notes_edit.setPlainText("Mug chipped")
+    report = write(tmp_path / "more.txt", [row("114-0000000-0000042")])
+    with write_lock_held(sqlite_url):
+        task = window.import_report(report)
+        assert task.isRunning()                        # waiting for the lock, not done
+        event_loop_turns(qtbot)                        # …and the window is alive
+        assert not window.new_issue_action.isEnabled()
+        assert window.new_issue_action.statusTip() == WAITS
+        assert not window.detail_view.new_issue_button.isEnabled()
+        assert not window.import_action.isEnabled()
+        assert not dialog.log_button.isEnabled()
+        assert dialog.log_button.toolTip() == WAITS
+        qtbot.waitUntil(lambda: window.busy_label.text() == WAITS)
+        assert dialog.notes_edit.toPlainText() == "Mug chipped"   # nothing typed is lost
+    with qtbot.waitSignal(window.task_finished, timeout=20_000):
+        pass
+    assert window.new_issue_action.isEnabled()
+    assert window.new_issue_action.statusTip() == "Log a customer issue on the selected order"
+    assert dialog.log_button.isEnabled()
+    with qtbot.waitSignal(dialog.issue_logged):
+        qtbot.mouseClick(dialog.log_button, CLICK)
+    [issue] = list_issues(window.database.engine)
+    assert issue.notes == "Mug chipped"
+    assert window.count_label.text() == "2 orders"
+
+
+def test_a_save_waiting_on_another_programs_lock_leaves_the_window_alive(qtbot, desk_window,
+                                                                       sqlite_url):
+    dialog = desk_window.new_issue()
+    choose(dialog.type_box, IssueType.DAMAGED)
+    with write_lock_held(sqlite_url):
+        qtbot.mouseClick(dialog.log_button, CLICK)
+        event_loop_turns(qtbot)            # the save waits in its thread, not in the window's
+        assert dialog.saving is not None
+        assert dialog.isVisible() and dialog.error_label.text() == ""
+        assert not dialog.log_button.isEnabled()       # no second issue from a second click
+        dialog.reject()                                # Escape: the save is on its way
+        assert dialog.isVisible()
+    with qtbot.waitSignal(dialog.issue_logged, timeout=20_000):
+        pass
+    assert not dialog.isVisible()
+    assert len(list_issues(desk_window.database.engine)) == 1
+
+
+def test_a_credit_confirmed_as_an_import_starts_is_given_when_it_ends(qtbot, desk_window,
+                                                                    tmp_path, sqlite_url):
+    window = desk_window
+    dialog = window.new_issue()
+    choose(dialog.type_box, IssueType.DAMAGED)
+    confirm_credit(qtbot, dialog)                      # the Undo countdown runs
+    report = write(tmp_path / "more.txt", [row("114-0000000-0000042")])
+    with write_lock_held(sqlite_url):
+        window.import_report(report)
+        qtbot.waitUntil(lambda: dialog.undo_label.text().endswith("once it is done…"))
+        assert dialog.error_label.text() == WAITS
+        assert dialog.undo_button.isEnabled()          # Undo still takes it back
+        assert ledger_lines(window.database.engine) == []
+    with qtbot.waitSignal(dialog.issue_logged, timeout=20_000) as logged:
+        pass
+    _issue_id, outcome = logged.args
+    assert outcome.credit_id == 1
+    [line] = ledger_lines(window.database.engine)
+    assert line.credit.order_id == "114-3941689-8772232"
