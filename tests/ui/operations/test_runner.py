@@ -76,7 +76,8 @@ def test_a_save_waiting_on_another_programs_lock_leaves_the_window_alive(qtbot, 
         qtbot.mouseClick(dialog.log_button, CLICK)
         event_loop_turns(qtbot)            # the save waits in its thread, not in the window's
         assert dialog.saving is not None
-        assert dialog.isVisible() and dialog.error_label.text() == ""
+        assert dialog.isVisible()
+        assert dialog.error_label.text() == ""
         assert not dialog.log_button.isEnabled()       # no second issue from a second click
         dialog.reject()                                # Escape: the save is on its way
         assert dialog.isVisible()
