@@ -1,0 +1,82 @@
+"""The courtesy-credit policy: `policy show|import|export|history|diff|restore`."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+from sellerdesk.cli.common import emit, open_desk, positive
+
+
+def add_commands(commands: Any, common: argparse.ArgumentParser) -> None:
+    policy = commands.add_parser("policy", parents=[common], help="the courtesy-credit policy")
+    policy_cmds = policy.add_subparsers(dest="policy_command", metavar="ACTION", required=True)
+    show = policy_cmds.add_parser("show", parents=[common], help="print the policy in force")
+    show.set_defaults(handler=cmd_policy)
+    pin = policy_cmds.add_parser("import", parents=[common], help="save FILE as a new version")
+    pin.add_argument("file", type=Path)
+    pin.add_argument("--staff", metavar="NAME")
+    pin.set_defaults(handler=cmd_policy)
+    pout = policy_cmds.add_parser("export", parents=[common], help="write the policy to FILE")
+    pout.add_argument("file", type=Path)
+    pout.set_defaults(handler=cmd_policy)
+    history = policy_cmds.add_parser("history", parents=[common],
+                                     help="every saved version: who saved it and when, newest "
+                                          "first")
+    history.set_defaults(handler=cmd_policy_history)
+    pdiff = policy_cmds.add_parser("diff", parents=[common],
+                                   help="what changed from version A to version B")
+    pdiff.add_argument("older", type=positive, metavar="A")
+    pdiff.add_argument("newer", type=positive, metavar="B")
+    pdiff.set_defaults(handler=cmd_policy_diff)
+    pback = policy_cmds.add_parser("restore", parents=[common],
+                                   help="make an old VERSION current again (saved as a new one)")
+    pback.add_argument("version", type=positive, metavar="VERSION")
+    pback.add_argument("--staff", metavar="NAME")
+    pback.set_defaults(handler=cmd_policy)
+
+
+def cmd_policy(args: argparse.Namespace) -> int:
+    from sellerdesk.services import policies
+    from sellerdesk.services.staff import default_staff_name
+    with open_desk(args) as db:
+        if args.policy_command == "import":
+            version, policy = policies.import_policy(db.engine, args.file,
+                                                     by=args.staff or default_staff_name())
+            text = f"Saved “{policy.name}” as policy version {version}"
+        elif args.policy_command == "export":
+            version, policy = policies.export_policy(db.engine, args.file)
+            text = f"Wrote policy version {version} to {args.file}"
+        elif args.policy_command == "restore":
+            version, policy = policies.restore_policy(db.engine, args.version,
+                                                      by=args.staff or default_staff_name())
+            text = (f"Version {args.version} (“{policy.name}”) is in use again, as policy "
+                    f"version {version}")
+        else:
+            version, policy = policies.ensure_active_policy(db.engine)
+            text = f"# policy version {version}\n{policy.text.rstrip()}"
+    emit(args, {"version": version, "name": policy.name, "text": policy.text}, text)
+    return 0
+
+
+def cmd_policy_history(args: argparse.Namespace) -> int:
+    from sellerdesk.services import policies
+    with open_desk(args) as db:
+        policies.ensure_policy(db.engine)
+        versions = policies.policy_versions(db.engine)
+    emit(args, [{"version": v.version, "name": v.name, "saved_by": v.created_by,
+                 "saved_at": v.created_at.isoformat() + "Z", "restored_from": v.restored_from}
+                for v in versions],
+         "\n".join(f"{v.version:>4}  {v.created_at:%Y-%m-%d %H:%M} UTC  {v.created_by:<12} "
+                   f"{v.name}" + (f"  ({v.note})" if v.note else "") for v in versions))
+    return 0
+
+
+def cmd_policy_diff(args: argparse.Namespace) -> int:
+    from sellerdesk.services import policies
+    with open_desk(args) as db:
+        diff = policies.policy_diff(db.engine, args.older, args.newer)
+    emit(args, {"from": args.older, "to": args.newer, "diff": diff},
+         diff or f"Version {args.older} and version {args.newer} are the same text.")
+    return 0
