@@ -16,3 +16,11 @@ class Row:
 
     def markdown(self) -> str:
         return f"| {self.measure} | {self.result} | {self.target} |"
+
+
+HEADER = "| measure | result | target |\n|---|---|---|"
+
+
+def markdown_table(rows: list[Row]) -> str:
+    """The table as the README shows it: the header, then one line a row."""
+    return "\n".join([HEADER, *(row.markdown() for row in rows)])
