@@ -13,12 +13,10 @@ from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
-    QComboBox,
     QFileDialog,
     QHeaderView,
     QInputDialog,
     QLabel,
-    QLineEdit,
     QMainWindow,
     QMessageBox,
     QProgressDialog,
@@ -32,23 +30,26 @@ from PySide6.QtWidgets import (
 
 from sellerdesk import APP_NAME, __version__
 from sellerdesk.core.errors import Cancelled, KnownError
-from sellerdesk.services.staff import default_staff_name
 from sellerdesk.ui.dialogs.ask import ask_choice
 from sellerdesk.ui.operations import Operations, backups, imports
 from sellerdesk.ui.settings import window_settings
 from sellerdesk.ui.tasks import Task
+from sellerdesk.ui.views.at_desk import AtDesk
 from sellerdesk.ui.views.filter_bar import FilterBar
+from sellerdesk.ui.views.keyring_note import KeyringNote
 from sellerdesk.ui.views.order_detail import OrderDetailView
 from sellerdesk.ui.watcher import FolderWatcher
 
 HOUSEKEEPING_DELAY_MS = 3_000
 HOUSEKEEPING_EVERY_MS = 3_600_000
 BUSY_SAID_AFTER_MS = 300
+HOUSEKEEPING_RETRY_MS = 60_000
 
 if TYPE_CHECKING:
     from sellerdesk.core.records import StaffMember
     from sellerdesk.services.database import Database
     from sellerdesk.ui.dialogs.issue_dialog import IssueDialog
+    from sellerdesk.ui.dialogs.pin_dialog import PinDialog
     from sellerdesk.ui.models.orders_model import OrdersTableModel
     from sellerdesk.ui.views.work_tabs import WorkTabs
 
@@ -110,15 +111,14 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(orders_page, "&Orders")
         self.setCentralWidget(self.tabs)
         self.work_tabs: WorkTabs | None = None   # Issues, Approvals, Ledger: once it opens
-        self.members: dict[str, StaffMember] = {}   # the desk's staff, by name
 
         self.location_label = QLabel("Opening the database…")
         self.count_label = QLabel()
         self.watch_label = QLabel()
-        self.keyring_label = QLabel("No OS keyring: buyer history not checked")
-        self.passphrase_dialog: QInputDialog | None = None
-        self.keyring_label.setStyleSheet("color: #b00020; font-weight: bold;")
-        self.keyring_label.hide()
+        self.keyring_note = KeyringNote(
+            self, said=lambda text: self.statusBar().showMessage(text, 10_000),
+            tell=lambda text: self.tell(QMessageBox.Icon.Information, text))
+        self.keyring_label = self.keyring_note.label
         self.statusBar().addPermanentWidget(self.keyring_label)
         self.statusBar().addPermanentWidget(self.watch_label)
         self.statusBar().addPermanentWidget(self.count_label)
@@ -126,7 +126,6 @@ class MainWindow(QMainWindow):
         self.watcher = FolderWatcher(lambda: self.task is not None or self.database is None,
                                      self)
         self.watcher.ready.connect(self.import_watched)
-        self.housekeeping: Task | None = None
         self.live = None                 # LiveUpdates, on a team database
         self.offline_label = QLabel("Offline: the team database is out of reach; "
                                     "reconnecting…")
@@ -271,30 +270,14 @@ class MainWindow(QMainWindow):
         toolbar.addActions([self.import_action, self.sync_action, self.refresh_action,
                             self.new_issue_action])
         toolbar.addSeparator()
-        toolbar.addWidget(QLabel(" At the desk: "))
-        # Picked from the desk's staff, never typed: a typo must not become a colleague.
-        self.staff_box = QComboBox()
-        self.staff_box.setMinimumWidth(160)
-        self.staff_box.setToolTip("Who is working: recorded on every issue, credit and event. "
-                                  "A supervisor or owner is picked with their PIN.")
-        self.staff_box.addItem(window_settings().value("staff") or default_staff_name())
-        self.at_desk = self.staff_box.currentText()   # who is at the desk, PIN given if needed
-        self.pin_dialog = None                        # the last PIN asked for, for tests
-        toolbar.addWidget(self.staff_box)
-        self.role_label = QLabel()
-        self.role_label.setEnabled(False)
-        toolbar.addWidget(self.role_label)
-        self.pin_action = action("Give &PIN…", self.give_pin, None,
-                                 "A supervisor or owner gives their PIN again (asked after "
-                                 "15 idle minutes)")
-        self.pin_action.setVisible(False)
-        toolbar.addAction(self.pin_action)
+        self.at_desk_box = AtDesk(self, window_settings().value("staff"))
+        self.at_desk_box.add_to(toolbar)
+        self.at_desk_box.shown.connect(self._role_shown)
+        self.staff_box, self.role_label = self.at_desk_box.box, self.at_desk_box.role_label
+        self.pin_action = self.at_desk_box.pin_action
         toolbar.addSeparator()
         toolbar.addAction(self.staff_action)
         self.addToolBar(toolbar)
-        self.staff_box.currentIndexChanged.connect(self._staff_picked)
-        self.pin_timer = QTimer(self, interval=30_000)   # shows when a PIN has lapsed
-        self.pin_timer.timeout.connect(lambda: self._show_role(self.at_desk))
         for act in [*self.busy_actions, self.refresh_action, *self.desk_actions]:
             act.setEnabled(False)  # until the database is open
 
@@ -339,7 +322,7 @@ class MainWindow(QMainWindow):
         folder = window_settings().value("watch_folder")
         if folder and Path(folder).is_dir():
             self.watch_folder(Path(folder))
-        self._show_keyring()
+        self.keyring_note.look(interactive=self.interactive)
         self._listen_to_team()
         if self.interactive:        # purge, backup: a moment after the window is usable
             QTimer.singleShot(HOUSEKEEPING_DELAY_MS, self.keep_house)
@@ -381,83 +364,33 @@ class MainWindow(QMainWindow):
                                      if online else "The team database is out of reach; "
                                      "SellerDesk keeps trying. Nothing typed is lost.", 15_000)
 
-    def _show_keyring(self) -> None:
-        from sellerdesk.services.protection import key_file, secrets
-        missing = not secrets.check_keyring()
-        self._show_key_file()
-        if missing and key_file.exists() and not key_file.is_open():
-            if self.interactive:
-                self.ask_passphrase()
-            return
-        settings = window_settings()
-        if missing and self.interactive and not key_file.exists() and not settings.value(
-                "no_keyring_told", False, type=bool):
-            # Said in full once on this computer; the red word in the status bar stays.
-            self.tell(QMessageBox.Icon.Information, secrets.NO_KEYRING)
-            settings.setValue("no_keyring_told", True)
-
-    def _show_key_file(self) -> None:
-        """The red note: no keyring, and buyer history unchecked while no key file is open."""
-        from sellerdesk.services.protection import key_file, secrets
-        missing = not secrets.check_keyring()
-        self.keyring_label.setVisible(missing and not key_file.is_open())
-        if key_file.exists():
-            self.keyring_label.setText("Buyer history not checked: the key file is locked")
-            self.keyring_label.setToolTip(key_file.LOCKED[:1].upper() + key_file.LOCKED[1:]
-                                          + ". Open it in Settings › Key file.")
-        else:
-            self.keyring_label.setText("No OS keyring: buyer history not checked")
-            self.keyring_label.setToolTip(secrets.NO_KEYRING)
+    @property
+    def passphrase_dialog(self) -> QInputDialog | None:
+        return self.keyring_note.passphrase_dialog
 
     def ask_passphrase(self, error: str = "") -> QInputDialog:
-        """At start, with no keyring and a sealed key file: its passphrase. Cancel goes
-        on without buyer history (each suggestion for a named buyer needs approval)."""
-        from sellerdesk.services.protection import key_file
-        dialog = QInputDialog(self)
-        dialog.setWindowTitle("Key file")
-        dialog.setLabelText((error + "\n\n" if error else "") + "No OS keyring works here, so "
-                            "the desk's keys are in a sealed key file. Its passphrase "
-                            "(Cancel: work without buyer history this session):")
-        dialog.setTextEchoMode(QLineEdit.EchoMode.Password)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-
-        def opened(passphrase: str) -> None:
-            try:
-                key_file.open_key_file(passphrase)
-            except KnownError as exc:
-                self.ask_passphrase(str(exc))
-                return
-            self._show_key_file()
-            self.statusBar().showMessage("Key file open: buyer history is checked", 10_000)
-        dialog.textValueSelected.connect(opened)
-        dialog.rejected.connect(self._show_key_file)
-        self.passphrase_dialog = dialog
-        dialog.open()
-        return dialog
+        return self.keyring_note.ask_passphrase(error)
 
     def keep_house(self) -> Task | None:
         """Purge what is due, make the day's backup, finish a key rotation cut short:
         in the background, without a dialog; the status bar says what was done."""
-        from sellerdesk.services.protection.housekeeping import keep_house
-        if self.housekeeping is not None or self.database is None:
+        if self.database is None:
             return None
-        engine = self.database.engine
-        task = Task(lambda _progress, _cancelled: keep_house(engine), self)
-        task.succeeded.connect(self._house_kept)
-        task.failed.connect(lambda error: self._house_kept(None, error))
-        task.finished.connect(task.deleteLater)
-        self.housekeeping = task
-        task.start()
+        task = backups.keep_house(self.operations, self.database.engine,
+                                  done=self._house_kept)
+        if task is None:        # another write was under way: a minute later, then
+            QTimer.singleShot(HOUSEKEEPING_RETRY_MS, self, self.keep_house)
         return task
 
-    def _house_kept(self, kept, error: Exception | None = None) -> None:
-        self.housekeeping = None
-        text = kept.summary() if kept is not None else f"Housekeeping failed: {error}"
+    def _house_kept(self, kept) -> None:
+        """`kept`: what housekeeping did (HouseKept), or the refusal that stopped it."""
+        text = (kept.summary() if not isinstance(kept, Exception)
+                else f"Housekeeping failed: {kept}")
         if text:
             self.statusBar().showMessage(text, 15_000)
-        if kept is not None and kept.lines and self.work_tabs is not None:
+        if not isinstance(kept, Exception) and kept.lines and self.work_tabs is not None:
             self.refresh()
-        self.house_kept.emit(kept if kept is not None else error)
+        self.house_kept.emit(kept)
 
     def _open_desk(self) -> None:
         from sellerdesk.ui.views.work_tabs import WorkTabs
@@ -469,101 +402,29 @@ class MainWindow(QMainWindow):
         self.work_tabs.said.connect(lambda text: self.statusBar().showMessage(text, 15_000))
         self.work_tabs.open_order.connect(self.show_order_tab)
         self.work_tabs.work_changed.connect(self._work_changed)
-        self._load_staff()
+        self.at_desk_box.open(self.database.engine, is_team=self.database.is_team)
         tab = window_settings().value("tab")
         if tab is not None and str(tab).isdigit():
             self.tabs.setCurrentIndex(int(tab))
 
-    def _load_staff(self) -> None:
-        from sellerdesk.services.staff_admin import list_staff
-        from sellerdesk.services.team.setup import signed_in
-        assert self.database is not None
-        login = signed_in(self.database.engine) if self.database.is_team else None
-        # On a team database the login is who is at work: nothing to choose.
-        self.staff_box.setEnabled(login is None)
-        self.members = {m.name: m for m in list_staff(self.database.engine)}
-        active = sorted(m.name for m in self.members.values() if m.active)
-        if login is not None:
-            names, current = [login], login
-        elif not self.members:          # a new desk: whoever works first owns it
-            names = [self.at_desk or default_staff_name()]
-            current = names[0]
-        else:
-            from sellerdesk.services.protection import pins
-            names = active
-            # Whoever was at the desk, unless that takes a PIN not yet given: a supervisor
-            # is picked in the box, with the PIN, never by opening the window.
-            free = [n for n in active if not pins.needs_pin(self.database.engine, n)]
-            current = next((n for n in (self.at_desk, default_staff_name()) if n in free),
-                           free[0] if free else active[0] if active else "")
-        self.staff_box.blockSignals(True)
-        self.staff_box.clear()
-        self.staff_box.addItems(names)
-        self.staff_box.setCurrentText(current)
-        self.staff_box.blockSignals(False)
-        self._set_at_desk(current)
-        self.pin_timer.start()
+    @property
+    def at_desk(self) -> str:
+        return self.at_desk_box.name
 
-    def _staff_picked(self, index: int) -> None:
-        """Someone else is at the desk. A supervisor or owner on a single desk is picked
-        only with their PIN; until it is given the box shows who was there before."""
-        from sellerdesk.services.protection import pins
-        from sellerdesk.ui.dialogs.pin_dialog import ask_pin
-        name = self.staff_box.itemText(index).strip()
-        if self.database is None or not name or name == self.at_desk:
-            return
-        if not pins.needs_pin(self.database.engine, name):
-            self._set_at_desk(name)
-            return
-        self._show_in_box(self.at_desk)
-        self.pin_dialog = ask_pin(self, self.database.engine, name,
-                                  first=not pins.has_pin(self.database.engine, name),
-                                  why="", then=lambda: self._set_at_desk(name))
+    @property
+    def members(self) -> dict[str, StaffMember]:
+        return self.at_desk_box.members
 
-    def _show_in_box(self, name: str) -> None:
-        self.staff_box.blockSignals(True)
-        self.staff_box.setCurrentText(name)
-        self.staff_box.blockSignals(False)
+    @property
+    def pin_dialog(self) -> PinDialog | None:
+        return self.at_desk_box.pin_dialog
 
-    def _set_at_desk(self, name: str) -> None:
-        from sellerdesk.services.protection import pins
-        if self.database is not None and self.at_desk and name != self.at_desk:
-            pins.drop_elevation(self.database.engine, self.at_desk)   # their PIN goes too
-        self.at_desk = name
-        self._show_in_box(name)
-        self._show_role(name)
-
-    def give_pin(self):
-        """The person at the desk gives their PIN again (after 15 idle minutes)."""
-        from sellerdesk.services.protection import pins
-        from sellerdesk.ui.dialogs.pin_dialog import ask_pin
-        if self.database is None or not self.at_desk:
-            return None
-        engine = self.database.engine
-        self.pin_dialog = ask_pin(self, engine, self.at_desk,
-                                  first=not pins.has_pin(engine, self.at_desk), why="",
-                                  then=lambda: self._show_role(self.at_desk))
-        return self.pin_dialog
-
-    def _show_role(self, name: str) -> None:
-        from sellerdesk.services.protection import pins
-        member = self.members.get(name.strip())
-        lapsed = False
-        if member is None:
-            self.role_label.setText(" first at this desk: becomes its owner "
-                                    if not self.members else "")
-        else:
-            limits = f", limits {member.limits_text}" if member.approval_limits else ""
-            assert self.database is not None
-            lapsed = self.staff_box.isEnabled() and pins.needs_pin(self.database.engine, name)
-            self.role_label.setText(f" {member.role}{limits}"
-                                    + (" (PIN needed) " if lapsed else " "))
-        self.pin_action.setVisible(lapsed)
+    def _role_shown(self, _name: str) -> None:
         if self.work_tabs is not None:        # whether the one now at the desk may decide
             self.work_tabs.approvals.recheck()
 
     def _work_changed(self) -> None:
-        self._load_staff()
+        self.at_desk_box.load()
         if self.detail_view.order is not None:
             self.show_order(self.detail_view.order.order_id)
 
@@ -893,7 +754,7 @@ class MainWindow(QMainWindow):
         self.detail_view.new_issue_button.setToolTip(
             busy or "Log a customer issue on this order (Ctrl+N)")
         # Said in the status bar only if it lasts: a quick save must not flash there.
-        QTimer.singleShot(BUSY_SAID_AFTER_MS, self._say_busy)
+        QTimer.singleShot(BUSY_SAID_AFTER_MS, self, self._say_busy)
 
     def _say_busy(self) -> None:
         busy = self.operations.busy
@@ -962,19 +823,13 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.housekeeping_timer.stop()
-        self.pin_timer.stop()
-        if self.database is not None:
-            from sellerdesk.services.protection import pins
-            pins.drop_elevation(self.database.engine)   # a PIN lasts one window session
+        self.at_desk_box.close()
         if self.live is not None:
             self.live.stop()
         self._remote.stop()            # a refresh due now would open the database again
         if self.work_tabs is not None:
             self.work_tabs.issues.pane.release()
         self.operations.cancel_and_wait()
-        if self.housekeeping is not None:
-            self.housekeeping.cancel()
-            self.housekeeping.wait()
         self.save_state()
         if self.database is not None:
             self.database.engine.dispose()

@@ -5,6 +5,7 @@ user asked for."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -54,3 +55,17 @@ def check_ledger(operations: Operations, window: QWidget, path: Path) -> Task:
         check = verify_file(path)
         return Finished(f"{path.name}: {check.summary()}", tell=True, ok=check.ok)
     return operations.start(f"Checking {path.name}…", work, progress=window, steps=False)
+
+
+def keep_house(operations: Operations, engine: Engine, *,
+               done: Callable[[object], object]) -> Task | None:
+    """Finish a key rotation cut short, purge what is due, make the day's backup: with no
+    dialog, as one more write in turn. When another write is under way it waits for the
+    next round (the hour after) rather than queue: nothing in it is urgent to the minute.
+    `done` hears what was done (HouseKept) or the refusal."""
+    from sellerdesk.services.protection.housekeeping import keep_house as keep
+    if operations.busy:
+        return None
+    return operations.start("Housekeeping (purge, daily backup)",
+                            lambda _progress, _cancelled: keep(engine),
+                            done=done, failed=done, report=False)

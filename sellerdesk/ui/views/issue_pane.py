@@ -276,7 +276,7 @@ class IssuePane(QStackedWidget):
                        self.record_button, self.attach_button, self.buyer_button):
             widget.setEnabled(False)
         # Said only if it lasts: a colleague's quick save must not flash a red line.
-        QTimer.singleShot(BUSY_SAID_AFTER_MS, self._say_busy)
+        QTimer.singleShot(BUSY_SAID_AFTER_MS, self, self._say_busy)
 
     def _say_busy(self) -> None:
         if self.busy:
