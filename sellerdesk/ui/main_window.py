@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
     QMessageBox,
-    QProgressDialog,
     QSplitter,
     QTableView,
     QTabWidget,
@@ -38,11 +37,13 @@ from sellerdesk.ui.views.at_desk import AtDesk
 from sellerdesk.ui.views.filter_bar import FilterBar
 from sellerdesk.ui.views.keyring_note import KeyringNote
 from sellerdesk.ui.views.order_detail import OrderDetailView
+from sellerdesk.ui.views.progress_strip import ProgressStrip
 from sellerdesk.ui.watcher import FolderWatcher
 
 HOUSEKEEPING_DELAY_MS = 3_000
 HOUSEKEEPING_EVERY_MS = 3_600_000
 BUSY_SAID_AFTER_MS = 300
+FRAME_ALLOWANCE = 60        # title bar and borders the window manager adds, roughly
 HOUSEKEEPING_RETRY_MS = 60_000
 
 if TYPE_CHECKING:
@@ -80,7 +81,11 @@ class MainWindow(QMainWindow):
         self.message_box: QMessageBox | None = None  # the last message shown, for tests
         self.marketplace_dialog: QInputDialog | None = None
         self.setWindowTitle(APP_NAME)
-        self.resize(1280, 780)
+        # 1280×780, or less on a smaller screen: at 1366×768 the status bar, where long
+        # work shows and its Cancel is, must not fall below the screen's edge.
+        room = self.screen().availableGeometry()
+        self.resize(min(1280, room.width() - FRAME_ALLOWANCE),
+                    min(780, room.height() - FRAME_ALLOWANCE))
 
         self.filter_bar = FilterBar()
         self.orders_view = QTableView()
@@ -135,6 +140,8 @@ class MainWindow(QMainWindow):
         self.busy_label = QLabel()     # the write under way: why New issue and others wait
         self.busy_label.hide()
         self.statusBar().addPermanentWidget(self.busy_label)
+        self.progress_strip = ProgressStrip(self.operations)
+        self.statusBar().insertPermanentWidget(0, self.progress_strip)
         self.usual_tips: dict[QAction, tuple[str, str]] = {}
         self._remote = QTimer(self, singleShot=True, interval=300)
         self._remote.timeout.connect(self._show_remote_changes)
@@ -238,6 +245,17 @@ class MainWindow(QMainWindow):
         # Work that writes in the background: one at a time.
         self.busy_actions = [self.import_action, self.sync_action, self.demo_action,
                              self.backup_action, self.restore_action]
+        # What opens a dialog that writes (or logs to the security log) wait too while a
+        # write runs; reading, moving between tabs and searching never wait.
+        self.writing_actions = [*self.busy_actions, self.reply_action, self.policy_action,
+                                self.template_action, self.staff_action, self.facts_action,
+                                self.dispute_action, self.adjustments_action,
+                                self.settlements_action, self.export_ledger_action,
+                                self.settings_action]
+        self.cancel_action = action(
+            "Ca&ncel the work under way", self.progress_strip.cancel, None,
+            "Stop the import, sync or backup under way: nothing it did is kept")
+        self.cancel_action.setEnabled(False)
         menu = self.menuBar()
         file_menu = menu.addMenu("&File")
         file_menu.addActions([self.import_action, self.watch_action, self.sync_action,
@@ -246,6 +264,8 @@ class MainWindow(QMainWindow):
         file_menu.addActions([self.export_ledger_action, self.check_ledger_action])
         file_menu.addSeparator()
         file_menu.addActions([self.backup_action, self.restore_action])
+        file_menu.addSeparator()
+        file_menu.addAction(self.cancel_action)
         file_menu.addSeparator()
         file_menu.addActions([self.settings_action, self.quit_action])
         desk_menu = menu.addMenu("&Desk")
@@ -575,7 +595,7 @@ class MainWindow(QMainWindow):
                 "(Its dates are written that marketplace's way.)", choices,
                 lambda choice: self.import_report(path, marketplace=choice.split()[0]))
             return None
-        return imports.import_report(self.operations, self, self._engine(), path,
+        return imports.import_report(self.operations, self._engine(), path,
                                          kind=kind, marketplace=marketplace)
 
     def _toggle_watch(self, checked: bool) -> None:
@@ -602,7 +622,7 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(f"Watching {folder} for reports", 10_000)
 
     def import_watched(self, path: Path) -> Task:
-        return imports.import_watched(self.operations, self, self._engine(), path)
+        return imports.import_watched(self.operations, self._engine(), path)
 
     def sync_with_amazon(self) -> Task | None:
         """Sync now, with the credentials from Settings (asked for first when missing);
@@ -614,7 +634,7 @@ class MainWindow(QMainWindow):
         if credentials is None:
             self.work_tabs.edit_settings("Enter your SP-API app's credentials to sync with Amazon.")
             return None
-        return imports.sync_with_amazon(self.operations, self, self._engine(),
+        return imports.sync_with_amazon(self.operations, self._engine(),
                                             credentials, staff=self.staff)
 
     def choose_demo_size(self) -> None:
@@ -634,7 +654,7 @@ class MainWindow(QMainWindow):
             self.build_demo(orders)
 
     def build_demo(self, orders: int) -> Task:
-        return imports.build_demo(self.operations, self, self._engine(), orders=orders)
+        return imports.build_demo(self.operations, self._engine(), orders=orders)
 
     # -- evidence out -------------------------------------------------------------------
     def dispute_packet(self):
@@ -664,7 +684,7 @@ class MainWindow(QMainWindow):
             self.export_ledger(path)
 
     def export_ledger(self, path: Path) -> Task:
-        return backups.export_ledger(self.operations, self, self._engine(), path)
+        return backups.export_ledger(self.operations, self._engine(), path)
 
     def choose_ledger_check(self) -> None:
         name, _ = QFileDialog.getOpenFileName(self, "Check an exported ledger", str(Path.home()),
@@ -673,7 +693,7 @@ class MainWindow(QMainWindow):
             self.check_ledger(Path(name))
 
     def check_ledger(self, path: Path) -> Task:
-        return backups.check_ledger(self.operations, self, path)
+        return backups.check_ledger(self.operations, path)
 
     def choose_backup(self) -> None:
         from datetime import date
@@ -685,7 +705,7 @@ class MainWindow(QMainWindow):
             self.back_up(Path(name))
 
     def back_up(self, path: Path) -> Task:
-        return backups.back_up(self.operations, self, self._engine(), path,
+        return backups.back_up(self.operations, self._engine(), path,
                                    staff=self.staff)
 
     def choose_restore(self) -> None:
@@ -718,7 +738,7 @@ class MainWindow(QMainWindow):
         return self.message_box
 
     def restore(self, path: Path) -> Task:
-        task = backups.restore(self.operations, self, self._engine(), path,
+        task = backups.restore(self.operations, self._engine(), path,
                                    staff=self.staff)
         task.succeeded.connect(
             lambda _result: self.work_tabs and self.work_tabs.work_changed.emit())
@@ -733,21 +753,19 @@ class MainWindow(QMainWindow):
         """The write under way, if any (imports wait for it: see FolderWatcher)."""
         return self.operations.task
 
-    @property
-    def progress_dialog(self) -> QProgressDialog | None:
-        return self.operations.progress_dialog
 
     def _operations_changed(self) -> None:
         """A write began or ended: while one runs, every action that would write waits,
         and its tip says why."""
         busy = self.operations.busy
-        opened = self.database is not None
-        for act in [*self.busy_actions, self.new_issue_action]:
+        opened = self.database is not None and self.work_tabs is not None
+        for act in [*self.writing_actions, self.new_issue_action]:
             usual = self.usual_tips.setdefault(act, (act.statusTip(), act.toolTip()))
             act.setStatusTip(busy or usual[0])
             act.setToolTip(busy or usual[1])
-        for act in self.busy_actions:
+        for act in self.writing_actions:
             act.setEnabled(opened and not busy)
+        self.cancel_action.setEnabled(self.operations.shown)
         self.new_issue_action.setEnabled(opened and not busy
                                          and self.detail_view.order is not None)
         self.detail_view.new_issue_button.setEnabled(self.new_issue_action.isEnabled())
@@ -757,7 +775,9 @@ class MainWindow(QMainWindow):
         QTimer.singleShot(BUSY_SAID_AFTER_MS, self, self._say_busy)
 
     def _say_busy(self) -> None:
-        busy = self.operations.busy
+        """Long work shows itself (the progress strip); a write that lasts without
+        showing (housekeeping, a save waiting on another program) is said here."""
+        busy = "" if self.operations.shown else self.operations.busy
         self.busy_label.setText(busy)
         self.busy_label.setVisible(bool(busy))
 

@@ -1,7 +1,7 @@
 import sqlite3
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QMessageBox, QPushButton
+from PySide6.QtWidgets import QMessageBox
 
 from sellerdesk.services.clock import now
 from sellerdesk.ui.main_window import MainWindow
@@ -97,11 +97,14 @@ def test_cancel_during_an_import_keeps_the_database_as_it_was(qtbot, window, tmp
     report = write(tmp_path / "large.txt", rows)
     with qtbot.waitSignal(window.task_finished, timeout=60_000) as finished:
         task = window.import_report(report)
-        dialog = window.progress_dialog
-        assert dialog.labelText().startswith("Importing large.txt")
-        dialog.show()  # it would appear by itself after 300 ms
-        qtbot.mouseClick(dialog.findChild(QPushButton), Qt.MouseButton.LeftButton)
+        strip = window.progress_strip
+        assert strip.label.text().startswith("Importing large.txt")
+        qtbot.waitUntil(strip.isVisible)        # in the status bar, after 300 ms
+        assert window.cancel_action.isEnabled()
+        qtbot.mouseClick(strip.cancel_button, Qt.MouseButton.LeftButton)
     assert task.was_cancelled
+    assert not strip.isVisible()
+    assert not window.cancel_action.isEnabled()
     assert "nothing was changed" in str(finished.args[0])
     with sqlite3.connect(demo_db) as conn:
         assert conn.execute("SELECT count(*) FROM orders").fetchone()[0] == 600

@@ -1,6 +1,6 @@
 """Work on whole files: a backup made and checked, a backup restored in place of the
 database, the ledger written to a file, a ledger file checked. None reports a fraction,
-so the progress dialog only shows the work is going; each ends in a message box, news the
+so the status bar only shows the work is going; each ends in a message box, news the
 user asked for."""
 
 from __future__ import annotations
@@ -13,48 +13,45 @@ from sellerdesk.ui.operations.runner import Operations
 from sellerdesk.ui.tasks import Finished, Task
 
 if TYPE_CHECKING:
-    from PySide6.QtWidgets import QWidget
     from sqlalchemy.engine import Engine
 
 
-def back_up(operations: Operations, window: QWidget, engine: Engine, path: Path, *,
+def back_up(operations: Operations, engine: Engine, path: Path, *,
             staff: str) -> Task:
     from sellerdesk.services.protection.backups import make_backup
 
     def work(_progress, _cancelled) -> Finished:
         check = make_backup(engine, path, staff=staff)
         return Finished(f"Backup written and checked: {check.summary()}", tell=True)
-    return operations.start(f"Backing up to {path.name}…", work, progress=window,
-                            steps=False)
+    return operations.start(f"Backing up to {path.name}…", work, shown=True, steps=False)
 
 
-def restore(operations: Operations, window: QWidget, engine: Engine, path: Path, *,
+def restore(operations: Operations, engine: Engine, path: Path, *,
             staff: str) -> Task:
     from sellerdesk.services.protection.restore import restore_backup
 
     def work(_progress, _cancelled) -> Finished:
         return Finished(restore_backup(engine, path, staff=staff).summary(), tell=True)
-    return operations.start(f"Restoring {path.name}…", work, progress=window, steps=False)
+    return operations.start(f"Restoring {path.name}…", work, shown=True, steps=False)
 
 
-def export_ledger(operations: Operations, window: QWidget, engine: Engine,
+def export_ledger(operations: Operations, engine: Engine,
                   path: Path) -> Task:
     from sellerdesk.services.ledger_files import export_ledger as write
 
     def work(_progress, _cancelled) -> Finished:
         count = write(engine, path)
         return Finished(f"Wrote {count:,} ledger entries to {path}")
-    return operations.start(f"Exporting the ledger to {path.name}…", work, progress=window,
-                            steps=False)
+    return operations.start(f"Exporting the ledger to {path.name}…", work, shown=True, steps=False)
 
 
-def check_ledger(operations: Operations, window: QWidget, path: Path) -> Task:
+def check_ledger(operations: Operations, path: Path) -> Task:
     from sellerdesk.services.ledger_files import verify_file
 
     def work(_progress, _cancelled) -> Finished:
         check = verify_file(path)
         return Finished(f"{path.name}: {check.summary()}", tell=True, ok=check.ok)
-    return operations.start(f"Checking {path.name}…", work, progress=window, steps=False)
+    return operations.start(f"Checking {path.name}…", work, shown=True, steps=False)
 
 
 def keep_house(operations: Operations, engine: Engine, *,

@@ -1,5 +1,5 @@
 """Work that brings records in: a report file, a file from the watched folder, a sync
-with Amazon, demo data. Each shows a progress dialog with Cancel over the window, and
+with Amazon, demo data. Each is shown in the status bar with its progress and Cancel, and
 rolls back whole when cancelled or refused."""
 
 from __future__ import annotations
@@ -11,13 +11,12 @@ from sellerdesk.ui.operations.runner import Operations
 from sellerdesk.ui.tasks import Task
 
 if TYPE_CHECKING:
-    from PySide6.QtWidgets import QWidget
     from sqlalchemy.engine import Engine
 
     from sellerdesk.services.amazon.api import Credentials
 
 
-def import_report(operations: Operations, window: QWidget, engine: Engine, path: Path, *,
+def import_report(operations: Operations, engine: Engine, path: Path, *,
                   kind: str, marketplace: str | None) -> Task:
     from sellerdesk.services.imports.kinds import import_report as run_import
     return operations.start(
@@ -25,20 +24,20 @@ def import_report(operations: Operations, window: QWidget, engine: Engine, path:
         lambda progress, cancelled: run_import(engine, path, kind=kind,
                                                marketplace=marketplace,
                                                progress=progress, cancelled=cancelled),
-        progress=window)
+        shown=True)
 
 
-def import_watched(operations: Operations, window: QWidget, engine: Engine,
+def import_watched(operations: Operations, engine: Engine,
                    path: Path) -> Task:
     from sellerdesk.services.imports.watch_folder import import_watched as run_import
     return operations.start(
         f"Importing {path.name} from the watched folder…",
         lambda progress, cancelled: run_import(engine, path, progress=progress,
                                                cancelled=cancelled),
-        progress=window)
+        shown=True)
 
 
-def sync_with_amazon(operations: Operations, window: QWidget, engine: Engine,
+def sync_with_amazon(operations: Operations, engine: Engine,
                      credentials: Credentials, *, staff: str) -> Task:
     from sellerdesk.services.amazon import api as amazon_api
     from sellerdesk.services.amazon.sync import sync_marketplaces, sync_now
@@ -53,14 +52,14 @@ def sync_with_amazon(operations: Operations, window: QWidget, engine: Engine,
                                   waiting=lambda text: progress(at[0], text)) as api:
             return sync_now(engine, api, marketplaces=sync_marketplaces(engine), by=staff,
                             progress=step)
-    return operations.start("Syncing with Amazon…", work, progress=window)
+    return operations.start("Syncing with Amazon…", work, shown=True)
 
 
-def build_demo(operations: Operations, window: QWidget, engine: Engine, *,
+def build_demo(operations: Operations, engine: Engine, *,
                orders: int) -> Task:
     from sellerdesk.services.demo.build import build_demo as build
     return operations.start(
         f"Building {orders:,} demo orders…",
         lambda progress, cancelled: build(engine, orders=orders, progress=progress,
                                           cancelled=cancelled),
-        progress=window)
+        shown=True)

@@ -48,6 +48,7 @@ class LedgerView(QWidget):
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.engine, self.staff = engine, staff
+        self.busy = ""          # why a reversal waits (another write under way), or ""
         self.question: QInputDialog | None = None
         self.model = ledger_model(self)
         self.table = record_table(self.model, (52, 122, 152, 48, 190, 82, 98, 110, 110, 150))
@@ -125,10 +126,16 @@ class LedgerView(QWidget):
                 self.table.selectRow(row)
                 return
 
+    def set_busy(self, reason: str) -> None:
+        """Another write is under way: a reversal waits for it, and its tip says why."""
+        self.busy = reason
+        self._selected()
+
     def _selected(self, *_args) -> None:
         line = self.selected()
         self.reverse_button.setEnabled(line is not None and line.credit.reverses is None
-                                       and line.reversed_by is None)
+                                       and line.reversed_by is None and not self.busy)
+        self.reverse_button.setStatusTip(self.busy)
 
     def _open_issue(self, index) -> None:
         line = self.model.record_at(index.row())

@@ -68,9 +68,14 @@ class WorkTabs(QObject):
         pane.dispute.connect(self.dispute_packet)
         pane.changed.connect(lambda _id: self._changed(issues=False))
         self.approvals.decided.connect(self._decided)
-        self.operations.changed.connect(lambda: pane.set_busy(self.operations.busy))
+        self.operations.changed.connect(self._operations_changed)
         self.ledger.changed.connect(self._decided)
         self.ledger.open_issue.connect(self.show_issue)
+
+    def _operations_changed(self) -> None:
+        """A write began or ended elsewhere: what would write here waits, saying why."""
+        self.issues.pane.set_busy(self.operations.busy)
+        self.ledger.set_busy(self.operations.busy)
 
     # -- moving between tabs ------------------------------------------------------------
     def show_issue(self, issue_id: int) -> None:

@@ -7,6 +7,7 @@ import sqlite3
 from contextlib import contextmanager
 
 from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QTextCursor
 
 from sellerdesk.core.issues import IssueType
 from sellerdesk.services.issues import list_issues
@@ -54,8 +55,14 @@ def test_during_an_import_new_issue_and_log_wait_and_say_why(qtbot, desk_window,
         assert not window.import_action.isEnabled()
         assert not dialog.log_button.isEnabled()
         assert dialog.log_button.toolTip() == WAITS
-        qtbot.waitUntil(lambda: window.busy_label.text() == WAITS)
-        assert dialog.notes_edit.toPlainText() == "Mug chipped"   # nothing typed is lost
+        assert not window.policy_action.isEnabled()    # its Save would wait on the lock
+        assert window.tab_actions[1].isEnabled()       # reading never waits
+        strip = window.progress_strip                  # in the status bar, not a modal box:
+        qtbot.waitUntil(strip.isVisible)
+        assert strip.label.text() == "Importing more.txt…"
+        dialog.notes_edit.moveCursor(QTextCursor.MoveOperation.End)
+        qtbot.keyClicks(dialog.notes_edit, "; photo sent")   # …the dialog stays typable
+        assert dialog.notes_edit.toPlainText() == "Mug chipped; photo sent"
     with qtbot.waitSignal(window.task_finished, timeout=20_000):
         pass
     assert window.new_issue_action.isEnabled()
@@ -64,7 +71,7 @@ def test_during_an_import_new_issue_and_log_wait_and_say_why(qtbot, desk_window,
     with qtbot.waitSignal(dialog.issue_logged):
         qtbot.mouseClick(dialog.log_button, CLICK)
     [issue] = list_issues(window.database.engine)
-    assert issue.notes == "Mug chipped"
+    assert issue.notes == "Mug chipped; photo sent"
     assert window.count_label.text() == "2 orders"
 
 
@@ -79,6 +86,8 @@ def test_a_save_waiting_on_another_programs_lock_leaves_the_window_alive(qtbot, 
         assert dialog.isVisible()
         assert dialog.error_label.text() == ""
         assert not dialog.log_button.isEnabled()       # no second issue from a second click
+        qtbot.waitUntil(lambda: desk_window.busy_label.text()
+                        == "Logging the issue is under way; this waits until it is done.")
         dialog.reject()                                # Escape: the save is on its way
         assert dialog.isVisible()
     with qtbot.waitSignal(dialog.issue_logged, timeout=20_000):

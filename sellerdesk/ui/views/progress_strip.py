@@ -1,0 +1,61 @@
+"""The status bar's strip for long work under way (an import, a sync, a backup): what it
+is, how far it has gone, and Cancel. Not a modal dialog: while it runs the window stays
+usable for reading, and an issue being typed stays typable; what would write waits and
+says why (ui/operations)."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QWidget
+
+from sellerdesk.ui.operations import Operations
+
+SHOWN_AFTER_MS = 300        # quick work never flashes a bar
+
+
+class ProgressStrip(QWidget):
+    def __init__(self, operations: Operations, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.operations = operations
+        self.label = QLabel()
+        self.bar = QProgressBar()
+        self.bar.setMaximumWidth(220)
+        self.bar.setRange(0, 1000)
+        self.cancel_button = QPushButton("Cancel")
+        self.cancel_button.setToolTip("Stop it: nothing it did is kept (File › Cancel "
+                                      "the work under way)")
+        self.cancel_button.clicked.connect(self.cancel)
+        row = QHBoxLayout(self)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.label)
+        row.addWidget(self.bar)
+        row.addWidget(self.cancel_button)
+        self.hide()
+        operations.changed.connect(self._changed)
+        operations.progressed.connect(self._progressed)
+
+    def _changed(self) -> None:
+        ops = self.operations
+        if not ops.shown:
+            self.hide()
+            return
+        self.label.setText(ops.what)
+        self.bar.setRange(0, 1000 if ops.steps else 0)   # 0, 0: it only moves
+        self.bar.setValue(0)
+        self.cancel_button.setEnabled(True)
+        QTimer.singleShot(SHOWN_AFTER_MS, self, self._show_if_running)
+
+    def cancel(self) -> None:
+        self.cancel_button.setEnabled(False)
+        self.label.setText(f"{self.operations.what} cancelling…")
+        self.operations.cancel()
+
+    def _show_if_running(self) -> None:
+        if self.operations.shown:
+            self.show()
+
+    def _progressed(self, fraction: float, message: str) -> None:
+        if self.operations.steps:
+            self.bar.setValue(int(fraction * 1000))
+        self.label.setText(f"{self.operations.what} {message}".strip())
+        self.label.setToolTip(self.label.text())
