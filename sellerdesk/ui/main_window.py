@@ -11,7 +11,6 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QItemSelection, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QApplication,
     QFileDialog,
     QHeaderView,
@@ -20,7 +19,6 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMessageBox,
     QSplitter,
-    QTableView,
     QTabWidget,
     QToolBar,
     QVBoxLayout,
@@ -37,6 +35,7 @@ from sellerdesk.ui.views.at_desk import AtDesk
 from sellerdesk.ui.views.filter_bar import FilterBar
 from sellerdesk.ui.views.keyring_note import KeyringNote
 from sellerdesk.ui.views.order_detail import OrderDetailView
+from sellerdesk.ui.views.orders_table import OrdersTable
 from sellerdesk.ui.views.progress_strip import ProgressStrip
 from sellerdesk.ui.watcher import FolderWatcher
 
@@ -88,15 +87,8 @@ class MainWindow(QMainWindow):
                     min(780, room.height() - FRAME_ALLOWANCE))
 
         self.filter_bar = FilterBar()
-        self.orders_view = QTableView()
-        self.orders_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.orders_view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.orders_view.setAlternatingRowColors(True)
-        self.orders_view.verticalHeader().setVisible(False)
-        self.orders_view.verticalHeader().setDefaultSectionSize(
-            self.fontMetrics().height() + 8)  # fixed row height: no per-row measuring
-        self.orders_view.horizontalHeader().setStretchLastSection(True)
-        self.orders_view.setWordWrap(False)
+        self.orders_view = OrdersTable()
+        self.orders_view.typed.connect(self._typed_on_orders)
         self.detail_view = OrderDetailView()
         self.issue_dialog: IssueDialog | None = None
 
@@ -563,6 +555,12 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(
                 f"Issue {issue_id} logged; credit {outcome.credit_id}: "
                 f"{outcome.kind.label.lower()} {outcome.amount.display()}", 15_000)
+
+    def _typed_on_orders(self, text: str) -> None:
+        """Letters typed on the orders table start a search with them."""
+        box = self.filter_bar.search_box
+        box.setFocus()
+        box.insert(text)
 
     def focus_search(self) -> None:
         self.filter_bar.search_box.setFocus()
