@@ -1,4 +1,6 @@
-"""Every table, in one place. Amounts are integers of the currency's minor unit (exact on
+"""Every table, in one place — but the imported orders' three, declared in Core in
+store/order_tables.py (so that reading orders needs no SQLModel) and re-exported here;
+all are on one metadata. Amounts are integers of the currency's minor unit (exact on
 SQLite and PostgreSQL alike); datetimes are naive UTC."""
 
 from __future__ import annotations
@@ -6,84 +8,22 @@ from __future__ import annotations
 from datetime import date, datetime
 
 import sqlalchemy as sa
+from sqlalchemy.orm import registry
 from sqlmodel import Field, SQLModel
 
 from sellerdesk.core.sealing import is_envelope
-
-# Amazon order ids are ASCII; binary ordering on PostgreSQL makes prefix searches
-# use the primary-key index whatever the server's locale.
-ORDER_ID = sa.String(32).with_variant(sa.String(32, collation="C"), "postgresql")
-
-
-class Order(SQLModel, table=True):
-    __tablename__ = "orders"  # ORDER is an SQL keyword
-    __table_args__ = (
-        sa.Index("ix_orders_purchase_date", "purchase_date", "order_id"),
-        sa.Index("ix_orders_marketplace", "marketplace"),
-    )
-
-    order_id: str = Field(sa_type=ORDER_ID, primary_key=True)
-    merchant_order_id: str = Field(default="", max_length=64)
-    purchase_date: datetime = Field(sa_type=sa.DateTime())
-    last_updated: datetime = Field(sa_type=sa.DateTime())
-    status: str = Field(max_length=32)
-    marketplace: str = Field(max_length=8)
-    sales_channel: str = Field(default="", max_length=64)
-    channel: str = Field(max_length=3)          # AFN | MFN
-    currency: str = Field(max_length=3)
-    ship_service_level: str = Field(default="", max_length=64)
-    ship_country: str = Field(default="", max_length=8)
-    is_business: bool = False
-    units: int = 0
-    first_title: str = Field(default="", max_length=500)
-    items_minor: int = Field(default=0, sa_type=sa.BigInteger)
-    shipping_minor: int = Field(default=0, sa_type=sa.BigInteger)
-    tax_minor: int = Field(default=0, sa_type=sa.BigInteger)
-    discount_minor: int = Field(default=0, sa_type=sa.BigInteger)
-    total_minor: int = Field(default=0, sa_type=sa.BigInteger)
+from sellerdesk.store.order_tables import METADATA, ORDER_ID
+from sellerdesk.store.order_tables import ORDER_DAYS as ORDER_DAYS
+from sellerdesk.store.order_tables import ORDER_ITEMS as ORDER_ITEMS
+from sellerdesk.store.order_tables import ORDERS as ORDERS
 
 
-class OrderDay(SQLModel, table=True):
-    """Orders placed per day (UTC), marketplace, channel and currency, and their total:
-    kept by every order write (`store.orders.refresh_order_days`) so that a window is
-    summed from a few rows."""
-    __tablename__ = "order_day"
-
-    day: date = Field(sa_type=sa.Date(), primary_key=True)
-    marketplace: str = Field(max_length=8, primary_key=True)
-    channel: str = Field(max_length=3, primary_key=True)
-    currency: str = Field(max_length=3, primary_key=True)
-    orders: int
-    total_minor: int = Field(sa_type=sa.BigInteger)
+class TableModel(SQLModel, registry=registry(metadata=METADATA)):
+    """The base of every table class here: SQLModel, with the table on METADATA beside
+    the order tables (store/order_tables.py, Core), so that one metadata holds them all."""
 
 
-class OrderItem(SQLModel, table=True):
-    """One row of the All Orders report. The report has no item id, so an item is known
-    by its order and its place in that order (`line`, from 0)."""
-    __tablename__ = "order_item"
-    __table_args__ = (
-        sa.Index("ix_order_item_sku", "sku"),
-        sa.Index("ix_order_item_asin", "asin"),
-    )
-
-    order_id: str = Field(
-        sa_column=sa.Column(ORDER_ID, sa.ForeignKey("orders.order_id", ondelete="CASCADE"),
-                            primary_key=True),
-    )
-    line: int = Field(primary_key=True)
-    sku: str = Field(max_length=64)
-    asin: str = Field(default="", max_length=16)
-    title: str = Field(default="", max_length=500)
-    status: str = Field(default="", max_length=32)
-    quantity: int = 0
-    item_price_minor: int = Field(default=0, sa_type=sa.BigInteger)
-    shipping_price_minor: int = Field(default=0, sa_type=sa.BigInteger)
-    item_tax_minor: int = Field(default=0, sa_type=sa.BigInteger)
-    shipping_tax_minor: int = Field(default=0, sa_type=sa.BigInteger)
-    promotion_minor: int = Field(default=0, sa_type=sa.BigInteger)
-
-
-class Staff(SQLModel, table=True):
+class Staff(TableModel, table=True):
     """Who is at the desk. A personal approval limit is per currency, as JSON text
     ({"USD": "15", "JPY": "1500"}); a single desk keeps a supervisor's or owner's PIN as a
     scrypt hash (services.protection.pins) and counts wrong tries here, so a restart resets
@@ -101,7 +41,7 @@ class Staff(SQLModel, table=True):
     pin_locked_until: datetime | None = Field(default=None, sa_type=sa.DateTime())
 
 
-class PolicyVersion(SQLModel, table=True):
+class PolicyVersion(TableModel, table=True):
     """Every saved policy, never edited: a suggestion names the version it used."""
     __tablename__ = "policy_version"
 
@@ -114,7 +54,7 @@ class PolicyVersion(SQLModel, table=True):
     restored_from: int | None = Field(default=None, nullable=True)
 
 
-class Issue(SQLModel, table=True):
+class Issue(TableModel, table=True):
     __tablename__ = "issue"
     __table_args__ = (
         sa.Index("ix_issue_order", "order_id"),
@@ -159,7 +99,7 @@ class SealedBytes(sa.TypeDecorator):
         return value
 
 
-class PersonalData(SQLModel, table=True):
+class PersonalData(TableModel, table=True):
     """Buyer personal data staff typed on an issue (name, e-mail, address), one sealed
     cell per field, bound to its issue and field. Purged on time; the issue stays."""
     __tablename__ = "personal_data"
@@ -174,7 +114,7 @@ class PersonalData(SQLModel, table=True):
     entered_at: datetime = Field(sa_type=sa.DateTime())
 
 
-class SecurityEvent(SQLModel, table=True):
+class SecurityEvent(TableModel, table=True):
     """Who exported, purged, backed up, restored, rotated keys, gave or reversed credits.
     Never personal data. Kept 12 months."""
     __tablename__ = "security_event"
@@ -188,7 +128,7 @@ class SecurityEvent(SQLModel, table=True):
     detail: str = Field(sa_type=sa.Text())
 
 
-class TeamSecret(SQLModel, table=True):
+class TeamSecret(TableModel, table=True):
     """On a team database, the keys every desk shares (buyer references, buyer data),
     each sealed with the team key that only the colleagues' keyrings hold."""
     __tablename__ = "team_secret"
@@ -199,7 +139,7 @@ class TeamSecret(SQLModel, table=True):
     updated_by: str = Field(max_length=100)
 
 
-class IssueClaim(SQLModel, table=True):
+class IssueClaim(TableModel, table=True):
     """On a team database, the issue each login has open (one per login), so the others
     see it taken; a claim not renewed for a few minutes (a closed laptop) has lapsed."""
     __tablename__ = "issue_claim"
@@ -211,7 +151,7 @@ class IssueClaim(SQLModel, table=True):
     seen_at: datetime = Field(sa_type=sa.DateTime())
 
 
-class TimelineEvent(SQLModel, table=True):
+class TimelineEvent(TableModel, table=True):
     __tablename__ = "timeline_event"
     __table_args__ = (sa.Index("ix_timeline_issue", "issue_id", "at"),)
 
@@ -224,7 +164,7 @@ class TimelineEvent(SQLModel, table=True):
     text: str = Field(default="", sa_type=sa.Text())
 
 
-class ClockRun(SQLModel, table=True):
+class ClockRun(TableModel, table=True):
     """Each of Amazon's clocks on an issue as its timeline sets it (`core.deadlines.runs`),
     kept by every timeline write so the dashboard counts missed deadlines over an index.
     Lengths are not stored: they come from the desk's facts when counted."""
@@ -239,7 +179,7 @@ class ClockRun(SQLModel, table=True):
     took_seconds: float | None = None         # met − started
 
 
-class Credit(SQLModel, table=True):
+class Credit(TableModel, table=True):
     """The ledger: append-only (triggers refuse UPDATE and DELETE), hash-chained. The id
     is given by the writer inside the write lock, because the hash covers it."""
     __tablename__ = "credit"
@@ -270,7 +210,7 @@ class Credit(SQLModel, table=True):
     entry_hash: str = Field(max_length=64, sa_column_kwargs={"unique": True})
 
 
-class ApprovalRequest(SQLModel, table=True):
+class ApprovalRequest(TableModel, table=True):
     """A credit waiting for a supervisor. Only an approved request becomes a credit."""
     __tablename__ = "approval_request"
     __table_args__ = (sa.Index("ix_approval_status", "status"),)
@@ -295,7 +235,7 @@ class ApprovalRequest(SQLModel, table=True):
     credit_id: int | None = None
 
 
-class Defect(SQLModel, table=True):
+class Defect(TableModel, table=True):
     """A defect Amazon recorded on an order. The rater's e-mail is kept only as a keyed
     hash, like a buyer reference."""
     __tablename__ = "defect"
@@ -316,7 +256,7 @@ class Defect(SQLModel, table=True):
     updated_at: datetime = Field(sa_type=sa.DateTime())
 
 
-class AmazonOdr(SQLModel, table=True):
+class AmazonOdr(TableModel, table=True):
     """Amazon's own ODR for one marketplace and channel, from its seller performance
     report. Counts are missing when the report gives only the rate."""
     __tablename__ = "amazon_odr"
@@ -341,7 +281,7 @@ class AmazonOdr(SQLModel, table=True):
     imported_at: datetime = Field(sa_type=sa.DateTime())
 
 
-class Evidence(SQLModel, table=True):
+class Evidence(TableModel, table=True):
     """A file attached to an issue. The bytes live in the evidence store, named by their
     SHA-256, so the same photo attached twice is kept once and a changed file is a
     different file."""
@@ -359,7 +299,7 @@ class Evidence(SQLModel, table=True):
     added_by: str = Field(max_length=100)
 
 
-class EvidenceChunk(SQLModel, table=True):
+class EvidenceChunk(TableModel, table=True):
     """On a PostgreSQL database, the evidence files themselves in pieces of a megabyte
     (written and read a piece at a time, never a whole video in memory), so every desk
     reads what any desk attached. A single desk keeps its files beside its SQLite file."""
@@ -370,7 +310,7 @@ class EvidenceChunk(SQLModel, table=True):
     data: bytes = Field(sa_type=sa.LargeBinary())
 
 
-class AmazonItemCode(SQLModel, table=True):
+class AmazonItemCode(TableModel, table=True):
     """Amazon's order-item code of a SKU on an order, which the All Orders report lacks
     and an Order Adjustment feed needs. Kept apart from order_item so an orders import
     never loses it; no foreign key, as a settlement can name an order not imported yet."""
@@ -381,7 +321,7 @@ class AmazonItemCode(SQLModel, table=True):
     item_code: str = Field(max_length=32)
 
 
-class CreditExport(SQLModel, table=True):
+class CreditExport(TableModel, table=True):
     """A credit sent to Amazon in an Order Adjustment feed. Apart from the ledger, which
     never changes: being exported is a fact about a credit, not part of it."""
     __tablename__ = "credit_export"
@@ -393,7 +333,7 @@ class CreditExport(SQLModel, table=True):
     exported_by: str = Field(max_length=100)
 
 
-class DeskSetting(SQLModel, table=True):
+class DeskSetting(TableModel, table=True):
     """The desk's own settings, shared by everyone on the database (the reply template)."""
     __tablename__ = "desk_setting"
 
@@ -403,9 +343,9 @@ class DeskSetting(SQLModel, table=True):
     updated_at: datetime = Field(sa_type=sa.DateTime())
 
 
-metadata = SQLModel.metadata
+metadata = METADATA
 
-class Settlement(SQLModel, table=True):
+class Settlement(TableModel, table=True):
     """A settlement report imported: its period and what Amazon paid out."""
     __tablename__ = "settlement"
 
@@ -420,7 +360,7 @@ class Settlement(SQLModel, table=True):
     imported_by: str = Field(max_length=100)
 
 
-class SettlementRefund(SQLModel, table=True):
+class SettlementRefund(TableModel, table=True):
     """One refund in a settlement, its lines added up (core.settlement.Refund). A settlement
     imported again replaces its refunds. No foreign key to orders: a settlement may name
     orders SellerDesk has not seen."""
@@ -440,7 +380,7 @@ class SettlementRefund(SQLModel, table=True):
     transaction: str = Field(default="Refund", max_length=64)
 
 
-class OrderReturn(SQLModel, table=True):
+class OrderReturn(TableModel, table=True):
     """A return from the Returns report or the FBA customer returns report (core.returns).
     Imported again, a return is refreshed, not doubled. No foreign key to orders: a returns
     report may come before the orders report that has its order."""
@@ -464,9 +404,6 @@ class OrderReturn(SQLModel, table=True):
     imported_at: datetime = Field(sa_type=sa.DateTime())
 
 
-ORDERS = Order.__table__
-ORDER_ITEMS = OrderItem.__table__
-ORDER_DAYS = OrderDay.__table__
 STAFF = Staff.__table__
 POLICY_VERSIONS = PolicyVersion.__table__
 ISSUES = Issue.__table__
@@ -488,3 +425,9 @@ PERSONAL_DATA = PersonalData.__table__
 SECURITY_EVENTS = SecurityEvent.__table__
 TEAM_SECRETS = TeamSecret.__table__
 ISSUE_CLAIMS = IssueClaim.__table__
+
+# A class declared on SQLModel itself would land on SQLModel's own metadata, missed by
+# the migrations' check and the team copy: say so at once.
+if SQLModel.metadata.tables:
+    raise TypeError(f"{', '.join(SQLModel.metadata.tables)}: declare it on TableModel, "
+                    "not SQLModel")

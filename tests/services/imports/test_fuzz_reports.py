@@ -16,13 +16,12 @@ import pytest
 import sqlalchemy as sa
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlmodel import SQLModel
 
 from sellerdesk.core.errors import InputError
 from sellerdesk.services.database import open_database
 from sellerdesk.services.imports import kinds
 from sellerdesk.services.imports.orders import import_orders
-from sellerdesk.store import tables  # noqa: F401 - every table on SQLModel.metadata
+from sellerdesk.store import tables
 from tests.helpers.reports import HEADER, base_files, row, write
 
 # Examples per report kind: SQLite is where a seller's desk lives; PostgreSQL adds the
@@ -96,7 +95,7 @@ def snapshot(engine) -> str:
     """Everything the importers write, as one digest (moments of writing left out)."""
     digest = hashlib.sha256()
     with engine.connect() as conn:
-        for table in SQLModel.metadata.sorted_tables:
+        for table in tables.metadata.sorted_tables:
             columns = [c for c in table.columns if c.name not in MOMENTS]
             rows = conn.execute(sa.select(*columns).order_by(*columns)).all()
             digest.update(f"{table.name}{rows!r}".encode())

@@ -1,0 +1,91 @@
+"""The imported orders' tables — orders, their items, and the per-day summary — declared
+in SQLAlchemy Core on METADATA, the one metadata every table is on (tables.py declares
+the others as SQLModel classes there; Alembic, the team copy and the schema test read it
+whole).
+
+Why Core and not SQLModel for these three: a quick command reads orders
+(`sellerdesk order list`), and SQLModel, pydantic and the ORM they bring, with the table
+classes built on them, take about 200 ms to import here — most of the 250 ms the whole
+command may take — where SQLAlchemy Core takes 150. These tables are only ever written
+and read through Core anyway (bulk imports by executemany, pages of orders by select), so
+nothing of SQLModel's is lost. Each column is as SQLModel made it (types, NOT NULL,
+Python-side defaults); the migrations test compares the lot with the migrated schema."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+METADATA = sa.MetaData()
+
+# Amazon order ids are ASCII; binary ordering on PostgreSQL makes prefix searches
+# use the primary-key index whatever the server's locale.
+ORDER_ID = sa.String(32).with_variant(sa.String(32, collation="C"), "postgresql")
+
+
+def _text(name: str, length: int, **kw) -> sa.Column:
+    return sa.Column(name, sa.String(length), nullable=False, **kw)
+
+
+def _minor(name: str, **kw) -> sa.Column:
+    """An amount in the currency's minor unit (cents, yen)."""
+    return sa.Column(name, sa.BigInteger, nullable=False, **kw)
+
+
+ORDERS = sa.Table(
+    "orders", METADATA,                        # ORDER is an SQL keyword
+    sa.Column("order_id", ORDER_ID, primary_key=True),
+    _text("merchant_order_id", 64, default=""),
+    sa.Column("purchase_date", sa.DateTime(), nullable=False),
+    sa.Column("last_updated", sa.DateTime(), nullable=False),
+    _text("status", 32),
+    _text("marketplace", 8),
+    _text("sales_channel", 64, default=""),
+    _text("channel", 3),                       # AFN | MFN
+    _text("currency", 3),
+    _text("ship_service_level", 64, default=""),
+    _text("ship_country", 8, default=""),
+    sa.Column("is_business", sa.Boolean(), nullable=False, default=False),
+    sa.Column("units", sa.Integer(), nullable=False, default=0),
+    _text("first_title", 500, default=""),
+    _minor("items_minor", default=0),
+    _minor("shipping_minor", default=0),
+    _minor("tax_minor", default=0),
+    _minor("discount_minor", default=0),
+    _minor("total_minor", default=0),
+    sa.Index("ix_orders_purchase_date", "purchase_date", "order_id"),
+    sa.Index("ix_orders_marketplace", "marketplace"),
+)
+
+# Orders placed per day (UTC), marketplace, channel and currency, and their total: kept
+# by every order write (`store.orders.refresh_order_days`) so that a window is summed
+# from a few rows.
+ORDER_DAYS = sa.Table(
+    "order_day", METADATA,
+    sa.Column("day", sa.Date(), primary_key=True),
+    _text("marketplace", 8, primary_key=True),
+    _text("channel", 3, primary_key=True),
+    _text("currency", 3, primary_key=True),
+    sa.Column("orders", sa.Integer(), nullable=False),
+    _minor("total_minor"),
+)
+
+# One row of the All Orders report. The report has no item id, so an item is known by
+# its order and its place in that order (`line`, from 0).
+ORDER_ITEMS = sa.Table(
+    "order_item", METADATA,
+    sa.Column("order_id", ORDER_ID, sa.ForeignKey("orders.order_id", ondelete="CASCADE"),
+              primary_key=True),
+    sa.Column("line", sa.Integer(), primary_key=True),
+    _text("sku", 64),
+    _text("asin", 16, default=""),
+    _text("title", 500, default=""),
+    _text("status", 32, default=""),
+    sa.Column("quantity", sa.Integer(), nullable=False, default=0),
+    _minor("item_price_minor", default=0),
+    _minor("shipping_price_minor", default=0),
+    _minor("item_tax_minor", default=0),
+    _minor("shipping_tax_minor", default=0),
+    _minor("promotion_minor", default=0),
+    sa.Index("ix_order_item_sku", "sku"),
+    sa.Index("ix_order_item_asin", "asin"),
+)
