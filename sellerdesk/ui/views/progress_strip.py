@@ -5,12 +5,13 @@ says why (ui/operations)."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QWidget
 
 from sellerdesk.ui.operations import Operations
 
 SHOWN_AFTER_MS = 300        # quick work never flashes a bar
+LABEL_WIDTH = 420           # the rest of the status bar keeps its room at 1366 px
 
 
 class ProgressStrip(QWidget):
@@ -39,7 +40,7 @@ class ProgressStrip(QWidget):
         if not ops.shown:
             self.hide()
             return
-        self.label.setText(ops.what)
+        self._say(ops.what)
         self.bar.setRange(0, 1000 if ops.steps else 0)   # 0, 0: it only moves
         self.bar.setValue(0)
         self.cancel_button.setEnabled(True)
@@ -47,7 +48,7 @@ class ProgressStrip(QWidget):
 
     def cancel(self) -> None:
         self.cancel_button.setEnabled(False)
-        self.label.setText(f"{self.operations.what} cancelling…")
+        self._say(f"{self.operations.what} cancelling…")
         self.operations.cancel()
 
     def _show_if_running(self) -> None:
@@ -57,5 +58,11 @@ class ProgressStrip(QWidget):
     def _progressed(self, fraction: float, message: str) -> None:
         if self.operations.steps:
             self.bar.setValue(int(fraction * 1000))
-        self.label.setText(f"{self.operations.what} {message}".strip())
-        self.label.setToolTip(self.label.text())
+        self._say(f"{self.operations.what} {message}".strip())
+
+    def _say(self, text: str) -> None:
+        """Shortened in the middle when long (the file name's end and the count stay);
+        the whole line is the tip."""
+        self.label.setText(self.label.fontMetrics().elidedText(
+            text, Qt.TextElideMode.ElideMiddle, LABEL_WIDTH))
+        self.label.setToolTip(text)
