@@ -4,14 +4,12 @@ key`."""
 from __future__ import annotations
 
 import argparse
-import getpass
 import sys
 from pathlib import Path
 from typing import Any
 
 from sellerdesk.cli.common import emit, interactive, open_desk, stderr_progress
 from sellerdesk.core.errors import KnownError
-from sellerdesk.core.records import format_limits
 
 
 def add_commands(commands: Any, common: argparse.ArgumentParser) -> None:
@@ -69,6 +67,8 @@ def cmd_team_init(args: argparse.Namespace) -> int:
 
 
 def cmd_team_join(args: argparse.Namespace) -> int:
+    import getpass
+
     from sellerdesk.services.team.connection import join_team
     if args.stdin:
         password = sys.stdin.readline().rstrip("\n")
@@ -107,6 +107,9 @@ def cmd_team_key(args: argparse.Namespace) -> int:
 
 
 def cmd_team_add_user(args: argparse.Namespace) -> int:
+    import getpass
+
+    from sellerdesk.core.records import format_limits
     from sellerdesk.services.team.setup import add_user
     if args.password_stdin:
         password = sys.stdin.readline().rstrip("\n")

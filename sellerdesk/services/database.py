@@ -8,8 +8,6 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from sellerdesk.services.policies import ensure_policy
-from sellerdesk.services.protection.passwords import with_password
 from sellerdesk.store.engine import (
     NotAllowed,
     check_intact,
@@ -50,8 +48,15 @@ class Database:
 
 
 def open_database(target: str) -> Database:
-    """Open a path or URL (a team database with the password this computer keeps)."""
-    engine = make_engine(database_url(with_password(target)))
+    """Open a path or URL (a team database with the password this computer keeps).
+
+    What a command needs before its first row is kept light (`sellerdesk order list`
+    starts in a fifth of a second): the keyring is loaded only for a URL, and the policy
+    tables only when the schema was made or migrated just now."""
+    if "://" in target:       # only a URL has a password to fill in from the keyring
+        from sellerdesk.services.protection.passwords import with_password
+        target = with_password(target)
+    engine = make_engine(database_url(target))
     try:
         if engine.dialect.name == "postgresql":
             with reading(engine):
@@ -68,7 +73,12 @@ def open_database(target: str) -> Database:
                 f"{location(engine)} needs SellerDesk's tables made or brought up to date, "
                 f"which the login {engine.url.username} may not do: the team's owner does "
                 "it once (sellerdesk team init URL, again after an upgrade).") from None
-        ensure_policy(engine)
+        if migration.from_revision != migration.to_revision:
+            # A new or migrated desk gets the shipped policy as version 1 now; a desk
+            # already at the newest schema got it at that opening (and should that one
+            # have been cut short, the policy's first use stores it: ensure_active_policy).
+            from sellerdesk.services.policies import ensure_policy
+            ensure_policy(engine)
         with writing(engine) as conn:
             refresh_statistics(conn)
     except BaseException:

@@ -8,6 +8,9 @@ import sys
 
 import pytest
 
+from sellerdesk.cli import main
+from tests.helpers.reports import row, write
+
 HEAVY = ("sqlalchemy", "sqlmodel", "alembic", "sellerdesk.services", "sellerdesk.store")
 
 # Prints the heavy modules loaded once the parser is built and the arguments parsed.
@@ -56,3 +59,34 @@ def test_building_the_parser_loads_no_database_code(argv):
 @pytest.mark.parametrize("argv", [[], ["--db", "desk.sqlite3"], ["--smoke"], ["gui"]])
 def test_the_bare_command_goes_to_the_window_loading_no_database_code(argv, tmp_path):
     assert loaded(UNTIL_THE_WINDOW, *argv, "--db", str(tmp_path / "desk.sqlite3")) == "[]"
+
+
+# Lists orders as `sellerdesk order list` does, then prints what of the heavy parts it
+# loaded: a read of orders goes through the same store function as the window's table.
+LISTED = """
+import sys
+from sellerdesk.cli import main
+code = main(sys.argv[1:])
+print(code, sorted({m for m in sys.modules for h in HEAVY if m == h or m.startswith(h + ".")}))
+"""
+NOT_FOR_A_LISTING = ("sqlmodel", "pydantic", "sqlalchemy.orm", "alembic", "keyring",
+                     "cryptography", "reportlab", "PIL", "multiprocessing",
+                     "sqlalchemy.dialects.postgresql", "sellerdesk.store.tables",
+                     "sellerdesk.services.policies", "sellerdesk.services.protection")
+
+
+def test_listing_orders_loads_neither_sqlmodel_nor_the_keyring(tmp_path, capsys):
+    """The trivial command's start is nearly all imports (bench.command times it): it
+    reads through Core, on a desk already at the newest schema, with no buyer data."""
+    db, report = str(tmp_path / "desk.sqlite3"), tmp_path / "orders.txt"
+    write(report, [row("114-3941689-8772232", price="24.99")])
+    assert main(["--db", db, "import", "orders", str(report)]) == 0
+    capsys.readouterr()
+    result = subprocess.run(
+        [sys.executable, "-c", f"HEAVY = {NOT_FOR_A_LISTING!r}\n{LISTED}",
+         "order", "list", "--limit", "1", "--db", db],
+        capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    listed, loaded = result.stdout.strip().splitlines()
+    assert listed.startswith("114-3941689-8772232  ")
+    assert loaded == "0 []"
