@@ -229,6 +229,13 @@ class IssueDialog(QDialog):
         layout.addWidget(suggestion_box)
         layout.addWidget(self.error_label)
         layout.addWidget(self.undo_bar)
+        # Why Log and Give wait: another write (an import from the watched folder) is
+        # under way. Plain grey, not an error: nothing is wrong, and nothing is lost.
+        self.busy_label = QLabel()
+        self.busy_label.setWordWrap(True)
+        self.busy_label.setStyleSheet("color: palette(placeholder-text);")
+        self.busy_label.hide()
+        layout.addWidget(self.busy_label)
         layout.addWidget(self.buttons)
 
         self._debounce = QTimer(self, singleShot=True, interval=120)
@@ -535,6 +542,8 @@ class IssueDialog(QDialog):
             self._amount_changed()              # Give: also whether the amount will do
         for button in (self.log_button, self.give_button):
             button.setToolTip(busy)
+        self.busy_label.setText(busy and busy + " What you type here is kept.")
+        self.busy_label.setVisible(bool(busy) and self.saving is None)
         if not busy and self.error_label.text().endswith("waits until it is done."):
             self.error_label.clear()
 

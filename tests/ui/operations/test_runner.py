@@ -55,6 +55,8 @@ def test_during_an_import_new_issue_and_log_wait_and_say_why(qtbot, desk_window,
         assert not window.import_action.isEnabled()
         assert not dialog.log_button.isEnabled()
         assert dialog.log_button.toolTip() == WAITS
+        assert dialog.busy_label.text() == WAITS + " What you type here is kept."
+        assert dialog.busy_label.isVisible()
         assert not window.policy_action.isEnabled()    # its Save would wait on the lock
         assert window.tab_actions[1].isEnabled()       # reading never waits
         strip = window.progress_strip                  # in the status bar, not a modal box:
@@ -68,6 +70,7 @@ def test_during_an_import_new_issue_and_log_wait_and_say_why(qtbot, desk_window,
     assert window.new_issue_action.isEnabled()
     assert window.new_issue_action.statusTip() == "Log a customer issue on the selected order"
     assert dialog.log_button.isEnabled()
+    assert not dialog.busy_label.isVisible()
     with qtbot.waitSignal(dialog.issue_logged):
         qtbot.mouseClick(dialog.log_button, CLICK)
     [issue] = list_issues(window.database.engine)
