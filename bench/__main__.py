@@ -73,14 +73,22 @@ def main() -> None:
     for missing in sorted(set(args.only or MODULES) - set(names)):
         print(f"bench.{missing} is not there yet: left out", file=sys.stderr)
     rows: list[Row] = []
+    failed: list[str] = []
     began = time.perf_counter()
     for name in names:
         started = time.perf_counter()
-        rows += measure_module(name, args.quick)
+        try:
+            rows += measure_module(name, args.quick)
+        except subprocess.CalledProcessError:
+            failed.append(name)     # its traceback is on stderr; the others still run
         print(f"bench.{name}: {time.perf_counter() - started:.0f} s", file=sys.stderr)
     print(f"all: {time.perf_counter() - began:.0f} s", file=sys.stderr)
     table = markdown_table(rows)
     print(table)
+    if failed:
+        # A table with rows missing is not the README's table.
+        raise SystemExit(f"failed: {', '.join(f'bench.{name}' for name in failed)}"
+                         + ("; README.md left as it was" if args.write_readme else ""))
     if args.write_readme:
         README.write_text(with_table(README.read_text(encoding="utf-8"), table),
                           encoding="utf-8")
