@@ -178,7 +178,7 @@ def test_building_the_demo_again_says_it_is_there(qtbot, window):
 
 
 def test_a_damaged_database_is_refused_with_the_backup_to_restore(qtbot, tmp_path, capsys):
-    from tests.test_cli_damaged import damage_orders_page, desk_with_backups, said
+    from tests.helpers.damaged_desk import damage_orders_page, desk_with_backups, said
     db, good = desk_with_backups(tmp_path, capsys)
     damage_orders_page(db)
     win = MainWindow(str(db))
@@ -195,7 +195,7 @@ def test_a_damaged_database_is_refused_with_the_backup_to_restore(qtbot, tmp_pat
 def test_damaged_orders_found_while_painting_stay_blank_and_are_said(qtbot, tmp_path, capsys,
                                                                      monkeypatch):
     from sellerdesk.store import engine as engine_module
-    from tests.test_cli_damaged import damage_orders_page, desk_with_backups, said
+    from tests.helpers.damaged_desk import damage_orders_page, desk_with_backups, said
     db, good = desk_with_backups(tmp_path, capsys)
     damage_orders_page(db)
     monkeypatch.setattr(engine_module, "CHECK_WHOLE_UP_TO", 0)   # as a large file: its
