@@ -29,6 +29,7 @@ from sellerdesk import APP_NAME, __version__
 from sellerdesk.core.errors import Cancelled, KnownError
 from sellerdesk.ui.dialogs.ask import ask_choice
 from sellerdesk.ui.operations import Operations, backups, imports
+from sellerdesk.ui.scrolling import scrolling
 from sellerdesk.ui.settings import window_settings
 from sellerdesk.ui.tasks import Task
 from sellerdesk.ui.views.at_desk import AtDesk
@@ -94,7 +95,7 @@ class MainWindow(QMainWindow):
 
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.addWidget(self.orders_view)
-        self.splitter.addWidget(self.detail_view)
+        self.splitter.addWidget(scrolling(self.detail_view))
         self.splitter.setStretchFactor(0, 3)
         self.splitter.setStretchFactor(1, 2)
         self.splitter.setSizes([740, 520])

@@ -29,6 +29,7 @@ from sellerdesk.ui.models.work_models import (
     utc_now,
 )
 from sellerdesk.ui.record_table import record_table
+from sellerdesk.ui.scrolling import scrolling
 from sellerdesk.ui.views.issue_pane import IssuePane
 
 if TYPE_CHECKING:
@@ -75,7 +76,7 @@ class IssuesView(QWidget):
         self.pane = IssuePane(engine, staff)
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(self.table)
-        splitter.addWidget(self.pane)
+        splitter.addWidget(scrolling(self.pane))
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 2)
         splitter.setSizes([820, 480])

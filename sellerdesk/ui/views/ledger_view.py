@@ -63,10 +63,13 @@ class LedgerView(QWidget):
                                       "one before")
         self.result_label = QLabel()
         self.result_label.setWordWrap(True)
+        # The totals on a line of their own, the buttons below them: side by side they
+        # made the window 1,100 px wide at least, wider than a 1366×768 screen at 150 %.
+        self.totals_label.setWordWrap(True)
         top = QHBoxLayout()
-        top.addWidget(self.totals_label, 1)
         top.addWidget(self.reverse_button)
         top.addWidget(self.verify_button)
+        top.addStretch(1)
         self.top = top
 
         self.lapsing_list = QListWidget()
@@ -83,6 +86,7 @@ class LedgerView(QWidget):
         splitter.setSizes([520, 140])
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 0)
+        layout.addWidget(self.totals_label)
         layout.addLayout(top)
         layout.addWidget(self.result_label)
         layout.addWidget(splitter, 1)
@@ -98,7 +102,7 @@ class LedgerView(QWidget):
             button = QToolButton()
             button.setDefaultAction(act)
             button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
-            self.top.addWidget(button)
+            self.top.insertWidget(self.top.count() - 1, button)   # before the stretch
 
     def refresh(self) -> None:
         lines = ledger_lines(self.engine)
