@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
     QMessageBox,
+    QSizePolicy,
     QSplitter,
     QTabWidget,
     QToolBar,
@@ -121,6 +122,11 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.watch_label)
         self.statusBar().addPermanentWidget(self.count_label)
         self.statusBar().addPermanentWidget(self.location_label)
+        # The database's path gives way first when the status bar is short of room (at
+        # 150 %, with long work under way): its tip keeps the whole path.
+        self.location_label.setSizePolicy(QSizePolicy.Policy.Ignored,
+                                          QSizePolicy.Policy.Preferred)
+        self.location_label.setMinimumWidth(60)
         self.watcher = FolderWatcher(lambda: self.task is not None or self.database is None,
                                      self)
         self.watcher.ready.connect(self.import_watched)

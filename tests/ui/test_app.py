@@ -31,3 +31,16 @@ def test_the_window_shows_before_the_database_code_is_imported(tmp_path):
                          capture_output=True, text=True, env=env, check=True)
     shown = json.loads(out.stdout.splitlines()[-1])
     assert shown == {"title": "SellerDesk", "visible": True, "loaded": []}
+
+
+def test_turning_the_event_loop_by_hand_keeps_none_alive(qapp):
+    """PySide6 6.12.0 dropped a reference to None on every processEvents() and qWait():
+    a desk (or a test session) that turned the loop a few thousand times died with
+    "deallocating None". pyproject.toml keeps that release out; this checks the Qt
+    actually installed."""
+    from PySide6.QtTest import QTest
+    before = sys.getrefcount(None)
+    for _ in range(500):
+        qapp.processEvents()
+        QTest.qWait(0)
+    assert sys.getrefcount(None) >= before - 50     # a few refs come and go; 1,000 did not

@@ -19,6 +19,7 @@ class ProgressStrip(QWidget):
         super().__init__(parent)
         self.operations = operations
         self.label = QLabel()
+        self.label.setMinimumWidth(160)     # what is under way stays readable
         self.bar = QProgressBar()
         self.bar.setMaximumWidth(220)
         self.bar.setRange(0, 1000)
