@@ -16,7 +16,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from bench.data import OUT
-from bench.import_orders import FLOOR, best_of
+from bench.import_orders import FLOOR, in_turns
 from bench.table import Row, markdown_table
 from sellerdesk.services.demo.returns import RETURNS_COLUMNS
 
@@ -129,8 +129,8 @@ def measure(quick: bool, *, settlement_rows: int | None = None,
     for kind, rows, writer in (("settlement", settlement_rows, write_settlement),
                                ("returns", returns_rows, write_returns)):
         report = writer(OUT / f"{kind}-bench.txt", rows)
-        floor = best_of(FLOOR, report, OUT / "floor.sqlite3", runs)
-        ours = best_of(OURS, report, OUT / "ours.sqlite3", runs, kind)
+        ours, floor = in_turns((OURS, report, OUT / "ours.sqlite3", kind),
+                               (FLOOR, report, OUT / "floor.sqlite3"), runs)
         if ours["rows"] != rows:
             raise SystemExit(f"the {kind} import read {ours['rows']:,} rows of {rows:,}")
         what = ("settlement flat file V2 (`bench.import_reports`)" if kind == "settlement"
