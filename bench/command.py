@@ -63,6 +63,11 @@ def measure(quick: bool, *, runs: int | None = None) -> list[Row]:
         # SELLERDESK_HOME: the command sees none of this computer's settings or team.
         env = {**os.environ, "SELLERDESK_HOME": home}
         env.pop("SELLERDESK_DB", None)
+        # As installed (pip compiles on install, the bundle ships bytecode), SellerDesk's
+        # modules start from their cached bytecode: a shell that forbids writing it would
+        # time compiling some forty modules from source at every start instead. The
+        # warm-up round writes the cache.
+        env.pop("PYTHONDONTWRITEBYTECODE", None)
         timed = medians_ms({
             "listing": [python, "-m", "sellerdesk", "--db", db, "order", "list", "--limit", "1"],
             "floor": [python, "-c", SQLITE_FLOOR, db],
