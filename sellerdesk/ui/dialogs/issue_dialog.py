@@ -528,10 +528,14 @@ class IssueDialog(QDialog):
         self.issue_logged.emit(saved.issue_id, saved.outcome)
         self.accept()
 
-    def _not_saved(self, error: KnownError) -> None:
+    def _not_saved(self, error: Exception) -> None:
+        """Nothing was written: everything typed stays, to change or try again. A bug
+        is told by the window too; here it only must not leave the dialog locked."""
         self.saving = None
         self.unsetCursor()
-        self.error_label.setText(str(error))
+        self.error_label.setText(str(error) if isinstance(error, KnownError) else
+                                 f"Not saved: something went wrong inside SellerDesk "
+                                 f"({type(error).__name__}: {error}).")
         self._enable_inputs()
 
     def _show_busy(self) -> None:

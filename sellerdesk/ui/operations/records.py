@@ -57,9 +57,9 @@ class Saved:
 def save_issue(operations: Operations, engine: Engine, *, staff: str, issue_id: int | None,
                issue: IssueTyped | None, credit: CreditChosen | None,
                done: Callable[[Saved], object],
-               failed: Callable[[KnownError], object]) -> Task:
+               failed: Callable[[Exception], object]) -> Task:
     """Log `issue` (unless `issue_id` says it is logged), then give `credit` if any.
-    `failed` hears a refusal of the issue itself: then nothing was written."""
+    `failed` hears why the issue itself was not logged: then nothing was written."""
     from sellerdesk.services.credits import issue_credit
     from sellerdesk.services.issues import add_issue
     if (issue_id is None) == (issue is None):
@@ -81,6 +81,11 @@ def save_issue(operations: Operations, engine: Engine, *, staff: str, issue_id: 
                                    expires_on=credit.expires_on)
         except KnownError as exc:
             return Saved(logged, credit_refused=str(exc))
+        except Exception as exc:      # a bug: the issue is logged all the same
+            # Said as a refusal, not raised: raised, it would read as "nothing was
+            # written", and Log again would log the issue a second time.
+            return Saved(logged, credit_refused=f"something went wrong inside SellerDesk "
+                                                f"({type(exc).__name__}: {exc})")
         return Saved(logged, outcome)
 
     what = ("Logging the issue" if credit is None else
@@ -92,7 +97,7 @@ def save_issue(operations: Operations, engine: Engine, *, staff: str, issue_id: 
 def decide_request(operations: Operations, engine: Engine, *, approval_id: int,
                    approve: bool, comment: str, staff: str,
                    done: Callable[[CreditOutcome | None], object],
-                   failed: Callable[[KnownError], object]) -> Task:
+                   failed: Callable[[Exception], object]) -> Task:
     """Approve (writing the credit) or reject request `approval_id`. A decision that
     needs the decider's PIN fails with PinNeeded: the caller asks for it and decides
     again (ui/dialogs/pin_dialog.with_pin_in_background)."""

@@ -36,6 +36,7 @@ class Operations(QObject):
         self.what = ""                 # "Importing orders.txt…", while it runs
         self.shown = False             # long work, shown with its progress and Cancel
         self.steps = True              # …and whether it says how far it is
+        self.cancellable = True        # …and whether Cancel can stop it (see `start`)
 
     @property
     def busy(self) -> str:
@@ -47,16 +48,21 @@ class Operations(QObject):
     def start(self, what: str, work: Work, *,
               done: Callable[[Any], object] | None = None,
               failed: Callable[[Exception], object] | None = None,
-              shown: bool = False, steps: bool = True, report: bool = True) -> Task:
+              shown: bool = False, steps: bool = True, cancellable: bool = True,
+              report: bool = True) -> Task:
         """Run `work(progress, cancelled)` in the background. `shown`: long work the
         window shows in its status bar with a Cancel button (`steps=False`: the work
-        reports no fraction, the bar only moves). `done` gets the result and `failed` a
-        refusal (a KnownError) on the GUI thread; with `report` the window tells them
-        too. A bug (any other exception) always goes to the window, which says so."""
+        reports no fraction, the bar only moves; `cancellable=False`: it never asks
+        `cancelled()`, so no Cancel is offered that would not stop it). `done` gets the
+        result and `failed` how it failed, on the GUI thread; with `report` the window
+        tells them too. A bug (any other exception) goes to `failed` as well, so whoever
+        waits on the outcome (a dialog saving) stops waiting, and always to the window,
+        which says so."""
         if self.task is not None:
             raise StillRunning(self.busy)
         task = Task(work, self)
         self.task, self.what, self.shown, self.steps = task, what, shown, steps
+        self.cancellable = cancellable
         task.progressed.connect(self.progressed)
         task.succeeded.connect(lambda result: self._ended(what, result, None, done, failed,
                                                           report))
@@ -90,7 +96,7 @@ class Operations(QObject):
                 self.succeeded.emit(what, result)
         else:
             known = isinstance(error, KnownError)
-            if failed is not None and known:
+            if failed is not None:
                 failed(error)
             if report or not known:
                 self.failed.emit(what, error)

@@ -12,6 +12,7 @@ from PySide6.QtGui import QTextCursor
 from sellerdesk.core.issues import IssueType
 from sellerdesk.services.issues import list_issues
 from sellerdesk.services.ledger import ledger_lines
+from sellerdesk.ui.operations import Operations
 from tests.helpers.reports import row, write
 from tests.helpers.window_actions import choose
 from tests.ui.conftest import confirm_credit
@@ -118,3 +119,20 @@ def test_a_credit_confirmed_as_an_import_starts_is_given_when_it_ends(qtbot, des
     assert outcome.credit_id == 1
     [line] = ledger_lines(window.database.engine)
     assert line.credit.order_id == "114-3941689-8772232"
+
+
+def test_a_bug_in_a_write_reaches_whoever_waits_on_it_and_the_window(qtbot):
+    """A dialog saving waits for `failed` to unlock: a bug (not a refusal) must reach it
+    too, or the dialog stays locked, with Escape and Close ignored while it 'saves'."""
+    operations = Operations()
+    heard, told = [], []
+    operations.failed.connect(lambda what, _error: told.append(what))
+
+    def work(_progress, _cancelled):
+        return {}["a bug"]
+    operations.start("Logging the issue", work, done=heard.append, failed=heard.append,
+                     report=False)
+    qtbot.waitUntil(lambda: operations.task is None)
+    assert [type(error) for error in heard] == [KeyError]
+    assert told == ["Logging the issue"]           # the window says something went wrong
+    assert operations.busy == ""
