@@ -19,7 +19,7 @@ from sellerdesk.services.protection import key_file, pins, secrets
 from sellerdesk.ui.main_window import MainWindow
 from sellerdesk.ui.views.work_tabs import APPROVALS_TAB
 from tests.helpers.staffing import hire, owner_at_work
-from tests.helpers.window_actions import CLICK, give_pin, log_damaged_book
+from tests.helpers.window_actions import CLICK, give_pin, log_damaged_book, write_under_way
 from tests.ui.conftest import ORDER
 
 START = datetime(2026, 3, 2, 9, tzinfo=UTC)
@@ -109,6 +109,28 @@ def test_an_approval_after_fifteen_idle_minutes_asks_the_pin_again(qtbot, staffe
         assert "Deciding request 1 needs Mara's PIN" in view.pin_dialog.intro_label.text()
         with qtbot.waitSignal(view.decided):
             give_pin(view.pin_dialog, MARA_PIN)
+    assert view.model.rowCount() == 0
+
+
+def test_a_pin_given_after_an_import_began_lets_the_decision_wait_for_it(qtbot, staffed):
+    """The PIN dialog is open when an import starts (the watched folder's): the decision
+    cannot start then, so it is not decided, says why, and can be made once it is done."""
+    view = staffed.work_tabs.approvals
+    with time_machine.travel(START + timedelta(hours=1), tick=False) as clock:
+        staffed.staff_box.setCurrentText("Mara")
+        give_pin(staffed.pin_dialog, MARA_PIN)
+        clock.shift(timedelta(minutes=16))
+        qtbot.mouseClick(view.approve_button, CLICK)
+        qtbot.waitUntil(lambda: view.pin_dialog is not None)   # the PIN is asked again
+        with write_under_way(qtbot, staffed.operations):
+            give_pin(view.pin_dialog, MARA_PIN)
+            assert view.error_label.text() == ("Importing more.txt is under way; this "
+                                               "waits until it is done.")
+            assert not view.approve_button.isEnabled()
+            assert view.model.rowCount() == 1
+        assert view.approve_button.isEnabled()
+        with qtbot.waitSignal(view.decided):
+            qtbot.mouseClick(view.approve_button, CLICK)
     assert view.model.rowCount() == 0
 
 

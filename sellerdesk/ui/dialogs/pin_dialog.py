@@ -118,14 +118,15 @@ def with_pin(parent: QWidget, engine: Engine, act: Callable[[], T],
 
 
 def with_pin_in_background(parent: QWidget, engine: Engine,
-                           start: Callable[[Callable[[KnownError], object]], object],
-                           failed: Callable[[KnownError], object]) -> None:
+                           start: Callable[[Callable[[Exception], object]], object],
+                           failed: Callable[[Exception], object]) -> None:
     """`with_pin` for a write run off the GUI thread (ui/operations): `start(refused)`
     starts it, and it calls `refused` with its refusal. A PinNeeded refusal opens the PIN
     dialog (stored on `parent.pin_dialog`, for tests) and, once the PIN is given, starts
-    the write again; a second PinNeeded, or any other refusal, goes to `failed`."""
+    the write again; a second PinNeeded, or any other refusal, goes to `failed`, and so
+    does a write refused as it starts (another began while the PIN was typed)."""
     def attempt(ask: bool) -> None:
-        def refused(error: KnownError) -> None:
+        def refused(error: Exception) -> None:
             if isinstance(error, PinNeeded) and ask:
                 dialog = ask_pin(parent, engine, error.name, first=error.first,
                                  why=str(error)[:1].upper() + str(error)[1:] + ".",
@@ -134,5 +135,8 @@ def with_pin_in_background(parent: QWidget, engine: Engine,
                 parent.pin_dialog = dialog  # type: ignore[attr-defined]
             else:
                 failed(error)
-        start(refused)
+        try:
+            start(refused)
+        except KnownError as exc:       # StillRunning: a watched folder's import began
+            refused(exc)
     attempt(True)

@@ -3,9 +3,6 @@ SQLite's write lock (a real second connection, as Excel's add-in or a second des
 keeps a write waiting: the window must stay alive, and every action that would write
 must wait and say why rather than start."""
 
-import sqlite3
-from contextlib import contextmanager
-
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QTextCursor
 
@@ -14,23 +11,11 @@ from sellerdesk.services.issues import list_issues
 from sellerdesk.services.ledger import ledger_lines
 from sellerdesk.ui.operations import Operations
 from tests.helpers.reports import row, write
-from tests.helpers.window_actions import choose
+from tests.helpers.window_actions import choose, write_lock_held
 from tests.ui.conftest import confirm_credit
 
 CLICK = Qt.MouseButton.LeftButton
 WAITS = "Importing more.txt is under way; this waits until it is done."
-
-
-@contextmanager
-def write_lock_held(path: str):
-    """Another program's transaction, holding the database's one write lock."""
-    other = sqlite3.connect(path, isolation_level=None)
-    other.execute("BEGIN IMMEDIATE")
-    try:
-        yield
-    finally:
-        other.execute("ROLLBACK")
-        other.close()
 
 
 def event_loop_turns(qtbot) -> None:
