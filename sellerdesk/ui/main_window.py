@@ -5,6 +5,7 @@ start-up never waits on SQLAlchemy or a migration."""
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -30,6 +31,7 @@ from sellerdesk import APP_NAME, __version__
 from sellerdesk.core.errors import Cancelled, KnownError
 from sellerdesk.ui.dialogs.ask import ask_choice
 from sellerdesk.ui.operations import Operations, backups, imports
+from sellerdesk.ui.operations.runner import StillRunning
 from sellerdesk.ui.scrolling import scrolling
 from sellerdesk.ui.settings import window_settings
 from sellerdesk.ui.tasks import Task
@@ -245,12 +247,13 @@ class MainWindow(QMainWindow):
         self.busy_actions = [self.import_action, self.sync_action, self.demo_action,
                              self.backup_action, self.restore_action]
         # What opens a dialog that writes (or logs to the security log) wait too while a
-        # write runs; reading, moving between tabs and searching never wait.
+        # write runs, and so does checking a ledger file, which runs in the same lane;
+        # reading, moving between tabs and searching never wait.
         self.writing_actions = [*self.busy_actions, self.reply_action, self.policy_action,
                                 self.template_action, self.staff_action, self.facts_action,
                                 self.dispute_action, self.adjustments_action,
                                 self.settlements_action, self.export_ledger_action,
-                                self.settings_action]
+                                self.check_ledger_action, self.settings_action]
         self.cancel_action = action(
             "Ca&ncel the work under way", self.progress_strip.cancel, None,
             "Stop the import, sync or backup under way: nothing it did is kept")
@@ -600,8 +603,8 @@ class MainWindow(QMainWindow):
                 "(Its dates are written that marketplace's way.)", choices,
                 lambda choice: self.import_report(path, marketplace=choice.split()[0]))
             return None
-        return imports.import_report(self.operations, self._engine(), path,
-                                         kind=kind, marketplace=marketplace)
+        return self._start(lambda: imports.import_report(
+            self.operations, self._engine(), path, kind=kind, marketplace=marketplace))
 
     def _toggle_watch(self, checked: bool) -> None:
         if not checked:
@@ -626,8 +629,9 @@ class MainWindow(QMainWindow):
         if folder is not None:
             self.statusBar().showMessage(f"Watching {folder} for reports", 10_000)
 
-    def import_watched(self, path: Path) -> Task:
-        return imports.import_watched(self.operations, self._engine(), path)
+    def import_watched(self, path: Path) -> Task | None:
+        return self._start(lambda: imports.import_watched(self.operations, self._engine(),
+                                                          path))
 
     def sync_with_amazon(self) -> Task | None:
         """Sync now, with the credentials from Settings (asked for first when missing);
@@ -639,8 +643,8 @@ class MainWindow(QMainWindow):
         if credentials is None:
             self.work_tabs.edit_settings("Enter your SP-API app's credentials to sync with Amazon.")
             return None
-        return imports.sync_with_amazon(self.operations, self._engine(),
-                                            credentials, staff=self.staff)
+        return self._start(lambda: imports.sync_with_amazon(
+            self.operations, self._engine(), credentials, staff=self.staff))
 
     def choose_demo_size(self) -> None:
         from sellerdesk.services.demo.build import DemoAlreadyThere, check_demo_target
@@ -658,8 +662,9 @@ class MainWindow(QMainWindow):
         if ok:
             self.build_demo(orders)
 
-    def build_demo(self, orders: int) -> Task:
-        return imports.build_demo(self.operations, self._engine(), orders=orders)
+    def build_demo(self, orders: int) -> Task | None:
+        return self._start(lambda: imports.build_demo(self.operations, self._engine(),
+                                                      orders=orders))
 
     # -- evidence out -------------------------------------------------------------------
     def dispute_packet(self):
@@ -688,8 +693,9 @@ class MainWindow(QMainWindow):
                 path = path.with_suffix("." + chosen.split("*.")[1].rstrip(")"))
             self.export_ledger(path)
 
-    def export_ledger(self, path: Path) -> Task:
-        return backups.export_ledger(self.operations, self._engine(), path)
+    def export_ledger(self, path: Path) -> Task | None:
+        return self._start(lambda: backups.export_ledger(self.operations, self._engine(),
+                                                         path))
 
     def choose_ledger_check(self) -> None:
         name, _ = QFileDialog.getOpenFileName(self, "Check an exported ledger", str(Path.home()),
@@ -697,8 +703,8 @@ class MainWindow(QMainWindow):
         if name:
             self.check_ledger(Path(name))
 
-    def check_ledger(self, path: Path) -> Task:
-        return backups.check_ledger(self.operations, path)
+    def check_ledger(self, path: Path) -> Task | None:
+        return self._start(lambda: backups.check_ledger(self.operations, path))
 
     def choose_backup(self) -> None:
         from datetime import date
@@ -709,9 +715,9 @@ class MainWindow(QMainWindow):
         if name:
             self.back_up(Path(name))
 
-    def back_up(self, path: Path) -> Task:
-        return backups.back_up(self.operations, self._engine(), path,
-                                   staff=self.staff)
+    def back_up(self, path: Path) -> Task | None:
+        return self._start(lambda: backups.back_up(self.operations, self._engine(), path,
+                                                   staff=self.staff))
 
     def choose_restore(self) -> None:
         from sellerdesk.services.protection.backups import backups_dir
@@ -742,12 +748,25 @@ class MainWindow(QMainWindow):
             lambda: self.restore(path))
         return self.message_box
 
-    def restore(self, path: Path) -> Task:
-        task = backups.restore(self.operations, self._engine(), path,
-                                   staff=self.staff)
-        task.succeeded.connect(
-            lambda _result: self.work_tabs and self.work_tabs.work_changed.emit())
+    def restore(self, path: Path) -> Task | None:
+        task = self._start(lambda: backups.restore(self.operations, self._engine(), path,
+                                                   staff=self.staff))
+        if task is not None:
+            task.succeeded.connect(
+                lambda _result: self.work_tabs and self.work_tabs.work_changed.emit())
         return task
+
+    def _start(self, start: Callable[[], Task]) -> Task | None:
+        """Start a write the user asked for. Its file dialog or question may be answered
+        after another write began (the watched folder's import and housekeeping do not
+        wait for them): then say so, rather than fail or queue it unseen."""
+        try:
+            return start()
+        except StillRunning:
+            self.tell(QMessageBox.Icon.Information,
+                      f"{self.operations.what.rstrip('…')} is under way; try again once it "
+                      "is done.")
+            return None
 
     def _engine(self):
         assert self.database is not None, "the database opens before any action is enabled"

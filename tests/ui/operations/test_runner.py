@@ -11,7 +11,7 @@ from sellerdesk.services.issues import list_issues
 from sellerdesk.services.ledger import ledger_lines
 from sellerdesk.ui.operations import Operations
 from tests.helpers.reports import row, write
-from tests.helpers.window_actions import choose, write_lock_held
+from tests.helpers.window_actions import choose, write_lock_held, write_under_way
 from tests.ui.conftest import confirm_credit
 
 CLICK = Qt.MouseButton.LeftButton
@@ -121,3 +121,22 @@ def test_a_bug_in_a_write_reaches_whoever_waits_on_it_and_the_window(qtbot):
     assert [type(error) for error in heard] == [KeyError]
     assert told == ["Logging the issue"]           # the window says something went wrong
     assert operations.busy == ""
+
+
+def test_a_file_chosen_after_another_write_began_is_told_to_wait(qtbot, desk_window, tmp_path):
+    """A file dialog is open when the watched folder's import begins: the file chosen is
+    not imported beside it, and the window says why instead of raising. Checking a ledger
+    file runs in the same lane, so it waits too."""
+    window = desk_window
+    report = write(tmp_path / "other.txt", [row("114-0000000-0000042")])
+    with write_under_way(qtbot, window.operations):
+        assert not window.check_ledger_action.isEnabled()
+        assert window.check_ledger_action.statusTip() == WAITS
+        assert window.import_report(report) is None
+        assert window.message_box.text() == "Importing more.txt is under way; try again " \
+                                            "once it is done."
+        assert window.back_up(tmp_path / "copy.sqlite3") is None
+    assert window.check_ledger_action.isEnabled()
+    with qtbot.waitSignal(window.task_finished, timeout=20_000):
+        window.import_report(report)
+    assert window.count_label.text() == "2 orders"
