@@ -76,6 +76,9 @@ class MainWindow(QMainWindow):
         self.interactive = interactive  # False for --smoke: errors go to stderr, no dialogs
         self.database: Database | None = None
         self.orders_model: OrdersTableModel | None = None
+        # Closed: work that ends after (a backup cannot be cancelled) and housekeeping's
+        # timers leave the database alone, and no message box opens on a hidden window.
+        self.closed = False
         # Every write the window starts runs there, off the GUI thread, one at a time.
         self.operations = Operations(self)
         self.operations.changed.connect(self._operations_changed)
@@ -396,7 +399,7 @@ class MainWindow(QMainWindow):
     def keep_house(self) -> Task | None:
         """Purge what is due, make the day's backup, finish a key rotation cut short:
         in the background, without a dialog; the status bar says what was done."""
-        if self.database is None:
+        if self.database is None or self.closed:
             return None
         task = backups.keep_house(self.operations, self.database.engine,
                                   done=self._house_kept)
@@ -410,7 +413,8 @@ class MainWindow(QMainWindow):
                 else f"Housekeeping failed: {kept}")
         if text:
             self.statusBar().showMessage(text, 15_000)
-        if not isinstance(kept, Exception) and kept.lines and self.work_tabs is not None:
+        if (not isinstance(kept, Exception) and kept.lines and self.work_tabs is not None
+                and not self.closed):
             self.refresh()
         self.house_kept.emit(kept)
 
@@ -807,6 +811,9 @@ class MainWindow(QMainWindow):
 
     def _task_succeeded(self, _what: str, result) -> None:
         from sellerdesk.services.imports.kinds import skipped_text
+        if self.closed:
+            self.task_finished.emit(result)
+            return
         self.refresh()
         summary = result.summary() if hasattr(result, "summary") else "Done"
         self.statusBar().showMessage(summary, 15_000)
@@ -821,7 +828,7 @@ class MainWindow(QMainWindow):
         self.task_finished.emit(result)
 
     def _task_failed(self, _what: str, error: Exception) -> None:
-        if isinstance(error, Cancelled):
+        if isinstance(error, Cancelled) or self.closed:    # no box on a closed window
             self.statusBar().showMessage(str(error), 15_000)
         elif isinstance(error, KnownError):
             self.tell(QMessageBox.Icon.Warning, str(error))
@@ -866,6 +873,7 @@ class MainWindow(QMainWindow):
         settings.sync()
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        self.closed = True
         self.housekeeping_timer.stop()
         self.at_desk_box.close()
         if self.live is not None:

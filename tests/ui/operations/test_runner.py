@@ -140,3 +140,18 @@ def test_a_file_chosen_after_another_write_began_is_told_to_wait(qtbot, desk_win
     with qtbot.waitSignal(window.task_finished, timeout=20_000):
         window.import_report(report)
     assert window.count_label.text() == "2 orders"
+
+
+def test_once_the_window_closes_what_it_started_opens_nothing_more(qtbot, desk_window,
+                                                                   tmp_path):
+    """A backup (which Cancel cannot stop) ends after the window closed: no message box
+    opens on the hidden window, nothing reads the database again, and housekeeping's
+    timers (the hourly one, the retry a minute after a busy round) start nothing."""
+    window = desk_window
+    window.back_up(tmp_path / "copy.sqlite3")
+    window.close()
+    qtbot.waitUntil(lambda: window.operations.task is None)
+    assert window.message_box is None
+    assert (tmp_path / "copy.sqlite3").exists()        # the backup itself was made
+    assert window.keep_house() is None                 # what the timer would call
+    assert window.operations.task is None
