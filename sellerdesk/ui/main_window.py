@@ -259,7 +259,7 @@ class MainWindow(QMainWindow):
                                 self.check_ledger_action, self.settings_action]
         self.cancel_action = action(
             "Ca&ncel the work under way", self.progress_strip.cancel, None,
-            "Stop the import, sync or backup under way: nothing it did is kept")
+            "Stop the import, sync or demo data under way: nothing it did is kept")
         self.cancel_action.setEnabled(False)
         menu = self.menuBar()
         file_menu = menu.addMenu("&File")
@@ -793,7 +793,7 @@ class MainWindow(QMainWindow):
             act.setToolTip(busy or usual[1])
         for act in self.writing_actions:
             act.setEnabled(opened and not busy)
-        self.cancel_action.setEnabled(self.operations.shown)
+        self.cancel_action.setEnabled(self.operations.shown and self.operations.cancellable)
         self.new_issue_action.setEnabled(opened and not busy
                                          and self.detail_view.order is not None)
         self.detail_view.new_issue_button.setEnabled(self.new_issue_action.isEnabled())

@@ -1,7 +1,8 @@
 """Work on whole files: a backup made and checked, a backup restored in place of the
 database, the ledger written to a file, a ledger file checked. None reports a fraction,
-so the status bar only shows the work is going; each ends in a message box, news the
-user asked for."""
+so the status bar only shows the work is going, and none can be stopped half-way, so it
+offers no Cancel (one would say "nothing it did is kept" and keep it all); each ends in
+a message box, news the user asked for."""
 
 from __future__ import annotations
 
@@ -23,7 +24,8 @@ def back_up(operations: Operations, engine: Engine, path: Path, *,
     def work(_progress, _cancelled) -> Finished:
         check = make_backup(engine, path, staff=staff)
         return Finished(f"Backup written and checked: {check.summary()}", tell=True)
-    return operations.start(f"Backing up to {path.name}…", work, shown=True, steps=False)
+    return operations.start(f"Backing up to {path.name}…", work, shown=True, steps=False,
+                            cancellable=False)
 
 
 def restore(operations: Operations, engine: Engine, path: Path, *,
@@ -32,7 +34,8 @@ def restore(operations: Operations, engine: Engine, path: Path, *,
 
     def work(_progress, _cancelled) -> Finished:
         return Finished(restore_backup(engine, path, staff=staff).summary(), tell=True)
-    return operations.start(f"Restoring {path.name}…", work, shown=True, steps=False)
+    return operations.start(f"Restoring {path.name}…", work, shown=True, steps=False,
+                            cancellable=False)
 
 
 def export_ledger(operations: Operations, engine: Engine,
@@ -42,7 +45,8 @@ def export_ledger(operations: Operations, engine: Engine,
     def work(_progress, _cancelled) -> Finished:
         count = write(engine, path)
         return Finished(f"Wrote {count:,} ledger entries to {path}")
-    return operations.start(f"Exporting the ledger to {path.name}…", work, shown=True, steps=False)
+    return operations.start(f"Exporting the ledger to {path.name}…", work, shown=True,
+                            steps=False, cancellable=False)
 
 
 def check_ledger(operations: Operations, path: Path) -> Task:
@@ -51,7 +55,8 @@ def check_ledger(operations: Operations, path: Path) -> Task:
     def work(_progress, _cancelled) -> Finished:
         check = verify_file(path)
         return Finished(f"{path.name}: {check.summary()}", tell=True, ok=check.ok)
-    return operations.start(f"Checking {path.name}…", work, shown=True, steps=False)
+    return operations.start(f"Checking {path.name}…", work, shown=True, steps=False,
+                            cancellable=False)
 
 
 def keep_house(operations: Operations, engine: Engine, *,

@@ -44,10 +44,13 @@ class ProgressStrip(QWidget):
         self._say(ops.what)
         self.bar.setRange(0, 1000 if ops.steps else 0)   # 0, 0: it only moves
         self.bar.setValue(0)
-        self.cancel_button.setEnabled(True)
+        self.cancel_button.setEnabled(ops.cancellable)
+        self.cancel_button.setVisible(ops.cancellable)
         QTimer.singleShot(SHOWN_AFTER_MS, self, self._show_if_running)
 
     def cancel(self) -> None:
+        if not self.operations.cancellable:
+            return
         self.cancel_button.setEnabled(False)
         self._say(f"{self.operations.what} cancelling…")
         self.operations.cancel()

@@ -9,6 +9,7 @@ from PySide6.QtGui import QTextCursor
 from sellerdesk.core.issues import IssueType
 from sellerdesk.services.issues import list_issues
 from sellerdesk.services.ledger import ledger_lines
+from sellerdesk.services.protection.backups import make_backup
 from sellerdesk.ui.operations import Operations
 from tests.helpers.reports import row, write
 from tests.helpers.window_actions import choose, write_lock_held, write_under_way
@@ -155,3 +156,22 @@ def test_once_the_window_closes_what_it_started_opens_nothing_more(qtbot, desk_w
     assert (tmp_path / "copy.sqlite3").exists()        # the backup itself was made
     assert window.keep_house() is None                 # what the timer would call
     assert window.operations.task is None
+
+
+def test_a_restore_under_way_offers_no_cancel_it_could_not_honour(qtbot, desk_window,
+                                                                  tmp_path, sqlite_url):
+    """Cancel says nothing the work did is kept; a restore (like a backup or a ledger
+    file) cannot stop half-way, so while it waits its turn no Cancel is offered."""
+    window = desk_window
+    backup = tmp_path / "copy.sqlite3"
+    make_backup(window.database.engine, backup)
+    strip = window.progress_strip
+    with write_lock_held(sqlite_url):
+        task = window.restore(backup)
+        assert task.isRunning()
+        qtbot.waitUntil(strip.isVisible)
+        assert strip.label.text() == "Restoring copy.sqlite3…"
+        assert not strip.cancel_button.isVisible()
+        assert not window.cancel_action.isEnabled()
+    with qtbot.waitSignal(window.task_finished, timeout=20_000):
+        pass
