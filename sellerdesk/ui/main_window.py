@@ -144,6 +144,10 @@ class MainWindow(QMainWindow):
         self.busy_label = QLabel()     # the write under way: why New issue and others wait
         self.busy_label.hide()
         self.statusBar().addPermanentWidget(self.busy_label)
+        # Said only if the write lasts (restarted by each change, so one write's timer
+        # never says the next one's sentence early).
+        self._busy_said = QTimer(self, singleShot=True, interval=BUSY_SAID_AFTER_MS)
+        self._busy_said.timeout.connect(self._say_busy)
         self.progress_strip = ProgressStrip(self.operations)
         self.statusBar().insertPermanentWidget(0, self.progress_strip)
         self.usual_tips: dict[QAction, tuple[str, str]] = {}
@@ -799,8 +803,13 @@ class MainWindow(QMainWindow):
         self.detail_view.new_issue_button.setEnabled(self.new_issue_action.isEnabled())
         self.detail_view.new_issue_button.setToolTip(
             busy or "Log a customer issue on this order (Ctrl+N)")
-        # Said in the status bar only if it lasts: a quick save must not flash there.
-        QTimer.singleShot(BUSY_SAID_AFTER_MS, self, self._say_busy)
+        # Said in the status bar only if it lasts: a quick save must not flash there;
+        # gone as soon as nothing waits.
+        if busy:
+            self._busy_said.start()
+        else:
+            self._busy_said.stop()
+            self._say_busy()
 
     def _say_busy(self) -> None:
         """Long work shows itself (the progress strip); a write that lasts without

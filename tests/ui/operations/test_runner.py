@@ -83,6 +83,7 @@ def test_a_save_waiting_on_another_programs_lock_leaves_the_window_alive(qtbot, 
     with qtbot.waitSignal(dialog.issue_logged, timeout=20_000):
         pass
     assert not dialog.isVisible()
+    assert not desk_window.busy_label.isVisible()      # nothing waits now: not said
     assert len(list_issues(desk_window.database.engine)) == 1
 
 
