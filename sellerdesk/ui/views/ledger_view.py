@@ -49,6 +49,7 @@ class LedgerView(QWidget):
         super().__init__(parent)
         self.engine, self.staff = engine, staff
         self.busy = ""          # why a reversal waits (another write under way), or ""
+        self.kept_reason: tuple[int, str] | None = None   # a reversal that had to wait
         self.question: QInputDialog | None = None
         self.model = ledger_model(self)
         self.table = record_table(self.model, (52, 122, 152, 48, 190, 82, 98, 110, 110, 150))
@@ -151,12 +152,24 @@ class LedgerView(QWidget):
         if line is None:
             return
         credit = line.credit
+        kept = self.kept_reason
         self.question = ask_text(
             self, f"Reverse credit {credit.credit_id}",
             f"Why is {credit.amount.display()} on order {credit.order_id} being taken back?",
-            lambda reason: self.reverse(credit.credit_id, reason))
+            lambda reason: self.reverse(credit.credit_id, reason),
+            text=kept[1] if kept and kept[0] == credit.credit_id else "")
 
     def reverse(self, credit_id: int, reason: str) -> None:
+        if self.busy:
+            # The question was answered after another write began (the watched folder's
+            # import): written now, on the GUI thread, the reversal would freeze the
+            # window behind it. Not reversed; the reason waits in the question.
+            self.kept_reason = (credit_id, reason)
+            self.result_label.setStyleSheet(ERROR_STYLE)
+            self.result_label.setText(f"Credit {credit_id} is not reversed: {self.busy} "
+                                      "Reverse it again then; your reason is kept.")
+            return
+        self.kept_reason = None
         try:
             outcome = reverse_credit(self.engine, credit_id=credit_id, reason=reason,
                                      staff=self.staff())

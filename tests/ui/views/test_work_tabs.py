@@ -25,7 +25,7 @@ from sellerdesk.ui.models.work_models import (
 )
 from sellerdesk.ui.views.work_tabs import APPROVALS_TAB, ISSUES_TAB, LEDGER_TAB
 from tests.helpers.staffing import PIN, hire
-from tests.helpers.window_actions import CLICK, give_pin, log_damaged_book
+from tests.helpers.window_actions import CLICK, give_pin, log_damaged_book, write_under_way
 from tests.ui.conftest import ORDER, give_credit
 
 
@@ -218,6 +218,30 @@ def test_reverse_from_the_ledger_and_verify_the_chain(qtbot, desk_window):
     assert not ledger.reverse_button.isEnabled()   # the reversal is selected: no undoing it
     qtbot.mouseClick(ledger.verify_button, CLICK)
     assert ledger.result_label.text() == "ledger intact: 2 entries, every hash matches"
+
+
+def test_a_reversal_answered_after_another_write_began_waits_with_its_reason(qtbot,
+                                                                             desk_window):
+    """The reason is typed when the watched folder's import begins: the reversal is not
+    written on the GUI thread behind it; it is said, and its reason is offered again."""
+    engine = desk_window.database.engine
+    issue_credit(engine, issue_id=log_damaged_book(desk_window))
+    desk_window.work_tabs.refresh()
+    desk_window.tabs.setCurrentIndex(LEDGER_TAB)
+    ledger = desk_window.work_tabs.ledger
+    ledger.table.selectRow(0)
+    qtbot.mouseClick(ledger.reverse_button, CLICK)
+    with write_under_way(qtbot, desk_window.operations):
+        answer(ledger.question, "buyer returned the book")
+        assert ledger.result_label.text() == (
+            "Credit 1 is not reversed: Importing more.txt is under way; this waits until it "
+            "is done. Reverse it again then; your reason is kept.")
+        assert len(ledger_lines(engine)) == 1
+    ledger.table.selectRow(0)
+    qtbot.mouseClick(ledger.reverse_button, CLICK)
+    assert ledger.question.textValue() == "buyer returned the book"
+    answer(ledger.question, ledger.question.textValue())
+    assert ledger.model.column_texts(4) == ["Reverses credit 1", "Courtesy credit"]
 
 
 def test_policy_editor_checks_tries_and_saves(qtbot, desk_window, tmp_path):
