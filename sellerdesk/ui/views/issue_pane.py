@@ -86,6 +86,7 @@ class IssuePane(QStackedWidget):
         self.held: int | None = None      # the issue this login holds open (team database)
         self.holding = True               # until the window closes
         self.busy = ""                    # why changes wait (an import writing), or ""
+        self.kept_notes: dict[tuple[int, str], str] = {}   # typed for an event not recorded
         self.renew = QTimer(self, interval=claims.RENEW_EVERY_SECONDS * 1000)
         self.renew.timeout.connect(self._renew_hold)
         self.setAcceptDrops(True)     # files dropped anywhere on the pane become evidence
@@ -279,7 +280,7 @@ class IssuePane(QStackedWidget):
         QTimer.singleShot(BUSY_SAID_AFTER_MS, self, self._say_busy)
 
     def _say_busy(self) -> None:
-        if self.busy:
+        if self.busy and not self.error_label.isVisible():   # "not saved" said: it stays
             self.error_label.setText(self.busy)
             self.error_label.show()
 
@@ -437,8 +438,10 @@ class IssuePane(QStackedWidget):
         """Save one change; a refusal is shown in the pane and nothing else moves."""
         assert self.detail is not None
         issue_id = self.detail.issue.issue_id
-        if self.busy:                   # a drop, or a question answered as it began
+        if self.busy:                   # a question answered as another write began
             self.show_issue(issue_id)
+            self.error_label.setText(f"Not saved: {self.busy} Do it again then.")
+            self.error_label.show()
             return
         try:
             change()
@@ -491,10 +494,16 @@ class IssuePane(QStackedWidget):
         if self.detail is None:
             return
         issue_id = self.detail.issue.issue_id
-        self.question = ask_text(
-            self, EVENTS[kind], "A note for the timeline (optional):",
-            lambda note: self._run(lambda: follow_up.record_event(
-                self.engine, issue_id=issue_id, kind=kind, note=note, staff=self.staff())))
+
+        def record(note: str) -> None:
+            # Kept should it not be saved (another write began): offered again next time.
+            self.kept_notes[issue_id, kind] = note
+            self._run(lambda: follow_up.record_event(
+                self.engine, issue_id=issue_id, kind=kind, note=note, staff=self.staff()))
+            if not self.busy:
+                self.kept_notes.pop((issue_id, kind), None)
+        self.question = ask_text(self, EVENTS[kind], "A note for the timeline (optional):",
+                                 record, text=self.kept_notes.get((issue_id, kind), ""))
 
     def note_message(self) -> MessageDialog | None:
         if self.detail is None:
@@ -525,7 +534,11 @@ class IssuePane(QStackedWidget):
     def attach(self, paths: list[Path]) -> None:
         """Attach each file; one that cannot be (missing, empty, already there) is named in
         the pane and the others still go in."""
-        if self.detail is None or not paths or self.busy:
+        if self.detail is None or not paths:
+            return
+        if self.busy:                   # dropped while another write runs: said, not lost
+            self.error_label.setText(f"Not attached: {self.busy} Attach them again then.")
+            self.error_label.show()
             return
         issue_id = self.detail.issue.issue_id
         problems = []

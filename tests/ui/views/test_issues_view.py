@@ -6,11 +6,13 @@ from datetime import timedelta
 import time_machine
 from PySide6.QtCore import Qt
 
+from sellerdesk.core.deadlines import EVENTS
 from sellerdesk.core.issues import IssueStatus, IssueType
 from sellerdesk.services import follow_up
 from sellerdesk.services.issues import add_issue
 from sellerdesk.ui.models.work_models import ISSUE_DEADLINE_COLUMN
 from sellerdesk.ui.views.work_tabs import ISSUES_TAB
+from tests.helpers.window_actions import write_under_way
 from tests.ui.conftest import ORDER
 
 
@@ -66,3 +68,25 @@ def test_the_pane_lists_deadlines_and_records_amazons_request(qtbot, desk_window
     assert pane.timeline_rows()[-1][2] == "Appeal request"
     assert ("Answer Amazon's information request on the appeal: 2 d 23 h"   # 72 h
             in pane.deadlines_text())
+
+
+def test_a_note_answered_after_another_write_began_is_not_lost(qtbot, desk_window):
+    """The note is typed when the watched folder's import begins: nothing is recorded
+    behind it, the pane says so (not that it waits), and the note is offered again."""
+    issue = add_issue(desk_window.database.engine, order_id=ORDER,
+                      issue_type=IssueType.NOT_AS_DESCRIBED)
+    desk_window.work_tabs.show_issue(issue.issue_id)
+    pane = desk_window.work_tabs.issues.pane
+    [arrived] = [a for a in pane.record_menu.actions() if a.text() == EVENTS["return_received"]]
+    arrived.trigger()
+    with write_under_way(qtbot, desk_window.operations):
+        pane.question.setTextValue("tracking 1Z999")
+        pane.question.accept()
+        assert pane.error_label.text() == ("Not saved: Importing more.txt is under way; this "
+                                           "waits until it is done. Do it again then.")
+        assert "Return arrived" not in [r[2] for r in pane.timeline_rows()]
+    arrived.trigger()
+    assert pane.question.textValue() == "tracking 1Z999"
+    pane.question.accept()
+    assert pane.timeline_rows()[-1][2:] == ["Return arrived",
+                                            f"{EVENTS['return_received']}: tracking 1Z999"]
