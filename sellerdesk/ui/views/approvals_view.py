@@ -74,12 +74,17 @@ class ApprovalsView(QWidget):
         self.refresh()
 
     def refresh(self) -> None:
+        shown = self.selected()
         waiting = pending_approvals(self.engine)
         self.model.set_records(waiting)
         self.table.resizeColumnsToContents()
         self.empty_label.setVisible(not waiting)
         if waiting:
-            self.table.selectRow(0)
+            # The request being read (and its comment typed) stays selected when the list
+            # is read again as other work ends: Approve must not land on the first one.
+            ids = [request.approval_id for request in waiting]
+            self.table.selectRow(ids.index(shown.approval_id)
+                                 if shown is not None and shown.approval_id in ids else 0)
         self._selected()
         self.count_changed.emit(len(waiting))
 

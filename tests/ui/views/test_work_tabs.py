@@ -202,6 +202,26 @@ def test_a_supervisor_approves_in_the_approvals_tab(qtbot, desk_window):
     assert "Approved: credit 1, $4.35" in desk_window.statusBar().currentMessage()
 
 
+def test_the_request_being_read_stays_selected_when_the_list_is_read_again(qtbot,
+                                                                          desk_window):
+    """An import ending (or a colleague's decision) reads the list again: the request a
+    supervisor is commenting on stays the one Approve and Reject act on."""
+    engine = desk_window.database.engine
+    hire(engine, "Ben", limits="USD 4")
+    for sku in ("BOOK", "MUG"):
+        issue = add_issue(engine, order_id=ORDER, issue_type=IssueType.DAMAGED,
+                          affected=((sku, 1),), staff="Ben")
+        assert issue_credit(engine, issue_id=issue.issue_id, staff="Ben").pending
+    desk_window.work_tabs.refresh()
+    view = desk_window.work_tabs.approvals
+    view.table.selectRow(1)
+    chosen = view.selected().approval_id
+    qtbot.keyClicks(view.comment_edit, "photo shows the chip")
+    desk_window.work_tabs.refresh()
+    assert view.selected().approval_id == chosen
+    assert view.comment_edit.text() == "photo shows the chip"
+
+
 def test_reverse_from_the_ledger_and_verify_the_chain(qtbot, desk_window):
     engine = desk_window.database.engine
     issue_id = log_damaged_book(desk_window)
