@@ -3,6 +3,7 @@ the staff only; a supervisor is picked with their PIN; wrong PINs wait; an appro
 15 idle minutes asks again; nobody decides their own request. And where no keyring
 works, the sealed key file's passphrase is asked at start."""
 
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 
 import keyring
@@ -96,14 +97,22 @@ def test_an_agent_cannot_pick_the_supervisor_without_her_pin(qtbot, staffed):
     assert staffed.work_tabs.ledger.model.column_texts(8) == ["Mara"]
 
 
-def test_an_approval_after_fifteen_idle_minutes_asks_the_pin_again(qtbot, staffed):
-    view = staffed.work_tabs.approvals
+@contextmanager
+def pin_asked_again_to_approve(qtbot, window):
+    """Mara at the desk with her PIN given, 16 idle minutes, then Approve: the refusal
+    came back and the PIN dialog asks for it again (the clock stays pinned inside)."""
+    view = window.work_tabs.approvals
     with time_machine.travel(START + timedelta(hours=1), tick=False) as clock:
-        staffed.staff_box.setCurrentText("Mara")
-        give_pin(staffed.pin_dialog, MARA_PIN)
+        window.staff_box.setCurrentText("Mara")
+        give_pin(window.pin_dialog, MARA_PIN)
         clock.shift(timedelta(minutes=16))
         qtbot.mouseClick(view.approve_button, CLICK)
-        qtbot.waitUntil(lambda: view.pin_dialog is not None)   # the refusal came back
+        qtbot.waitUntil(lambda: view.pin_dialog is not None)
+        yield view
+
+
+def test_an_approval_after_fifteen_idle_minutes_asks_the_pin_again(qtbot, staffed):
+    with pin_asked_again_to_approve(qtbot, staffed) as view:
         assert view.model.rowCount() == 1                   # nothing decided yet
         assert view.pin_dialog.isVisible()
         assert "Deciding request 1 needs Mara's PIN" in view.pin_dialog.intro_label.text()
@@ -115,13 +124,7 @@ def test_an_approval_after_fifteen_idle_minutes_asks_the_pin_again(qtbot, staffe
 def test_a_pin_given_after_an_import_began_lets_the_decision_wait_for_it(qtbot, staffed):
     """The PIN dialog is open when an import starts (the watched folder's): the decision
     cannot start then, so it is not decided, says why, and can be made once it is done."""
-    view = staffed.work_tabs.approvals
-    with time_machine.travel(START + timedelta(hours=1), tick=False) as clock:
-        staffed.staff_box.setCurrentText("Mara")
-        give_pin(staffed.pin_dialog, MARA_PIN)
-        clock.shift(timedelta(minutes=16))
-        qtbot.mouseClick(view.approve_button, CLICK)
-        qtbot.waitUntil(lambda: view.pin_dialog is not None)   # the PIN is asked again
+    with pin_asked_again_to_approve(qtbot, staffed) as view:
         with write_under_way(qtbot, staffed.operations):
             give_pin(view.pin_dialog, MARA_PIN)
             assert view.error_label.text() == ("Importing more.txt is under way; this "
