@@ -222,15 +222,20 @@ def test_the_request_being_read_stays_selected_when_the_list_is_read_again(qtbot
     assert view.comment_edit.text() == "photo shows the chip"
 
 
-def test_reverse_from_the_ledger_and_verify_the_chain(qtbot, desk_window):
-    engine = desk_window.database.engine
-    issue_id = log_damaged_book(desk_window)
-    issue_credit(engine, issue_id=issue_id)
-    desk_window.work_tabs.refresh()
-    desk_window.tabs.setCurrentIndex(LEDGER_TAB)
-    ledger = desk_window.work_tabs.ledger
+def ask_to_reverse_a_credit(qtbot, window):
+    """A credit on the damaged book, selected in the Ledger tab, Reverse clicked: its
+    question asks why."""
+    issue_credit(window.database.engine, issue_id=log_damaged_book(window))
+    window.work_tabs.refresh()
+    window.tabs.setCurrentIndex(LEDGER_TAB)
+    ledger = window.work_tabs.ledger
     ledger.table.selectRow(0)
     qtbot.mouseClick(ledger.reverse_button, CLICK)
+    return ledger
+
+
+def test_reverse_from_the_ledger_and_verify_the_chain(qtbot, desk_window):
+    ledger = ask_to_reverse_a_credit(qtbot, desk_window)
     answer(ledger.question, "buyer returned the book")
     assert ledger.model.column_texts(4) == ["Reverses credit 1", "Courtesy credit"]
     assert ledger.model.column_texts(6) == ["$0.00", "$7.50"]
@@ -244,19 +249,13 @@ def test_a_reversal_answered_after_another_write_began_waits_with_its_reason(qtb
                                                                              desk_window):
     """The reason is typed when the watched folder's import begins: the reversal is not
     written on the GUI thread behind it; it is said, and its reason is offered again."""
-    engine = desk_window.database.engine
-    issue_credit(engine, issue_id=log_damaged_book(desk_window))
-    desk_window.work_tabs.refresh()
-    desk_window.tabs.setCurrentIndex(LEDGER_TAB)
-    ledger = desk_window.work_tabs.ledger
-    ledger.table.selectRow(0)
-    qtbot.mouseClick(ledger.reverse_button, CLICK)
+    ledger = ask_to_reverse_a_credit(qtbot, desk_window)
     with write_under_way(qtbot, desk_window.operations):
         answer(ledger.question, "buyer returned the book")
         assert ledger.result_label.text() == (
             "Credit 1 is not reversed: Importing more.txt is under way; this waits until it "
             "is done. Reverse it again then; your reason is kept.")
-        assert len(ledger_lines(engine)) == 1
+        assert len(ledger_lines(desk_window.database.engine)) == 1
     ledger.table.selectRow(0)
     qtbot.mouseClick(ledger.reverse_button, CLICK)
     assert ledger.question.textValue() == "buyer returned the book"
