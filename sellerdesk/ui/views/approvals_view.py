@@ -43,6 +43,7 @@ class ApprovalsView(QWidget):
         self.operations = operations or Operations(self)   # the window's, in the window
         self.operations.changed.connect(self.recheck)
         self.pin_dialog: PinDialog | None = None    # the last PIN asked for, for tests
+        self.deciding = False     # this view's own decision is under way (or its PIN asked)
         self.model = approvals_model(self)
         self.table = record_table(self.model)
         self.empty_label = QLabel("No credit is waiting for approval.")
@@ -103,8 +104,11 @@ class ApprovalsView(QWidget):
         busy = self.operations.busy     # an import writing: decisions wait for it
         for widget in (self.approve_button, self.reject_button, self.comment_edit):
             widget.setEnabled(request is not None and refused is None and not busy)
+        # Its own decision under way is nothing to wait for: not said here (the status
+        # bar says it if it lasts).
         self.refused_label.setText(f"You cannot decide this one: {refused}." if refused
-                                   else busy if request is not None else "")
+                                   else busy if request is not None and not self.deciding
+                                   else "")
         self.refused_label.setVisible(bool(self.refused_label.text()))
         self.explanation_label.setText(
             "" if request is None else
@@ -121,8 +125,10 @@ class ApprovalsView(QWidget):
         for widget in (self.approve_button, self.reject_button, self.comment_edit):
             widget.setEnabled(False)            # until the decision is back
         self.error_label.clear()
+        self.deciding = True
 
         def refused(error) -> None:
+            self.deciding = False
             self.error_label.setText(str(error))
             self.recheck()
 
@@ -135,6 +141,7 @@ class ApprovalsView(QWidget):
             refused)
 
     def _decided(self, request: PendingApproval, outcome) -> None:
+        self.deciding = False
         self.error_label.clear()
         self.comment_edit.clear()
         what = (f"Approved: credit {outcome.credit_id}, {outcome.amount.display()}"

@@ -196,6 +196,7 @@ def test_a_supervisor_approves_in_the_approvals_tab(qtbot, desk_window):
     qtbot.keyClicks(view.comment_edit, "fair")
     with qtbot.waitSignal(view.decided):
         qtbot.mouseClick(view.approve_button, CLICK)
+        assert view.refused_label.isHidden()      # its own decision: nothing to wait for
     assert view.model.rowCount() == 0
     assert desk_window.tabs.tabText(APPROVALS_TAB) == "&Approvals"
     assert desk_window.work_tabs.ledger.model.column_texts(8) == ["Mara"]
