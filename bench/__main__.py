@@ -13,7 +13,6 @@ Run: python -m bench [--quick] [--only NAME ...] [--write-readme]
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import json
 import subprocess
 import sys
@@ -35,11 +34,6 @@ rows = import_module("bench." + sys.argv[1]).measure(sys.argv[2] == "quick")
 with open(sys.argv[3], "w", encoding="utf-8") as out:
     json.dump([[r.measure, r.result, r.target] for r in rows], out)
 '''
-
-
-def present(name: str) -> bool:
-    # bench.command is being written: until it lands the table goes without it.
-    return importlib.util.find_spec(f"bench.{name}") is not None
 
 
 def measure_module(name: str, quick: bool) -> list[Row]:
@@ -69,9 +63,7 @@ def main() -> None:
     parser.add_argument("--write-readme", action="store_true",
                         help="also put the table in README.md between its markers")
     args = parser.parse_args()
-    names = [name for name in args.only or MODULES if present(name)]
-    for missing in sorted(set(args.only or MODULES) - set(names)):
-        print(f"bench.{missing} is not there yet: left out", file=sys.stderr)
+    names = args.only or MODULES
     rows: list[Row] = []
     failed: list[str] = []
     began = time.perf_counter()
