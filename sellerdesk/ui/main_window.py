@@ -703,7 +703,7 @@ class MainWindow(QMainWindow):
 
     def export_ledger(self, path: Path) -> Task | None:
         return self._start(lambda: backups.export_ledger(self.operations, self._engine(),
-                                                         path))
+                                                         path, staff=self.staff))
 
     def choose_ledger_check(self) -> None:
         name, _ = QFileDialog.getOpenFileName(self, "Check an exported ledger", str(Path.home()),

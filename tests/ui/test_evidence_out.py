@@ -18,9 +18,11 @@ from sellerdesk.services.adjustments import record_item_codes
 from sellerdesk.services.clock import now
 from sellerdesk.services.credits import issue_credit
 from sellerdesk.services.issues import add_issue
+from sellerdesk.services.protection.security_log import security_events
 from sellerdesk.ui.dialogs.message_dialog import utc_naive
 from sellerdesk.ui.formatting import local_now
 from sellerdesk.ui.views.work_tabs import LEDGER_TAB
+from tests.helpers.staffing import hire
 from tests.ui.conftest import ORDER
 
 CLICK = Qt.MouseButton.LeftButton
@@ -184,3 +186,16 @@ def test_ledger_files_written_and_checked_from_the_window(qtbot, desk_window, is
         desk_window.check_ledger(csv_file)
     assert desk_window.message_box.icon() == QMessageBox.Icon.Warning
     assert desk_window.message_box.text().startswith("ledger.csv: ledger altered at entry 1")
+
+
+def test_the_security_log_names_who_exported_the_ledger_from_the_window(qtbot, desk_window,
+                                                                        issue_id, tmp_path):
+    """Whoever is at the desk, not the computer's user, as for a backup or a restore."""
+    hire(desk_window.database.engine, "Ben")
+    desk_window.work_tabs.refresh()
+    desk_window.staff_box.setCurrentText("Ben")
+    with qtbot.waitSignal(desk_window.task_finished, timeout=10_000):
+        desk_window.export_ledger(tmp_path / "ledger.csv")
+    [exported] = [e for e in security_events(desk_window.database.engine)
+                  if e.action == "export"]
+    assert exported.actor == "Ben"

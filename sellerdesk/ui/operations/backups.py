@@ -38,12 +38,12 @@ def restore(operations: Operations, engine: Engine, path: Path, *,
                             cancellable=False)
 
 
-def export_ledger(operations: Operations, engine: Engine,
-                  path: Path) -> Task:
+def export_ledger(operations: Operations, engine: Engine, path: Path, *,
+                  staff: str) -> Task:
     from sellerdesk.services.ledger_files import export_ledger as write
 
     def work(_progress, _cancelled) -> Finished:
-        count = write(engine, path)
+        count = write(engine, path, staff=staff)     # the security log names who
         return Finished(f"Wrote {count:,} ledger entries to {path}")
     return operations.start(f"Exporting the ledger to {path.name}…", work, shown=True,
                             steps=False, cancellable=False)
