@@ -120,11 +120,14 @@ def best_of(code: str, report: Path, db: Path, runs: int, *extra: str) -> dict:
 
 def in_turns(ours: tuple, floor: tuple, runs: int) -> tuple[dict, dict]:
     """best_of for SellerDesk's code and the floor's, one run of each in turn, so that a
-    busy moment on the machine falls on both alike. Each tuple: best_of's arguments."""
+    busy moment on the machine falls on both alike. Each tuple: (code, report, database,
+    *extra arguments), as best_of takes them."""
     mine, base = [], []
     for _ in range(runs):
-        base.append(best_of(*floor, 1))
-        mine.append(best_of(*ours, 1))
+        code, report, db, *extra = floor
+        base.append(best_of(code, report, db, 1, *extra))
+        code, report, db, *extra = ours
+        mine.append(best_of(code, report, db, 1, *extra))
     fastest = min(mine, key=lambda r: r["seconds"])
     return (fastest | {"peak_mb": max(r["peak_mb"] for r in mine)},
             min(base, key=lambda r: r["seconds"]))
