@@ -13,6 +13,7 @@ from PySide6.QtCore import QItemSelection, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
+    QDialog,
     QFileDialog,
     QHeaderView,
     QInputDialog,
@@ -132,8 +133,8 @@ class MainWindow(QMainWindow):
         self.location_label.setSizePolicy(QSizePolicy.Policy.Ignored,
                                           QSizePolicy.Policy.Preferred)
         self.location_label.setMinimumWidth(60)
-        self.watcher = FolderWatcher(lambda: self.task is not None or self.database is None,
-                                     self)
+        self.watcher = FolderWatcher(lambda: self.task is not None or self.database is None
+                                     or self.dialog_saves_here() is not None, self)
         self.watcher.ready.connect(self.import_watched)
         self.live = None                 # LiveUpdates, on a team database
         self.offline_label = QLabel("Offline: the team database is out of reach; "
@@ -405,11 +406,24 @@ class MainWindow(QMainWindow):
         in the background, without a dialog; the status bar says what was done."""
         if self.database is None or self.closed:
             return None
-        task = backups.keep_house(self.operations, self.database.engine,
-                                  done=self._house_kept)
+        task = None if self.dialog_saves_here() is not None else backups.keep_house(
+            self.operations, self.database.engine, done=self._house_kept)
         if task is None:        # another write was under way: a minute later, then
             QTimer.singleShot(HOUSEKEEPING_RETRY_MS, self, self.keep_house)
         return task
+
+    def dialog_saves_here(self) -> QDialog | None:
+        """An open dialog that saves on the GUI thread (policy, staff, settings, a reply…):
+        a watched file or housekeeping waits until it is closed, since its Save would
+        otherwise wait behind them with the window frozen. The issue dialog saves through
+        ui/operations and waits its turn, so it holds nothing back."""
+        from sellerdesk.ui.dialogs.issue_dialog import IssueDialog
+        for dialog in self.findChildren(QDialog):
+            if not dialog.isVisible() or isinstance(dialog, IssueDialog | QMessageBox):
+                continue
+            if dialog.isModal() or dialog.windowModality() is not Qt.WindowModality.NonModal:
+                return dialog
+        return None
 
     def _house_kept(self, kept) -> None:
         """`kept`: what housekeeping did (HouseKept), or the refusal that stopped it."""

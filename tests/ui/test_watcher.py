@@ -49,3 +49,23 @@ def test_the_watched_folder_is_remembered_and_can_be_stopped(qtbot, desk_window,
     assert again.task is None
     assert (inbox / "All Orders.txt").exists()
     again.close()
+
+
+def test_a_report_waits_while_a_dialog_that_saves_is_open(qtbot, desk_window, tmp_path):
+    """The policy editor saves on the GUI thread: an import started behind it would make
+    its Save wait, window frozen. The report waits for the editor to close instead."""
+    inbox = tmp_path / "Downloads"
+    inbox.mkdir()
+    desk_window.watch_folder(inbox)
+    editor = desk_window.edit_policy()
+    assert editor.isVisible()
+    write(inbox / "All Orders.txt", [row("114-0000000-0000077")])
+    desk_window.watcher.look()
+    desk_window.watcher.look()                  # unchanged since the look before: ready
+    assert desk_window.task is None
+    assert (inbox / "All Orders.txt").exists()
+    editor.reject()
+    with qtbot.waitSignal(desk_window.task_finished, timeout=20_000):
+        desk_window.watcher.look()
+    assert (inbox / "Imported" / "All Orders.txt").exists()
+    assert desk_window.count_label.text() == "2 orders"
