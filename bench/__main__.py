@@ -4,7 +4,8 @@ in the same run. `--write-readme` puts that table in README.md's "Performance" s
 between its bench:start and bench:end markers.
 
 `--quick` runs the lot on smaller data with fewer runs (each row says the size it used)
-in under 2 minutes on the 2-core development machine; full mode takes about 10 minutes.
+in under 2 minutes on the 2-core development machine (40 s when measured); full mode
+takes about 4 minutes, longer the first time, when it builds its databases of orders.
 Each module runs in a process of its own, as `python -m bench.NAME` would: one leaves
 no Qt application, keyring or environment behind for the next.
 Run: python -m bench [--quick] [--only NAME ...] [--write-readme]

@@ -7,7 +7,7 @@ costs); the same ledger rows fetched with sqlite3 and written by csv.writer or h
 the XLSX writer as they are; for verify, the file read by its format's plain reader
 (csv, json, calamine) and SHA-256 over each entry's JSON, with no checking.
 Quick: a 10,000-entry ledger, one run each (three for the packet). Full mode takes about
-a minute, quick about 10 s.
+35 s, quick about 5 s.
 Run: python -m bench.export [--quick] [--entries N] [--runs N]
 """
 

@@ -10,7 +10,7 @@ sqlite3.executemany into one plain table of the same columns, measured in the sa
   Target (issue #2): ≤ 2× the floor, peak ≤ 300 MB at a million rows.
 
 Every figure is the best of 3 fresh processes (disk and CPU noise only ever add).
-Full mode takes about 3½ minutes on the 2-core development machine, quick about 20 s.
+Full mode takes about 2 minutes on the 2-core development machine, quick about 15 s.
 Run: python -m bench.import_orders [--quick] [--rows N [N ...]] [--runs N]
 """
 

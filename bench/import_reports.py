@@ -3,7 +3,7 @@ each with the floor: csv.reader + sqlite3.executemany of the same file into one 
 table, measured in the same run.
 
 Target (issue #6): each import ≤ 2× its floor.
-Quick: 20,000 settlement rows and 10,000 returns. Full mode takes about 20 s, quick 5 s.
+Quick: 20,000 settlement rows and 10,000 returns. Full mode takes about 15 s, quick 5 s.
 Run: python -m bench.import_reports [--quick] [--settlement-rows N] [--returns-rows N]
      [--runs N]
 """

@@ -4,8 +4,8 @@
 Baseline in the same run: one COUNT(*) of the orders in the 60-day window through the
 same engine — the least any ODR must do.
 Quick: 50,000 orders, 10,000 issues, 5,000 credits, 2,000 defects, 5 runs. Full mode takes
-about 2 minutes (building the million-order database the first time: 10 s more), quick
-about 15 s.
+about 45 s (building the million-order database the first time: a minute more), quick
+about 5 s.
 Run: python -m bench.metrics [--quick] [--orders N] [--runs N]
 """
 

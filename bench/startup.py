@@ -5,9 +5,9 @@
 - first screen of the orders table after it is asked for (≤ 150 ms);
 - a search by order-id prefix, until its first screen is painted (≤ 50 ms).
 
-Full mode (`measure`, as `python -m bench` runs it) takes about 20 s once the database
+Full mode (`measure`, as `python -m bench` runs it) takes about 10 s once the database
 is built (building the 400,000-order one the first time: 5 s more); quick (20,000 orders,
-3 runs) about 10 s.
+3 runs) about 5 s.
 Run: python -m bench.startup [--orders N]
 """
 

@@ -3,8 +3,8 @@
 
 Baseline in the same run: one indexed primary-key SELECT of an order through the same
 engine, the least any suggestion must do.
-Quick: 20,000 orders, 5,000 issues, 100 runs. Full mode takes about a minute (half of it
-copying the 400,000-order database), quick about 10 s.
+Quick: 20,000 orders, 5,000 issues, 100 runs. Full mode takes about 5 s once the 400,000-order
+database is built (bench.data keeps it), quick about 2 s.
 Run: python -m bench.suggest [--quick] [--orders N] [--issues N] [--runs N]
 """
 

@@ -10,7 +10,7 @@ the least any serialised ledger append must do — take the same advisory lock, 
 row, commit — on the same server.
 
 Starts its own PostgreSQL 15 cluster (durable settings: fsync on) in a temporary folder.
-Quick: 4 agents × 50 credits. Full mode takes about 40 s, quick about 20 s (most of it
+Quick: 4 agents × 50 credits. Full mode takes about 15 s, quick about 10 s (most of it
 starting the cluster and preparing the desk).
 Run: python -m bench.team [--quick] [--agents 8] [--credits 250]
 """
