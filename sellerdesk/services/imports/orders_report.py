@@ -74,6 +74,9 @@ class OrdersParser:
             "sku", "asin", "product-name", "item-status", "quantity", *MONEY_COLUMNS)))
         self._times: dict[str, datetime] = {}
         self._markets: dict[str, Marketplace | None] = {}
+        # (sales channel, currency, fulfillment channel) as written → (marketplace code,
+        # currency, channel) as stored
+        self._kinds: dict[tuple[str, str, str], tuple[str, str, str]] = {}
 
     def error(self, line: int, column: str, message: str) -> InputError:
         return InputError(message, file=self.report.name, line=line, column=column)
@@ -102,6 +105,34 @@ class OrdersParser:
         return found
 
     def head(self, line: int, row: list[str], order_id: str) -> list[Any]:
+        """The order's head row. The marketplace, currency and channel are worked out once
+        per import for each (sales channel, currency, fulfillment channel) the report
+        writes (a handful): the same texts pass the same checks, so only the times are
+        left to fail, as they would have after those checks."""
+        pos = self.pos
+        known = self._kinds.get((row[pos["sales-channel"]], row[pos["currency"]],
+                                 row[pos["fulfillment-channel"]]))
+        if known is None:
+            return self._first_head(line, row, order_id)
+        code, currency, channel = known
+        times = self._times
+        purchased = times.get(row[pos["purchase-date"]]) or self.timestamp(
+            line, row, "purchase-date")
+        updated_text = row[pos["last-updated-date"]]
+        updated = (times.get(updated_text) or self.timestamp(line, row, "last-updated-date")
+                   if updated_text.strip() else purchased)
+        return [
+            order_id, row[pos["merchant-order-id"]].strip()[:64], purchased, updated,
+            row[pos["order-status"]].strip()[:32], code,
+            row[pos["sales-channel"]].strip()[:64], channel, currency,
+            row[pos["ship-service-level"]].strip()[:64], row[pos["ship-country"]].strip()[:8],
+            row[pos["is-business-order"]].strip().lower() == "true",
+            0, "", 0, 0, 0, 0, 0,  # units, first title and totals: set when the order closes
+        ]
+
+    def _first_head(self, line: int, row: list[str], order_id: str) -> list[Any]:
+        """head() for the first order with its sales channel, currency and fulfillment
+        channel: every check in turn, then those three remembered."""
         pos = self.pos
         market = self.marketplace(line, row)
         currency = row[pos["currency"]].strip().upper() or market.currency
@@ -116,6 +147,8 @@ class OrdersParser:
             channel = Channel.from_report(row[pos["fulfillment-channel"]])
         except ValueError as exc:
             raise self.error(line, "fulfillment-channel", str(exc)) from None
+        self._kinds[row[pos["sales-channel"]], row[pos["currency"]],
+                    row[pos["fulfillment-channel"]]] = (market.code, currency, channel.value)
         # Texts are cut to their columns' sizes: a longer one is a damaged cell, and
         # PostgreSQL would refuse it where SQLite keeps it.
         return [
