@@ -28,7 +28,7 @@ from sellerdesk.services.imports.orders_report import (
     open_orders_report,
     read_batches,
     read_in_worker,
-    transposed,
+    unpacked,
 )
 from sellerdesk.services.imports.report_reader import Progress, skipped_note
 from sellerdesk.store import orders as order_store
@@ -141,7 +141,7 @@ def _read_in_worker(path: Path, marketplace: str | None, tally: Tally) -> Iterat
                                  f"(exit code {reader.exitcode}); nothing was imported") from None
             if message[0] == "batch":
                 heads, items, fraction, rows = message[1:]
-                yield Batch(transposed(heads), transposed(items), fraction, rows)
+                yield Batch(unpacked(heads), unpacked(items), fraction, rows)
             elif message[0] == "done":
                 for name in Tally.__slots__:
                     setattr(tally, name, getattr(message[1], name))

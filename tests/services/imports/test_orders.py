@@ -99,6 +99,23 @@ def test_rows_of_one_order_scattered_through_the_file(database, tmp_path, in_wor
     assert tuple(stored) == (400, 2)
 
 
+def test_a_text_holding_a_nul_is_stored_whole_wherever_the_file_is_read(
+        sqlite_database, tmp_path, in_worker):
+    """A reading process hands its texts over joined on NUL; a UTF-16 report may hold
+    one in a cell (in an 8-bit file a NUL is refused as damage), and that cell arrives
+    as it was, with its neighbours in their own columns. (SQLite: PostgreSQL's text
+    cannot hold a NUL at all.)"""
+    path = write(tmp_path / "utf16.txt", [
+        row("114-0000000-0000001", title="Mug\x00Blue", sku="MUG-1"),
+        row("114-0000000-0000002", title="", sku="PLATE-2")], encoding="utf-16")
+    import_orders(sqlite_database.engine, path, in_worker=in_worker)
+    with reading(sqlite_database.engine) as conn:
+        stored = conn.exec_driver_sql(
+            "SELECT order_id, sku, title FROM order_item ORDER BY order_id").all()
+    assert [tuple(r) for r in stored] == [("114-0000000-0000001", "MUG-1", "Mug\x00Blue"),
+                                          ("114-0000000-0000002", "PLATE-2", "")]
+
+
 def test_a_reimported_order_scattered_across_batches_keeps_exactly_its_lines(
         database, tmp_path, in_worker):
     scattered = "114-0000000-9999999"
