@@ -77,7 +77,7 @@ def open_database(target: str) -> Database:
             # A new or migrated desk gets the shipped policy as version 1 now; a desk
             # already at the newest schema got it at that opening (and should that one
             # have been cut short, the policy's first use stores it: ensure_active_policy).
-            from sellerdesk.services.policies import ensure_policy
+            from sellerdesk.services.shipped_policy import ensure_policy
             ensure_policy(engine)
         with writing(engine) as conn:
             refresh_statistics(conn)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import difflib
 from dataclasses import dataclass
 from datetime import datetime
-from functools import lru_cache
 from pathlib import Path
 
 from sqlalchemy.engine import Connection, Engine
@@ -15,46 +14,19 @@ from sellerdesk.core.issues import IssueType
 from sellerdesk.core.policy import Policy, parse_complete_policy, parse_policy
 from sellerdesk.services.clock import now
 from sellerdesk.services.files import read_regular_file, written_whole
-from sellerdesk.services.paths import resources_dir
 from sellerdesk.services.protection import pins, security_log
+
+# The shipped policy and the first version live in a module of their own, light enough
+# for opening a new desk (services.database) without this one's PINs and security log;
+# they are this module's too.
+from sellerdesk.services.shipped_policy import default_policy_text as default_policy_text
+from sellerdesk.services.shipped_policy import ensure_active_policy_in as ensure_active_policy_in
+from sellerdesk.services.shipped_policy import ensure_policy as ensure_policy
 from sellerdesk.store import issues as issue_store
 from sellerdesk.store import policy_versions as policy_store
 from sellerdesk.store import staff as staff_store
 from sellerdesk.store import team as team_store
 from sellerdesk.store.engine import reading, writing
-
-
-def default_policy_text() -> str:
-    return (resources_dir() / "policies" / "default.toml").read_text(encoding="utf-8")
-
-
-def ensure_active_policy_in(conn: Connection) -> tuple[int, Policy]:
-    """The newest saved version; the shipped default becomes version 1 on first use."""
-    latest = policy_store.latest_policy(conn)
-    if latest is None:
-        text = default_policy_text()
-        policy = parse_policy(text, source="default.toml")
-        version = policy_store.add_policy_version(conn, name=policy.name, text=text,
-                                                  by="SellerDesk", now=now())
-        return version, policy
-    version, text = latest
-    return version, _parsed(version, text)
-
-
-@lru_cache(maxsize=8)
-def _parsed(version: int, text: str) -> Policy:
-    """A saved version never changes, so it is parsed once per process, not per credit
-    (a millisecond each time otherwise). The policy is a frozen value."""
-    return parse_policy(text, source=f"policy version {version}")
-
-
-def ensure_policy(engine: Engine) -> None:
-    """Store the shipped default as version 1 if the desk has no policy yet."""
-    with reading(engine) as conn:
-        if policy_store.latest_policy(conn) is not None:
-            return
-    with writing(engine) as conn:
-        ensure_active_policy_in(conn)
 
 
 def ensure_active_policy(engine: Engine) -> tuple[int, Policy]:

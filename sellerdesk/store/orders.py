@@ -20,7 +20,7 @@ from sellerdesk.core.orders import (
     OrderSummary,
     looks_like_order_id,
 )
-from sellerdesk.store.order_tables import ORDER_DAYS, ORDER_ITEMS, ORDERS
+from sellerdesk.store.core_tables import ORDER_DAYS, ORDER_ITEMS, ORDERS
 
 o, i = ORDERS.c, ORDER_ITEMS.c
 NO_FILTER = OrderFilter()

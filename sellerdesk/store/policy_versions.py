@@ -8,7 +8,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from sellerdesk.store.tables import POLICY_VERSIONS
+from sellerdesk.store.core_tables import POLICY_VERSIONS
 
 p_ = POLICY_VERSIONS.c
 

@@ -1,5 +1,6 @@
-"""Every table, in one place — but the imported orders' three, declared in Core in
-store/order_tables.py (so that reading orders needs no SQLModel) and re-exported here;
+"""Every table, in one place — but the imported orders' three and the policy's versions,
+declared in Core in store/core_tables.py (so that reading orders, or importing them into
+a new desk, needs no SQLModel) and re-exported here;
 all are on one metadata. Amounts are integers of the currency's minor unit (exact on
 SQLite and PostgreSQL alike); datetimes are naive UTC."""
 
@@ -12,15 +13,16 @@ from sqlalchemy.orm import registry
 from sqlmodel import Field, SQLModel
 
 from sellerdesk.core.sealing import is_envelope
-from sellerdesk.store.order_tables import METADATA, ORDER_ID
-from sellerdesk.store.order_tables import ORDER_DAYS as ORDER_DAYS
-from sellerdesk.store.order_tables import ORDER_ITEMS as ORDER_ITEMS
-from sellerdesk.store.order_tables import ORDERS as ORDERS
+from sellerdesk.store.core_tables import METADATA, ORDER_ID
+from sellerdesk.store.core_tables import ORDER_DAYS as ORDER_DAYS
+from sellerdesk.store.core_tables import ORDER_ITEMS as ORDER_ITEMS
+from sellerdesk.store.core_tables import ORDERS as ORDERS
+from sellerdesk.store.core_tables import POLICY_VERSIONS as POLICY_VERSIONS
 
 
 class TableModel(SQLModel, registry=registry(metadata=METADATA)):
     """The base of every table class here: SQLModel, with the table on METADATA beside
-    the order tables (store/order_tables.py, Core), so that one metadata holds them all."""
+    the order tables (store/core_tables.py, Core), so that one metadata holds them all."""
 
 
 class Staff(TableModel, table=True):
@@ -39,19 +41,6 @@ class Staff(TableModel, table=True):
     pin_hash: str | None = Field(default=None, max_length=200)
     pin_failures: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
     pin_locked_until: datetime | None = Field(default=None, sa_type=sa.DateTime())
-
-
-class PolicyVersion(TableModel, table=True):
-    """Every saved policy, never edited: a suggestion names the version it used."""
-    __tablename__ = "policy_version"
-
-    id: int | None = Field(default=None, primary_key=True)   # the version number
-    name: str = Field(max_length=200)
-    text: str = Field(sa_type=sa.Text())
-    created_at: datetime = Field(sa_type=sa.DateTime())
-    created_by: str = Field(max_length=100)
-    # An old version made current again is saved anew, never rewritten; this names it.
-    restored_from: int | None = Field(default=None, nullable=True)
 
 
 class Issue(TableModel, table=True):
@@ -405,7 +394,6 @@ class OrderReturn(TableModel, table=True):
 
 
 STAFF = Staff.__table__
-POLICY_VERSIONS = PolicyVersion.__table__
 ISSUES = Issue.__table__
 TIMELINE = TimelineEvent.__table__
 CLOCK_RUNS = ClockRun.__table__

@@ -3,6 +3,7 @@ every command) and the bare command's way to the window import no services, stor
 SQLAlchemy or SQLModel — each handler imports its own part when it runs. Counted in a
 fresh process, where nothing else has imported them first."""
 
+import sqlite3
 import subprocess
 import sys
 
@@ -90,3 +91,23 @@ def test_listing_orders_loads_neither_sqlmodel_nor_the_keyring(tmp_path, capsys)
     listed, loaded = result.stdout.strip().splitlines()
     assert listed.startswith("114-3941689-8772232  ")
     assert loaded == "0 []"
+
+
+def test_importing_orders_into_a_new_desk_loads_neither_sqlmodel_nor_the_keyring(tmp_path):
+    """`sellerdesk import orders` into a new file: the schema is made from its statements,
+    the shipped policy stored as version 1 through Core, and no key file asked for (an
+    All Orders report names no buyer). What it would cost otherwise is the command's own
+    start, most of a small import's time (bench.import_orders)."""
+    db, report = tmp_path / "new.sqlite3", tmp_path / "orders.txt"
+    write(report, [row("114-3941689-8772232", price="24.99")])
+    result = subprocess.run(
+        [sys.executable, "-c", f"HEAVY = {NOT_FOR_A_LISTING!r}\n{LISTED}",
+         "import", "orders", str(report), "--db", str(db)],
+        capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    said, loaded = result.stdout.strip().splitlines()
+    assert said == "orders.txt: 1 row, 1 order added, 0 updated"
+    assert loaded == "0 []"
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("SELECT id, created_by FROM policy_version").fetchall() == [
+            (1, "SellerDesk")]

@@ -1,13 +1,14 @@
-"""The imported orders' tables — orders, their items, and the per-day summary — declared
-in SQLAlchemy Core on METADATA, the one metadata every table is on (tables.py declares
-the others as SQLModel classes there; Alembic, the team copy and the schema test read it
-whole).
+"""The tables declared in SQLAlchemy Core on METADATA, the one metadata every table is on
+(tables.py declares the others as SQLModel classes there; Alembic, the team copy and the
+schema test read it whole): the imported orders — orders, their items, the per-day
+summary — and the policy's saved versions.
 
-Why Core and not SQLModel for these three: a quick command reads orders
-(`sellerdesk order list`), and SQLModel, pydantic and the ORM they bring, with the table
-classes built on them, take about 200 ms to import here — most of the 250 ms the whole
-command may take — where SQLAlchemy Core takes 150. These tables are only ever written
-and read through Core anyway (bulk imports by executemany, pages of orders by select), so
+Why Core and not SQLModel for these: quick commands read orders (`sellerdesk order
+list`) or import them into a new desk, which stores the shipped policy as version 1, and
+SQLModel, pydantic and the ORM they bring, with the table classes built on them, take
+about 200 ms to import here — most of the 250 ms a whole listing may take — where
+SQLAlchemy Core takes 150. These tables are only ever written and read through Core
+anyway (bulk imports by executemany, pages of orders by select, a version appended), so
 nothing of SQLModel's is lost. Each column is as SQLModel made it (types, NOT NULL,
 Python-side defaults); the migrations test compares the lot with the migrated schema."""
 
@@ -88,4 +89,16 @@ ORDER_ITEMS = sa.Table(
     _minor("promotion_minor", default=0),
     sa.Index("ix_order_item_sku", "sku"),
     sa.Index("ix_order_item_asin", "asin"),
+)
+
+# Every saved policy, never edited: a suggestion names the version it used.
+POLICY_VERSIONS = sa.Table(
+    "policy_version", METADATA,
+    sa.Column("id", sa.Integer(), primary_key=True),      # the version number
+    _text("name", 200),
+    sa.Column("text", sa.Text(), nullable=False),
+    sa.Column("created_at", sa.DateTime(), nullable=False),
+    _text("created_by", 100),
+    # An old version made current again is saved anew, never rewritten; this names it.
+    sa.Column("restored_from", sa.Integer(), nullable=True),
 )
