@@ -184,7 +184,8 @@ def pending_approvals(engine: Engine) -> list[PendingApproval]:
                 for r in ledger_store.pending_approvals(conn)]
 
 
-def _decision_refused(member: StaffMember, requested_by: str) -> str | None:
+def refusal_to_decide(member: StaffMember, requested_by: str) -> str | None:
+    """Why `member` may not decide a request `requested_by` asked (None: they may)."""
     if not member.active:
         return f"{member.name} was deactivated and can no longer act at this desk"
     if not member.can_approve:
@@ -204,7 +205,7 @@ def decision_refused(engine: Engine, request: PendingApproval,
         member = staff_store.staff_member(conn, name=name)
     if member is None:
         return f"nobody called {name!r} works at this desk"
-    return _decision_refused(member, request.requested_by)
+    return refusal_to_decide(member, request.requested_by)
 
 
 def decide_approval(engine: Engine, *, approval_id: int, approve: bool, comment: str = "",
@@ -224,7 +225,7 @@ def decide_approval(engine: Engine, *, approval_id: int, approve: bool, comment:
             raise DeskError(f"approval request {approval_id} was already {request['status']} "
                             f"by {request['decided_by']}")
         member = staff_at_desk(conn, staff)
-        refusal = _decision_refused(member, request["requested_by"])
+        refusal = refusal_to_decide(member, request["requested_by"])
         if refusal:
             raise DeskError(refusal)
         pins.require_elevated(conn, member, f"deciding request {approval_id}")

@@ -17,6 +17,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from sellerdesk.core.issues import Remedy
 from sellerdesk.core.ledger import CHAIN_FIELDS, GENESIS, entry_hash
 from sellerdesk.core.money import Money, minor_text
 from sellerdesk.core.records import CreditRecord
@@ -205,3 +206,14 @@ def explanations(conn: Connection, *, credit_ids: list[int]) -> dict[int, str]:
         return {}
     rows = conn.execute(sa.select(c_.id, c_.explanation).where(c_.id.in_(credit_ids)))
     return {credit_id: text for credit_id, text in rows}
+
+
+def promotions_lapsing(conn: Connection, *, first: date, last: date) -> list[CreditRecord]:
+    """Promotional credits neither reversed nor reversals whose code expires from `first`
+    to `last`, soonest first (what the buyer may be reminded of)."""
+    reversal = CREDITS.alias("reversal")
+    rows = conn.execute(sa.select(CREDITS).where(
+        c_.kind == Remedy.PROMOTIONAL_CREDIT.value, c_.reverses.is_(None),
+        c_.expires_on.between(first, last), ~sa.exists().where(reversal.c.reverses == c_.id))
+        .order_by(c_.expires_on, c_.id))
+    return [_credit(r) for r in rows]

@@ -164,3 +164,20 @@ def buyer_history(conn: Connection, *, buyer_ref: str, since: datetime,
     credits, issues = conn.execute(_BUYER_HISTORY, {
         "buyer_ref": buyer_ref, "since": since, "excluding_issue": excluding_issue}).one()
     return credits, issues
+
+
+# -- the work queue ---------------------------------------------------------------------------
+def issues_in(conn: Connection, *, statuses: tuple[str, ...]) -> list[sa.Row]:
+    """(id, order_id, assignee, buyer_response, reply_due_at) of every issue in these
+    statuses, over the status index: what the queue reads of the issues still being
+    worked (a reply owed, a buyer's answer, who has it)."""
+    return conn.execute(sa.select(is_.id, is_.order_id, is_.assignee, is_.buyer_response,
+                                  is_.reply_due_at).where(is_.status.in_(statuses))).all()
+
+
+def running_clocks(conn: Connection) -> list[sa.Row]:
+    """(issue_id, clock, started, order_id, assignee) of every clock still running, on
+    any issue: a refund owed stays owed on an issue someone closed."""
+    cr = CLOCK_RUNS.c
+    return conn.execute(sa.select(cr.issue_id, cr.clock, cr.started, is_.order_id, is_.assignee)
+                        .join(ISSUES, is_.id == cr.issue_id).where(cr.met.is_(None))).all()
