@@ -80,9 +80,13 @@ class MainWindow(QMainWindow):
         # Closed: work that ends after (a backup cannot be cancelled) and housekeeping's
         # timers leave the database alone, and no message box opens on a hidden window.
         self.closed = False
+        self.close_question: QMessageBox | None = None   # Cancel the import and close?
+        self.close_when_done = False       # closed during a backup: it closes after
+        self._close_confirmed = False      # "Cancel it and close" was chosen
         # Every write the window starts runs there, off the GUI thread, one at a time.
         self.operations = Operations(self)
         self.operations.changed.connect(self._operations_changed)
+        self.operations.changed.connect(self._close_if_waiting)
         self.operations.succeeded.connect(self._task_succeeded)
         self.operations.failed.connect(self._task_failed)
         self.message_box: QMessageBox | None = None  # the last message shown, for tests
@@ -896,6 +900,9 @@ class MainWindow(QMainWindow):
         settings.sync()
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        if self._close_waits():
+            event.ignore()
+            return
         self.closed = True
         self.housekeeping_timer.stop()
         self.at_desk_box.close()
@@ -911,6 +918,57 @@ class MainWindow(QMainWindow):
         if self in WINDOWS:
             WINDOWS.remove(self)
         super().closeEvent(event)
+
+    def _close_waits(self) -> bool:
+        """Long work under way when the window is closed: an import, a sync or demo data
+        is asked about (keeping it is the default, so Escape or Enter never throws away
+        work); a backup, restore or ledger file, which cannot be stopped halfway, is said
+        to close the window once done, which it then does. Short writes (an issue saved,
+        housekeeping) end or roll back unseen, as before."""
+        ops = self.operations
+        if (not self.interactive or self.closed or self._close_confirmed
+                or ops.task is None or not ops.shown):
+            return False
+        what = ops.what.rstrip("…")
+        if not ops.cancellable:
+            self.close_when_done = True
+            self.statusBar().showMessage(
+                f"{what} cannot be stopped halfway; {APP_NAME} closes when it is done.")
+            return True
+        if self.close_question is not None:
+            return True
+        keep_label = f"&Keep {what.split()[0].lower()}"     # Keep importing, Keep syncing
+        box = QMessageBox(QMessageBox.Icon.Question, APP_NAME,
+                          f"{what} is under way. Cancel it and close, or {keep_label[1:].lower()}?",
+                          QMessageBox.StandardButton.NoButton, self)
+        box.setInformativeText("Cancelled, nothing it did is kept.")
+        keep = box.addButton(keep_label, QMessageBox.ButtonRole.RejectRole)
+        stop = box.addButton("&Cancel it and close", QMessageBox.ButtonRole.DestructiveRole)
+        stop.setAutoDefault(False)
+        box.setDefaultButton(keep)
+        box.setEscapeButton(keep)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.buttonClicked.connect(lambda button: button is stop and self._cancel_and_close())
+        box.finished.connect(lambda _result: setattr(self, "close_question", None))
+        self.close_question = box
+        box.open()
+        return True
+
+    def _cancel_and_close(self) -> None:
+        self._close_confirmed = True
+        self.close()
+
+    def _close_if_waiting(self) -> None:
+        """The work the close waited on is over: close now. A question still open about
+        work that ended is no longer true, so it goes (the window stays, as if kept)."""
+        if self.operations.task is not None:
+            return
+        if self.close_when_done and not self.closed:
+            self.close_when_done = False
+            self._close_confirmed = True
+            self.close()
+        elif self.close_question is not None:
+            self.close_question.close()
 
     def switch_database(self, target: str) -> MainWindow:
         """Joining or leaving a team: a window on the other database takes this one's

@@ -1,4 +1,6 @@
 import sqlite3
+import threading
+from contextlib import contextmanager
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
@@ -243,3 +245,78 @@ def test_a_feedback_report_asks_its_marketplace_then_imports(qtbot, window, tmp_
         dialog.accept()
     assert window.statusBar().currentMessage() == (
         "feedback.txt: 1 rating, 1 negative (1 new, 0 already recorded)")
+
+
+def _close_question_buttons(box):
+    """The question's buttons by their text, without the mnemonic's &."""
+    return {b.text().replace("&", ""): b for b in box.buttons()}
+
+
+@contextmanager
+def write_lock_held_until_cancelled(path: str, task_of):
+    """Another program holds the write lock, so the import is surely under way, until the
+    import is cancelled: the window waits for the cancelled import as it closes, and the
+    import would otherwise see the cancel only after the busy timeout (15 s)."""
+    held, done = threading.Event(), threading.Event()
+
+    def hold() -> None:
+        with write_lock_held(path):
+            held.set()
+            while not done.is_set() and not (task_of() and task_of().was_cancelled):
+                done.wait(0.01)       # the condition is the task's, read on this thread
+
+    holder = threading.Thread(target=hold, daemon=True)
+    holder.start()
+    held.wait(10)
+    try:
+        yield
+    finally:
+        done.set()
+        holder.join(10)
+
+
+def test_closing_during_an_import_asks_and_escape_keeps_importing(qtbot, window, tmp_path,
+                                                                  demo_db):
+    report = write(tmp_path / "large.txt", [row(f"114-7777777-{n:07d}") for n in range(60_000)])
+    started = []
+    with (qtbot.waitSignal(window.task_finished, timeout=60_000),
+          write_lock_held_until_cancelled(demo_db, lambda: started and started[0])):
+        task = window.import_report(report)
+        started.append(task)
+        qtbot.waitUntil(window.progress_strip.isVisible)
+        window.close()
+        box = window.close_question
+        assert box is not None
+        assert box.isVisible()
+        assert box.text() == ("Importing large.txt is under way. Cancel it and close, "
+                              "or keep importing?")
+        buttons = _close_question_buttons(box)
+        assert set(buttons) == {"Keep importing", "Cancel it and close"}
+        assert box.defaultButton() is buttons["Keep importing"]
+        qtbot.keyClick(box, Qt.Key.Key_Escape)
+        assert window.isVisible()
+        assert not task.was_cancelled
+        assert window.operations.task is task          # still importing
+        window.close()                                  # asked again; this time: cancel
+        qtbot.mouseClick(_close_question_buttons(window.close_question)["Cancel it and close"],
+                         Qt.MouseButton.LeftButton)
+        assert not window.isVisible()
+    assert task.was_cancelled
+    with sqlite3.connect(demo_db) as conn:
+        assert conn.execute("SELECT count(*) FROM orders").fetchone()[0] == 600
+
+
+def test_closing_during_a_backup_closes_the_window_when_it_is_done(qtbot, window, tmp_path):
+    released = threading.Event()
+    # A backup's own shape in the window's lane: shown, without steps, not cancellable.
+    window.operations.start("Backing up to copy.sqlite3…", lambda _p, _c: released.wait(30),
+                            shown=True, steps=False, cancellable=False, report=False)
+    window.close()
+    assert window.isVisible()
+    assert window.close_question is None                # nothing to choose: it is said
+    assert window.statusBar().currentMessage() == (
+        "Backing up to copy.sqlite3 cannot be stopped halfway; SellerDesk closes when it "
+        "is done.")
+    released.set()
+    qtbot.waitUntil(lambda: not window.isVisible())
+    assert window.closed
