@@ -14,7 +14,7 @@ from datetime import datetime, time, timedelta
 
 from sqlalchemy.engine import Engine
 
-from sellerdesk.core.deadlines import BY_CLOCK, WARN_BEFORE, due_after
+from sellerdesk.core.deadlines import BY_CLOCK, WARN_BEFORE, lengths
 from sellerdesk.core.durations import reply_clock
 from sellerdesk.core.issues import BuyerResponse, IssueStatus, Remedy
 from sellerdesk.core.money import Money
@@ -91,22 +91,24 @@ def work_queue(engine: Engine, *, staff: str, now: datetime) -> list[QueueItem]:
     # Each issue's reasons: (due, kind, what); its order and assignee beside.
     reasons: dict[int, list[tuple[datetime | None, str, str]]] = {}
     about: dict[int, tuple[str, str]] = {}
-    for row in worked:
-        about[row.id] = (row.order_id, row.assignee)
-        found = reasons.setdefault(row.id, [])
-        if row.reply_due_at is not None:
-            found.append((row.reply_due_at, REPLY, "Reply to the buyer"))
-        if row.buyer_response in _ANSWERS:
-            found.append((None, ANSWERED, _ANSWERS[row.buyer_response]))
-        if name and row.assignee == name:
+    for issue_id, order_id, assignee, answer, reply_due in worked:
+        about[issue_id] = (order_id, assignee)
+        found = reasons.setdefault(issue_id, [])
+        if reply_due is not None:
+            found.append((reply_due, REPLY, "Reply to the buyer"))
+        if answer in _ANSWERS:
+            found.append((None, ANSWERED, _ANSWERS[answer]))
+        if name and assignee == name:
             found.append((None, ASSIGNED, "Assigned to you"))
-    for run in clocks:
-        clock = BY_CLOCK.get(run.clock)
-        if clock is None:
+    # Each clock's length by the weekday it starts on (business days differ), worked out
+    # once rather than for each of thousands of runs.
+    length = {key: lengths(clock, facts) for key, clock in BY_CLOCK.items()}
+    for issue_id, key, started, order_id, assignee in clocks:
+        if key not in BY_CLOCK:
             continue
-        about[run.issue_id] = (run.order_id, run.assignee)
-        reasons.setdefault(run.issue_id, []).append(
-            (due_after(run.started, clock.fact_key, facts), DEADLINE, clock.label))
+        about[issue_id] = (order_id, assignee)
+        reasons.setdefault(issue_id, []).append(
+            (started + length[key][started.weekday()], DEADLINE, BY_CLOCK[key].label))
 
     items = []
     for issue_id, found in reasons.items():
