@@ -15,9 +15,8 @@ from sellerdesk.services.issues import add_issue, list_issues
 from sellerdesk.services.protection import backups, data_keys, secrets
 from sellerdesk.services.protection.personal_data import buyer_details
 from sellerdesk.ui.main_window import MainWindow
+from sellerdesk.ui.views.work_tabs import ISSUES_TAB
 from tests.ui.conftest import ORDER
-
-ISSUES_TAB = 1
 
 
 def _pane(window, issue_id):

@@ -1,6 +1,7 @@
-"""The work tabs beside Orders — Issues, Approvals, Ledger, Metrics — and the dialogs
-they open, wired to each other: a credit given anywhere shows everywhere. Built once the
-database is open, so the window itself never waits for them."""
+"""The work tabs beside Orders — Queue, Issues, Approvals, Ledger, Metrics — and the
+dialogs they open, wired to each other: a credit given anywhere shows everywhere. Built
+once the database is open, so the window itself never waits for them; the Queue is the
+tab it then shows, unless the window remembers another."""
 
 from __future__ import annotations
 
@@ -11,11 +12,14 @@ from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QApplication, QDialog, QTabWidget, QWidget
 
+from sellerdesk.services.clock import now
 from sellerdesk.services.follow_up import issue_detail
+from sellerdesk.services.queue import urgent_count
 from sellerdesk.ui.dialogs.adjustments_dialog import AdjustmentsDialog
 from sellerdesk.ui.dialogs.dispute_dialog import DisputeDialog
 from sellerdesk.ui.dialogs.facts_dialog import FactsDialog
 from sellerdesk.ui.dialogs.issue_dialog import IssueDialog
+from sellerdesk.ui.dialogs.message_dialog import MessageDialog
 from sellerdesk.ui.dialogs.policy_editor import PolicyEditor
 from sellerdesk.ui.dialogs.reconcile_dialog import ReconcileDialog
 from sellerdesk.ui.dialogs.reply_dialog import ReplyDialog, TemplateDialog
@@ -25,17 +29,19 @@ from sellerdesk.ui.views.approvals_view import ApprovalsView
 from sellerdesk.ui.views.issues_view import IssuesView
 from sellerdesk.ui.views.ledger_view import LedgerView
 from sellerdesk.ui.views.metrics_view import MetricsView
+from sellerdesk.ui.views.queue_view import QueueView
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
 
-ORDERS_TAB, ISSUES_TAB, APPROVALS_TAB, LEDGER_TAB, METRICS_TAB = range(5)
+ORDERS_TAB, QUEUE_TAB, ISSUES_TAB, APPROVALS_TAB, LEDGER_TAB, METRICS_TAB = range(6)
 
 
 class WorkTabs(QObject):
     said = Signal(str)             # a line for the status bar
     open_order = Signal(str)
     work_changed = Signal()        # issues, credits or staff changed: refresh what shows them
+    urgent_changed = Signal(int)   # queue items overdue or due within the warning time
 
     def __init__(self, tabs: QTabWidget, engine: Engine, staff: Callable[[], str],
                  window: QWidget, ledger_actions: Sequence[QAction] = (), *,
@@ -44,10 +50,13 @@ class WorkTabs(QObject):
         self.tabs, self.engine, self.staff, self.window = tabs, engine, staff, window
         self.operations = operations or Operations(self)   # the window's writes, one at a time
         self.dialog: QDialog | None = None   # the last dialog opened, for tests
+        self.urgent = 0      # the queue's items overdue or due within the warning time
+        self.queue = QueueView(engine, staff, operations=self.operations)
         self.issues = IssuesView(engine, staff)
         self.approvals = ApprovalsView(engine, staff, operations=self.operations)
         self.ledger = LedgerView(engine, staff)
         self.ledger.add_actions(ledger_actions)
+        tabs.insertTab(QUEUE_TAB, self.queue, "&Queue")
         tabs.addTab(self.issues, "&Issues")
         tabs.addTab(self.approvals, "&Approvals")
         tabs.addTab(self.ledger, "&Ledger")
@@ -72,6 +81,21 @@ class WorkTabs(QObject):
         self.ledger.changed.connect(self._decided)
         self.ledger.open_issue.connect(self.show_issue)
 
+        queue = self.queue
+        queue.said.connect(self.said)
+        queue.counted.connect(self._queue_counted)
+        queue.changed.connect(self._changed)
+        queue.open_issue.connect(self.show_issue)
+        queue.open_approval.connect(self.show_approval)
+        queue.open_credit.connect(self.show_credit)
+        queue.give_credit.connect(self.give_credit)
+        queue.draft_reply.connect(self.draft_reply)
+        queue.note_message.connect(self.note_message)
+        self._queue_counted(queue.model.rowCount(), urgent_count(queue.model.records(), now()))
+        # Home: the window shows it once the desk opens, unless it remembers another tab.
+        tabs.setCurrentIndex(QUEUE_TAB)
+        queue.table.setFocus()
+
     def _operations_changed(self) -> None:
         """A write began or ended elsewhere: what would write here waits, saying why."""
         self.issues.pane.set_busy(self.operations.busy)
@@ -82,6 +106,18 @@ class WorkTabs(QObject):
         self.tabs.setCurrentIndex(ISSUES_TAB)
         self.issues.show_issue(issue_id)
 
+    def show_approval(self, approval_id: int) -> None:
+        self.tabs.setCurrentIndex(APPROVALS_TAB)
+        view = self.approvals
+        for row, request in enumerate(view.model.records()):
+            if request.approval_id == approval_id:
+                view.table.selectRow(row)
+                return
+
+    def show_credit(self, credit_id: int) -> None:
+        self.tabs.setCurrentIndex(LEDGER_TAB)
+        self.ledger.select_credit(credit_id)
+
     def _deadline_near(self, text: str) -> None:
         self.said.emit("⚠ " + text)
         QApplication.alert(self.window)     # the taskbar entry asks for attention
@@ -89,6 +125,14 @@ class WorkTabs(QObject):
     def _tab_shown(self, index: int) -> None:
         if index == METRICS_TAB:
             self.metrics.refresh()
+        elif index == QUEUE_TAB:
+            self.queue.table.setFocus()     # its keys work at once
+
+    def _queue_counted(self, items: int, urgent: int) -> None:
+        self.tabs.setTabText(QUEUE_TAB, f"&Queue ({items})" if items else "&Queue")
+        if urgent != self.urgent:
+            self.urgent = urgent
+            self.urgent_changed.emit(urgent)
 
     def _approvals_counted(self, waiting: int) -> None:
         self.tabs.setTabText(APPROVALS_TAB, f"&Approvals ({waiting})" if waiting
@@ -133,6 +177,12 @@ class WorkTabs(QObject):
             self._changed()))
         self._open(dialog)
         return dialog
+
+    def note_message(self, issue_id: int) -> MessageDialog:
+        dialog = MessageDialog(self.engine, issue_id, self.staff(), parent=self.window)
+        dialog.noted.connect(lambda i: (self.said.emit(f"Message noted on issue {i}"),
+                                        self._changed()))
+        return self._open(dialog)
 
     def edit_template(self) -> TemplateDialog:
         return self._open(TemplateDialog(self.engine, self.staff(), self.window))
@@ -188,6 +238,7 @@ class WorkTabs(QObject):
             self.issues.refresh()
         self.approvals.refresh()
         self.ledger.refresh()
+        self.queue.refresh()
         if self.tabs.currentIndex() == METRICS_TAB:
             self.metrics.refresh()
         self.work_changed.emit()

@@ -19,7 +19,7 @@ def view(qtbot, desk_window):
     metrics.add_defect(desk_window.database.engine, order_id=ORDER,
                        kind=DefectKind.NEGATIVE_FEEDBACK, rating=1, on=date(2026, 10, 9))
     go = desk_window.tab_actions[METRICS_TAB]
-    assert (go.text(), go.shortcut().toString()) == ("&Metrics", "Ctrl+5")
+    assert (go.text(), go.shortcut().toString()) == ("&Metrics", "Ctrl+6")
     go.trigger()
     assert desk_window.tabs.currentIndex() == METRICS_TAB
     view = desk_window.work_tabs.metrics
