@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QMessageBox
 from sellerdesk.services.clock import now
 from sellerdesk.ui.main_window import MainWindow
 from sellerdesk.ui.models.orders_model import COL_MARKETPLACE, COL_ORDER_ID
+from sellerdesk.ui.views.work_tabs import ORDERS_TAB
 from tests.helpers.reports import row, write
 from tests.helpers.window_actions import write_lock_held
 
@@ -209,6 +210,7 @@ def test_damaged_orders_found_while_painting_stay_blank_and_are_said(qtbot, tmp_
     qtbot.addWidget(win)
     win.show()
     assert win.open_database()
+    win.tabs.setCurrentIndex(ORDERS_TAB)      # the window opens on the Queue; a person looks
     win.orders_view.viewport().repaint()
     qtbot.waitUntil(lambda: win.message_box is not None and win.message_box.isVisible())
     assert said(db, good).fullmatch(f"sellerdesk: {win.message_box.text()}\n")
