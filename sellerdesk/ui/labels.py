@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QLabel
 
-from sellerdesk.ui.formatting import ERROR_STYLE
+from sellerdesk.ui.formatting import error_style
 
 
 def error_label(text: str = "") -> QLabel:
-    """Word-wrapped, in the desk's error red."""
+    """Word-wrapped, in the error colour of the palette it is built under."""
     label = QLabel(text)
     label.setWordWrap(True)
-    label.setStyleSheet(ERROR_STYLE)
+    label.setStyleSheet(error_style())
     return label

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 from sellerdesk import APP_NAME, __version__
 from sellerdesk.core.errors import Cancelled, KnownError
 from sellerdesk.ui.dialogs.ask import ask_choice
+from sellerdesk.ui.formatting import error_style
 from sellerdesk.ui.operations import Operations, backups, imports
 from sellerdesk.ui.operations.runner import StillRunning
 from sellerdesk.ui.scrolling import scrolling
@@ -143,7 +144,7 @@ class MainWindow(QMainWindow):
         self.live = None                 # LiveUpdates, on a team database
         self.offline_label = QLabel("Offline: the team database is out of reach; "
                                     "reconnecting…")
-        self.offline_label.setStyleSheet("color: #b00020; font-weight: bold;")
+        self.offline_label.setStyleSheet(f"{error_style()} font-weight: bold;")
         self.offline_label.hide()
         self.statusBar().addPermanentWidget(self.offline_label)
         self.busy_label = QLabel()     # the write under way: why New issue and others wait

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 from sellerdesk.core.errors import KnownError
 from sellerdesk.services.adjustments import FeedPlan, export_adjustments, feed_plan
 from sellerdesk.ui.dialogs.save_location import add_path_row, default_folder
-from sellerdesk.ui.formatting import ERROR_STYLE
+from sellerdesk.ui.formatting import error_style
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
@@ -113,7 +113,7 @@ class AdjustmentsDialog(QDialog):
         try:
             result = export_adjustments(self.engine, path, marketplace=code, staff=self.staff)
         except KnownError as exc:
-            self.message_label.setStyleSheet(ERROR_STYLE)
+            self.message_label.setStyleSheet(error_style())
             self.message_label.setText(str(exc))
             return
         self.message_label.setStyleSheet("")

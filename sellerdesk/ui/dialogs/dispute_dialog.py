@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 from sellerdesk.core.errors import KnownError
 from sellerdesk.services.dispute import RESPONSE_BOX, PacketResult, describe, export_dispute
 from sellerdesk.ui.dialogs.save_location import add_path_row, default_folder
-from sellerdesk.ui.formatting import ERROR_STYLE
+from sellerdesk.ui.formatting import error_style
 from sellerdesk.ui.tasks import Task
 
 if TYPE_CHECKING:
@@ -167,7 +167,7 @@ class DisputeDialog(QDialog):
         self._say(text, error=True)
 
     def _say(self, text: str, *, error: bool = False) -> None:
-        self.message_label.setStyleSheet(ERROR_STYLE if error else "")
+        self.message_label.setStyleSheet(error_style() if error else "")
         self.message_label.setText(text)
 
     def copy_summary(self) -> None:

@@ -44,7 +44,7 @@ from sellerdesk.core.records import IssueRecord
 from sellerdesk.services.clock import now
 from sellerdesk.ui.dialogs.ask import confirm
 from sellerdesk.ui.dialogs.buyer_details import BuyerDetailsForm
-from sellerdesk.ui.formatting import ERROR_STYLE
+from sellerdesk.ui.formatting import WARNING, error_style, tone_name
 from sellerdesk.ui.labels import error_label
 from sellerdesk.ui.operations import Operations
 from sellerdesk.ui.operations.records import CreditChosen, IssueTyped, Saved, save_issue
@@ -136,7 +136,7 @@ class IssueDialog(QDialog):
         self.suggestion_label.setFont(font)
         self.remedy_label = QLabel()
         self.flags_label = QLabel()
-        self.flags_label.setStyleSheet("color: #a15c00;")
+        self.flags_label.setStyleSheet(f"color: {tone_name(WARNING)};")
         self.explanation_label = QLabel()
         self.explanation_label.setWordWrap(True)
         self.explanation_label.setTextInteractionFlags(
@@ -372,7 +372,7 @@ class IssueDialog(QDialog):
             note = (f"over the policy's cap ({self.suggestion.cap.display()}): it will wait "
                     "for a supervisor's approval")
         self.amount_note.setText(note)
-        self.amount_note.setStyleSheet(ERROR_STYLE if problem else "")
+        self.amount_note.setStyleSheet(error_style() if problem else "")
         self.amount_note.setVisible(bool(note))
         self.give_button.setEnabled(not problem and self._pending is None
                                     and not self.operations.busy and self.saving is None)

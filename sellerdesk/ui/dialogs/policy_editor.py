@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QFontDatabase, QKeySequence, QTextCursor, QTextFormat
+from PySide6.QtGui import QFontDatabase, QKeySequence, QTextCursor, QTextFormat
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -43,13 +43,19 @@ from sellerdesk.services.suggestions import try_policy
 from sellerdesk.store.engine import reading
 from sellerdesk.store.orders import get_order
 from sellerdesk.ui.dialogs.ask import confirm
-from sellerdesk.ui.formatting import ERROR_STYLE, local_time
+from sellerdesk.ui.formatting import (
+    ERROR_BACKGROUND,
+    GOOD,
+    error_style,
+    local_time,
+    tone_color,
+    tone_name,
+)
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
 
 TOML_FILTER = "Policy files (*.toml);;All files (*)"
-_ERROR_LINE = QColor("#fde2e4")
 TITLE = "Courtesy-credit policy"
 VERSION_HEADERS = ("Version", "Saved by", "Saved", "Name", "Note")
 
@@ -313,7 +319,7 @@ class PolicyEditor(QDialog):
         try:
             policy = policies.check_policy(text, in_use=self._in_use)
         except InputError as exc:
-            self.check_label.setStyleSheet(ERROR_STYLE)
+            self.check_label.setStyleSheet(error_style())
             self.check_label.setText(f"✗ {exc}")
             self._mark_line(exc.line)
             self.save_button.setEnabled(False)
@@ -322,7 +328,7 @@ class PolicyEditor(QDialog):
             self.explanation_label.setText("Fix the policy to try it.")
             return False
         self._mark_line(None)
-        self.check_label.setStyleSheet("color: #2e7d32;")
+        self.check_label.setStyleSheet(f"color: {tone_name(GOOD)};")
         unchanged = text == self._saved_text
         self.check_label.setText(f"✓ Valid: “{policy.name}”"
                                  + (" — as saved" if unchanged else " — not saved yet"))
@@ -336,7 +342,7 @@ class PolicyEditor(QDialog):
             self.text_edit.setExtraSelections([])
             return
         selection = QTextEdit.ExtraSelection()
-        selection.format.setBackground(_ERROR_LINE)
+        selection.format.setBackground(tone_color(ERROR_BACKGROUND))
         selection.format.setProperty(QTextFormat.Property.FullWidthSelection, True)
         block = self.text_edit.document().findBlockByLineNumber(line - 1)
         cursor = QTextCursor(block)
@@ -481,5 +487,5 @@ class PolicyEditor(QDialog):
         return True
 
     def _say(self, text: str, *, error: bool = False) -> None:
-        self.status_label.setStyleSheet(ERROR_STYLE if error else "")
+        self.status_label.setStyleSheet(error_style() if error else "")
         self.status_label.setText(text)

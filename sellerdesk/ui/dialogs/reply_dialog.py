@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 from sellerdesk.core.errors import KnownError
 from sellerdesk.core.reply import PLACEHOLDERS, check_template
 from sellerdesk.services import follow_up
-from sellerdesk.ui.formatting import ERROR_STYLE
+from sellerdesk.ui.formatting import GOOD, error_style, tone_name
 from sellerdesk.ui.labels import error_label
 
 if TYPE_CHECKING:
@@ -43,7 +43,7 @@ class ReplyDialog(QDialog):
         hint.setWordWrap(True)
         self.text_edit = QPlainTextEdit(follow_up.draft_reply_for(engine, issue_id, staff=staff))
         self.error_label = QLabel()
-        self.error_label.setStyleSheet(ERROR_STYLE)
+        self.error_label.setStyleSheet(error_style())
         self.buttons = QDialogButtonBox()
         self.send_button = self.buttons.addButton("&Copy and note as sent",
                                                   QDialogButtonBox.ButtonRole.AcceptRole)
@@ -67,7 +67,7 @@ class ReplyDialog(QDialog):
     def copy(self) -> None:
         QGuiApplication.clipboard().setText(self.text_edit.toPlainText())
         self.error_label.setText("Copied. Paste it into the buyer's message thread.")
-        self.error_label.setStyleSheet("color: #2e7d32;")
+        self.error_label.setStyleSheet(f"color: {tone_name(GOOD)};")
 
     def send(self) -> None:
         text = self.text_edit.toPlainText()
@@ -75,7 +75,7 @@ class ReplyDialog(QDialog):
             follow_up.note_reply(self.engine, issue_id=self.issue_id, text=text,
                                  staff=self.staff)
         except KnownError as exc:
-            self.error_label.setStyleSheet(ERROR_STYLE)
+            self.error_label.setStyleSheet(error_style())
             self.error_label.setText(str(exc))
             return
         QGuiApplication.clipboard().setText(text)

@@ -35,7 +35,7 @@ from sellerdesk.services.amazon.sync import save_sync_marketplaces, sync_marketp
 from sellerdesk.services.protection import backups, personal_data, secrets
 from sellerdesk.ui.dialogs.key_file_page import KeyFilePage
 from sellerdesk.ui.dialogs.team_page import TeamPage
-from sellerdesk.ui.formatting import ERROR_STYLE
+from sellerdesk.ui.formatting import error_style
 from sellerdesk.ui.labels import error_label
 
 if TYPE_CHECKING:
@@ -189,13 +189,13 @@ class SettingsDialog(QDialog):
             self.storage_label.setText(
                 "No OS keyring works on this computer: SellerDesk keeps the credentials "
                 "for this session only (never on disk), so enter them again next time.")
-            self.storage_label.setStyleSheet(ERROR_STYLE)
+            self.storage_label.setStyleSheet(error_style())
         self.key_label.setText(
             f"AES-256-GCM, the key in the OS keyring ({secrets.backend_name()})."
             if secrets.keyring_available() else
             "No OS keyring works on this computer: the key lasts this session only, so buyer "
             "details typed now cannot be read after SellerDesk closes.")
-        self.key_label.setStyleSheet("" if secrets.keyring_available() else ERROR_STYLE)
+        self.key_label.setStyleSheet("" if secrets.keyring_available() else error_style())
         chosen = {m.code for m in sync_marketplaces(self.engine)}
         for row in range(self.markets.count()):
             item = self.markets.item(row)

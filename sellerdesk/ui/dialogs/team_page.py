@@ -25,7 +25,7 @@ from sellerdesk.services.protection import shared_keys
 from sellerdesk.services.team.connection import join_team, leave_team
 from sellerdesk.services.team.setup import signed_in, team_members
 from sellerdesk.store.engine import location
-from sellerdesk.ui.formatting import ERROR_STYLE
+from sellerdesk.ui.formatting import error_style
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
@@ -113,13 +113,13 @@ class TeamPage(QWidget):
         else:
             self.key_label.setText("This computer does not hold the team key: buyer details "
                                    "cannot be read or typed here until it is entered above.")
-            self.key_label.setStyleSheet(ERROR_STYLE)
+            self.key_label.setStyleSheet(error_style())
 
     def join(self) -> None:
         url = self.url_field.text().strip()
         if not url:
             self.result_label.setText("Type the team database's URL (the owner has it).")
-            self.result_label.setStyleSheet(ERROR_STYLE)
+            self.result_label.setStyleSheet(error_style())
             self.url_field.setFocus()
             return
         try:
@@ -127,7 +127,7 @@ class TeamPage(QWidget):
                                team_key=self.key_field.text())
         except KnownError as exc:
             self.result_label.setText(str(exc))
-            self.result_label.setStyleSheet(ERROR_STYLE)
+            self.result_label.setStyleSheet(error_style())
             return
         self.password_field.clear()
         self.key_field.clear()

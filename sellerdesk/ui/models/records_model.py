@@ -9,13 +9,16 @@ from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtGui import QBrush
+
+from sellerdesk.ui.formatting import ERROR, MUTED, WARNING, Tone, tone_color
 
 T = TypeVar("T")
 _RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-WARNING_RED = QColor("#b00020")
-MUTED = QColor("#707070")
-WARNING_AMBER = QColor("#a05a00")
+# The tones a column may give its text; each is drawn in the colour of the palette it is
+# painted under (light or dark), so a theme switched while the desk runs is followed.
+WARNING_RED, WARNING_AMBER = ERROR, WARNING
+__all__ = ["MUTED", "WARNING_AMBER", "WARNING_RED", "Column", "RecordsModel"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,7 +27,7 @@ class Column(Generic[T]):
     text: Callable[[T], str]
     right: bool = False                                  # numbers and money
     tip: Callable[[T], str] | None = None
-    tone: Callable[[T], QColor | None] | None = None     # text colour, e.g. overdue in red
+    tone: Callable[[T], Tone | None] | None = None       # text colour, e.g. overdue in red
 
 
 class RecordsModel(QAbstractTableModel, Generic[T]):
@@ -83,6 +86,6 @@ class RecordsModel(QAbstractTableModel, Generic[T]):
         if role == Qt.ItemDataRole.ToolTipRole and column.tip is not None:
             return column.tip(record)
         if role == Qt.ItemDataRole.ForegroundRole and column.tone is not None:
-            color = column.tone(record)
-            return QBrush(color) if color is not None else None
+            tone = column.tone(record)
+            return QBrush(tone_color(tone)) if tone is not None else None
         return None

@@ -45,7 +45,15 @@ from sellerdesk.services.protection.personal_data import BuyerDetails, buyer_det
 from sellerdesk.services.staff_admin import list_staff
 from sellerdesk.ui.dialogs.ask import ask_text, confirm
 from sellerdesk.ui.dialogs.message_dialog import MessageDialog
-from sellerdesk.ui.formatting import local_time
+from sellerdesk.ui.formatting import (
+    ERROR,
+    MUTED,
+    WARNING,
+    error_style,
+    local_time,
+    notice_style,
+    tone_name,
+)
 from sellerdesk.ui.labels import error_label
 from sellerdesk.ui.models.work_models import utc_now
 
@@ -121,7 +129,7 @@ class IssuePane(QStackedWidget):
         layout.addWidget(self.subtitle_label)
         self.taken_label = QLabel()       # on a team: a colleague has this issue open too
         self.taken_label.setWordWrap(True)
-        self.taken_label.setStyleSheet("background: #fff4e0; color: #7a4300; padding: 4px")
+        self.taken_label.setStyleSheet(notice_style())
         self.taken_label.hide()
         layout.addWidget(self.taken_label)
 
@@ -332,16 +340,17 @@ class IssuePane(QStackedWidget):
         self.buyer_details = details
         self.buyer_button.setEnabled(details.purged_at is None)
         if details.purged_at is not None:
-            text = (f'<span style="color:#707070">personal details purged '
+            text = (f'<span style="color:{tone_name(MUTED)}">personal details purged '
                     f'{local_time(details.purged_at)} (retention period over)</span>')
         elif details.empty:
-            text = '<span style="color:#707070">no personal details</span>'
+            text = f'<span style="color:{tone_name(MUTED)}">no personal details</span>'
         else:
             shown = [html.escape(details.values[n]).replace("\n", ", ")
                      for n in ("name", "email", "address") if n in details.values]
-            shown += [f'<b style="color:#b00020">{html.escape(why)}</b>'
+            shown += [f'<b style="color:{tone_name(ERROR)}">{html.escape(why)}</b>'
                       for why in details.unreadable.values()]
-            text = " · ".join(shown) + (f' <span style="color:#707070">(encrypted; purged '
+            muted = tone_name(MUTED)
+            text = " · ".join(shown) + (f' <span style="color:{muted}">(encrypted; purged '
                                         f'on {details.purge_on:%Y-%m-%d})</span>'
                                         if details.purge_on else "")
         self.buyer_label.setText(text)
@@ -367,7 +376,7 @@ class IssuePane(QStackedWidget):
         self.reply_label.setText(f"{text} (due {local_time(due)})" if due
                                  else "nothing waits for a reply")
         overdue = due is not None and due < utc_now()
-        self.reply_label.setStyleSheet("color: #b00020; font-weight: bold;" if overdue else "")
+        self.reply_label.setStyleSheet(f"{error_style()} font-weight: bold;" if overdue else "")
         self.deadlines_label.setText(self.deadlines_text())
 
     def deadlines_text(self) -> str:
@@ -378,11 +387,11 @@ class IssuePane(QStackedWidget):
         for deadline in self.detail.deadlines:
             text = html.escape(deadline.describe(moment), quote=False)
             if deadline.overdue(moment):
-                text = f'<b style="color:#b00020">{text}</b>'
+                text = f'<b style="color:{tone_name(ERROR)}">{text}</b>'
             elif deadline.soon(moment):
-                text = f'<b style="color:#a05a00">{text}</b>'
+                text = f'<b style="color:{tone_name(WARNING)}">{text}</b>'
             elif not deadline.is_open():
-                text = f'<span style="color:#707070">{text}</span>'
+                text = f'<span style="color:{tone_name(MUTED)}">{text}</span>'
             lines.append(text)
         return "<br>".join(lines) or "none"
 

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 from sellerdesk.core.issues import IssueStatus, IssueType
 from sellerdesk.services import claims, follow_up
 from sellerdesk.services.staff_admin import list_staff
+from sellerdesk.ui.formatting import notice_style
 from sellerdesk.ui.models.work_models import (
     ISSUE_AGE_COLUMN,
     ISSUE_DEADLINE_COLUMN,
@@ -48,7 +49,7 @@ class IssuesView(QWidget):
         self.warned: set[tuple] = set()
         self.deadline_label = QLabel()
         self.deadline_label.setWordWrap(True)
-        self.deadline_label.setStyleSheet("background: #fff4e0; color: #7a4300; padding: 4px")
+        self.deadline_label.setStyleSheet(notice_style())
         self.deadline_label.hide()
         bar = QHBoxLayout()
         bar.setContentsMargins(0, 0, 0, 0)

@@ -1,7 +1,7 @@
-"""The status bar's red note when buyer history cannot be checked: no OS keyring works
-here, or the desk's keys are in a sealed key file not yet opened. At start, with a key
-file, its passphrase is asked for; without one, the whole story is told once on this
-computer, and the note stays."""
+"""The status bar's note, in the error colour, when buyer history cannot be checked: no
+OS keyring works here, or the desk's keys are in a sealed key file not yet opened. At
+start, with a key file, its passphrase is asked for; without one, the whole story is told
+once on this computer, and the note stays."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from PySide6.QtCore import QObject, Qt
 from PySide6.QtWidgets import QInputDialog, QLabel, QLineEdit, QWidget
 
 from sellerdesk.core.errors import KnownError
+from sellerdesk.ui.formatting import error_style
 from sellerdesk.ui.settings import window_settings
 
 
@@ -20,7 +21,7 @@ class KeyringNote(QObject):
         super().__init__(window)
         self.window, self.said, self.tell = window, said, tell
         self.label = QLabel("No OS keyring: buyer history not checked")
-        self.label.setStyleSheet("color: #b00020; font-weight: bold;")
+        self.label.setStyleSheet(f"{error_style()} font-weight: bold;")
         self.label.hide()
         self.passphrase_dialog: QInputDialog | None = None   # the last one, for tests
 

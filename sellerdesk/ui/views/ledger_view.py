@@ -31,7 +31,7 @@ from sellerdesk.services.ledger import (
     totals_by_currency,
 )
 from sellerdesk.ui.dialogs.ask import ask_text
-from sellerdesk.ui.formatting import ERROR_STYLE
+from sellerdesk.ui.formatting import error_style
 from sellerdesk.ui.models.work_models import ledger_model
 from sellerdesk.ui.record_table import record_table
 
@@ -165,7 +165,7 @@ class LedgerView(QWidget):
             # import): written now, on the GUI thread, the reversal would freeze the
             # window behind it. Not reversed; the reason waits in the question.
             self.kept_reason = (credit_id, reason)
-            self.result_label.setStyleSheet(ERROR_STYLE)
+            self.result_label.setStyleSheet(error_style())
             self.result_label.setText(f"Credit {credit_id} is not reversed: {self.busy} "
                                       "Reverse it again then; your reason is kept.")
             return
@@ -174,7 +174,7 @@ class LedgerView(QWidget):
             outcome = reverse_credit(self.engine, credit_id=credit_id, reason=reason,
                                      staff=self.staff())
         except KnownError as exc:
-            self.result_label.setStyleSheet(ERROR_STYLE)
+            self.result_label.setStyleSheet(error_style())
             self.result_label.setText(str(exc))
             return
         self.result_label.clear()
@@ -185,5 +185,5 @@ class LedgerView(QWidget):
 
     def verify(self) -> None:
         check = verify_ledger(self.engine)
-        self.result_label.setStyleSheet("" if check.ok else "color: #b00020; font-weight: bold;")
+        self.result_label.setStyleSheet("" if check.ok else f"{error_style()} font-weight: bold;")
         self.result_label.setText(check.summary())

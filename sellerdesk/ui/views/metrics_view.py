@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCharts import QChart, QChartView, QDateTimeAxis, QLineSeries, QValueAxis
 from PySide6.QtCore import QDate, QMargins, QMarginsF, QPoint, Qt, Signal
-from PySide6.QtGui import QColor, QPageLayout, QPageSize, QPainter, QPdfWriter, QPen
+from PySide6.QtGui import QPageLayout, QPageSize, QPainter, QPdfWriter, QPen
 from PySide6.QtWidgets import (
     QDateEdit,
     QFileDialog,
@@ -32,11 +32,11 @@ from PySide6.QtWidgets import (
 from sellerdesk.core.metrics import DefectCounts, percent
 from sellerdesk.services.clock import now
 from sellerdesk.services.metrics import Dashboard, dashboard, odr_line
+from sellerdesk.ui.formatting import BAD, GOOD, is_dark, tone_color, tone_name
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
 
-GOOD, BAD = "#1b7f3b", "#b3261e"
 
 
 def _label(text: str = "", *, wrap: bool = True, style: str = "") -> QLabel:
@@ -62,7 +62,7 @@ class RateCard(QFrame):
             layout.addWidget(widget)
 
     def show_counts(self, counts: DefectCounts, target: float) -> None:
-        colour = GOOD if counts.rate < target else BAD
+        colour = tone_name(GOOD if counts.rate < target else BAD)
         self.rate.setText(percent(counts.rate))
         self.rate.setStyleSheet(f"font-size: 22pt; color: {colour}")
         self.detail.setText(
@@ -105,6 +105,9 @@ class MetricsView(QWidget):
         for card in self.cards.values():
             cards.addWidget(card)
         self.chart = QChart()
+        # Qt's charts draw on white whatever the palette: a dark desk gets the dark theme.
+        self.chart.setTheme(QChart.ChartTheme.ChartThemeDark if is_dark()
+                            else QChart.ChartTheme.ChartThemeLight)
         self.chart.legend().setAlignment(Qt.AlignmentFlag.AlignBottom)
         self.chart.setMargins(QMargins(4, 4, 4, 4))
         self.chart_view = QChartView(self.chart)
@@ -180,7 +183,7 @@ class MetricsView(QWidget):
             msecs = datetime.combine(at, time()).timestamp() * 1000
             rates.append(msecs, counts.rate * 100)
             goal.append(msecs, target * 100)
-        goal.setPen(QPen(QColor(BAD), 1.5, Qt.PenStyle.DashLine))
+        goal.setPen(QPen(tone_color(BAD), 1.5, Qt.PenStyle.DashLine))
         chart.addSeries(rates)
         chart.addSeries(goal)
         x_axis = QDateTimeAxis()

@@ -58,7 +58,7 @@ def test_the_pane_lists_deadlines_and_records_amazons_request(qtbot, desk_window
                                             "on an A-to-z claim: case 1234"]
     text = pane.deadlines_text()
     assert "Answer Amazon's A-to-z information request: 1 d 23 h" in text   # 48 h
-    assert ('<span style="color:#707070">Resolve before the buyer may file an A-to-z claim: '
+    assert ('<span style="color:#666666">Resolve before the buyer may file an A-to-z claim: '
             'done late</span>') in text
     [appeal] = [a for a in pane.record_menu.actions()
                 if a.text() == "Amazon asked for information on the A-to-z appeal"]
