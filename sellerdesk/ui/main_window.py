@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QSizePolicy,
     QSplitter,
+    QTableView,
     QTabWidget,
     QToolBar,
     QVBoxLayout,
@@ -34,6 +35,7 @@ from sellerdesk.ui.dialogs.ask import ask_choice
 from sellerdesk.ui.formatting import error_style
 from sellerdesk.ui.operations import Operations, backups, imports
 from sellerdesk.ui.operations.runner import StillRunning
+from sellerdesk.ui.record_table import RowMenu, cell_text, copy_text, current_index, row_text
 from sellerdesk.ui.scrolling import scrolling
 from sellerdesk.ui.settings import window_settings
 from sellerdesk.ui.tasks import Task
@@ -188,7 +190,21 @@ class MainWindow(QMainWindow):
         self.quit_action = action("&Quit", self.close, QKeySequence.StandardKey.Quit)
         self.refresh_action = action("&Refresh", self.refresh, QKeySequence.StandardKey.Refresh,
                                      "Read the orders again")
-        self.find_action = action("&Find", self.focus_search, QKeySequence.StandardKey.Find)
+        self.find_action = action("&Find", self.focus_search, QKeySequence.StandardKey.Find,
+                                  "Search the orders by id, title or SKU")
+        self.copy_action = action("&Copy", self.copy_selection, QKeySequence.StandardKey.Copy,
+                                  "Copy the selected cell of the list in hand, or the "
+                                  "selected text")
+        self.copy_row_action = action("Copy &row", self.copy_row, "Ctrl+Shift+C",
+                                      "Copy the selected row of the list in hand, its cells "
+                                      "separated by tabs (as a spreadsheet pastes them)")
+        self.select_all_action = action("Select &all", self.select_all,
+                                        QKeySequence.StandardKey.SelectAll,
+                                        "Select all the text, or every row of a list that "
+                                        "allows several")
+        self.shortcuts_action = action("&Keyboard shortcuts…", self.show_shortcuts, "Ctrl+/",
+                                       "Every key the desk answers to, on one page")
+        self.shortcuts_dialog: QDialog | None = None
         self.clear_filters_action = action("&Clear filters", self.filter_bar.clear,
                                            "Ctrl+Shift+L")
         self.about_action = action(f"&About {APP_NAME}", self.show_about)
@@ -248,8 +264,9 @@ class MainWindow(QMainWindow):
             "Who exported, purged, backed up, restored, rotated keys, gave or reversed credits")
         self.tab_actions = [
             action(name, lambda _=False, i=index: self.tabs.setCurrentIndex(i), f"Ctrl+{index + 1}")
-            for index, name in enumerate(("&Orders", "&Issues", "&Approvals", "&Ledger",
-                                          "&Metrics"))]
+            # Spelled here, not imported from work_tabs: the window shows before that loads.
+            for index, name in enumerate(("&Orders", "&Queue", "&Issues", "&Approvals",
+                                          "&Ledger", "&Metrics"))]
         self.desk_actions = [self.reply_action, self.policy_action, self.template_action,
                              self.staff_action, self.facts_action, *self.tab_actions[1:],
                              self.dispute_action, self.adjustments_action,
@@ -283,6 +300,10 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self.cancel_action)
         file_menu.addSeparator()
         file_menu.addActions([self.settings_action, self.quit_action])
+        edit_menu = menu.addMenu("&Edit")
+        edit_menu.addActions([self.copy_action, self.copy_row_action, self.select_all_action])
+        edit_menu.addSeparator()
+        edit_menu.addAction(self.find_action)
         desk_menu = menu.addMenu("&Desk")
         desk_menu.addActions([self.new_issue_action, self.reply_action])
         desk_menu.addSeparator()
@@ -296,8 +317,9 @@ class MainWindow(QMainWindow):
         view_menu = menu.addMenu("&View")
         view_menu.addActions(self.tab_actions)
         view_menu.addSeparator()
-        view_menu.addActions([self.refresh_action, self.find_action, self.clear_filters_action])
-        menu.addMenu("&Help").addAction(self.about_action)
+        view_menu.addActions([self.refresh_action, self.clear_filters_action])
+        help_menu = menu.addMenu("&Help")
+        help_menu.addActions([self.shortcuts_action, self.about_action])
 
         toolbar = QToolBar("Main")
         toolbar.setObjectName("main_toolbar")
@@ -315,6 +337,18 @@ class MainWindow(QMainWindow):
         self.addToolBar(toolbar)
         for act in [*self.busy_actions, self.refresh_action, *self.desk_actions]:
             act.setEnabled(False)  # until the database is open
+        self._tips_say_keys()
+        # The orders' right-click menu: the copies, then what the Desk menu does to the order.
+        self.orders_menu = RowMenu(self.orders_view)
+        self.orders_menu.add_row_actions([self.new_issue_action, self.dispute_action])
+
+    def _tips_say_keys(self) -> None:
+        """Every action's tip ends with its keys, "Log a customer issue… (Ctrl+N)": seen on
+        the toolbar's buttons, and kept as the tip to come back to after a write."""
+        from sellerdesk.ui.dialogs.shortcuts_dialog import action_name, keys_text
+        for act in self.findChildren(QAction):
+            if act.shortcuts():
+                act.setToolTip(f"{act.statusTip() or action_name(act)} ({keys_text(act)})")
 
     # -- database ---------------------------------------------------------------------
     def open_database(self) -> bool:
@@ -449,12 +483,21 @@ class MainWindow(QMainWindow):
                                    self.adjustments_action, self.settlements_action],
                                   operations=self.operations)
         self.work_tabs.said.connect(lambda text: self.statusBar().showMessage(text, 15_000))
+        self.work_tabs.urgent_changed.connect(self._show_urgent)
+        self._show_urgent(self.work_tabs.urgent)      # counted before anyone listened
         self.work_tabs.open_order.connect(self.show_order_tab)
         self.work_tabs.work_changed.connect(self._work_changed)
         self.at_desk_box.open(self.database.engine, is_team=self.database.is_team)
-        tab = window_settings().value("tab")
-        if tab is not None and str(tab).isdigit():
-            self.tabs.setCurrentIndex(int(tab))
+        # The tab left open last time, by name (an index would shift when a tab is added);
+        # else the Queue, which WorkTabs shows first.
+        tab = str(window_settings().value("tab_name") or "")
+        for index in range(self.tabs.count()):
+            if tab and tab_name(self.tabs.tabText(index)) == tab:
+                self.tabs.setCurrentIndex(index)
+
+    def _show_urgent(self, count: int) -> None:
+        """The most urgent count in the title: overdue or due within the warning time."""
+        self.setWindowTitle(f"{APP_NAME} — {count} urgent" if count else APP_NAME)
 
     @property
     def at_desk(self) -> str:
@@ -602,6 +645,50 @@ class MainWindow(QMainWindow):
     def focus_search(self) -> None:
         self.filter_bar.search_box.setFocus()
         self.filter_bar.search_box.selectAll()
+
+    # -- Edit and Help -------------------------------------------------------------------
+    def copy_selection(self) -> str:
+        """Edit › Copy: the selected cell of the list in hand (the order id, say), or the
+        selected text of a field. Returns what was copied."""
+        widget = QApplication.focusWidget()
+        if isinstance(widget, QTableView):
+            text = cell_text(current_index(widget))
+            if text:
+                copy_text(text)
+                self.statusBar().showMessage(f"Copied “{text[:80]}”", 5_000)
+            return text
+        if widget is not None and hasattr(widget, "copy"):      # a field, a text
+            widget.copy()
+            return QApplication.clipboard().text()
+        return ""
+
+    def copy_row(self) -> str:
+        widget = QApplication.focusWidget()
+        if not isinstance(widget, QTableView) or not current_index(widget).isValid():
+            return ""
+        text = row_text(widget, current_index(widget).row())
+        copy_text(text)
+        self.statusBar().showMessage("Copied the row", 5_000)
+        return text
+
+    def select_all(self) -> None:
+        widget = QApplication.focusWidget()
+        if widget is not None and hasattr(widget, "selectAll"):
+            widget.selectAll()
+
+    def show_shortcuts(self) -> QDialog:
+        """The cheat sheet, read from the menus as they are now; kept open beside the work
+        (not modal), and raised if it is open already."""
+        from sellerdesk.ui.dialogs.shortcuts_dialog import ShortcutsDialog
+        if self.shortcuts_dialog is None:
+            self.shortcuts_dialog = ShortcutsDialog(self)
+            self.shortcuts_dialog.finished.connect(
+                lambda _result: setattr(self, "shortcuts_dialog", None))
+            self.shortcuts_dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.shortcuts_dialog.show()
+        self.shortcuts_dialog.raise_()
+        self.shortcuts_dialog.activateWindow()
+        return self.shortcuts_dialog
 
     # -- long work --------------------------------------------------------------------
     def choose_report(self) -> None:
@@ -894,7 +981,7 @@ class MainWindow(QMainWindow):
         settings = window_settings()
         if self.staff_box.isEnabled():           # a team login is not a desk name to keep
             settings.setValue("staff", self.staff)
-        settings.setValue("tab", self.tabs.currentIndex())
+        settings.setValue("tab_name", tab_name(self.tabs.tabText(self.tabs.currentIndex())))
         settings.setValue("geometry", self.saveGeometry())
         settings.setValue("state", self.saveState())
         settings.setValue("splitter", self.splitter.saveState())
@@ -997,3 +1084,8 @@ def open_when_shown(window: MainWindow, then=None, shown=None) -> None:
         if then is not None:
             then(ok)
     QTimer.singleShot(0, go)
+
+
+def tab_name(text: str) -> str:
+    """A tab's name without its mnemonic or count: "&Approvals (3)" → "Approvals"."""
+    return text.replace("&", "").split(" (")[0]

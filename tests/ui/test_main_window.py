@@ -322,3 +322,22 @@ def test_closing_during_a_backup_closes_the_window_when_it_is_done(qtbot, window
     released.set()
     qtbot.waitUntil(lambda: not window.isVisible())
     assert window.closed
+
+
+def test_the_window_opens_on_the_queue_then_on_the_tab_left_open(qtbot, demo_db):
+    from sellerdesk.ui.main_window import tab_name
+    first = MainWindow(demo_db)
+    qtbot.addWidget(first)
+    first.show()
+    assert first.open_database()
+    assert tab_name(first.tabs.tabText(first.tabs.currentIndex())) == "Queue"
+    urgent = first.work_tabs.urgent
+    assert first.windowTitle() == (f"SellerDesk — {urgent} urgent" if urgent else "SellerDesk")
+    first.tab_actions[4].trigger()                 # Ctrl+5: the Ledger
+    first.close()
+    again = MainWindow(demo_db)
+    qtbot.addWidget(again)
+    again.show()
+    assert again.open_database()
+    assert tab_name(again.tabs.tabText(again.tabs.currentIndex())) == "Ledger"
+    again.close()
