@@ -680,15 +680,16 @@ class MainWindow(QMainWindow):
         """The cheat sheet, read from the menus as they are now; kept open beside the work
         (not modal), and raised if it is open already."""
         from sellerdesk.ui.dialogs.shortcuts_dialog import ShortcutsDialog
-        if self.shortcuts_dialog is None:
-            self.shortcuts_dialog = ShortcutsDialog(self)
-            self.shortcuts_dialog.finished.connect(
-                lambda _result: setattr(self, "shortcuts_dialog", None))
-            self.shortcuts_dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        self.shortcuts_dialog.show()
-        self.shortcuts_dialog.raise_()
-        self.shortcuts_dialog.activateWindow()
-        return self.shortcuts_dialog
+        if self.shortcuts_dialog is not None:
+            self.shortcuts_dialog.raise_()
+            self.shortcuts_dialog.activateWindow()
+            return self.shortcuts_dialog
+        dialog = ShortcutsDialog(self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.finished.connect(lambda _result: setattr(self, "shortcuts_dialog", None))
+        self.shortcuts_dialog = dialog
+        dialog.show()
+        return dialog
 
     # -- long work --------------------------------------------------------------------
     def choose_report(self) -> None:

@@ -2,8 +2,10 @@ import sqlite3
 import threading
 from contextlib import contextmanager
 
+import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtGui import QContextMenuEvent, QGuiApplication
+from PySide6.QtWidgets import QApplication, QMessageBox
 
 from sellerdesk.services.clock import now
 from sellerdesk.ui.main_window import MainWindow
@@ -341,3 +343,36 @@ def test_the_window_opens_on_the_queue_then_on_the_tab_left_open(qtbot, demo_db)
     assert again.open_database()
     assert tab_name(again.tabs.tabText(again.tabs.currentIndex())) == "Ledger"
     again.close()
+
+
+def test_edit_copy_puts_the_selected_order_id_on_the_clipboard(qtbot, window):
+    window.tab_actions[0].trigger()                     # Ctrl+1: the orders
+    index = window.orders_model.index(3, COL_ORDER_ID)
+    qtbot.mouseClick(window.orders_view.viewport(), Qt.MouseButton.LeftButton,
+                     pos=window.orders_view.visualRect(index).center())
+    assert window.orders_view.hasFocus()
+    window.copy_action.trigger()                        # Edit › Copy
+    assert QGuiApplication.clipboard().text() == index.data()
+    assert window.statusBar().currentMessage() == f"Copied “{index.data()}”"
+
+
+@pytest.mark.qt_log_ignore("This plugin does not support (raise|grabbing)")  # a menu pops up
+def test_an_order_s_right_click_menu_copies_and_offers_its_desk_actions(qtbot, window):
+    window.tab_actions[0].trigger()
+    view = window.orders_view
+    index = window.orders_model.index(5, COL_MARKETPLACE)
+    where = view.visualRect(index).center()
+    QApplication.sendEvent(view.viewport(), QContextMenuEvent(
+        QContextMenuEvent.Reason.Mouse, where, view.viewport().mapToGlobal(where)))
+    menu = window.orders_menu.menu
+    order_id = window.orders_model.index(5, COL_ORDER_ID).data()
+    assert window.detail_view.order.order_id == order_id     # the row clicked is in hand
+    texts = [a.text().replace("&", "") for a in menu.actions() if not a.isSeparator()]
+    assert texts == ["Copy cell", "Copy row", "Copy order id", "New issue…", "Dispute packet…"]
+    (copy_row,) = [a for a in menu.actions() if a.text() == "Copy &row"]
+    copy_row.trigger()
+    menu.close()
+    cells = QGuiApplication.clipboard().text().split("\t")
+    assert cells[0] == order_id
+    assert cells[COL_MARKETPLACE] == index.data()
+    assert len(cells) == window.orders_model.columnCount()
