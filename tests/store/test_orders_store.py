@@ -2,7 +2,7 @@ from datetime import date, datetime
 
 import pytest
 
-from sellerdesk.core.orders import Channel, OrderFilter
+from sellerdesk.core.orders import Channel, OrderFilter, OrderOrdering, OrderSort
 from sellerdesk.store.engine import reading, writing
 from sellerdesk.store.orders import (
     ITEM_COLUMNS,
@@ -73,6 +73,10 @@ def test_newest_first(engine):
     ("LAMP", ["203-0000003-0000003"]),            # SKU prefix
     ("b0lamp0001", ["203-0000003-0000003"]),      # ASIN, any case
     ("desk lamp", ["203-0000003-0000003"]),       # words of the title, any case
+    ("lamp desk", ["203-0000003-0000003"]),       # in any order
+    ("LED-LAMP", ["203-0000003-0000003"]),        # the SKU's parts, in any order
+    ("lamp mug", []),                             # every word, not any
+    ("desk la", ["203-0000003-0000003"]),         # the last word as typed so far
     ("100%", ["203-0000003-0000003"]),            # LIKE wildcards are literal
     ("_", []),
     ("nothing like it", []),
@@ -145,3 +149,95 @@ def test_bulk_writes_store_datetimes_as_sqlalchemy_does():
     for value in (datetime(2026, 10, 1, 8, 13, 2), datetime(1999, 1, 2, 3, 4, 5, 678),
                   datetime(2026, 12, 31, 23, 59, 59, 999999)):
         assert sqlite_datetime(value) == process(value)
+
+
+def test_search_ignores_accents_both_ways(database):
+    orders = [head("114-0000001-0000001", day=1), head("114-0000002-0000002", day=2)]
+    items = [item(orders[0][0], title="Café Crème Mug, Speckled"),
+             item(orders[1][0], sku="TEA-SET", title="Cafe Creme Tea Set")]
+    with writing(database.engine) as conn:
+        upsert_orders(conn, orders=orders, items=items)
+    both = ["114-0000002-0000002", "114-0000001-0000001"]
+    assert ids(database.engine, search="cafe creme") == both
+    assert ids(database.engine, search="CAFÉ crème") == both
+    assert ids(database.engine, search="crème mug") == ["114-0000001-0000001"]
+    with reading(database.engine) as conn:
+        assert count_orders(conn, flt=OrderFilter(search="creme cafe")) == 2
+
+
+def test_search_follows_an_order_written_again(engine):
+    """A re-imported order is found by its new words and no longer by those it lost."""
+    order = head("203-0000003-0000003", day=3, market="UK", currency="GBP")
+    with writing(engine) as conn:
+        upsert_orders(conn, orders=[order], items=[item(order[0], sku="TOTE-1",
+                                                        title="Canvas Tote Bag")])
+        trim_items(conn, line_counts=[{"oid": order[0], "n": 1}])
+    assert ids(engine, search="desk lamp") == []
+    assert ids(engine, search="tote canvas") == ["203-0000003-0000003"]
+    two_lines = [item(order[0], 0, sku="TOTE-1", title="Canvas Tote Bag"),
+                 item(order[0], 1, sku="SOCK-3", title="Wool Socks")]
+    with writing(engine) as conn:
+        upsert_orders(conn, orders=[order], items=two_lines)
+    assert ids(engine, search="socks") == ["203-0000003-0000003"]
+    with writing(engine) as conn:
+        trim_items(conn, line_counts=[{"oid": order[0], "n": 1}])   # the socks are gone
+    assert ids(engine, search="socks") == []
+    assert ids(engine, search="tote") == ["203-0000003-0000003"]
+
+
+def _sorted(engine, key, descending, **kwargs):
+    with reading(engine) as conn:
+        return [o.order_id for o in list_orders(conn, flt=OrderFilter(**kwargs),
+                                                ordering=OrderOrdering(key, descending))]
+
+
+@pytest.mark.parametrize(("key", "ascending"), [
+    (OrderSort.ORDER_ID, ["114-0000001-0000001", "114-0000002-0000002",
+                          "203-0000003-0000003", "503-0000004-0000004"]),
+    (OrderSort.PURCHASED, ["114-0000001-0000001", "114-0000002-0000002",
+                           "203-0000003-0000003", "503-0000004-0000004"]),
+    (OrderSort.MARKETPLACE, ["503-0000004-0000004", "203-0000003-0000003",    # JP, UK, US
+                             "114-0000001-0000001", "114-0000002-0000002"]),
+    (OrderSort.CHANNEL, ["114-0000001-0000001", "203-0000003-0000003",
+                         "503-0000004-0000004", "114-0000002-0000002"]),    # AFN…, MFN
+    (OrderSort.STATUS, ["203-0000003-0000003", "114-0000001-0000001",
+                        "114-0000002-0000002", "503-0000004-0000004"]),    # Cancelled first
+    (OrderSort.TOTAL, ["203-0000003-0000003", "503-0000004-0000004",      # GBP, JPY, USD
+                       "114-0000001-0000001", "114-0000002-0000002"]),
+])
+def test_every_column_sorts_both_ways_ties_by_order_id(engine, key, ascending):
+    assert _sorted(engine, key, False) == ascending
+    assert _sorted(engine, key, True) == ascending[::-1]
+
+
+def test_a_sort_pages_through_ties_without_skipping_or_repeating(database):
+    orders = [head(f"114-0000000-{n:07d}", day=1 + n % 3, status="Shipped" if n % 2 else
+                   "Pending") for n in range(25)]
+    with writing(database.engine) as conn:
+        upsert_orders(conn, orders=orders, items=[item(o[0]) for o in orders])
+    ordering = OrderOrdering(OrderSort.STATUS, descending=True)
+    with reading(database.engine) as conn:
+        pages = [list_orders(conn, ordering=ordering, offset=n, limit=7)
+                 for n in range(0, 25, 7)]
+    seen = [o.order_id for page in pages for o in page]
+    assert sorted(seen) == sorted(o[0] for o in orders)
+    assert [o.status for o in pages[0][:1]] == ["Shipped"]
+    assert seen[:2] == ["114-0000000-0000023", "114-0000000-0000021"]
+
+
+def test_a_search_by_words_sorts_as_asked(engine):
+    with writing(engine) as conn:
+        extra = head("114-0000005-0000005", day=5, total=100)
+        upsert_orders(conn, orders=[extra], items=[item(extra[0], title="Blue Mug")])
+    assert _sorted(engine, OrderSort.TOTAL, False, search="mug") == [
+        "503-0000004-0000004", "114-0000005-0000005", "114-0000001-0000001",
+        "114-0000002-0000002"]
+
+
+def test_many_matches_are_read_in_the_sorts_order(engine, monkeypatch):
+    """Past a number of matches SQLite reads the sort's index rather than sorting every
+    match: the same orders come back, in the same order."""
+    few = _sorted(engine, OrderSort.MARKETPLACE, True, search="mug")
+    monkeypatch.setattr("sellerdesk.store.orders._MANY_MATCHES", 2)
+    assert _sorted(engine, OrderSort.MARKETPLACE, True, search="mug") == few == [
+        "114-0000002-0000002", "114-0000001-0000001", "503-0000004-0000004"]

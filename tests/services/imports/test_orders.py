@@ -7,6 +7,7 @@ import sqlalchemy as sa
 
 from sellerdesk.core.errors import Cancelled, InputError, KnownError
 from sellerdesk.services.imports.orders import import_orders
+from sellerdesk.store.core_tables import ORDER_ITEMS, ORDERS
 from sellerdesk.store.engine import reading
 from tests.conftest import AMAZON
 from tests.helpers.reports import HEADER, row, write
@@ -207,7 +208,8 @@ def test_a_truncated_download(database, tmp_path, in_worker):
         import_orders(database.engine, path, in_worker=in_worker)
     assert snapshot(database.engine) | {"indexes": []} == {"orders": [], "order_item": [],
                                                            "indexes": []}
-    assert len(snapshot(database.engine)["indexes"]) == 4   # rolled back with the rest
+    declared = {index.name for table in (ORDERS, ORDER_ITEMS) for index in table.indexes}
+    assert declared <= set(snapshot(database.engine)["indexes"])   # rolled back with the rest
 
 
 def test_a_file_that_switches_encoding_half_way(database, tmp_path, in_worker):
@@ -222,7 +224,8 @@ def test_a_file_that_switches_encoding_half_way(database, tmp_path, in_worker):
         import_orders(database.engine, path, in_worker=in_worker)
     assert snapshot(database.engine) | {"indexes": []} == {"orders": [], "order_item": [],
                                                            "indexes": []}
-    assert len(snapshot(database.engine)["indexes"]) == 4   # rolled back with the rest
+    declared = {index.name for table in (ORDERS, ORDER_ITEMS) for index in table.indexes}
+    assert declared <= set(snapshot(database.engine)["indexes"])   # rolled back with the rest
 
 
 @pytest.mark.parametrize(("sample", "what"), [
