@@ -10,7 +10,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QItemSelection, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtGui import (
+    QAction,
+    QCloseEvent,
+    QDragEnterEvent,
+    QDragMoveEvent,
+    QDropEvent,
+    QKeySequence,
+)
 from PySide6.QtWidgets import (
     QApplication,
     QDialog,
@@ -169,6 +176,9 @@ class MainWindow(QMainWindow):
         self.detail_view.dispute_button.clicked.connect(self.dispute_action.trigger)
         self.detail_view.issue_activated.connect(self.show_issue)
         self.filter_bar.filter_changed.connect(self._apply_filter)
+        # A report dropped anywhere on the window is imported (the issue pane takes its own
+        # drops as evidence while an issue is open there).
+        self.setAcceptDrops(True)
         self._restore_state()
 
     # -- actions, menus, toolbar -----------------------------------------------------
@@ -691,6 +701,29 @@ class MainWindow(QMainWindow):
         dialog.show()
         return dialog
 
+    # -- a report dropped on the window ---------------------------------------------------
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if self.database is not None and _dropped_files(event):
+            event.acceptProposedAction()
+
+    def dragMoveEvent(self, event: QDragMoveEvent) -> None:
+        if self.database is not None and _dropped_files(event):
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        """Import the report dropped, as File › Import would: a file that is no report
+        gets the same sentence. Several at once are not queued unseen: one at a time."""
+        paths = _dropped_files(event)
+        if self.database is None or not paths:
+            return
+        event.acceptProposedAction()
+        if len(paths) > 1:
+            self.tell(QMessageBox.Icon.Information,
+                      f"{len(paths)} files were dropped; drop one report at a time (or save "
+                      "them into a folder and use File › Watch a folder for reports).")
+            return
+        self.import_report(paths[0])
+
     # -- long work --------------------------------------------------------------------
     def choose_report(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, "Import a Seller Central report",
@@ -1074,6 +1107,10 @@ class MainWindow(QMainWindow):
             self, f"About {APP_NAME}",
             f"<b>{APP_NAME} {__version__}</b><p>A customer-service desk for Amazon sellers.</p>"
             f"<p>Database: {self.database.location if self.database else '—'}</p>")
+
+
+def _dropped_files(event: QDropEvent) -> list[Path]:
+    return [Path(url.toLocalFile()) for url in event.mimeData().urls() if url.isLocalFile()]
 
 
 def open_when_shown(window: MainWindow, then=None, shown=None) -> None:

@@ -376,3 +376,45 @@ def test_an_order_s_right_click_menu_copies_and_offers_its_desk_actions(qtbot, w
     assert cells[0] == order_id
     assert cells[COL_MARKETPLACE] == index.data()
     assert len(cells) == window.orders_model.columnCount()
+
+
+def drop_on(window, widget, paths):
+    """Files dragged from the file manager and let go over `widget`: the events go to the
+    window's native window, which hands them to the widget under the pointer that takes
+    drops (or its nearest parent that does), as a real drag does."""
+    from PySide6.QtCore import QMimeData, QPoint, QUrl
+    from PySide6.QtGui import QDragEnterEvent, QDropEvent
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(p)) for p in paths])
+    where = widget.mapTo(window, QPoint(widget.width() // 2, widget.height() // 2))
+    args = (where.toPointF(), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
+            Qt.KeyboardModifier.NoModifier)
+    enter = QDragEnterEvent(where, *args[1:])
+    QApplication.sendEvent(window.windowHandle(), enter)
+    dropped = QDropEvent(*args)
+    QApplication.sendEvent(window.windowHandle(), dropped)
+    return enter, dropped
+
+
+def test_a_report_dropped_on_the_window_is_imported(qtbot, window, tmp_path):
+    report = write(tmp_path / "dropped orders.txt", [row("114-5555555-0000009", price="9.99")])
+    window.tab_actions[0].trigger()
+    with qtbot.waitSignal(window.task_finished, timeout=20_000):
+        enter, dropped = drop_on(window, window.orders_view.viewport(), [report])
+    assert enter.isAccepted()
+    assert dropped.isAccepted()
+    assert window.count_label.text() == "601 orders"
+    assert window.statusBar().currentMessage() == ("dropped orders.txt: 1 row, 1 order added, "
+                                                   "0 updated")
+
+
+def test_a_file_dropped_that_is_no_report_is_told_so(qtbot, window, tmp_path):
+    photo = tmp_path / "box.jpg"
+    photo.write_bytes(b"\xff\xd8\xff" + b"p" * 4000)
+    with qtbot.waitSignal(window.task_finished, timeout=20_000):
+        drop_on(window, window.tabs.currentWidget(), [photo])
+    assert window.message_box.icon() == QMessageBox.Icon.Warning
+    assert window.message_box.text() == ("box.jpg: this is a JPEG image, not a "
+                                         "tab-separated Seller Central report")
+    window.message_box.close()
+    assert window.count_label.text() == "600 orders"
