@@ -10,17 +10,26 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from sqlalchemy.engine import Engine
 
 from sellerdesk.core.errors import KnownError
-from sellerdesk.core.orders import OrderFilter, OrderSummary
+from sellerdesk.core.orders import OrderFilter, OrderOrdering, OrderSummary, looks_like_order_id
 from sellerdesk.store.engine import DamagedDatabase, reading
 from sellerdesk.store.orders import count_orders, list_orders
 from sellerdesk.ui.formatting import local_time
+from sellerdesk.ui.models.order_columns import (
+    COL_CHANNEL,
+    COL_MARKETPLACE,
+    COL_ORDER_ID,
+    COL_PRODUCT,
+    COL_PURCHASED,
+    COL_STATUS,
+    COL_TOTAL,
+    COL_UNITS,
+    HEADERS,
+    SORT_KEYS,
+)
 
 PAGE = 200
 PAGES_KEPT = 32
 
-COL_ORDER_ID, COL_PURCHASED, COL_MARKETPLACE, COL_CHANNEL, COL_STATUS, COL_UNITS, \
-    COL_TOTAL, COL_PRODUCT = range(8)
-HEADERS = ("Order ID", "Purchased", "Market", "Channel", "Status", "Units", "Total", "Product")
 _RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 
 
@@ -33,6 +42,7 @@ class OrdersTableModel(QAbstractTableModel):
         super().__init__(parent)
         self._engine = engine
         self._filter = OrderFilter()
+        self._ordering = OrderOrdering()
         self._pages: OrderedDict[int, list[OrderSummary]] = OrderedDict()
         self._count = self._fetch_count()
 
@@ -48,8 +58,24 @@ class OrdersTableModel(QAbstractTableModel):
         self._count = self._fetch_count()
         self.endResetModel()
 
+    @property
+    def ordering(self) -> OrderOrdering:
+        return self._ordering
+
     def refresh(self) -> None:
         self.set_filter(self._filter)
+
+    def empty_text(self) -> str:
+        """What the empty table says (nothing while it has rows)."""
+        if self._count:
+            return ""
+        search = self._filter.search.strip()
+        if search and self._filter == OrderFilter(search=self._filter.search):
+            what = "order ID starts with" if looks_like_order_id(search) else "order matches"
+            return f"No {what} “{search}”"
+        if not self._filter.is_empty:
+            return "No order matches these filters"
+        return "No orders yet: import an All Orders report (File → Import)"
 
     def order_at(self, row: int) -> OrderSummary | None:
         if not 0 <= row < self._count:
@@ -88,6 +114,19 @@ class OrdersTableModel(QAbstractTableModel):
             return order.first_title if column == COL_PRODUCT else None
         return _display(order, column)
 
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        """Sorted by the database (one query a page, over the column's index): the rows
+        are read again from the first page."""
+        if not 0 <= column < len(SORT_KEYS):
+            return
+        ordering = OrderOrdering(SORT_KEYS[column], order == Qt.SortOrder.DescendingOrder)
+        if ordering == self._ordering:
+            return
+        self.beginResetModel()
+        self._ordering = ordering
+        self._pages.clear()
+        self.endResetModel()
+
     # -- paging -------------------------------------------------------------------------
     def _fetch_count(self) -> int:
         try:
@@ -105,7 +144,8 @@ class OrdersTableModel(QAbstractTableModel):
             return page
         try:
             with reading(self._engine) as conn:
-                page = list_orders(conn, flt=self._filter, offset=number * PAGE, limit=PAGE)
+                page = list_orders(conn, flt=self._filter, ordering=self._ordering,
+                                   offset=number * PAGE, limit=PAGE)
         except DamagedDatabase as exc:
             self.found_damaged.emit(str(exc))
             return []

@@ -2,12 +2,23 @@
 (ui/models/orders_model.py). Typing into it searches, as in a mail client's list: the
 letters go to the search box, which asks the database once. Qt's own type-ahead would
 instead read every row of the model, page after page, to match the first column: on a
-large desk that froze the window for minutes."""
+large desk that froze the window for minutes.
+
+A click on a column's header sorts by it (in the database: the model asks for its pages
+in that order); the sort is kept with the window's state. An empty list says why it is
+empty in the middle of the table."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QAbstractItemModel, Qt, Signal
+from PySide6.QtGui import QPainter, QPalette
 from PySide6.QtWidgets import QAbstractItemView, QTableView, QWidget
+
+from sellerdesk.core.orders import OrderSort
+from sellerdesk.ui.models.order_columns import COL_PURCHASED, SORT_KEYS
+from sellerdesk.ui.settings import window_settings
+
+SORT_SETTING = "orders_sort"       # e.g. "status descending"
 
 
 class OrdersTable(QTableView):
@@ -23,6 +34,52 @@ class OrdersTable(QTableView):
             self.fontMetrics().height() + 8)  # fixed row height: no per-row measuring
         self.horizontalHeader().setStretchLastSection(True)
         self.setWordWrap(False)
+        column, order = _saved_sort()
+        self.horizontalHeader().setSortIndicator(column, order)
+        self.horizontalHeader().setSortIndicatorShown(True)
+        self.setSortingEnabled(True)
+        self.horizontalHeader().sortIndicatorChanged.connect(_save_sort)
+
+    def setModel(self, model: QAbstractItemModel | None) -> None:
+        super().setModel(model)
+        if model is not None:      # the sort the header shows (restored), not the default
+            header = self.horizontalHeader()
+            model.sort(header.sortIndicatorSection(), header.sortIndicatorOrder())
+
+    def empty_text(self) -> str:
+        """What the empty table says in its middle: no order matches a search, or none
+        imported yet."""
+        model = self.model()
+        if model is None or model.rowCount() or not hasattr(model, "empty_text"):
+            return ""
+        return model.empty_text()
+
+    def paintEvent(self, event) -> None:
+        super().paintEvent(event)
+        text = self.empty_text()
+        if text:
+            painter = QPainter(self.viewport())
+            painter.setPen(self.palette().color(QPalette.ColorRole.PlaceholderText))
+            painter.drawText(self.viewport().rect().adjusted(12, 12, -12, -12),
+                             Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap, text)
+            painter.end()
 
     def keyboardSearch(self, search: str) -> None:
         self.typed.emit(search)
+
+
+def _saved_sort() -> tuple[int, Qt.SortOrder]:
+    """The sort kept from the last run ("purchased descending" when none, or unknown)."""
+    key, _, direction = str(window_settings().value(SORT_SETTING, "")).partition(" ")
+    try:
+        column = SORT_KEYS.index(OrderSort(key))
+    except ValueError:
+        return COL_PURCHASED, Qt.SortOrder.DescendingOrder
+    ascending = direction == "ascending"
+    return column, Qt.SortOrder.AscendingOrder if ascending else Qt.SortOrder.DescendingOrder
+
+
+def _save_sort(column: int, order: Qt.SortOrder) -> None:
+    if 0 <= column < len(SORT_KEYS):
+        direction = "ascending" if order == Qt.SortOrder.AscendingOrder else "descending"
+        window_settings().setValue(SORT_SETTING, f"{SORT_KEYS[column].value} {direction}")

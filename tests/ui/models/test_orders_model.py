@@ -31,3 +31,27 @@ def test_totals_show_in_the_orders_currency(demo_db):
         totals = [model.index(r, COL_TOTAL).data() for r in range(model.rowCount())]
     assert totals
     assert all(t.startswith("¥") and "." not in t for t in totals)
+
+
+def test_sorting_asks_the_database_and_passes_qtmodeltester(qtmodeltester, demo_db):
+    from PySide6.QtCore import Qt
+
+    from sellerdesk.ui.models.orders_model import COL_UNITS
+    with open_database(demo_db) as db:
+        model = OrdersTableModel(db.engine)
+        units = sorted(model.index(r, COL_UNITS).data() for r in range(model.rowCount()))
+        model.sort(COL_UNITS, Qt.SortOrder.DescendingOrder)
+        assert model._pages == {}            # read again, a page at a time, in that order
+        assert model.index(0, COL_UNITS).data() == units[-1]
+        assert model.index(model.rowCount() - 1, COL_UNITS).data() == units[0]
+        qtmodeltester.check(model, force_py=True)
+
+
+def test_an_empty_model_says_why(demo_db):
+    with open_database(demo_db) as db:
+        model = OrdersTableModel(db.engine)
+        assert model.empty_text() == ""
+        model.set_filter(OrderFilter(search="no such words"))
+        assert model.empty_text() == "No order matches “no such words”"
+        model.set_filter(OrderFilter(search="lamp", marketplaces=frozenset({"XX"})))
+        assert model.empty_text() == "No order matches these filters"
