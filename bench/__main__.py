@@ -23,8 +23,8 @@ from pathlib import Path
 
 from bench.table import Row, markdown_table
 
-MODULES = ("startup", "command", "import_orders", "import_reports", "suggest", "metrics",
-           "queue", "export", "team")
+MODULES = ("startup", "orders_list", "command", "import_orders", "import_reports", "suggest",
+           "metrics", "queue", "export", "team")
 README = Path(__file__).resolve().parents[1] / "README.md"
 START, END = "<!-- bench:start -->", "<!-- bench:end -->"
 

@@ -154,12 +154,13 @@ class OrderOrdering:
     descending: bool = True          # newest first, as the list opens
 
 
-_WORD = re.compile(r"[^\W_]+")
+_WORD = re.compile(r"[^\W_]+\*?")
 
 
 def search_words(text: str) -> list[str]:
     """The words of a search, lower-cased: letters and digits, as the full-text index
-    splits them (SQLite's unicode61 and PostgreSQL's simple parser alike)."""
+    splits them (SQLite's unicode61 and PostgreSQL's simple parser alike). A word is
+    found whole; one typed with a star after it ("puzz*") is a beginning."""
     return _WORD.findall(text.casefold())
 
 

@@ -153,13 +153,14 @@ def rebuild_order_search(conn: Connection) -> None:
 
 
 def _fts_query(words: list[str]) -> str:
-    """Every word, in any order; the last one may be cut short (typed so far)."""
-    quoted = [f'"{w}"' for w in words]
-    return " ".join(quoted) + "*"
+    """Every word, in any order, each whole unless it ends in a star. Whole words, not
+    the last one as a beginning (as typed so far): at 1,000,000 orders a beginning made
+    a search on common words 2 to 3 times slower (37 → 14 ms to count, 89 → 43 to list)."""
+    return " ".join(f'"{w[:-1]}"*' if w.endswith("*") else f'"{w}"' for w in words)
 
 
 def _tsquery(words: list[str]) -> str:
-    return " & ".join(f"'{w}'" for w in words) + ":*"
+    return " & ".join(f"'{w[:-1]}':*" if w.endswith("*") else f"'{w}'" for w in words)
 
 
 def _matching_orders(conn: Connection, words: list[str], *, for_index_scan: bool = False):

@@ -53,6 +53,10 @@ class FilterBar(QWidget):
 
         self.search_box = QLineEdit()
         self.search_box.setPlaceholderText("Search order ID, SKU, ASIN or product  (Ctrl+F)")
+        self.search_box.setToolTip(
+            "Words in any order, with or without accents: “lamp desk” finds the desk lamps.\n"
+            "A word is found whole; end it with * for words that begin so (puzz* finds "
+            "puzzles).\nAn order ID, or its beginning, finds the orders it starts.")
         self.search_box.setClearButtonEnabled(True)
         self.search_box.setMinimumWidth(180)
         layout.addWidget(self.search_box, 3)
