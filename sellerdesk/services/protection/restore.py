@@ -24,6 +24,7 @@ from sellerdesk.services.staff import default_staff_name
 from sellerdesk.store import snapshots
 from sellerdesk.store.engine import database_url, make_engine, reading, sqlite_path, writing
 from sellerdesk.store.migrate import upgrade
+from sellerdesk.store.orders import rebuild_order_search
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,6 +77,7 @@ def restore_over_damaged(target: str, path: Path, *,
     try:
         upgrade(engine)
         with writing(engine) as conn:
+            rebuild_order_search(conn)
             security_log.record(conn, "restore", f"{check.path} (the damaged database kept "
                                 f"at {aside})", actor=by)
         purge_personal_data(engine, staff=by)
@@ -101,6 +103,10 @@ def restore_backup(engine: Engine, path: Path, *, staff: str | None = None) -> R
     upgrade(engine)
     security_log.keep_across_restore(engine, earlier)
     with writing(engine) as conn:
+        # The search words are tied to each order's rowid, which SQLite does not promise
+        # to keep through the VACUUM INTO that made the backup: written again from the
+        # orders themselves (a second or so at a million orders).
+        rebuild_order_search(conn)
         for made in made_since:
             backups.remember_backup(conn, Path(made), by)
         security_log.record(conn, "restore", f"{check.path} (the previous database kept at "

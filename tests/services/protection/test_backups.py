@@ -189,3 +189,20 @@ def test_a_team_database_is_pointed_to_pg_dump(postgres, tmp_path):
         with pytest.raises(backups.BackupError, match="pg_dump --format=custom"):
             backups.make_backup(db.engine, tmp_path / "copy.sqlite3")
         assert backups.daily_backup(db.engine) is None
+
+
+def test_a_restore_writes_the_search_words_again_from_the_orders(engine, tmp_path):
+    """The words are tied to each order's rowid, which SQLite does not promise to keep
+    through VACUUM INTO; here the backup's words are lost outright, and the restored desk
+    still finds its orders by word."""
+    from sellerdesk.core.orders import OrderFilter
+    from sellerdesk.store.engine import reading
+    from sellerdesk.store.orders import list_orders
+    copy = tmp_path / "copy.sqlite3"
+    backups.make_backup(engine, copy, staff="Olivia")
+    with sqlite3.connect(copy) as conn:
+        conn.execute("DELETE FROM order_search")
+    restore.restore_backup(engine, copy, staff="Olivia")
+    with reading(engine) as conn:
+        found = list_orders(conn, flt=OrderFilter(search="cook year"), offset=0, limit=10)
+    assert [o.order_id for o in found] == [ORDER]
