@@ -4,7 +4,7 @@ one in a single transaction (store.migrate). Written by `python -m
 sellerdesk.store.migrate`; a test holds it equal to the migrations: do not edit.
 """
 
-REVISION = '0017'
+REVISION = '0018'
 
 STATEMENTS = (
     'CREATE TABLE alembic_version (\n\tversion_num VARCHAR(32) NOT NULL, \n\tCONSTRAINT alembic_version_pkc PRIMARY KEY (version_num)\n)',
@@ -60,5 +60,7 @@ STATEMENTS = (
     'CREATE INDEX ix_orders_total ON orders (currency, total_minor, order_id)',
     'CREATE INDEX ix_orders_product ON orders (first_title, order_id)',
     "CREATE VIRTUAL TABLE order_search USING fts5(words, tokenize = 'unicode61 remove_diacritics 2', detail = none)",
-    'INSERT INTO "alembic_version" VALUES (\'0017\')',
+    'CREATE INDEX ix_clock_run_open ON clock_run (issue_id, clock, started) WHERE met IS NULL',
+    'CREATE INDEX ix_credit_expires ON credit (expires_on) WHERE expires_on IS NOT NULL',
+    'INSERT INTO "alembic_version" VALUES (\'0018\')',
 )

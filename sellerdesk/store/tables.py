@@ -158,7 +158,11 @@ class ClockRun(TableModel, table=True):
     kept by every timeline write so the dashboard counts missed deadlines over an index.
     Lengths are not stored: they come from the desk's facts when counted."""
     __tablename__ = "clock_run"
-    __table_args__ = (sa.Index("ix_clock_run_started", "clock", "started", "took_seconds"),)
+    __table_args__ = (sa.Index("ix_clock_run_started", "clock", "started", "took_seconds"),
+                      # the runs still going, for the work queue (migration 0018)
+                      sa.Index("ix_clock_run_open", "issue_id", "clock", "started",
+                               sqlite_where=sa.text("met IS NULL"),
+                               postgresql_where=sa.text("met IS NULL")))
 
     issue_id: int = Field(sa_column=sa.Column(
         sa.Integer, sa.ForeignKey("issue.id", ondelete="CASCADE"), primary_key=True))
@@ -174,7 +178,11 @@ class Credit(TableModel, table=True):
     __tablename__ = "credit"
     __table_args__ = (sa.Index("ix_credit_order", "order_id"),
                       sa.Index("ix_credit_issue", "issue_id"),
-                      sa.Index("ix_credit_created", "created_at"))
+                      sa.Index("ix_credit_created", "created_at"),
+                      # promotional codes by expiry, for the work queue (migration 0018)
+                      sa.Index("ix_credit_expires", "expires_on",
+                               sqlite_where=sa.text("expires_on IS NOT NULL"),
+                               postgresql_where=sa.text("expires_on IS NOT NULL")))
 
     id: int = Field(sa_column=sa.Column(sa.Integer, primary_key=True, autoincrement=False))
     created_at: datetime = Field(sa_type=sa.DateTime())
