@@ -35,7 +35,12 @@ _DAMAGE_SIGNS = ("database disk image is malformed", "file is not a database",
 # orders with an empty desk; the desk's own tables grow slowly), whose damage is
 # caught when they are read (DamagedDatabase from reading/writing).
 CHECK_WHOLE_UP_TO = 32 * 2**20
-_CHECKED_WHEN_READ = frozenset({"orders", "order_item", "order_day"})
+_CHECKED_WHEN_READ = frozenset({"orders", "order_item", "order_day",
+                                # the orders' search words: derived from them, and read
+                                # (so checked) only by a search; a restore writes them anew
+                                "order_search", "order_search_data", "order_search_idx",
+                                "order_search_content", "order_search_docsize",
+                                "order_search_config"})
 
 
 def database_url(target: str | os.PathLike[str]) -> str:

@@ -59,7 +59,7 @@ STATEMENTS = (
     'CREATE INDEX ix_orders_units ON orders (units, order_id)',
     'CREATE INDEX ix_orders_total ON orders (currency, total_minor, order_id)',
     'CREATE INDEX ix_orders_product ON orders (first_title, order_id)',
-    "CREATE VIRTUAL TABLE order_search USING fts5(words, tokenize = 'unicode61 remove_diacritics 2', detail = none)",
+    "CREATE VIRTUAL TABLE order_search USING fts5(words, tokenize = 'unicode61 remove_diacritics 2', detail = none, columnsize = 0)",
     'CREATE INDEX ix_clock_run_open ON clock_run (issue_id, clock, started) WHERE met IS NULL',
     'CREATE INDEX ix_credit_expires ON credit (expires_on) WHERE expires_on IS NOT NULL',
     'INSERT INTO "alembic_version" VALUES (\'0018\')',
