@@ -22,8 +22,9 @@ from tests.ui.conftest import ORDER, give_credit
 
 @pytest.fixture
 def moment():
-    """Now, held still: the rows' words are read at one instant."""
-    at = datetime.now(UTC).replace(second=0, microsecond=0)
+    """Now, held still two days after the test order was placed: the rows' words are
+    read at one instant, on any day the suite runs."""
+    at = datetime(2026, 10, 3, 10, 0, tzinfo=UTC)
     with time_machine.travel(at, tick=False):
         yield at.replace(tzinfo=None)
 
