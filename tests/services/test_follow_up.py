@@ -19,22 +19,15 @@ from sellerdesk.store.engine import reading
 from sellerdesk.store.tables import CLOCK_RUNS
 from tests.helpers.reports import row, write
 from tests.helpers.staffing import hire, owner_at_work
+from tests.helpers.stored_orders import ORDER, OTHER, lamp_and_mugs
 
-ORDER = "114-3941689-8772232"
-OTHER = "114-0000000-0000002"
 MONDAY_9AM = datetime(2026, 11, 16, 9, 0, tzinfo=UTC)
 
 
 @pytest.fixture
 def engine(database, tmp_path, monkeypatch):
     monkeypatch.setenv("SELLERDESK_STAFF", "Ana")
-    report = write(tmp_path / "orders.txt", [
-        row(ORDER, sku="LAMP", title="Brass Desk Lamp, 40 cm, warm white", price="59.00"),
-        row(ORDER, sku="MUG", title="Ceramic Mug", price="29.00", quantity=2),
-        row(OTHER, sku="MUG", title="Ceramic Mug", price="14.50"),
-    ])
-    import_orders(database.engine, report)
-    return database.engine
+    return lamp_and_mugs(database.engine, tmp_path)
 
 
 def kinds(engine, issue_id):

@@ -9,7 +9,6 @@ import time_machine
 from sellerdesk.core.issues import BuyerResponse, IssueStatus, IssueType, Remedy
 from sellerdesk.services import follow_up
 from sellerdesk.services.credits import issue_credit, reverse_credit
-from sellerdesk.services.imports.orders import import_orders
 from sellerdesk.services.issues import add_issue
 from sellerdesk.services.queue import (
     ANSWERED,
@@ -21,11 +20,9 @@ from sellerdesk.services.queue import (
     urgent_count,
     work_queue,
 )
-from tests.helpers.reports import row, write
 from tests.helpers.staffing import hire
+from tests.helpers.stored_orders import ORDER, OTHER, lamp_and_mugs
 
-ORDER = "114-3941689-8772232"
-OTHER = "114-0000000-0000002"
 MONDAY_9AM = datetime(2026, 11, 16, 9, 0, tzinfo=UTC)
 NAIVE_9AM = MONDAY_9AM.replace(tzinfo=None)
 
@@ -33,13 +30,7 @@ NAIVE_9AM = MONDAY_9AM.replace(tzinfo=None)
 @pytest.fixture
 def engine(database, tmp_path, monkeypatch):
     monkeypatch.setenv("SELLERDESK_STAFF", "Ana")
-    report = write(tmp_path / "orders.txt", [
-        row(ORDER, sku="LAMP", title="Brass Desk Lamp, 40 cm, warm white", price="59.00"),
-        row(ORDER, sku="MUG", title="Ceramic Mug", price="29.00", quantity=2),
-        row(OTHER, sku="MUG", title="Ceramic Mug", price="14.50"),
-    ])
-    import_orders(database.engine, report)
-    return database.engine
+    return lamp_and_mugs(database.engine, tmp_path)
 
 
 def at(hours: float):
