@@ -215,6 +215,10 @@ class MainWindow(QMainWindow):
         self.shortcuts_action = action("&Keyboard shortcuts…", self.show_shortcuts, "Ctrl+/",
                                        "Every key the desk answers to, on one page")
         self.shortcuts_dialog: QDialog | None = None
+        self.manual_action = action("&Manual", self.show_manual,
+                                    QKeySequence.StandardKey.HelpContents,
+                                    "What each tab is for and how to work safely")
+        self.manual_dialog: QDialog | None = None
         self.clear_filters_action = action("&Clear filters", self.filter_bar.clear,
                                            "Ctrl+Shift+L")
         self.about_action = action(f"&About {APP_NAME}", self.show_about)
@@ -329,7 +333,7 @@ class MainWindow(QMainWindow):
         view_menu.addSeparator()
         view_menu.addActions([self.refresh_action, self.clear_filters_action])
         help_menu = menu.addMenu("&Help")
-        help_menu.addActions([self.shortcuts_action, self.about_action])
+        help_menu.addActions([self.manual_action, self.shortcuts_action, self.about_action])
 
         toolbar = QToolBar("Main")
         toolbar.setObjectName("main_toolbar")
@@ -700,6 +704,19 @@ class MainWindow(QMainWindow):
         self.shortcuts_dialog = dialog
         dialog.show()
         return dialog
+
+    def show_manual(self) -> QDialog:
+        """Help › Manual (F1), kept open beside the work like the cheat sheet."""
+        from sellerdesk.ui.dialogs.manual_dialog import ManualDialog
+        if self.manual_dialog is None:
+            self.manual_dialog = ManualDialog(self)
+            self.manual_dialog.finished.connect(
+                lambda _result: setattr(self, "manual_dialog", None))
+            self.manual_dialog.show()
+        else:
+            self.manual_dialog.raise_()
+            self.manual_dialog.activateWindow()
+        return self.manual_dialog
 
     # -- a report dropped on the window ---------------------------------------------------
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
