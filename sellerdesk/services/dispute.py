@@ -15,6 +15,7 @@ import json
 import re
 import shutil
 import zipfile
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,7 +24,7 @@ from sqlalchemy.engine import Engine
 from sellerdesk.core.errors import KnownError
 from sellerdesk.core.file_names import windows_safe
 from sellerdesk.core.issues import Remedy
-from sellerdesk.core.records import CreditRecord, TimelineEntry
+from sellerdesk.core.records import CreditRecord, EvidenceRecord, TimelineEntry
 from sellerdesk.services import packet_pdf
 from sellerdesk.services.clock import now
 from sellerdesk.services.evidence import checked_file
@@ -47,9 +48,11 @@ RESPONSE_BOX = 2_000          # characters Amazon's claim response box takes
 #   amount was never given; an approved one appears as the credit it became);
 # - who the issue was assigned to is internal work-sharing;
 # - changes to the buyer's stored details are the desk's data housekeeping (the details
-#   themselves go out only when asked for).
+#   themselves go out only when asked for);
+# - a file removed within a minute of attaching it was a slip (the wrong file dropped):
+#   neither the file, nor its attaching, nor its removal goes out (see `_shown`).
 INTERNAL_KINDS = frozenset({"suggestion", "approval_requested", "rejected", "assigned",
-                            "personal_data"})
+                            "personal_data", "evidence_removed"})
 # The policy's guard lines (core.policy step 6) end so: they say who must approve, with the
 # desk's approval limits and its count of the buyer's earlier credits. They never change the
 # amount, so the lines left still add up to the suggestion.
@@ -75,12 +78,15 @@ def gather(engine: Engine, order_id: str, *, personal_data: bool = False) -> Pac
         if not issues:
             raise KnownError(f"order {order_id} has no issues logged: a dispute packet shows "
                              "what was done about an issue (log one first)")
-        attached = evidence_store.evidence(conn, issue_ids=[i.issue_id for i in issues])
+        issue_ids = [i.issue_id for i in issues]
+        attached = evidence_store.evidence(conn, issue_ids=issue_ids)
+        removed = evidence_store.removed_evidence(conn, issue_ids=issue_ids)
         files = []
         for i in issues:
             credits = ledger_store.credits_on_issue(conn, issue_id=i.issue_id)
             files.append(IssueFile(
-                i, _shown(issue_store.timeline(conn, issue_id=i.issue_id), credits), credits,
+                i, _shown(issue_store.timeline(conn, issue_id=i.issue_id), credits,
+                          [e for e in removed if e.issue_id == i.issue_id]), credits,
                 [e for e in attached if e.issue_id == i.issue_id]))
         credit_ids = [c.credit_id for f in files for c in f.credits]
         # The order's own entries, each against its hash and the one before: reading the
@@ -94,13 +100,20 @@ def gather(engine: Engine, order_id: str, *, personal_data: bool = False) -> Pac
                       buyers)
 
 
-def _shown(timeline: list[TimelineEntry], credits: list[CreditRecord]) -> list[TimelineEntry]:
-    """The timeline as the packet shows it: without the desk's internal lines, and a
-    supervisor's approval told as the credit it gave, in the words a credit's own line has."""
+def _shown(timeline: list[TimelineEntry], credits: list[CreditRecord],
+           removed: Sequence[EvidenceRecord] = ()) -> list[TimelineEntry]:
+    """The timeline as the packet shows it: without the desk's internal lines nor the
+    attaching of files removed since, and a supervisor's approval told as the credit it
+    gave, in the words a credit's own line has."""
     by_id = {c.credit_id: c for c in credits}
+    # An attaching line is written with its record, at its moment, naming its hash.
+    slips = {(e.added_at, f"SHA-256 {e.sha256[:12]}") for e in removed}
     shown = []
     for entry in timeline:
         if entry.kind in INTERNAL_KINDS:
+            continue
+        if entry.kind == "evidence" and any(
+                at == entry.at and mark in entry.text for at, mark in slips):
             continue
         if entry.kind == "approved":
             found = _CREDIT_ID.search(entry.text)

@@ -9,6 +9,9 @@ beside a SQLite database (`<name>-evidence/`).
 On PostgreSQL (a team) the database holds the files too, written in the same
 transaction as the record, and each desk's store in its data folder is only a cache: a
 file attached at one desk is fetched, and checked against its hash, at another.
+
+A file attached by mistake can be removed within a minute (REMOVABLE_FOR): its record
+stays, marked removed, and the timeline says so; after that, evidence stays evidence.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ import os
 import shutil
 import tempfile
 from collections.abc import Iterable, Iterator
+from datetime import UTC, datetime, timedelta
 from functools import partial
 from pathlib import Path
 
@@ -39,6 +43,9 @@ from sellerdesk.store.engine import reading, writing
 
 MAX_BYTES = 200 * 2**20      # a phone video is evidence too; a disk image is not
 _CHUNK = 1 << 20
+# Long enough to see the wrong file went in, short enough that nobody has relied on it
+# (a packet sent, a colleague's look) before it goes.
+REMOVABLE_FOR = timedelta(minutes=1)
 
 
 def size_text(size: int) -> str:
@@ -76,6 +83,53 @@ def attach_evidence(engine: Engine, *, issue_id: int, path: Path,
                               at=at)
     return EvidenceRecord(new_id, issue_id, sha256, path.name[:255], size, media_type, at,
                           member.name)
+
+
+def removable(record: EvidenceRecord, moment: datetime) -> bool:
+    """Whether the file may still be removed at `moment` (the desk's clock, naive UTC)."""
+    return record.added_at <= moment < record.added_at + REMOVABLE_FOR
+
+
+def remove_evidence(engine: Engine, *, evidence_id: int,
+                    staff: str | None = None) -> EvidenceRecord:
+    """Take a file attached within the last minute off its issue: out of its evidence
+    and its dispute packets, onto its timeline as removed. The record stays (marked who
+    removed it and when), so what was attached, by whom and when is never lost.
+
+    The stored file stays too, until the issue's personal data is purged (the removed
+    record keeps the issue among those the purge takes, and the purge deletes each file
+    no record still holds). Its SHA-256 is on the timeline: kept, the bytes can still be
+    shown to whoever asks what was taken back, which a hash alone cannot do. Deleting it
+    here would also race a colleague attaching the same file at that moment (the store
+    is written before its record), and could leave a record without its file."""
+    with writing(engine) as conn:
+        found = evidence_store.evidence_for_removal(conn, evidence_id=evidence_id)
+        if found is None:
+            raise KnownError(f"evidence {evidence_id} is not in this database")
+        record, removed_at = found
+        if removed_at is not None:
+            raise DeskError(f"{record.name} was already removed from issue "
+                            f"{record.issue_id} ({_desk_time(removed_at)})")
+        at = now()
+        if not removable(record, at):
+            raise DeskError("Evidence can be removed only within a minute of attaching it; "
+                            f"this was attached at {_desk_time(record.added_at, at)}.")
+        member = at_desk_or_add_first_owner(conn, staff)
+        evidence_store.mark_removed(conn, evidence_id=evidence_id, by=member.name, at=at)
+        issue_store.add_event(
+            conn, issue_id=record.issue_id, actor=member.name, kind="evidence_removed",
+            text=f"Removed evidence {record.name} (sha256 {record.sha256[:12]}…) added by "
+                 f"{record.added_by} at {record.added_at:%Y-%m-%d %H:%M:%S} UTC, removed "
+                 f"by {member.name}", at=at)   # UTC: a colleague may read it in another zone
+    return record
+
+
+def _desk_time(at: datetime, today: datetime | None = None) -> str:
+    """A stored UTC time in the desk's own zone: the hour alone when it is today's."""
+    local = at.replace(tzinfo=UTC).astimezone()
+    if today is not None and local.date() == today.replace(tzinfo=UTC).astimezone().date():
+        return f"{local:%H:%M}"
+    return f"{local:%Y-%m-%d %H:%M}"
 
 
 def evidence_on(engine: Engine, issue_ids: list[int]) -> list[EvidenceRecord]:

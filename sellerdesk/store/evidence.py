@@ -1,5 +1,6 @@
 """Evidence records: which files (by SHA-256) are attached to which issue; on PostgreSQL
-also the files themselves, a piece at a time (evidence_chunk)."""
+also the files themselves, a piece at a time (evidence_chunk). A record removed (within a
+minute of attaching it) stays, with `removed_at`: it is no longer the issue's evidence."""
 
 from __future__ import annotations
 
@@ -14,14 +15,16 @@ from sellerdesk.store.tables import EVIDENCE, EVIDENCE_CHUNKS, TIMELINE
 
 e, ch = EVIDENCE.c, EVIDENCE_CHUNKS.c
 PURGED_FILE = "(evidence file purged with the buyer's personal data)"
+# Timeline kinds whose text names an evidence file (a name can name the buyer).
+FILE_KINDS = ("evidence", "evidence_removed")
 _COLUMNS = (e.id, e.issue_id, e.sha256, e.name, e.size, e.media_type, e.added_at, e.added_by)
 
 
 def add_evidence(conn: Connection, *, issue_id: int, sha256: str, name: str, size: int,
                  media_type: str, by: str, at: datetime) -> int | None:
     """The new record's id, or None when this file is already on this issue."""
-    exists = conn.execute(sa.select(e.id).where(e.issue_id == issue_id,
-                                                e.sha256 == sha256)).first()
+    exists = conn.execute(sa.select(e.id).where(e.issue_id == issue_id, e.sha256 == sha256,
+                                                e.removed_at.is_(None))).first()
     if exists is not None:
         return None
     return conn.execute(EVIDENCE.insert().values(
@@ -30,10 +33,35 @@ def add_evidence(conn: Connection, *, issue_id: int, sha256: str, name: str, siz
 
 
 def evidence(conn: Connection, *, issue_ids: Sequence[int]) -> list[EvidenceRecord]:
-    """The files on these issues, in the order they were attached."""
-    rows = conn.execute(sa.select(*_COLUMNS).where(e.issue_id.in_(list(issue_ids)))
+    """The files on these issues (not those removed), in the order they were attached."""
+    rows = conn.execute(sa.select(*_COLUMNS).where(e.issue_id.in_(list(issue_ids)),
+                                                   e.removed_at.is_(None))
                         .order_by(e.added_at, e.id))
     return [EvidenceRecord(*row) for row in rows]
+
+
+def removed_evidence(conn: Connection, *, issue_ids: Sequence[int]) -> list[EvidenceRecord]:
+    """The files once attached to these issues and removed since."""
+    rows = conn.execute(sa.select(*_COLUMNS).where(e.issue_id.in_(list(issue_ids)),
+                                                   e.removed_at.is_not(None))
+                        .order_by(e.added_at, e.id))
+    return [EvidenceRecord(*row) for row in rows]
+
+
+def evidence_for_removal(conn: Connection, *,
+                         evidence_id: int) -> tuple[EvidenceRecord, datetime | None] | None:
+    """A record and when it was removed (None: still attached), its row locked until the
+    caller's transaction ends, so two desks removing it at once remove it once."""
+    query = sa.select(*_COLUMNS, e.removed_at).where(e.id == evidence_id)
+    if conn.dialect.name == "postgresql":
+        query = query.with_for_update()
+    row = conn.execute(query).first()
+    return None if row is None else (EvidenceRecord(*row[:-1]), row[-1])
+
+
+def mark_removed(conn: Connection, *, evidence_id: int, by: str, at: datetime) -> None:
+    conn.execute(EVIDENCE.update().where(e.id == evidence_id, e.removed_at.is_(None))
+                 .values(removed_at=at, removed_by=by))
 
 
 def every_file(conn: Connection) -> list[EvidenceRecord]:
@@ -80,7 +108,7 @@ def drop_evidence(conn: Connection, *, issue_ids: Sequence[int],
         return len(records), []
     conn.execute(EVIDENCE.delete().where(e.issue_id.in_(ids)))
     conn.execute(TIMELINE.update().where(TIMELINE.c.issue_id.in_(ids),
-                                         TIMELINE.c.kind == "evidence")
+                                         TIMELINE.c.kind.in_(FILE_KINDS))
                  .values(text=PURGED_FILE))
     hashes = sorted({sha256 for _, sha256 in records})
     still = set(conn.execute(sa.select(e.sha256).where(e.sha256.in_(hashes))).scalars())

@@ -4,7 +4,7 @@ one in a single transaction (store.migrate). Written by `python -m
 sellerdesk.store.migrate`; a test holds it equal to the migrations: do not edit.
 """
 
-REVISION = '0018'
+REVISION = '0019'
 
 STATEMENTS = (
     'CREATE TABLE alembic_version (\n\tversion_num VARCHAR(32) NOT NULL, \n\tCONSTRAINT alembic_version_pkc PRIMARY KEY (version_num)\n)',
@@ -38,7 +38,6 @@ STATEMENTS = (
     'CREATE INDEX ix_amazon_odr_imported ON amazon_odr (imported_at)',
     'CREATE TABLE clock_run (\n\tissue_id INTEGER NOT NULL, \n\tclock VARCHAR(32) NOT NULL, \n\tstarted DATETIME NOT NULL, \n\tmet DATETIME, \n\ttook_seconds FLOAT, \n\tPRIMARY KEY (issue_id, clock), \n\tFOREIGN KEY(issue_id) REFERENCES issue (id) ON DELETE CASCADE\n)',
     'CREATE INDEX ix_clock_run_started ON clock_run (clock, started, took_seconds)',
-    'CREATE TABLE evidence (\n\tid INTEGER NOT NULL, \n\tissue_id INTEGER NOT NULL, \n\tsha256 VARCHAR(64) NOT NULL, \n\tname VARCHAR(255) NOT NULL, \n\tsize BIGINT NOT NULL, \n\tmedia_type VARCHAR(100) NOT NULL, \n\tadded_at DATETIME NOT NULL, \n\tadded_by VARCHAR(100) NOT NULL, \n\tPRIMARY KEY (id), \n\tCONSTRAINT uq_evidence_issue_file UNIQUE (issue_id, sha256), \n\tFOREIGN KEY(issue_id) REFERENCES issue (id)\n)',
     'CREATE TABLE amazon_item_code (\n\torder_id VARCHAR(32) NOT NULL, \n\tsku VARCHAR(64) NOT NULL, \n\titem_code VARCHAR(32) NOT NULL, \n\tPRIMARY KEY (order_id, sku)\n)',
     'CREATE TABLE credit_export (\n\tcredit_id INTEGER NOT NULL, \n\tfeed VARCHAR(255) NOT NULL, \n\texported_at DATETIME NOT NULL, \n\texported_by VARCHAR(100) NOT NULL, \n\tPRIMARY KEY (credit_id), \n\tFOREIGN KEY(credit_id) REFERENCES credit (id)\n)',
     'CREATE TABLE settlement (\n\tsettlement_id VARCHAR(32) NOT NULL, \n\tstart_date DATE, \n\tend_date DATE, \n\tdeposit_date DATE, \n\ttotal_minor BIGINT NOT NULL, \n\tcurrency VARCHAR(3) NOT NULL, \n\tfile VARCHAR(255) NOT NULL, \n\timported_at DATETIME NOT NULL, \n\timported_by VARCHAR(100) NOT NULL, \n\tPRIMARY KEY (settlement_id)\n)',
@@ -62,5 +61,7 @@ STATEMENTS = (
     "CREATE VIRTUAL TABLE order_search USING fts5(words, tokenize = 'unicode61 remove_diacritics 2', detail = none, columnsize = 0)",
     'CREATE INDEX ix_clock_run_open ON clock_run (issue_id, clock, started) WHERE met IS NULL',
     'CREATE INDEX ix_credit_expires ON credit (expires_on) WHERE expires_on IS NOT NULL',
-    'INSERT INTO "alembic_version" VALUES (\'0018\')',
+    'CREATE TABLE "evidence" (\n\tid INTEGER NOT NULL, \n\tissue_id INTEGER NOT NULL, \n\tsha256 VARCHAR(64) NOT NULL, \n\tname VARCHAR(255) NOT NULL, \n\tsize BIGINT NOT NULL, \n\tmedia_type VARCHAR(100) NOT NULL, \n\tadded_at DATETIME NOT NULL, \n\tadded_by VARCHAR(100) NOT NULL, \n\tremoved_at DATETIME, \n\tremoved_by VARCHAR(100), \n\tPRIMARY KEY (id), \n\tFOREIGN KEY(issue_id) REFERENCES issue (id)\n)',
+    'CREATE UNIQUE INDEX uq_evidence_issue_file ON evidence (issue_id, sha256) WHERE removed_at IS NULL',
+    'INSERT INTO "alembic_version" VALUES (\'0019\')',
 )

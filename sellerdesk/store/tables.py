@@ -283,7 +283,10 @@ class Evidence(TableModel, table=True):
     SHA-256, so the same photo attached twice is kept once and a changed file is a
     different file."""
     __tablename__ = "evidence"
-    __table_args__ = (sa.UniqueConstraint("issue_id", "sha256", name="uq_evidence_issue_file"),)
+    # Once per issue while attached; a file removed and attached again is a new row.
+    __table_args__ = (sa.Index("uq_evidence_issue_file", "issue_id", "sha256", unique=True,
+                               sqlite_where=sa.text("removed_at IS NULL"),
+                               postgresql_where=sa.text("removed_at IS NULL")),)
 
     id: int | None = Field(default=None, primary_key=True)
     issue_id: int = Field(sa_column=sa.Column(sa.Integer, sa.ForeignKey("issue.id"),
@@ -294,6 +297,10 @@ class Evidence(TableModel, table=True):
     media_type: str = Field(max_length=100)
     added_at: datetime = Field(sa_type=sa.DateTime())
     added_by: str = Field(max_length=100)
+    # Taken back within a minute of attaching (services.evidence.remove_evidence): the
+    # record stays, out of the issue's evidence.
+    removed_at: datetime | None = Field(default=None, sa_type=sa.DateTime())
+    removed_by: str | None = Field(default=None, max_length=100)
 
 
 class EvidenceChunk(TableModel, table=True):

@@ -26,7 +26,8 @@ MARK = "team.owner"          # desk_setting key: set by `team init`, names the o
 # What an agent writes while working (imports included: any desk may import a report).
 AGENT_WRITES = {
     "issue": "INSERT, UPDATE", "timeline_event": "INSERT", "clock_run": "INSERT, UPDATE, DELETE",
-    "evidence": "INSERT", "personal_data": "INSERT, UPDATE, DELETE", "defect": "INSERT, UPDATE",
+    "evidence": "INSERT, UPDATE (removed_at, removed_by)",   # taken back within a minute
+    "personal_data": "INSERT, UPDATE, DELETE", "defect": "INSERT, UPDATE",
     "credit": "INSERT", "approval_request": "INSERT", "credit_export": "INSERT",
     "desk_setting": "INSERT, UPDATE", "security_event": "INSERT",
     "orders": "INSERT, UPDATE, DELETE", "order_item": "INSERT, UPDATE, DELETE",
