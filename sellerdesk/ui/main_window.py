@@ -40,6 +40,7 @@ from sellerdesk import APP_NAME, __version__
 from sellerdesk.core.errors import Cancelled, KnownError
 from sellerdesk.ui.dialogs.ask import ask_choice
 from sellerdesk.ui.formatting import error_style
+from sellerdesk.ui.icons import icon
 from sellerdesk.ui.operations import Operations, backups, imports
 from sellerdesk.ui.operations.runner import StillRunning
 from sellerdesk.ui.record_table import RowMenu, cell_text, copy_text, current_index, row_text
@@ -197,7 +198,8 @@ class MainWindow(QMainWindow):
         self.demo_action = action("Build &demo data…", self.choose_demo_size, None,
                                   "Fill this new, empty database with realistic sample "
                                   "orders (never one that holds your own records)")
-        self.quit_action = action("&Quit", self.close, QKeySequence.StandardKey.Quit)
+        self.quit_action = action("&Quit", self.close, QKeySequence.StandardKey.Quit,
+                                  f"Close {APP_NAME} (work under way asks first)")
         self.refresh_action = action("&Refresh", self.refresh, QKeySequence.StandardKey.Refresh,
                                      "Read the orders again")
         self.find_action = action("&Find", self.focus_search, QKeySequence.StandardKey.Find,
@@ -220,8 +222,11 @@ class MainWindow(QMainWindow):
                                     "What each tab is for and how to work safely")
         self.manual_dialog: QDialog | None = None
         self.clear_filters_action = action("&Clear filters", self.filter_bar.clear,
-                                           "Ctrl+Shift+L")
-        self.about_action = action(f"&About {APP_NAME}", self.show_about)
+                                           "Ctrl+Shift+L",
+                                           "Show every order again: no search, dates or "
+                                           "marketplace")
+        self.about_action = action(f"&About {APP_NAME}", self.show_about, None,
+                                   "The version, and the database in use")
         self.new_issue_action = action("&New issue…", self.new_issue, "Ctrl+N",
                                        "Log a customer issue on the selected order")
         self.new_issue_action.setEnabled(False)
@@ -277,7 +282,8 @@ class MainWindow(QMainWindow):
             "Security &log…", lambda: self.work_tabs and self.work_tabs.security_log(), None,
             "Who exported, purged, backed up, restored, rotated keys, gave or reversed credits")
         self.tab_actions = [
-            action(name, lambda _=False, i=index: self.tabs.setCurrentIndex(i), f"Ctrl+{index + 1}")
+            action(name, lambda _=False, i=index: self.tabs.setCurrentIndex(i), f"Ctrl+{index + 1}",
+                   f"Go to the {name.strip('&')} tab")
             # Spelled here, not imported from work_tabs: the window shows before that loads.
             for index, name in enumerate(("&Orders", "&Queue", "&Issues", "&Approvals",
                                           "&Ledger", "&Metrics"))]
@@ -302,6 +308,7 @@ class MainWindow(QMainWindow):
             "Ca&ncel the work under way", self.progress_strip.cancel, None,
             "Stop the import, sync or demo data under way: nothing it did is kept")
         self.cancel_action.setEnabled(False)
+        self._give_icons()
         menu = self.menuBar()
         file_menu = menu.addMenu("&File")
         file_menu.addActions([self.import_action, self.watch_action, self.sync_action,
@@ -337,7 +344,7 @@ class MainWindow(QMainWindow):
 
         toolbar = QToolBar("Main")
         toolbar.setObjectName("main_toolbar")
-        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         toolbar.addActions([self.import_action, self.sync_action, self.refresh_action,
                             self.new_issue_action])
         toolbar.addSeparator()
@@ -356,13 +363,38 @@ class MainWindow(QMainWindow):
         self.orders_menu = RowMenu(self.orders_view)
         self.orders_menu.add_row_actions([self.new_issue_action, self.dispute_action])
 
+    def _give_icons(self) -> None:
+        """Lucide's drawings (ui/icons), in the palette's text colour, drawn when shown."""
+        named = {
+            self.import_action: "import", self.sync_action: "cloud-download",
+            self.refresh_action: "refresh-cw", self.new_issue_action: "circle-plus",
+            self.reply_action: "reply", self.policy_action: "scale",
+            self.template_action: "file-text", self.staff_action: "users",
+            self.facts_action: "gauge", self.dispute_action: "gavel",
+            self.adjustments_action: "receipt", self.settlements_action: "hand-coins",
+            self.watch_action: "folder-sync", self.demo_action: "flask-conical",
+            self.settings_action: "settings", self.export_ledger_action: "file-spreadsheet",
+            self.check_ledger_action: "file-check", self.backup_action: "database-backup",
+            self.restore_action: "archive-restore", self.security_log_action: "shield-check",
+            self.cancel_action: "octagon-x", self.quit_action: "power",
+            self.copy_action: "copy", self.copy_row_action: "copy-plus",
+            self.select_all_action: "text-select", self.find_action: "search",
+            self.clear_filters_action: "funnel-x", self.shortcuts_action: "keyboard",
+            self.about_action: "info",
+        }
+        named.update(zip(self.tab_actions, ("package", "inbox", "circle-alert", "stamp",
+                                            "book-open-text", "chart-line"), strict=True))
+        for act, name in named.items():
+            act.setIcon(icon(name))
+
     def _tips_say_keys(self) -> None:
-        """Every action's tip ends with its keys, "Log a customer issue… (Ctrl+N)": seen on
-        the toolbar's buttons, and kept as the tip to come back to after a write."""
+        """Every action's tip says what it does and ends with its keys, "Log a customer
+        issue… (Ctrl+N)": seen on the toolbar's buttons, and kept as the tip to come back
+        to after a write."""
         from sellerdesk.ui.dialogs.shortcuts_dialog import action_name, keys_text
         for act in self.findChildren(QAction):
-            if act.shortcuts():
-                act.setToolTip(f"{act.statusTip() or action_name(act)} ({keys_text(act)})")
+            tip = act.statusTip() or action_name(act)
+            act.setToolTip(f"{tip} ({keys_text(act)})" if act.shortcuts() else tip)
 
     # -- database ---------------------------------------------------------------------
     def open_database(self) -> bool:
