@@ -20,7 +20,13 @@ from sellerdesk.core.deadlines import (
     next_open,
     still_owed,
 )
-from sellerdesk.core.issue_states import CHOSEN, IssueEvent, Situation, step
+from sellerdesk.core.issue_states import (
+    CHOSEN,
+    IssueEvent,
+    Situation,
+    TransitionRefused,
+    step,
+)
 from sellerdesk.core.issues import BuyerResponse, IssueStatus, IssueType, Remedy
 from sellerdesk.core.money import Money
 from sellerdesk.core.orders import Order
@@ -90,12 +96,14 @@ class IssueRow:
 
 def find_issues(engine: Engine, *, status: str | None = None, issue_type: str | None = None,
                 assignee: str | None = None, overdue: bool = False,
-                limit: int = 1000) -> list[IssueRow]:
-    """The issues view's query. status "active" means open or awaiting the buyer."""
+                approval_pending: bool = False, limit: int = 1000) -> list[IssueRow]:
+    """The issues view's query. status "active" means open or awaiting the buyer;
+    `approval_pending` keeps the issues with a credit request waiting for a supervisor."""
     with reading(engine) as conn:
         issues = issue_store.list_issues(
             conn, status=ACTIVE if status == "active" else status, issue_type=issue_type,
-            assignee=assignee, reply_due_before=now() if overdue else None, limit=limit)
+            assignee=assignee, reply_due_before=now() if overdue else None,
+            approval_pending=approval_pending, limit=limit)
         lines = issue_store.timelines(conn, issue_ids=[i.issue_id for i in issues],
                                       kinds=READ_KINDS)
         facts = overrides_in(conn)
@@ -225,11 +233,16 @@ def note_reply(engine: Engine, *, issue_id: int, text: str, when: datetime | Non
     with writing(engine) as conn:
         issue = issue_record(conn, issue_id)
         member = at_desk_or_add_first_owner(conn, staff)
-        late = issue.reply_due_at is not None and at > issue.reply_due_at
-        status = step(situation(conn, issue), IssueEvent.REPLIED).status.value
-        return _step(conn, issue, member.name, at, kind="reply_late" if late else "reply",
-                     text=text, status=status, reply_due_at=None,
-                     buyer_response=BuyerResponse.WAITING.value)
+        return _replied(conn, issue, member.name, at, text)
+
+
+def _replied(conn: Connection, issue: IssueRecord, actor: str, at: datetime,
+             text: str) -> IssueRecord:
+    late = issue.reply_due_at is not None and at > issue.reply_due_at
+    status = step(situation(conn, issue), IssueEvent.REPLIED).status.value
+    return _step(conn, issue, actor, at, kind="reply_late" if late else "reply",
+                 text=text, status=status, reply_due_at=None,
+                 buyer_response=BuyerResponse.WAITING.value)
 
 
 def record_response(engine: Engine, *, issue_id: int, response: BuyerResponse,
@@ -259,12 +272,17 @@ def set_status(engine: Engine, *, issue_id: int, status: IssueStatus, note: str 
             raise DeskError(f"issue {issue_id} is already {status.label.lower()}")
         step(situation(conn, issue), CHOSEN[status])     # refuses what cannot happen
         member = at_desk_or_add_first_owner(conn, staff)
-        at = now()
-        due = None if status in (IssueStatus.CLOSED, IssueStatus.RESOLVED) else issue.reply_due_at
-        issue_store.update_issue(conn, issue_id=issue_id, now=at, status=status.value,
-                                 reply_due_at=due)
-        status_event(conn, issue, status.value, member.name, at, note.strip())
+        _moved(conn, issue, status, member.name, note.strip())
         return issue_record(conn, issue_id)
+
+
+def _moved(conn: Connection, issue: IssueRecord, status: IssueStatus, actor: str,
+           note: str = "") -> None:
+    at = now()
+    due = None if status in DONE else issue.reply_due_at
+    issue_store.update_issue(conn, issue_id=issue.issue_id, now=at, status=status.value,
+                             reply_due_at=due)
+    status_event(conn, issue, status.value, actor, at, note)
 
 
 def assign(engine: Engine, *, issue_id: int, assignee: str,
@@ -274,14 +292,147 @@ def assign(engine: Engine, *, issue_id: int, assignee: str,
     with writing(engine) as conn:
         issue_record(conn, issue_id)  # refuses an unknown issue
         member = at_desk_or_add_first_owner(conn, staff)
-        if assignee and staff_store.staff_member(conn, name=assignee) is None:
-            names = ", ".join(m.name for m in staff_store.all_staff(conn))
-            raise DeskError(f"nobody called {assignee!r} works at this desk ({names})")
-        issue_store.update_issue(conn, issue_id=issue_id, now=now(), assignee=assignee)
-        issue_store.add_event(conn, issue_id=issue_id, actor=member.name, kind="assigned",
-                              text=f"assigned to {assignee}" if assignee else "unassigned",
-                              at=now())
+        _check_assignee(conn, assignee)
+        _assigned(conn, issue_id, assignee, member.name)
         return issue_record(conn, issue_id)
+
+
+def _check_assignee(conn: Connection, assignee: str) -> None:
+    if assignee and staff_store.staff_member(conn, name=assignee) is None:
+        names = ", ".join(m.name for m in staff_store.all_staff(conn))
+        raise DeskError(f"nobody called {assignee!r} works at this desk ({names})")
+
+
+def _assigned(conn: Connection, issue_id: int, assignee: str, actor: str) -> None:
+    issue_store.update_issue(conn, issue_id=issue_id, now=now(), assignee=assignee)
+    issue_store.add_event(conn, issue_id=issue_id, actor=actor, kind="assigned",
+                          text=f"assigned to {assignee}" if assignee else "unassigned",
+                          at=now())
+
+
+# -- several issues at once -------------------------------------------------------------------
+# Never money: a credit, an approval or a rejection is decided one issue at a time, with its
+# own confirmation. Each of these is one transaction: an issue that is not there (deleted
+# by a colleague meanwhile, say) refuses the whole, and nothing is written.
+DONE = (IssueStatus.RESOLVED, IssueStatus.CLOSED)
+
+
+@dataclass(frozen=True, slots=True)
+class BulkOutcome:
+    """What a change to several issues did: the issues changed, and those left as they
+    were, each with why ("a reply to the buyer still owed")."""
+    changed: tuple[int, ...]
+    skipped: tuple[tuple[int, str], ...] = ()
+
+    def sentence(self, done: str) -> str:
+        """One sentence for the status bar: "2 issues closed; issue 7 was skipped (a
+        reply to the buyer still owed)." `done` is the past participle ("closed")."""
+        count = len(self.changed)
+        said = f"{count} issue{'' if count == 1 else 's'} {done}"
+        if not self.skipped:
+            return said
+        reasons: dict[str, list[int]] = {}
+        for issue_id, why in self.skipped:
+            reasons.setdefault(why, []).append(issue_id)
+        parts = [f"{_numbers(ids)} ({why})" for why, ids in reasons.items()]
+        verb = "was" if len(self.skipped) == 1 else "were"
+        return f"{said}; {_joined(parts)} {verb} skipped"
+
+
+def _numbers(ids: list[int]) -> str:
+    return ("issue " if len(ids) == 1 else "issues ") + _joined([str(i) for i in ids])
+
+
+def _joined(words: list[str]) -> str:
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+
+
+def _issues(conn: Connection, issue_ids: list[int]) -> list[IssueRecord]:
+    """Each issue once, in the order given; an unknown id refuses them all."""
+    if not issue_ids:
+        raise DeskError("no issue is selected")
+    return [issue_record(conn, issue_id) for issue_id in dict.fromkeys(issue_ids)]
+
+
+def assign_many(engine: Engine, *, issue_ids: list[int], assignee: str,
+                staff: str | None = None) -> BulkOutcome:
+    """Give these issues to a staff member ("" for nobody); those already theirs are
+    left alone."""
+    assignee = assignee.strip()
+    with writing(engine) as conn:
+        issues = _issues(conn, issue_ids)
+        member = at_desk_or_add_first_owner(conn, staff)
+        _check_assignee(conn, assignee)
+        changed, skipped = [], []
+        for issue in issues:
+            if issue.assignee == assignee:
+                skipped.append((issue.issue_id, f"already {assignee}'s" if assignee
+                                else "nobody's already"))
+                continue
+            _assigned(conn, issue.issue_id, assignee, member.name)
+            changed.append(issue.issue_id)
+        return BulkOutcome(tuple(changed), tuple(skipped))
+
+
+def set_status_many(engine: Engine, *, issue_ids: list[int], status: IssueStatus,
+                    staff: str | None = None) -> BulkOutcome:
+    """Set each issue's status as the issue pane would. Resolving or closing leaves out
+    an issue with a reply or a deadline still owed (the pane asks first about each one;
+    here nobody is asked, so it is skipped), as it leaves out one already there or one
+    the status cannot come to."""
+    with writing(engine) as conn:
+        issues = _issues(conn, issue_ids)
+        member = at_desk_or_add_first_owner(conn, staff)
+        changed, skipped = [], []
+        for issue in issues:
+            why = _refusal(conn, issue, status)
+            if why:
+                skipped.append((issue.issue_id, why))
+                continue
+            _moved(conn, issue, status, member.name)
+            changed.append(issue.issue_id)
+        return BulkOutcome(tuple(changed), tuple(skipped))
+
+
+def _refusal(conn: Connection, issue: IssueRecord, status: IssueStatus) -> str:
+    """Why `issue` is left out of a change to `status` ("" when it is not)."""
+    if issue.status is status:
+        return f"already {status.label.lower()}"
+    try:
+        step(situation(conn, issue), CHOSEN[status])
+    except TransitionRefused as exc:
+        return str(exc)
+    if status in DONE:
+        # What the pane lists as still owed: the reply, and every deadline still running
+        # (the buyer-contact one too, which resolving would meet, but the pane asks).
+        owed = [d.label.lower() for d in still_owed(deadlines(
+            issue_store.timeline(conn, issue_id=issue.issue_id),
+            reply_due=issue.reply_due_at, overrides=overrides_in(conn)))]
+        if owed:
+            return f"{'; '.join(owed)} still owed"
+    return ""
+
+
+def note_sent_many(engine: Engine, *, issue_ids: list[int], text: str,
+                   staff: str | None = None) -> BulkOutcome:
+    """The reply went out to each of these buyers outside the desk (from Seller Central,
+    say): each reply clock stops, as Note message's "We replied" stops one. An issue
+    where no reply was owed is left alone."""
+    text = text.strip()
+    if not text:
+        raise DeskError("say what was sent (a summary is enough)")
+    with writing(engine) as conn:
+        issues = _issues(conn, issue_ids)
+        member = at_desk_or_add_first_owner(conn, staff)
+        at = now()
+        changed, skipped = [], []
+        for issue in issues:
+            if issue.reply_due_at is None:
+                skipped.append((issue.issue_id, "no reply was owed"))
+                continue
+            _replied(conn, issue, member.name, at, text)
+            changed.append(issue.issue_id)
+        return BulkOutcome(tuple(changed), tuple(skipped))
 
 
 def _step(conn: Connection, issue: IssueRecord, actor: str, at: datetime, *, kind: str,

@@ -87,6 +87,9 @@ def work_queue(engine: Engine, *, staff: str, now: datetime) -> list[QueueItem]:
         member = staff_store.staff_member(conn, name=name) if requests else None
         lapsing = ledger_store.promotions_lapsing(conn, first=now.date(),
                                                   last=(now + LAPSING_WITHIN).date())
+        # Who has each lapsing code's issue (for Mine and Unassigned), by key: the few
+        # codes lapsing this week, not every credit.
+        holders = issue_store.assignees(conn, issue_ids=sorted({c.issue_id for c in lapsing}))
 
     # Each issue's reasons: (due, kind, what); its order and assignee beside.
     reasons: dict[int, list[tuple[datetime | None, str, str]]] = {}
@@ -128,8 +131,8 @@ def work_queue(engine: Engine, *, staff: str, now: datetime) -> list[QueueItem]:
                 items.append(QueueItem(
                     APPROVAL, f"Approve or reject {Remedy(request['kind']).label.lower()} "
                               f"{amount.display()} asked by {request['requested_by']}",
-                    None, request["order_id"], issue_id=request["issue_id"],
-                    approval_id=request["id"]))
+                    None, request["order_id"], request["assignee"],
+                    issue_id=request["issue_id"], approval_id=request["id"]))
     for credit in lapsing:
         assert credit.expires_on is not None
         # A code is good through its expiry date: it lapses when that day ends (UTC).
@@ -137,5 +140,34 @@ def work_queue(engine: Engine, *, staff: str, now: datetime) -> list[QueueItem]:
         items.append(QueueItem(
             LAPSING, f"Remind the buyer: the {credit.amount.display()} promotional code "
                      f"lapses on {credit.expires_on.isoformat()}",
-            lapses, credit.order_id, issue_id=credit.issue_id, credit_id=credit.credit_id))
+            lapses, credit.order_id, holders.get(credit.issue_id, ""),
+            issue_id=credit.issue_id, credit_id=credit.credit_id))
     return sorted(items, key=_sort_key)
+
+
+# -- a view of the queue ----------------------------------------------------------------------
+ANYONE, MINE, NOBODY = "anyone", "mine", "nobody"
+
+
+@dataclass(frozen=True, slots=True)
+class QueueFilter:
+    """Which items a view of the queue keeps: whose (anyone's, mine, nobody's), only the
+    overdue, only the approval requests. Each holds alone; together, all must."""
+    who: str = ANYONE
+    overdue: bool = False
+    approvals: bool = False
+
+    def keeps(self, item: QueueItem, *, me: str, now: datetime) -> bool:
+        if self.who == MINE and item.assignee != me:
+            return False
+        if self.who == NOBODY and item.assignee:
+            return False
+        if self.overdue and not item.overdue(now):
+            return False
+        return not self.approvals or item.kind == APPROVAL
+
+
+def in_view(items: list[QueueItem], view: QueueFilter, *, me: str,
+            now: datetime) -> list[QueueItem]:
+    """The items `view` keeps, in the queue's order."""
+    return [item for item in items if view.keeps(item, me=me.strip(), now=now)]

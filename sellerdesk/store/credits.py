@@ -161,8 +161,8 @@ def add_approval_request(conn: Connection, *, values: dict[str, Any]) -> int:
 
 
 def pending_approvals(conn: Connection, *, issue_id: int | None = None) -> list[dict[str, Any]]:
-    """Requests still waiting, oldest first, each with its issue's order id."""
-    query = (sa.select(APPROVALS, ISSUES.c.order_id)
+    """Requests still waiting, oldest first, each with its issue's order id and assignee."""
+    query = (sa.select(APPROVALS, ISSUES.c.order_id, ISSUES.c.assignee)
              .join(ISSUES, ISSUES.c.id == a_.issue_id)
              .where(a_.status == "pending").order_by(a_.requested_at, a_.id))
     if issue_id is not None:

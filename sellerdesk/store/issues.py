@@ -11,7 +11,7 @@ from sqlalchemy.engine import Connection
 from sellerdesk.core.deadlines import READ_KINDS, runs
 from sellerdesk.core.issues import BuyerResponse, IssueStatus, IssueType, Severity
 from sellerdesk.core.records import IssueRecord, TimelineEntry, parse_affected
-from sellerdesk.store.tables import CLOCK_RUNS, CREDITS, ISSUES, TIMELINE
+from sellerdesk.store.tables import APPROVALS, CLOCK_RUNS, CREDITS, ISSUES, TIMELINE
 
 is_, t_, c_ = ISSUES.c, TIMELINE.c, CREDITS.c
 
@@ -52,10 +52,15 @@ def get_issue(conn: Connection, *, issue_id: int) -> IssueRecord | None:
 def list_issues(conn: Connection, *, status: str | tuple[str, ...] | None = None,
                 order_id: str | None = None, issue_type: str | None = None,
                 assignee: str | None = None, reply_due_before: datetime | None = None,
-                limit: int = 500) -> list[IssueRecord]:
+                approval_pending: bool = False, limit: int = 500) -> list[IssueRecord]:
     """Newest first. `assignee=""` means nobody's; `reply_due_before` keeps the issues
-    whose reply falls due before then (the overdue ones, given now)."""
+    whose reply falls due before then (the overdue ones, given now); `approval_pending`
+    those with a credit request waiting for a supervisor."""
     query = sa.select(ISSUES).order_by(is_.created_at.desc(), is_.id.desc()).limit(limit)
+    if approval_pending:
+        # Over the approvals' status index: the requests waiting are few, the issues many.
+        query = query.where(is_.id.in_(sa.select(APPROVALS.c.issue_id)
+                                       .where(APPROVALS.c.status == "pending")))
     if isinstance(status, tuple):
         query = query.where(is_.status.in_(status))
     elif status:
@@ -69,6 +74,15 @@ def list_issues(conn: Connection, *, status: str | tuple[str, ...] | None = None
     if reply_due_before is not None:
         query = query.where(is_.reply_due_at < reply_due_before)
     return [_issue(r) for r in conn.execute(query)]
+
+
+def assignees(conn: Connection, *, issue_ids: list[int]) -> dict[int, str]:
+    """Who has each of these issues ("" for nobody), by their keys (500 ids a query)."""
+    found: dict[int, str] = {}
+    for start in range(0, len(issue_ids), 500):
+        found.update(conn.execute(sa.select(is_.id, is_.assignee)
+                                  .where(is_.id.in_(issue_ids[start:start + 500]))).all())
+    return found
 
 
 def count_issues(conn: Connection) -> int:
