@@ -1,7 +1,12 @@
 """The one way the desk's lists look: whole rows selected one at a time, fixed row height
 (no per-row measuring), alternating colours, the last column taking what is left. Every
 list, and the orders table, has the same right-click menu (`RowMenu`): copy the cell, the
-row or its order id, then whatever the view that owns it can do to that row."""
+row or its order id, then whatever the view that owns it can do to that row.
+
+A click on a header sorts the list by that column (the model sorts it, by the column's
+value), again the other way, a third time back to the list's own order. A right-click on
+the header chooses the columns; they can be dragged and sized, and a named table keeps
+all that, and its sort, in window.ini (ui/table_columns)."""
 
 from __future__ import annotations
 
@@ -12,11 +17,15 @@ from PySide6.QtGui import QAction, QGuiApplication
 from PySide6.QtWidgets import QAbstractItemView, QMenu, QTableView
 
 from sellerdesk.ui.models.records_model import RecordsModel
+from sellerdesk.ui.table_columns import ColumnChooser
 
 ORDER_HEADERS = ("order", "order id")    # the column "Copy order id" copies, by its header
 
 
-def record_table(model: RecordsModel, widths: Sequence[int] = ()) -> QTableView:
+def record_table(model: RecordsModel, widths: Sequence[int] = (), *,
+                 name: str | None = None) -> QTableView:
+    """`name`: the table's key in window.ini (its columns and sort kept between runs);
+    a table without one starts as built each time."""
     table = QTableView()
     table.setModel(model)
     table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -28,6 +37,16 @@ def record_table(model: RecordsModel, widths: Sequence[int] = ()) -> QTableView:
     table.horizontalHeader().setStretchLastSection(True)
     for column, width in enumerate(widths):
         table.setColumnWidth(column, width)
+    for number, column in enumerate(model.columns):
+        table.setColumnHidden(number, column.hidden)
+    header = table.horizontalHeader()
+    # No sort until a header is clicked: the rows stay in the query's order (Qt's own
+    # default would sort by the first column, descending, the moment sorting is on).
+    header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+    header.setSortIndicatorClearable(True)     # a third click: the query's order again
+    table.setSortingEnabled(True)
+    table.columns = ColumnChooser(table, name)
+    table.columns.restore()              # sorts the model too, if a sort was kept
     table.row_menu = RowMenu(table)      # a view adds its row actions there
     return table
 

@@ -4,6 +4,7 @@ order id, then the actions the owning view adds."""
 from dataclasses import dataclass
 
 import pytest
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QAction, QContextMenuEvent, QGuiApplication
 from PySide6.QtWidgets import QApplication
 
@@ -75,3 +76,68 @@ def test_a_view_adds_its_row_actions_below_the_copies(qtbot):
     texts = [a.text().replace("&", "") for a in menu.actions() if not a.isSeparator()]
     assert texts == ["Copy cell", "Copy row", "Reverse credit…"]   # no order column here
     menu.close()
+
+
+# -- sorting by a click on a header ---------------------------------------------------------
+@dataclass
+class Line:
+    number: int
+    order_id: str
+
+
+LINES = [Line(9, "114-0000000-0000003"), Line(10, "114-0000000-0000001"),
+         Line(2, "114-0000000-0000002")]
+
+
+def lines_table(qtbot, name=None):
+    model = RecordsModel([Column("#", lambda ln: str(ln.number), right=True,
+                                 key=lambda ln: ln.number),
+                          Column("Order", lambda ln: ln.order_id)],
+                         identity=lambda ln: ln.number)
+    model.set_records(LINES)
+    table = record_table(model, (60, 200), name=name)
+    qtbot.addWidget(table)
+    table.show()
+    qtbot.waitExposed(table)
+    return table
+
+
+def click_header(qtbot, table, column):
+    header = table.horizontalHeader()
+    x = header.sectionViewportPosition(column) + header.sectionSize(column) // 2
+    qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton,
+                     pos=QPoint(x, header.height() // 2))
+
+
+def texts(table, column):
+    model = table.model()
+    return [model.index(row, column).data() for row in range(model.rowCount())]
+
+
+def test_a_click_on_a_header_sorts_again_reverses_a_third_time_restores(qtbot):
+    table = lines_table(qtbot)
+    header = table.horizontalHeader()
+    assert texts(table, 0) == ["9", "10", "2"]         # the query's order until a click
+    click_header(qtbot, table, 0)
+    assert texts(table, 0) == ["2", "9", "10"]          # as numbers: 10 after 9
+    assert header.isSortIndicatorShown()
+    assert (header.sortIndicatorSection(), header.sortIndicatorOrder()) == (
+        0, Qt.SortOrder.AscendingOrder)
+    click_header(qtbot, table, 0)
+    assert texts(table, 0) == ["10", "9", "2"]
+    assert header.sortIndicatorOrder() == Qt.SortOrder.DescendingOrder
+    click_header(qtbot, table, 0)
+    assert texts(table, 0) == ["9", "10", "2"]
+    click_header(qtbot, table, 1)
+    assert texts(table, 1) == ["114-0000000-0000001", "114-0000000-0000002",
+                               "114-0000000-0000003"]
+
+
+def test_a_sorted_list_read_again_keeps_its_order_and_selected_row(qtbot):
+    table = lines_table(qtbot)
+    click_header(qtbot, table, 0)
+    table.selectRow(1)                                   # number 9
+    table.model().set_records([Line(7, "114-0000000-0000007"), *LINES])
+    assert texts(table, 0) == ["2", "7", "9", "10"]
+    (chosen,) = table.selectionModel().selectedRows()
+    assert chosen.data() == "9"

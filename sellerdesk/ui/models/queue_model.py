@@ -33,14 +33,20 @@ def _issue(item: QueueItem) -> str:
     return str(item.issue_id) if item.issue_id is not None else ""
 
 
+def queue_identity(item: QueueItem) -> tuple:
+    """An item is its issue, approval request or lapsing credit (its words change)."""
+    return (item.issue_id, item.approval_id, item.credit_id)
+
+
 QUEUE_COLUMNS: list[Column[QueueItem]] = [
-    Column("When", _when, tip=_when_tip, tone=_when_tone),
+    Column("When", _when, tip=_when_tip, tone=_when_tone, key=lambda i: i.due_at),
     Column("What", lambda i: i.described, tip=lambda i: "\n".join((i.what, *i.also))),
     Column("Order", lambda i: i.order_id),
-    Column("Issue", _issue),
+    Column("Issue", _issue, key=lambda i: None if i.issue_id is None else (
+        i.issue_id, i.approval_id or 0, i.credit_id or 0)),
     Column("Assignee", lambda i: i.assignee or "—"),
 ]
 
 
 def queue_model(parent=None) -> RecordsModel[QueueItem]:
-    return RecordsModel(QUEUE_COLUMNS, parent)
+    return RecordsModel(QUEUE_COLUMNS, parent, identity=queue_identity)
