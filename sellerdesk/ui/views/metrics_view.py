@@ -12,8 +12,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCharts import QChart, QChartView, QDateTimeAxis, QLineSeries, QValueAxis
-from PySide6.QtCore import QDate, QMargins, QMarginsF, QPoint, Qt, Signal
-from PySide6.QtGui import QPageLayout, QPageSize, QPainter, QPdfWriter, QPen
+from PySide6.QtCore import QDate, QMargins, Qt, Signal
+from PySide6.QtGui import QPageSize, QPainter, QPen
 from PySide6.QtWidgets import (
     QDateEdit,
     QFileDialog,
@@ -31,12 +31,17 @@ from PySide6.QtWidgets import (
 
 from sellerdesk.core.metrics import DefectCounts, percent
 from sellerdesk.services.clock import now
+from sellerdesk.services.follow_up import store_name
 from sellerdesk.services.metrics import Dashboard, dashboard, odr_line
+from sellerdesk.services.metrics_report import build_report
 from sellerdesk.ui.formatting import BAD, GOOD, is_dark, tone_color, tone_name
+from sellerdesk.ui.views.metrics_pdf import A4, LETTER, default_page_size, write_report_pdf
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
 
+PAPERS = {"A4": A4, "Letter": LETTER}
+PNG_FILTER = "PNG image of the page (*.png)"
 
 
 def _label(text: str = "", *, wrap: bool = True, style: str = "") -> QLabel:
@@ -79,6 +84,7 @@ class MetricsView(QWidget):
         super().__init__(parent)
         self.engine, self.staff = engine, staff
         self.board: Dashboard | None = None
+        self.line: list[tuple[date, DefectCounts]] = []   # the chart's weeks, as drawn
         self.as_of_edit = QDateEdit()
         self.as_of_edit.setCalendarPopup(True)
         self.as_of_edit.setDisplayFormat("yyyy-MM-dd")
@@ -87,7 +93,8 @@ class MetricsView(QWidget):
                                    "ends on it")
         self.as_of_edit.dateChanged.connect(self.refresh)
         self.export_button = QPushButton("&Export…")
-        self.export_button.setToolTip("Save this page as a PDF or PNG for the weekly review")
+        self.export_button.setToolTip("Save a report of these figures for the weekly review: "
+                                      "a PDF for A4 or Letter paper, or this page as PNG")
         self.export_button.clicked.connect(self.choose_export)
         bar = QHBoxLayout()
         bar.addWidget(QLabel("As of"))
@@ -157,7 +164,7 @@ class MetricsView(QWidget):
     def refresh(self) -> None:
         board = dashboard(self.engine, as_of=self.as_of())
         line = odr_line(self.engine, as_of=board.as_of)
-        self.board = board
+        self.board, self.line = board, line
         target = float(board.target)
         odr = board.odr
         self.heading.setText(f"Order Defect Rate as of {board.as_of} — orders placed "
@@ -236,23 +243,30 @@ class MetricsView(QWidget):
 
     # -- export ----------------------------------------------------------------------------
     def choose_export(self) -> None:
+        """The save dialog offers the PDF on A4 and on Letter, the reader's usual paper
+        first, and the page as PNG."""
         stem = f"sellerdesk-metrics-{self.as_of()}"
+        papers = sorted(PAPERS.items(), key=lambda item: item[1] != default_page_size())
+        filters = [*(f"PDF report, {name} (*.pdf)" for name, _ in papers), PNG_FILTER]
         path, chosen = QFileDialog.getSaveFileName(
-            self, "Export the metrics", str(Path.home() / f"{stem}.pdf"),
-            "PDF document (*.pdf);;PNG image (*.png)")
+            self, "Export the metrics", str(Path.home() / f"{stem}.pdf"), ";;".join(filters),
+            filters[0])
         if path:
             if not Path(path).suffix:
-                path += ".png" if "PNG" in chosen else ".pdf"
+                path += ".png" if chosen == PNG_FILTER else ".pdf"
+            page_size = next((size for name, size in PAPERS.items() if f", {name} " in chosen),
+                             None)
             try:
-                self.export(Path(path))
+                self.export(Path(path), page_size=page_size)
             except (OSError, ValueError) as exc:
                 reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
                 QMessageBox.warning(self, "Export the metrics",
                                     f"Nothing was saved: cannot write {path} ({reason}).")
 
-    def export(self, path: Path) -> Path:
-        """Write the page as PDF (A4, fitted to the width) or PNG, under a temporary name
-        first so an interrupted export never leaves half a file."""
+    def export(self, path: Path, *, page_size: QPageSize.PageSizeId | None = None) -> Path:
+        """Write the report as PDF (on `page_size`, else the locale's usual paper) or the
+        page as PNG, under a temporary name first so an interrupted export never leaves
+        half a file."""
         if self.board is None:
             self.refresh()
         kind = path.suffix.lower()
@@ -266,7 +280,7 @@ class MetricsView(QWidget):
                 if not self.page.grab().save(temporary, "PNG"):
                     raise OSError(f"cannot write {path.name}")
             else:
-                self._write_pdf(temporary)
+                self._write_pdf(temporary, page_size or default_page_size())
             os.replace(temporary, path)
         except BaseException:
             Path(temporary).unlink(missing_ok=True)
@@ -274,22 +288,12 @@ class MetricsView(QWidget):
         self.said.emit(f"Metrics exported to {path}")
         return path
 
-    def _write_pdf(self, target: str) -> None:
-        writer = QPdfWriter(target)
-        writer.setTitle(f"SellerDesk metrics as of {self.as_of()}")
-        writer.setCreator("SellerDesk")
-        writer.setPageLayout(QPageLayout(QPageSize(QPageSize.PageSizeId.A4),
-                                         QPageLayout.Orientation.Portrait,
-                                         QMarginsF(12, 12, 12, 12)))
-        writer.setResolution(144)
-        painter = QPainter(writer)
-        try:
-            area = writer.pageLayout().paintRectPixels(writer.resolution())
-            scale = min(area.width() / self.page.width(), area.height() / self.page.height())
-            painter.scale(scale, scale)
-            self.page.render(painter, QPoint())
-        finally:
-            painter.end()
+    def _write_pdf(self, target: str, page_size: QPageSize.PageSizeId) -> None:
+        """The figures, chart and tables of the Dashboard on screen, laid out for paper."""
+        assert self.board is not None
+        report = build_report(self.board, self.line, store=store_name(self.engine),
+                              generated=now())
+        write_report_pdf(report, target, page_size=page_size)
 
 
 def _qdate(day: date) -> QDate:

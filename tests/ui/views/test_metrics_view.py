@@ -1,15 +1,19 @@
 """The Metrics tab offscreen: the rate a person reads, the chart drawn with a real font,
-and the PDF and PNG exports read back."""
+and the exports read back: the PNG of the page, and the PDF report laid out on A4 or
+Letter."""
 
+import re
 from datetime import date
 from unicodedata import normalize
 
 import pypdf
 import pytest
+from PySide6.QtCore import QLocale
 from PySide6.QtGui import QFontDatabase, QFontInfo, QFontMetrics, QImage
 
 from sellerdesk.core.metrics import DefectKind
 from sellerdesk.services import metrics
+from sellerdesk.ui.views.metrics_pdf import A4, LETTER, default_page_size
 from sellerdesk.ui.views.work_tabs import METRICS_TAB
 from tests.ui.conftest import ORDER
 
@@ -67,9 +71,9 @@ def test_export_as_pdf_and_png(view, tmp_path):
     out.mkdir()
     pdf = view.export(out / "weekly.pdf")
     # NFKC: the PDF keeps the font's "fi" ligature as one character
-    text = " ".join(normalize("NFKC", pypdf.PdfReader(pdf).pages[0].extract_text()).split())
-    assert "Order Defect Rate as of" in text
-    assert "Fulfilled by Amazon (AFN) 100.00 %" in text
+    text = " ".join(page_text(page) for page in pypdf.PdfReader(pdf).pages)
+    assert "Order Defect Rate and its three parts" in text
+    assert "Fulfilled by Amazon (AFN) 1 1 100.00 %" in text
     assert "Estimated defects avoided" in text
     png = view.export(out / "weekly.png")
     image = QImage(str(png))
@@ -86,3 +90,76 @@ def test_a_failed_export_leaves_no_file(view, tmp_path):
     with pytest.raises(NotADirectoryError):
         view.export(out / "not a folder" / "weekly.pdf")
     assert [p.name for p in out.iterdir()] == ["not a folder"]
+
+
+def page_text(page) -> str:
+    """A page's words as a reader sees them: NFKC folds the font's "fi" ligature and the
+    no-break space before a % sign."""
+    return " ".join(normalize("NFKC", page.extract_text()).split())
+
+
+@pytest.mark.parametrize(("paper", "points"), [(A4, (595, 842)), (LETTER, (612, 792))])
+def test_the_pdf_is_a_report_laid_out_on_the_paper_chosen(view, tmp_path, paper, points):
+    reader = pypdf.PdfReader(view.export(tmp_path / "weekly.pdf", page_size=paper))
+    pages = reader.pages
+    assert [tuple(round(float(n)) for n in page.mediabox[2:]) for page in pages] == (
+        [points] * len(pages))
+    texts = [page_text(page) for page in pages]
+    assert texts[0].startswith("Account metrics")
+    everything = " ".join(texts)
+    # The figures the tab shows: each channel's rate and counts, against the target
+    for name, label, orders in (("all", "All orders", 1), ("mfn", "Seller-fulfilled (MFN)", 0),
+                                ("afn", "Fulfilled by Amazon (AFN)", 1)):
+        rate = view.cards[name].rate.text()
+        assert re.search(rf"{re.escape(label)} {orders} {orders} {re.escape(rate)} "
+                         r"at or over target 1 \(100\.00 %\) 0 \(0\.00 %\) 0 \(0\.00 %\)"
+                         if orders else
+                         rf"{re.escape(label)} 0 0 {re.escape(rate)} no orders", everything)
+    assert "As of 2026-11-15: orders placed 2026-09-17 to 2026-11-15 (60 days)" in texts[0]
+    assert "Amazon's target (1.00 %)" in texts[0]              # the chart's legend
+    assert "Estimated defects avoided" in everything
+    for number, text in enumerate(texts, start=1):
+        assert f"Page {number} of {len(texts)}" in text
+        assert "Generated" in text
+    # A report, not the screen: nothing to click, no menus, no buttons
+    assert not re.search(r"Click|Export|Import report|→|›|…", everything)
+
+
+def test_the_pdf_s_chart_is_drawn_as_lines_not_a_picture(view, tmp_path):
+    reader = pypdf.PdfReader(view.export(tmp_path / "weekly.pdf", page_size=A4))
+    for page in reader.pages:
+        pictures = page["/Resources"].get("/XObject") or {}
+        assert not [name for name, ref in pictures.items()
+                    if ref.get_object().get("/Subtype") == "/Image"]
+    drawn = reader.pages[0].get_contents().get_data().decode("latin-1")
+    # The line, the target, the grid and the axes: paths moved to and drawn along
+    assert len(re.findall(r" l\n", drawn)) >= 10
+    assert len(re.findall(r" m\n", drawn)) >= 10
+
+
+def test_every_line_of_the_pdf_is_inside_its_page_s_margins(view, tmp_path):
+    reader = pypdf.PdfReader(view.export(tmp_path / "weekly.pdf", page_size=LETTER))
+    for page in reader.pages:
+        width, height = (float(n) for n in page.mediabox[2:])
+        starts = []
+
+        def seen(text, cm, tm, _font, _size, starts=starts):
+            if text.strip():
+                starts.append((cm[0] * tm[4] + cm[2] * tm[5] + cm[4],
+                               cm[1] * tm[4] + cm[3] * tm[5] + cm[5], text))
+        page.extract_text(visitor_text=seen)
+        assert starts
+        margin = 40       # 15 mm is 42.5 pt
+        for x, y, text in starts:
+            assert margin <= x <= width - margin, text
+            assert margin <= y <= height - margin, text
+
+
+@pytest.mark.parametrize(("language", "territory", "paper"), [
+    (QLocale.Language.English, QLocale.Country.UnitedStates, LETTER),
+    (QLocale.Language.French, QLocale.Country.Canada, LETTER),
+    (QLocale.Language.English, QLocale.Country.UnitedKingdom, A4),
+    (QLocale.Language.German, QLocale.Country.Germany, A4),
+    (QLocale.Language.Japanese, QLocale.Country.Japan, A4)])
+def test_the_paper_is_the_reader_s_usual_one(qapp, language, territory, paper):
+    assert default_page_size(QLocale(language, territory)) == paper
