@@ -1,7 +1,7 @@
 """Writes made at the desk, one click each: an issue logged with or without a credit, a
-credit given on an issue already logged, an approval request decided. Quick work, so no
-progress dialog: the widget that asked shows it is saving and keeps what was typed until
-the outcome is back."""
+credit given on an issue already logged, an approval request decided, evidence taken back
+within its minute. Quick work, so no progress dialog: the widget that asked shows it is
+saving and keeps what was typed until the outcome is back."""
 
 from __future__ import annotations
 
@@ -107,3 +107,23 @@ def decide_request(operations: Operations, engine: Engine, *, approval_id: int,
         lambda _progress, _cancelled: decide_approval(
             engine, approval_id=approval_id, approve=approve, comment=comment, staff=staff),
         done=done, failed=failed, report=False)
+
+
+def remove_evidence(operations: Operations, engine: Engine, *, evidence_ids: list[int],
+                    staff: str, done: Callable[[list[str]], object],
+                    failed: Callable[[Exception], object]) -> Task:
+    """Take files attached within the last minute off their issue, each in its own
+    transaction (one past its minute does not keep the others on). `done` hears the
+    refusals' sentences, [] when all went."""
+    from sellerdesk.services.evidence import remove_evidence as remove
+
+    def work(_progress, _cancelled) -> list[str]:
+        refused = []
+        for evidence_id in evidence_ids:
+            try:
+                remove(engine, evidence_id=evidence_id, staff=staff)
+            except KnownError as exc:
+                refused.append(str(exc))
+        return refused
+    return operations.start("Removing the evidence", work, done=done, failed=failed,
+                            report=False)

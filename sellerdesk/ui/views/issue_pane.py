@@ -38,8 +38,16 @@ from sellerdesk.core.deadlines import EVENTS, still_owed
 from sellerdesk.core.durations import reply_clock
 from sellerdesk.core.errors import KnownError
 from sellerdesk.core.issues import BuyerResponse, IssueStatus
+from sellerdesk.core.records import EvidenceRecord
 from sellerdesk.services import claims, follow_up
-from sellerdesk.services.evidence import attach_evidence, evidence_on, size_text, viewable_copy
+from sellerdesk.services.clock import now
+from sellerdesk.services.evidence import (
+    attach_evidence,
+    evidence_on,
+    removable,
+    size_text,
+    viewable_copy,
+)
 from sellerdesk.services.follow_up import IssueDetail
 from sellerdesk.services.protection.personal_data import BuyerDetails, buyer_details
 from sellerdesk.services.staff_admin import list_staff
@@ -56,11 +64,14 @@ from sellerdesk.ui.formatting import (
 )
 from sellerdesk.ui.labels import error_label
 from sellerdesk.ui.models.work_models import utc_now
+from sellerdesk.ui.operations import Operations
+from sellerdesk.ui.operations.records import remove_evidence
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
 
 BUSY_SAID_AFTER_MS = 300
+REMOVAL_LOOKED_AT_MS = 1000     # how soon a Remove goes once its minute is over
 TIMELINE_HEADERS = ("When", "Who", "What", "Details")
 EVENT_LABELS = {"logged": "Logged", "suggestion": "Suggested", "buyer_message": "Buyer wrote",
                 "reply": "Reply sent", "reply_late": "Reply sent late", "credit": "Credit",
@@ -72,7 +83,8 @@ EVENT_LABELS = {"logged": "Logged", "suggestion": "Suggested", "buyer_message": 
                 "chargeback_notice": "Chargeback", "chargeback_answered": "Chargeback answered",
                 "atoz_decision": "A-to-z decided", "appealed": "Appealed",
                 "appeal_info_request": "Appeal request", "appeal_answered": "Appeal answered",
-                "evidence": "Evidence", "personal_data": "Buyer details"}
+                "evidence": "Evidence", "evidence_removed": "Evidence removed",
+                "personal_data": "Buyer details"}
 NOBODY = "— nobody —"
 
 
@@ -84,9 +96,17 @@ class IssuePane(QStackedWidget):
     dispute = Signal(str)                 # the order id: make its dispute packet
 
     def __init__(self, engine: Engine, staff: Callable[[], str],
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None, *, operations: Operations | None = None) -> None:
         super().__init__(parent)
         self.engine, self.staff = engine, staff
+        # The window's writes, one at a time (WorkTabs hands its own over).
+        self.operations = operations or Operations(self)
+        self.just_attached: list[EvidenceRecord] = []   # the last files put on, for Undo
+        self.remove_buttons: dict[int, QPushButton] = {}   # evidence id → its Remove
+        # A Remove is offered for a minute after attaching: looked at each second, on the
+        # desk's clock, and taken away when the minute is over.
+        self.removal_clock = QTimer(self, interval=REMOVAL_LOOKED_AT_MS)
+        self.removal_clock.timeout.connect(self._removal_looked_at)
         self.detail: IssueDetail | None = None
         self.buyer_details = BuyerDetails()
         self.question: QInputDialog | None = None   # the open question, for tests
@@ -201,6 +221,22 @@ class IssuePane(QStackedWidget):
         actions.addStretch(1)
         layout.addLayout(actions)
 
+        self.undo_bar = QWidget()        # right after files go on: take them back
+        undo_row = QHBoxLayout(self.undo_bar)
+        undo_row.setContentsMargins(0, 0, 0, 0)
+        self.attached_label = QLabel()
+        self.attached_label.setWordWrap(True)
+        self.undo_button = QPushButton("Undo attach")
+        self.undo_button.setToolTip("Take the files just attached back off this issue "
+                                    "(for a minute after attaching; the timeline keeps "
+                                    "that they came and went)")
+        self.undo_button.clicked.connect(
+            lambda: self.remove([r.evidence_id for r in self.just_attached]))
+        undo_row.addWidget(self.attached_label, 1)
+        undo_row.addWidget(self.undo_button)
+        self.undo_bar.hide()
+        layout.addWidget(self.undo_bar)
+
         self.error_label = error_label()
         self.error_label.hide()
         layout.addWidget(self.error_label)
@@ -282,7 +318,8 @@ class IssuePane(QStackedWidget):
             return
         for widget in (self.status_box, self.assignee_box, *self.answer_buttons.values(),
                        self.message_button, self.reply_button, self.credit_button,
-                       self.record_button, self.attach_button, self.buyer_button):
+                       self.record_button, self.attach_button, self.buyer_button,
+                       *self.remove_buttons.values(), self.undo_button):
             widget.setEnabled(False)
         # Said only if it lasts: a colleague's quick save must not flash a red line.
         QTimer.singleShot(BUSY_SAID_AFTER_MS, self, self._say_busy)
@@ -425,13 +462,81 @@ class IssuePane(QStackedWidget):
             f"<b>Evidence</b> ({len(records)}) — drop files here or use Attach evidence"
             if records else "<b>Evidence</b> — none yet: drop files here or use Attach evidence")
         self.evidence_list.clear()
+        self.remove_buttons.clear()
+        moment = now()
         for record in records:
             item = QListWidgetItem(f"{record.name} · {size_text(record.size)} · "
                                    f"{local_time(record.added_at)} by {record.added_by}")
             item.setData(Qt.ItemDataRole.UserRole, record)
             item.setToolTip(f"SHA-256 {record.sha256}")
             self.evidence_list.addItem(item)
+            if removable(record, moment):
+                self._offer_removal(item, record)
         self.evidence_list.setVisible(bool(records))
+        shown = {r.evidence_id for r in records}
+        self.just_attached = [r for r in self.just_attached if r.evidence_id in shown
+                              and removable(r, moment)]
+        if self.just_attached:
+            names = ", ".join(r.name for r in self.just_attached)
+            self.attached_label.setText(f"Attached {names}.")
+        self.undo_bar.setVisible(bool(self.just_attached))
+        if self.remove_buttons:
+            self.removal_clock.start()
+        else:
+            self.removal_clock.stop()
+
+    def _offer_removal(self, item: QListWidgetItem, record: EvidenceRecord) -> None:
+        """A Remove at the row's end; the row's own text shows through on its left."""
+        holder = QWidget()
+        row = QHBoxLayout(holder)
+        row.setContentsMargins(0, 0, 2, 0)
+        row.addStretch(1)
+        button = QPushButton("Remove")
+        button.setToolTip(f"Take {record.name} back off this issue: for a minute after "
+                          "attaching it, and the timeline keeps that it came and went")
+        button.clicked.connect(lambda: self.remove([record.evidence_id]))
+        row.addWidget(button)
+        item.setSizeHint(item.sizeHint().expandedTo(holder.sizeHint()))
+        self.evidence_list.setItemWidget(item, holder)
+        self.remove_buttons[record.evidence_id] = button
+
+    def _removal_looked_at(self) -> None:
+        moment = now()
+        shown = [self.evidence_list.item(r).data(Qt.ItemDataRole.UserRole)
+                 for r in range(self.evidence_list.count())]
+        if self.detail is not None and any(
+                r.evidence_id in self.remove_buttons and not removable(r, moment)
+                for r in shown):
+            self._show_evidence()     # the minute is over: its Remove goes
+
+    def remove(self, evidence_ids: list[int]) -> None:
+        """Take files attached within the minute off the issue, as a write in turn."""
+        if self.detail is None or not evidence_ids:
+            return
+        issue_id = self.detail.issue.issue_id
+        busy = self.busy or self.operations.busy
+        if busy:
+            self.error_label.setText(f"Not removed: {busy} Do it again then.")
+            self.error_label.show()
+            return
+        for button in (*self.remove_buttons.values(), self.undo_button):
+            button.setEnabled(False)
+
+        def done(refused: list[str]) -> None:
+            self._removed(issue_id, refused, len(refused) < len(evidence_ids))
+
+        remove_evidence(self.operations, self.engine, evidence_ids=evidence_ids,
+                        staff=self.staff(), done=done,
+                        failed=lambda exc: self._removed(issue_id, [str(exc)], False))
+
+    def _removed(self, issue_id: int, refused: list[str], any_removed: bool) -> None:
+        if self.detail is not None and self.detail.issue.issue_id == issue_id:
+            self.show_issue(issue_id)
+        if any_removed:
+            self.changed.emit(issue_id)
+        if refused:      # after the views were told: their refresh clears the pane's message
+            self.error_label.setText("\n".join(refused))
+            self.error_label.show()
 
     def evidence_names(self) -> list[str]:
         return [self.evidence_list.item(r).data(Qt.ItemDataRole.UserRole).name
@@ -550,17 +655,19 @@ class IssuePane(QStackedWidget):
             self.error_label.show()
             return
         issue_id = self.detail.issue.issue_id
-        problems = []
+        problems, attached = [], []
         QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
             for path in paths:
                 try:
-                    attach_evidence(self.engine, issue_id=issue_id, path=path,
-                                    staff=self.staff())
+                    attached.append(attach_evidence(self.engine, issue_id=issue_id,
+                                                    path=path, staff=self.staff()))
                 except KnownError as exc:
                     problems.append(str(exc))
         finally:
             QApplication.restoreOverrideCursor()
+        if attached:
+            self.just_attached = attached
         self.show_issue(issue_id)
         if len(problems) < len(paths):
             self.changed.emit(issue_id)

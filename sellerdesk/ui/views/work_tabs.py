@@ -53,6 +53,7 @@ class WorkTabs(QObject):
         self.urgent = 0      # the queue's items overdue or due within the warning time
         self.queue = QueueView(engine, staff, operations=self.operations)
         self.issues = IssuesView(engine, staff)
+        self.issues.pane.operations = self.operations   # its evidence removals wait in turn
         self.approvals = ApprovalsView(engine, staff, operations=self.operations)
         self.ledger = LedgerView(engine, staff)
         self.ledger.add_actions(ledger_actions)
