@@ -67,6 +67,7 @@ if TYPE_CHECKING:
     from sellerdesk.ui.dialogs.issue_dialog import IssueDialog
     from sellerdesk.ui.dialogs.pin_dialog import PinDialog
     from sellerdesk.ui.models.orders_model import OrdersTableModel
+    from sellerdesk.ui.views.tray import DeskTray
     from sellerdesk.ui.views.work_tabs import WorkTabs
 
 REPORT_FILTER = "Seller Central reports (*.txt *.tsv *.csv *.json);;All files (*)"
@@ -82,10 +83,15 @@ class MainWindow(QMainWindow):
     task_finished = Signal(object)  # the result, the exception, or None
     house_kept = Signal(object)     # what housekeeping did (HouseKept), or its exception
 
-    def __init__(self, database_target: str, *, interactive: bool = True) -> None:
+    def __init__(self, database_target: str, *, interactive: bool = True,
+                 tray_available: bool | None = None) -> None:
         super().__init__()
         self.database_target = database_target
         self.interactive = interactive  # False for --smoke: errors go to stderr, no dialogs
+        # The tray icon, once the desk opens; whether the desktop has a tray (None: ask it).
+        self.tray: DeskTray | None = None
+        self.tray_available = tray_available
+        self.quitting = False       # File › Quit, not the close button: never to the tray
         self.database: Database | None = None
         self.orders_model: OrdersTableModel | None = None
         # Closed: work that ends after (a backup cannot be cancelled) and housekeeping's
@@ -198,8 +204,9 @@ class MainWindow(QMainWindow):
         self.demo_action = action("Build &demo data…", self.choose_demo_size, None,
                                   "Fill this new, empty database with realistic sample "
                                   "orders (never one that holds your own records)")
-        self.quit_action = action("&Quit", self.close, QKeySequence.StandardKey.Quit,
-                                  f"Close {APP_NAME} (work under way asks first)")
+        self.quit_action = action("&Quit", self.quit_app, QKeySequence.StandardKey.Quit,
+                                  f"Close {APP_NAME}, also when it is kept in the tray (work "
+                                  "under way asks first)")
         self.refresh_action = action("&Refresh", self.refresh, QKeySequence.StandardKey.Refresh,
                                      "Read the orders again")
         self.find_action = action("&Find", self.focus_search, QKeySequence.StandardKey.Find,
@@ -534,6 +541,10 @@ class MainWindow(QMainWindow):
         self.work_tabs.open_order.connect(self.show_order_tab)
         self.work_tabs.work_changed.connect(self._work_changed)
         self.at_desk_box.open(self.database.engine, is_team=self.database.is_team)
+        if self.interactive:         # the tray icon and notifications: not for --smoke
+            from sellerdesk.ui.views.tray import DeskTray
+            self.tray = DeskTray(self, self.work_tabs, quit_app=self.quit_app,
+                                 available=self.tray_available)
         # The tab left open last time, by name (an index would shift when a tab is added);
         # else the Queue, which WorkTabs shows first.
         tab = str(window_settings().value("tab_name") or "")
@@ -1070,7 +1081,21 @@ class MainWindow(QMainWindow):
         settings.setValue("splitter", self.splitter.saveState())
         settings.sync()
 
+    def quit_app(self) -> None:
+        """File › Quit and the tray's Quit: closes even when closing keeps SellerDesk in the
+        tray; work under way asks first, on the window brought back to sight."""
+        if self.tray is not None and self.operations.task is not None:
+            self.tray.show_window()
+        self.quitting = True
+        self.close()
+        if not self.closed:      # kept importing: the close button keeps its choice
+            self.quitting = False
+
     def closeEvent(self, event: QCloseEvent) -> None:
+        if (self.tray is not None and not (self.quitting or self._close_confirmed or self.closed)
+                and self.tray.close_requested()):
+            event.ignore()            # kept in the tray, or asked whether to be
+            return
         if self._close_waits():
             event.ignore()
             return
@@ -1088,6 +1113,8 @@ class MainWindow(QMainWindow):
             self.database.engine.dispose()
         if self in WINDOWS:
             WINDOWS.remove(self)
+        if self.tray is not None:
+            self.tray.close()
         super().closeEvent(event)
 
     def _close_waits(self) -> bool:
@@ -1144,10 +1171,12 @@ class MainWindow(QMainWindow):
     def switch_database(self, target: str) -> MainWindow:
         """Joining or leaving a team: a window on the other database takes this one's
         place (its own refresh, live updates and housekeeping start as usual)."""
-        window = MainWindow(target, interactive=self.interactive)
+        window = MainWindow(target, interactive=self.interactive,
+                            tray_available=self.tray_available)
         WINDOWS.append(window)
         window.show()
         open_when_shown(window)
+        self.quitting = True         # this window goes for good, whatever closing does
         self.close()
         return window
 

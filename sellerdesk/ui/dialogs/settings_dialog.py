@@ -6,7 +6,9 @@ the one saved.
 Settings › Privacy and backups: how long buyer personal data is kept, the key that
 seals it (rotated on request), and where the daily backups go.
 
-Settings › Team: joining a team database (ui.dialogs.team_page)."""
+Settings › Team: joining a team database (ui.dialogs.team_page).
+
+Settings › Window: what closing the window does on this computer (ui.dialogs.window_page)."""
 
 from __future__ import annotations
 
@@ -35,6 +37,7 @@ from sellerdesk.services.amazon.sync import save_sync_marketplaces, sync_marketp
 from sellerdesk.services.protection import backups, personal_data, secrets
 from sellerdesk.ui.dialogs.key_file_page import KeyFilePage
 from sellerdesk.ui.dialogs.team_page import TeamPage
+from sellerdesk.ui.dialogs.window_page import WindowPage
 from sellerdesk.ui.formatting import error_style
 from sellerdesk.ui.labels import error_label
 
@@ -49,7 +52,7 @@ class SettingsDialog(QDialog):
     switch_database = Signal(str)   # joined or left a team: reopen on this
 
     def __init__(self, engine: Engine, staff: str, parent: QWidget | None = None, *,
-                 reason: str = "") -> None:
+                 reason: str = "", tray_available: bool | None = None) -> None:
         super().__init__(parent)
         self.engine, self.staff = engine, staff
         self.setWindowTitle("Settings")
@@ -64,6 +67,8 @@ class SettingsDialog(QDialog):
         self.key_file_page = KeyFilePage()
         self.key_file_page.said.connect(self.saved)
         self.tabs.addTab(self.key_file_page, "Key file")
+        self.window_page = WindowPage(tray_available)
+        self.tabs.addTab(self.window_page, "Window")
         self.error_label = error_label()
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
                                    | QDialogButtonBox.StandardButton.Cancel)
@@ -223,6 +228,7 @@ class SettingsDialog(QDialog):
             personal_data.set_retention(self.engine, self.retention_box.value(),
                                         staff=self.staff)
             in_keyring = credentials is None or amazon_api.save_credentials(credentials)
+            self.window_page.save()
         except (KnownError, ValueError) as exc:
             self.error_label.setText(str(exc))
             return False
