@@ -137,6 +137,8 @@ class DeskTray(QObject):
         if item is None:
             return
         if item.approval_id is not None:
+            # Found by the Queue's minute reading: the Approvals list may not have it yet.
+            self.work_tabs.approvals.refresh()
             self.work_tabs.show_approval(item.approval_id)
         elif item.credit_id is not None:
             self.work_tabs.show_credit(item.credit_id)
