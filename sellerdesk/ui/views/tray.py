@@ -22,11 +22,13 @@ from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import (
     QApplication,
     QCheckBox,
+    QDialog,
     QMainWindow,
     QMenu,
     QMessageBox,
     QSystemTrayIcon,
 )
+from shiboken6 import isValid
 
 from sellerdesk import APP_NAME
 from sellerdesk.services.clock import now
@@ -69,6 +71,7 @@ class DeskTray(QObject):
         self.question: QMessageBox | None = None    # Keep in the tray, or quit?
         self.holding = False        # the window is hidden here, the app kept running
         self.said_still_running = False
+        self.hidden_dialogs: list[QDialog] = []
         self.icon: QSystemTrayIcon | None = None
         if self.available:
             self.icon = QSystemTrayIcon(QIcon(str(resources_dir() / "icons" / "sellerdesk.png")),
@@ -161,10 +164,20 @@ class DeskTray(QObject):
             window.raise_()          # behind another program's window
         window.activateWindow()
         self._hold(False)
+        for dialog in self.hidden_dialogs:       # as they were, over the window again
+            if isValid(dialog):
+                dialog.show()
+        self.hidden_dialogs = []
 
     def hide_window(self) -> None:
         """Into the tray: the window goes, the desk keeps running and telling."""
         self._hold(True)
+        # Its open dialogs and messages go with it (a window of their own each, they
+        # would stay on the screen), and come back with it.
+        self.hidden_dialogs = [d for d in self.window.findChildren(QDialog)
+                               if d.isVisible() and d is not self.question]
+        for dialog in self.hidden_dialogs:
+            dialog.hide()
         self.window.hide()
         if self.icon is not None and not self.said_still_running:
             self.said_still_running = True

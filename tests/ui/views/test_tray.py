@@ -82,6 +82,14 @@ def button(box: QMessageBox, text: str):
 
 def test_closing_keeps_sellerdesk_in_the_tray_and_file_quit_really_quits(qtbot, window):
     save_close_choice(CLOSE_TO_TRAY)
+    message = window.tell(QMessageBox.Icon.Information, "Imported 3 orders")
+    window.close()
+    assert not window.isVisible()
+    assert not message.isVisible()                # goes with the window…
+    window.tray.show_action.trigger()
+    assert window.isVisible()
+    assert message.isVisible()                    # …and comes back with it
+    message.close()
     window.close()
     assert not window.isVisible()
     assert not window.closed                      # still running, its timers too
@@ -118,6 +126,8 @@ def test_closing_asks_by_default_and_enter_or_escape_closes_nothing(qtbot, windo
     assert not window.isVisible()
     assert not window.closed
     assert close_choice() == CLOSE_TO_TRAY
+    window.tray.show_window()
+    assert window.tray.question is None            # answered: not brought back with it
 
 
 def test_quit_chosen_in_the_question_closes(qtbot, window):
