@@ -27,6 +27,22 @@ NOTICE_BACKGROUND = Tone("#fff4e0", "#3d2e12")
 ERROR_BACKGROUND = Tone("#fde2e4", "#5c1f24")   # a line marked as the one in error
 
 
+def dark_palette() -> QPalette:
+    """A desktop's dark theme as Fusion draws it (its usual dark colours): the palette the
+    screenshots show a dark desk in, and the tests check the colours against."""
+    palette = QPalette()
+    role = QPalette.ColorRole
+    for each, colour in ((role.Window, "#353535"), (role.WindowText, "#ffffff"),
+                         (role.Base, "#2a2a2a"), (role.AlternateBase, "#353535"),
+                         (role.Text, "#ffffff"), (role.Button, "#353535"),
+                         (role.ButtonText, "#ffffff"), (role.ToolTipBase, "#353535"),
+                         (role.ToolTipText, "#ffffff"), (role.PlaceholderText, "#a0a0a0"),
+                         (role.Highlight, "#2a82da"), (role.HighlightedText, "#000000"),
+                         (role.Link, "#56a8ff")):
+        palette.setColor(each, QColor(colour))
+    return palette
+
+
 def is_dark(palette: QPalette | None = None) -> bool:
     """Whether the palette's window is dark: the desktop's dark or high-contrast theme,
     or a dark palette the app was given."""

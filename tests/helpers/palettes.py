@@ -8,20 +8,9 @@ from contextlib import contextmanager
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QApplication
 
-Role = QPalette.ColorRole
+from sellerdesk.ui.formatting import dark_palette
 
-
-def dark_palette() -> QPalette:
-    palette = QPalette()
-    for role, colour in ((Role.Window, "#353535"), (Role.WindowText, "#ffffff"),
-                         (Role.Base, "#2a2a2a"), (Role.AlternateBase, "#353535"),
-                         (Role.Text, "#ffffff"), (Role.Button, "#353535"),
-                         (Role.ButtonText, "#ffffff"), (Role.ToolTipBase, "#353535"),
-                         (Role.ToolTipText, "#ffffff"), (Role.PlaceholderText, "#a0a0a0"),
-                         (Role.Highlight, "#2a82da"), (Role.HighlightedText, "#000000"),
-                         (Role.Link, "#56a8ff")):
-        palette.setColor(role, QColor(colour))
-    return palette
+__all__ = ["application_palette", "contrast", "dark_palette"]
 
 
 @contextmanager
