@@ -31,7 +31,8 @@ class Finished:
 
 
 class Task(QThread):
-    progressed = Signal(float, str)
+    # The message as given (object, not str): a core.pace.RowsRead keeps its row count.
+    progressed = Signal(float, object)
     succeeded = Signal(object)
     failed = Signal(object)  # the exception
 

@@ -20,6 +20,7 @@ from typing import Any
 from sqlalchemy.engine import Engine
 
 from sellerdesk.core.errors import Cancelled, InputError, KnownError
+from sellerdesk.core.pace import RowsRead
 from sellerdesk.services.imports.orders_report import (
     HEAD_COLUMNS,
     ITEM_COLUMNS,
@@ -99,7 +100,7 @@ def write_batches(conn, batches: Iterator[Batch], tally: Tally, result: ImportRe
         if cancelled is not None and cancelled():
             raise Cancelled("The import")
         if progress is not None:
-            progress(batch.fraction, f"{batch.rows:,} rows read")
+            progress(batch.fraction, RowsRead(batch.rows, f"{batch.rows:,} rows read"))
     if tally.scattered:
         order_store.refresh_totals(conn, order_ids=tally.scattered)
     if tally.first is not None and tally.last is not None:
@@ -108,7 +109,7 @@ def write_batches(conn, batches: Iterator[Batch], tally: Tally, result: ImportRe
     result.orders_updated = len(before)
     result.orders_added = tally.orders - len(before)
     if progress is not None:
-        progress(1.0, f"{result.rows:,} rows imported")
+        progress(1.0, RowsRead(result.rows, f"{result.rows:,} rows imported"))
 
 
 def _line_counts(items: Sequence[Sequence[Any]]) -> list[dict[str, Any]]:

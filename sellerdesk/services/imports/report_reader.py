@@ -27,11 +27,14 @@ from typing import BinaryIO
 
 from sellerdesk.core import numbers
 from sellerdesk.core.errors import Cancelled, InputError
+from sellerdesk.core.pace import RowsRead
 from sellerdesk.services.files import open_regular_file
 
 SNIFF_BYTES = 256 * 1024
 CHUNK_BYTES = 64 * 1024      # what the text decoder asks for at a time (checked as it comes)
-Progress = Callable[[float, str], None]    # (fraction done, what is happening)
+# (fraction of the file's bytes done, what is happening: a core.pace.RowsRead from a
+# report's reader, which also carries the rows read for the window to measure a rate)
+Progress = Callable[[float, str], None]
 # Magic numbers of files people pick by mistake.
 _NOT_TEXT = {
     b"PK\x03\x04": "a ZIP or XLSX file",
@@ -309,8 +312,8 @@ class Report:
             return
         if cancelled is not None and cancelled():
             raise Cancelled("The import")
-        if progress is not None:
-            progress(min(self.bytes_read / max(self.size, 1), 1.0), done)
+        if progress is not None:     # the rows of the file, its header not counted
+            progress(min(self.bytes_read / max(self.size, 1), 1.0), RowsRead(line - 1, done))
 
     @property
     def bytes_read(self) -> int:

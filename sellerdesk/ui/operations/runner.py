@@ -26,7 +26,8 @@ class StillRunning(KnownError):
 
 class Operations(QObject):
     changed = Signal()                 # a write began or ended: `busy` says which
-    progressed = Signal(float, str)    # how far the write under way is, and what it does
+    progressed = Signal(float, object)  # how far the write under way is, what it does (a
+    # str; a core.pace.RowsRead from a file read, which also counts the rows)
     succeeded = Signal(str, object)    # what ran, its result (only work started to report)
     failed = Signal(str, object)       # what ran, the exception (likewise)
 
