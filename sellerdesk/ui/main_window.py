@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (
     QApplication,
     QDialog,
     QFileDialog,
-    QHeaderView,
     QInputDialog,
     QLabel,
     QMainWindow,
@@ -431,8 +430,7 @@ class MainWindow(QMainWindow):
                 f"copied to {migration.backup.name}", 10_000)
         self.orders_model = OrdersTableModel(self.database.engine, self)
         self.orders_model.found_damaged.connect(self._found_damaged)
-        self.orders_view.setModel(self.orders_model)
-        self._size_columns()
+        self.orders_view.setModel(self.orders_model)     # its columns as they were left
         self.orders_view.selectionModel().selectionChanged.connect(self._selection_changed)
         self.orders_model.modelReset.connect(self._update_count)
         self._load_marketplaces()
@@ -590,13 +588,6 @@ class MainWindow(QMainWindow):
             return None
         order = self.detail_view.order
         return self.work_tabs.edit_policy(order.order_id if order else None)
-
-    def _size_columns(self) -> None:
-        header = self.orders_view.horizontalHeader()
-        widths = (150, 125, 60, 60, 90, 50, 95)
-        for column, width in enumerate(widths):
-            header.resizeSection(column, width)
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
 
     def _load_marketplaces(self) -> None:
         from sellerdesk.store.engine import reading

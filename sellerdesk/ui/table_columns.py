@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 
-from PySide6.QtCore import QByteArray, QCoreApplication, QObject, QPoint, Qt, QTimer
+from PySide6.QtCore import QByteArray, QCoreApplication, QEvent, QObject, QPoint, Qt, QTimer
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMenu, QTableView
 
@@ -42,8 +42,11 @@ class ColumnChooser(QObject):
         header.sectionResized.connect(self._resized)
         header.sectionMoved.connect(self._rearranged)
         header.sortIndicatorChanged.connect(self._rearranged)
+        # A width dragged just before the table goes (its tab left, the window closed,
+        # the app quit) is kept too.
+        table.installEventFilter(self)
         app = QCoreApplication.instance()
-        if app is not None:          # a width dragged just before quitting is kept too
+        if app is not None:
             app.aboutToQuit.connect(self.save_pending)
         self._restoring = False
 
@@ -96,6 +99,11 @@ class ColumnChooser(QObject):
     def save_pending(self) -> None:
         if self.pending.isActive():
             self.save()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.table and event.type() == QEvent.Type.Hide:
+            self.save_pending()
+        return super().eventFilter(watched, event)
 
     def reset(self) -> None:
         """The columns as the table was built: all its own columns in their order and

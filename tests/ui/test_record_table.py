@@ -4,12 +4,13 @@ order id, then the actions the owning view adds."""
 from dataclasses import dataclass
 
 import pytest
-from PySide6.QtCore import QPoint, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QContextMenuEvent, QGuiApplication
 from PySide6.QtWidgets import QApplication
 
 from sellerdesk.ui.models.records_model import Column, RecordsModel
 from sellerdesk.ui.record_table import record_table
+from tests.helpers.headers import click_header
 
 
 @dataclass
@@ -100,13 +101,6 @@ def lines_table(qtbot, name=None):
     table.show()
     qtbot.waitExposed(table)
     return table
-
-
-def click_header(qtbot, table, column):
-    header = table.horizontalHeader()
-    x = header.sectionViewportPosition(column) + header.sectionSize(column) // 2
-    qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton,
-                     pos=QPoint(x, header.height() // 2))
 
 
 def texts(table, column):

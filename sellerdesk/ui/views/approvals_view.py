@@ -45,7 +45,7 @@ class ApprovalsView(QWidget):
         self.pin_dialog: PinDialog | None = None    # the last PIN asked for, for tests
         self.deciding = False     # this view's own decision is under way (or its PIN asked)
         self.model = approvals_model(self)
-        self.table = record_table(self.model)
+        self.table = record_table(self.model, name="approvals")
         self.empty_label = QLabel("No credit is waiting for approval.")
         self.explanation_label = QLabel()
         self.explanation_label.setWordWrap(True)

@@ -72,7 +72,8 @@ class IssuesView(QWidget):
         bar.addWidget(self.count_label)
 
         self.model = issues_model(self)
-        self.table = record_table(self.model, (36, 152, 150, 100, 62, 122, 170, 95, 90, 80))
+        self.table = record_table(self.model, (40, 146, 160, 100, 125, 180, 62, 95, 90, 80),
+                                  name="issues")
         self.table.setColumnHidden(ISSUE_OPEN_BY_COLUMN, not claims.shared(engine))
         self.pane = IssuePane(engine, staff)
         splitter = QSplitter(Qt.Orientation.Horizontal)

@@ -52,7 +52,8 @@ class LedgerView(QWidget):
         self.kept_reason: tuple[int, str] | None = None   # a reversal that had to wait
         self.question: QInputDialog | None = None
         self.model = ledger_model(self)
-        self.table = record_table(self.model, (52, 122, 152, 48, 190, 82, 98, 110, 110, 150))
+        self.table = record_table(self.model, (52, 122, 152, 48, 190, 82, 98, 110, 110, 150),
+                                  name="ledger")
         self.table.doubleClicked.connect(self._open_issue)
         self.totals_label = QLabel()
         self.totals_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)

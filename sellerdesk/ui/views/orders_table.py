@@ -5,20 +5,23 @@ instead read every row of the model, page after page, to match the first column:
 large desk that froze the window for minutes.
 
 A click on a column's header sorts by it (in the database: the model asks for its pages
-in that order); the sort is kept with the window's state. An empty list says why it is
-empty in the middle of the table."""
+in that order); the sort is kept with the window's state. A right-click on the header
+chooses the columns, which can be dragged and sized, all kept as the lists keep theirs
+(ui/table_columns). An empty list says why it is empty in the middle of the table."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import QAbstractItemModel, Qt, Signal
 from PySide6.QtGui import QPainter, QPalette
-from PySide6.QtWidgets import QAbstractItemView, QTableView, QWidget
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
 
 from sellerdesk.core.orders import OrderSort
 from sellerdesk.ui.models.order_columns import COL_PURCHASED, SORT_KEYS
 from sellerdesk.ui.settings import window_settings
+from sellerdesk.ui.table_columns import ColumnChooser
 
 SORT_SETTING = "orders_sort"       # e.g. "status descending"
+WIDTHS = (150, 125, 60, 60, 90, 50, 95)     # the last column, the product, takes the rest
 
 
 class OrdersTable(QTableView):
@@ -39,12 +42,22 @@ class OrdersTable(QTableView):
         self.horizontalHeader().setSortIndicatorShown(True)
         self.setSortingEnabled(True)
         self.horizontalHeader().sortIndicatorChanged.connect(_save_sort)
+        self.columns = ColumnChooser(self, "orders")
 
     def setModel(self, model: QAbstractItemModel | None) -> None:
         super().setModel(model)
-        if model is not None:      # the sort the header shows (restored), not the default
-            header = self.horizontalHeader()
-            model.sort(header.sortIndicatorSection(), header.sortIndicatorOrder())
+        if model is None:
+            return
+        header = self.horizontalHeader()
+        for column, width in enumerate(WIDTHS):
+            header.resizeSection(column, width)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        # The columns kept from the last run. Their state holds a sort too, but the sort
+        # kept under SORT_SETTING is the one the orders have, so it is set again after.
+        self.columns.restore()
+        column, order = _saved_sort()
+        header.setSortIndicator(column, order)
+        model.sort(column, order)      # the sort the header shows, not the model's default
 
     def empty_text(self) -> str:
         """What the empty table says in its middle: no order matches a search, or none

@@ -54,7 +54,7 @@ class QueueView(QWidget):
         self.engine, self.staff = engine, staff
         self.operations = operations or Operations(self)
         self.model = queue_model(self)
-        self.table = record_table(self.model, (130, 520, 160, 130))
+        self.table = record_table(self.model, (130, 520, 160, 130), name="queue")
         self.table.installEventFilter(self)
         self.table.doubleClicked.connect(lambda _index: self.open_selected())
         self.empty_label = QLabel("Nothing needs you now.")

@@ -18,7 +18,9 @@ from sellerdesk.services.issues import add_issue, list_issues
 from sellerdesk.services.ledger import ledger_lines
 from sellerdesk.services.protection import pins
 from sellerdesk.ui.models.work_models import (
+    ISSUE_AGE_COLUMN,
     ISSUE_OPEN_BY_COLUMN,
+    ISSUE_REPLY_COLUMN,
     approvals_model,
     issues_model,
     ledger_model,
@@ -64,10 +66,11 @@ def test_issues_tab_shows_age_reply_clock_and_filters(qtbot, desk_window):
     view = desk_window.work_tabs.issues
     model = view.model
     assert model.column_texts(0) == [str(fresh), str(late.issue_id)]
-    assert model.column_texts(4)[1] == "1 d 6 h"
-    assert model.column_texts(5)[0].endswith("min left")
-    assert model.column_texts(5)[1] == "overdue 6 h 00 min"
-    assert model.index(1, 5).data(Qt.ItemDataRole.ForegroundRole).color().name() == "#b00020"
+    assert model.column_texts(ISSUE_AGE_COLUMN)[1] == "1 d 6 h"
+    assert model.column_texts(ISSUE_REPLY_COLUMN)[0].endswith("min left")
+    assert model.column_texts(ISSUE_REPLY_COLUMN)[1] == "overdue 6 h 00 min"
+    reply = model.index(1, ISSUE_REPLY_COLUMN)
+    assert reply.data(Qt.ItemDataRole.ForegroundRole).color().name() == "#b00020"
     assert view.count_label.text() == "2 issues · 1 overdue"
     assert view.table.isColumnHidden(ISSUE_OPEN_BY_COLUMN)   # a single desk: nobody else
     view.overdue_box.click()
