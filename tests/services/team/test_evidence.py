@@ -1,19 +1,27 @@
 """Evidence on a team database, on the real PostgreSQL cluster: a file attached at one
 desk is read at another whose own folder has never seen it, checked against its hash;
-nobody on the team can change or take back an attached file; a single desk's files move
-with `team migrate-from`, or nothing moves."""
+nobody on the team can change an attached file, only take a wrong one back in its minute;
+a single desk's files move with `team migrate-from`, or nothing moves."""
 
 import hashlib
 import random
 import zipfile
+from datetime import UTC, datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
+import time_machine
 
 from sellerdesk.core.issues import IssueType
 from sellerdesk.services.database import open_database
 from sellerdesk.services.dispute import export_dispute
-from sellerdesk.services.evidence import attach_evidence, stored_file, viewable_copy
+from sellerdesk.services.evidence import (
+    attach_evidence,
+    evidence_on,
+    remove_evidence,
+    stored_file,
+    viewable_copy,
+)
 from sellerdesk.services.imports.orders import import_orders
 from sellerdesk.services.issues import add_issue
 from sellerdesk.services.protection.security_log import security_events
@@ -134,3 +142,25 @@ def test_a_team_from_before_shared_evidence_gets_it_when_the_owner_upgrades(
         with reading(ana.engine) as conn:
             stored = conn.execute(sa.text("SELECT data FROM evidence_chunk")).scalar()
     assert bytes(stored) == data
+
+
+def test_an_agent_takes_back_a_wrong_file_in_its_minute_and_changes_nothing_else(
+        postgres, tmp_path):
+    """The agent's grant on evidence is the removal's two columns, nothing more."""
+    url, _ = make_team(postgres, tmp_path, ana={"role": "agent"}, ben={"role": "agent"})
+    path, _ = video(tmp_path, "cat.jpg", 3_000)
+    attached = datetime(2026, 10, 3, 9, 30, tzinfo=UTC).timestamp()
+    with open_database(as_login(url, "ana")) as ana, open_database(as_login(url, "ben")) as ben:
+        with time_machine.travel(attached, tick=False):
+            issue = add_issue(ana.engine, order_id=ORDER, issue_type=IssueType.DAMAGED)
+            record = attach_evidence(ana.engine, issue_id=issue.issue_id, path=path)
+        with time_machine.travel(attached + timedelta(seconds=30).total_seconds(), tick=False):
+            remove_evidence(ben.engine, evidence_id=record.evidence_id)
+        assert evidence_on(ana.engine, [issue.issue_id]) == []
+        with ben.engine.connect() as conn:
+            with pytest.raises(sa.exc.ProgrammingError, match="permission denied"):
+                conn.exec_driver_sql("UPDATE evidence SET name = 'dog.jpg'")
+            conn.rollback()
+        with reading(ana.engine) as conn:
+            removed_by = conn.execute(sa.text("SELECT removed_by FROM evidence")).scalar()
+    assert removed_by == "ben"
