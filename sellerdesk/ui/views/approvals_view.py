@@ -45,7 +45,8 @@ class ApprovalsView(QWidget):
         self.pin_dialog: PinDialog | None = None    # the last PIN asked for, for tests
         self.deciding = False     # this view's own decision is under way (or its PIN asked)
         self.model = approvals_model(self)
-        self.table = record_table(self.model, name="approvals")
+        self.table = record_table(self.model, (60, 122, 150, 48, 150, 82, 82, 100, 200),
+                                  name="approvals")
         self.empty_label = QLabel("No credit is waiting for approval.")
         self.explanation_label = QLabel()
         self.explanation_label.setWordWrap(True)
@@ -77,13 +78,12 @@ class ApprovalsView(QWidget):
     def refresh(self) -> None:
         shown = self.selected()
         waiting = pending_approvals(self.engine)
-        self.model.set_records(waiting)
-        self.table.resizeColumnsToContents()
+        self.model.set_records(waiting)       # the widths are the user's: not resized here
         self.empty_label.setVisible(not waiting)
         if waiting:
             # The request being read (and its comment typed) stays selected when the list
             # is read again as other work ends: Approve must not land on the first one.
-            ids = [request.approval_id for request in waiting]
+            ids = [request.approval_id for request in self.model.records()]   # as sorted
             self.table.selectRow(ids.index(shown.approval_id)
                                  if shown is not None and shown.approval_id in ids else 0)
         self._selected()

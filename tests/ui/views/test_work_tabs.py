@@ -26,6 +26,7 @@ from sellerdesk.ui.models.work_models import (
     ledger_model,
 )
 from sellerdesk.ui.views.work_tabs import APPROVALS_TAB, ISSUES_TAB, LEDGER_TAB
+from tests.helpers.headers import click_header
 from tests.helpers.staffing import PIN, hire
 from tests.helpers.window_actions import CLICK, give_pin, log_damaged_book, write_under_way
 from tests.ui.conftest import ORDER, give_credit
@@ -224,6 +225,30 @@ def test_the_request_being_read_stays_selected_when_the_list_is_read_again(qtbot
     desk_window.work_tabs.refresh()
     assert view.selected().approval_id == chosen
     assert view.comment_edit.text() == "photo shows the chip"
+
+
+def test_a_sorted_request_list_read_again_keeps_the_request_and_the_widths(qtbot,
+                                                                         desk_window):
+    """Sorted by a header, the list is read again in the query's order and sorted again:
+    Approve still acts on the request being read, and the widths are the ones dragged."""
+    engine = desk_window.database.engine
+    hire(engine, "Ben", limits="USD 4")
+    for sku in ("BOOK", "MUG"):
+        issue = add_issue(engine, order_id=ORDER, issue_type=IssueType.DAMAGED,
+                          affected=((sku, 1),), staff="Ben")
+        assert issue_credit(engine, issue_id=issue.issue_id, staff="Ben").pending
+    desk_window.work_tabs.refresh()
+    desk_window.tabs.setCurrentIndex(APPROVALS_TAB)
+    view = desk_window.work_tabs.approvals
+    click_header(qtbot, view.table, 0)
+    click_header(qtbot, view.table, 0)                   # the newest request first
+    assert view.model.column_texts(0) == ["2", "1"]
+    view.table.selectRow(1)
+    view.table.horizontalHeader().resizeSection(7, 180)
+    desk_window.work_tabs.refresh()
+    assert view.model.column_texts(0) == ["2", "1"]
+    assert view.selected().approval_id == 1
+    assert view.table.horizontalHeader().sectionSize(7) == 180
 
 
 def ask_to_reverse_a_credit(qtbot, window):
