@@ -37,8 +37,6 @@ def record_table(model: RecordsModel, widths: Sequence[int] = (), *,
     table.horizontalHeader().setStretchLastSection(True)
     for column, width in enumerate(widths):
         table.setColumnWidth(column, width)
-    for number, column in enumerate(model.columns):
-        table.setColumnHidden(number, column.hidden)
     header = table.horizontalHeader()
     # No sort until a header is clicked: the rows stay in the query's order (Qt's own
     # default would sort by the first column, descending, the moment sorting is on).

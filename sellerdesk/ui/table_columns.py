@@ -121,7 +121,7 @@ class ColumnChooser(QObject):
             return       # the last column shown stays: a table of no columns cannot be undone
         header.setSectionHidden(column, not shown)
         if shown and header.sectionSize(column) < header.minimumSectionSize() * 2:
-            self.table.resizeColumnToContents(column)   # it was hidden from the start
+            self.table.resizeColumnToContents(column)   # hidden before it was ever sized
         self.save()
 
     def show_at(self, position: QPoint) -> QMenu:

@@ -53,7 +53,6 @@ class Column(Generic[T]):
     # What the column sorts by: a number, (currency, Decimal), a datetime…; None for no
     # value (sorted last). Without one, the text, read as words and numbers (text_key).
     key: Callable[[T], Any] | None = None
-    hidden: bool = False       # left out until chosen from the header's menu
 
     def sort_key(self, record: T) -> Any:
         return self.key(record) if self.key is not None else text_key(self.text(record))
