@@ -6,9 +6,10 @@ over the real name only once complete, so an interrupted export never leaves hal
 
 from __future__ import annotations
 
+import csv
 import os
 import stat
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import BinaryIO
@@ -88,3 +89,16 @@ def written_whole(target: Path) -> Iterator[Path]:
         raise KnownError(f"cannot write {target}: {exc.strerror or exc}") from None
     finally:
         partial.unlink(missing_ok=True)
+
+
+def write_csv(target: Path, rows: Iterable[Sequence[str]]) -> int:
+    """Rows (the first, the headers) to a CSV file, whole or not at all; how many rows
+    came after the headers."""
+    count = -1
+    with written_whole(target) as partial, open(partial, "w", encoding="utf-8",
+                                                newline="") as f:
+        out = csv.writer(f)
+        for row in rows:
+            out.writerow(row)
+            count += 1
+    return max(count, 0)

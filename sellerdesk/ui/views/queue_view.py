@@ -1,8 +1,14 @@
 """The Queue tab: everything that needs someone now, soonest deadline first, worked
 through from the keyboard. Up/Down or J/K move; Enter opens the item (an issue, an
-approval request, a lapsing credit in the ledger); on the selected item A assigns it to
-me, R drafts the reply, M notes a message and C opens the credit dialog (whose
-confirmation still stands between the key and any money).
+approval request, a lapsing credit in the ledger); on the item in hand R drafts the
+reply, M notes a message and C opens the credit dialog (whose confirmation still stands
+between the key and any money). Several selected (Shift/Ctrl+click, Shift+arrows,
+Ctrl+A), A assigns them all to me, and the bulk keys and right-click menu of
+ui/views/bulk_actions act on them all.
+
+A saved view (ui/views/saved_views) shows part of the queue: mine, nobody's, the overdue,
+the approval requests, or a mix a person names. The title's count and the urgent count
+stay the whole queue's: work waits whichever view shows.
 
 The single keys are read by the table alone, so they never fire while someone types in
 a text field."""
@@ -14,22 +20,40 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
-from sellerdesk.core.errors import KnownError
-from sellerdesk.services import follow_up
 from sellerdesk.services.clock import now
-from sellerdesk.services.queue import QueueItem, urgent_count, work_queue
+from sellerdesk.services.queue import (
+    ANYONE,
+    MINE,
+    NOBODY,
+    QueueFilter,
+    QueueItem,
+    in_view,
+    urgent_count,
+    work_queue,
+)
 from sellerdesk.ui.models.queue_model import WHEN_COLUMN, queue_model
 from sellerdesk.ui.operations import Operations
 from sellerdesk.ui.record_table import record_table
+from sellerdesk.ui.views.bulk_actions import BulkActions, keep_selected
+from sellerdesk.ui.views.saved_views import Filters, SavedViews
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
 
 KEYS_HINT = ("↑↓ or J/K move · Enter opens · A assign to me · R draft reply · "
-             "M note a message · C give credit")
+             "M note a message · C give credit · Shift+click selects several: "
+             "Shift+A assign to…, S status, N reply sent, E export")
 TICK_MS = 60_000      # the clocks' words, and what fell due, once a minute
+EVERYTHING = "Everything"
+VIEWS: dict[str, Filters] = {
+    EVERYTHING: {"who": ANYONE, "overdue": False, "approvals": False},
+    "Mine": {"who": MINE, "overdue": False, "approvals": False},
+    "Unassigned": {"who": NOBODY, "overdue": False, "approvals": False},
+    "Overdue": {"who": ANYONE, "overdue": True, "approvals": False},
+    "Waiting for approval": {"who": ANYONE, "overdue": False, "approvals": True},
+}
 
 
 def _key(item: QueueItem) -> tuple:
@@ -57,36 +81,101 @@ class QueueView(QWidget):
         self.table = record_table(self.model, (130, 520, 160, 130), name="queue")
         self.table.installEventFilter(self)
         self.table.doubleClicked.connect(lambda _index: self.open_selected())
+        self.bulk = BulkActions(self.table, engine, staff, self.operations,
+                                issue_ids=self._issue_ids, said=self.said.emit,
+                                changed=self.changed.emit, noun="items")
+        self.who_box = QComboBox()
+        for text, who in (("Anyone's", ANYONE), ("Mine", MINE), ("Nobody's", NOBODY)):
+            self.who_box.addItem(text, who)
+        self.overdue_box = QCheckBox("Overdue only")
+        self.approvals_box = QCheckBox("Approvals only")
+        self.views = SavedViews("queue", self.table, VIEWS, read=self.filters,
+                                apply=self.set_filters)
+        self.views.said.connect(self.said)
+        self.count_label = QLabel()
+        bar = QHBoxLayout()
+        bar.setContentsMargins(0, 0, 0, 0)
+        for widget in (self.views, self.who_box, self.overdue_box, self.approvals_box):
+            bar.addWidget(widget)
+        bar.addStretch(1)
+        bar.addWidget(self.count_label)
+        self.who_box.currentIndexChanged.connect(self._filtered)
+        self.overdue_box.toggled.connect(self._filtered)
+        self.approvals_box.toggled.connect(self._filtered)
         self.empty_label = QLabel("Nothing needs you now.")
         self.hint_label = QLabel(KEYS_HINT)
         self.hint_label.setStyleSheet("color: palette(placeholder-text);")
+        self.hint_label.setWordWrap(True)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 0)
+        layout.addLayout(bar)
         layout.addWidget(self.empty_label)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.hint_label)
         self.clock = QTimer(self, interval=TICK_MS)
         self.clock.timeout.connect(self.refresh)
         self.clock.start()
+        self.views.restore()          # the view left at the last close; reads the queue
+
+    # -- the view ----------------------------------------------------------------------
+    def filters(self) -> Filters:
+        return {"who": self.who_box.currentData(), "overdue": self.overdue_box.isChecked(),
+                "approvals": self.approvals_box.isChecked()}
+
+    def set_filters(self, filters: Filters) -> None:
+        """A view's filters shown, then the queue read once through them."""
+        boxes = (self.who_box, self.overdue_box, self.approvals_box)
+        for box in boxes:
+            box.blockSignals(True)
+        self.who_box.setCurrentIndex(max(0, self.who_box.findData(filters.get("who", ANYONE))))
+        self.overdue_box.setChecked(bool(filters.get("overdue")))
+        self.approvals_box.setChecked(bool(filters.get("approvals")))
+        for box in boxes:
+            box.blockSignals(False)
         self.refresh()
+
+    def _filtered(self) -> None:
+        self.refresh()
+        self.views.remember()
+
+    def queue_filter(self) -> QueueFilter:
+        filters = self.filters()
+        return QueueFilter(who=filters["who"], overdue=filters["overdue"],
+                           approvals=filters["approvals"])
 
     # -- reading -------------------------------------------------------------------------
     def refresh(self) -> None:
-        """Read the queue again; the item in hand stays selected if it is still there."""
-        shown = self.selected()
+        """Read the queue again; the items selected, and the one in hand, stay so if they
+        are still there."""
+        shown, chosen = self.selected(), [_key(item) for item in self.chosen()]
         moment = now()
-        items = work_queue(self.engine, staff=self.staff(), now=moment)
+        everything = work_queue(self.engine, staff=self.staff(), now=moment)
+        items = in_view(everything, self.queue_filter(), me=self.staff(), now=moment)
         self.model.set_records(items)
+        self.empty_label.setText("Nothing needs you now." if not everything else
+                                 f"Nothing in this view; {EVERYTHING} has "
+                                 f"{_items(len(everything))}.")
         self.empty_label.setVisible(not items)   # the table stays: the keys are read there
-        if items:
-            keys = [_key(item) for item in items]
-            row = keys.index(_key(shown)) if shown is not None and _key(shown) in keys else 0
-            self.table.selectRow(row)
-        self.counted.emit(len(items), urgent_count(items, moment))
+        self.count_label.setText("" if len(items) == len(everything) else
+                                 f"{len(items):,} of {_items(len(everything))}")
+        if items and (shown is None
+                      or not keep_selected(self.table, _key, chosen, _key(shown))):
+            self.table.selectRow(0)
+        self.counted.emit(len(everything), urgent_count(everything, moment))
 
     def selected(self) -> QueueItem | None:
-        rows = self.table.selectionModel().selectedRows()
-        return self.model.record_at(rows[0].row()) if rows else None
+        """The item in hand: the table's current row (one of several selected, maybe)."""
+        index = self.table.currentIndex()
+        return self.model.record_at(index.row()) if index.isValid() else None
+
+    def chosen(self) -> list[QueueItem]:
+        """The items selected, top to bottom."""
+        rows = sorted(index.row() for index in self.table.selectionModel().selectedRows())
+        return [item for item in map(self.model.record_at, rows) if item is not None]
+
+    def _issue_ids(self, rows: list[int]) -> list[int]:
+        items = (self.model.record_at(row) for row in rows)
+        return [item.issue_id for item in items if item is not None and item.issue_id is not None]
 
     def when_texts(self) -> list[str]:
         return self.model.column_texts(WHEN_COLUMN)
@@ -96,11 +185,11 @@ class QueueView(QWidget):
         if watched is self.table and event.type() == QEvent.Type.KeyPress:
             assert isinstance(event, QKeyEvent)
             if event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier:
-                return False     # Ctrl+…, Alt+…: the window's shortcuts, not ours
+                # Ctrl+…, Alt+…: the window's shortcuts; Shift+A: the bulk one
+                return self.bulk.key_pressed(event)
             action = {Qt.Key.Key_J: lambda: self.move(1), Qt.Key.Key_K: lambda: self.move(-1),
                       Qt.Key.Key_Return: self.open_selected,
                       Qt.Key.Key_Enter: self.open_selected,
-                      Qt.Key.Key_A: self.assign_to_me,
                       Qt.Key.Key_R: lambda: self._on_issue(self.draft_reply),
                       Qt.Key.Key_M: lambda: self._on_issue(self.note_message),
                       Qt.Key.Key_C: lambda: self._on_issue(self.give_credit),
@@ -108,6 +197,7 @@ class QueueView(QWidget):
             if action is not None:
                 action()
                 return True
+            return self.bulk.key_pressed(event)      # A, S, N, E: on all selected
         return super().eventFilter(watched, event)
 
     def move(self, step: int) -> None:
@@ -136,20 +226,9 @@ class QueueView(QWidget):
             signal.emit(item.issue_id)
 
     def assign_to_me(self) -> None:
-        item = self.selected()
-        if item is None or item.issue_id is None:
-            return
-        me = self.staff()
-        if item.assignee == me:
-            self.said.emit(f"Issue {item.issue_id} is already yours")
-            return
-        if self.operations.busy:      # the pane's rule: a write waits for the one under way
-            self.said.emit(f"Not assigned: {self.operations.busy} Do it again then.")
-            return
-        try:
-            follow_up.assign(self.engine, issue_id=item.issue_id, assignee=me, staff=me)
-        except KnownError as exc:
-            self.said.emit(str(exc))
-            return
-        self.said.emit(f"Issue {item.issue_id} assigned to {me}")
-        self.changed.emit()
+        """A: the items selected, all of them, to me."""
+        self.bulk.assign_to_me()
+
+
+def _items(count: int) -> str:
+    return f"{count:,} item{'' if count == 1 else 's'}"

@@ -52,7 +52,7 @@ class WorkTabs(QObject):
         self.dialog: QDialog | None = None   # the last dialog opened, for tests
         self.urgent = 0      # the queue's items overdue or due within the warning time
         self.queue = QueueView(engine, staff, operations=self.operations)
-        self.issues = IssuesView(engine, staff)
+        self.issues = IssuesView(engine, staff, operations=self.operations)
         self.issues.pane.operations = self.operations   # its evidence removals wait in turn
         self.approvals = ApprovalsView(engine, staff, operations=self.operations)
         self.ledger = LedgerView(engine, staff)
@@ -70,6 +70,8 @@ class WorkTabs(QObject):
         self._approvals_counted(self.approvals.model.rowCount())
 
         self.issues.deadline_near.connect(self._deadline_near)
+        self.issues.said.connect(self.said)
+        self.issues.changed.connect(self._changed)
         self.issues.warn_of_deadlines()   # the view's first look stayed quiet
         pane = self.issues.pane
         pane.open_order.connect(self.open_order)

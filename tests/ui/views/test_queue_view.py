@@ -89,7 +89,9 @@ def test_keys_move_open_and_assign(qtbot, desk_window, queued):
     assert view.selected().credit_id == 1
     qtbot.keyClick(table, Qt.Key.Key_K)
     assert view.selected().issue_id == owed
-    qtbot.keyClick(table, Qt.Key.Key_A)
+    qtbot.keyClick(table, Qt.Key.Key_A)          # written in the background, then said
+    qtbot.waitUntil(lambda: desk_window.statusBar().currentMessage()
+                    == "1 issue assigned to Ana")
     assert follow_up.issue_detail(desk_window.database.engine, owed).issue.assignee == "Ana"
     assert view.model.column_texts(4)[0] == "Ana"
     assert view.selected().issue_id == owed               # still in hand after the re-read
