@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QApplication
 from sellerdesk import APP_NAME
 from sellerdesk.core.errors import KnownError
 from sellerdesk.services.paths import resources_dir
+from sellerdesk.ui.dialog_memory import install_dialog_memory
 from sellerdesk.ui.main_window import MainWindow, open_when_shown
 
 
@@ -23,6 +24,7 @@ def make_app(argv: list[str] | None = None) -> QApplication:
     icon = resources_dir() / "icons" / "sellerdesk.png"
     if icon.exists():
         app.setWindowIcon(QIcon(str(icon)))
+    install_dialog_memory(app)    # every dialog opens where and as large as it was left
     return app  # type: ignore[return-value]
 
 

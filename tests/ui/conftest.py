@@ -10,6 +10,14 @@ ORDER = "114-3941689-8772232"
 
 
 @pytest.fixture(autouse=True)
+def sellerdesk_app(qapp):
+    """The application as SellerDesk makes it (names, icon, the dialogs' remembered sizes),
+    on pytest-qt's QApplication."""
+    from sellerdesk.ui.app import make_app
+    return make_app()
+
+
+@pytest.fixture(autouse=True)
 def no_housekeeping_by_itself(monkeypatch):
     """Housekeeping (purge, daily backup) runs a few seconds after a window opens; a test
     that takes that long must not see it arrive in the middle. Its tests start it."""

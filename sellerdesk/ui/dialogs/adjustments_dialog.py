@@ -37,6 +37,7 @@ class AdjustmentsDialog(QDialog):
         super().__init__(parent)
         self.engine, self.staff = engine, staff
         self.setWindowTitle("Order Adjustment feed for Seller Central")
+        self.setObjectName("adjustments_dialog")   # its size and place are kept under this
         self.resize(620, 440)
         intro = QLabel("Credits given here still have to reach the buyer through Amazon. "
                        "This writes the ones not yet sent as an Order Adjustment feed: upload "

@@ -6,17 +6,20 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QInputDialog, QMessageBox, QWidget
+from PySide6.QtWidgets import QInputDialog, QMessageBox, QPlainTextEdit, QWidget
 
 
 def ask_text(parent: QWidget, title: str, label: str, answer: Callable[[str], None], *,
              multiline: bool = False, text: str = "") -> QInputDialog:
     dialog = QInputDialog(parent)
+    dialog.setObjectName("ask_lines" if multiline else "ask_line")   # size and place kept
     dialog.setWindowTitle(title)
     dialog.setLabelText(label)
     dialog.setInputMode(QInputDialog.InputMode.TextInput)
     if multiline:
         dialog.setOption(QInputDialog.InputDialogOption.UsePlainTextEditForTextInput)
+        # A reason or a note is prose: Tab goes on to OK, it does not indent.
+        dialog.findChild(QPlainTextEdit).setTabChangesFocus(True)
     dialog.setTextValue(text)
     dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     dialog.textValueSelected.connect(answer)
@@ -27,6 +30,7 @@ def ask_text(parent: QWidget, title: str, label: str, answer: Callable[[str], No
 def ask_choice(parent: QWidget, title: str, label: str, choices: list[str],
                answer: Callable[[str], None]) -> QInputDialog:
     dialog = QInputDialog(parent)
+    dialog.setObjectName("ask_choice")          # its size and place are kept under this
     dialog.setWindowTitle(title)
     dialog.setLabelText(label)
     dialog.setComboBoxItems(choices)

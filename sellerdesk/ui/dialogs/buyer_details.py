@@ -85,6 +85,7 @@ class BuyerDetailsDialog(QDialog):
         super().__init__(parent)
         self.engine, self.issue_id, self.staff = engine, issue_id, staff
         self.setWindowTitle(f"Buyer details, issue {issue_id}")
+        self.setObjectName("buyer_details_dialog")   # its size and place are kept under this
         self.setMinimumWidth(520)
         self.form = BuyerDetailsForm(engine, order_date)
         self.form.show_details(details)

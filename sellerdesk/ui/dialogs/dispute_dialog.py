@@ -43,6 +43,7 @@ class DisputeDialog(QDialog):
         self.task: Task | None = None
         self.result: PacketResult | None = None
         self.setWindowTitle(f"Dispute packet — order {order_id}")
+        self.setObjectName("dispute_dialog")   # its size and place are kept under this
         self.resize(640, 520)
         intro = QLabel("For an A-to-z claim or a chargeback: a PDF of the order, its issues, "
                        "messages and credits with their hashes; the evidence files; a "
@@ -77,6 +78,7 @@ class DisputeDialog(QDialog):
         self.summary_label = QLabel("Summary for Amazon's response box:")
         self.summary_edit = QPlainTextEdit()
         self.summary_edit.setReadOnly(True)
+        self.summary_edit.setTabChangesFocus(True)     # Tab goes on to the buttons
         self.summary_edit.setPlaceholderText("Appears here once the packet is written.")
 
         self.buttons = QDialogButtonBox()

@@ -38,6 +38,7 @@ class FactsDialog(QDialog):
         super().__init__(parent)
         self.engine, self.staff = engine, staff
         self.setWindowTitle("Amazon's numbers")
+        self.setObjectName("facts_dialog")     # its size and place are kept under this
         self.resize(980, 460)
         self.table = QTableWidget(0, len(COLUMNS))
         self.table.setHorizontalHeaderLabels(COLUMNS)
@@ -46,6 +47,7 @@ class FactsDialog(QDialog):
                                    | QAbstractItemView.EditTrigger.EditKeyPressed
                                    | QAbstractItemView.EditTrigger.AnyKeyPressed)
         self.table.verticalHeader().setVisible(False)
+        self.table.setTabKeyNavigation(False)          # arrows move; Tab goes on to Save
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(len(COLUMNS) - 1, QHeaderView.ResizeMode.Stretch)

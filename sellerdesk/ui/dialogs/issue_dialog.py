@@ -48,6 +48,7 @@ from sellerdesk.ui.formatting import WARNING, error_style, tone_name
 from sellerdesk.ui.labels import error_label
 from sellerdesk.ui.operations import Operations
 from sellerdesk.ui.operations.records import CreditChosen, IssueTyped, Saved, save_issue
+from sellerdesk.ui.scrolling import scrolling_body
 from sellerdesk.ui.tasks import Task
 
 if TYPE_CHECKING:
@@ -76,6 +77,7 @@ class IssueDialog(QDialog):
         self.buyer_kept = bool(issue and issue.buyer_ref)   # a logged buyer, as a keyed hash
         self.setWindowTitle(f"Credit on issue {issue.issue_id}, order {order.order_id}" if issue
                             else f"New issue on order {order.order_id}")
+        self.setObjectName("issue_dialog")     # its size and place are kept under this
         self.setMinimumWidth(640)
 
         self.type_box = QComboBox()
@@ -94,11 +96,13 @@ class IssueDialog(QDialog):
         self.notes_edit = QPlainTextEdit()
         self.notes_edit.setPlaceholderText("What the buyer said, what was checked")
         self.notes_edit.setMaximumHeight(70)
+        self.notes_edit.setTabChangesFocus(True)       # Tab goes on to the next field
 
         self.items_table = QTableWidget(len(order.items), 3)
         self.items_table.setHorizontalHeaderLabels(["Affected item", "Ordered", "Affected"])
         self.items_table.verticalHeader().setVisible(False)
         self.items_table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+        self.items_table.setTabKeyNavigation(False)    # Tab goes on to its counts, then on
         header = self.items_table.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
@@ -222,11 +226,18 @@ class IssueDialog(QDialog):
         self.buyer_form.toggled.connect(self.buyer_form.fold)
         self.buyer_form.fold(False)
 
+        # What is typed scrolls on a small screen (the buyer's details unfolded make it
+        # taller than 1280×720 has room for); what is said and the buttons stay in view.
+        body = QWidget()
+        body_layout = QVBoxLayout(body)
+        body_layout.setContentsMargins(0, 0, 0, 0)
+        body_layout.addLayout(form)
+        body_layout.addWidget(self.items_table)
+        body_layout.addWidget(self.buyer_form)
+        body_layout.addWidget(suggestion_box)
+        body_layout.addStretch(1)
         layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(self.items_table)
-        layout.addWidget(self.buyer_form)
-        layout.addWidget(suggestion_box)
+        layout.addWidget(scrolling_body(body), 1)
         layout.addWidget(self.error_label)
         layout.addWidget(self.undo_bar)
         # Why Log and Give wait: another write (an import from the watched folder) is

@@ -45,6 +45,7 @@ class MessageDialog(QDialog):
         super().__init__(parent)
         self.engine, self.issue_id, self.staff = engine, issue_id, staff
         self.setWindowTitle(f"Note a message — issue {issue_id}")
+        self.setObjectName("message_dialog")   # its size and place are kept under this
         self.resize(520, 360)
         self.who_box = QComboBox()
         self.who_box.addItem("The buyer wrote", BUYER)
@@ -59,6 +60,7 @@ class MessageDialog(QDialog):
                                   "reply clock runs from the buyer's message")
         self.text_edit = QPlainTextEdit()
         self.text_edit.setPlaceholderText("What was said (a summary is enough)")
+        self.text_edit.setTabChangesFocus(True)        # Tab goes on to Save
         self.error_label = error_label()
         self.error_label.hide()
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save

@@ -38,6 +38,7 @@ class PinDialog(QDialog):
         super().__init__(parent)
         self.engine, self.name, self.first = engine, name, first
         self.setWindowTitle(f"{name}'s PIN")
+        self.setObjectName("pin_dialog")       # its size and place are kept under this
         self.pin_edit = QLineEdit()
         self.again_edit = QLineEdit()
         for edit in (self.pin_edit, self.again_edit):

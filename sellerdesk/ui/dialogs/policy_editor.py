@@ -68,6 +68,7 @@ class PolicyEditor(QDialog):
         super().__init__(parent)
         self.engine, self.staff = engine, staff
         self.setWindowTitle(TITLE)
+        self.setObjectName("policy_editor")    # its size and place are kept under this
         self.resize(1100, 720)
         _, policy = policies.ensure_active_policy(engine)
         # What the desk has logged changes rarely and slowly; asked once, not per keystroke
@@ -191,6 +192,7 @@ class PolicyEditor(QDialog):
         self.versions_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.versions_table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.versions_table.verticalHeader().hide()
+        self.versions_table.setTabKeyNavigation(False)     # arrows pick one; Tab goes on
         self.versions_table.horizontalHeader().setStretchLastSection(True)
         self.versions_table.itemSelectionChanged.connect(self._version_selected)
         self.restore_button = QPushButton("&Make this version current again")

@@ -63,6 +63,7 @@ class ReconcileDialog(QDialog):
         super().__init__(parent)
         self.engine = engine
         self.setWindowTitle("Settlements and refunds")
+        self.setObjectName("reconcile_dialog")   # its size and place are kept under this
         self.resize(860, 480)
         self.summary_label = QLabel()
         self.summary_label.setWordWrap(True)
@@ -76,6 +77,7 @@ class ReconcileDialog(QDialog):
         self.mismatch_model = RecordsModel(MISMATCH_COLUMNS, self)
         self.mismatched = record_table(self.mismatch_model, (150, 70, 90, 100, 90))
         for table in (self.paid, self.unpaid, self.unclaimed, self.mismatched):
+            table.setTabKeyNavigation(False)           # arrows read it; Tab goes on
             self.tabs.addTab(table, "")
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)

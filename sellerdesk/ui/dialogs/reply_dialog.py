@@ -36,12 +36,14 @@ class ReplyDialog(QDialog):
         super().__init__(parent)
         self.engine, self.issue_id, self.staff = engine, issue_id, staff
         self.setWindowTitle(f"Reply to the buyer — issue {issue_id}")
+        self.setObjectName("reply_dialog")     # its size and place are kept under this
         self.resize(620, 480)
         hint = QLabel("Edit as you like. <b>Copy and note as sent</b> puts it on the "
                       "clipboard for Buyer-Seller Messaging, stops the 24-hour clock and "
                       "waits for the buyer's answer to the offer.")
         hint.setWordWrap(True)
         self.text_edit = QPlainTextEdit(follow_up.draft_reply_for(engine, issue_id, staff=staff))
+        self.text_edit.setTabChangesFocus(True)        # Tab goes on to the buttons
         self.error_label = QLabel()
         self.error_label.setStyleSheet(error_style())
         self.buttons = QDialogButtonBox()
@@ -98,10 +100,12 @@ class TemplateDialog(QDialog):
         super().__init__(parent)
         self.engine, self.staff = engine, staff
         self.setWindowTitle("Reply template")
+        self.setObjectName("template_dialog")  # its size and place are kept under this
         self.resize(640, 520)
         self.store_edit = QLineEdit(follow_up.store_name(engine))
         self.store_edit.setPlaceholderText("your store's name, signed under every reply")
         self.text_edit = QPlainTextEdit(follow_up.reply_template(engine))
+        self.text_edit.setTabChangesFocus(True)        # a letter, not code: Tab goes on
         self.text_edit.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
         names = "".join(f"<tr><td><code>${name}</code>&nbsp;</td><td>{meaning}</td></tr>"
                         for name, meaning in PLACEHOLDERS.items())

@@ -30,6 +30,7 @@ class SecurityLogDialog(QDialog):
     def __init__(self, engine: Engine, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Security log")
+        self.setObjectName("security_log_dialog")  # its size and place are kept under this
         self.resize(900, 520)
         events = security_events(engine)
         intro = QLabel(f"{len(events):,} events in the last {KEPT.days // 30} months, newest "
@@ -39,6 +40,7 @@ class SecurityLogDialog(QDialog):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.verticalHeader().setVisible(False)
+        self.table.setTabKeyNavigation(False)          # arrows read it; Tab goes on
         self.table.setAlternatingRowColors(True)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)

@@ -56,6 +56,7 @@ class SettingsDialog(QDialog):
         super().__init__(parent)
         self.engine, self.staff = engine, staff
         self.setWindowTitle("Settings")
+        self.setObjectName("settings_dialog")  # its size and place are kept under this
         self.resize(620, 560)
         self.tabs = QTabWidget()
         self.tabs.addTab(self._amazon_page(reason), "Amazon SP-API")

@@ -77,6 +77,7 @@ class ShortcutsDialog(QDialog):
     def __init__(self, window: QMainWindow, parent: QWidget | None = None) -> None:
         super().__init__(parent or window)
         self.setWindowTitle("Keyboard shortcuts")
+        self.setObjectName("shortcuts_dialog")   # its size and place are kept under this
         self.groups = shortcut_groups(window)
         self.text = QTextBrowser()
         self.text.setOpenLinks(False)

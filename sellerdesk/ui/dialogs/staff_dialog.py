@@ -49,12 +49,14 @@ class StaffDialog(QDialog):
         self.pin_dialog: PinDialog | None = None     # the last PIN asked for, for tests
         self.reset_dialog: QInputDialog | None = None
         self.setWindowTitle("Staff at the desk")
+        self.setObjectName("staff_dialog")     # its size and place are kept under this
         self.resize(620, 440)
         self.table = QTableWidget(0, len(COLUMNS))
         self.table.setHorizontalHeaderLabels(COLUMNS)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setTabKeyNavigation(False)          # arrows pick a person; Tab goes on
         self.table.verticalHeader().setVisible(False)
         self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.name_edit = QLineEdit()
