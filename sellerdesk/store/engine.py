@@ -39,7 +39,7 @@ _CHECKED_WHEN_READ = frozenset({"orders", "order_item", "order_day",
                                 # the orders' search words: derived from them, and read
                                 # (so checked) only by a search; a restore writes them anew
                                 "order_search", "order_search_data", "order_search_idx",
-                                "order_search_content", "order_search_docsize",
+                                "order_search_docsize",
                                 "order_search_config"})
 
 

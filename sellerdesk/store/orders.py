@@ -55,9 +55,11 @@ def upsert_orders(conn: Connection, *, orders: Sequence[Sequence[Any]],
                   items: Sequence[Sequence[Any]]) -> None:
     """Insert or refresh orders and their items: rows are tuples in ORDER_COLUMNS and
     ITEM_COLUMNS order, written with one executemany each."""
+    order_ids = [order[0] for order in orders]
+    _forget_words(conn, order_ids)
     upsert_rows(conn, ORDERS, ("order_id",), orders)
     upsert_rows(conn, ORDER_ITEMS, ("order_id", "line"), items)
-    refresh_order_search(conn, order_ids=[order[0] for order in orders])
+    _write_words(conn, order_ids)
 
 
 def upsert_rows(conn: Connection, table: sa.Table, keys: Sequence[str],
@@ -114,42 +116,76 @@ def _executemany_sqlite(conn: Connection, table: sa.Table, statement,
 
 
 # -- full-text search --------------------------------------------------------------------
-# SQLite: the FTS5 table order_search (migration 0017), one row per order, its rowid the
-# order's rowid, its words the order's ids and its items' SKUs, ASINs and titles; written
-# here for the orders an import touched, in the import's transaction. PostgreSQL keeps
-# its GIN index on the items' words itself.
+# SQLite: the FTS5 table order_search (migrations 0017, 0020), one row per order, its words
+# the order's ids and its items' SKUs, ASINs and titles; written here for the orders an
+# import touched, in the import's transaction. PostgreSQL keeps its GIN index on the
+# items' words itself.
+#
+# Its rowid is not the order's rowid but a key that sorts by the day of purchase: the day
+# (UTC, counted from 1970) in the high bits, the order's rowid in the low 32. FTS5 hands
+# matches out in rowid order and stops when asked, so the newest page of a search on a
+# word a third of the orders hold reads a few hundred entries, not all 300,000 (measured
+# at 1,000,000 orders: 4 ms, where matching them all and reading the date index took
+# 39). The key holds whole days only, so that an order's neighbours in the key are mostly
+# its neighbours in the file: FTS5 writes a key far from the last one slowly (keys with
+# the second of purchase made the rebuild three times slower).
+#
+# The table keeps no copy of the words (content=''): a fifth less to write, the words
+# being the orders' own. Such a table forgets a row only when told its words, so an
+# order's words are forgotten before its rows change (`_forget_words`, from the rows as
+# they stand, which are what was written) and written again after (`_write_words`): every
+# write to an order's ids or items goes through this module.
 _SQLITE_WORDS = (
     "o.order_id || ' ' || o.merchant_order_id || ' ' || coalesce(("
     "SELECT group_concat(i.sku || ' ' || i.asin || ' ' || i.title, ' ') "
     "FROM order_item i WHERE i.order_id = o.order_id), '')"
 )
+_SQLITE_KEY = "((CAST(strftime('%s', o.purchase_date) AS INTEGER) / 86400) << 32) | o.rowid"
+_ROWID_BITS = 32
+_ROWID_MASK = (1 << _ROWID_BITS) - 1
 _PG_WORDS = "to_tsvector('simple', sellerdesk_fold(sku || ' ' || asin || ' ' || title))"
 _DEFERRED = "sellerdesk_order_search_deferred"   # conn.info: bulk_load rebuilds it at the end
 
 
-def refresh_order_search(conn: Connection, *, order_ids: Sequence[str]) -> None:
-    """Write again the searchable words of these orders (after their rows were written),
-    500 a statement."""
-    if conn.dialect.name != "sqlite" or conn.info.get(_DEFERRED) or not order_ids:
-        return
+def _search_kept_here(conn: Connection) -> bool:
+    return conn.dialect.name == "sqlite" and not conn.info.get(_DEFERRED)
+
+
+def _for_each_chunk(conn: Connection, sql: str, order_ids: Sequence[str]) -> None:
+    """`sql` with `{marks}` for the ids, run 500 ids a statement."""
     for start in range(0, len(order_ids), 500):
-        chunk = list(order_ids[start:start + 500])
-        marks = ", ".join("?" * len(chunk))
-        conn.exec_driver_sql("DELETE FROM order_search WHERE rowid IN "
-                             f"(SELECT rowid FROM orders WHERE order_id IN ({marks}))",
-                             tuple(chunk))
-        conn.exec_driver_sql(f"INSERT INTO order_search (rowid, words) SELECT o.rowid, "
-                             f"{_SQLITE_WORDS} FROM orders o WHERE o.order_id IN ({marks})",
-                             tuple(chunk))
+        chunk = tuple(order_ids[start:start + 500])
+        conn.exec_driver_sql(sql.format(marks=", ".join("?" * len(chunk))), chunk)
+
+
+def _forget_words(conn: Connection, order_ids: Sequence[str]) -> None:
+    if _search_kept_here(conn) and order_ids:
+        _for_each_chunk(conn, "INSERT INTO order_search (order_search, rowid, words) "
+                        f"SELECT 'delete', {_SQLITE_KEY}, {_SQLITE_WORDS} FROM orders o "
+                        "WHERE o.order_id IN ({marks})", order_ids)
+
+
+def _write_words(conn: Connection, order_ids: Sequence[str]) -> None:
+    if _search_kept_here(conn) and order_ids:
+        # In key order: FTS5 writes keys that only grow several times faster.
+        _for_each_chunk(conn, f"INSERT INTO order_search (rowid, words) SELECT {_SQLITE_KEY}, "
+                        f"{_SQLITE_WORDS} FROM orders o WHERE o.order_id IN ({{marks}}) "
+                        "ORDER BY 1", order_ids)
 
 
 def rebuild_order_search(conn: Connection) -> None:
-    """Every order's words written again (after a bulk load)."""
+    """Every order's words written again (after a bulk load, a restore)."""
     if conn.dialect.name != "sqlite":
         return
-    conn.exec_driver_sql("DELETE FROM order_search")
+    conn.exec_driver_sql("INSERT INTO order_search (order_search) VALUES ('delete-all')")
     conn.exec_driver_sql(
-        f"INSERT INTO order_search (rowid, words) SELECT o.rowid, {_SQLITE_WORDS} FROM orders o")
+        f"INSERT INTO order_search (rowid, words) SELECT key, words FROM (SELECT "
+        f"{_SQLITE_KEY} AS key, {_SQLITE_WORDS} AS words FROM orders o) ORDER BY key")
+
+
+def _search_key(day: date) -> int:
+    """The first key of a day's orders."""
+    return (day - date(1970, 1, 1)).days << _ROWID_BITS
 
 
 def _fts_query(words: list[str]) -> str:
@@ -163,33 +199,71 @@ def _tsquery(words: list[str]) -> str:
     return " & ".join(f"'{w[:-1]}':*" if w.endswith("*") else f"'{w}'" for w in words)
 
 
+def _matching_keys(words: list[str], *keys_from: Any):
+    """The orders' rowids whose words hold every one of these, from the search keys
+    within the bounds given (SQL conditions on `rowid`)."""
+    return sa.select(sa.literal_column(f"rowid & {_ROWID_MASK}")).select_from(
+        sa.table("order_search")).where(
+        sa.text("order_search MATCH :fts_query").bindparams(fts_query=_fts_query(words)),
+        *keys_from)
+
+
 def _matching_orders(conn: Connection, words: list[str], *, for_index_scan: bool = False):
     """A condition on orders: their words hold every one of these."""
     if conn.dialect.name == "sqlite":
-        found = sa.select(sa.literal_column("rowid")).select_from(
-            sa.table("order_search")).where(
-            sa.text("order_search MATCH :fts_query").bindparams(fts_query=_fts_query(words)))
         # "+rowid" keeps SQLite from looking each match up by rowid and sorting them all:
         # with many matches it reads the sort's index instead, in order, until a page is
         # full (measured at 1,000,000 orders and 300,000 matches: 45 ms, not 140).
         rowid = sa.literal_column("+orders.rowid" if for_index_scan else "orders.rowid")
-        return rowid.in_(found)
+        return rowid.in_(_matching_keys(words))
     matching_items = sa.select(i.order_id).where(
         sa.text(f"{_PG_WORDS} @@ to_tsquery('simple', sellerdesk_fold(:ts_query))")
         .bindparams(ts_query=_tsquery(words)))
     return o.order_id.in_(matching_items)
 
 
+def _by_purchase_day(conn: Connection, words: list[str], *, descending: bool,
+                     enough: int):
+    """A condition on orders, for a page by purchase date among those matching: the
+    matches on the days that hold the first `enough` of them in that direction (a day
+    is taken whole: within it the keys are not in time order). None: nothing matches."""
+    direction = "DESC" if descending else "ASC"
+    edge = conn.exec_driver_sql(
+        f"SELECT {'min' if descending else 'max'}(rowid) FROM (SELECT rowid FROM "
+        f"order_search WHERE order_search MATCH ? ORDER BY rowid {direction} LIMIT ?)",
+        (_fts_query(words), enough)).scalar_one()
+    if edge is None:
+        return None
+    day_start = edge >> _ROWID_BITS << _ROWID_BITS
+    bound = (sa.literal_column("rowid") >= day_start if descending
+             else sa.literal_column("rowid") < day_start + (1 << _ROWID_BITS))
+    return sa.literal_column("orders.rowid").in_(_matching_keys(words, bound))
+
+
 def trim_items(conn: Connection, *, line_counts: list[dict[str, Any]]) -> None:
     """Drop items past each order's new item count (a re-imported order that lost lines)."""
-    if line_counts:
-        trimmed = conn.execute(
-            ORDER_ITEMS.delete().where(i.order_id == sa.bindparam("oid"),
-                                       i.line >= sa.bindparam("n")),
-            line_counts,
-        )
-        if trimmed.rowcount:     # rare: the lost lines' words go from the search too
-            refresh_order_search(conn, order_ids=[count["oid"] for count in line_counts])
+    if not line_counts:
+        return
+    losing = _orders_losing_lines(conn, line_counts) if _search_kept_here(conn) else []
+    _forget_words(conn, losing)      # rare: the lost lines' words go from the search too
+    conn.execute(
+        ORDER_ITEMS.delete().where(i.order_id == sa.bindparam("oid"),
+                                   i.line >= sa.bindparam("n")),
+        line_counts,
+    )
+    _write_words(conn, losing)
+
+
+def _orders_losing_lines(conn: Connection, line_counts: list[dict[str, Any]]) -> list[str]:
+    found: list[str] = []
+    for start in range(0, len(line_counts), 400):
+        chunk = line_counts[start:start + 400]
+        pairs = ", ".join("(?, ?)" for _ in chunk)
+        found += [oid for (oid,) in conn.exec_driver_sql(
+            f"WITH kept(oid, n) AS (VALUES {pairs}) SELECT DISTINCT i.order_id FROM kept "
+            "JOIN order_item i ON i.order_id = kept.oid AND i.line >= kept.n",
+            tuple(value for count in chunk for value in (count["oid"], count["n"])))]
+    return found
 
 
 def refresh_totals(conn: Connection, *, order_ids: Sequence[str]) -> None:
@@ -372,11 +446,20 @@ def list_orders(conn: Connection, *, flt: OrderFilter = NO_FILTER,
     order id in the same direction so that pages neither skip nor repeat an order; the
     orders table asks for pages as it paints. Each sort has its index (core_tables)."""
     words = _only_words(flt)
-    index_scan = bool(words) and _many_matches(conn, words)
+    if words and conn.dialect.name == "sqlite" and ordering.key is OrderSort.PURCHASED:
+        # By date: the days that hold the page, from the search's own order.
+        where = _by_purchase_day(conn, words, descending=ordering.descending,
+                                 enough=offset + limit)
+        if where is None:
+            return []
+        conditions = [where]
+    else:
+        index_scan = bool(words) and _many_matches(conn, words)
+        conditions = _conditions(conn, flt, for_index_scan=index_scan)
     keys = (*_SORT_COLUMNS[ordering.key], o.order_id)
     query = (
         sa.select(*_SUMMARY_COLUMNS)
-        .where(*_conditions(conn, flt, for_index_scan=index_scan))
+        .where(*conditions)
         .order_by(*(k.desc() if ordering.descending else k.asc() for k in keys))
         .offset(offset)
         .limit(limit)

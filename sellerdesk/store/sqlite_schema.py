@@ -4,7 +4,7 @@ one in a single transaction (store.migrate). Written by `python -m
 sellerdesk.store.migrate`; a test holds it equal to the migrations: do not edit.
 """
 
-REVISION = '0019'
+REVISION = '0020'
 
 STATEMENTS = (
     'CREATE TABLE alembic_version (\n\tversion_num VARCHAR(32) NOT NULL, \n\tCONSTRAINT alembic_version_pkc PRIMARY KEY (version_num)\n)',
@@ -58,10 +58,10 @@ STATEMENTS = (
     'CREATE INDEX ix_orders_units ON orders (units, order_id)',
     'CREATE INDEX ix_orders_total ON orders (currency, total_minor, order_id)',
     'CREATE INDEX ix_orders_product ON orders (first_title, order_id)',
-    "CREATE VIRTUAL TABLE order_search USING fts5(words, tokenize = 'unicode61 remove_diacritics 2', detail = none, columnsize = 0)",
     'CREATE INDEX ix_clock_run_open ON clock_run (issue_id, clock, started) WHERE met IS NULL',
     'CREATE INDEX ix_credit_expires ON credit (expires_on) WHERE expires_on IS NOT NULL',
     'CREATE TABLE "evidence" (\n\tid INTEGER NOT NULL, \n\tissue_id INTEGER NOT NULL, \n\tsha256 VARCHAR(64) NOT NULL, \n\tname VARCHAR(255) NOT NULL, \n\tsize BIGINT NOT NULL, \n\tmedia_type VARCHAR(100) NOT NULL, \n\tadded_at DATETIME NOT NULL, \n\tadded_by VARCHAR(100) NOT NULL, \n\tremoved_at DATETIME, \n\tremoved_by VARCHAR(100), \n\tPRIMARY KEY (id), \n\tFOREIGN KEY(issue_id) REFERENCES issue (id)\n)',
     'CREATE UNIQUE INDEX uq_evidence_issue_file ON evidence (issue_id, sha256) WHERE removed_at IS NULL',
-    'INSERT INTO "alembic_version" VALUES (\'0019\')',
+    "CREATE VIRTUAL TABLE order_search USING fts5(words, tokenize = 'unicode61 remove_diacritics 2', detail = none, columnsize = 0, content = '')",
+    'INSERT INTO "alembic_version" VALUES (\'0020\')',
 )

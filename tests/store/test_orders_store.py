@@ -242,3 +242,74 @@ def test_many_matches_are_read_in_the_sorts_order(engine, monkeypatch):
     monkeypatch.setattr("sellerdesk.store.orders._MANY_MATCHES", 2)
     assert _sorted(engine, OrderSort.MARKETPLACE, True, search="mug") == few == [
         "114-0000002-0000002", "114-0000001-0000001", "503-0000004-0000004"]
+
+
+def _dated(order_id, when):
+    row = dict(zip(ORDER_COLUMNS, head(order_id), strict=True))
+    row.update(purchase_date=when, last_updated=when)
+    return as_row(ORDER_COLUMNS, row)
+
+
+def _pages(engine, search, descending, size):
+    found, offset = [], 0
+    with reading(engine) as conn:
+        while page := list_orders(conn, flt=OrderFilter(search=search), offset=offset,
+                                  limit=size,
+                                  ordering=OrderOrdering(OrderSort.PURCHASED, descending)):
+            found += [o.order_id for o in page]
+            offset += size
+    return found
+
+
+@pytest.mark.parametrize("descending", [True, False])
+def test_a_search_pages_through_its_matches_by_purchase_date(database, descending):
+    """The search's keys sort by day only, and orders are written in no particular order:
+    each page, in either direction, still holds the next matches by the minute they were
+    bought, ties by order id, none skipped or repeated."""
+    import random
+    shuffle = random.Random(24)
+    orders, lamps = [], []
+    for n in range(60):
+        when = datetime(2026, 10, 1 + n % 5, (7 * n) % 24, n % 3)   # same minutes recur
+        order_id = f"114-{n:07d}-{n:07d}"
+        lamp = n % 3 != 1
+        orders.append((_dated(order_id, when), item(
+            order_id, sku="LAMP-LED" if lamp else "MUG-1",
+            title="LED Desk Lamp" if lamp else "Ceramic Mug")))
+        if lamp:
+            lamps.append((when, order_id))
+    shuffle.shuffle(orders)
+    with writing(database.engine) as conn:
+        for order, line in orders:       # one order a write: rowids in shuffled order
+            upsert_orders(conn, orders=[order], items=[line])
+    expected = [order_id for _, order_id in sorted(lamps, reverse=descending)]
+    for size in (1, 7, 100):
+        assert _pages(database.engine, "lamp desk", descending, size) == expected
+    assert _pages(database.engine, "teapot", descending, 7) == []
+
+
+def test_the_search_words_follow_orders_written_again_on_another_day(database):
+    """Orders re-imported with another purchase day, other items, fewer lines: the words
+    are forgotten as they were written and written as they are, so each word finds
+    exactly the orders whose rows hold it now."""
+    import random
+    shuffle = random.Random(7)
+    words = ["lamp", "mug", "tote", "socks", "kettle"]
+    held: dict[str, set[str]] = {}
+    for round_ in range(6):
+        with writing(database.engine) as conn:
+            for n in shuffle.sample(range(20), 12):
+                order_id = f"114-{n:07d}-0000000"
+                chosen = shuffle.sample(words, shuffle.randint(1, 3))
+                when = datetime(2026, 10, shuffle.randint(1, 28), shuffle.randint(0, 23))
+                lines = [item(order_id, line, sku=f"S-{word}", title=f"Blue {word}")
+                         for line, word in enumerate(chosen)]
+                upsert_orders(conn, orders=[_dated(order_id, when)], items=lines)
+                kept = shuffle.randint(1, len(chosen)) if round_ else len(chosen)
+                trim_items(conn, line_counts=[{"oid": order_id, "n": kept}])
+                held[order_id] = set(chosen[:kept])
+    for word in words:
+        expected = {order_id for order_id, have in held.items() if word in have}
+        assert set(ids(database.engine, search=word)) == expected, word
+        with reading(database.engine) as conn:
+            assert count_orders(conn, flt=OrderFilter(search=word)) == len(expected)

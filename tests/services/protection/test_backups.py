@@ -201,7 +201,7 @@ def test_a_restore_writes_the_search_words_again_from_the_orders(engine, tmp_pat
     copy = tmp_path / "copy.sqlite3"
     backups.make_backup(engine, copy, staff="Olivia")
     with sqlite3.connect(copy) as conn:
-        conn.execute("DELETE FROM order_search")
+        conn.execute("INSERT INTO order_search (order_search) VALUES ('delete-all')")
     restore.restore_backup(engine, copy, staff="Olivia")
     with reading(engine) as conn:
         found = list_orders(conn, flt=OrderFilter(search="cook year"), offset=0, limit=10)
