@@ -289,6 +289,9 @@ class IssuePane(QStackedWidget):
         self.subtitle_label.setText("\n".join(lines))
         self.status_box.setCurrentIndex(self.status_box.findData(issue.status.value))
         self._load_assignees(issue.assignee)
+        # A write under way took these away (set_busy); none is taken away by the issue.
+        for widget in self._changes():
+            widget.setEnabled(True)
         self.refresh_clock()
         self.answer_label.setText(issue.buyer_response.label)
         for response, button in self.answer_buttons.items():
@@ -316,13 +319,16 @@ class IssuePane(QStackedWidget):
     def _show_busy(self) -> None:
         if not self.busy:
             return
-        for widget in (self.status_box, self.assignee_box, *self.answer_buttons.values(),
-                       self.message_button, self.reply_button, self.credit_button,
-                       self.record_button, self.attach_button, self.buyer_button,
-                       *self.remove_buttons.values(), self.undo_button):
+        for widget in (*self._changes(), *self.answer_buttons.values(), self.buyer_button,
+                       *self.remove_buttons.values()):
             widget.setEnabled(False)
         # Said only if it lasts: a colleague's quick save must not flash a red line.
         QTimer.singleShot(BUSY_SAID_AFTER_MS, self, self._say_busy)
+
+    def _changes(self) -> tuple[QWidget, ...]:
+        """What changes any issue, whatever state it is in."""
+        return (self.status_box, self.assignee_box, self.message_button, self.reply_button,
+                self.credit_button, self.record_button, self.attach_button, self.undo_button)
 
     def _say_busy(self) -> None:
         if self.busy and not self.error_label.isVisible():   # "not saved" said: it stays

@@ -90,3 +90,20 @@ def test_a_note_answered_after_another_write_began_is_not_lost(qtbot, desk_windo
     pane.question.accept()
     assert pane.timeline_rows()[-1][2:] == ["Return arrived",
                                             f"{EVENTS['return_received']}: tracking 1Z999"]
+
+
+def test_an_issue_opened_after_a_write_ended_can_be_changed(qtbot, desk_window):
+    """Housekeeping's purge runs as the window opens, before any issue is in the pane: the
+    first issue opened after it ends can be assigned, given a status and noted on (its
+    controls stayed greyed out for the rest of the day)."""
+    issue = add_issue(desk_window.database.engine, order_id=ORDER,
+                      issue_type=IssueType.DAMAGED)
+    pane = desk_window.work_tabs.issues.pane
+    assert pane.detail is None
+    with write_under_way(qtbot, desk_window.operations):
+        qtbot.waitUntil(lambda: not pane.status_box.isEnabled())
+    desk_window.work_tabs.show_issue(issue.issue_id)
+    for control in (pane.status_box, pane.assignee_box, pane.message_button,
+                    pane.reply_button, pane.credit_button, pane.record_button,
+                    pane.attach_button):
+        assert control.isEnabled(), control.text() if hasattr(control, "text") else control
