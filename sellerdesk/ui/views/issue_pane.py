@@ -53,6 +53,7 @@ from sellerdesk.services.protection.personal_data import BuyerDetails, buyer_det
 from sellerdesk.services.staff_admin import list_staff
 from sellerdesk.ui.dialogs.ask import ask_text, confirm
 from sellerdesk.ui.dialogs.message_dialog import MessageDialog
+from sellerdesk.ui.flow_layout import FlowLayout
 from sellerdesk.ui.formatting import (
     ERROR,
     MUTED,
@@ -131,6 +132,7 @@ class IssuePane(QStackedWidget):
         font.setPointSizeF(font.pointSizeF() * 1.35)
         font.setBold(True)
         self.title_label.setFont(font)
+        self.title_label.setWordWrap(True)      # a long summary wraps: the pane stays narrow
         heading.addWidget(self.title_label, 1)
         self.order_button = QPushButton("Open order")
         self.order_button.clicked.connect(
@@ -161,9 +163,10 @@ class IssuePane(QStackedWidget):
         self.assignee_box = QComboBox()
         self.assignee_box.activated.connect(self._assignee_chosen)
         self.reply_label = QLabel()
-        answer_row = QHBoxLayout()
+        self.reply_label.setWordWrap(True)
+        answer_row = FlowLayout()        # wraps rather than widen the pane
         self.answer_label = QLabel()
-        answer_row.addWidget(self.answer_label, 1)
+        answer_row.addWidget(self.answer_label)
         self.answer_buttons: dict[BuyerResponse, QPushButton] = {}
         for response in (BuyerResponse.ACCEPTED, BuyerResponse.DECLINED, BuyerResponse.NO_ANSWER):
             button = QPushButton(response.label)
@@ -185,7 +188,7 @@ class IssuePane(QStackedWidget):
         form.addRow("Buyer:", self.buyer_label)
         layout.addLayout(form)
 
-        actions = QHBoxLayout()
+        actions = FlowLayout()           # two lines beside the list at 1366×768
         self.message_button = QPushButton("Note &message…")
         self.message_button.setToolTip("Note a message from the buyer (the 24-hour reply "
                                        "clock starts) or a reply sent from Seller Central")
@@ -218,7 +221,6 @@ class IssuePane(QStackedWidget):
         for button in (self.message_button, self.reply_button, self.credit_button,
                        self.record_button, self.attach_button, self.buyer_button):
             actions.addWidget(button)
-        actions.addStretch(1)
         layout.addLayout(actions)
 
         self.undo_bar = QWidget()        # right after files go on: take them back
@@ -255,6 +257,7 @@ class IssuePane(QStackedWidget):
         layout.addWidget(self.timeline_table, 1)
 
         self.evidence_heading = QLabel()
+        self.evidence_heading.setWordWrap(True)
         layout.addWidget(self.evidence_heading)
         self.evidence_list = QListWidget()
         self.evidence_list.setMaximumHeight(96)

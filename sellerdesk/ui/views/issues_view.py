@@ -123,7 +123,10 @@ class IssuesView(QWidget):
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 0)
-        layout.addWidget(self.views)
+        views_row = QHBoxLayout()     # at their own width, as on the Queue, not stretched
+        views_row.addWidget(self.views)
+        views_row.addStretch(1)
+        layout.addLayout(views_row)
         layout.addLayout(bar)
         layout.addWidget(self.deadline_label)
         layout.addWidget(splitter, 1)

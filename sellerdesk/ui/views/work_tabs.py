@@ -130,6 +130,9 @@ class WorkTabs(QObject):
             self.metrics.refresh()
         elif index == QUEUE_TAB:
             self.queue.table.setFocus()     # its keys work at once
+        elif index in (ISSUES_TAB, APPROVALS_TAB):
+            # Its list, not the first box above it: Down would change the view there.
+            (self.issues if index == ISSUES_TAB else self.approvals).table.setFocus()
 
     def _queue_counted(self, items: int, urgent: int) -> None:
         self.tabs.setTabText(QUEUE_TAB, f"&Queue ({items})" if items else "&Queue")

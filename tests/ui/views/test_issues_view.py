@@ -107,3 +107,21 @@ def test_an_issue_opened_after_a_write_ended_can_be_changed(qtbot, desk_window):
                     pane.reply_button, pane.credit_button, pane.record_button,
                     pane.attach_button):
         assert control.isEnabled(), control.text() if hasattr(control, "text") else control
+
+
+def test_the_pane_fits_beside_the_list_in_a_1366_by_768_window(qtbot, window):
+    """The window a 1366×768 laptop opens (1280×696 inside the frame, and the same in
+    logical pixels at 150 % on 1920×1080): the issue pane's buttons wrap onto a second
+    line rather than run off its right edge behind a horizontal scroll bar."""
+    window.resize(1280, 696)
+    view = window.work_tabs.issues
+    window.work_tabs.show_issue(view.model.records()[0].issue.issue_id)
+    area = view.splitter.widget(1)
+    qtbot.waitUntil(lambda: area.viewport().width() > 0 and view.pane.isVisible())
+    assert area.horizontalScrollBar().maximum() == 0
+    pane = view.pane
+    right = area.viewport().width()
+    for control in (pane.order_button, pane.dispute_button, pane.assignee_box,
+                    *pane.answer_buttons.values(), pane.attach_button, pane.buyer_button):
+        corner = control.mapTo(pane, control.rect().bottomRight())
+        assert corner.x() <= right, control
