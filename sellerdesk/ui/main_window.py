@@ -26,7 +26,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
     QMessageBox,
-    QSizePolicy,
     QSplitter,
     QTableView,
     QTabWidget,
@@ -40,6 +39,7 @@ from sellerdesk.core.errors import Cancelled, KnownError
 from sellerdesk.ui.dialogs.ask import ask_choice
 from sellerdesk.ui.formatting import error_style
 from sellerdesk.ui.icons import icon
+from sellerdesk.ui.labels import ElidedLabel
 from sellerdesk.ui.operations import Operations, backups, imports
 from sellerdesk.ui.operations.runner import StillRunning
 from sellerdesk.ui.record_table import RowMenu, cell_text, copy_text, current_index, row_text
@@ -137,7 +137,7 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.tabs)
         self.work_tabs: WorkTabs | None = None   # Issues, Approvals, Ledger: once it opens
 
-        self.location_label = QLabel("Opening the database…")
+        self.location_label = ElidedLabel("Opening the database…")
         self.count_label = QLabel()
         self.watch_label = QLabel()
         self.keyring_note = KeyringNote(
@@ -149,10 +149,7 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.count_label)
         self.statusBar().addPermanentWidget(self.location_label)
         # The database's path gives way first when the status bar is short of room (at
-        # 150 %, with long work under way): its tip keeps the whole path.
-        self.location_label.setSizePolicy(QSizePolicy.Policy.Ignored,
-                                          QSizePolicy.Policy.Preferred)
-        self.location_label.setMinimumWidth(60)
+        # 150 %, with long work under way), in its middle: its tip keeps the whole path.
         self.watcher = FolderWatcher(lambda: self.task is not None or self.database is None
                                      or self.dialog_saves_here() is not None, self)
         self.watcher.ready.connect(self.import_watched)

@@ -418,3 +418,18 @@ def test_a_file_dropped_that_is_no_report_is_told_so(qtbot, window, tmp_path):
                                          "tab-separated Seller Central report")
     window.message_box.close()
     assert window.count_label.text() == "600 orders"
+
+
+def test_the_databases_path_gives_way_in_its_middle(qtbot, window, demo_db):
+    """At 1366×768 (and more so at 150 %) the status bar has no room for a deep path: its
+    start and the file's name stay in sight, the middle goes, and the tip has it all."""
+    label = window.location_label
+    window.resize(window.minimumSizeHint().width(), 600)
+    qtbot.waitUntil(lambda: label.isVisible() and label.width() > 0)
+    shown = label.shown_text()
+    assert label.fontMetrics().horizontalAdvance(shown) <= label.contentsRect().width()
+    if shown != demo_db:          # a short temporary folder may fit whole
+        head, tail = shown.split("…")
+        assert demo_db.startswith(head) and demo_db.endswith(tail)
+    assert label.mapTo(window, label.rect().topRight()).x() <= window.width()
+    assert label.text() == demo_db and label.toolTip() == "Database: " + demo_db
