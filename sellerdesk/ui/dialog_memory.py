@@ -87,28 +87,24 @@ def fitted(rect: QRect, area: QRect, frame: QMargins) -> QRect:
 
 
 def restore_geometry(dialog: QDialog) -> None:
+    """Called as the dialog is about to be shown, before QDialog's own showEvent: a dialog
+    not moved here is then centred over its window by Qt, as it would be anyway."""
     kept = window_settings().value(setting_key(dialog))
-    current = dialog.geometry()
-    if isinstance(kept, QRect) and kept.isValid():
-        screen = screen_holding(kept)
-        if screen is None:       # its screen is gone: this window's screen, where Qt put it
-            screen = home_screen(dialog)
-            wanted = QRect(current.topLeft(), kept.size())
-            wanted.moveCenter(current.center())
-        else:
-            wanted = kept
-    else:
-        # Nothing kept: as large as the dialog asks to be (Qt opens a window at most two
-        # thirds of the screen high, which scrolls the issue dialog's fields on any laptop),
-        # over the same middle.
-        screen, wanted = home_screen(dialog), QRect(current)
-        wanted.setSize(current.size().expandedTo(dialog.sizeHint()))
-        wanted.moveCenter(current.center())
-    # Not below what the dialog's layout needs, unless the screen has not even that.
-    wanted.setSize(wanted.size().expandedTo(dialog.minimumSizeHint()))
-    place = fitted(wanted, screen.availableGeometry(), frame_of(dialog))
-    if place != current:
-        dialog.setGeometry(place)
+    kept = kept if isinstance(kept, QRect) and kept.isValid() else None
+    frame = frame_of(dialog)
+    screen = screen_holding(kept) if kept is not None else None
+    if screen is not None:
+        wanted = QRect(kept)
+        # Not below what the dialog's layout needs, unless the screen has not even that.
+        wanted.setSize(wanted.size().expandedTo(dialog.minimumSizeHint()))
+        dialog.setGeometry(fitted(wanted, screen.availableGeometry(), frame))
+        return
+    # Nothing kept, or its screen is gone: the size kept, or as large as the dialog asks
+    # to be (Qt opens a window at most two thirds of the screen high, which scrolled the
+    # issue dialog's fields on any laptop), no larger than the window's screen.
+    size = kept.size() if kept is not None else dialog.size().expandedTo(dialog.sizeHint())
+    room = home_screen(dialog).availableGeometry().marginsRemoved(frame).size()
+    dialog.resize(size.expandedTo(dialog.minimumSizeHint()).boundedTo(room))
 
 
 def save_geometry(dialog: QDialog) -> None:
