@@ -1,7 +1,7 @@
 """Help › Keyboard shortcuts (Ctrl+/): a cheat sheet like Gmail's or Zendesk's. It is read
 from the window's menus each time it opens, so it lists what the keys do now and never
-goes stale; the queue's single keys, which belong to its table rather than to an action,
-are a short list here."""
+goes stale; the single keys of the Queue's and the Issues tab's tables, which belong to
+the table rather than to an action, are short lists here."""
 
 from __future__ import annotations
 
@@ -18,15 +18,30 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-# The Queue tab's keys (ui/views/queue_view.py reads them on its table, never while typing).
+# The keys on the rows selected, on the Queue's and the Issues tab's tables alike
+# (ui/views/bulk_actions.py reads them there, never while typing).
+SELECTION_KEYS = (
+    ("Shift+↓ or Shift+↑", "Select the next or previous row too"),
+    ("A", "Assign all the selected to me"),
+    ("Shift+A", "Assign all the selected to someone, or to nobody"),
+    ("S", "Set the status of all the selected"),
+    ("N", "Note the replies to all the selected as sent"),
+    ("E", "Export the selected rows to a CSV file"),
+)
+# The Queue tab's keys (ui/views/queue_view.py reads them on its table, never while
+# typing): these act on the item in hand, the current row.
 QUEUE_KEYS = (
     ("J or ↓", "Next item"),
     ("K or ↑", "Previous item"),
     ("Enter", "Open the item"),
-    ("A", "Assign it to me"),
     ("R", "Draft the reply"),
     ("M", "Note a message"),
     ("C", "Give a credit (asks to confirm)"),
+    *SELECTION_KEYS,
+)
+ISSUES_KEYS = (
+    ("↓ or ↑", "Next or previous issue (the pane beside shows it)"),
+    *SELECTION_KEYS,
 )
 
 Group = tuple[str, list[tuple[str, str]]]
@@ -46,7 +61,8 @@ def action_name(action: QAction) -> str:
 
 def shortcut_groups(window: QMainWindow) -> list[Group]:
     """Each menu with the actions in it that have a key, in the menu bar's order; actions
-    with a key that no menu lists (a toolbar's), under Other; the queue's keys last."""
+    with a key that no menu lists (a toolbar's), under Other; the Queue's and the Issues
+    tab's keys last."""
     groups: list[Group] = []
     listed: set[QAction] = set()
 
@@ -70,6 +86,7 @@ def shortcut_groups(window: QMainWindow) -> list[Group]:
     if others:
         groups.append(("Other", others))
     groups.append(("Queue", list(QUEUE_KEYS)))
+    groups.append(("Issues", list(ISSUES_KEYS)))
     return groups
 
 

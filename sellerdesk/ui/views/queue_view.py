@@ -42,9 +42,9 @@ from sellerdesk.ui.views.saved_views import Filters, SavedViews
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
 
-KEYS_HINT = ("↑↓ or J/K move · Enter opens · A assign to me · R draft reply · "
-             "M note a message · C give credit · Shift+click selects several: "
-             "Shift+A assign to…, S status, N reply sent, E export")
+KEYS_HINT = ("↑↓ or J/K move · Enter opens · R draft reply · M note a message · "
+             "C give credit · Shift+↑↓ or Shift+click selects several · on all selected: "
+             "A assign to me, Shift+A assign to…, S status, N reply sent, E export")
 TICK_MS = 60_000      # the clocks' words, and what fell due, once a minute
 EVERYTHING = "Everything"
 VIEWS: dict[str, Filters] = {
