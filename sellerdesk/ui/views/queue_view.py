@@ -45,6 +45,7 @@ if TYPE_CHECKING:
 KEYS_HINT = ("↑↓ or J/K move · Enter opens · R draft reply · M note a message · "
              "C give credit · Shift+↑↓ or Shift+click selects several · on all selected: "
              "A assign to me, Shift+A assign to…, S status, N reply sent, E export")
+LONGEST_WHEN = "overdue 23 h 59 min"    # the clock's longest words (core/durations)
 TICK_MS = 60_000      # the clocks' words, and what fell due, once a minute
 EVERYTHING = "Everything"
 VIEWS: dict[str, Filters] = {
@@ -78,7 +79,10 @@ class QueueView(QWidget):
         self.engine, self.staff = engine, staff
         self.operations = operations or Operations(self)
         self.model = queue_model(self)
-        self.table = record_table(self.model, (130, 520, 160, 130), name="queue")
+        # When is as wide as its longest words in this font ("overdue 23 h 59 min"), with
+        # the cell's margins: a fixed 130 cut them off at 1366×768.
+        when = self.fontMetrics().horizontalAdvance(LONGEST_WHEN) + 24
+        self.table = record_table(self.model, (when, 520, 160, 130), name="queue")
         self.table.installEventFilter(self)
         self.table.doubleClicked.connect(lambda _index: self.open_selected())
         self.bulk = BulkActions(self.table, engine, staff, self.operations,

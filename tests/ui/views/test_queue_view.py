@@ -124,3 +124,17 @@ def test_c_opens_the_credit_dialog_which_gives_nothing_until_confirmed(qtbot, de
     assert [line.credit.issue_id for line in lines] == [_coded, owed]
     # The credit met the 48-hour clock: only the reply is owed on the issue now.
     assert view.model.column_texts(1)[0] == "Reply to the buyer"
+
+
+def test_the_when_column_shows_its_longest_words_whole(desk_window, queued, moment):
+    """At the window's first size the When column holds "overdue 19 h 08 min" and its
+    margins: it was cut to "overdue 19 h 08 …" at 1366×768."""
+    view = desk_window.work_tabs.queue
+    with time_machine.travel(moment + timedelta(hours=24 + 19, minutes=8), tick=False):
+        view.refresh()
+        [words] = view.when_texts()[:1]
+    assert words == "overdue 19 h 08 min"
+    margins = 2 * (view.table.style().pixelMetric(
+        view.table.style().PixelMetric.PM_FocusFrameHMargin, None, view.table) + 1)
+    needed = view.table.fontMetrics().horizontalAdvance(words) + margins
+    assert view.table.columnWidth(0) >= needed
