@@ -60,9 +60,15 @@ def add_demo_issues(engine: Engine, orders: int, *, seed: int = 11) -> None:
         return
     end = now()
     start = end - timedelta(days=DESK_OPENED_DAYS_AGO)
+    # The desk's first issue is on an order bought before the desk opened (the newest
+    # list first): an issue never comes before its order. A demo of only new orders
+    # opens its desk an hour after the oldest.
+    opened_on = next((o for o in shipped if o.purchase_date <= start - timedelta(days=1)),
+                     shipped[-1])
+    start = max(start, opened_on.purchase_date + timedelta(hours=1))
     with pinned(start):
         staff_admin.give_pin(engine, STAFF[0], DEMO_PIN)   # the first one owns the desk
-        add_issue(engine, order_id=shipped[0].order_id, issue_type=IssueType.OTHER,
+        add_issue(engine, order_id=opened_on.order_id, issue_type=IssueType.OTHER,
                        note="Demo desk opened", staff=STAFF[0])
         for name, role in ((STAFF[3], "supervisor"), (STAFF[1], "agent"), (STAFF[2], "agent")):
             staff_admin.save_staff(engine, name=name, role=role, staff=STAFF[0])
