@@ -13,7 +13,7 @@ that asks for more than a 1280×720 screen has still opens whole."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QMargins, QObject, QPoint, QRect
+from PySide6.QtCore import QEvent, QMargins, QObject, QPoint, QRect, QTimer
 from PySide6.QtGui import QGuiApplication, QScreen
 from PySide6.QtWidgets import (
     QApplication,
@@ -107,6 +107,22 @@ def restore_geometry(dialog: QDialog) -> None:
     dialog.resize(size.expandedTo(dialog.minimumSizeHint()).boundedTo(room))
 
 
+def keep_on_screen(dialog: QDialog) -> None:
+    """Once Qt has placed the dialog and its frame is known: moved, and if need be made
+    smaller, until dialog and frame are inside its screen's free area. Qt centres a
+    dialog over its window and clamps it with a frame it guesses; where the guess was
+    short (a frame not drawn yet when the dialog was sized), an edge fell off the screen."""
+    if not dialog.isVisible() or dialog.screen() is None:
+        return
+    outer, inner = dialog.frameGeometry(), dialog.geometry()
+    area = dialog.screen().availableGeometry()
+    if area.contains(outer):
+        return
+    frame = QMargins(inner.left() - outer.left(), inner.top() - outer.top(),
+                     outer.right() - inner.right(), outer.bottom() - inner.bottom())
+    dialog.setGeometry(fitted(inner, area, frame))
+
+
 def save_geometry(dialog: QDialog) -> None:
     rect = dialog.normalGeometry()
     if not rect.isValid():
@@ -126,6 +142,7 @@ class DialogMemory(QObject):
                 if not watched.property(RESTORED):
                     watched.setProperty(RESTORED, True)
                     restore_geometry(watched)
+                    QTimer.singleShot(0, watched, lambda dialog=watched: keep_on_screen(dialog))
                     # Once the dialog is whole, and for every dialog as here: Tab through
                     # its buttons as they are laid out.
                     buttons_in_reading_order(watched)
