@@ -435,3 +435,24 @@ def test_the_databases_path_gives_way_in_its_middle(qtbot, window, demo_db):
     assert label.mapTo(window, label.rect().topRight()).x() <= window.width()
     assert label.text() == demo_db
     assert label.toolTip() == "Database: " + demo_db
+
+
+def test_no_two_things_in_sight_share_an_alt_key(qtbot, window):
+    """Alt+letter is a keyboard user's way to a button: two in sight with the same letter
+    only take turns at the focus, and neither is pressed (Alt+M went to 'Note message…'
+    and did nothing, the Metrics tab having M too)."""
+    import re
+
+    from PySide6.QtWidgets import QAbstractButton, QLabel
+    tabs = window.work_tabs
+    tabs.show_issue(tabs.issues.model.records()[0].issue.issue_id)
+    texts = [window.tabs.tabText(i) for i in range(window.tabs.count())]
+    texts += [a.text() for a in window.menuBar().actions()]
+    shown = [w for w in (*window.findChildren(QAbstractButton), *window.findChildren(QLabel))
+             if w.isVisible() and (not isinstance(w, QLabel) or w.buddy() is not None)]
+    texts += [w.text() for w in shown]
+    letters = [m.group(1).lower() for text in texts
+               for m in [re.search(r"(?<!&)&([^&\s])", text)] if m]
+    doubled = {letter for letter in letters if letters.count(letter) > 1}
+    assert not doubled, [t for t in texts if re.search(r"(?<!&)&([^&\s])", t)
+                         and re.search(r"(?<!&)&([^&\s])", t).group(1).lower() in doubled]

@@ -175,7 +175,7 @@ class IssuePane(QStackedWidget):
             answer_row.addWidget(button)
             self.answer_buttons[response] = button
         form.addRow("&Status:", self.status_box)
-        form.addRow("&Assignee:", self.assignee_box)
+        form.addRow("Assig&nee:", self.assignee_box)   # Alt+A: Approvals
         form.addRow("Reply:", self.reply_label)
         self.deadlines_label = QLabel()
         self.deadlines_label.setWordWrap(True)
@@ -189,7 +189,7 @@ class IssuePane(QStackedWidget):
         layout.addLayout(form)
 
         actions = FlowLayout()           # two lines beside the list at 1366×768
-        self.message_button = QPushButton("Note &message…")
+        self.message_button = QPushButton("No&te message…")   # Alt+M: Metrics
         self.message_button.setToolTip("Note a message from the buyer (the 24-hour reply "
                                        "clock starts) or a reply sent from Seller Central")
         self.message_button.clicked.connect(self.note_message)
@@ -210,7 +210,7 @@ class IssuePane(QStackedWidget):
         for kind, label in EVENTS.items():
             self.record_menu.addAction(label, lambda k=kind: self.ask_event(k))
         self.record_button.setMenu(self.record_menu)
-        self.attach_button = QPushButton("Attach &evidence…")
+        self.attach_button = QPushButton("Atta&ch evidence…")   # Alt+E: Edit
         self.attach_button.setToolTip("Photos, PDFs, screenshots, tracking pages: copied into "
                                       "the evidence store. You can also drop files on the pane.")
         self.attach_button.clicked.connect(self.choose_evidence)

@@ -89,7 +89,7 @@ class IssuesView(QWidget):
         for kind in IssueType:
             self.type_box.addItem(kind.label, kind.value)
         self.assignee_box = QComboBox()
-        self.overdue_box = QCheckBox("Reply &overdue only")
+        self.overdue_box = QCheckBox("Repl&y overdue only")   # Alt+O is the Orders tab
         self.approval_box = QCheckBox("Waiting for approval")
         self.approval_box.setToolTip("Only issues with a credit request waiting for a "
                                      "supervisor")
