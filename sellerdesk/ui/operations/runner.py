@@ -88,6 +88,12 @@ class Operations(QObject):
     def _ended(self, what: str, result: object, error: Exception | None,
                done: Callable[[Any], object] | None,
                failed: Callable[[Exception], object] | None, report: bool) -> None:
+        if self.task is not None:
+            # The outcome is the work's last word, sent just before its thread ends: wait
+            # that instant, so that "no task" means no thread either — a window closed
+            # (or these operations dropped) as a write ends never destroys a thread still
+            # running, which crashed the process.
+            self.task.wait()
         self.task, self.what, self.shown = None, "", False
         self.changed.emit()             # free again before anyone hears the outcome
         if error is None:

@@ -182,15 +182,20 @@ class IssuesView(QWidget):
         self.approval_box.setChecked(bool(filters.get("approval")))
         for box in self._boxes():
             box.blockSignals(False)
-        self.refresh()
+        self.refresh(next_at=0)
 
     def _filtered(self) -> None:
-        self.refresh()
+        self.refresh(next_at=0)
         self.views.remember()
 
     # -- reading -------------------------------------------------------------------------
-    def refresh(self) -> None:
+    def refresh(self, *, next_at: int | None = None) -> None:
+        """Read the list again. The issue in hand stays in hand; if it has left the list
+        (assigned away from "Unassigned", closed out of "Open"…), the issue that takes its
+        row does, as in a mail client, so the highlighted row and the pane never disagree
+        and Down goes on from there. `next_at`: that row, when the filters changed."""
         selected = self.pane.detail.issue.issue_id if self.pane.detail else None
+        position = self.table.currentIndex().row() if next_at is None else next_at
         chosen = self._issue_ids(sorted(i.row() for i in self.table.selectionModel()
                                         .selectedRows()))
         assignee = self.assignee_box.currentData()
@@ -208,11 +213,15 @@ class IssuesView(QWidget):
                       if r.issue.reply_due_at is not None and r.issue.reply_due_at < moment)
         self.count_label.setText(f"{len(rows):,} issue{'s' if len(rows) != 1 else ''}"
                                  + (f" · {overdue} overdue" if overdue else ""))
-        if selected is not None:
-            # Read again in the pane too: what changed may be the issue in hand. Filtered
-            # out now, it is still the one in hand there.
-            keep_selected(self.table, lambda row: row.issue.issue_id, chosen, selected)
-            self.pane.show_issue(selected)
+        if selected is None:
+            return
+        if keep_selected(self.table, lambda row: row.issue.issue_id, chosen, selected):
+            self.pane.show_issue(selected)     # read again: what changed may be this issue
+        elif rows:
+            # (Not said in the status bar: what moved it there says what was done.)
+            self.select_issue(rows[min(max(position, 0), len(rows) - 1)].issue.issue_id)
+        else:
+            self.pane.show_issue(selected)     # nothing left to show instead
 
     def select_issue(self, issue_id: int) -> bool:
         for number, row in enumerate(self.model.records()):

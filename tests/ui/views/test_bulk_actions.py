@@ -199,3 +199,25 @@ def test_in_the_queue_a_acts_on_all_selected_and_enter_on_the_one_in_hand(qtbot,
     qtbot.keyClick(table, Qt.Key.Key_Return)
     assert desk_window.tabs.currentIndex() == ISSUES_TAB
     assert desk_window.work_tabs.issues.pane.detail.issue.issue_id == in_hand
+
+
+def test_an_issue_assigned_out_of_unassigned_hands_over_to_the_next(qtbot, desk_window,
+                                                                    issues):
+    """In "Unassigned", A takes the issue in hand out of the list: the issue that takes
+    its row is the one in hand, highlighted and in the pane, and Down goes on from it (the
+    row highlighted and the pane never disagree, and no row is skipped)."""
+    view = desk_window.work_tabs.issues
+    table = view.table
+    view.views.choose("Unassigned")
+    unassigned = [int(text) for text in view.model.column_texts(0)]
+    assert unassigned == issues[:3]                # the oldest is Ana's already
+    click(qtbot, table, 0)
+    assert view.pane.detail.issue.issue_id == unassigned[0]
+    table.setFocus()
+    qtbot.keyClick(table, Qt.Key.Key_A)
+    qtbot.waitUntil(lambda: [int(t) for t in view.model.column_texts(0)] == unassigned[1:])
+    qtbot.waitUntil(lambda: view.pane.detail.issue.issue_id == unassigned[1])
+    assert table.currentIndex().row() == 0
+    assert [i.row() for i in table.selectionModel().selectedRows()] == [0]
+    qtbot.keyClick(table, Qt.Key.Key_Down)
+    assert view.pane.detail.issue.issue_id == unassigned[2]
