@@ -134,9 +134,10 @@ class BulkActions(QObject):
         """The issues the selected rows are, each once, top to bottom."""
         return list(dict.fromkeys(self.issue_ids(selected_rows(self.table))))
 
-    def _ready(self, verb: str) -> list[int]:
-        """The issues to act on, or [] having said why there are none, or why it waits."""
-        chosen = self.chosen()
+    def _ready(self, verb: str, asked_about: list[int] | None = None) -> list[int]:
+        """The issues to act on (those a question was asked about, else the selection),
+        or [] having said why there are none, or why it waits."""
+        chosen = self.chosen() if asked_about is None else asked_about
         if not chosen:
             self.said(f"Select the {self.noun} to {verb} first")
             return []
@@ -162,18 +163,21 @@ class BulkActions(QObject):
     def assign_to_me(self) -> None:
         self.assign(self.staff().strip())
 
+    # A question's answer acts on the issues it asked about: the list may be read again
+    # while it waits (a colleague's change, the Queue's minute) and select another row.
     def choose_assignee(self) -> QWidget | None:
-        if not self._ready("assign"):
+        chosen = self._ready("assign")
+        if not chosen:
             return None
         names = [member.name for member in list_staff(self.engine)]
         self.question = ask_choice(
-            self.table, "Assign", f"Assign the {len(self.chosen())} selected to:",
+            self.table, "Assign", f"Assign the {len(chosen)} selected to:",
             [*names, NOBODY_CHOICE],
-            lambda name: self.assign("" if name == NOBODY_CHOICE else name))
+            lambda name: self.assign("" if name == NOBODY_CHOICE else name, chosen))
         return self.question
 
-    def assign(self, name: str) -> None:
-        chosen = self._ready("assign")
+    def assign(self, name: str, issue_ids: list[int] | None = None) -> None:
+        chosen = self._ready("assign", issue_ids)
         if chosen:
             bulk.assign_many(self.operations, self.engine, issue_ids=chosen, assignee=name,
                              staff=self.staff(),
@@ -182,16 +186,17 @@ class BulkActions(QObject):
                              failed=self._failed)
 
     def choose_status(self) -> QWidget | None:
-        if not self._ready("set the status of"):
+        chosen = self._ready("set the status of")
+        if not chosen:
             return None
         by_label = {status.label: status for status in IssueStatus}
         self.question = ask_choice(
-            self.table, "Set status", f"Status for the {len(self.chosen())} selected:",
-            list(by_label), lambda label: self.set_status(by_label[label]))
+            self.table, "Set status", f"Status for the {len(chosen)} selected:",
+            list(by_label), lambda label: self.set_status(by_label[label], chosen))
         return self.question
 
-    def set_status(self, status: IssueStatus) -> None:
-        chosen = self._ready("set the status of")
+    def set_status(self, status: IssueStatus, issue_ids: list[int] | None = None) -> None:
+        chosen = self._ready("set the status of", issue_ids)
         if chosen:
             bulk.set_status_many(self.operations, self.engine, issue_ids=chosen,
                                  status=status, staff=self.staff(),
@@ -199,17 +204,18 @@ class BulkActions(QObject):
                                  failed=self._failed)
 
     def ask_sent(self) -> QWidget | None:
-        if not self._ready("note the replies of"):
+        chosen = self._ready("note the replies of")
+        if not chosen:
             return None
         self.question = ask_text(
             self.table, "Note reply as sent",
-            f"The reply went out to the {len(self.chosen())} selected buyers outside the "
+            f"The reply went out to the {len(chosen)} selected buyers outside the "
             "desk. What was sent (a summary is enough, for each issue's timeline):",
-            self.note_sent, text=SENT_TEXT)
+            lambda text: self.note_sent(text, chosen), text=SENT_TEXT)
         return self.question
 
-    def note_sent(self, text: str) -> None:
-        chosen = self._ready("note the replies of")
+    def note_sent(self, text: str, issue_ids: list[int] | None = None) -> None:
+        chosen = self._ready("note the replies of", issue_ids)
         if chosen:
             bulk.note_sent_many(self.operations, self.engine, issue_ids=chosen, text=text,
                                 staff=self.staff(), done=self._finished("noted as replied"),

@@ -221,3 +221,31 @@ def test_an_issue_assigned_out_of_unassigned_hands_over_to_the_next(qtbot, desk_
     assert [i.row() for i in table.selectionModel().selectedRows()] == [0]
     qtbot.keyClick(table, Qt.Key.Key_Down)
     assert view.pane.detail.issue.issue_id == unassigned[2]
+
+
+def test_a_question_answered_acts_on_the_issues_it_asked_about(qtbot, desk_window):
+    """Assign to… asks whom to give the selected issues to; while it waits, the list is read
+    again (a colleague took the issue) and the issue that takes its row is selected
+    instead. The answer goes to the issues the question was about, never to one the
+    person did not choose."""
+    # The clock ticks here: a wait held at one instant would never run out.
+    with time_machine.travel(NOW, tick=True):
+        four_issues(desk_window)
+        engine = desk_window.database.engine
+        view = desk_window.work_tabs.issues
+        table = view.table
+        view.views.choose("Unassigned")
+        unassigned = [int(text) for text in view.model.column_texts(0)]
+        click(qtbot, table, 1)
+        view.bulk.assign_action.trigger()          # Assign to… (the row's menu)
+        dialog = view.bulk.question
+        assert dialog.labelText() == "Assign the 1 selected to:"
+        follow_up.assign(engine, issue_id=unassigned[1], assignee="Ana")   # a colleague
+        view.refresh()
+        assert view.pane.detail.issue.issue_id == unassigned[2]     # its row, in hand now
+        dialog.setTextValue("Ana")
+        dialog.accept()
+        qtbot.waitUntil(lambda: not desk_window.operations.busy and bool(message(desk_window)))
+        assert message(desk_window) == (f"0 issues assigned to Ana; issue {unassigned[1]} "
+                                        "(already Ana's) was skipped")
+        assert follow_up.issue_detail(engine, unassigned[2]).issue.assignee == ""
