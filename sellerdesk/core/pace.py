@@ -35,6 +35,10 @@ class RowsRead(str):
         message.rows = rows
         return message
 
+    def __getnewargs__(self) -> tuple[int, str]:
+        # Copied or pickled (to cross to another process), it is made again from both.
+        return self.rows, str(self)
+
 
 @dataclass(frozen=True, slots=True)
 class Reading:

@@ -57,3 +57,12 @@ def test_a_message_that_counts_rows_is_still_its_text():
 def test_time_left_in_words():
     assert [time_left(s) for s in (0.2, 3.4, 42, 61, 3_600 * 2 + 300)] == [
         "1 s", "4 s", "45 s", "2 min", "2 h 05 min"]
+
+
+def test_a_message_that_counts_rows_survives_a_copy_and_a_pickle():
+    """As it would cross to another process, or be copied by a test's recorder."""
+    import copy
+    import pickle
+    message = RowsRead(48_200, "48,200 rows read")
+    for again in (copy.copy(message), pickle.loads(pickle.dumps(message))):
+        assert (again, again.rows, type(again)) == ("48,200 rows read", 48_200, RowsRead)

@@ -161,7 +161,12 @@ class BulkActions(QObject):
 
     # -- the actions ----------------------------------------------------------------------
     def assign_to_me(self) -> None:
-        self.assign(self.staff().strip())
+        me = self.staff().strip()
+        if not me:
+            # An empty name would leave every selected issue to nobody.
+            self.said("Not assigned: say who is at the desk first (toolbar).")
+            return
+        self.assign(me)
 
     # A question's answer acts on the issues it asked about: the list may be read again
     # while it waits (a colleague's change, the Queue's minute) and select another row.

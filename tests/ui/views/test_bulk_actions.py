@@ -249,3 +249,18 @@ def test_a_question_answered_acts_on_the_issues_it_asked_about(qtbot, desk_windo
         assert message(desk_window) == (f"0 issues assigned to Ana; issue {unassigned[1]} "
                                         "(already Ana's) was skipped")
         assert follow_up.issue_detail(engine, unassigned[2]).issue.assignee == ""
+
+
+def test_a_with_nobody_at_the_desk_assigns_nothing(qtbot, desk_window, issues):
+    """An empty name would have left every selected issue to nobody (the service falls
+    back to the system's user name): A asks who is at the desk instead."""
+    engine = desk_window.database.engine
+    view = desk_window.work_tabs.issues
+    desk_window.at_desk_box.name = ""            # nobody chosen in the toolbar
+    click(qtbot, view.table, 0)
+    click(qtbot, view.table, 3, SHIFT)
+    before = {i: follow_up.issue_detail(engine, i).issue.assignee for i in issues}
+    qtbot.keyClick(view.table, Qt.Key.Key_A)
+    assert message(desk_window) == "Not assigned: say who is at the desk first (toolbar)."
+    assert not desk_window.operations.busy
+    assert {i: follow_up.issue_detail(engine, i).issue.assignee for i in issues} == before
