@@ -207,10 +207,8 @@ def test_a_supervisor_approves_in_the_approvals_tab(qtbot, desk_window):
     assert "Approved: credit 1, $4.35" in desk_window.statusBar().currentMessage()
 
 
-def test_the_request_being_read_stays_selected_when_the_list_is_read_again(qtbot,
-                                                                          desk_window):
-    """An import ending (or a colleague's decision) reads the list again: the request a
-    supervisor is commenting on stays the one Approve and Reject act on."""
+def two_requests_from_ben(desk_window) -> None:
+    """Ben, whose limit is $4, asks for two credits over it (a book, a mug)."""
     engine = desk_window.database.engine
     hire(engine, "Ben", limits="USD 4")
     for sku in ("BOOK", "MUG"):
@@ -218,6 +216,13 @@ def test_the_request_being_read_stays_selected_when_the_list_is_read_again(qtbot
                           affected=((sku, 1),), staff="Ben")
         assert issue_credit(engine, issue_id=issue.issue_id, staff="Ben").pending
     desk_window.work_tabs.refresh()
+
+
+def test_the_request_being_read_stays_selected_when_the_list_is_read_again(qtbot,
+                                                                          desk_window):
+    """An import ending (or a colleague's decision) reads the list again: the request a
+    supervisor is commenting on stays the one Approve and Reject act on."""
+    two_requests_from_ben(desk_window)
     view = desk_window.work_tabs.approvals
     view.table.selectRow(1)
     chosen = view.selected().approval_id
@@ -231,13 +236,7 @@ def test_a_sorted_request_list_read_again_keeps_the_request_and_the_widths(qtbot
                                                                          desk_window):
     """Sorted by a header, the list is read again in the query's order and sorted again:
     Approve still acts on the request being read, and the widths are the ones dragged."""
-    engine = desk_window.database.engine
-    hire(engine, "Ben", limits="USD 4")
-    for sku in ("BOOK", "MUG"):
-        issue = add_issue(engine, order_id=ORDER, issue_type=IssueType.DAMAGED,
-                          affected=((sku, 1),), staff="Ben")
-        assert issue_credit(engine, issue_id=issue.issue_id, staff="Ben").pending
-    desk_window.work_tabs.refresh()
+    two_requests_from_ben(desk_window)
     desk_window.tabs.setCurrentIndex(APPROVALS_TAB)
     view = desk_window.work_tabs.approvals
     click_header(qtbot, view.table, 0)
