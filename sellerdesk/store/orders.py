@@ -183,11 +183,6 @@ def rebuild_order_search(conn: Connection) -> None:
         f"{_SQLITE_KEY} AS key, {_SQLITE_WORDS} AS words FROM orders o) ORDER BY key")
 
 
-def _search_key(day: date) -> int:
-    """The first key of a day's orders."""
-    return (day - date(1970, 1, 1)).days << _ROWID_BITS
-
-
 def _fts_query(words: list[str]) -> str:
     """Every word, in any order, each whole unless it ends in a star. Whole words, not
     the last one as a beginning (as typed so far): at 1,000,000 orders a beginning made
