@@ -12,6 +12,7 @@ nothing there: the widget that asked shows it is saving.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import QObject, Signal
@@ -38,6 +39,7 @@ class Operations(QObject):
         self.shown = False             # long work, shown with its progress and Cancel
         self.steps = True              # …and whether it says how far it is
         self.cancellable = True        # …and whether Cancel can stop it (see `start`)
+        self._outcome: _Outcome | None = None
 
     @property
     def busy(self) -> str:
@@ -64,11 +66,15 @@ class Operations(QObject):
         task = Task(work, self)
         self.task, self.what, self.shown, self.steps = task, what, shown, steps
         self.cancellable = cancellable
+        self._outcome = _Outcome(what, done, failed, report)
+        # Bound methods, not lambdas: a lambda holding `self` lives as long as the task's
+        # connections, so the task's deferred deletion could drop the last reference to
+        # these operations, whose destructor then deleted the task (still its child) a
+        # second time, inside its own destructor: a segfault after a test that kept no
+        # other reference, and in a window closed at the wrong instant.
         task.progressed.connect(self.progressed)
-        task.succeeded.connect(lambda result: self._ended(what, result, None, done, failed,
-                                                          report))
-        task.failed.connect(lambda error: self._ended(what, None, error, done, failed,
-                                                      report))
+        task.succeeded.connect(self._succeeded)
+        task.failed.connect(self._failed)
         task.finished.connect(task.deleteLater)
         self.changed.emit()
         task.start()
@@ -85,25 +91,41 @@ class Operations(QObject):
             self.task.cancel()
             self.task.wait()
 
-    def _ended(self, what: str, result: object, error: Exception | None,
-               done: Callable[[Any], object] | None,
-               failed: Callable[[Exception], object] | None, report: bool) -> None:
+    def _succeeded(self, result: object) -> None:
+        self._ended(result, None)
+
+    def _failed(self, error: Exception) -> None:
+        self._ended(None, error)
+
+    def _ended(self, result: object, error: Exception | None) -> None:
+        outcome = self._outcome
         if self.task is not None:
             # The outcome is the work's last word, sent just before its thread ends: wait
             # that instant, so that "no task" means no thread either — a window closed
             # (or these operations dropped) as a write ends never destroys a thread still
             # running, which crashed the process.
             self.task.wait()
-        self.task, self.what, self.shown = None, "", False
+        self.task, self.what, self.shown, self._outcome = None, "", False, None
         self.changed.emit()             # free again before anyone hears the outcome
+        if outcome is None:             # a bug: an outcome without work under way
+            raise RuntimeError(f"an outcome arrived with no work under way: {error!r}")
         if error is None:
-            if done is not None:
-                done(result)
-            if report:
-                self.succeeded.emit(what, result)
+            if outcome.done is not None:
+                outcome.done(result)
+            if outcome.report:
+                self.succeeded.emit(outcome.what, result)
         else:
             known = isinstance(error, KnownError)
-            if failed is not None:
-                failed(error)
-            if report or not known:
-                self.failed.emit(what, error)
+            if outcome.failed is not None:
+                outcome.failed(error)
+            if outcome.report or not known:
+                self.failed.emit(outcome.what, error)
+
+
+@dataclass(frozen=True, slots=True)
+class _Outcome:
+    """Who hears how the work under way ended, and whether the window is told too."""
+    what: str
+    done: Callable[[Any], object] | None
+    failed: Callable[[Exception], object] | None
+    report: bool

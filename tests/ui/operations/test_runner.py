@@ -3,6 +3,10 @@ SQLite's write lock (a real second connection, as Excel's add-in or a second des
 keeps a write waiting: the window must stay alive, and every action that would write
 must wait and say why rather than start."""
 
+import os
+import subprocess
+import sys
+
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QTextCursor
 
@@ -123,6 +127,42 @@ def test_a_bug_in_a_write_reaches_whoever_waits_on_it_and_the_window(qtbot):
     assert [type(error) for error in heard] == [KeyError]
     assert told == ["Logging the issue"]           # the window says something went wrong
     assert operations.busy == ""
+
+
+DROPPED_BEFORE_THE_TASK = """
+import faulthandler, sys
+from PySide6.QtCore import QCoreApplication, QEvent
+from sellerdesk.ui.operations import Operations
+app = QCoreApplication([])
+
+def bug(_progress, _cancelled):
+    return {}["a bug"]
+
+def start_and_drop():
+    operations = Operations()
+    task = operations.start("Logging the issue", bug, report=False)
+    task.wait()
+    while operations.task is not None:     # the outcome only; the task's deletion waits
+        app.sendPostedEvents(None, QEvent.Type.MetaCall)
+
+faulthandler.enable()
+start_and_drop()                            # nothing else holds the operations now
+app.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+app.processEvents()
+print("still here")
+"""
+
+
+def test_operations_dropped_before_their_ended_task_is_deleted_do_not_crash():
+    """What happened after the test above, in CI: the test kept no reference to its
+    `Operations`, so the task's deferred deletion released the last one, and the
+    operations deleted the task (their child) again inside its own destructor. Run in a
+    child process, so a crash fails this test rather than ending the session."""
+    out = subprocess.run([sys.executable, "-c", DROPPED_BEFORE_THE_TASK],
+                         capture_output=True, text=True, timeout=60,
+                         env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
+    assert out.returncode == 0, out.stderr
+    assert out.stdout == "still here\n"
 
 
 def test_a_file_chosen_after_another_write_began_is_told_to_wait(qtbot, desk_window, tmp_path):
