@@ -4,7 +4,7 @@ one in a single transaction (store.migrate). Written by `python -m
 sellerdesk.store.migrate`; a test holds it equal to the migrations: do not edit.
 """
 
-REVISION = '0020'
+REVISION = '0021'
 
 STATEMENTS = (
     'CREATE TABLE alembic_version (\n\tversion_num VARCHAR(32) NOT NULL, \n\tCONSTRAINT alembic_version_pkc PRIMARY KEY (version_num)\n)',
@@ -63,5 +63,12 @@ STATEMENTS = (
     'CREATE TABLE "evidence" (\n\tid INTEGER NOT NULL, \n\tissue_id INTEGER NOT NULL, \n\tsha256 VARCHAR(64) NOT NULL, \n\tname VARCHAR(255) NOT NULL, \n\tsize BIGINT NOT NULL, \n\tmedia_type VARCHAR(100) NOT NULL, \n\tadded_at DATETIME NOT NULL, \n\tadded_by VARCHAR(100) NOT NULL, \n\tremoved_at DATETIME, \n\tremoved_by VARCHAR(100), \n\tPRIMARY KEY (id), \n\tFOREIGN KEY(issue_id) REFERENCES issue (id)\n)',
     'CREATE UNIQUE INDEX uq_evidence_issue_file ON evidence (issue_id, sha256) WHERE removed_at IS NULL',
     "CREATE VIRTUAL TABLE order_search USING fts5(words, tokenize = 'unicode61 remove_diacritics 2', detail = none, columnsize = 0, content = '')",
-    'INSERT INTO "alembic_version" VALUES (\'0020\')',
+    'CREATE TABLE mail_message (\n\tid INTEGER NOT NULL, \n\tmessage_id VARCHAR(300) NOT NULL, \n\tdirection VARCHAR(3) NOT NULL, \n\tkind VARCHAR(24) NOT NULL, \n\taccount VARCHAR(300) NOT NULL, \n\tfolder VARCHAR(200) NOT NULL, \n\tuidvalidity BIGINT, \n\tuid BIGINT, \n\twritten_at DATETIME NOT NULL, \n\tfetched_at DATETIME NOT NULL, \n\torder_id VARCHAR(32), \n\tissue_id INTEGER, \n\tmarketplace VARCHAR(8) NOT NULL, \n\tbuyer_ref VARCHAR(64), \n\tin_reply_to VARCHAR(300), \n\tthread TEXT NOT NULL, \n\ttrusted BOOLEAN NOT NULL, \n\tnote VARCHAR(500) NOT NULL, \n\tstate VARCHAR(16) NOT NULL, \n\t"by" VARCHAR(100) NOT NULL, \n\tattachments INTEGER NOT NULL, \n\tkey_id BIGINT, \n\tsealed_subject BLOB, \n\tsealed_sender BLOB, \n\tsealed_body BLOB, \n\tpurged_at DATETIME, \n\tPRIMARY KEY (id), \n\tUNIQUE (message_id), \n\tFOREIGN KEY(issue_id) REFERENCES issue (id)\n)',
+    'CREATE INDEX ix_mail_issue ON mail_message (issue_id, written_at)',
+    'CREATE INDEX ix_mail_order ON mail_message (order_id)',
+    'CREATE INDEX ix_mail_kind ON mail_message (kind, issue_id)',
+    'CREATE INDEX ix_mail_key ON mail_message (key_id)',
+    'CREATE TABLE mail_folder (\n\taccount VARCHAR(300) NOT NULL, \n\tfolder VARCHAR(200) NOT NULL, \n\tuidvalidity BIGINT NOT NULL, \n\tlast_uid BIGINT NOT NULL, \n\tsynced_at DATETIME NOT NULL, \n\tPRIMARY KEY (account, folder)\n)',
+    'CREATE TABLE mail_lease (\n\tname VARCHAR(50) NOT NULL, \n\tholder VARCHAR(200) NOT NULL, \n\texpires_at DATETIME NOT NULL, \n\tPRIMARY KEY (name)\n)',
+    'INSERT INTO "alembic_version" VALUES (\'0021\')',
 )

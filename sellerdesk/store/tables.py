@@ -408,6 +408,70 @@ class OrderReturn(TableModel, table=True):
     imported_at: datetime = Field(sa_type=sa.DateTime())
 
 
+
+class MailMessage(TableModel, table=True):
+    """A mail from the seller's mailbox (a buyer's message, Amazon's notice, or mail the
+    desk could not place), or a reply the desk sent. Known by its Message-ID, so a sync
+    run twice, or on two desks, keeps each mail once. What can name the buyer (subject,
+    sender, body) is sealed per cell, bound to the Message-ID, and purged on time; the
+    record of when it came and what it did to the clocks stays."""
+    __tablename__ = "mail_message"
+    __table_args__ = (sa.Index("ix_mail_issue", "issue_id", "written_at"),
+                      sa.Index("ix_mail_order", "order_id"),
+                      sa.Index("ix_mail_kind", "kind", "issue_id"),
+                      sa.Index("ix_mail_key", "key_id"))
+
+    id: int | None = Field(default=None, primary_key=True)
+    message_id: str = Field(max_length=300, unique=True)
+    direction: str = Field(max_length=3)            # in | out
+    kind: str = Field(max_length=24)                # core.mail.notifications' kinds, reply
+    account: str = Field(default="", max_length=300)  # login@host it was read from
+    folder: str = Field(default="", max_length=200)
+    uidvalidity: int | None = Field(default=None, sa_type=sa.BigInteger)
+    uid: int | None = Field(default=None, sa_type=sa.BigInteger)
+    written_at: datetime = Field(sa_type=sa.DateTime())   # the mail's own time
+    fetched_at: datetime = Field(sa_type=sa.DateTime())
+    order_id: str | None = Field(default=None, sa_column=sa.Column(ORDER_ID, nullable=True))
+    issue_id: int | None = Field(default=None, sa_column=sa.Column(
+        sa.Integer, sa.ForeignKey("issue.id"), nullable=True))
+    marketplace: str = Field(default="", max_length=8)
+    buyer_ref: str | None = Field(default=None, max_length=64)   # keyed, like issue.buyer_ref
+    in_reply_to: str | None = Field(default=None, max_length=300)
+    thread: str = Field(default="", sa_type=sa.Text())    # References:, space-separated
+    trusted: bool = Field(default=False)
+    note: str = Field(default="", max_length=500)   # why not trusted, what was malformed
+    state: str = Field(default="", max_length=16)   # a reply: sending | sent | failed
+    by: str = Field(default="", max_length=100)     # who sent it, or who placed it
+    attachments: int = Field(default=0)
+    key_id: int | None = Field(default=None, sa_type=sa.BigInteger)
+    sealed_subject: bytes | None = Field(default=None, sa_column=sa.Column(SealedBytes()))
+    sealed_sender: bytes | None = Field(default=None, sa_column=sa.Column(SealedBytes()))
+    sealed_body: bytes | None = Field(default=None, sa_column=sa.Column(SealedBytes()))
+    purged_at: datetime | None = Field(default=None, sa_type=sa.DateTime())
+
+
+class MailFolder(TableModel, table=True):
+    """How far each watched folder has been read: a sync resumes after `last_uid`, and a
+    folder rebuilt on the server (a new UIDVALIDITY) is read again from the start."""
+    __tablename__ = "mail_folder"
+
+    account: str = Field(max_length=300, primary_key=True)
+    folder: str = Field(max_length=200, primary_key=True)
+    uidvalidity: int = Field(sa_type=sa.BigInteger)
+    last_uid: int = Field(default=0, sa_type=sa.BigInteger)
+    synced_at: datetime = Field(sa_type=sa.DateTime())
+
+
+class MailLease(TableModel, table=True):
+    """On a team database, which desk fetches the team's mailbox: one at a time, and a
+    lease not renewed (a desk closed or gone) passes to the next desk that asks."""
+    __tablename__ = "mail_lease"
+
+    name: str = Field(max_length=50, primary_key=True)
+    holder: str = Field(max_length=200)
+    expires_at: datetime = Field(sa_type=sa.DateTime())
+
+
 STAFF = Staff.__table__
 ISSUES = Issue.__table__
 TIMELINE = TimelineEvent.__table__
@@ -428,6 +492,9 @@ PERSONAL_DATA = PersonalData.__table__
 SECURITY_EVENTS = SecurityEvent.__table__
 TEAM_SECRETS = TeamSecret.__table__
 ISSUE_CLAIMS = IssueClaim.__table__
+MAIL_MESSAGES = MailMessage.__table__
+MAIL_FOLDERS = MailFolder.__table__
+MAIL_LEASES = MailLease.__table__
 
 # A class declared on SQLModel itself would land on SQLModel's own metadata, missed by
 # the migrations' check and the team copy: say so at once.

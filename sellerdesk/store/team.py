@@ -37,6 +37,9 @@ AGENT_WRITES = {
     "team_secret": "INSERT, UPDATE",     # a shared key is made by the first desk to need it
     "issue_claim": "INSERT, UPDATE, DELETE",      # one's own row only (row rules)
     "evidence_chunk": "INSERT",          # an attached file is never changed or taken back
+    # The team's mailbox: any desk may hold the lease and fetch, and any desk sends.
+    "mail_message": "INSERT, UPDATE", "mail_folder": "INSERT, UPDATE, DELETE",
+    "mail_lease": "INSERT, UPDATE, DELETE",
 }
 SUPERVISOR_WRITES = {"approval_request": "UPDATE", "policy_version": "INSERT"}
 OWNER_WRITES = {"staff": "INSERT, UPDATE"}

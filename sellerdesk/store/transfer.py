@@ -17,8 +17,9 @@ CHUNK = 5_000
 # Rows a fresh team database already has, merged by key instead of copied over.
 MERGED = {"staff": "name", "desk_setting": "key"}
 # Sealed with the team key, who has what open, the evidence files in the database: a
-# single desk has none to bring (its files sit beside its SQLite file).
-TEAMS_OWN = {"team_secret", "issue_claim", "evidence_chunk"}
+# single desk has none to bring (its files sit beside its SQLite file); nor a lease on
+# the mailbox, which only desks sharing one take.
+TEAMS_OWN = {"team_secret", "issue_claim", "evidence_chunk", "mail_lease"}
 
 
 def tables() -> list[sa.Table]:
