@@ -122,12 +122,18 @@ def record_event(engine: Engine, *, issue_id: int, kind: str, note: str = "",
     with writing(engine) as conn:
         issue = issue_record(conn, issue_id)
         member = at_desk_or_add_first_owner(conn, staff)
-        event = {"atoz_info_request": IssueEvent.ATOZ_CLAIM,
-                 "chargeback_notice": IssueEvent.CHARGEBACK}.get(kind)
-        status = (step(situation(conn, issue), event).status if event
-                  else issue.status).value
-        text = EVENTS[kind] + (f": {note.strip()}" if note.strip() else "")
-        return _step(conn, issue, member.name, now(), kind=kind, text=text, status=status)
+        return event_happened(conn, issue, member.name, now(), kind, note)
+
+
+def event_happened(conn: Connection, issue: IssueRecord, actor: str, at: datetime, kind: str,
+                   note: str = "") -> IssueRecord:
+    """`record_event` inside the caller's transaction, at `at` (Amazon's notice read from
+    the mailbox happened when Amazon sent it)."""
+    event = {"atoz_info_request": IssueEvent.ATOZ_CLAIM,
+             "chargeback_notice": IssueEvent.CHARGEBACK}.get(kind)
+    status = (step(situation(conn, issue), event).status if event else issue.status).value
+    text = EVENTS[kind] + (f": {note.strip()}" if note.strip() else "")
+    return _step(conn, issue, actor, at, kind=kind, text=text, status=status)
 
 
 def situation(conn: Connection, issue: IssueRecord) -> Situation:
@@ -165,12 +171,19 @@ def note_buyer_message(engine: Engine, *, issue_id: int, text: str, when: dateti
     with writing(engine) as conn:
         issue = issue_record(conn, issue_id)
         member = at_desk_or_add_first_owner(conn, staff)
-        due = at + duration("reply_hours", overrides_in(conn))
-        if issue.reply_due_at is not None:
-            due = min(due, issue.reply_due_at)
-        status = step(situation(conn, issue), IssueEvent.BUYER_WROTE).status.value
-        return _step(conn, issue, member.name, at, kind="buyer_message", text=text,
-                     status=status, reply_due_at=due)
+        return buyer_wrote(conn, issue, member.name, at, text)
+
+
+def buyer_wrote(conn: Connection, issue: IssueRecord, actor: str, at: datetime,
+                text: str) -> IssueRecord:
+    """`note_buyer_message` inside the caller's transaction (a mail read in is noted with
+    its own record, in one transaction)."""
+    due = at + duration("reply_hours", overrides_in(conn))
+    if issue.reply_due_at is not None:
+        due = min(due, issue.reply_due_at)
+    status = step(situation(conn, issue), IssueEvent.BUYER_WROTE).status.value
+    return _step(conn, issue, actor, at, kind="buyer_message", text=text, status=status,
+                 reply_due_at=due)
 
 
 def reply_template(engine: Engine) -> str:

@@ -70,19 +70,30 @@ def add_issue(engine: Engine, *, order_id: str, issue_type: IssueType,
                 raise DeskError(f"order {order_id} has only {skus[sku]} × {sku}, "
                                 f"not {quantity}")
         member = at_desk_or_add_first_owner(conn, staff)
-        issue_id = issue_store.add_issue(
-            conn, order_id=order_id, issue_type=issue_type.value, severity=severity.value,
-            affected=format_affected(affected), days_late=days_late, buyer_ref=ref,
-            notes=note, by=member.name, now=now(),
-            reply_due_at=now() + duration("reply_hours", overrides_in(conn)))
-        issue_store.add_event(conn, issue_id=issue_id, actor=member.name, kind="logged",
-                              text=f"{issue_type.label}, {severity.value}", at=now())
+        issue_id = open_issue(conn, order_id=order_id, issue_type=issue_type,
+                              severity=severity, affected=affected, days_late=days_late,
+                              buyer_ref=ref, note=note, actor=member.name, at=now())
         if buyer_details and any((v or "").strip() for v in buyer_details.values()):
             personal_data.write_details(conn, issue_id=issue_id, details=buyer_details,
                                         by=member.name, at=now())
         record = issue_store.get_issue(conn, issue_id=issue_id)
     assert record is not None
     return record
+
+
+def open_issue(conn: Connection, *, order_id: str, issue_type: IssueType, severity: Severity,
+               affected: tuple[tuple[str, int], ...], days_late: int, buyer_ref: str | None,
+               note: str, actor: str, at: datetime) -> int:
+    """The issue's row and its first timeline line, in the caller's transaction; the
+    24-hour reply clock runs from `at` (the buyer's contact: a mail's own time)."""
+    issue_id = issue_store.add_issue(
+        conn, order_id=order_id, issue_type=issue_type.value, severity=severity.value,
+        affected=format_affected(affected), days_late=days_late, buyer_ref=buyer_ref,
+        notes=note, by=actor, now=max(at, now()),
+        reply_due_at=at + duration("reply_hours", overrides_in(conn)))
+    issue_store.add_event(conn, issue_id=issue_id, actor=actor, kind="logged",
+                          text=f"{issue_type.label}, {severity.value}", at=at)
+    return issue_id
 
 
 def list_issues(engine: Engine, *, status: str | None = None,
