@@ -218,3 +218,60 @@ def sqlite_database(sqlite_url: str):
     db = open_database(sqlite_url)
     yield db
     db.engine.dispose()
+
+
+# -- mail servers (#25) --------------------------------------------------------------------
+# A real Dovecot (IMAP over TLS) and a real SMTP server (aiosmtpd: STARTTLS, AUTH) behind a
+# CA made for the session; see tests/helpers/mail_servers.py. Both start the first time a
+# test asks (about 30 ms) and stop, with every process Dovecot forked, when the session ends.
+@pytest.fixture(scope="session")
+def mail_servers():
+    from tests.helpers.mail_servers import MailServers
+    servers = MailServers()
+    try:
+        servers.start()
+        yield servers
+    finally:
+        servers.close()
+
+
+@pytest.fixture
+def dovecot(mail_servers):
+    """The session's Dovecot, running: a test that stopped it (the server went away) and
+    failed before starting it again does not take the next test's server with it."""
+    if not mail_servers.dovecot.running:
+        mail_servers.dovecot.start()
+    return mail_servers.dovecot
+
+
+@pytest.fixture
+def wrong_name_dovecot(mail_servers):
+    """A second Dovecot whose certificate (from the same, trusted CA) names
+    mail.example.net: connecting to it as localhost must be refused."""
+    return mail_servers.wrong_name_dovecot
+
+
+@pytest.fixture
+def smtp_server(mail_servers):
+    """The session's SMTP server with nothing received yet; `.received` then holds each
+    message this test sent: login, envelope and the exact bytes."""
+    mail_servers.smtp.received.clear()
+    return mail_servers.smtp
+
+
+@pytest.fixture
+def mail_trust(mail_servers, monkeypatch: pytest.MonkeyPatch):
+    """This test trusts the session's CA as a desk trusts its system's: through
+    SSL_CERT_FILE, which OpenSSL (so ssl.create_default_context) reads on each call."""
+    monkeypatch.setenv("SSL_CERT_FILE", str(mail_servers.certificates.ca_file))
+    return mail_servers.certificates.ca_file
+
+
+@pytest.fixture
+def mail_user(dovecot, smtp_server):
+    """A fresh mailbox (INBOX, Sent) on Dovecot whose login and password also sign in to
+    the SMTP server; its address is its login."""
+    from tests.helpers.mail_servers import MailUser
+    login, password = dovecot.new_user()
+    smtp_server.add_user(login, password)
+    return MailUser(login=login, password=password, address=login)
