@@ -249,6 +249,13 @@ def note_reply(engine: Engine, *, issue_id: int, text: str, when: datetime | Non
         return _replied(conn, issue, member.name, at, text)
 
 
+def reply_sent(conn: Connection, issue_id: int, actor: str, at: datetime,
+               text: str) -> IssueRecord:
+    """`note_reply` inside the caller's transaction: a reply sent by mail stops the clock
+    in the transaction that records the server took it."""
+    return _replied(conn, issue_record(conn, issue_id), actor, at, text)
+
+
 def _replied(conn: Connection, issue: IssueRecord, actor: str, at: datetime,
              text: str) -> IssueRecord:
     late = issue.reply_due_at is not None and at > issue.reply_due_at
