@@ -1,5 +1,11 @@
-"""The reply to a buyer, drafted from the desk's template. The template is plain text
-with $placeholders (Python's string.Template), so a seller can edit it without code."""
+"""The reply to a buyer, drafted from the desk's template in the buyer's language. The
+template is plain text with $placeholders (Python's string.Template), so a seller can edit
+it without code; the sentences that fill them come from core.reply_languages.
+
+Money and dates in a reply are written for the marketplace's locale with Babel (CLDR), never
+through the process locale, which Qt sets from the desktop: an Amazon.de buyer reads
+"7,50 €" and "5. Januar 2027" on any desk. English keeps the desk's own forms ("$7.50",
+"05 January 2027"), which existing desks' replies have always used."""
 
 from __future__ import annotations
 
@@ -7,10 +13,20 @@ from dataclasses import dataclass
 from datetime import date
 from string import Template
 
+from babel.dates import format_date
+from babel.numbers import format_currency
+
 from sellerdesk.core.english_dates import long_date
 from sellerdesk.core.errors import KnownError
 from sellerdesk.core.issues import IssueType, Remedy
 from sellerdesk.core.money import Money
+from sellerdesk.core.reply_languages import (
+    ENGLISH,
+    LANGUAGES,
+    ReplyLanguage,
+    reply_language,
+    reply_locale,
+)
 
 PLACEHOLDERS = {
     "order_id": "the Amazon order id",
@@ -23,46 +39,8 @@ PLACEHOLDERS = {
     "store": "the store's name (Desk → Reply template…)",
 }
 
-DEFAULT_TEMPLATE = """\
-Hello,
-
-Thank you for getting in touch about your order $order_id. We are sorry that $problem.
-
-$offer $delivery
-
-If there is anything else we can do, just reply to this message.
-
-Kind regards,
-$staff
-$store
-"""
-
-_PROBLEMS = {
-    IssueType.LATE_DELIVERY: "{product} arrived later than promised",
-    IssueType.DAMAGED: "{product} arrived damaged",
-    IssueType.WRONG_ITEM: "you received another item instead of {product}",
-    IssueType.MISSING_ITEM: "{product} {was} missing from your parcel",
-    IssueType.NOT_AS_DESCRIBED: "{product} {was} not as described",
-    IssueType.DEFECTIVE: "{product} {does} not work as it should",
-    IssueType.BILLING_ERROR: "you were charged the wrong amount for {product}",
-    IssueType.SELLER_ERROR: "we let you down with {product}",
-    IssueType.TECHNICAL: "something went wrong while ordering {product}",
-    IssueType.OTHER: "your order of {product} did not go as it should",
-}
-
-_BACK_TO_CARD = ("Amazon returns it to your original payment method; it usually shows "
-                 "within 3–5 business days.")
-_DELIVERY = {
-    Remedy.COURTESY_CREDIT: _BACK_TO_CARD,
-    Remedy.PARTIAL_REFUND: _BACK_TO_CARD,
-    Remedy.RETURN_SHIPPING: _BACK_TO_CARD,
-    Remedy.FULL_REFUND: _BACK_TO_CARD,
-    Remedy.REPLACEMENT: ("We will send the replacement within 2 business days and share "
-                         "its tracking number here."),
-    Remedy.PROMOTIONAL_CREDIT: ("We will send you the code in this conversation; enter it at "
-                                "checkout."),
-    Remedy.NONE: "We will write again within 24 hours with what we can do.",
-}
+DEFAULT_TEMPLATE = ENGLISH.template
+DEFAULT_TEMPLATES = {code: language.template for code, language in LANGUAGES.items()}
 
 
 class TemplateError(KnownError):
@@ -79,24 +57,42 @@ class ReplyFacts:
     expires_on: date | None = None
     staff: str = ""
     store: str = ""
+    marketplace: str = "US"   # the order's: the reply's language and how it writes money
+
+    @property
+    def language(self) -> str:
+        return reply_language(self.marketplace)
 
 
-def offer_sentence(remedy: Remedy, amount: Money | None, expires_on: date | None) -> str:
+def money_text(amount: Money, marketplace: str = "US") -> str:
+    """An amount as the buyer's marketplace writes it: "$7.50", "7,50 €", "￥750"."""
+    if reply_language(marketplace) == "en":
+        return amount.display()
+    return format_currency(amount.amount, amount.currency, locale=reply_locale(marketplace))
+
+
+def date_text(day: date, marketplace: str = "US") -> str:
+    """A date as a letter on the buyer's marketplace writes it: "5. Januar 2027"."""
+    if reply_language(marketplace) == "en":
+        return long_date(day)
+    return format_date(day, "long", locale=reply_locale(marketplace))
+
+
+def offer_sentence(remedy: Remedy, amount: Money | None, expires_on: date | None,
+                   marketplace: str = "US") -> str:
+    words = LANGUAGES[reply_language(marketplace)]
     if remedy is Remedy.NONE:
-        return "We are looking into what happened."
-    return f"To put this right we are offering you {offer_text(remedy, amount, expires_on)}."
+        return words.looking_into
+    return words.offer_sentence.format(
+        offer=offer_text(remedy, amount, expires_on, marketplace))
 
 
-def offer_text(remedy: Remedy, amount: Money | None, expires_on: date | None) -> str:
-    money = amount.display() if amount is not None else ""
-    if remedy is Remedy.REPLACEMENT:
-        return "a replacement at no cost to you"
-    if remedy is Remedy.PROMOTIONAL_CREDIT:
-        until = f", valid until {long_date(expires_on)}" if expires_on else ""
-        return f"a promotional credit of {money} for your next purchase{until}"
-    if remedy is Remedy.RETURN_SHIPPING:
-        return f"a refund of {money} for the return shipping"
-    return f"{'an' if remedy.label[0] in 'AEIOU' else 'a'} {remedy.label.lower()} of {money}"
+def offer_text(remedy: Remedy, amount: Money | None, expires_on: date | None,
+               marketplace: str = "US") -> str:
+    words = LANGUAGES[reply_language(marketplace)]
+    money = money_text(amount, marketplace) if amount is not None else ""
+    until = words.until.format(date=date_text(expires_on, marketplace)) if expires_on else ""
+    return words.offers[remedy].format(money=money, until=until)
 
 
 def check_template(text: str) -> None:
@@ -122,15 +118,16 @@ def _line_of_bad_dollar(text: str) -> int:
 
 def draft_reply(template: str, facts: ReplyFacts) -> str:
     check_template(template)
-    product = _join(facts.products) or "your order"
+    words = LANGUAGES[facts.language]
+    names = _join(facts.products, words) or words.no_product
     several = len([t for t in facts.products if t.strip()]) > 1
+    items = words.items[several].format(names=names) if facts.products else names
     values = {
         "order_id": facts.order_id,
-        "product": product,
-        "problem": _PROBLEMS[facts.issue_type].format(
-            product=product, was="were" if several else "was", does="do" if several else "does"),
-        "offer": offer_sentence(facts.remedy, facts.amount, facts.expires_on),
-        "delivery": _DELIVERY[facts.remedy],
+        "product": names,
+        "problem": words.problems[facts.issue_type][several].format(items=items, names=names),
+        "offer": offer_sentence(facts.remedy, facts.amount, facts.expires_on, facts.marketplace),
+        "delivery": words.delivery[facts.remedy],
         "staff": facts.staff,
         "store": facts.store,
     }
@@ -145,8 +142,8 @@ def short_title(title: str, limit: int = 60) -> str:
     return title if len(title) <= limit else title[:limit - 1].rstrip() + "…"
 
 
-def _join(titles: tuple[str, ...]) -> str:
-    names = [f"your “{short_title(t)}”" for t in titles if t.strip()]
+def _join(titles: tuple[str, ...], words: ReplyLanguage = ENGLISH) -> str:
+    names = [words.quoted.format(title=short_title(t)) for t in titles if t.strip()]
     if len(names) <= 1:
         return "".join(names)
-    return ", ".join(names[:-1]) + " and " + names[-1]
+    return words.separator.join(names[:-1]) + words.and_word + names[-1]
