@@ -275,3 +275,13 @@ def mail_user(dovecot, smtp_server):
     login, password = dovecot.new_user()
     smtp_server.add_user(login, password)
     return MailUser(login=login, password=password, address=login)
+
+
+@pytest.fixture
+def mail_account(dovecot, smtp_server, mail_user, mail_trust):
+    """The desk's MailAccount for `mail_user` on the session's servers, trusted: sign in
+    with mail_user.password (services.mail.connection.open_imap / open_smtp)."""
+    from sellerdesk.services.mail.account import MailAccount
+    return MailAccount(imap_host=dovecot.host, imap_port=dovecot.port,
+                       smtp_host=smtp_server.host, smtp_port=smtp_server.port,
+                       login=mail_user.login, address=mail_user.address)

@@ -2,8 +2,8 @@
 STARTTLS and AUTH), both behind a certificate authority made for the session.
 
 Dovecot runs from its own configuration in a temporary folder (sockets, state, log and
-mail all there), on free ports, the way the suite runs PostgreSQL. Its users live in a
-passwd-file that Dovecot reads again whenever the file changes, so a test adds a mailbox
+mail all there), on free ports, the way the suite runs PostgreSQL. Each user has a
+passwd-file of its own that Dovecot reads at the first sign-in, so a test adds a mailbox
 without restarting anything. Nothing is trusted by default: a test trusts the session's
 CA through SSL_CERT_FILE (OpenSSL's own variable, which ssl.create_default_context reads),
 so the app's code connects exactly as it does on a seller's desk."""
@@ -144,7 +144,7 @@ class Dovecot:
         self.host = HOST
         self.port = free_port()
         self.ca_file = certificates.ca_file
-        self.users_file = root / "users"
+        self.users = root / "users"
         self.mail_root = root / "mail"
         self.log_file = root / "dovecot.log"
         self.config_file = root / "dovecot.conf"
@@ -161,7 +161,7 @@ class Dovecot:
         for folder in (root / "run", root / "state", self.mail_root):
             folder.mkdir(parents=True, exist_ok=True)
         os.chown(self.mail_root, self._mail_uid, self._mail_gid)
-        self.users_file.touch()
+        self.users.mkdir(exist_ok=True)
         self.config_file.write_text(self._config(login_user, internal))
 
     def _config(self, login_user: str, internal: pwd.struct_passwd) -> str:
@@ -183,9 +183,13 @@ default_internal_group = {internal_group}
 first_valid_uid = 1
 first_valid_gid = 0
 auth_mechanisms = plain login
+# A wrong password is answered at once, not after Dovecot's usual two seconds.
+auth_failure_delay = 0
 passdb {{
   driver = passwd-file
-  args = scheme=PLAIN username_format=%u {self.users_file}
+  # A file per user: Dovecot looks at a passwd-file's time at most once a second, so a
+  # user added to one shared file within that second would be refused.
+  args = scheme=PLAIN username_format=%u {self.users}/%u
 }}
 userdb {{
   driver = static
@@ -289,9 +293,7 @@ mail_max_userip_connections = 1000
             password = password or secrets.token_urlsafe(12)
             if not re.fullmatch(r"[\w.@+-]+", login) or ":" in password:
                 raise ValueError(f"{login!r}: not a login this passwd-file can hold")
-            # Dovecot reads the file again when its size or time changes, per lookup.
-            with self.users_file.open("a") as users:
-                users.write(f"{login}:{{PLAIN}}{password}\n")
+            (self.users / login).write_text(f"{login}:{{PLAIN}}{password}\n")
             self._passwords[login] = password
         return login, password
 
