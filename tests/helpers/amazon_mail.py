@@ -219,8 +219,8 @@ def atoz_claim(order_id: str, marketplace: str = "US", **options) -> bytes:
                "セラーセントラルでご回答ください。"),
     }
     subject, text = texts.get(marketplace, texts["US"])
+    options.setdefault("sender", f"atoz-guarantee-no-reply@{amazon_domain(marketplace)}")
     return notification(marketplace=marketplace, subject=subject, text=text,
-                        sender=f"atoz-guarantee-no-reply@{amazon_domain(marketplace)}",
                         **_japanese(marketplace, options))
 
 
@@ -241,8 +241,8 @@ def atoz_info_request(order_id: str, marketplace: str = "US", *,
                "Stunden antworten, wird der Antrag zugunsten des Käufers genehmigt."),
     }
     subject, text = texts.get(marketplace, texts["US"])
+    options.setdefault("sender", f"atoz-guarantee-no-reply@{amazon_domain(marketplace)}")
     return notification(marketplace=marketplace, subject=subject, text=text,
-                        sender=f"atoz-guarantee-no-reply@{amazon_domain(marketplace)}",
                         **options)
 
 
@@ -264,8 +264,8 @@ def chargeback(order_id: str, marketplace: str = "US", **options) -> bytes:
                "チャージバックの申請がありました。\n\nこのEメールの日付から7暦日以内にご回答ください。"),
     }
     subject, text = texts.get(marketplace, texts["US"])
+    options.setdefault("sender", f"cb-seller-notification@{amazon_domain(marketplace)}")
     return notification(marketplace=marketplace, subject=subject, text=text,
-                        sender=f"cb-seller-notification@{amazon_domain(marketplace)}",
                         **_japanese(marketplace, options))
 
 
@@ -289,8 +289,8 @@ def return_request(order_id: str, marketplace: str = "US", **options) -> bytes:
                "返品理由: 商品の破損"),
     }
     subject, text = texts.get(marketplace, texts["US"])
+    options.setdefault("sender", f"return@{amazon_domain(marketplace)}")
     return notification(marketplace=marketplace, subject=subject, text=text,
-                        sender=f"return@{amazon_domain(marketplace)}",
                         **_japanese(marketplace, options))
 
 
@@ -310,8 +310,8 @@ def negative_feedback(order_id: str, marketplace: str = "US", **options) -> byte
                f"注文番号 {order_id} について、購入者様から評価が投稿されました。\n\n評価: 1"),
     }
     subject, text = texts.get(marketplace, texts["US"])
+    options.setdefault("sender", f"feedback-notification@{amazon_domain(marketplace)}")
     return notification(marketplace=marketplace, subject=subject, text=text,
-                        sender=f"feedback-notification@{amazon_domain(marketplace)}",
                         **_japanese(marketplace, options))
 
 
@@ -329,8 +329,8 @@ def atoz_decision(order_id: str, marketplace: str = "US", *, granted: bool = Tru
         text = (f"The A-to-z Guarantee claim for order {order_id} has been {outcome}."
                 + (" The claim amount has been debited from your account. You have 30 "
                    "calendar days to appeal." if granted else ""))
+    options.setdefault("sender", f"atoz-guarantee-no-reply@{amazon_domain(marketplace)}")
     return notification(marketplace=marketplace, subject=subject, text=text,
-                        sender=f"atoz-guarantee-no-reply@{amazon_domain(marketplace)}",
                         **options)
 
 
