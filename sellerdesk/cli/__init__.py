@@ -23,6 +23,7 @@ from sellerdesk.cli import (
     issues,
     keys,
     ledger,
+    mail,
     metrics,
     orders,
     policy,
@@ -38,8 +39,8 @@ from sellerdesk.core.errors import KnownError
 __all__ = ["IMPORT_KINDS", "build_parser", "main"]
 
 # In the order `sellerdesk --help` lists their commands.
-GROUPS = (window, demo, imports, amazon, orders, issues, credits, staff, keys, policy, ledger,
-          exports, metrics, protection, team)
+GROUPS = (window, demo, imports, amazon, mail, orders, issues, credits, staff, keys, policy,
+          ledger, exports, metrics, protection, team)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -85,6 +85,39 @@ def attach_evidence(engine: Engine, *, issue_id: int, path: Path,
                           member.name)
 
 
+def take_in_bytes(engine: Engine, data: bytes, name: str) -> tuple[str, int]:
+    """A file that came in memory (a mail's attachment) into the store before the write
+    that records it: (SHA-256, size). Refused, like a file on disk, when empty or over
+    MAX_BYTES."""
+    if not data:
+        raise InputError("is empty", file=name)
+    if len(data) > MAX_BYTES:
+        raise InputError(f"is {size_text(len(data))}; evidence files are kept to "
+                         f"{size_text(MAX_BYTES)}", file=name)
+    views = memoryview(data)
+    return _take_in(store_dir(engine),
+                    (views[at:at + _CHUNK] for at in range(0, len(data), _CHUNK)), name)
+
+
+def record_evidence(conn: Connection, engine: Engine, *, issue_id: int, sha256: str,
+                    name: str, size: int, by: str, at: datetime, why: str = "") -> int | None:
+    """A file already in the store put on the issue, inside the caller's transaction:
+    its record, its timeline line, and on a team its bytes in the database. None when
+    the file is already on the issue."""
+    media_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
+    new_id = evidence_store.add_evidence(conn, issue_id=issue_id, sha256=sha256,
+                                         name=name[:255], size=size, media_type=media_type,
+                                         by=by, at=at)
+    if new_id is None:
+        return None
+    if claims.shared(engine):
+        put_in_database(conn, sha256=sha256, source=stored_file(engine, sha256), name=name)
+    issue_store.add_event(conn, issue_id=issue_id, actor=by, kind="evidence",
+                          text=f"{name} ({size_text(size)}, SHA-256 {sha256[:12]}…){why}",
+                          at=at)
+    return new_id
+
+
 def removable(record: EvidenceRecord, moment: datetime) -> bool:
     """Whether the file may still be removed at `moment` (the desk's clock, naive UTC)."""
     return record.added_at <= moment < record.added_at + REMOVABLE_FOR
