@@ -11,6 +11,7 @@ from decimal import Decimal
 
 from sqlalchemy.engine import Connection, Engine
 
+from sellerdesk.core import reply_languages
 from sellerdesk.core.amazon_facts import duration
 from sellerdesk.core.deadlines import (
     EVENTS,
@@ -28,10 +29,12 @@ from sellerdesk.core.issue_states import (
     step,
 )
 from sellerdesk.core.issues import BuyerResponse, IssueStatus, IssueType, Remedy
+from sellerdesk.core.marketplaces import BY_CODE
 from sellerdesk.core.money import Money
 from sellerdesk.core.orders import Order
 from sellerdesk.core.records import CreditRecord, IssueRecord, TimelineEntry
-from sellerdesk.core.reply import DEFAULT_TEMPLATE, ReplyFacts, check_template, draft_reply
+from sellerdesk.core.reply import ReplyFacts, check_template, draft_reply
+from sellerdesk.core.reply_guard import refuse_wording
 from sellerdesk.services.amazon_facts import overrides_in
 from sellerdesk.services.at_desk import DeskError, at_desk_or_add_first_owner
 from sellerdesk.services.clock import now
@@ -186,9 +189,17 @@ def buyer_wrote(conn: Connection, issue: IssueRecord, actor: str, at: datetime,
                  reply_due_at=due)
 
 
-def reply_template(engine: Engine) -> str:
+def template_key(language: str) -> str:
+    """The setting a language's template is kept under. English keeps the key desks saved
+    their one template under before replies had languages, so theirs stays theirs."""
+    return TEMPLATE_KEY if language == "en" else f"{TEMPLATE_KEY}.{language}"
+
+
+def reply_template(engine: Engine, language: str = "en") -> str:
+    """The desk's template in `language`, or the default one for it."""
+    default = reply_languages.language(language).template
     with reading(engine) as conn:
-        return settings_store.setting(conn, key=TEMPLATE_KEY) or DEFAULT_TEMPLATE
+        return settings_store.setting(conn, key=template_key(language)) or default
 
 
 def store_name(engine: Engine) -> str:
@@ -196,25 +207,58 @@ def store_name(engine: Engine) -> str:
         return settings_store.setting(conn, key=STORE_NAME_KEY) or ""
 
 
-def save_reply_template(engine: Engine, text: str, *, store: str,
+def save_reply_template(engine: Engine, text: str, *, store: str, language: str = "en",
                         staff: str | None = None) -> None:
+    """Keep the desk's template in `language`; refused (with its line) when it has a
+    placeholder the desk cannot fill or wording the reply guard refuses."""
+    if language not in reply_languages.LANGUAGES:
+        raise DeskError(f"the desk writes no replies in {language!r} (it writes "
+                        f"{', '.join(reply_languages.LANGUAGES)})")
     check_template(text)
+    refuse_wording(text)
     with writing(engine) as conn:
         member = at_desk_or_add_first_owner(conn, staff)
-        settings_store.put_setting(conn, key=TEMPLATE_KEY, value=text, by=member.name, now=now())
+        settings_store.put_setting(conn, key=template_key(language), value=text,
+                                   by=member.name, now=now())
         settings_store.put_setting(conn, key=STORE_NAME_KEY, value=store.strip(), by=member.name,
                                    now=now())
 
 
+@dataclass(frozen=True, slots=True)
+class ReplyDraft:
+    """A drafted reply and whom it is for: the buyer's marketplace and its language."""
+    text: str
+    language: str         # "de"
+    marketplace: str      # the order's: "DE"
+
+    @property
+    def language_name(self) -> str:
+        return reply_languages.language(self.language).name
+
+    @property
+    def marketplace_name(self) -> str:
+        """"Amazon.de"; the code itself for a marketplace the desk does not know."""
+        known = BY_CODE.get(self.marketplace.upper())
+        return known.sales_channel if known else self.marketplace
+
+
 def draft_reply_for(engine: Engine, issue_id: int, *, staff: str,
                     template: str | None = None) -> str:
-    """The reply as the template makes it: the offer is the issue's last credit still
+    return reply_draft(engine, issue_id, staff=staff, template=template).text
+
+
+def reply_draft(engine: Engine, issue_id: int, *, staff: str,
+                template: str | None = None) -> ReplyDraft:
+    """The reply as the template in the buyer's language makes it (the order's
+    marketplace decides the language): the offer is the issue's last credit still
     standing, else the one waiting for approval, else none yet."""
     with reading(engine) as conn:
         issue = issue_record(conn, issue_id)
         order = get_order(conn, order_id=issue.order_id)
         assert order is not None
-        template = template or settings_store.setting(conn, key=TEMPLATE_KEY) or DEFAULT_TEMPLATE
+        language = reply_languages.reply_language(order.marketplace)
+        template = (template or settings_store.setting(conn, key=template_key(language))
+                    or reply_languages.language(language).template)
         store = settings_store.setting(conn, key=STORE_NAME_KEY) or ""
         offered = standing(ledger_store.credits_on_issue(conn, issue_id=issue_id))
         waiting = ledger_store.pending_approvals(conn, issue_id=issue_id)
@@ -230,9 +274,11 @@ def draft_reply_for(engine: Engine, issue_id: int, *, staff: str,
         remedy = Remedy(last_request["kind"])
         amount = Money.from_minor(last_request["amount_minor"], last_request["currency"])
         expires = last_request["expires_on"]
-    return draft_reply(template, ReplyFacts(
+    text = draft_reply(template, ReplyFacts(
         order_id=issue.order_id, issue_type=IssueType(issue.issue_type), products=products,
-        remedy=remedy, amount=amount, expires_on=expires, staff=staff, store=store))
+        remedy=remedy, amount=amount, expires_on=expires, staff=staff, store=store,
+        marketplace=order.marketplace))
+    return ReplyDraft(text, language, order.marketplace)
 
 
 def note_reply(engine: Engine, *, issue_id: int, text: str, when: datetime | None = None,

@@ -16,6 +16,7 @@ from sellerdesk.services.credits import decide_approval, issue_credit, reverse_c
 from sellerdesk.services.imports.orders import import_orders
 from sellerdesk.services.issues import add_issue
 from sellerdesk.store.engine import reading
+from sellerdesk.store.settings import setting
 from sellerdesk.store.tables import CLOCK_RUNS
 from tests.helpers.reports import row, write
 from tests.helpers.staffing import hire, owner_at_work
@@ -186,6 +187,60 @@ def test_a_seller_edits_the_template_for_the_whole_desk(engine):
     with pytest.raises(KnownError, match=r"line 2: \$buyer_name is not a placeholder"):
         follow_up.save_reply_template(engine, "Hi\nDear $buyer_name", store="")
     assert follow_up.reply_template(engine).startswith("Hi! $problem")
+
+
+DE_ORDER = "302-5555555-5555555"
+
+
+def german_order(engine, folder):
+    import_orders(engine, write(folder / "de.txt", [
+        row(DE_ORDER, sku="LAMP-DE", title="Messing-Schreibtischlampe, 40 cm", price="59.00",
+            currency="EUR", channel="Amazon.de")]))
+
+
+def test_an_amazon_de_buyer_is_answered_in_german(engine, tmp_path):
+    german_order(engine, tmp_path)
+    with time_machine.travel(MONDAY_9AM, tick=False):
+        issue = add_issue(engine, order_id=DE_ORDER, issue_type=IssueType.DAMAGED,
+                          affected=(("LAMP-DE", 1),))
+        issue_credit(engine, issue_id=issue.issue_id, amount="7.50",
+                     kind=Remedy.PROMOTIONAL_CREDIT, reason="a smaller gesture",
+                     expires_on=date(2027, 1, 5))
+        draft = follow_up.reply_draft(engine, issue.issue_id, staff="Ana")
+    assert (draft.language, draft.language_name, draft.marketplace_name) == (
+        "de", "German", "Amazon.de")
+    assert draft.text.startswith("Guten Tag,\n\nvielen Dank für Ihre Nachricht zu Ihrer "
+                                 f"Bestellung {DE_ORDER}.")
+    assert "der Artikel „Messing-Schreibtischlampe“ beschädigt angekommen ist." in draft.text
+    assert ("einen Aktionsgutschein über 7,50\xa0€ für Ihren nächsten Einkauf, gültig bis "
+            "zum 5. Januar 2027.") in draft.text
+
+
+def test_each_language_has_its_own_template_and_english_keeps_the_old_one(engine, tmp_path):
+    german_order(engine, tmp_path)
+    follow_up.save_reply_template(engine, "Hi! $problem.\n— $staff", store="Brightside")
+    follow_up.save_reply_template(engine, "Hallo! Es tut uns leid, dass $problem.\n— $staff",
+                                  store="Brightside", language="de")
+    us_issue = add_issue(engine, order_id=OTHER, issue_type=IssueType.DAMAGED)
+    de_issue = add_issue(engine, order_id=DE_ORDER, issue_type=IssueType.DAMAGED)
+    assert follow_up.draft_reply_for(engine, us_issue.issue_id, staff="Ana") == (
+        "Hi! your “Ceramic Mug” arrived damaged.\n— Ana\n")
+    assert follow_up.draft_reply_for(engine, de_issue.issue_id, staff="Ana") == (
+        "Hallo! Es tut uns leid, dass der Artikel „Messing-Schreibtischlampe“ beschädigt "
+        "angekommen ist.\n— Ana\n")
+    with reading(engine) as conn:   # English under the key desks kept their one template
+        assert setting(conn, key="reply_template") == "Hi! $problem.\n— $staff"
+        assert setting(conn, key="reply_template.de").startswith("Hallo!")
+    assert follow_up.reply_template(engine, "fr").startswith("Bonjour,")
+
+
+def test_a_template_that_trades_a_refund_for_feedback_is_not_saved(engine):
+    template = ("Guten Tag,\n\n$offer\nWenn Sie Ihre Bewertung entfernen, erstatten wir "
+                "Ihnen den vollen Betrag.\n$staff")
+    with pytest.raises(KnownError, match=r"^line 4: “Wenn Sie Ihre Bewertung entfernen, "
+                                         r"erstatten wir Ihnen den vollen Betrag\.” — it ties"):
+        follow_up.save_reply_template(engine, template, store="", language="de")
+    assert follow_up.reply_template(engine, "de").startswith("Guten Tag,\n\nvielen Dank")
 
 
 def test_status_and_assignee_changes_are_on_the_timeline(engine):
