@@ -157,8 +157,10 @@ _FEEDBACK, _COMPENSATION, _CHANGE, _TRADE = (
 _LINK = re.compile(r"(?<![\w@])(?:https?://|www\.)[^\s<>\"”»」]+", re.IGNORECASE)
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 # A sentence ends at . ! ? before a space or the end (not inside 7.50 or a web address),
-# at 。！？, or at a blank line; closing quotes and brackets stay with it.
-_SENTENCE_END = re.compile(r"[.!?]+[\"'”’»」)]*(?=\s|$)|[。！？]+[」』）)]*|\n[ \t]*\n")
+# at 。！？, or at a blank line; closing quotes and brackets stay with it. In a template, a
+# line of placeholders alone ("$offer $delivery") is sentences of its own once filled in.
+_SENTENCE_END = re.compile(r"[.!?]+[\"'”’»」)]*(?=\s|$)|[。！？]+[」』）)]*|\n[ \t]*\n"
+                           r"|(?m:^[ \t]*(?:\$\{?\w+\}?[ \t]*)+\n)")
 
 
 class WordingRefused(KnownError):
