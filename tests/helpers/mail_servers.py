@@ -10,8 +10,10 @@ so the app's code connects exactly as it does on a seller's desk."""
 
 from __future__ import annotations
 
+import base64
 import imaplib
 import itertools
+import json
 import logging
 import os
 import pwd
@@ -390,6 +392,34 @@ class Received:
 @dataclass
 class _Keeper:
     received: list[Received] = field(default_factory=list)
+    tokens: dict[str, str] = field(default_factory=dict)   # access token → login
+
+    async def auth_XOAUTH2(self, server, args: list[str]) -> AuthResult:
+        """SASL XOAUTH2 as Gmail's SMTP answers it: the initial response carries
+        "user=…^Aauth=Bearer …^A^A"; a token it does not take gets a base64 JSON challenge,
+        the client's empty answer, then 535."""
+        if len(args) > 1:
+            answer = args[1].encode()
+        else:
+            answer = await server.challenge_auth("", encode_to_b64=False)
+            if not isinstance(answer, bytes):
+                return AuthResult(success=False, handled=True)
+            answer = base64.b64encode(answer)
+        try:
+            fields = dict(part.split("=", 1) for part in
+                          base64.b64decode(answer, validate=True).decode().split("\x01")
+                          if part)
+        except ValueError:
+            return AuthResult(success=False, handled=False,
+                              message="501 5.5.2 Cannot decode XOAUTH2")
+        user, bearer = fields.get("user", ""), fields.get("auth", "")
+        token = bearer.removeprefix("Bearer ")
+        if bearer.startswith("Bearer ") and self.tokens.get(token) == user:
+            return AuthResult(success=True, auth_data=LoginPassword(user.encode(), b""))
+        await server.challenge_auth(json.dumps({"status": "401", "schemes": "bearer",
+                                                "scope": "https://mail.google.com/"}))
+        return AuthResult(success=False, handled=False,
+                          message="535 5.7.8 Username and Password not accepted")
 
     async def handle_DATA(self, server, session: Session, envelope: Envelope) -> str:
         login = session.auth_data.login.decode() if isinstance(
@@ -401,9 +431,9 @@ class _Keeper:
 
 
 class SmtpServer:
-    """aiosmtpd on a free port: STARTTLS with the session's localhost certificate, AUTH
-    PLAIN/LOGIN only after STARTTLS and required before MAIL, for users added with
-    `add_user` (the same logins as Dovecot's, in tests)."""
+    """aiosmtpd on a free port: STARTTLS with the session's localhost certificate; AUTH
+    only after STARTTLS and required before MAIL: PLAIN/LOGIN for users added with
+    `add_user` (the same logins as Dovecot's, in tests), XOAUTH2 for `add_token`'s."""
 
     # Real providers take 25–35 MB; base64 makes a 25 MB attachment about 34 MB.
     size_limit = 50 * 1024 * 1024
@@ -430,6 +460,11 @@ class SmtpServer:
 
     def add_user(self, login: str, password: str) -> None:
         self._users[login] = password
+
+    def add_token(self, login: str, access_token: str) -> None:
+        """Take `access_token` for `login` through AUTH XOAUTH2 (as an OAuth provider's
+        mail server takes the access tokens it issued)."""
+        self._keeper.tokens[access_token] = login
 
     def _authenticate(self, server, session, envelope, mechanism: str,
                       auth_data) -> AuthResult:
