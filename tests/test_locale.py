@@ -54,3 +54,22 @@ def test_an_english_reply_names_the_month_in_english(system_locale, engine):
                      expires_on=date(2026, 12, 31))
         draft = follow_up.draft_reply_for(engine, issue.issue_id, staff="Ana")
     assert "for your next purchase, valid until 31 December 2026" in draft
+
+
+def test_a_german_or_japanese_reply_is_the_same_bytes_under_any_system_locale(system_locale):
+    """Babel writes the buyer's marketplace's money and dates; the desk's own locale
+    (here the other one, or the same) changes nothing."""
+    from decimal import Decimal
+
+    from sellerdesk.core.money import Money
+    from sellerdesk.core.reply import DEFAULT_TEMPLATES, ReplyFacts, draft_reply
+    german = ReplyFacts("302-1234567-1234567", IssueType.DAMAGED, ("Lampe",),
+                        Remedy.PROMOTIONAL_CREDIT, Money(Decimal("1234.50"), "EUR"),
+                        date(2027, 1, 5), marketplace="DE")
+    japanese = ReplyFacts("503-1234567-1234567", IssueType.DAMAGED, ("ランプ",),
+                          Remedy.PROMOTIONAL_CREDIT, Money(Decimal("750"), "JPY"),
+                          date(2027, 1, 5), marketplace="JP")
+    assert ("einen Aktionsgutschein über 1.234,50\xa0€ für Ihren nächsten Einkauf, gültig "
+            "bis zum 5. Januar 2027.") in draft_reply(DEFAULT_TEMPLATES["de"], german)
+    assert "￥750分のプロモーションクレジット（2027年1月5日まで有効）" in draft_reply(
+        DEFAULT_TEMPLATES["ja"], japanese)

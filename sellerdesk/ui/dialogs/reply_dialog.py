@@ -1,5 +1,6 @@
-"""The reply to the buyer: drafted from the desk's template, edited here, copied for
-Buyer-Seller Messaging and noted on the issue's timeline."""
+"""The reply to the buyer: drafted from the desk's template in the buyer's language,
+edited here, checked by the reply guard, copied for Buyer-Seller Messaging and noted on
+the issue's timeline."""
 
 from __future__ import annotations
 
@@ -8,6 +9,8 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QTimer, Signal
 from PySide6.QtGui import QFontDatabase, QGuiApplication
 from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -20,6 +23,8 @@ from PySide6.QtWidgets import (
 
 from sellerdesk.core.errors import KnownError
 from sellerdesk.core.reply import PLACEHOLDERS, check_template
+from sellerdesk.core.reply_guard import GuardResult, check_reply, refuse_wording
+from sellerdesk.core.reply_languages import LANGUAGES
 from sellerdesk.services import follow_up
 from sellerdesk.ui.formatting import GOOD, error_style, tone_name
 from sellerdesk.ui.labels import error_label
@@ -42,10 +47,18 @@ class ReplyDialog(QDialog):
                       "clipboard for Buyer-Seller Messaging, stops the 24-hour clock and "
                       "waits for the buyer's answer to the offer.")
         hint.setWordWrap(True)
-        self.text_edit = QPlainTextEdit(follow_up.draft_reply_for(engine, issue_id, staff=staff))
+        self.draft = follow_up.reply_draft(engine, issue_id, staff=staff)
+        self.language_label = QLabel(self._language_text())
+        self.text_edit = QPlainTextEdit(self.draft.text)
         self.text_edit.setTabChangesFocus(True)        # Tab goes on to the buttons
         self.error_label = QLabel()
         self.error_label.setStyleSheet(error_style())
+        self.error_label.setWordWrap(True)
+        # Warnings (a link, the wrong language) let the reply go only once this is ticked,
+        # so nothing goes out by accident; editing the reply asks again.
+        self.send_anyway = QCheckBox("Send &anyway: I have read the warnings above")
+        self.send_anyway.setVisible(False)
+        self.text_edit.textChanged.connect(lambda: self.send_anyway.setChecked(False))
         self.buttons = QDialogButtonBox()
         self.send_button = self.buttons.addButton("&Copy and note as sent",
                                                   QDialogButtonBox.ButtonRole.AcceptRole)
@@ -55,24 +68,59 @@ class ReplyDialog(QDialog):
                                                       QDialogButtonBox.ButtonRole.ResetRole)
         self.buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
         self.send_button.setDefault(True)
-        self.send_button.clicked.connect(self.send)
+        self.send_button.clicked.connect(self.copy_and_note)
         self.copy_button.clicked.connect(self.copy)
         self.template_button.clicked.connect(self.edit_template)
         self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addWidget(hint)
+        layout.addWidget(self.language_label)
         layout.addWidget(self.text_edit, 1)
         layout.addWidget(self.error_label)
+        layout.addWidget(self.send_anyway)
         layout.addWidget(self.buttons)
         self.template_dialog: TemplateDialog | None = None
 
+    def _language_text(self) -> str:
+        return f"Reply in {self.draft.language_name} ({self.draft.marketplace_name})"
+
     def copy(self) -> None:
-        QGuiApplication.clipboard().setText(self.text_edit.toPlainText())
+        text = self.text_edit.toPlainText()
+        if not self.cleared_to_go(text):
+            return
+        QGuiApplication.clipboard().setText(text)
         self.error_label.setText("Copied. Paste it into the buyer's message thread.")
         self.error_label.setStyleSheet(f"color: {tone_name(GOOD)};")
 
-    def send(self) -> None:
+    def copy_and_note(self) -> None:
         text = self.text_edit.toPlainText()
+        if self.cleared_to_go(text):
+            self.note_as_sent(text)
+
+    def cleared_to_go(self, text: str) -> bool:
+        """The reply guard, before anything leaves the dialog: a refusal shows its
+        sentence and stops the reply; warnings show and stop it until "Send anyway" is
+        ticked. Every way out (copy, note, a send) asks this first."""
+        result = check_reply(text, self.draft.language, marketplace=self.draft.marketplace)
+        if result.refusals or (result.warnings and not self.send_anyway.isChecked()):
+            self.error_label.setStyleSheet(error_style())
+            self.error_label.setText(self._guard_text(result))
+            self.send_anyway.setVisible(bool(result.warnings) and not result.refusals)
+            return False
+        return True
+
+    @staticmethod
+    def _guard_text(result: GuardResult) -> str:
+        lines = [f"Not sent. Line {f.line}: “{f.sentence}” — {f.why}."
+                 for f in result.refusals]
+        if result.refusals:
+            return "\n".join(lines)
+        return "\n".join(f"Check line {f.line}: {f.why}." if f.sentence else f.why
+                         for f in result.warnings)
+
+    def note_as_sent(self, text: str) -> None:
+        """The reply went out by the clipboard: on the timeline (the clock stops), on the
+        clipboard for Buyer-Seller Messaging, and the dialog closes."""
         try:
             follow_up.note_reply(self.engine, issue_id=self.issue_id, text=text,
                                  staff=self.staff)
@@ -85,18 +133,23 @@ class ReplyDialog(QDialog):
         self.accept()
 
     def edit_template(self) -> None:
-        dialog = TemplateDialog(self.engine, self.staff, self)
-        dialog.saved.connect(lambda: self.text_edit.setPlainText(
-            follow_up.draft_reply_for(self.engine, self.issue_id, staff=self.staff)))
+        dialog = TemplateDialog(self.engine, self.staff, self, language=self.draft.language)
+        dialog.saved.connect(self._redraft)
         self.template_dialog = dialog
         dialog.open()
 
+    def _redraft(self) -> None:
+        self.draft = follow_up.reply_draft(self.engine, self.issue_id, staff=self.staff)
+        self.text_edit.setPlainText(self.draft.text)
+
 
 class TemplateDialog(QDialog):
-    """The desk's reply template, checked as it is typed."""
+    """The desk's reply template in each language, checked as it is typed: placeholders
+    it cannot fill, and wording the reply guard refuses."""
     saved = Signal()
 
-    def __init__(self, engine: Engine, staff: str, parent: QWidget | None = None) -> None:
+    def __init__(self, engine: Engine, staff: str, parent: QWidget | None = None, *,
+                 language: str = "en") -> None:
         super().__init__(parent)
         self.engine, self.staff = engine, staff
         self.setWindowTitle("Reply template")
@@ -104,7 +157,15 @@ class TemplateDialog(QDialog):
         self.resize(640, 520)
         self.store_edit = QLineEdit(follow_up.store_name(engine))
         self.store_edit.setPlaceholderText("your store's name, signed under every reply")
-        self.text_edit = QPlainTextEdit(follow_up.reply_template(engine))
+        self.language_box = QComboBox()
+        for code, words in LANGUAGES.items():
+            self.language_box.addItem(words.name, code)
+        self.language = language
+        self.language_box.setCurrentIndex(self.language_box.findData(language))
+        # Edits in each language shown so far, so switching languages loses none; Save
+        # keeps every one of them.
+        self.edits: dict[str, str] = {}
+        self.text_edit = QPlainTextEdit(follow_up.reply_template(engine, language))
         self.text_edit.setTabChangesFocus(True)        # a letter, not code: Tab goes on
         self.text_edit.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
         names = "".join(f"<tr><td><code>${name}</code>&nbsp;</td><td>{meaning}</td></tr>"
@@ -117,6 +178,7 @@ class TemplateDialog(QDialog):
         self.buttons.rejected.connect(self.reject)
         form = QFormLayout()
         form.addRow("&Store name:", self.store_edit)
+        form.addRow("&Language:", self.language_box)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.text_edit, 1)
@@ -126,10 +188,25 @@ class TemplateDialog(QDialog):
         self._debounce = QTimer(self, singleShot=True, interval=200)
         self._debounce.timeout.connect(self.validate)
         self.text_edit.textChanged.connect(self._debounce.start)
+        self.text_edit.textChanged.connect(self._remember)
+        self.language_box.currentIndexChanged.connect(self._language_chosen)
+
+    def _remember(self) -> None:
+        self.edits[self.language] = self.text_edit.toPlainText()
+
+    def _language_chosen(self) -> None:
+        self.language = self.language_box.currentData()
+        shown = self.edits.get(self.language)
+        self.text_edit.blockSignals(True)        # showing a template is not editing it
+        self.text_edit.setPlainText(shown if shown is not None
+                                    else follow_up.reply_template(self.engine, self.language))
+        self.text_edit.blockSignals(False)
+        self.validate()
 
     def validate(self) -> bool:
         try:
             check_template(self.text_edit.toPlainText())
+            refuse_wording(self.text_edit.toPlainText())
         except KnownError as exc:
             self.error_label.setText(str(exc))
             self.buttons.button(QDialogButtonBox.StandardButton.Save).setEnabled(False)
@@ -141,11 +218,25 @@ class TemplateDialog(QDialog):
     def save(self) -> None:
         if not self.validate():
             return
-        try:
-            follow_up.save_reply_template(self.engine, self.text_edit.toPlainText(),
-                                          store=self.store_edit.text(), staff=self.staff)
-        except KnownError as exc:
-            self.error_label.setText(str(exc))
-            return
+        edits = self.edits or {self.language: self.text_edit.toPlainText()}
+        for language, text in edits.items():     # all checked before any is kept
+            try:
+                check_template(text)
+                refuse_wording(text)
+            except KnownError as exc:
+                self._refused(language, exc)
+                return
+        for language, text in edits.items():
+            try:
+                follow_up.save_reply_template(self.engine, text, store=self.store_edit.text(),
+                                              language=language, staff=self.staff)
+            except KnownError as exc:
+                self._refused(language, exc)
+                return
         self.saved.emit()
         self.accept()
+
+    def _refused(self, language: str, exc: KnownError) -> None:
+        """Show the language whose template was refused, with why."""
+        self.language_box.setCurrentIndex(self.language_box.findData(language))
+        self.error_label.setText(f"{LANGUAGES[language].name}: {exc}")

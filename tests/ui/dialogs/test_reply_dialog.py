@@ -1,0 +1,134 @@
+"""The reply dialog: the reply drafted in the buyer's language, and the guard that stops
+wording Amazon prohibits and asks twice before a reply with warnings goes out."""
+
+from datetime import UTC, datetime
+
+import pytest
+import time_machine
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QDialogButtonBox
+
+from sellerdesk.core.issues import IssueType
+from sellerdesk.services import follow_up
+from sellerdesk.services.imports.orders import import_orders
+from sellerdesk.services.issues import add_issue
+from sellerdesk.ui.dialogs.reply_dialog import ReplyDialog
+from tests.helpers.reports import row, write
+
+CLICK = Qt.MouseButton.LeftButton
+DE_ORDER = "302-5555555-5555555"
+REFUSED = "Wenn Sie Ihre Bewertung entfernen, erstatten wir Ihnen den Betrag."
+
+
+@pytest.fixture
+def german_issue(sqlite_database, tmp_path, monkeypatch):
+    monkeypatch.setenv("SELLERDESK_STAFF", "Ana")
+    engine = sqlite_database.engine
+    import_orders(engine, write(tmp_path / "de.txt", [
+        row(DE_ORDER, sku="LAMP", title="Messing-Schreibtischlampe, 40 cm", price="59.00",
+            currency="EUR", channel="Amazon.de")]))
+    with time_machine.travel(datetime(2026, 11, 16, 9, tzinfo=UTC), tick=False):
+        issue = add_issue(engine, order_id=DE_ORDER, issue_type=IssueType.DAMAGED,
+                          affected=(("LAMP", 1),))
+    return engine, issue.issue_id
+
+
+@pytest.fixture
+def dialog(qtbot, german_issue):
+    engine, issue_id = german_issue
+    shown = ReplyDialog(engine, issue_id, "Ana")
+    qtbot.addWidget(shown)
+    shown.show()
+    return shown
+
+
+def replies(dialog):
+    return [e.text for e in follow_up.issue_detail(dialog.engine, dialog.issue_id).timeline
+            if e.kind in ("reply", "reply_late")]
+
+
+def test_an_amazon_de_buyer_gets_a_german_draft_and_it_is_noted(qtbot, dialog):
+    assert dialog.language_label.text() == "Reply in German (Amazon.de)"
+    draft = dialog.text_edit.toPlainText()
+    assert draft.startswith("Guten Tag,\n\nvielen Dank für Ihre Nachricht")
+    assert "der Artikel „Messing-Schreibtischlampe“ beschädigt angekommen ist" in draft
+    with qtbot.waitSignal(dialog.replied):
+        qtbot.mouseClick(dialog.send_button, CLICK)
+    assert not dialog.isVisible()
+    assert replies(dialog) == [draft.strip()]
+    assert QGuiApplication.clipboard().text() == draft
+
+
+def test_a_reply_that_trades_a_refund_for_feedback_is_not_sent(qtbot, dialog):
+    dialog.text_edit.setPlainText(f"Guten Tag,\n\n{REFUSED}\n\nMit freundlichen Grüßen")
+    qtbot.mouseClick(dialog.send_button, CLICK)
+    assert dialog.isVisible()
+    assert dialog.error_label.text().startswith(f"Not sent. Line 3: “{REFUSED}” — it ties "
+                                                "compensation (“erstatten”) to feedback")
+    assert not dialog.send_anyway.isVisible()      # a refusal cannot be overridden
+    qtbot.mouseClick(dialog.copy_button, CLICK)     # nor copied out to paste by hand
+    assert dialog.error_label.text().startswith("Not sent. Line 3:")
+    assert replies(dialog) == []
+
+
+def test_a_reply_in_english_to_a_german_buyer_needs_a_second_deliberate_click(qtbot, dialog):
+    english = ("Hello,\n\nThank you for your message about your order. We are sorry that the "
+               "lamp arrived damaged. We will write again within 24 hours.\n\nKind regards")
+    dialog.text_edit.setPlainText(english)
+    qtbot.mouseClick(dialog.send_button, CLICK)
+    assert dialog.isVisible()
+    assert dialog.error_label.text() == ("This reply looks English; the buyer's marketplace "
+                                         "(Amazon.de) replies in German.")
+    assert dialog.send_anyway.isVisible()
+    assert replies(dialog) == []
+
+    qtbot.mouseClick(dialog.send_anyway, CLICK)
+    assert dialog.send_anyway.isChecked()
+    qtbot.keyClicks(dialog.text_edit, " ")         # editing asks again
+    assert not dialog.send_anyway.isChecked()
+    qtbot.mouseClick(dialog.send_button, CLICK)
+    assert replies(dialog) == []
+
+    qtbot.mouseClick(dialog.send_anyway, CLICK)
+    with qtbot.waitSignal(dialog.replied):
+        qtbot.mouseClick(dialog.send_button, CLICK)
+    assert replies(dialog) == [dialog.text_edit.toPlainText().strip()]
+
+
+def test_a_link_is_shown_before_the_reply_goes(qtbot, dialog):
+    dialog.text_edit.setPlainText(dialog.text_edit.toPlainText()
+                                  + "\nAnleitung: https://brightside.example/hilfe\n")
+    qtbot.mouseClick(dialog.send_button, CLICK)
+    assert "Amazon removes links from messages to buyers: the buyer will not see " \
+           "https://brightside.example/hilfe." in dialog.error_label.text()
+    assert replies(dialog) == []
+
+
+def test_each_language_s_template_is_edited_in_the_template_dialog(qtbot, dialog):
+    qtbot.mouseClick(dialog.template_button, CLICK)
+    templates = dialog.template_dialog
+    qtbot.waitUntil(templates.isVisible)
+    assert templates.language_box.currentText() == "German"
+    assert templates.text_edit.toPlainText().startswith("Guten Tag,")
+    save = templates.buttons.button(QDialogButtonBox.StandardButton.Save)
+
+    templates.text_edit.setPlainText(f"Hallo!\n$problem\n{REFUSED}\n$staff")
+    qtbot.waitUntil(lambda: not save.isEnabled())
+    assert templates.error_label.text().startswith(f"line 3: “{REFUSED}” — it ties")
+
+    templates.language_box.setCurrentIndex(templates.language_box.findText("French"))
+    assert templates.text_edit.toPlainText().startswith("Bonjour,")
+    templates.text_edit.setPlainText("Bonjour,\n\nNous sommes désolés que $problem.\n$staff")
+    templates.language_box.setCurrentIndex(templates.language_box.findText("German"))
+    assert templates.text_edit.toPlainText().startswith("Hallo!\n")   # kept, not lost
+    templates.text_edit.setPlainText("Hallo! Es tut uns leid, dass $problem.\n$staff")
+    qtbot.waitUntil(save.isEnabled)
+    qtbot.mouseClick(save, CLICK)
+
+    assert dialog.text_edit.toPlainText() == (
+        "Hallo! Es tut uns leid, dass der Artikel „Messing-Schreibtischlampe“ beschädigt "
+        "angekommen ist.\nAna\n")
+    assert follow_up.reply_template(dialog.engine, "fr").startswith(
+        "Bonjour,\n\nNous sommes désolés que $problem.")
+    assert follow_up.reply_template(dialog.engine).startswith("Hello,")   # English untouched
