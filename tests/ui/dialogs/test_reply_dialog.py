@@ -1,10 +1,7 @@
 """The reply dialog: the reply drafted in the buyer's language, and the guard that stops
 wording Amazon prohibits and asks twice before a reply with warnings goes out."""
 
-from datetime import UTC, datetime
-
 import pytest
-import time_machine
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QDialogButtonBox
@@ -28,9 +25,8 @@ def german_issue(sqlite_database, tmp_path, monkeypatch):
     import_orders(engine, write(tmp_path / "de.txt", [
         row(DE_ORDER, sku="LAMP", title="Messing-Schreibtischlampe, 40 cm", price="59.00",
             currency="EUR", channel="Amazon.de")]))
-    with time_machine.travel(datetime(2026, 11, 16, 9, tzinfo=UTC), tick=False):
-        issue = add_issue(engine, order_id=DE_ORDER, issue_type=IssueType.DAMAGED,
-                          affected=(("LAMP", 1),))
+    issue = add_issue(engine, order_id=DE_ORDER, issue_type=IssueType.DAMAGED,
+                      affected=(("LAMP", 1),))
     return engine, issue.issue_id
 
 
