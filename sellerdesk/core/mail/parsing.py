@@ -5,9 +5,11 @@ it keeps what it can read and says in `defects`, in words, what was wrong."""
 
 from __future__ import annotations
 
+import binascii
 import codecs
 import hashlib
 import re
+import secrets
 import unicodedata
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -101,7 +103,8 @@ def is_amazon_domain(domain: str) -> bool:
 def parse_message(raw: bytes) -> MailMessage:
     """The message in `raw` (RFC 5322 bytes as the server holds them)."""
     defects: list[str] = []
-    message = message_from_bytes(raw, policy=policy.default)
+    lifted = _LiftedRuns(raw)
+    message = message_from_bytes(lifted.rest, policy=policy.default)
     assert isinstance(message, EmailMessage)
 
     message_id = _first_id(_header(message, "Message-ID", defects))
@@ -121,7 +124,7 @@ def parse_message(raw: bytes) -> MailMessage:
     body: list[str] = []
     html: list[str] = []
     attachments: list[Attachment] = []
-    _read_parts(message, body, html, attachments, defects)
+    _read_parts(message, body, html, attachments, defects, lifted)
     text = "\n\n".join(t for t in body if t.strip())
     if not text and html:
         text = "\n\n".join(html_to_text(h) for h in html)
@@ -232,7 +235,8 @@ def _sent_at(message: Message, defects: list[str]) -> datetime | None:
 # --- parts -----------------------------------------------------------------------------
 
 def _read_parts(part: Message, body: list[str], html: list[str],
-                attachments: list[Attachment], defects: list[str]) -> None:
+                attachments: list[Attachment], defects: list[str],
+                lifted: _LiftedRuns) -> None:
     """Walk the MIME tree: the text parts that are the message go to `body` (or `html`),
     everything else that carries content becomes an attachment. In an alternative the
     plain part wins, as a mail client would show it; an attached message stays whole."""
@@ -248,20 +252,21 @@ def _read_parts(part: Message, body: list[str], html: list[str],
                 children = plain + [c for c in children if c.get_content_maintype() != "text"
                                     and c.get_content_type() != "multipart/related"]
         for child in children:
-            _read_parts(child, body, html, attachments, defects)
+            _read_parts(child, body, html, attachments, defects, lifted)
         return
     if content_type in ("text/plain", "text/html") and not _is_attachment(part):
-        text = _part_text(part, defects)
+        text = _part_text(part, defects, lifted)
         (body if content_type == "text/plain" else html).append(text)
         return
     if content_type == "message/rfc822":
         inner = part.get_payload()
         inner_message = inner[0] if isinstance(inner, list) and inner else None
-        data = inner_message.as_bytes(policy=policy.SMTP) if inner_message is not None else b""
+        data = lifted.restored(inner_message.as_bytes(policy=policy.SMTP)
+                               if inner_message is not None else b"")
         attachments.append(Attachment(_filename(part, defects) or "message.eml",
                                       content_type, data))
         return
-    data = _part_bytes(part, defects)
+    data = _part_bytes(part, defects, lifted)
     if not data and part.get_filename() is None:
         return
     attachments.append(Attachment(_filename(part, defects) or _unnamed(content_type),
@@ -295,7 +300,10 @@ def _filename(part: Message, defects: list[str]) -> str:
     return name.replace("\\", "/").rpartition("/")[2].strip()
 
 
-def _part_bytes(part: Message, defects: list[str]) -> bytes:
+def _part_bytes(part: Message, defects: list[str], lifted: _LiftedRuns) -> bytes:
+    data = lifted.data(part, defects)
+    if data is not None:
+        return data
     try:
         data = part.get_payload(decode=True)
     except _UNREADABLE as error:
@@ -303,6 +311,88 @@ def _part_bytes(part: Message, defects: list[str]) -> bytes:
                        f"({_reason(error)}).")
         return b""
     return data if isinstance(data, bytes) else b""
+
+
+class _LiftedRuns:
+    """Long base64 bodies (a 25 MB photo is 34 MB of base64 lines) taken out of the raw
+    mail before the stdlib parser sees it, each replaced by a one-line token, and decoded
+    straight from the raw bytes when their part is read. The parser would otherwise hold
+    such a body as a list of half a million line strings, then as one string, then as
+    bytes again: about ten times the attachment in memory at once.
+
+    A run is only whole lines of complete 4-character base64 groups; a short first or
+    padded last line stays in the part beside the token and is decoded with the run. The
+    token carries a random nonce, so no mail can name one."""
+
+    _LINE = re.compile(rb"(?:[A-Za-z0-9+/]{4}){10,249}\r?\n")
+    _SMALLEST = 1 << 20  # bytes of base64 worth lifting; smaller bodies parse as they are
+
+    def __init__(self, raw: bytes) -> None:
+        self.raw = memoryview(raw)
+        self.runs: dict[str, tuple[int, int]] = {}
+        nonce = secrets.token_hex(8).upper()
+        pieces, last = [], 0
+        # line by line (one regex over the whole run would keep a backtracking record
+        # per line: more memory than the parser it saves)
+        position, size = 0, len(raw)
+        while position < size:
+            start = position
+            line = self._LINE.match(raw, position)
+            while line:
+                position = line.end()
+                line = self._LINE.match(raw, position)
+            if position - start >= self._SMALLEST:
+                token = f"SELLERDESKLIFTED{nonce}{len(self.runs):04d}"
+                self.runs[token] = (start, position)
+                pieces += [self.raw[last:start], token.encode() + b"\r\n"]
+                last = position
+            if position == start:
+                position = raw.find(b"\n", position) + 1 or size
+        self.rest = b"".join([*pieces, self.raw[last:]]) if self.runs else raw
+
+    def data(self, part: Message, defects: list[str]) -> bytes | None:
+        """The part's decoded bytes when its body was lifted, else None (and the part's
+        payload whole again, for the ordinary decoding)."""
+        payload = part.get_payload()
+        if not self.runs or not isinstance(payload, str):
+            return None
+        tokens = [token for token in self.runs if token in payload]
+        if not tokens:
+            return None
+        base64 = str(part.get("Content-Transfer-Encoding", "")).strip().lower() == "base64"
+        if base64 and len(tokens) == 1:
+            start, end = self.runs[tokens[0]]
+            before, _, after = payload.partition(tokens[0])
+            head = before.encode("ascii", "surrogateescape")
+            tail = after.removeprefix("\n").removeprefix("\r\n").encode(
+                "ascii", "surrogateescape")
+            # the lines around the run are its neighbours in the raw bytes: one decode
+            # of one slice, one copy of the attachment
+            if self.raw[start - len(head):start] == head and \
+                    self.raw[end:end + len(tail)] == tail:
+                try:
+                    return binascii.a2b_base64(self.raw[start - len(head):end + len(tail)])
+                except binascii.Error as error:
+                    defects.append(f"A base64 part could not be decoded ({_reason(error)}).")
+                    return b""
+        # anything else (base64-looking lines in a part that is not base64): the part gets
+        # its text back and is read the ordinary way
+        for token in tokens:
+            start, end = self.runs[token]
+            run = bytes(self.raw[start:end]).decode("ascii")
+            for written in ("\r\n", "\n", ""):
+                payload = payload.replace(token + written, run)
+        part.set_payload(payload)
+        return None
+
+    def restored(self, data: bytes) -> bytes:
+        """`data` (an attached message written out again) with its lifted runs put back."""
+        for token, (start, end) in self.runs.items():
+            if token.encode() in data:
+                # the token stood for whole lines, its own line end included
+                for written in (b"\r\n", b"\n", b""):
+                    data = data.replace(token.encode() + written, bytes(self.raw[start:end]))
+        return data
 
 
 # What a declared charset really means in mail: Japanese Windows mailers label cp932 text
@@ -319,8 +409,8 @@ _CHARSET_SUPERSETS = {
 }
 
 
-def _part_text(part: Message, defects: list[str]) -> str:
-    data = _part_bytes(part, defects)
+def _part_text(part: Message, defects: list[str], lifted: _LiftedRuns) -> str:
+    data = _part_bytes(part, defects, lifted)
     charset = part.get_content_charset()
     return _decode_bytes(data, charset, f"{part.get_content_type()} part", defects)
 
