@@ -34,6 +34,9 @@ from hashlib import sha256
 from sellerdesk.core.marketplaces import by_code
 
 SELLER = "support@brightside-home.example"
+# message_id=WITHOUT_MESSAGE_ID leaves the header out; None (the default) makes one from the
+# mail's own content, so two different mails never share an id and one mail built twice does
+WITHOUT_MESSAGE_ID = ""
 # A fixed moment (mail dates in tests are never compared against "now").
 SENT_AT = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
 
@@ -69,7 +72,8 @@ _POLICY = policy.SMTP.clone(refold_source="none")
 def _envelope(*, sender: str, sender_name: str, subject: str, sent_at: datetime,
               message_id: str | None, in_reply_to: str | None = None,
               references: tuple[str, ...] = (), authentication: str | None = None,
-              to: str = SELLER, header_charset: str | None = None) -> EmailMessage:
+              to: str = SELLER, header_charset: str | None = None,
+              content: str = "") -> EmailMessage:
     message = EmailMessage(policy=_POLICY)
     if header_charset:
         # Japanese mailers write RFC 2047 words in the body's charset (ISO-2022-JP),
@@ -82,7 +86,11 @@ def _envelope(*, sender: str, sender_name: str, subject: str, sent_at: datetime,
         message["Subject"] = subject
     message["To"] = to
     message["Date"] = format_datetime(sent_at)
-    if message_id is not None:
+    if message_id is None:
+        made_from = "\0".join((sender, subject, sent_at.isoformat(), content,
+                               in_reply_to or "", *references))
+        message_id = f"{sha256(made_from.encode()).hexdigest()[:24]}@email.amazon.com"
+    if message_id != WITHOUT_MESSAGE_ID:
         message["Message-ID"] = f"<{message_id}>"
     if in_reply_to:
         message["In-Reply-To"] = f"<{in_reply_to}>"
@@ -139,7 +147,7 @@ _LANGUAGE = {"DE": "de", "JP": "ja"}
 def buyer_message(order_id: str | None, marketplace: str = "US", *,
                   text: str = "The lamp arrived with the shade cracked. What can you do?",
                   photo: bytes | None = None, photo_name: str = "IMG_2041.jpg",
-                  message_id: str | None = "0100018e1a2b3c4d-relay@email.amazon.com",
+                  message_id: str | None = None,
                   in_reply_to: str | None = None, references: tuple[str, ...] = (),
                   charset: str = "utf-8", sent_at: datetime = SENT_AT,
                   sender: str | None = None, buyer: str = "Jane",
@@ -158,7 +166,8 @@ def buyer_message(order_id: str | None, marketplace: str = "US", *,
                         subject=subject, sent_at=sent_at, message_id=message_id,
                         in_reply_to=in_reply_to, references=references,
                         authentication=authentication,
-                        header_charset="iso-2022-jp" if japanese else None)
+                        header_charset="iso-2022-jp" if japanese else None,
+                        content=text + (sha256(photo).hexdigest() if photo else ""))
     body = f"{start}\n\n{text}\n\n{end}\n\n{footer}\n"
     _set_text(message, body, None if japanese or not html else _html(body), charset)
     if photo is not None:
@@ -193,8 +202,9 @@ def notification(*, marketplace: str, subject: str, text: str, sender: str | Non
     message = _envelope(
         sender=sender or f"seller-notification@{amazon_domain(marketplace)}",
         sender_name=sender_name, subject=subject, sent_at=sent_at,
-        message_id=message_id or f"{sha256(subject.encode()).hexdigest()[:16]}-notice@amazon.com",
-        authentication=authentication, header_charset="iso-2022-jp" if japanese else None)
+        message_id=message_id,
+        authentication=authentication, header_charset="iso-2022-jp" if japanese else None,
+        content=text)
     _set_text(message, text, None if japanese else _html(text), charset)
     return message.as_bytes()
 

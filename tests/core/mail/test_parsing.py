@@ -102,7 +102,7 @@ def test_html_to_text_leaves_out_what_a_reader_never_sees():
 
 
 def test_a_message_without_message_id_is_known_by_the_hash_of_its_bytes():
-    raw = amazon_mail.buyer_message(ORDER, message_id=None)
+    raw = amazon_mail.buyer_message(ORDER, message_id=amazon_mail.WITHOUT_MESSAGE_ID)
     message = parse_message(raw)
     assert message.message_id == "sha256:" + hashlib.sha256(raw).hexdigest()
     assert parse_message(raw).message_id == message.message_id
@@ -320,3 +320,14 @@ def test_a_big_base64_body_with_a_short_first_line_decodes_whole():
            + "\r\n".join(lines).encode() + b"\r\n--b--\r\n")
     message = parse_message(raw)
     assert [(a.name, a.data == data) for a in message.attachments] == [("scan.bin", True)]
+
+
+def test_sample_mails_each_have_their_own_message_id_and_keep_it():
+    # the sync is idempotent by Message-ID: two different sample mails must never share one
+    first = parse_message(amazon_mail.buyer_message(ORDER, text="Where is it?"))
+    again = parse_message(amazon_mail.buyer_message(ORDER, text="Where is it?"))
+    other = parse_message(amazon_mail.buyer_message(ORDER, text="It came, thanks."))
+    claims = {parse_message(amazon_mail.atoz_claim(order)).message_id
+              for order in (ORDER, "302-1234567-1234567")}
+    assert first.message_id == again.message_id != other.message_id
+    assert len(claims) == 2
