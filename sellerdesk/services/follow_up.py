@@ -295,6 +295,21 @@ def note_reply(engine: Engine, *, issue_id: int, text: str, when: datetime | Non
         return _replied(conn, issue, member.name, at, text)
 
 
+def no_response_needed(engine: Engine, *, issue_id: int, note: str = "",
+                       staff: str | None = None) -> IssueRecord:
+    """The buyer's last message needs no answer (a thank-you, an "all sorted"): the
+    24-hour clock stops as Seller Central's "No response needed" stops it, and the
+    timeline says so. The issue's status and any offer stay as they were."""
+    with writing(engine) as conn:
+        issue = issue_record(conn, issue_id)
+        if issue.reply_due_at is None:
+            raise DeskError(f"issue {issue_id} owes the buyer no reply")
+        member = at_desk_or_add_first_owner(conn, staff)
+        text = "No response needed" + (f": {note.strip()}" if note.strip() else "")
+        return _step(conn, issue, member.name, now(), kind="no_response_needed", text=text,
+                     status=issue.status.value, reply_due_at=None)
+
+
 def reply_sent(conn: Connection, issue_id: int, actor: str, at: datetime,
                text: str) -> IssueRecord:
     """`note_reply` inside the caller's transaction: a reply sent by mail stops the clock

@@ -395,3 +395,19 @@ def test_a_credit_meets_the_buyer_contact_clock_where_the_metrics_read_it(engine
         timeline = follow_up.issue_detail(engine, issue.issue_id).timeline
         assert stored_runs(engine, issue.issue_id) == [
             (r.clock, r.started, r.met) for r in runs(timeline)]
+
+
+def test_no_response_needed_stops_the_clock_and_says_so(engine):
+    """A buyer's thank-you needs no answer: the clock stops, the issue stays as it was,
+    and the timeline says a person decided it (Seller Central's "No response needed")."""
+    with time_machine.travel(MONDAY_9AM, tick=False):
+        issue_id = add_issue(engine, order_id=ORDER, issue_type=IssueType.DAMAGED).issue_id
+        after = follow_up.no_response_needed(engine, issue_id=issue_id,
+                                             note="buyer said thanks")
+        assert after.reply_due_at is None
+        assert after.status is IssueStatus.OPEN
+        [*_, last] = follow_up.issue_detail(engine, issue_id).timeline
+        assert (last.kind, last.text) == ("no_response_needed",
+                                          "No response needed: buyer said thanks")
+        with pytest.raises(DeskError, match="owes the buyer no reply"):
+            follow_up.no_response_needed(engine, issue_id=issue_id)
