@@ -17,7 +17,7 @@ from sellerdesk.services.follow_up import draft_reply_for
 from sellerdesk.services.issues import issue_record
 from sellerdesk.services.mail.account import MailError, mail_account
 from sellerdesk.services.mail.connection import desk_secret, open_imap, open_smtp
-from sellerdesk.services.mail.send import Sent, send_reply
+from sellerdesk.services.mail.send import Sent, last_buyer_mail, send_reply
 from sellerdesk.store.engine import reading
 from sellerdesk.store.orders import get_order
 
@@ -47,6 +47,12 @@ def reply_checks(engine: Engine, issue_id: int, text: str) -> tuple[str, str, Gu
     marketplace = order.marketplace if order is not None else "US"
     language = reply_language(marketplace)
     return marketplace, language, check_reply(text, language, marketplace=marketplace)
+
+
+def can_send_by_mail(engine: Engine, issue_id: int) -> bool:
+    """Whether a reply on the issue can go by mail: a mailbox is connected and the issue
+    has a buyer's mail whose relay address the reply goes to."""
+    return mail_account(engine) is not None and last_buyer_mail(engine, issue_id) is not None
 
 
 def send_checked(engine: Engine, *, issue_id: int, text: str,

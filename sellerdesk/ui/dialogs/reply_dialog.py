@@ -26,8 +26,12 @@ from sellerdesk.core.reply import PLACEHOLDERS, check_template
 from sellerdesk.core.reply_guard import GuardResult, check_reply, refuse_wording
 from sellerdesk.core.reply_languages import LANGUAGES
 from sellerdesk.services import follow_up
+from sellerdesk.services.mail.outbox import can_send_by_mail, send_checked
+from sellerdesk.services.mail.send import Sent
 from sellerdesk.ui.formatting import GOOD, error_style, tone_name
 from sellerdesk.ui.labels import error_label
+from sellerdesk.ui.operations import Operations
+from sellerdesk.ui.tasks import Task
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
@@ -37,15 +41,27 @@ class ReplyDialog(QDialog):
     replied = Signal(int)   # the issue id, once the reply is noted as sent
 
     def __init__(self, engine: Engine, issue_id: int, staff: str,
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None, *, operations: Operations | None = None,
+                 mailbox: bool | None = None) -> None:
+        """`operations`: the window's, so a send waits its turn behind another write.
+        `mailbox`: whether the desk has a connected mailbox and this issue a buyer's mail
+        to answer (None: look)."""
         super().__init__(parent)
         self.engine, self.issue_id, self.staff = engine, issue_id, staff
+        self.operations = operations or Operations(self)
+        self.mailbox = (can_send_by_mail(engine, issue_id) if mailbox is None else mailbox)
+        self.sending: Task | None = None
+        self.sent: Sent | None = None
         self.setWindowTitle(f"Reply to the buyer — issue {issue_id}")
         self.setObjectName("reply_dialog")     # its size and place are kept under this
         self.resize(620, 480)
-        hint = QLabel("Edit as you like. <b>Copy and note as sent</b> puts it on the "
-                      "clipboard for Buyer-Seller Messaging, stops the 24-hour clock and "
-                      "waits for the buyer's answer to the offer.")
+        hint = QLabel(
+            "Edit as you like. <b>Send</b> e-mails it to the buyer through Amazon's relay "
+            "and stops the 24-hour clock once the mail server has taken it."
+            if self.mailbox else
+            "Edit as you like. <b>Copy and note as sent</b> puts it on the clipboard for "
+            "Buyer-Seller Messaging, stops the 24-hour clock and waits for the buyer's "
+            "answer to the offer.")
         hint.setWordWrap(True)
         self.draft = follow_up.reply_draft(engine, issue_id, staff=staff)
         self.language_label = QLabel(self._language_text())
@@ -60,6 +76,14 @@ class ReplyDialog(QDialog):
         self.send_anyway.setVisible(False)
         self.text_edit.textChanged.connect(lambda: self.send_anyway.setChecked(False))
         self.buttons = QDialogButtonBox()
+        # With a mailbox, Send is the way out; the clipboard stays for a reply written
+        # in Seller Central instead. Neither is the default button: the reply is a letter,
+        # and Enter in it starts a new line, never sends.
+        self.mail_button = self.buttons.addButton("&Send", QDialogButtonBox.ButtonRole.AcceptRole)
+        self.mail_button.setVisible(self.mailbox)
+        self.mail_button.setToolTip("E-mail the reply to the buyer's relay address; the "
+                                    "clock stops once the mail server has taken it")
+        self.mail_button.clicked.connect(self.send_by_mail)
         self.send_button = self.buttons.addButton("&Copy and note as sent",
                                                   QDialogButtonBox.ButtonRole.AcceptRole)
         self.copy_button = self.buttons.addButton("Copy &only",
@@ -67,7 +91,8 @@ class ReplyDialog(QDialog):
         self.template_button = self.buttons.addButton("Edit &template…",
                                                       QDialogButtonBox.ButtonRole.ResetRole)
         self.buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
-        self.send_button.setDefault(True)
+        self.send_button.setAutoDefault(False)
+        self.mail_button.setAutoDefault(False)
         self.send_button.clicked.connect(self.copy_and_note)
         self.copy_button.clicked.connect(self.copy)
         self.template_button.clicked.connect(self.edit_template)
@@ -131,6 +156,54 @@ class ReplyDialog(QDialog):
         QGuiApplication.clipboard().setText(text)
         self.replied.emit(self.issue_id)
         self.accept()
+
+    def send_by_mail(self) -> Task | None:
+        """E-mail the reply (off the GUI thread, in the window's turn): the dialog stays
+        open with the text until the server has taken it; a failure says why and keeps
+        the draft, and the clock runs on."""
+        text = self.text_edit.toPlainText()
+        if self.sending is not None or not self.cleared_to_go(text):
+            return None
+        if self.operations.busy:
+            self.error_label.setStyleSheet(error_style())
+            self.error_label.setText(self.operations.busy + " What you wrote is kept.")
+            return None
+        engine, issue_id, staff = self.engine, self.issue_id, self.staff
+        self.error_label.setStyleSheet("")
+        self.error_label.setText("Sending…")
+        self._set_sending(True)
+        self.sending = self.operations.start(
+            "Sending the reply",
+            lambda _progress, _cancelled: send_checked(engine, issue_id=issue_id, text=text,
+                                                       staff=staff),
+            done=self._sent, failed=self._send_failed, report=False)
+        return self.sending
+
+    def _set_sending(self, sending: bool) -> None:
+        for widget in (self.mail_button, self.send_button, self.copy_button,
+                       self.template_button, self.text_edit):
+            widget.setEnabled(not sending)
+
+    def _sent(self, sent: Sent) -> None:
+        self.sending = None
+        self._set_sending(False)
+        self.sent = sent
+        self.replied.emit(self.issue_id)
+        self.accept()
+
+    def _send_failed(self, error: Exception) -> None:
+        self.sending = None
+        self._set_sending(False)
+        self.error_label.setStyleSheet(error_style())
+        text = str(error) if isinstance(error, KnownError) else (
+            f"Something went wrong inside SellerDesk ({type(error).__name__}); the reply "
+            "was not sent.")
+        self.error_label.setText(f"{text[0].upper()}{text[1:]} Your reply is kept here.")
+
+    def reject(self) -> None:
+        if self.sending is not None:       # the mail is on its way: wait for the answer
+            return
+        super().reject()
 
     def edit_template(self) -> None:
         dialog = TemplateDialog(self.engine, self.staff, self, language=self.draft.language)

@@ -177,8 +177,11 @@ class WorkTabs(QObject):
                 self.said.emit("Select an issue in the Issues tab to reply to its buyer")
                 return None
             issue_id = detail.issue.issue_id
-        dialog = ReplyDialog(self.engine, issue_id, self.staff(), self.window)
+        dialog = ReplyDialog(self.engine, issue_id, self.staff(), self.window,
+                             operations=self.operations)
         dialog.replied.connect(lambda i: (self.said.emit(
+            f"Reply on issue {i} sent by e-mail; waiting for the buyer's answer"
+            if dialog.sent is not None else
             f"Reply on issue {i} copied and noted; waiting for the buyer's answer"),
             self._changed()))
         self._open(dialog)

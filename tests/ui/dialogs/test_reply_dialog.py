@@ -1,6 +1,9 @@
 """The reply dialog: the reply drafted in the buyer's language, and the guard that stops
 wording Amazon prohibits and asks twice before a reply with warnings goes out."""
 
+from datetime import timedelta
+from email import message_from_bytes, policy
+
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
@@ -128,3 +131,80 @@ def test_each_language_s_template_is_edited_in_the_template_dialog(qtbot, dialog
     assert follow_up.reply_template(dialog.engine, "fr").startswith(
         "Bonjour,\n\nNous sommes désolés que $problem.")
     assert follow_up.reply_template(dialog.engine).startswith("Hello,")   # English untouched
+
+
+# -- sent by e-mail, through the desk's mailbox (#25) ------------------------------------
+@pytest.fixture
+def mailed_issue(sqlite_database, tmp_path, monkeypatch, mail_account, mail_user, dovecot):
+    """An Amazon.de buyer's mail read from the real Dovecot into an issue, on a desk
+    whose mailbox is connected."""
+    import time_machine
+
+    from sellerdesk.services.mail.account import save_mail_account
+    from sellerdesk.services.mail.sync import sync_mailbox
+    from tests.helpers import amazon_mail
+    monkeypatch.setenv("SELLERDESK_STAFF", "Ana")
+    engine = sqlite_database.engine
+    import_orders(engine, write(tmp_path / "de.txt", [
+        row(DE_ORDER, sku="LAMP", title="Messing-Schreibtischlampe, 40 cm", price="59.00",
+            currency="EUR", channel="Amazon.de")]))
+    with time_machine.travel(amazon_mail.SENT_AT + timedelta(hours=1), tick=False):
+        save_mail_account(engine, mail_account, password=mail_user.password)
+        dovecot.deliver(mail_user.login, amazon_mail.buyer_message(
+            DE_ORDER, marketplace="DE", text="Die Lampe kam zerbrochen an."))
+        sync_mailbox(engine)
+    return engine, 1
+
+
+def mail_dialog(qtbot, engine, issue_id):
+    shown = ReplyDialog(engine, issue_id, "Ana")
+    qtbot.addWidget(shown)
+    shown.show()
+    return shown
+
+
+def test_send_mails_the_german_reply_and_the_clock_stops(qtbot, mailed_issue, smtp_server):
+    engine, issue_id = mailed_issue
+    dialog = mail_dialog(qtbot, engine, issue_id)
+    assert dialog.mail_button.isVisible()
+    assert dialog.mail_button.text() == "&Send"
+    draft = dialog.text_edit.toPlainText()
+    with qtbot.waitSignal(dialog.replied, timeout=20_000):
+        qtbot.mouseClick(dialog.mail_button, CLICK)
+    assert not dialog.isVisible()
+    [arrived] = smtp_server.received
+    mail = message_from_bytes(arrived.raw, policy=policy.default)
+    assert mail.get_content().replace("\r\n", "\n").strip() == draft.strip()
+    assert draft.startswith("Guten Tag,")
+    detail = follow_up.issue_detail(engine, issue_id)
+    assert detail.issue.reply_due_at is None
+    assert [e.text for e in detail.timeline if e.kind in ("reply", "reply_late")] == [
+        f"Sent by e-mail (mail {dialog.sent.mail_id})"]
+
+
+def test_a_send_that_fails_keeps_the_reply_and_says_why(qtbot, mailed_issue, mail_account,
+                                                        mail_user, smtp_server):
+    import dataclasses
+
+    from sellerdesk.services.mail.account import save_mail_account
+    from tests.helpers.mail_servers import free_port
+    engine, issue_id = mailed_issue
+    gone = dataclasses.replace(mail_account, smtp_port=free_port())
+    save_mail_account(engine, gone, password=mail_user.password)
+    dialog = mail_dialog(qtbot, engine, issue_id)
+    dialog.text_edit.setPlainText("Guten Tag,\n\nein Ersatz ist unterwegs.\n\nMit freundlichen "
+                                  "Grüßen")
+    qtbot.mouseClick(dialog.mail_button, CLICK)
+    qtbot.waitUntil(lambda: dialog.sending is None, timeout=20_000)
+    assert dialog.isVisible()
+    assert dialog.error_label.text() == (f"Nothing answers at localhost:{gone.smtp_port}: the "
+                                         "SMTP server is down or the port is wrong. Your reply "
+                                         "is kept here.")
+    assert dialog.text_edit.toPlainText().startswith("Guten Tag,\n\nein Ersatz")
+    assert follow_up.issue_detail(engine, issue_id).issue.reply_due_at is not None
+    assert smtp_server.received == []
+
+
+def test_without_a_mailbox_only_the_clipboard_is_offered(qtbot, dialog):
+    assert not dialog.mail_button.isVisible()
+    assert dialog.send_button.isVisible()
