@@ -120,6 +120,42 @@ def unsorted_written_before(conn: Connection, *, before: datetime) -> list[int]:
     return list(rows.scalars())
 
 
+def has_mail_table(conn: Connection) -> bool:
+    """A backup made before the mailbox (migration 0021) has no mail to purge."""
+    return sa.inspect(conn).has_table(MAIL_MESSAGES.name)
+
+
+# -- key rotation ---------------------------------------------------------------------------
+def _has_cells():
+    return sa.or_(*(getattr(m, column).is_not(None) for column in SEALED))
+
+
+@dataclass(frozen=True, slots=True)
+class SealedCells:
+    id: int
+    message_id: str
+    sealed_subject: bytes | None
+    sealed_sender: bytes | None
+    sealed_body: bytes | None
+
+
+def cells_not_sealed_with(conn: Connection, *, key_id: int) -> list[SealedCells]:
+    rows = conn.execute(sa.select(m.id, m.message_id, *(getattr(m, c) for c in SEALED))
+                        .where(m.key_id != key_id, _has_cells()).order_by(m.id))
+    return [SealedCells(row[0], row[1], *(None if v is None else bytes(v) for v in row[2:]))
+            for row in rows]
+
+
+def reseal(conn: Connection, *, mail_id: int, key_id: int, **sealed: bytes | None) -> None:
+    conn.execute(MAIL_MESSAGES.update().where(m.id == mail_id).values(key_id=key_id, **sealed))
+
+
+def keys_in_use(conn: Connection) -> set[int]:
+    """The keys some mail's sealed cells still need (a key is retired only after)."""
+    return set(conn.execute(sa.select(m.key_id).distinct()
+                            .where(m.key_id.is_not(None), _has_cells())).scalars())
+
+
 # -- how far each folder was read ---------------------------------------------------------
 def folder_state(conn: Connection, *, account: str, folder: str) -> tuple[int, int] | None:
     """(UIDVALIDITY, last UID read) of a folder read before."""

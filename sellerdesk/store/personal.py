@@ -10,7 +10,14 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from sellerdesk.core.deadlines import EVENTS
-from sellerdesk.store.tables import EVIDENCE, ISSUES, ORDERS, PERSONAL_DATA, TIMELINE
+from sellerdesk.store.tables import (
+    EVIDENCE,
+    ISSUES,
+    MAIL_MESSAGES,
+    ORDERS,
+    PERSONAL_DATA,
+    TIMELINE,
+)
 
 pd_, is_, tl_ = PERSONAL_DATA.c, ISSUES.c, TIMELINE.c
 
@@ -57,19 +64,24 @@ def _personal_text():
                   sa.and_(tl_.kind.in_(NOTED_KINDS), tl_.text.contains(_NOTE_MARK)))
 
 
-def due(conn: Connection, *, ordered_before: datetime) -> list[tuple[int, int]]:
+def due(conn: Connection, *, ordered_before: datetime,
+        with_mail: bool = True) -> list[tuple[int, int]]:
     """(issue id, sealed cells) for every issue whose order was placed before the date
     and that still holds something personal: sealed details, a note, a message or a
-    note on the timeline, or an evidence file."""
+    note on the timeline, an evidence file, or a mail not purged yet (`with_mail`: a
+    backup from before the mailbox has no mail table)."""
     cells = (sa.select(sa.func.count()).where(pd_.issue_id == is_.id)
              .correlate(ISSUES).scalar_subquery())
+    personal = [is_.notes != "",
+                sa.exists().where(pd_.issue_id == is_.id),
+                sa.exists().where(EVIDENCE.c.issue_id == is_.id),
+                sa.exists().where(tl_.issue_id == is_.id, _personal_text())]
+    if with_mail:
+        personal.append(sa.exists().where(MAIL_MESSAGES.c.issue_id == is_.id,
+                                          MAIL_MESSAGES.c.purged_at.is_(None)))
     query = (sa.select(is_.id, cells)
              .join(ORDERS, ORDERS.c.order_id == is_.order_id)
-             .where(ORDERS.c.purchase_date < ordered_before, sa.or_(
-                 is_.notes != "",
-                 sa.exists().where(pd_.issue_id == is_.id),
-                 sa.exists().where(EVIDENCE.c.issue_id == is_.id),
-                 sa.exists().where(tl_.issue_id == is_.id, _personal_text())))
+             .where(ORDERS.c.purchase_date < ordered_before, sa.or_(*personal))
              .order_by(is_.id))
     return [(issue_id, count) for issue_id, count in conn.execute(query)]
 

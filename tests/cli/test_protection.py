@@ -41,7 +41,7 @@ def test_buyer_details_are_sealed_purged_backed_up_and_logged(capsys, sqlite_url
                        "--as-of", "2026-10-31", "--json")
     assert json.loads(out) | {"backups": []} == {
         "as_of": "2026-10-31", "retention_days": 30, "dry_run": True, "issues": [issue_id],
-        "cells": 2, "texts": 0, "evidence_files": 0, "backups": []}
+        "cells": 2, "texts": 0, "mails": 0, "evidence_files": 0, "backups": []}
     code, out, _ = run(capsys, "--db", sqlite_url, "purge-pii", "--as-of", "2026-10-30")
     assert "No buyer personal data is due for purging as of 2026-10-30" in out
     code, out, _ = run(capsys, "--db", sqlite_url, "purge-pii", "--retention-days", "10",

@@ -218,7 +218,7 @@ def purge_backups(engine: Engine, *, as_of: date, by: str) -> list[Path]:
                     continue
                 report = personal_data.purge_in(conn, as_of=as_of, by=by, days=days,
                                                 log=False)
-            if report.issue_ids:
+            if report.anything:
                 purged.append(path)
         except sa.exc.DatabaseError as exc:
             log.warning("could not purge the backup %s: %s", path, getattr(exc, "orig", exc))

@@ -73,7 +73,9 @@ def start_rotation(engine: Engine) -> KeySet:
     return _write(engine, KeySet(key_id, {**keys.keys, key_id: new_key()}))
 
 
-def retire_old_keys(engine: Engine) -> KeySet:
-    """Keep only the current key (once no cell is sealed with another)."""
+def retire_old_keys(engine: Engine, *, keep: set[int] = frozenset()) -> KeySet:
+    """Keep only the current key (once no cell is sealed with another) and those in `keep`,
+    which some cell still needs."""
     keys = ensure_key_set(engine)
-    return _write(engine, KeySet(keys.current, {keys.current: keys.keys[keys.current]}))
+    return _write(engine, KeySet(keys.current, {key_id: key for key_id, key in keys.keys.items()
+                                                if key_id == keys.current or key_id in keep}))

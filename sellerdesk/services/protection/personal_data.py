@@ -26,6 +26,7 @@ from sellerdesk.services.protection.shared_keys import TeamKeyMissing
 from sellerdesk.services.staff import default_staff_name
 from sellerdesk.store import evidence as evidence_store
 from sellerdesk.store import issues as issue_store
+from sellerdesk.store import mail as mail_store
 from sellerdesk.store import personal as personal_store
 from sellerdesk.store import settings as settings_store
 from sellerdesk.store.engine import checkpoint, reading, writing
@@ -170,14 +171,24 @@ class PurgeReport:
     texts: int = 0              # notes and message texts
     files: int = 0              # evidence records
     gone_files: list[str] = field(default_factory=list)   # SHA-256, to delete from the store
+    mails: int = 0              # mails read or sent: on the issues, and on none
+
+    @property
+    def anything(self) -> bool:
+        return bool(self.issue_ids or self.mails)
 
     def summary(self) -> str:
+        verb = "would be purged" if self.dry_run else "purged"
         if not self.issue_ids:
+            if self.mails:
+                return (f"{self.mails} mail(s) on no issue {verb} (read "
+                        f"{self.retention_days} or more days before {self.as_of}); when "
+                        "each came and what it was stay.")
             return (f"No buyer personal data is due for purging as of {self.as_of} "
                     f"(kept {self.retention_days} days after the order).")
-        verb = "would be purged" if self.dry_run else "purged"
+        mails = f", {self.mails} mail(s)" if self.mails else ""
         text = (f"{self.cells} buyer detail(s) on {len(self.issue_ids)} issue(s) {verb}, "
-                f"with {self.texts} note(s) or message(s) and {self.files} evidence "
+                f"with {self.texts} note(s) or message(s){mails} and {self.files} evidence "
                 f"file(s) (orders placed {self.retention_days} or more days before "
                 f"{self.as_of}); the issues, their timelines and the credits stay.")
         if self.backups:
@@ -187,7 +198,7 @@ class PurgeReport:
     def as_json(self) -> dict[str, object]:
         return {"as_of": self.as_of.isoformat(), "retention_days": self.retention_days,
                 "dry_run": self.dry_run, "issues": self.issue_ids, "cells": self.cells,
-                "texts": self.texts, "evidence_files": self.files,
+                "texts": self.texts, "mails": self.mails, "evidence_files": self.files,
                 "backups": [str(p) for p in self.backups]}
 
 
@@ -202,11 +213,18 @@ def purge_in(conn: Connection, *, as_of: date, by: str, dry_run: bool = False,
     retention period when it is not this database's own (a backup's purge uses the live
     database's)."""
     days = retention_days(conn) if days is None else days
-    due = personal_store.due(conn, ordered_before=ordered_before(as_of, days))
+    before = ordered_before(as_of, days)
+    with_mail = mail_store.has_mail_table(conn)
+    due = personal_store.due(conn, ordered_before=before, with_mail=with_mail)
     ids = [issue_id for issue_id, _ in due]
     cells = sum(count for _, count in due)
     texts = personal_store.purge_free_text(conn, issue_ids=ids, dry_run=dry_run)
     files, gone_files = evidence_store.drop_evidence(conn, issue_ids=ids, dry_run=dry_run)
+    # A mail goes with its issue; one on no issue (Unsorted, set aside, a notice that
+    # opened none) has no order to count from, so its own arrival is counted instead.
+    mail_ids = _mail_due(conn, ids, before) if with_mail else []
+    if mail_ids and not dry_run:
+        mail_store.purge(conn, mail_ids=mail_ids, at=now())
     if ids and not dry_run:
         at = now()
         personal_store.purge(conn, issue_ids=ids, at=at)
@@ -214,11 +232,19 @@ def purge_in(conn: Connection, *, as_of: date, by: str, dry_run: bool = False,
             issue_store.add_event(conn, issue_id=issue_id, actor=by, kind="personal_data",
                                   text=f"buyer's personal data purged ({days} days after "
                                        "the order)", at=at)
-        if log:
-            security_log.record(conn, "purge", f"{cells} detail(s) on {len(ids)} issue(s), "
-                                f"as of {as_of}, retention {days} days", actor=by)
+    if (ids or mail_ids) and log and not dry_run:
+        security_log.record(conn, "purge", f"{cells} detail(s) on {len(ids)} issue(s)"
+                            + (f", {len(mail_ids)} mail(s)" if mail_ids else "")
+                            + f", as of {as_of}, retention {days} days", actor=by)
     return PurgeReport(as_of, days, ids, cells, dry_run, texts=texts, files=files,
-                       gone_files=gone_files)
+                       gone_files=gone_files, mails=len(mail_ids))
+
+
+def _mail_due(conn: Connection, issue_ids: list[int], before: datetime) -> list[int]:
+    due = mail_store.unsorted_written_before(conn, before=before)
+    for start in range(0, len(issue_ids), 500):    # within every backend's parameter limit
+        due += mail_store.due_for_purge(conn, issue_ids=issue_ids[start:start + 500])
+    return sorted(due)
 
 
 # -- key rotation ----------------------------------------------------------------------------
@@ -227,10 +253,15 @@ class RotationReport:
     resealed: int
     unreadable: list[str]
     key_id: int
+    mails: int = 0              # mails whose cells were re-sealed
+    old_keys_kept: int = 0      # still needed by a mail that could not be opened
 
     def summary(self) -> str:
-        text = (f"The encryption key was rotated: {self.resealed} buyer detail(s) re-sealed "
-                "with the new key, and the old key removed from the keyring.")
+        mails = f" and {self.mails} mail(s)" if self.mails else ""
+        gone = ("the old key kept for the mail that could not be read" if self.old_keys_kept
+                else "the old key removed from the keyring")
+        text = (f"The encryption key was rotated: {self.resealed} buyer detail(s){mails} "
+                f"re-sealed with the new key, and {gone}.")
         if self.unreadable:
             text += (f" {len(self.unreadable)} detail(s) could not be read and were left as "
                      f"they were: {self.unreadable[0]}")
@@ -268,10 +299,42 @@ def finish_rotation(engine: Engine, *, staff: str | None = None) -> RotationRepo
                                   sealed=seal(key, keys.current, where, text),
                                   key_id=keys.current)
             resealed += 1
+        mails = _reseal_mail(conn, keys, unreadable)
+        # A mail cell that could not be opened keeps its key: retiring it would make the
+        # mail unreadable for good (the next start tries again).
+        still_needed = (mail_store.keys_in_use(conn) & set(keys.keys)) - {keys.current}
         security_log.record(conn, "key_rotated",
-                            f"{resealed} detail(s) re-sealed with key {keys.current}"
+                            f"{resealed} detail(s)"
+                            + (f", {mails} mail(s)" if mails else "")
+                            + f" re-sealed with key {keys.current}"
                             + (f", {len(unreadable)} unreadable" if unreadable else ""),
                             actor=by)
     checkpoint(engine)   # the cells sealed with the old key leave the write-ahead log too
-    data_keys.retire_old_keys(engine)
-    return RotationReport(resealed, unreadable, keys.current)
+    data_keys.retire_old_keys(engine, keep=still_needed)
+    return RotationReport(resealed, unreadable, keys.current, mails, len(still_needed))
+
+
+def _reseal_mail(conn: Connection, keys: data_keys.KeySet, unreadable: list[str]) -> int:
+    """Each mail's subject, sender and body sealed again with the current key, the row
+    whole or not at all (one key_id covers its three cells)."""
+    key = keys.keys[keys.current]
+    resealed = 0
+    for row in mail_store.cells_not_sealed_with(conn, key_id=keys.current):
+        opened: dict[str, str | None] = {}
+        try:
+            for column in mail_store.SEALED:
+                sealed = getattr(row, column)
+                name = column.removeprefix("sealed_")
+                opened[column] = None if sealed is None else unseal(
+                    keys.keys, cell("mail_message", name, row.message_id), sealed,
+                    what=f"mail {row.id}'s {name}")
+        except SealBroken as exc:
+            unreadable.append(str(exc))
+            continue
+        mail_store.reseal(conn, mail_id=row.id, key_id=keys.current, **{
+            column: None if text is None else seal(
+                key, keys.current, cell("mail_message", column.removeprefix("sealed_"),
+                                        row.message_id), text)
+            for column, text in opened.items()})
+        resealed += 1
+    return resealed

@@ -28,7 +28,7 @@ def purge_personal_data(engine: Engine, *, as_of: date | None = None, dry_run: b
     by = staff or default_staff_name()
     with writing(engine) as conn:
         report = personal_data.purge_in(conn, as_of=as_of, by=by, dry_run=dry_run)
-    if dry_run or not report.issue_ids:
+    if dry_run or not report.anything:
         return report
     _delete_evidence_files(engine, report.gone_files)   # their records are gone: committed
     checkpoint(engine)
