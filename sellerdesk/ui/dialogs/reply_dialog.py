@@ -52,6 +52,7 @@ class ReplyDialog(QDialog):
         self.mailbox = (can_send_by_mail(engine, issue_id) if mailbox is None else mailbox)
         self.sending: Task | None = None
         self.sent: Sent | None = None
+        self.no_reply = False
         self.setWindowTitle(f"Reply to the buyer — issue {issue_id}")
         self.setObjectName("reply_dialog")     # its size and place are kept under this
         self.resize(620, 480)
@@ -90,6 +91,12 @@ class ReplyDialog(QDialog):
                                                   QDialogButtonBox.ButtonRole.ActionRole)
         self.template_button = self.buttons.addButton("Edit &template…",
                                                       QDialogButtonBox.ButtonRole.ResetRole)
+        self.no_reply_button = self.buttons.addButton("&No response needed",
+                                                      QDialogButtonBox.ButtonRole.ActionRole)
+        self.no_reply_button.setToolTip("The buyer's last message needs no answer (a "
+                                        "thank-you): the 24-hour clock stops, nothing is sent")
+        self.no_reply_button.setAutoDefault(False)
+        self.no_reply_button.clicked.connect(self.no_response_needed)
         self.buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
         self.send_button.setAutoDefault(False)
         self.mail_button.setAutoDefault(False)
@@ -179,9 +186,22 @@ class ReplyDialog(QDialog):
             done=self._sent, failed=self._send_failed, report=False)
         return self.sending
 
+    def no_response_needed(self) -> None:
+        """Seller Central's "No response needed": the clock stops, nothing is sent."""
+        try:
+            follow_up.no_response_needed(self.engine, issue_id=self.issue_id,
+                                         staff=self.staff)
+        except KnownError as exc:
+            self.error_label.setStyleSheet(error_style())
+            self.error_label.setText(str(exc))
+            return
+        self.no_reply = True
+        self.replied.emit(self.issue_id)
+        self.accept()
+
     def _set_sending(self, sending: bool) -> None:
         for widget in (self.mail_button, self.send_button, self.copy_button,
-                       self.template_button, self.text_edit):
+                       self.template_button, self.no_reply_button, self.text_edit):
             widget.setEnabled(not sending)
 
     def _sent(self, sent: Sent) -> None:

@@ -180,7 +180,8 @@ class WorkTabs(QObject):
         dialog = ReplyDialog(self.engine, issue_id, self.staff(), self.window,
                              operations=self.operations)
         dialog.replied.connect(lambda i: (self.said.emit(
-            f"Reply on issue {i} sent by e-mail; waiting for the buyer's answer"
+            f"Issue {i}: no response needed; the reply clock stopped" if dialog.no_reply
+            else f"Reply on issue {i} sent by e-mail; waiting for the buyer's answer"
             if dialog.sent is not None else
             f"Reply on issue {i} copied and noted; waiting for the buyer's answer"),
             self._changed()))

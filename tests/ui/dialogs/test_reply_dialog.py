@@ -208,3 +208,15 @@ def test_a_send_that_fails_keeps_the_reply_and_says_why(qtbot, mailed_issue, mai
 def test_without_a_mailbox_only_the_clipboard_is_offered(qtbot, dialog):
     assert not dialog.mail_button.isVisible()
     assert dialog.send_button.isVisible()
+
+
+def test_no_response_needed_stops_the_clock_and_sends_nothing(qtbot, dialog):
+    assert follow_up.issue_detail(dialog.engine, dialog.issue_id).issue.reply_due_at
+    clipboard_before = QGuiApplication.clipboard().text()
+    with qtbot.waitSignal(dialog.replied):
+        qtbot.mouseClick(dialog.no_reply_button, CLICK)
+    detail = follow_up.issue_detail(dialog.engine, dialog.issue_id)
+    assert detail.issue.reply_due_at is None
+    assert detail.timeline[-1].text == "No response needed"
+    assert replies(dialog) == []
+    assert QGuiApplication.clipboard().text() == clipboard_before
