@@ -289,7 +289,7 @@ class MainWindow(QMainWindow):
                    f"Go to the {name.strip('&')} tab")
             # Spelled here, not imported from work_tabs: the window shows before that loads.
             for index, name in enumerate(("&Orders", "&Queue", "&Issues", "&Approvals",
-                                          "&Ledger", "&Metrics"))]
+                                          "&Ledger", "&Metrics", "Unsorted"))]
         self.desk_actions = [self.reply_action, self.policy_action, self.template_action,
                              self.staff_action, self.facts_action, *self.tab_actions[1:],
                              self.dispute_action, self.adjustments_action,
@@ -386,7 +386,8 @@ class MainWindow(QMainWindow):
             self.about_action: "info",
         }
         named.update(zip(self.tab_actions, ("package", "inbox", "circle-alert", "stamp",
-                                            "book-open-text", "chart-line"), strict=True))
+                                            "book-open-text", "chart-line",
+                                            "mail-question-mark"), strict=True))
         for act, name in named.items():
             act.setIcon(icon(name))
 
