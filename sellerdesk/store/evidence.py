@@ -4,7 +4,7 @@ minute of attaching it) stays, with `removed_at`: it is no longer the issue's ev
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -69,6 +69,12 @@ def every_file(conn: Connection) -> list[EvidenceRecord]:
     first = sa.select(sa.func.min(e.id)).group_by(e.sha256)
     return [EvidenceRecord(*row) for row in conn.execute(
         sa.select(*_COLUMNS).where(e.id.in_(first)).order_by(e.id))]
+
+
+def files_in_use(conn: Connection, *, hashes: Collection[str]) -> set[str]:
+    """Which of these files some evidence record refers to."""
+    return set(conn.execute(sa.select(e.sha256).distinct()
+                            .where(e.sha256.in_(list(hashes)))).scalars()) if hashes else set()
 
 
 def file_stored(conn: Connection, *, sha256: str) -> bool:

@@ -29,6 +29,7 @@ from sellerdesk.core.mail.notifications import classify
 from sellerdesk.core.mail.parsing import parse_message
 from sellerdesk.services.clock import now
 from sellerdesk.services.evidence import take_in_bytes
+from sellerdesk.services.evidence_files import stored_file
 from sellerdesk.services.mail import lease
 from sellerdesk.services.mail.account import MailError, mail_account
 from sellerdesk.services.mail.connection import desk_secret, open_imap, quoted
@@ -38,6 +39,7 @@ from sellerdesk.services.protection.shared_keys import (
     BuyerKeyUnavailable,
     ensure_buyer_reference_key,
 )
+from sellerdesk.store import evidence as evidence_store
 from sellerdesk.store import mail as mail_store
 from sellerdesk.store.engine import reading, writing
 
@@ -179,6 +181,7 @@ def _write(engine: Engine, found: list[Found], report: SyncReport, keys: data_ke
     # Files go into the store before the transaction that records them (as an attached
     # file does): a crash between leaves at most a file nobody refers to.
     files = {item.message.message_id: _evidence_files(engine, item) for item in found}
+    nowhere: set[str] = set()      # files of mail that landed on no issue
     with writing(engine) as conn:
         have = mail_store.known(conn, message_ids=[f.message.message_id for f in found])
         at = now()
@@ -189,6 +192,8 @@ def _write(engine: Engine, found: list[Found], report: SyncReport, keys: data_ke
             have.add(item.message.message_id)
             placed = place(conn, item, keys=keys, reference_key=reference_key, at=at,
                            files=files[item.message.message_id])
+            if placed.issue_id is None:
+                nowhere.update(f.sha256 for f in files[item.message.message_id])
             report.new += 1
             if placed.issue_id is not None:
                 report.on_issues += 1
@@ -197,6 +202,19 @@ def _write(engine: Engine, found: list[Found], report: SyncReport, keys: data_ke
                 report.unsorted += 1
         mail_store.set_folder_state(conn, account=account, folder=folder,
                                     uidvalidity=uidvalidity, last_uid=last_uid, at=at)
+    _forget_files(engine, nowhere)
+
+
+def _forget_files(engine: Engine, hashes: set[str]) -> None:
+    """A file taken in for a mail that then landed on no issue (no order yet, feedback
+    with no open issue) is evidence of nothing: left in the store, no purge would ever
+    find it, and it may show the buyer's name."""
+    if not hashes:
+        return
+    with reading(engine) as conn:
+        unused = hashes - evidence_store.files_in_use(conn, hashes=hashes)
+    for sha256 in unused:
+        stored_file(engine, sha256).unlink(missing_ok=True)
 
 
 def _evidence_files(engine: Engine, item: Found) -> list[StoredFile]:

@@ -4,6 +4,7 @@ its own arrival — all in the purge's one transaction; a key rotation re-seals 
 and never retires a key a mail still needs."""
 
 import json
+import logging
 from datetime import UTC, date, datetime
 
 import pytest
@@ -116,3 +117,104 @@ def test_a_mail_that_cannot_be_opened_keeps_its_key_through_a_rotation(desk):
     assert set(after.keys) == {before.current, after.current}     # still rotating
     [mail] = unsorted_mail(desk)
     assert mail.sender.startswith("Bob Nocanary")   # its other cells, under the old key, open
+
+
+# -- the canary ----------------------------------------------------------------------------
+NAME, PHONE, STREET = "Pomona Canaryfield", "+1 555 0199 3731", "48 Quillcanary Lane"
+SUBJECT, PHOTO_MARK, STRAY = "Quokkacanary parcel", b"PHOTOCANARY-label", b"STRAYCANARY-scan"
+REPLY = f"Dear {NAME},\n\nA new lamp is on its way to {STREET}.\n\nKind regards"
+
+
+def _every_byte(*roots):
+    return [(p, p.read_bytes()) for root in roots for p in root.rglob("*") if p.is_file()]
+
+
+def test_canary_mail_is_in_no_file_but_the_evidence_store_and_nowhere_once_purged(
+        sqlite_database, tmp_path, private_home, caplog, dovecot, mail_user, mail_account,
+        smtp_server):
+    """A buyer's name (From and subject), phone number, address and words, read from the
+    real Dovecot and answered through the real SMTP server: after the sync and the reply
+    they are in no byte of the database, its WAL, the backups, the app's log (at DEBUG) or
+    the exports — only the photo, evidence, is in the evidence store (and a dispute packet,
+    which carries the evidence); after the purge they are nowhere at all."""
+    from sellerdesk.services.dispute import export_dispute
+    from sellerdesk.services.evidence import evidence_on, stored_file
+    from sellerdesk.services.imports.orders import import_orders
+    from sellerdesk.services.ledger_files import export_ledger
+    from sellerdesk.services.mail.account import save_mail_account
+    from sellerdesk.services.mail.outbox import send_checked
+    from sellerdesk.services.mail.sync import sync_mailbox
+    from sellerdesk.services.protection import backups
+    from tests.helpers.reports import row, write
+
+    engine = sqlite_database.engine
+    write(tmp_path / "orders.txt", [row(ORDER, date="2026-02-20T10:00:00+00:00")])
+    import_orders(engine, tmp_path / "orders.txt")
+    dovecot.deliver(mail_user.login, amazon_mail.buyer_message(
+        ORDER, buyer=NAME, subject=f"{SUBJECT} (Order: {ORDER})",
+        text=f"Please call {PHONE}; the box at {STREET} was crushed.",
+        photo=b"\xff\xd8" + PHOTO_MARK * 40, message_id="canary@relay"))
+    dovecot.deliver(mail_user.login, amazon_mail.buyer_message(     # no order: Unsorted
+        None, buyer=NAME, subject=SUBJECT, text=f"Me again, {PHONE}.",
+        photo=b"\xff\xd8" + STRAY * 40, message_id="stray@relay"))
+    # The app's log as a desk writes it, at DEBUG. Only the session's SMTP server (the
+    # other end of the wire, run in this process because it is a test) is left out: its
+    # aiosmtpd logger "mail.log" prints each command it receives. SellerDesk never imports
+    # aiosmtpd and sets up no logging of its own: its log file is what reaches stderr.
+    log_file = tmp_path / "sellerdesk.log"
+    handler = logging.FileHandler(log_file)
+    handler.addFilter(lambda record: not record.name.startswith("mail.log"))
+    handler.setLevel(logging.DEBUG)
+    logging.getLogger().addHandler(handler)
+    caplog.set_level(logging.DEBUG)
+    exports = tmp_path / "exports"
+    exports.mkdir()
+    try:
+        with time_machine.travel(NOW, tick=False):
+            save_mail_account(engine, mail_account, password=mail_user.password)
+            report = sync_mailbox(engine)
+            assert (report.on_issues, report.unsorted) == (1, 1)
+            [issue] = list_issues(engine)
+            send_checked(engine, issue_id=issue.issue_id, text=REPLY, staff="Ana")
+            [arrived] = smtp_server.received
+            assert NAME.encode() in arrived.raw         # it did go out, to the buyer
+            export_ledger(engine, exports / "ledger.csv")
+            packet = exports / "packet.zip"
+            export_dispute(engine, ORDER, packet)
+            backups.make_backup(engine, tmp_path / "elsewhere.sqlite3")
+            backups.daily_backup(engine)
+        [photo] = evidence_on(engine, [issue.issue_id])
+        photo_file = stored_file(engine, photo.sha256)
+        assert PHOTO_MARK in photo_file.read_bytes()       # evidence, like a photo today
+        assert PHOTO_MARK in packet.read_bytes()            # the packet carries evidence
+        texts = [NAME, PHONE, STREET, SUBJECT, "Kind regards"]
+        files = _every_byte(private_home, tmp_path)
+        names = {p.name for p, _ in files}
+        assert {"desk.sqlite3", "desk.sqlite3-wal", "elsewhere.sqlite3", "sellerdesk.log",
+                "ledger.csv", "packet.zip"} <= names
+        assert any(n.startswith("sellerdesk-") for n in names)      # the daily backup
+        for path, data in files:
+            for marker in texts:
+                assert marker.encode() not in data, (marker, path)
+            assert STRAY not in data, path        # Unsorted's attachment is not kept
+            if path not in (photo_file, packet):
+                assert PHOTO_MARK not in data, path
+        packet.unlink()    # the seller's own copy of the evidence, theirs to keep or not
+
+        with time_machine.travel(NOW, tick=False):
+            purged = purge_personal_data(engine, as_of=date(2026, 4, 2), staff="Ana")
+        assert (purged.issue_ids, purged.mails, purged.files) == ([issue.issue_id], 3, 1)
+        assert len(purged.backups) == 2
+        logging.getLogger("sellerdesk").debug("after the purge")   # the log still works
+    finally:
+        logging.getLogger().removeHandler(handler)
+        handler.close()
+    assert not photo_file.exists()
+    for path, data in _every_byte(private_home, tmp_path):
+        for marker in (*texts, "Box crushed."):
+            assert marker.encode() not in data, (marker, path)
+        assert PHOTO_MARK not in data, path
+        assert STRAY not in data, path
+    assert "after the purge" in log_file.read_text()
+    app_records = [r.getMessage() for r in caplog.records if not r.name.startswith("mail.log")]
+    assert not any(marker in text for text in app_records for marker in texts)
