@@ -25,6 +25,7 @@ SETTING = "mail.account"
 PASSWORD = "mail-password"                   # a password or an app password
 REFRESH_TOKEN = "mail-oauth-refresh-token"
 CLIENT_SECRET = "mail-oauth-client-secret"   # Google's desktop clients have one; Microsoft's not
+SECRETS = (PASSWORD, REFRESH_TOKEN, CLIENT_SECRET)
 AUTH_KINDS = ("password", "oauth2")
 OAUTH_PROVIDERS = ("google", "microsoft")
 _ADDRESS = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")

@@ -21,6 +21,7 @@ from sellerdesk.core.ledger import verify_chain
 from sellerdesk.services import evidence
 from sellerdesk.services.clock import now
 from sellerdesk.services.database import Database, open_database
+from sellerdesk.services.mail import account as mail_account
 from sellerdesk.services.protection import data_keys, shared_keys
 from sellerdesk.services.staff_admin import ROLES, check_limits
 from sellerdesk.store import credits as ledger_store
@@ -171,8 +172,11 @@ def migrate_from(engine: Engine, source: Path, *,
             raise TeamError("the team database already has orders, issues or credits; "
                             "a desk moves into an empty team database only")
         transfer.drop_policy_versions(target)   # init's default; the desk's own come
+        # The mailbox's secret too: its account (a setting) comes across, and without
+        # it no desk of the team could sign in to fetch.
         shared_keys.bring_desk_secrets(engine, target, (data_keys.SECRET,
-                                                        shared_keys.BUYER_REFERENCE))
+                                                        shared_keys.BUYER_REFERENCE,
+                                                        *mail_account.SECRETS))
         tables = transfer.tables()
         total = sum(transfer.count(src, t) for t in tables) or 1
         done = 0
