@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
     QStackedWidget,
     QTableWidget,
     QTableWidgetItem,
+    QTabWidget,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -49,6 +50,7 @@ from sellerdesk.services.evidence import (
     viewable_copy,
 )
 from sellerdesk.services.follow_up import IssueDetail
+from sellerdesk.services.mail.inbox import mail_on_issue
 from sellerdesk.services.protection.personal_data import BuyerDetails, buyer_details
 from sellerdesk.services.staff_admin import list_staff
 from sellerdesk.ui.dialogs.ask import ask_text, confirm
@@ -67,6 +69,7 @@ from sellerdesk.ui.labels import error_label
 from sellerdesk.ui.models.work_models import utc_now
 from sellerdesk.ui.operations import Operations
 from sellerdesk.ui.operations.records import remove_evidence
+from sellerdesk.ui.views.mail_thread import MailThread
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
@@ -243,7 +246,6 @@ class IssuePane(QStackedWidget):
         self.error_label.hide()
         layout.addWidget(self.error_label)
 
-        layout.addWidget(QLabel("<b>Timeline</b>"))
         self.timeline_table = QTableWidget(0, len(TIMELINE_HEADERS))
         self.timeline_table.setHorizontalHeaderLabels(TIMELINE_HEADERS)
         self.timeline_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -254,7 +256,16 @@ class IssuePane(QStackedWidget):
         header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
         self.timeline_table.verticalHeader().setSectionResizeMode(
             QHeaderView.ResizeMode.ResizeToContents)
-        layout.addWidget(self.timeline_table, 1)
+        # The timeline and the mail share the room under the form: at 1366×768 there is
+        # not height for both, and a person reads one or the other at a time.
+        self.mail_thread = MailThread()
+        self.history_tabs = QTabWidget()
+        self.history_tabs.setDocumentMode(True)
+        self.history_tabs.addTab(self.timeline_table, "Timeline")
+        self.history_tabs.addTab(self.mail_thread, "Mail")
+        self.history_tabs.setTabToolTip(1, "The buyer's mail and Amazon's notices on this "
+                                           "issue, and the replies sent, in full")
+        layout.addWidget(self.history_tabs, 1)
 
         self.evidence_heading = QLabel()
         self.evidence_heading.setWordWrap(True)
@@ -305,6 +316,7 @@ class IssuePane(QStackedWidget):
         self._show_taken()
         self._show_buyer()
         self._show_timeline()
+        self._show_mail()
         self._show_evidence()
         self.error_label.hide()
         self._show_busy()
@@ -463,6 +475,19 @@ class IssuePane(QStackedWidget):
                     cell.setToolTip(text)   # a whole reply, for instance
                 table.setItem(row, column, cell)
         table.scrollToBottom()
+
+    def _show_mail(self) -> None:
+        assert self.detail is not None
+        mails = mail_on_issue(self.engine, self.detail.issue.issue_id)
+        self.mail_thread.show_mail(mails)
+        self.history_tabs.setTabText(1, f"Mail ({len(mails)})" if mails else "Mail")
+
+    def mail_texts(self) -> list[str]:
+        """Each mail on the issue as the Mail tab shows it, a line per part."""
+        return ["\n".join(t for t in (c.kind_label.text(), c.heading_label.text(),
+                                      c.state_label.text(), c.subject_label.text(),
+                                      c.body_text(), c.note_label.text()) if t)
+                for c in self.mail_thread.cards]
 
     def _show_evidence(self) -> None:
         assert self.detail is not None
