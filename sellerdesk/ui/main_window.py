@@ -9,7 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QItemSelection, Qt, QTimer, Signal
+from PySide6.QtCore import QItemSelection, QLocale, Qt, QTime, QTimer, Signal
 from PySide6.QtGui import (
     QAction,
     QCloseEvent,
@@ -59,6 +59,9 @@ HOUSEKEEPING_EVERY_MS = 3_600_000
 BUSY_SAID_AFTER_MS = 300
 FRAME_ALLOWANCE = 60        # title bar and borders the window manager adds, roughly
 HOUSEKEEPING_RETRY_MS = 60_000
+# The mailbox said mail came while another write ran (or a dialog that saves here was
+# open): the fetch is tried again this much later.
+MAIL_RETRY_MS = 2_000
 
 if TYPE_CHECKING:
     from sellerdesk.core.records import StaffMember
@@ -146,6 +149,14 @@ class MainWindow(QMainWindow):
         self.keyring_label = self.keyring_note.label
         self.statusBar().addPermanentWidget(self.keyring_label)
         self.statusBar().addPermanentWidget(self.watch_label)
+        # Mail: how the last fetch went, in a few words (the whole sentence in its tip).
+        self.mail_label = QLabel()
+        self.mail_label.hide()
+        self.statusBar().addPermanentWidget(self.mail_label)
+        self.mail_watch = None           # ui.mail_watch.MailWatch, once a mailbox is connected
+        self._mail_watched = None        # the MailAccount it watches
+        self._mail_retry = QTimer(self, singleShot=True, interval=MAIL_RETRY_MS)
+        self._mail_retry.timeout.connect(self.fetch_mail)
         self.statusBar().addPermanentWidget(self.count_label)
         self.statusBar().addPermanentWidget(self.location_label)
         # The database's path gives way first when the status bar is short of room (at
@@ -266,6 +277,10 @@ class MainWindow(QMainWindow):
         self.sync_action = action(
             "S&ync with Amazon", self.sync_with_amazon, "F9",
             "Bring in new orders and reports from Amazon with your SP-API app")
+        self.fetch_mail_action = action(
+            "Fetch &mail now", lambda: self.fetch_mail(asked=True), "Ctrl+Shift+M",
+            "Read the new mail in the mailbox of Settings › Mail now (while the window is "
+            "open it also arrives by itself)")
         self.settings_action = action(
             "Se&ttings…", lambda: self.work_tabs and self.work_tabs.edit_settings(), "Ctrl+,",
             "Your SP-API credentials and the marketplaces Sync covers")
@@ -297,8 +312,8 @@ class MainWindow(QMainWindow):
                              self.settings_action, self.security_log_action]
 
         # Work that writes in the background: one at a time.
-        self.busy_actions = [self.import_action, self.sync_action, self.demo_action,
-                             self.backup_action, self.restore_action]
+        self.busy_actions = [self.import_action, self.sync_action, self.fetch_mail_action,
+                             self.demo_action, self.backup_action, self.restore_action]
         # What opens a dialog that writes (or logs to the security log) wait too while a
         # write runs, and so does checking a ledger file, which runs in the same lane;
         # reading, moving between tabs and searching never wait.
@@ -315,7 +330,7 @@ class MainWindow(QMainWindow):
         menu = self.menuBar()
         file_menu = menu.addMenu("&File")
         file_menu.addActions([self.import_action, self.watch_action, self.sync_action,
-                              self.demo_action])
+                              self.fetch_mail_action, self.demo_action])
         file_menu.addSeparator()
         file_menu.addActions([self.export_ledger_action, self.check_ledger_action])
         file_menu.addSeparator()
@@ -442,6 +457,11 @@ class MainWindow(QMainWindow):
             self.watch_folder(Path(folder))
         self.keyring_note.look(interactive=self.interactive)
         self._listen_to_team()
+        # Settings › Mail saved or disconnected (said in the status bar): watch the mailbox
+        # as it is now.
+        assert self.work_tabs is not None
+        self.work_tabs.said.connect(lambda _text: self.watch_mail())
+        self.watch_mail()
         if self.interactive:        # purge, backup: a moment after the window is usable
             QTimer.singleShot(HOUSEKEEPING_DELAY_MS, self.keep_house)
             self.housekeeping_timer.start()
@@ -843,6 +863,90 @@ class MainWindow(QMainWindow):
         return self._start(lambda: imports.sync_with_amazon(
             self.operations, self._engine(), credentials, staff=self.staff))
 
+    # -- mail ------------------------------------------------------------------------------
+    def watch_mail(self) -> None:
+        """Wait on the connected mailbox in the background (ui.mail_watch), or stop when
+        it was disconnected; nothing for --smoke."""
+        from sellerdesk.services.mail.account import mail_account
+        if self.database is None or self.closed or not self.interactive:
+            return
+        account = mail_account(self.database.engine)
+        if account == self._mail_watched:
+            return
+        self._mail_watched = account
+        if account is None:
+            if self.mail_watch is not None:
+                self.mail_watch.stop()
+            self.mail_label.hide()
+            return
+        if self.mail_watch is None:
+            from sellerdesk.ui.mail_watch import MailWatch
+            self.mail_watch = MailWatch(self.database.engine, self)
+            self.mail_watch.mail_waiting.connect(lambda _arrived: self.fetch_mail())
+            self.mail_watch.trouble.connect(self._mail_trouble)
+        self.mail_watch.start()
+        self._say_mail(f"Mail: connecting to {account.imap_host}…",
+                       f"Signing in to {account.login} at {account.imap_host}")
+
+    def fetch_mail(self, asked: bool = False) -> Task | None:
+        """Read the new mail into the desk, as one of the window's writes. While another
+        write runs or a dialog that saves on the GUI thread is open, a fetch tries again
+        shortly (as a watched folder's file waits). Shown with progress and Cancel when
+        asked for, and for a folder's first read (years of mail); else unseen."""
+        from sellerdesk.ui.operations import mailbox
+        if self.database is None or self.closed:
+            return None
+        if self.operations.task is not None or self.dialog_saves_here() is not None:
+            self._mail_retry.start()
+            return None
+        engine = self.database.engine
+        return mailbox.fetch_mail(self.operations, engine,
+                                  shown=asked or mailbox.first_read(engine),
+                                  done=self._mail_fetched, failed=self._mail_failed)
+
+    def _mail_fetched(self, report) -> None:
+        from sellerdesk.services.clock import now
+        from sellerdesk.services.mail.inbox import count_unsorted
+        from sellerdesk.ui.formatting import local_now
+        if self.closed or self.database is None:
+            return
+        if report.fetched_by:       # a team: another desk fetches; its news arrives live
+            self._say_mail("Mail: fetched by another desk", report.summary())
+            return
+        at = local_now(now())
+        fetched = QLocale().toString(QTime(at.hour, at.minute), QLocale.FormatType.ShortFormat)
+        unsorted = count_unsorted(self.database.engine)
+        waiting = f" · {unsorted:,} in Unsorted" if unsorted else ""
+        if report.new:
+            self.refresh()
+            self.statusBar().showMessage(report.summary(), 15_000)
+            self._say_mail(f"Mail: {report.new:,} new{waiting}",
+                           f"Fetched at {fetched}: {report.summary()}")
+        else:
+            self._say_mail(f"Mail: last fetched {fetched}{waiting}",
+                           f"Fetched at {fetched}: {report.summary()}")
+
+    def _mail_failed(self, error: Exception) -> None:
+        if self.closed:
+            return
+        text = str(error) if isinstance(error, KnownError) else (
+            f"Fetching mail failed ({type(error).__name__}: {error}).")
+        self._mail_trouble(text)
+
+    def _mail_trouble(self, text: str) -> None:
+        """Never a message box: the mail comes in the background, nobody asked."""
+        if self.closed:
+            return
+        short = text if len(text) <= 60 else text[:57].rstrip() + "…"
+        self._say_mail(f"Mail: {short}", text, failed=True)
+        self.statusBar().showMessage(text, 15_000)
+
+    def _say_mail(self, text: str, tip: str, *, failed: bool = False) -> None:
+        self.mail_label.setText(text)
+        self.mail_label.setToolTip(tip)
+        self.mail_label.setStyleSheet(error_style() if failed else "")
+        self.mail_label.show()
+
     def choose_demo_size(self) -> None:
         from sellerdesk.services.demo.build import DemoAlreadyThere, check_demo_target
         try:        # said before asking how many: the answer would not matter
@@ -1090,6 +1194,9 @@ class MainWindow(QMainWindow):
             return
         self.closed = True
         self.housekeeping_timer.stop()
+        self._mail_retry.stop()
+        if self.mail_watch is not None:    # before the database closes: it reads the account
+            self.mail_watch.stop()
         self.at_desk_box.close()
         if self.live is not None:
             self.live.stop()
