@@ -20,7 +20,15 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from sellerdesk.services.clock import now
 from sellerdesk.services.queue import (
@@ -71,6 +79,7 @@ class QueueView(QWidget):
     give_credit = Signal(int)           # the issue id
     draft_reply = Signal(int)
     note_message = Signal(int)
+    open_unsorted = Signal()            # mail waits in the Unsorted tab: go there
 
     def __init__(self, engine: Engine, staff: Callable[[], str],
                  parent: QWidget | None = None, *,
@@ -97,12 +106,20 @@ class QueueView(QWidget):
                                 apply=self.set_filters)
         self.views.said.connect(self.said)
         self.count_label = QLabel()
+        # Mail nobody has placed on an order yet is work too, waiting in its own tab: the
+        # person working the queue sees it here and goes there with a click.
+        self.unsorted_button = QPushButton()
+        self.unsorted_button.setToolTip("Mail read in that is on no issue: attach each to "
+                                        "its order or set it aside (Ctrl+7)")
+        self.unsorted_button.clicked.connect(self.open_unsorted)
+        self.unsorted_button.hide()
         bar = QHBoxLayout()
         bar.setContentsMargins(0, 0, 0, 0)
         for widget in (self.views, self.who_box, self.overdue_box, self.approvals_box):
             bar.addWidget(widget)
         bar.addStretch(1)
         bar.addWidget(self.count_label)
+        bar.addWidget(self.unsorted_button)
         self.who_box.currentIndexChanged.connect(self._filtered)
         self.overdue_box.toggled.connect(self._filtered)
         self.approvals_box.toggled.connect(self._filtered)
@@ -166,6 +183,10 @@ class QueueView(QWidget):
                       or not keep_selected(self.table, _key, chosen, _key(shown))):
             self.table.selectRow(0)
         self.counted.emit(len(everything), urgent_count(everything, moment))
+
+    def show_unsorted(self, waiting: int) -> None:
+        self.unsorted_button.setText(f"{waiting:,} unsorted mail{'' if waiting == 1 else 's'}")
+        self.unsorted_button.setVisible(bool(waiting))
 
     def selected(self) -> QueueItem | None:
         """The item in hand: the table's current row (one of several selected, maybe)."""

@@ -1,4 +1,4 @@
-"""The work tabs beside Orders — Queue, Issues, Approvals, Ledger, Metrics — and the
+"""The work tabs beside Orders — Queue, Issues, Approvals, Ledger, Metrics, Unsorted — and the
 dialogs they open, wired to each other: a credit given anywhere shows everywhere. Built
 once the database is open, so the window itself never waits for them; the Queue is the
 tab it then shows, unless the window remembers another."""
@@ -30,11 +30,14 @@ from sellerdesk.ui.views.issues_view import IssuesView
 from sellerdesk.ui.views.ledger_view import LedgerView
 from sellerdesk.ui.views.metrics_view import MetricsView
 from sellerdesk.ui.views.queue_view import QueueView
+from sellerdesk.ui.views.unsorted_view import UnsortedView, unsorted_title
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
 
-ORDERS_TAB, QUEUE_TAB, ISSUES_TAB, APPROVALS_TAB, LEDGER_TAB, METRICS_TAB = range(6)
+# Unsorted comes last so that the others keep their places and their Ctrl+number; the
+# Queue says when mail waits there and leads to it.
+ORDERS_TAB, QUEUE_TAB, ISSUES_TAB, APPROVALS_TAB, LEDGER_TAB, METRICS_TAB, UNSORTED_TAB = range(7)
 
 
 class WorkTabs(QObject):
@@ -63,6 +66,10 @@ class WorkTabs(QObject):
         tabs.addTab(self.ledger, "&Ledger")
         self.metrics = MetricsView(engine, staff)
         tabs.addTab(self.metrics, "&Metrics")
+        # No Alt letter: each of U-n-s-o-r-t-e-d is taken by a tab, a menu or the issue
+        # pane's buttons; Ctrl+7 goes there.
+        self.unsorted = UnsortedView(engine, staff, operations=self.operations)
+        tabs.addTab(self.unsorted, unsorted_title(self.unsorted.count))
         # computed when looked at, not at start: the window opens without waiting for it
         tabs.currentChanged.connect(self._tab_shown)
         self.metrics.said.connect(self.said)
@@ -94,6 +101,13 @@ class WorkTabs(QObject):
         queue.give_credit.connect(self.give_credit)
         queue.draft_reply.connect(self.draft_reply)
         queue.note_message.connect(self.note_message)
+        queue.open_unsorted.connect(lambda: self.tabs.setCurrentIndex(UNSORTED_TAB))
+        unsorted = self.unsorted
+        unsorted.said.connect(self.said)
+        unsorted.counted.connect(self._unsorted_counted)
+        unsorted.changed.connect(self._changed)
+        unsorted.open_issue.connect(self.show_issue)
+        self._unsorted_counted(unsorted.count)
         self._queue_counted(queue.model.rowCount(), urgent_count(queue.model.records(), now()))
         # Home: the window shows it once the desk opens, unless it remembers another tab.
         tabs.setCurrentIndex(QUEUE_TAB)
@@ -130,6 +144,8 @@ class WorkTabs(QObject):
             self.metrics.refresh()
         elif index == QUEUE_TAB:
             self.queue.table.setFocus()     # its keys work at once
+        elif index == UNSORTED_TAB:
+            self.unsorted.table.setFocus()
         elif index in (ISSUES_TAB, APPROVALS_TAB):
             # Its list, not the first box above it: Down would change the view there.
             (self.issues if index == ISSUES_TAB else self.approvals).table.setFocus()
@@ -139,6 +155,10 @@ class WorkTabs(QObject):
         if urgent != self.urgent:
             self.urgent = urgent
             self.urgent_changed.emit(urgent)
+
+    def _unsorted_counted(self, waiting: int) -> None:
+        self.tabs.setTabText(UNSORTED_TAB, unsorted_title(waiting))
+        self.queue.show_unsorted(waiting)
 
     def _approvals_counted(self, waiting: int) -> None:
         self.tabs.setTabText(APPROVALS_TAB, f"&Approvals ({waiting})" if waiting
@@ -249,6 +269,7 @@ class WorkTabs(QObject):
         self.approvals.refresh()
         self.ledger.refresh()
         self.queue.refresh()
+        self.unsorted.refresh()
         if self.tabs.currentIndex() == METRICS_TAB:
             self.metrics.refresh()
         self.work_changed.emit()
