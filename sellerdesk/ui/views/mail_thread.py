@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QFont, QTextOption
 from PySide6.QtWidgets import (
     QFrame,
@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 from sellerdesk.services.mail.inbox import PURGED, MailView
 from sellerdesk.ui.formatting import ERROR, GOOD, MUTED, WARNING, Tone, local_time, tone_name
 
-BODY_LINES = 14          # a body taller than this scrolls inside its card
+BODY_LINES = 10          # a body taller than this scrolls inside its card
 STATES = {"sending": ("Sending…", WARNING), "sent": ("Sent", GOOD),
           "failed": ("Not sent", ERROR)}
 
@@ -103,9 +103,11 @@ class MailCard(QFrame):
         self.kind_label = _plain(mail.label, bold=True)
         self.kind_label.setWordWrap(False)
         top.addWidget(self.kind_label)
-        who = mail.sender or mail.by
-        if mail.direction == "out" and mail.by and mail.sender and mail.by not in mail.sender:
-            who = f"{mail.by} ({mail.sender})"
+        who = mail.sender
+        if mail.direction == "out":      # a reply's sender is the desk: who sent it, to whom
+            who = " · ".join(part for part in (
+                f"by {mail.by}" if mail.by else "",
+                f"to {mail.sender.strip('<>')}" if mail.sender else "") if part)
         self.heading_label = _plain(" · ".join(
             part for part in (local_time(mail.written_at), who) if part), tone=MUTED)
         top.addWidget(self.heading_label, 1)
@@ -160,6 +162,7 @@ class MailThread(QScrollArea):
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.cards: list[MailCard] = []
         self._shown: tuple | None = None
+        self._mails: list[MailView] = []
         self._pinned = False
         bar = self.verticalScrollBar()
         bar.rangeChanged.connect(self._keep_newest_in_sight)
@@ -175,8 +178,15 @@ class MailThread(QScrollArea):
         seen = tuple((m.mail_id, m.state, m.note, m.body, m.unreadable) for m in mails)
         if seen == self._shown:
             return
-        self._shown = seen
+        self._shown, self._mails = seen, list(mails)
         self._build(mails)
+
+    def changeEvent(self, event: QEvent) -> None:
+        """The desktop switched between light and dark: the cards' tones are drawn again
+        in the new palette's colours."""
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange and self._shown is not None:
+            self._build(self._mails)
 
     def _keep_newest_in_sight(self, _low: int, high: int) -> None:
         """The newest mail, at the bottom, is the one to answer: kept in sight as the

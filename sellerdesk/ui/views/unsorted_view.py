@@ -192,6 +192,13 @@ class UnsortedView(QWidget):
         if self.card is not None:
             self.detail.setWidget(self.card)
 
+    def changeEvent(self, event: QEvent) -> None:
+        """Light to dark or back: the mail shown is drawn again in the new tones."""
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange and self.card is not None:
+            self.card = None
+            self._show_selected()
+
     def _enable(self) -> None:
         usable = self.selected() is not None and not self.operations.busy
         for each in (self.attach_action, self.set_aside_action, self.attach_button,

@@ -5,13 +5,14 @@ whether a reply left."""
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
 
 from sellerdesk.core.errors import KnownError
 from sellerdesk.services.issues import list_issues
 from sellerdesk.services.mail.account import save_mail_account
 from sellerdesk.services.mail.outbox import send_checked
 from sellerdesk.services.mail.sync import sync_mailbox
-from sellerdesk.ui.formatting import local_time
+from sellerdesk.ui.formatting import GOOD, dark_palette, local_time
 from sellerdesk.ui.views.work_tabs import ISSUES_TAB
 from tests.helpers import amazon_mail
 from tests.ui.conftest import ORDER
@@ -79,8 +80,18 @@ def test_a_reply_sent_shows_sent(qtbot, mailed_desk, smtp_server):
     assert sent.state_label.text() == "Sent"
     assert sent.state_label.isVisible()
     assert sent.body_text().rstrip() == REPLY
-    assert "Ana" in sent.heading_label.text()
+    assert sent.heading_label.text().endswith(
+        f" · by Ana · to {amazon_mail.relay_address('US')}")
     assert len(smtp_server.received) == 1
+    assert GOOD.light in sent.state_label.styleSheet()
+    # The desktop turns dark while the desk runs: the state is drawn in the dark tone.
+    app = QApplication.instance()
+    light = app.palette()
+    app.setPalette(dark_palette())
+    try:
+        qtbot.waitUntil(lambda: GOOD.dark in pane.mail_thread.cards[1].state_label.styleSheet())
+    finally:
+        app.setPalette(light)
 
 
 def test_a_reply_the_server_refused_says_why(qtbot, mailed_desk, smtp_server, mail_account,
