@@ -3,6 +3,8 @@ the session's real Dovecot into a real desk, and replies sent through its real S
 server — what a person reads of each: kind, time, sender, subject, body as written, and
 whether a reply left."""
 
+import dataclasses
+
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
@@ -10,9 +12,11 @@ from PySide6.QtWidgets import QApplication
 from sellerdesk.core.errors import KnownError
 from sellerdesk.services.issues import list_issues
 from sellerdesk.services.mail.account import save_mail_account
+from sellerdesk.services.mail.inbox import PURGED, MailView
 from sellerdesk.services.mail.outbox import send_checked
 from sellerdesk.services.mail.sync import sync_mailbox
 from sellerdesk.ui.formatting import GOOD, dark_palette, local_time
+from sellerdesk.ui.views.mail_thread import MailCard
 from sellerdesk.ui.views.work_tabs import ISSUES_TAB
 from tests.helpers import amazon_mail
 from tests.ui.conftest import ORDER
@@ -131,3 +135,31 @@ def test_an_issue_without_mail_says_where_mail_comes_from(desk_window):
     assert pane.history_tabs.tabText(1) == "Mail"
     assert pane.mail_thread.cards == []
     assert "Settings › Mail" in pane.mail_thread.empty_label.text()
+
+
+def _mail(**changes) -> MailView:
+    """A mail as services.mail.inbox hands it to the window."""
+    mail = MailView(mail_id=7, direction="in", kind="atoz_claim",
+                    written_at=amazon_mail.SENT_AT.replace(tzinfo=None), order_id=ORDER,
+                    issue_id=1, subject="A-to-z claim", sender="Amazon <atoz@amazon.com>",
+                    body="The buyer filed a claim.", attachments=0, trusted=True, note="",
+                    state="", by="mailbox")
+    return dataclasses.replace(mail, **changes)
+
+
+def test_a_mail_whose_seal_will_not_open_says_why_instead_of_its_body(qtbot):
+    card = MailCard(_mail(subject="", sender="", body="",
+                          unreadable="mail 7's body was sealed with key 3, not on this desk"))
+    qtbot.addWidget(card)
+    assert card.body_view is None
+    assert card.body_text() == ("The mail cannot be read here: mail 7's body was sealed "
+                                "with key 3, not on this desk")
+    assert card.kind_label.text() == "A-to-z claim"
+
+
+def test_a_purged_mail_says_so(qtbot):
+    card = MailCard(_mail(subject=PURGED, sender=PURGED, body=PURGED))
+    qtbot.addWidget(card)
+    assert card.body_view is None
+    assert card.body_text() == ("The mail's words were purged with the buyer's personal "
+                                "data (retention period over).")
