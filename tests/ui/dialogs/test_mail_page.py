@@ -11,6 +11,8 @@ from PySide6.QtCore import Qt
 
 from sellerdesk.services.mail import account as mail_accounts
 from sellerdesk.ui.formatting import error_style
+from tests.helpers.staffing import hire
+from tests.helpers.window_actions import log_damaged_book
 
 
 @pytest.fixture
@@ -93,3 +95,23 @@ def test_presets_fill_the_hosts_and_microsoft_asks_for_oauth(qtbot, page):
     page.preset_box.activated.emit(page.preset_box.currentIndex())
     assert page.imap_host.text() == "imap.gmail.com"
     assert page.client_secret_field.isVisible()
+
+
+def test_an_agent_may_look_but_not_connect_the_mailbox(qtbot, desk_window, mail_account,
+                                                      mail_user):
+    engine = desk_window.database.engine
+    log_damaged_book(desk_window)              # Ana, the first at the desk, is its owner
+    hire(engine, "Cleo")
+    desk_window.work_tabs.refresh()
+    desk_window.staff_box.setCurrentText("Cleo")
+    dialog = desk_window.work_tabs.edit_settings()
+    page = dialog.mail_page
+    fill(qtbot, page, mail_account, mail_user.password)
+    click(qtbot, page.save_button)
+    assert page.result_label.text() == (
+        "Cleo is not a supervisor or owner here; the mailbox serves the whole desk, so one "
+        "of them connects it")
+    assert page.result_label.styleSheet() == error_style()
+    assert mail_accounts.mail_account(engine) is None
+    assert keyring.get_password("SellerDesk", "mail-password") is None
+    dialog.close()
