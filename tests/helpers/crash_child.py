@@ -110,8 +110,25 @@ def _backup(engine, report: int, target: str, **_) -> None:
     os.write(report, b"done\n")
 
 
+def _mail(engine, report: int, host: str, port: int, login: str, password: str,
+          ca_file: str, batch: int, **_) -> None:
+    """Read the mailbox (small batches, so a kill falls between and within them); one
+    report line per batch written."""
+    import imaplib
+    import ssl
+
+    from sellerdesk.services.mail import sync
+    sync.BATCH_MAILS = batch
+    context = ssl.create_default_context(cafile=ca_file)
+    with imaplib.IMAP4_SSL(host, port, ssl_context=context, timeout=30) as imap:
+        imap.login(login, password)
+        sync.sync_folders(engine, imap, account=login, folders=("INBOX",),
+                          progress=lambda done, _text: os.write(report, f"{done}\n".encode()))
+    os.write(report, b"done\n")
+
+
 MODES = {"credits": _credits, "race": _race, "hot": _hot, "import": _import, "purge": _purge,
-         "rotate": _rotate, "backup": _backup}
+         "rotate": _rotate, "backup": _backup, "mail": _mail}
 
 
 def _child(command: dict) -> None:

@@ -20,6 +20,7 @@ from __future__ import annotations
 import imaplib
 import re
 from collections.abc import Callable, Iterator
+from contextlib import suppress
 from dataclasses import dataclass, field
 
 from sqlalchemy.engine import Engine
@@ -106,10 +107,23 @@ def sync_mailbox(engine: Engine, *, progress: Progress = _no_progress,
     if holder != desk:
         return SyncReport(fetched_by=holder)
     secret = desk_secret(engine, account)
-    with open_imap(account, secret) as imap:
+    imap = open_imap(account, secret)
+    try:
         return sync_folders(engine, imap, account=account.login, folders=account.folders,
                             progress=progress, cancelled=cancelled,
                             server=f"{account.imap_host}:{account.imap_port}")
+    finally:
+        _sign_out_quietly(imap)
+
+
+def _sign_out_quietly(imap: imaplib.IMAP4) -> None:
+    """Not `with open_imap(…)`: its exit signs out, and on a connection the server dropped
+    that raises imaplib's abort over the sentence saying what was kept."""
+    try:
+        imap.logout()
+    except (imaplib.IMAP4.error, OSError):
+        with suppress(OSError):
+            imap.shutdown()
 
 
 def sync_folders(engine: Engine, imap: imaplib.IMAP4, *, account: str,
