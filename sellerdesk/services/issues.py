@@ -83,14 +83,16 @@ def add_issue(engine: Engine, *, order_id: str, issue_type: IssueType,
 
 def open_issue(conn: Connection, *, order_id: str, issue_type: IssueType, severity: Severity,
                affected: tuple[tuple[str, int], ...], days_late: int, buyer_ref: str | None,
-               note: str, actor: str, at: datetime) -> int:
+               note: str, actor: str, at: datetime, reply_owed: bool = True) -> int:
     """The issue's row and its first timeline line, in the caller's transaction; the
-    24-hour reply clock runs from `at` (the buyer's contact: a mail's own time)."""
+    24-hour reply clock runs from `at` (the buyer's contact: a mail's own time). An
+    issue Amazon's notice opens (a claim, a chargeback) owes the buyer no reply."""
     issue_id = issue_store.add_issue(
         conn, order_id=order_id, issue_type=issue_type.value, severity=severity.value,
         affected=format_affected(affected), days_late=days_late, buyer_ref=buyer_ref,
         notes=note, by=actor, now=max(at, now()),
-        reply_due_at=at + duration("reply_hours", overrides_in(conn)))
+        reply_due_at=(at + duration("reply_hours", overrides_in(conn)) if reply_owed
+                      else None))
     issue_store.add_event(conn, issue_id=issue_id, actor=actor, kind="logged",
                           text=f"{issue_type.label}, {severity.value}", at=at)
     return issue_id

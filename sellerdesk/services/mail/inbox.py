@@ -135,7 +135,8 @@ def attach_to_order(engine: Engine, *, mail_id: int, order_id: str,
             issue = issue_record(conn, open_issue(
                 conn, order_id=order_id, issue_type=IssueType.OTHER, severity=Severity.MODERATE,
                 affected=(), days_late=0, buyer_ref=None, note="Opened from a mail in Unsorted",
-                actor=member.name, at=row.written_at))
+                actor=member.name, at=row.written_at,
+                reply_owed=row.kind in ("buyer_message", "unsorted")))
         mail_store.update_message(conn, mail_id=mail_id, issue_id=issue.issue_id,
                                   order_id=order_id, by=member.name)
         if row.kind in ("buyer_message", "unsorted"):

@@ -148,7 +148,8 @@ def _issue_for(conn: Connection, classified: Classified,
     issue_id = open_issue(conn, order_id=classified.order_id, issue_type=IssueType.OTHER,
                           severity=Severity.MODERATE, affected=(), days_late=0,
                           buyer_ref=None, note="Opened by a mail from the mailbox",
-                          actor=ACTOR, at=written)
+                          actor=ACTOR, at=written,
+                          reply_owed=classified.kind == "buyer_message")
     return issue_record(conn, issue_id), True
 
 

@@ -116,6 +116,7 @@ def test_an_atoz_claim_email_starts_the_information_request_clock(desk, dovecot,
     assert report.new_issues == 1
     [issue] = list_issues(desk)
     assert issue.status.value == "escalated_atoz"
+    assert issue.reply_due_at is None              # Amazon's notice: no buyer to answer
     detail = issue_detail(desk, issue.issue_id)
     [running] = [d for d in detail.deadlines if d.key == "atoz_information"]
     assert running.due == amazon_mail.SENT_AT.replace(tzinfo=None) + timedelta(hours=48)
