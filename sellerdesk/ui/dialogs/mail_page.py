@@ -10,7 +10,7 @@ from __future__ import annotations
 import time
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
@@ -171,7 +171,8 @@ class MailPage(QWidget):
         layout.addStretch(1)
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
-        outer.addWidget(scrolling_body(body))
+        self.scroll = scrolling_body(body)
+        outer.addWidget(self.scroll)
 
         self.preset_box.activated.connect(self._preset_chosen)
         self.sign_in_box.currentIndexChanged.connect(self._show_sign_in_kind)
@@ -331,6 +332,9 @@ class MailPage(QWidget):
     def _show_result(self, text: str, *, failed: bool = False) -> None:
         self.result_label.setText(text)
         self.result_label.setStyleSheet(error_style() if failed else "")
+        # At 1366×768 the answer lands below the fold: bring it into view once laid out
+        # (seen in the window: a wrong password looked like a check that did nothing).
+        QTimer.singleShot(0, lambda: self.scroll.ensureWidgetVisible(self.result_label))
 
     # -- OAuth 2.0 sign-in -----------------------------------------------------------------
     def sign_in(self) -> Task | None:
