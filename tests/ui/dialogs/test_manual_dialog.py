@@ -28,7 +28,7 @@ def test_f1_opens_the_manual_naming_every_tab(qtbot, desk_window):
     shown = dialog.text.toPlainText()
     tabs = [desk_window.tabs.tabText(i).replace("&", "").split(" (")[0]
             for i in range(desk_window.tabs.count())]
-    assert tabs == ["Orders", "Queue", "Issues", "Approvals", "Ledger", "Metrics"]
+    assert tabs == ["Orders", "Queue", "Issues", "Approvals", "Ledger", "Metrics", "Unsorted"]
     for tab in tabs:
         assert re.search(rf"^{tab} \(Ctrl\+\d\)$", shown, re.MULTILINE), tab
     assert "Logging an issue and giving a credit safely" in shown
