@@ -42,6 +42,10 @@ class MailRow:
     sealed_sender: bytes | None
     sealed_body: bytes | None
     purged_at: datetime | None
+    account: str               # where it was found: the mailbox's login, folder, UIDs
+    folder: str
+    uidvalidity: int | None
+    uid: int | None
 
 
 _COLUMNS = tuple(getattr(m, name) for name in MailRow.__slots__)

@@ -4,17 +4,25 @@ order, and setting one aside (not the desk's business: kept, out of the list).""
 
 from __future__ import annotations
 
+import imaplib
 from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy.engine import Engine
 
+from sellerdesk.core.errors import InputError
 from sellerdesk.core.issues import IssueStatus, IssueType, Severity
+from sellerdesk.core.mail.parsing import parse_message
 from sellerdesk.core.sealing import SealBroken, cell, unseal
 from sellerdesk.services.at_desk import DeskError, at_desk_or_add_first_owner
 from sellerdesk.services.clock import now
+from sellerdesk.services.evidence import record_evidence, take_in_bytes
 from sellerdesk.services.follow_up import buyer_wrote
 from sellerdesk.services.issues import issue_record, open_issue
+from sellerdesk.services.mail.account import MailError, mail_account
+from sellerdesk.services.mail.connection import desk_secret, open_imap
+from sellerdesk.services.mail.routing import StoredFile
+from sellerdesk.services.mail.sync import fetch_one
 from sellerdesk.services.protection import data_keys
 from sellerdesk.store import issues as issue_store
 from sellerdesk.store import mail as mail_store
@@ -120,8 +128,13 @@ def attach_to_order(engine: Engine, *, mail_id: int, order_id: str,
     """A person says which order a mail from Unsorted is about: it goes on the order's
     open issue (or opens one), as the buyer's contact, whose reply clock runs from the
     mail's own time. A notice that was not proven to come from Amazon moves no clock
-    here either: it goes on the timeline as a mail a person placed. The issue's id."""
+    here either: it goes on the timeline as a mail a person placed. The mail's
+    attachments (a photo sent without an order id) are read again from the mailbox and
+    become the issue's evidence; the timeline says when the server no longer has them.
+    The issue's id."""
     order_id = order_id.strip()
+    with reading(engine) as conn:
+        files, missing = _attachments_again(engine, _unsorted_row(conn, mail_id))
     with writing(engine) as conn:
         row = _unsorted_row(conn, mail_id)
         if get_order(conn, order_id=order_id) is None:
@@ -147,7 +160,44 @@ def attach_to_order(engine: Engine, *, mail_id: int, order_id: str,
                                   text=f"{KIND_LABELS.get(row.kind, row.kind)} by e-mail, "
                                        f"placed from Unsorted (mail {mail_id}); not proven to "
                                        "come from Amazon, so no clock moved", at=now())
+        for file in files:
+            record_evidence(conn, engine, issue_id=issue.issue_id, sha256=file.sha256,
+                            name=file.name, size=file.size, by=member.name,
+                            at=row.written_at, why=f", from mail {mail_id}")
+        if missing:
+            issue_store.add_event(conn, issue_id=issue.issue_id, actor=member.name,
+                                  kind="mail", text=f"Mail {mail_id}: {missing}", at=now())
         return issue.issue_id
+
+
+def _attachments_again(engine: Engine, row: MailRow) -> tuple[list[StoredFile], str]:
+    """The attachments of a mail read before, fetched again from where it was found (the
+    sync keeps no attachment of mail that landed on no issue: evidence of nothing, and
+    maybe the buyer's name), taken into the evidence store. With why none came, when
+    some should have."""
+    if not row.attachments:
+        return [], ""
+    count = f"{row.attachments} attachment{'s' * (row.attachments != 1)}"
+    account = mail_account(engine)
+    if account is None or account.login != row.account or row.uid is None:
+        return [], f"its {count} could not be fetched: its mailbox is not connected"
+    try:
+        with open_imap(account, desk_secret(engine, account)) as imap:
+            raw = fetch_one(imap, row.folder, row.uidvalidity, row.uid)
+    except (MailError, imaplib.IMAP4.error, OSError) as exc:
+        return [], f"its {count} could not be fetched ({exc})"
+    message = parse_message(raw) if raw is not None else None
+    if message is None or message.message_id != row.message_id:
+        return [], (f"its {count} could not be fetched: the mail is no longer in "
+                    f"{row.folder} on the server")
+    stored = []
+    for attachment in message.attachments:
+        try:
+            sha256, size = take_in_bytes(engine, attachment.data, attachment.name)
+        except InputError:
+            continue
+        stored.append(StoredFile(sha256, size, attachment.name))
+    return stored, ""
 
 
 def set_aside(engine: Engine, *, mail_id: int, staff: str | None = None) -> None:

@@ -302,6 +302,16 @@ def _batches(sizes: dict[int, int]) -> Iterator[list[int]]:
         yield batch
 
 
+def fetch_one(imap: imaplib.IMAP4, folder: str, uidvalidity: int | None,
+              uid: int) -> bytes | None:
+    """One mail read before, by where it was found; None when the folder was rebuilt
+    since (its UIDs now name other mail) or the mail is gone."""
+    if _select(imap, folder) != uidvalidity:
+        return None
+    fetched = _fetch(imap, folder, [uid])
+    return fetched[0][1] if fetched else None
+
+
 _UID = re.compile(rb"UID (\d+)")
 
 
