@@ -26,6 +26,7 @@ from sellerdesk.services.at_desk import DeskError, at_desk_or_add_first_owner
 from sellerdesk.services.clock import now
 from sellerdesk.services.follow_up import reply_sent
 from sellerdesk.services.mail.account import MailAccount, MailError
+from sellerdesk.services.mail.connection import quoted
 from sellerdesk.services.protection import data_keys
 from sellerdesk.store import mail as mail_store
 from sellerdesk.store.engine import reading, writing
@@ -152,9 +153,10 @@ def _keep_copy(imap: imaplib.IMAP4 | None, account: MailAccount,
         return "", ""
     folder = account.sent_folder
     try:
-        status, _ = imap.append('"' + folder.replace('"', '\\"') + '"', r"(\Seen)", None,
-                                message.as_bytes())
-    except (imaplib.IMAP4.error, OSError) as exc:
+        # quoted(): modified UTF-7, as the check in Settings opened it — imaplib sends only
+        # ASCII, and "Éléments envoyés" (Outlook in French) raised once the reply had gone.
+        status, _ = imap.append(quoted(folder), r"(\Seen)", None, message.as_bytes())
+    except (imaplib.IMAP4.error, OSError, UnicodeError) as exc:
         return "", f"sent; no copy in {folder} ({exc})"
     if status != "OK":
         return "", f"sent; the server kept no copy in {folder}"

@@ -101,3 +101,27 @@ def test_a_reply_sent_after_the_deadline_is_noted_late(desk, smtp_server):
         send_checked(desk, issue_id=issue.issue_id, text=REPLY, staff="Ana")
     [after] = list_issues(desk)
     assert after.reply_due_at is None
+
+
+def test_a_sent_folder_named_in_french_gets_its_copy_and_the_send_is_not_called_failed(
+        desk, smtp_server, dovecot, mail_account, mail_user):
+    """Outlook in French keeps sent mail in "Éléments envoyés": the copy went to the server
+    as raw text imaplib cannot send, and the reply already accepted came back as a
+    failure — the dialog said it was not sent, and a second Send reached the buyer twice."""
+    from sellerdesk.services.mail.connection import quoted
+    french = "Éléments envoyés"
+    with dovecot.imap(mail_user.login) as imap:
+        assert imap.create(quoted(french))[0] == "OK"
+    with time_machine.travel(NOW, tick=False):
+        save_mail_account(desk, dataclasses.replace(mail_account, sent_folder=french),
+                          password=mail_user.password)
+    [issue] = list_issues(desk)
+    sent = send_checked(desk, issue_id=issue.issue_id, text=REPLY, staff="Ana")
+    assert (sent.to_folder, sent.note) == (french, "")
+    assert len(smtp_server.received) == 1
+    [after] = list_issues(desk)
+    assert after.reply_due_at is None
+    with dovecot.imap(mail_user.login) as imap:
+        assert imap.select(quoted(french), readonly=True)[0] == "OK"
+        _status, [found] = imap.search(None, "ALL")
+        assert len(found.split()) == 1
