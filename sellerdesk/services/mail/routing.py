@@ -90,7 +90,9 @@ def place(conn: Connection, found: Found, *, keys: KeySet, reference_key: bytes 
     """Write the mail and what it does, in the caller's transaction. `files` (taken into
     the evidence store before the transaction) become the issue's evidence."""
     message, classified = found.message, found.classified
-    written = message.sent_at or at
+    # The mail's own time, but never later than it was read: a Date: ahead (a sender's
+    # clock, or this desk's behind) would start a reply or A-to-z clock late.
+    written = min(message.sent_at, at) if message.sent_at else at
     order = get_order(conn, order_id=classified.order_id) if classified.order_id else None
     why = _why_unsorted(classified, order is not None)
     issue, new_issue = None, False
@@ -117,7 +119,9 @@ def place(conn: Connection, found: Found, *, keys: KeySet, reference_key: bytes 
             record_evidence(conn, conn.engine, issue_id=issue.issue_id, sha256=file.sha256,
                             name=file.name, size=file.size, by=ACTOR, at=written,
                             why=f", from mail {mail_id}")
-    elif not why and classified.kind in _DEFECTS:
+    elif not why and (classified.kind in _DEFECTS or classified.kind == "atoz_decision"):
+        # No open issue (feedback; a decision on a claim whose issue was closed): the
+        # order's defect still follows it — a granted claim counts against the seller.
         _defect(conn, classified, written)
     return Placed(mail_id, issue.issue_id if issue else None, new_issue, why)
 

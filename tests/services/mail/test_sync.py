@@ -180,3 +180,27 @@ def test_a_folder_missing_on_the_server_is_named(desk, dovecot, mail_user):
         sync_folders(desk, imap, account=mail_user.login, folders=("Amazon",))
     assert str(raised.value) == ("the folder 'Amazon' is not in the mailbox (Settings › Mail "
                                  "names the folders to watch)")
+
+
+def test_a_claim_decided_on_an_order_with_no_open_issue_still_counts_as_granted(
+        desk, dovecot, mail_user):
+    """The claim's issue was closed (or the claim was handled before the mailbox was
+    connected): the decision mail opened nothing, and the granted claim — money debited,
+    a defect on the account — was not recorded on the order at all."""
+    from sellerdesk.store import defects as defect_store
+    dovecot.deliver(mail_user.login, amazon_mail.atoz_decision(OTHER, granted=True))
+    sync(desk, dovecot, mail_user.login)
+    with reading(desk) as conn:
+        found = defect_store.defects_on_order(conn, order_id=OTHER)
+    assert [(d.kind.value, d.status) for d in found] == [("atoz_claim", "granted")]
+
+
+def test_a_mail_dated_ahead_of_the_desk_starts_the_clock_when_it_was_read(
+        desk, dovecot, mail_user):
+    """A Date: ahead of the desk's clock (the sender's clock, or this computer's behind)
+    started the 24-hour clock that much later: the reply was shown due after Amazon's."""
+    ahead = NOW + timedelta(hours=9)
+    dovecot.deliver(mail_user.login, amazon_mail.buyer_message(ORDER, sent_at=ahead))
+    sync(desk, dovecot, mail_user.login)
+    [issue] = list_issues(desk)
+    assert issue.reply_due_at == NOW.replace(tzinfo=None) + timedelta(hours=24)
