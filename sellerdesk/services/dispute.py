@@ -16,7 +16,7 @@ import re
 import shutil
 import zipfile
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from sqlalchemy.engine import Engine
@@ -29,6 +29,7 @@ from sellerdesk.services import packet_pdf
 from sellerdesk.services.clock import now
 from sellerdesk.services.evidence import checked_file
 from sellerdesk.services.files import written_whole
+from sellerdesk.services.mail.inbox import mail_on_issue
 from sellerdesk.services.packet_pdf import IssueFile, Packet
 from sellerdesk.services.protection import security_log
 from sellerdesk.services.protection.personal_data import details_in
@@ -58,6 +59,8 @@ INTERNAL_KINDS = frozenset({"suggestion", "approval_requested", "rejected", "ass
 # amount, so the lines left still add up to the suggestion.
 APPROVAL_ENDINGS = (": needs approval", ": needs a supervisor's approval")
 _CREDIT_ID = re.compile(r"\(credit (\d+)\)")
+# How much of a mail the Messages table shows (about half a page).
+MAIL_LINES, MAIL_CHARACTERS = 40, 2_500
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,8 +99,39 @@ def gather(engine: Engine, order_id: str, *, personal_data: bool = False) -> Pac
             if personal_data else {}
         explanations = {credit_id: _without_approval(text) for credit_id, text
                         in ledger_store.explanations(conn, credit_ids=credit_ids).items()}
-        return Packet(order, files, explanations, entries, head, hold, now(), personal_data,
-                      buyers)
+    files = [_with_mail_words(engine, f, personal_data=personal_data) for f in files]
+    return Packet(order, files, explanations, entries, head, hold, now(), personal_data,
+                  buyers)
+
+
+def _with_mail_words(engine: Engine, issue_file: IssueFile, *,
+                     personal_data: bool) -> IssueFile:
+    """The words of the mail on the issue, for the Messages table: the seller's replies
+    always (the desk's own words, what Amazon asks to see), the buyer's only when the
+    packet includes personal data (a buyer's mail often signs with a name and address)."""
+    views = [v for v in mail_on_issue(engine, issue_file.issue.issue_id)
+             if v.body and not v.unreadable
+             and (v.direction == "out" or personal_data)]
+    if not views:
+        return issue_file
+    words = {}
+    for entry in issue_file.timeline:
+        if entry.kind not in packet_pdf.MESSAGE_KINDS:
+            continue
+        for view in views:
+            if f"(mail {view.mail_id}" in entry.text:
+                words[entry.text] = f"{entry.text}:\n{_cut(view.body.strip())}"
+    return replace(issue_file, words=words)
+
+
+def _cut(body: str) -> str:
+    """A table row cannot run over a page: a long mail (a quoted thread, a signature of
+    forty lines) is cut, and says so."""
+    lines = body.splitlines()
+    kept = "\n".join(lines[:MAIL_LINES])[:MAIL_CHARACTERS]
+    if kept == body:
+        return body
+    return kept.rstrip() + f"\n[… cut here for the packet: {len(body):,} characters in all]"
 
 
 def _shown(timeline: list[TimelineEntry], credits: list[CreditRecord],

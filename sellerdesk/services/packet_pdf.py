@@ -67,10 +67,15 @@ class IssueFile:
     timeline: list[TimelineEntry]
     credits: list[CreditRecord]
     evidence: list[EvidenceRecord]
+    # A message that came or went by mail has its words kept apart from the timeline
+    # (sealed with the mail): the words the Messages table shows, by the timeline line's
+    # text, which names the mail.
+    words: dict[str, str] = field(default_factory=dict)
 
     @property
     def messages(self) -> list[TimelineEntry]:
-        return [e for e in self.timeline if e.kind in MESSAGE_KINDS]
+        return [TimelineEntry(e.at, e.actor, e.kind, self.words.get(e.text, e.text))
+                for e in self.timeline if e.kind in MESSAGE_KINDS]
 
 
 @dataclass(frozen=True, slots=True)

@@ -125,3 +125,34 @@ def test_a_sent_folder_named_in_french_gets_its_copy_and_the_send_is_not_called_
         assert imap.select(quoted(french), readonly=True)[0] == "OK"
         _status, [found] = imap.search(None, "ALL")
         assert len(found.split()) == 1
+
+
+def packet_text(folder):
+    from pypdf import PdfReader
+    return " ".join(" ".join(page.extract_text().split())
+                    for page in PdfReader(folder / "packet.pdf").pages)
+
+
+def test_the_dispute_packet_shows_the_reply_sent_and_the_buyers_words_only_when_asked(
+        desk, smtp_server, tmp_path):
+    from sellerdesk.services.dispute import export_dispute
+    [issue] = list_issues(desk)
+    send_checked(desk, issue_id=issue.issue_id, text=REPLY, staff="Ana")
+    export_dispute(desk, ORDER, tmp_path / "plain")
+    plain = packet_text(tmp_path / "plain")
+    assert "A replacement is on its way." in plain          # the seller's own words
+    assert "What can you do?" not in plain                  # the buyer's, kept out
+    export_dispute(desk, ORDER, tmp_path / "personal", personal_data=True)
+    assert "What can you do?" in packet_text(tmp_path / "personal")
+
+
+def test_a_long_reply_is_cut_in_the_packet_and_says_so(desk, smtp_server, tmp_path):
+    from sellerdesk.services.dispute import export_dispute
+    [issue] = list_issues(desk)
+    long_reply = "Hello,\n\n" + "\n".join(f"Line {n} of our answer." for n in range(300))
+    send_checked(desk, issue_id=issue.issue_id, text=long_reply, staff="Ana")
+    export_dispute(desk, ORDER, tmp_path / "packet")
+    text = packet_text(tmp_path / "packet")
+    assert "Line 37 of our answer." in text
+    assert "Line 200 of our answer." not in text
+    assert f"cut here for the packet: {len(long_reply):,} characters in all" in text
