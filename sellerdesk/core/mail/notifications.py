@@ -174,12 +174,19 @@ _BY_DOMAIN = {m.sales_channel.lower(): m for m in MARKETPLACES}
 
 
 def _recognise(message: MailMessage, domain: str) -> Notice | None:
-    for notice in NOTICES:
-        if notice.subject is None:
-            if domain in notice.senders:
+    # A row that sender may send comes first: a buyer's mail through the relay whose
+    # subject reads like a notice ("Return request …", "Re: chargeback") is the buyer's
+    # message, with its reply clock — not a notice from the wrong domain, left in Unsorted.
+    # Only when no row fits the sender does the subject alone name what it pretends to be.
+    for from_its_sender in (True, False):
+        for notice in NOTICES:
+            if from_its_sender and domain not in notice.senders:
+                continue
+            if notice.subject is None:
+                if domain in notice.senders:
+                    return notice
+            elif notice.subject.search(message.subject):
                 return notice
-        elif notice.subject.search(message.subject):
-            return notice
     return None
 
 

@@ -102,7 +102,6 @@ def test_an_amazon_name_on_another_domain_is_not_trusted():
     "seller-notification@evil-amazon.com",
     "seller-notification@amazonses.com",
     "seller-notification@amazon.xyz",
-    "seller-notification@marketplace.amazon.com",  # a buyer's relay sends no chargebacks
     "seller-notification@amazon.de",               # not where English notices come from
 ])
 def test_lookalike_and_wrong_domains_are_not_trusted(sender):
@@ -176,3 +175,22 @@ def test_mail_no_row_knows_is_unsorted_with_its_order_id():
         sender="someone@mail.example")))
     assert (stranger.kind, stranger.order_id, stranger.trusted) == ("unsorted", ORDER, False)
     assert stranger.why_not == "It comes from mail.example, which is not Amazon's."
+
+
+@pytest.mark.parametrize("subject", [
+    f"Return request for order {ORDER}", f"Re: chargeback on order {ORDER}",
+    f"Rücksendeanfrage zur Bestellung {ORDER}"])
+def test_a_buyers_relayed_message_whose_subject_reads_like_a_notice_is_the_buyers(subject):
+    """Through the relay, the subject is the buyer's (or Amazon's return request sent
+    from the relay): it was taken for a notice from the wrong domain, untrusted, and left
+    in Unsorted — no reply clock started."""
+    classified = classify(parse_message(amazon_mail.buyer_message(ORDER, "DE",
+                                                                  subject=subject)))
+    assert (classified.kind, classified.trusted, classified.order_id) == (
+        "buyer_message", True, ORDER)     # a buyer's message: it moves no notice's clock
+
+
+def test_a_stranger_using_a_notices_subject_is_still_named_and_not_trusted():
+    classified = classify(parse_message(amazon_mail.chargeback(
+        ORDER, "US", sender="chargebacks@amazon-payments.example")))
+    assert (classified.kind, classified.trusted) == ("chargeback_notice", False)
