@@ -202,6 +202,9 @@ def _write(engine: Engine, found: list[Found], report: SyncReport, keys: data_ke
         for item in found:
             if item.message.message_id in have:
                 report.seen += 1
+                # Its files were taken in again (the same mail in a second folder, or read
+                # again): where the first landed on no issue, nothing refers to them.
+                nowhere.update(f.sha256 for f in files[item.message.message_id])
                 continue
             have.add(item.message.message_id)
             placed = place(conn, item, keys=keys, reference_key=reference_key, at=at,
@@ -321,9 +324,14 @@ def _fetch(imap: imaplib.IMAP4, folder: str, uids: list[int]) -> list[tuple[int,
     data = _ok(imap.uid("FETCH", ",".join(map(str, uids)), "(UID BODY.PEEK[])"),
                f"read mail in {folder!r}")
     fetched = []
-    for part in data:
+    for at, part in enumerate(data):
         if isinstance(part, tuple) and len(part) == 2:
-            match = _UID.search(part[0])
+            # RFC 3501 fixes no order inside FETCH: a server may name the UID after the
+            # body ("* 1 FETCH (BODY[] {n}…  UID 7)"), which imaplib leaves in the next
+            # piece. Missed, the mail was skipped while the folder's last UID moved past it.
+            after = data[at + 1] if at + 1 < len(data) else b""
+            match = _UID.search(part[0]) or (
+                _UID.search(after) if isinstance(after, bytes) else None)
             if match:
                 fetched.append((int(match.group(1)), part[1]))
     return sorted(fetched)

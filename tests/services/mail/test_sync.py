@@ -204,3 +204,49 @@ def test_a_mail_dated_ahead_of_the_desk_starts_the_clock_when_it_was_read(
     sync(desk, dovecot, mail_user.login)
     [issue] = list_issues(desk)
     assert issue.reply_due_at == NOW.replace(tzinfo=None) + timedelta(hours=24)
+
+
+def test_a_photo_of_mail_read_twice_into_unsorted_is_not_left_in_the_evidence_store(
+        desk, dovecot, mail_user):
+    """The same mail again (a second watched folder, a copy): its photo was taken into the
+    store a second time, and only the first copy's was removed — a buyer's photo no
+    record points at and no purge would ever find."""
+    from sellerdesk.services.evidence_files import stored_file
+    raw = amazon_mail.buyer_message("114-9999999-9999999", message_id="twice@relay",
+                                    photo=PHOTO)
+    dovecot.deliver(mail_user.login, raw)
+    sync(desk, dovecot, mail_user.login)
+    dovecot.deliver(mail_user.login, raw)
+    assert sync(desk, dovecot, mail_user.login).seen == 1
+    assert not stored_file(desk, hashlib.sha256(PHOTO).hexdigest()).exists()
+
+
+class _UidLast:
+    """imaplib's answers from a server that names the UID after the body (RFC 3501 fixes
+    no order inside FETCH): imaplib leaves " UID n)" in the piece after the literal."""
+
+    def __init__(self, raws):
+        self.raws = raws
+
+    def select(self, _folder, readonly=False):
+        return "OK", [str(len(self.raws)).encode()]
+
+    def response(self, _name):
+        return "UIDVALIDITY", [b"77"]
+
+    def uid(self, _command, _uids, what):
+        if "RFC822.SIZE" in what:
+            return "OK", [f"{n} (RFC822.SIZE {len(raw)} UID {n})".encode()
+                          for n, raw in enumerate(self.raws, 1)]
+        data = []
+        for n, raw in enumerate(self.raws, 1):
+            data += [(f"{n} (BODY[] {{{len(raw)}}}".encode(), raw), f" UID {n})".encode()]
+        return "OK", data
+
+
+def test_a_server_naming_the_uid_after_the_body_loses_no_mail(desk):
+    raws = [amazon_mail.buyer_message(ORDER, message_id=f"late-uid-{n}@relay")
+            for n in range(3)]
+    report = sync_folders(desk, _UidLast(raws), account="seller", folders=("INBOX",))
+    assert (report.read, report.new) == (3, 3)
+    assert [row.message_id for row in mails(desk)] == [f"late-uid-{n}@relay" for n in range(3)]
