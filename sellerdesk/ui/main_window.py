@@ -4,6 +4,7 @@ start-up never waits on SQLAlchemy or a migration."""
 
 from __future__ import annotations
 
+import contextlib
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -1197,6 +1198,10 @@ class MainWindow(QMainWindow):
         self._mail_retry.stop()
         if self.mail_watch is not None:    # before the database closes: it reads the account
             self.mail_watch.stop()
+            # On a team, the next desk fetches the mailbox at once, not five minutes on.
+            from sellerdesk.services.mail import lease
+            with contextlib.suppress(KnownError):   # else it lapses on its own
+                lease.release(self.database.engine)
         self.at_desk_box.close()
         if self.live is not None:
             self.live.stop()
