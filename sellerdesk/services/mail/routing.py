@@ -14,7 +14,7 @@ kept sealed for the reply, and as a keyed reference to count the buyer's history
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 
 from sqlalchemy.engine import Connection
@@ -93,6 +93,16 @@ def place(conn: Connection, found: Found, *, keys: KeySet, reference_key: bytes 
     # The mail's own time, but never later than it was read: a Date: ahead (a sender's
     # clock, or this desk's behind) would start a reply or A-to-z clock late.
     written = min(message.sent_at, at) if message.sent_at else at
+    buyer_ref = (buyer_reference(reference_key, message.sender)
+                 if reference_key and classified.kind == "buyer_message" else None)
+    if classified.kind == "buyer_message" and classified.order_id is None:
+        # "Any news?" without the order id: the thread it answers, else the buyer's own
+        # earlier mail (the same relay address), names the order.
+        known = mail_store.order_of(conn, message_ids=[i for i in (message.in_reply_to,
+                                                                   *message.references) if i],
+                                    buyer_ref=buyer_ref)
+        if known is not None:
+            classified = replace(classified, order_id=known)
     order = get_order(conn, order_id=classified.order_id) if classified.order_id else None
     why = _why_unsorted(classified, order is not None)
     issue, new_issue = None, False
@@ -104,8 +114,7 @@ def place(conn: Connection, found: Found, *, keys: KeySet, reference_key: bytes 
         uid=found.uid, written_at=written, fetched_at=at, order_id=classified.order_id,
         issue_id=issue.issue_id if issue else None,
         marketplace=classified.marketplace.code if classified.marketplace else "",
-        buyer_ref=(buyer_reference(reference_key, message.sender)
-                   if reference_key and classified.kind == "buyer_message" else None),
+        buyer_ref=buyer_ref,
         in_reply_to=message.in_reply_to, thread=" ".join(message.references)[:10_000],
         trusted=classified.trusted, note=(why or "; ".join(message.defects))[:500],
         state="", by="", attachments=len(message.attachments), key_id=keys.current,

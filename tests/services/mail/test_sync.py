@@ -250,3 +250,24 @@ def test_a_server_naming_the_uid_after_the_body_loses_no_mail(desk):
     report = sync_folders(desk, _UidLast(raws), account="seller", folders=("INBOX",))
     assert (report.read, report.new) == (3, 3)
     assert [row.message_id for row in mails(desk)] == [f"late-uid-{n}@relay" for n in range(3)]
+
+
+def test_any_news_without_the_order_id_follows_its_thread_or_its_buyer(desk, dovecot,
+                                                                        mail_user):
+    """The buyer's second mail often names no order: the thread it answers (or, without
+    one, the same relay address's earlier mail) puts it on the same issue, not in
+    Unsorted."""
+    dovecot.deliver(mail_user.login, amazon_mail.buyer_message(ORDER, message_id="a@relay"))
+    sync(desk, dovecot, mail_user.login)
+    dovecot.deliver(mail_user.login, amazon_mail.buyer_message(
+        None, message_id="b@relay", in_reply_to="a@relay", references=("a@relay",),
+        text="Any news?"))
+    dovecot.deliver(mail_user.login, amazon_mail.buyer_message(
+        None, message_id="c@relay", text="Hello again, still waiting."))
+    dovecot.deliver(mail_user.login, amazon_mail.buyer_message(
+        None, message_id="d@relay", sender=amazon_mail.relay_address("US", "otherbuyer42"),
+        text="Where is my parcel?"))
+    report = sync(desk, dovecot, mail_user.login)
+    assert (report.on_issues, report.unsorted) == (2, 1)
+    assert [(row.message_id, row.issue_id) for row in mails(desk)] == [
+        ("a@relay", 1), ("b@relay", 1), ("c@relay", 1), ("d@relay", None)]
