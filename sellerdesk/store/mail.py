@@ -98,24 +98,15 @@ def count_unsorted(conn: Connection) -> int:
                                m.state != "set_aside")).scalar_one()
 
 
-def order_of(conn: Connection, *, message_ids: Collection[str],
-             buyer_ref: str | None) -> str | None:
-    """The order a mail belongs to when it names none: that of the mail it answers (its
-    In-Reply-To and References, the newest known first), else of the same buyer's latest
-    mail that named one."""
-    if message_ids:
-        row = conn.execute(sa.select(m.order_id)
-                           .where(m.message_id.in_(list(message_ids)), m.order_id.is_not(None))
-                           .order_by(m.written_at.desc(), m.id.desc()).limit(1)).first()
-        if row is not None:
-            return row[0]
-    if buyer_ref:
-        row = conn.execute(sa.select(m.order_id)
-                           .where(m.buyer_ref == buyer_ref, m.order_id.is_not(None))
-                           .order_by(m.written_at.desc(), m.id.desc()).limit(1)).first()
-        if row is not None:
-            return row[0]
-    return None
+def order_of(conn: Connection, *, message_ids: Collection[str]) -> str | None:
+    """The order of the mail a mail answers (its In-Reply-To and References, the newest
+    known first), when it names none itself."""
+    if not message_ids:
+        return None
+    row = conn.execute(sa.select(m.order_id)
+                       .where(m.message_id.in_(list(message_ids)), m.order_id.is_not(None))
+                       .order_by(m.written_at.desc(), m.id.desc()).limit(1)).first()
+    return None if row is None else row[0]
 
 
 def update_message(conn: Connection, *, mail_id: int, **values: object) -> None:

@@ -68,7 +68,6 @@ STATEMENTS = (
     'CREATE INDEX ix_mail_order ON mail_message (order_id)',
     'CREATE INDEX ix_mail_kind ON mail_message (kind, issue_id)',
     'CREATE INDEX ix_mail_key ON mail_message (key_id)',
-    'CREATE INDEX ix_mail_buyer ON mail_message (buyer_ref)',
     'CREATE TABLE mail_folder (\n\taccount VARCHAR(300) NOT NULL, \n\tfolder VARCHAR(200) NOT NULL, \n\tuidvalidity BIGINT NOT NULL, \n\tlast_uid BIGINT NOT NULL, \n\tsynced_at DATETIME NOT NULL, \n\tPRIMARY KEY (account, folder)\n)',
     'CREATE TABLE mail_lease (\n\tname VARCHAR(50) NOT NULL, \n\tholder VARCHAR(200) NOT NULL, \n\texpires_at DATETIME NOT NULL, \n\tPRIMARY KEY (name)\n)',
     'INSERT INTO "alembic_version" VALUES (\'0021\')',

@@ -419,8 +419,7 @@ class MailMessage(TableModel, table=True):
     __table_args__ = (sa.Index("ix_mail_issue", "issue_id", "written_at"),
                       sa.Index("ix_mail_order", "order_id"),
                       sa.Index("ix_mail_kind", "kind", "issue_id"),
-                      sa.Index("ix_mail_key", "key_id"),
-                      sa.Index("ix_mail_buyer", "buyer_ref"))
+                      sa.Index("ix_mail_key", "key_id"))
 
     id: int | None = Field(default=None, primary_key=True)
     message_id: str = Field(max_length=300, unique=True)

@@ -96,11 +96,11 @@ def place(conn: Connection, found: Found, *, keys: KeySet, reference_key: bytes 
     buyer_ref = (buyer_reference(reference_key, message.sender)
                  if reference_key and classified.kind == "buyer_message" else None)
     if classified.kind == "buyer_message" and classified.order_id is None:
-        # "Any news?" without the order id: the thread it answers, else the buyer's own
-        # earlier mail (the same relay address), names the order.
+        # "Any news?" without the order id: the thread it answers names the order. (Not
+        # the buyer's relay address alone: one buyer, several orders, and a guess would
+        # put the words on the wrong one.)
         known = mail_store.order_of(conn, message_ids=[i for i in (message.in_reply_to,
-                                                                   *message.references) if i],
-                                    buyer_ref=buyer_ref)
+                                                                   *message.references) if i])
         if known is not None:
             classified = replace(classified, order_id=known)
     order = get_order(conn, order_id=classified.order_id) if classified.order_id else None

@@ -51,7 +51,6 @@ def upgrade() -> None:
     op.create_index("ix_mail_order", "mail_message", ["order_id"])
     op.create_index("ix_mail_kind", "mail_message", ["kind", "issue_id"])
     op.create_index("ix_mail_key", "mail_message", ["key_id"])
-    op.create_index("ix_mail_buyer", "mail_message", ["buyer_ref"])
     op.create_table(
         "mail_folder",
         sa.Column("account", sa.String(300), primary_key=True),
