@@ -4,7 +4,6 @@ start-up never waits on SQLAlchemy or a migration."""
 
 from __future__ import annotations
 
-import contextlib
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -1198,10 +1197,6 @@ class MainWindow(QMainWindow):
         self._mail_retry.stop()
         if self.mail_watch is not None:    # before the database closes: it reads the account
             self.mail_watch.stop()
-            # On a team, the next desk fetches the mailbox at once, not five minutes on.
-            from sellerdesk.services.mail import lease
-            with contextlib.suppress(KnownError):   # else it lapses on its own
-                lease.release(self.database.engine)
         self.at_desk_box.close()
         if self.live is not None:
             self.live.stop()
@@ -1209,6 +1204,11 @@ class MainWindow(QMainWindow):
         if self.work_tabs is not None:
             self.work_tabs.issues.pane.release()
         self.operations.cancel_and_wait()
+        if self.mail_watch is not None and self.database is not None:
+            # After the last fetch ended: on a team, the next desk fetches at once, not
+            # five minutes on (a lease not given up lapses on its own).
+            from sellerdesk.services.mail import lease
+            lease.release(self.database.engine)
         self.save_state()
         if self.database is not None:
             self.database.engine.dispose()

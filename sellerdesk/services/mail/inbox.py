@@ -10,7 +10,7 @@ from datetime import datetime
 
 from sqlalchemy.engine import Engine
 
-from sellerdesk.core.errors import InputError
+from sellerdesk.core.errors import InputError, KnownError
 from sellerdesk.core.issues import IssueStatus, IssueType, Severity
 from sellerdesk.core.mail.parsing import parse_message
 from sellerdesk.core.sealing import SealBroken, cell, unseal
@@ -19,7 +19,7 @@ from sellerdesk.services.clock import now
 from sellerdesk.services.evidence import record_evidence, take_in_bytes
 from sellerdesk.services.follow_up import buyer_wrote
 from sellerdesk.services.issues import issue_record, open_issue
-from sellerdesk.services.mail.account import MailError, mail_account
+from sellerdesk.services.mail.account import mail_account
 from sellerdesk.services.mail.connection import desk_secret, open_imap
 from sellerdesk.services.mail.routing import StoredFile
 from sellerdesk.services.mail.sync import fetch_one
@@ -184,7 +184,7 @@ def _attachments_again(engine: Engine, row: MailRow) -> tuple[list[StoredFile], 
     try:
         with open_imap(account, desk_secret(engine, account)) as imap:
             raw = fetch_one(imap, row.folder, row.uidvalidity, row.uid)
-    except (MailError, imaplib.IMAP4.error, OSError) as exc:
+    except (KnownError, imaplib.IMAP4.error, OSError) as exc:   # MailError, a folder gone
         return [], f"its {count} could not be fetched ({exc})"
     message = parse_message(raw) if raw is not None else None
     if message is None or message.message_id != row.message_id:

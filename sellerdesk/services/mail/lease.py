@@ -13,7 +13,9 @@ import socket
 from datetime import timedelta
 
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import SQLAlchemyError
 
+from sellerdesk.core.errors import KnownError
 from sellerdesk.services.clock import now
 from sellerdesk.store import mail as mail_store
 from sellerdesk.store.engine import writing
@@ -45,5 +47,8 @@ def release(engine: Engine, *, desk: str | None = None) -> None:
     """This desk closes: the next desk that asks takes the lease at once."""
     if engine.dialect.name != "postgresql":
         return
-    with writing(engine) as conn:
-        mail_store.give_up_lease(conn, name=NAME, holder=desk or this_desk())
+    try:
+        with writing(engine) as conn:
+            mail_store.give_up_lease(conn, name=NAME, holder=desk or this_desk())
+    except (KnownError, SQLAlchemyError):
+        pass      # the server is away: the lease lapses on its own within LEASE_FOR

@@ -5,6 +5,7 @@ the desk's mailbox. The window asks its own questions about warnings (and sends 
 from __future__ import annotations
 
 import imaplib
+import smtplib
 from contextlib import suppress
 from dataclasses import dataclass
 
@@ -68,7 +69,11 @@ def send_checked(engine: Engine, *, issue_id: int, text: str,
         raise MailError("No mailbox is connected: connect one in Settings › Mail, or copy "
                         "the reply into Buyer-Seller Messaging.")
     secret = desk_secret(engine, account)
-    with open_smtp(account, secret) as smtp:
+    # Not `with open_smtp(…)`: its exit raises when the server answers QUIT with anything
+    # but 221 — after the reply was taken and the clock stopped, which the dialog would
+    # then call "not sent", inviting a second send.
+    smtp = open_smtp(account, secret)
+    try:
         try:
             imap = open_imap(account, secret)
         except MailError:
@@ -80,6 +85,9 @@ def send_checked(engine: Engine, *, issue_id: int, text: str,
             if imap is not None:
                 with suppress(imaplib.IMAP4.error, OSError):   # the copy's, no news
                     imap.logout()
+    finally:
+        with suppress(smtplib.SMTPException, OSError):
+            smtp.quit()
 
 
 def reply_and_send(engine: Engine, *, issue_id: int, text: str | None = None,

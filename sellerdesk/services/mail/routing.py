@@ -115,7 +115,7 @@ def place(conn: Connection, found: Found, *, keys: KeySet, reference_key: bytes 
         issue_id=issue.issue_id if issue else None,
         marketplace=classified.marketplace.code if classified.marketplace else "",
         buyer_ref=buyer_ref,
-        in_reply_to=message.in_reply_to, thread=" ".join(message.references)[:10_000],
+        in_reply_to=message.in_reply_to, thread=_thread(message.references),
         trusted=classified.trusted, note=(why or "; ".join(message.defects))[:500],
         state="", by="", attachments=len(message.attachments), key_id=keys.current,
         sealed_subject=_sealed(keys, message.message_id, "subject", message.subject),
@@ -133,6 +133,18 @@ def place(conn: Connection, found: Found, *, keys: KeySet, reference_key: bytes 
         # order's defect still follows it — a granted claim counts against the seller.
         _defect(conn, classified, written)
     return Placed(mail_id, issue.issue_id if issue else None, new_issue, why)
+
+
+def _thread(references: tuple[str, ...], limit: int = 10_000) -> str:
+    """The References kept, newest last; a long thread loses its oldest ids, whole."""
+    kept: list[str] = []
+    size = 0
+    for ref in reversed(references):
+        size += len(ref) + 1
+        if size > limit:
+            break
+        kept.append(ref)
+    return " ".join(reversed(kept))
 
 
 def _why_unsorted(classified: Classified, order_known: bool) -> str:
@@ -177,6 +189,10 @@ def _act(conn: Connection, issue: IssueRecord, classified: Classified, written: 
         note = f"by e-mail (mail {mail_id})"
         if kind == "atoz_decision" and classified.decision:
             note = f"{classified.decision}, {note}"
+        if classified.due_date is not None:
+            # The clock runs from the mail by the desk's facts; the date Amazon names is
+            # said beside it, for the person who reads the timeline.
+            note += f"; Amazon asks for an answer by {classified.due_date:%Y-%m-%d}"
         event_happened(conn, issue, ACTOR, written, _EVENTS[kind], note)
     else:
         issue_store.add_event(conn, issue_id=issue.issue_id, actor=ACTOR, kind=kind,

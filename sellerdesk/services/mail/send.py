@@ -74,7 +74,10 @@ def compose(account: MailAccount, *, to: str, subject: str, text: str,
     if replying_to is not None:
         parent = f"<{replying_to.message_id}>"
         message["In-Reply-To"] = parent
-        earlier = " ".join(f"<{ref}>" for ref in replying_to.thread.split() if ref)
+        # RFC 5322 §3.6.4: the parent's References, else its In-Reply-To, then the parent.
+        chain = replying_to.thread.split() or ([replying_to.in_reply_to]
+                                               if replying_to.in_reply_to else [])
+        earlier = " ".join(f"<{ref}>" for ref in chain if ref)
         message["References"] = f"{earlier} {parent}".strip()
     message.set_content(text)
     return message

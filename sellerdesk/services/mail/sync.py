@@ -111,7 +111,7 @@ def sync_mailbox(engine: Engine, *, progress: Progress = _no_progress,
     try:
         return sync_folders(engine, imap, account=account.login, folders=account.folders,
                             progress=progress, cancelled=cancelled,
-                            server=f"{account.imap_host}:{account.imap_port}")
+                            server=f"{account.imap_host}:{account.imap_port}", desk=desk)
     finally:
         _sign_out_quietly(imap)
 
@@ -129,8 +129,11 @@ def _sign_out_quietly(imap: imaplib.IMAP4) -> None:
 def sync_folders(engine: Engine, imap: imaplib.IMAP4, *, account: str,
                  folders: tuple[str, ...], progress: Progress = _no_progress,
                  cancelled: Callable[[], bool] = lambda: False,
-                 server: str = "the mail server") -> SyncReport:
-    """Read every watched folder on a signed-in IMAP connection."""
+                 server: str = "the mail server", desk: str | None = None) -> SyncReport:
+    """Read every watched folder on a signed-in IMAP connection. `desk`: on a team, the
+    desk holding the fetch lease, renewed by each batch's transaction — a first sync can
+    outlast the lease, and a desk that lost it to another stops instead of fetching
+    beside it."""
     report = SyncReport()
     keys = data_keys.ensure_key_set(engine)
     try:
@@ -143,7 +146,10 @@ def sync_folders(engine: Engine, imap: imaplib.IMAP4, *, account: str,
         before = report.new
         try:
             _sync_folder(engine, imap, account, folder, report, keys, reference_key, progress,
-                         cancelled)
+                         cancelled, desk)
+        except LeaseTaken as taken:
+            report.fetched_by = taken.holder
+            return report
         except (imaplib.IMAP4.abort, OSError) as exc:
             # The server went away (or the network): each batch written is whole, so what
             # came before is kept, and the next sync starts after it.
@@ -152,13 +158,25 @@ def sync_folders(engine: Engine, imap: imaplib.IMAP4, *, account: str,
                 f"the connection to {server} was lost while reading {folder} "
                 f"({type(exc).__name__}); the {kept:,} new mail{'s' * (kept != 1)} read "
                 "before are kept, and the rest come with the next sync") from None
+        except imaplib.IMAP4.error as exc:     # the server answered NO or BAD
+            raise MailSyncError(f"{server} refused to go on reading {folder} ({exc}); what "
+                                "was read before is kept") from None
     return report
+
+
+class LeaseTaken(Exception):
+    """Another desk of the team holds the fetch lease now: this one stops."""
+
+    def __init__(self, holder: str) -> None:
+        super().__init__(holder)
+        self.holder = holder
 
 
 def _sync_folder(engine: Engine, imap: imaplib.IMAP4, account: str, folder: str,
                  report: SyncReport, keys: data_keys.KeySet, reference_key: bytes | None,
-                 progress: Progress, cancelled: Callable[[], bool]) -> None:
-    uidvalidity = _select(imap, folder)
+                 progress: Progress, cancelled: Callable[[], bool],
+                 desk: str | None = None) -> None:
+    uidvalidity, count = _select(imap, folder)
     with reading(engine) as conn:
         state = mail_store.folder_state(conn, account=account, folder=folder)
     start = 1
@@ -167,7 +185,8 @@ def _sync_folder(engine: Engine, imap: imaplib.IMAP4, account: str, folder: str,
             start = state[1] + 1
         else:
             report.rebuilt.append(folder)
-    sizes = _sizes(imap, folder, start)
+    # An empty folder is not asked "1:*": some servers answer that with BAD.
+    sizes = _sizes(imap, folder, start) if count else {}
     total = len(sizes)
     done = 0
     for batch in _batches(sizes):
@@ -178,7 +197,7 @@ def _sync_folder(engine: Engine, imap: imaplib.IMAP4, account: str, folder: str,
         found = [Found(message, classify(message), raw, account, folder, uidvalidity, uid)
                  for uid, raw in fetched for message in (parse_message(raw),)]
         _write(engine, found, report, keys, reference_key, account, folder, uidvalidity,
-               last_uid=max(batch))
+               last_uid=max(batch), desk=desk)
         done += len(batch)
         progress(done / total, f"Reading {folder}: {done:,} of {total:,} mails")
     if not sizes:
@@ -190,15 +209,20 @@ def _sync_folder(engine: Engine, imap: imaplib.IMAP4, account: str, folder: str,
 
 def _write(engine: Engine, found: list[Found], report: SyncReport, keys: data_keys.KeySet,
            reference_key: bytes | None, account: str, folder: str, uidvalidity: int, *,
-           last_uid: int) -> None:
-    report.read += len(found)
+           last_uid: int, desk: str | None = None) -> None:
     # Files go into the store before the transaction that records them (as an attached
     # file does): a crash between leaves at most a file nobody refers to.
     files = {item.message.message_id: _evidence_files(engine, item) for item in found}
     nowhere: set[str] = set()      # files of mail that landed on no issue
     with writing(engine) as conn:
-        have = mail_store.known(conn, message_ids=[f.message.message_id for f in found])
         at = now()
+        if desk is not None and conn.dialect.name == "postgresql":
+            holder = mail_store.take_lease(conn, name=lease.NAME, holder=desk, at=at,
+                                           until=at + lease.LEASE_FOR)
+            if holder != desk:
+                raise LeaseTaken(holder)       # nothing of this batch is written
+        report.read += len(found)
+        have = mail_store.known(conn, message_ids=[f.message.message_id for f in found])
         for item in found:
             if item.message.message_id in have:
                 report.seen += 1
@@ -261,15 +285,20 @@ def _ok(answer: tuple[str, list], what: str) -> list:
     return data
 
 
-def _select(imap: imaplib.IMAP4, folder: str) -> int:
-    status, _answer = imap.select(quoted(folder), readonly=True)
+def _select(imap: imaplib.IMAP4, folder: str) -> tuple[int, int]:
+    """Open the folder to read (EXAMINE): its UIDVALIDITY and how many mails it holds."""
+    status, exists = imap.select(quoted(folder), readonly=True)
     if status != "OK":
         raise MailSyncError(f"the folder {folder!r} is not in the mailbox (Settings › Mail "
                             "names the folders to watch)")
     answer = imap.response("UIDVALIDITY")[1]
     if not answer or answer[0] is None:
         raise MailSyncError(f"the mail server gave no UIDVALIDITY for {folder!r}")
-    return int(answer[0])
+    try:
+        count = int(exists[0])
+    except (IndexError, TypeError, ValueError):
+        count = 1                  # not said: ask for the mail and see
+    return int(answer[0]), count
 
 
 _SIZE = re.compile(rb"UID (\d+)\D.*?RFC822\.SIZE (\d+)|RFC822\.SIZE (\d+)\D.*?UID (\d+)")
@@ -309,7 +338,7 @@ def fetch_one(imap: imaplib.IMAP4, folder: str, uidvalidity: int | None,
               uid: int) -> bytes | None:
     """One mail read before, by where it was found; None when the folder was rebuilt
     since (its UIDs now name other mail) or the mail is gone."""
-    if _select(imap, folder) != uidvalidity:
+    if _select(imap, folder)[0] != uidvalidity:
         return None
     fetched = _fetch(imap, folder, [uid])
     return fetched[0][1] if fetched else None

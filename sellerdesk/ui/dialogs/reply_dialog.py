@@ -215,9 +215,11 @@ class ReplyDialog(QDialog):
         self.sending = None
         self._set_sending(False)
         self.error_label.setStyleSheet(error_style())
+        # A known refusal comes before the server took the reply; a bug may come after,
+        # so it is not called "not sent" (a second Send would reach the buyer twice).
         text = str(error) if isinstance(error, KnownError) else (
-            f"Something went wrong inside SellerDesk ({type(error).__name__}); the reply "
-            "was not sent.")
+            f"Something went wrong inside SellerDesk ({type(error).__name__}) while "
+            "sending: look at the issue's Mail tab before sending again.")
         self.error_label.setText(f"{text[0].upper()}{text[1:]} Your reply is kept here.")
 
     def reject(self) -> None:

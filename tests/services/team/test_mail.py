@@ -109,3 +109,42 @@ def test_a_single_desks_mail_moves_with_migrate_from_and_the_team_reads_on(
             assert sync_mailbox(team.engine, desk="the team's first desk").new == 1
             assert [m.body.count("after the move") for m in mail_on_issue(
                 team.engine, issue.issue_id)] == [0, 1]
+
+
+def test_a_desk_whose_lease_another_took_mid_sync_stops_without_writing(
+        postgres, tmp_path, dovecot, mail_user, mail_account, monkeypatch):
+    """A first sync can outlast the lease: each batch renews it in its own transaction,
+    and a desk that finds another holding it stops there instead of fetching beside it
+    (two desks writing one mailbox collided on the Message-ID's unique key)."""
+    import sellerdesk.services.mail.sync as sync_module
+    from sellerdesk.services.mail.sync import sync_folders
+    monkeypatch.setattr(sync_module, "BATCH_MAILS", 2)
+    url, _key = make_team(postgres, tmp_path, ana={"role": "agent"}, ben={"role": "agent"})
+    for n in range(6):
+        dovecot.deliver(mail_user.login, amazon_mail.buyer_message(
+            ORDER, message_id=f"m{n}@relay"))
+    with time_machine.travel(NOW, tick=False) as clock:
+        with open_database(url) as owner:
+            save_mail_account(owner.engine, mail_account, password=mail_user.password)
+        ana, ben = open_database(as_login(url, "ana")), open_database(as_login(url, "ben"))
+        assert lease.fetcher(ana.engine, desk="ana's desk") == "ana's desk"
+        batches = []
+
+        def ben_takes_over_after_the_first_batch():
+            batches.append(True)
+            if len(batches) == 2:                  # ana's desk stalls past its lease
+                clock.shift(lease.LEASE_FOR + timedelta(seconds=1))
+                assert lease.fetcher(ben.engine, desk="ben's desk") == "ben's desk"
+            return False
+        with dovecot.imap(mail_user.login) as imap:
+            report = sync_folders(ana.engine, imap, account=mail_user.login,
+                                  folders=("INBOX",), desk="ana's desk",
+                                  cancelled=ben_takes_over_after_the_first_batch)
+        assert report.fetched_by == "ben's desk"
+        assert (report.read, report.new) == (2, 2)        # the first batch only
+        assert _mail_count(ben.engine) == 2
+        assert sync_mailbox(ben.engine, desk="ben's desk").summary() == (
+            "4 new mails; 4 on issues (0 new).")
+        assert _mail_count(ana.engine) == 6
+        ana.engine.dispose()
+        ben.engine.dispose()
