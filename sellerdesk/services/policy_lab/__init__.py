@@ -1,0 +1,1 @@
+"""The policy lab: try a policy on past issues, and watch what the desk concedes (#26)."""
