@@ -10,12 +10,13 @@ from __future__ import annotations
 import re
 import tomllib
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
 from sellerdesk.core.errors import InputError
 from sellerdesk.core.issues import IssueType, Remedy, Severity
+from sellerdesk.core.marketplaces import BY_CODE as MARKETPLACES
 from sellerdesk.core.money import MINOR_UNITS, Money
 from sellerdesk.core.orders import Channel, Order
 
@@ -38,6 +39,7 @@ NOTHING_LEFT = "nothing_left"      # the caps leave nothing to give on this orde
 ABOVE_APPROVAL = "above_approval_limit"
 BUYER_UNCHECKED = "buyer_history_unchecked"   # a buyer was named but their history unread
 REPLACEMENT_FIRST = "replacement_first"
+OVER_BUDGET = "over_budget"        # a [budget] line would be crossed: needs approval
 
 
 class PolicyError(InputError):
@@ -82,6 +84,38 @@ class Modifier:
 
 
 @dataclass(frozen=True, slots=True)
+class Budget:
+    """The concession budget ([budget]): lines the desk's giving should stay under, over a
+    rolling window of `window_days` days ending today.
+
+    - `share_of_sales`: credits (net of reversals) written in the window on a
+      marketplace's orders, as a share of that marketplace's sales in the window (orders
+      placed, their totals), both in the marketplace's currency — never summed across
+      currencies. A number applies to every marketplace; a table names each one
+      (`{ US = 0.02, DE = 0.015 }`) and the others have no line.
+    - `agent_credit_share`: of the issues an agent handled in the window (the assignee,
+      or who logged it while nobody is assigned), the share that ended in a credit (net
+      of reversals above zero). It applies once the agent has `agent_min_issues` issues
+      in the window (10 unless set), so a new agent's first credits do not trip it.
+
+    A suggestion that would cross a line — counting its own amount, and its own issue as
+    credited — is flagged `over_budget`, says why, and needs approval. The figures are
+    measured by the desk (services.policy_lab.budget) and handed to suggest() as a
+    BudgetStanding; without one, the budget is not checked."""
+    window_days: int = 30
+    share_of_sales: Decimal | None = None                  # every marketplace
+    share_by_marketplace: tuple[tuple[str, Decimal], ...] = ()
+    agent_credit_share: Decimal | None = None
+    agent_min_issues: int = 10
+
+    def sales_line(self, marketplace: str) -> Decimal | None:
+        for code, share in self.share_by_marketplace:
+            if code == marketplace:
+                return share
+        return self.share_of_sales if not self.share_by_marketplace else None
+
+
+@dataclass(frozen=True, slots=True)
 class Policy:
     name: str
     text: str                                   # the document as the seller wrote it
@@ -97,6 +131,7 @@ class Policy:
     repeat_issue_percent: Decimal = Decimal(0)
     business_order_percent: Decimal = Decimal(0)
     by_hand: tuple[IssueType, ...] = ()         # types the seller decides by hand, on purpose
+    budget: Budget | None = None                # no [budget]: no budget is checked
 
     def rule_for(self, issue_type: IssueType) -> Rule | None:
         return next((r for r in self.rules if r.issue_type == issue_type), None)
@@ -112,6 +147,7 @@ _SCHEMA: dict[str, set[str]] = {
     "limits": {"max_share_of_order", "max_per_order", "approval_above"},
     "guards": {"buyer_window_days", "buyer_max_credits", "repeat_issue_percent",
                "business_order_percent"},
+    "budget": {"window_days", "share_of_sales", "agent_credit_share", "agent_min_issues"},
 }
 _RULE_KEYS = {"basis", "percent", "flat", "per_day_late", "min", "max", "remedy", "note"}
 _MODIFIER_KEYS = {"percent", "channel", "marketplaces", "issue_types", "business_only", "note"}
@@ -321,7 +357,46 @@ def _parse(text: str, source: str) -> tuple[Policy, dict[str, Any], _Reader]:
         business_order_percent=r.number(guards.get("business_order_percent", 0),
                                         ("guards", "business_order_percent"),
                                         minimum=Decimal(-100)),
+        budget=_budget(r, document),
     ), document, r
+
+
+def _budget(r: _Reader, document: dict[str, Any]) -> Budget | None:
+    if "budget" not in document:
+        return None
+    body = r.table(document, "budget")
+    if "share_of_sales" not in body and "agent_credit_share" not in body:
+        raise r.fail(("budget",), "sets no line; give share_of_sales (such as "
+                                  "{ US = 0.02 }) or agent_credit_share (such as 0.4)")
+    days = r.whole(body.get("window_days", 30), ("budget", "window_days"))
+    if not 1 <= days <= 365:
+        raise r.fail(("budget", "window_days"),
+                     f"must be a number of days from 1 to 365, not {days}")
+    share, by_marketplace = None, []
+    nothing, everything = Decimal(0), Decimal(1)
+    value = body.get("share_of_sales")
+    if isinstance(value, dict):
+        if not value:
+            raise r.fail(("budget", "share_of_sales"),
+                         "is an empty table; name a marketplace such as { US = 0.02 }")
+        for code, number in value.items():
+            if code not in MARKETPLACES:
+                known = ", ".join(MARKETPLACES)
+                raise r.fail(("budget", "share_of_sales", code),
+                             f"unknown marketplace {code!r}; known: {known}")
+            by_marketplace.append((code, r.number(number, ("budget", "share_of_sales", code),
+                                                  minimum=nothing, maximum=everything)))
+    elif value is not None:
+        share = r.number(value, ("budget", "share_of_sales"), minimum=nothing, maximum=everything)
+    agent_share = (r.number(body["agent_credit_share"], ("budget", "agent_credit_share"),
+                            minimum=nothing, maximum=everything)
+                   if "agent_credit_share" in body else None)
+    least = r.whole(body.get("agent_min_issues", 10), ("budget", "agent_min_issues"))
+    if least < 1:
+        raise r.fail(("budget", "agent_min_issues"), "must be at least 1, not 0")
+    return Budget(window_days=days, share_of_sales=share,
+                  share_by_marketplace=tuple(by_marketplace), agent_credit_share=agent_share,
+                  agent_min_issues=least)
 
 
 def _by_hand(r: _Reader, value: Any) -> tuple[IssueType, ...]:
@@ -422,6 +497,20 @@ class BuyerHistory:
 
 
 @dataclass(frozen=True, slots=True)
+class BudgetStanding:
+    """Where the desk stands against the policy's [budget], measured by the desk over the
+    budget's window (services.policy_lab.budget) before this suggestion: the credits and
+    sales of the order's marketplace in the order's currency, and the issues the issue's
+    handler had, not counting this one."""
+    marketplace: str
+    credits: Money                 # net of reversals, written in the window
+    sales: Money                   # orders placed in the window, their totals
+    agent: str | None = None
+    agent_issues: int = 0          # the agent's other issues in the window
+    agent_credited: int = 0        # of those, ended in a credit
+
+
+@dataclass(frozen=True, slots=True)
 class Suggestion:
     amount: Money
     remedy: Remedy
@@ -464,10 +553,61 @@ class _Working:
 def suggest(policy: Policy, *, order: Order, issue: IssueFacts,
             history: BuyerHistory = BuyerHistory(),  # frozen: safe to share as a default
             already_given: Money | None = None, policy_version: int | None = None,
-            ) -> Suggestion:
+            budget: BudgetStanding | None = None) -> Suggestion:
     """The courtesy credit the policy suggests for this issue, with one explanation line
     per step that shaped it. `already_given` is what this order has had so far (credits
-    and refunds, net of reversals), in the order's currency."""
+    and refunds, net of reversals), in the order's currency. With `budget` (the desk's
+    standing against the policy's [budget]), a suggestion that would cross a line needs
+    approval and says which."""
+    made = _by_rules(policy, order=order, issue=issue, history=history,
+                     already_given=already_given, policy_version=policy_version)
+    if policy.budget is None or budget is None:
+        return made
+    crossed = _budget_lines(policy.budget, budget, made.amount)
+    if not crossed:
+        return made
+    flags = made.flags if OVER_BUDGET in made.flags else (*made.flags, OVER_BUDGET)
+    return replace(made, needs_approval=True, flags=flags,
+                   explanation=(*made.explanation, *crossed))
+
+
+def _budget_lines(budget: Budget, standing: BudgetStanding, amount: Money) -> list[str]:
+    """One line per budget line this suggestion would cross. A decision by hand (no rule,
+    by_hand) suggests nothing yet still counts: whatever is given then crosses too."""
+    lines = []
+    days = f"the last {budget.window_days} days"
+    line = budget.sales_line(standing.marketplace)
+    if line is not None and amount.currency == standing.credits.currency:
+        after = standing.credits + amount
+        if standing.sales.minor <= 0:
+            if after.minor > 0:
+                lines.append(f"{standing.marketplace} has no sales in {days} to measure "
+                             f"credits against (budget {_percent_text(line)} of sales): "
+                             "needs approval")
+        elif Decimal(after.minor) / Decimal(standing.sales.minor) > line:
+            share = Decimal(after.minor) / Decimal(standing.sales.minor)
+            lines.append(f"credits on {standing.marketplace} in {days} would reach "
+                         f"{_percent_text(share)} of sales with this one ({after} of "
+                         f"{standing.sales} {after.currency}), above the budget of "
+                         f"{_percent_text(line)}: needs approval")
+    agent_line = budget.agent_credit_share
+    if agent_line is not None and standing.agent:
+        issues, credited = standing.agent_issues + 1, standing.agent_credited + 1
+        if issues >= budget.agent_min_issues and Decimal(credited) / issues > agent_line:
+            lines.append(f"{standing.agent}'s issues ending in a credit in {days} would "
+                         f"reach {_percent_text(Decimal(credited) / issues)} with this one "
+                         f"({credited} of {issues}), above the budget of "
+                         f"{_percent_text(agent_line)}: needs approval")
+    return lines
+
+
+def _percent_text(share: Decimal) -> str:
+    """0.0231 → "2.31 %" (two decimals at most, trailing zeros dropped)."""
+    return f"{_num((share * 100).quantize(Decimal('0.01'), rounding=ROUND_HALF_UP))} %"
+
+
+def _by_rules(policy: Policy, *, order: Order, issue: IssueFacts, history: BuyerHistory,
+              already_given: Money | None, policy_version: int | None) -> Suggestion:
     currency = order.currency
     given = already_given if already_given is not None else Money.zero(currency)
     kind = issue.issue_type.value
