@@ -24,24 +24,29 @@ from sellerdesk.services.at_desk import DeskError
 from sellerdesk.services.clock import now
 from sellerdesk.services.issues import UNCHECKED_BUYER, buyer_ref_for, issue_record
 from sellerdesk.services.policies import ensure_active_policy_in
+from sellerdesk.services.policy_lab.budget import standing_in
+from sellerdesk.services.staff import default_staff_name
 from sellerdesk.store import credits as ledger_store
 from sellerdesk.store import issues as issue_store
 from sellerdesk.store import policy_versions as policy_store
 from sellerdesk.store import returns as return_store
 from sellerdesk.store.engine import reading
 from sellerdesk.store.orders import get_order
+from sellerdesk.store.team import team_login
 
 
 def suggestion_for(conn: Connection, issue: IssueRecord) -> tuple[Suggestion, Money]:
     """The policy's suggestion, and what is left of the order's total to give."""
     facts = IssueFacts(issue.issue_type, issue.severity, issue.affected, issue.days_late)
     return _suggest(conn, order_id=issue.order_id, facts=facts, buyer_ref=issue.buyer_ref,
-                    excluding_issue=issue.issue_id)
+                    excluding_issue=issue.issue_id, handler=issue.assignee or issue.created_by)
 
 
 def _suggest(conn: Connection, *, order_id: str, facts: IssueFacts, buyer_ref: str | None,
-             excluding_issue: int,
+             excluding_issue: int, handler: str | None = None,
              draft: tuple[int, Policy] | None = None) -> tuple[Suggestion, Money]:
+    """`handler`: who handles the issue (its assignee, or who logged it) — for an issue
+    not yet logged, the person at the desk, who is about to log it."""
     version, policy = draft or ensure_active_policy_in(conn)
     order = get_order(conn, order_id=order_id)
     if order is None:
@@ -55,8 +60,13 @@ def _suggest(conn: Connection, *, order_id: str, facts: IssueFacts, buyer_ref: s
                                                     excluding_issue=excluding_issue)
         history = BuyerHistory(credits_in_window=credits, other_issues_in_window=issues)
     given = given_on_order(conn, order.order_id, order.currency)
+    standing = None
+    if policy.budget is not None:   # measured only when a budget asks: it costs queries
+        standing = standing_in(conn, policy.budget, order=order,
+                               agent=handler or team_login(conn) or default_staff_name(),
+                               excluding_issue=excluding_issue or None)
     return suggest(policy, order=order, issue=facts, history=history, already_given=given,
-                   policy_version=version), order.total - given
+                   policy_version=version, budget=standing), order.total - given
 
 
 def given_on_order(conn: Connection, order_id: str, currency: str) -> Money:

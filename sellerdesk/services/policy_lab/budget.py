@@ -1,0 +1,192 @@
+"""The concession budget's actual figures (the policy's [budget], core.policy.Budget):
+credits as a share of sales per marketplace, and each agent's share of issues that ended
+in a credit, over the budget's rolling window — ending today, whole days (UTC), the same
+days for the credits as for the sales.
+
+`standing_in` measures them for one suggestion (services.suggestions hands the result to
+core.policy.suggest, which decides); `budget_report` measures everything, for
+`sellerdesk policy budget` and the window, off the GUI thread (`progress`, `cancelled`).
+Shares are worked out per marketplace in its own currency: currencies are never added."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy.engine import Connection, Engine
+
+from sellerdesk.core.errors import Cancelled
+from sellerdesk.core.metrics import window
+from sellerdesk.core.money import Money
+from sellerdesk.core.orders import Order
+from sellerdesk.core.policy import Budget, BudgetStanding
+from sellerdesk.services.clock import now
+from sellerdesk.services.policies import ensure_active_policy_in
+from sellerdesk.store import budget as budget_store
+from sellerdesk.store.engine import reading
+from sellerdesk.store.orders import day_bounds
+
+Progress = Callable[[float, str], None]
+
+
+def _no_progress(fraction: float, message: str) -> None:
+    """Nobody is watching (the command line)."""
+
+
+def _never() -> bool:
+    return False
+
+
+def standing_in(conn: Connection, budget: Budget, *, order: Order, agent: str | None,
+                excluding_issue: int | None) -> BudgetStanding:
+    """Where the desk stands against `budget` before a suggestion on `order` for an issue
+    `agent` handles: the order's marketplace's credits and sales in the order's currency,
+    and the agent's other issues in the window (not `excluding_issue`)."""
+    first, last = window(now().date(), budget.window_days)
+    low, high = day_bounds(first, last)
+    key = (order.marketplace, order.currency)
+    credits = budget_store.credits_by_marketplace(conn, low=low, high=high,
+                                                  marketplace=order.marketplace).get(key, 0)
+    sales = budget_store.sales_by_marketplace(conn, first=first, last=last,
+                                              marketplace=order.marketplace).get(key, 0)
+    issues = credited = 0
+    if agent and budget.agent_credit_share is not None:
+        issues, credited = budget_store.issues_by_agent(
+            conn, low=low, high=high, agent=agent,
+            excluding_issue=excluding_issue).get(agent, (0, 0))
+    return BudgetStanding(order.marketplace, Money.from_minor(credits, order.currency),
+                          Money.from_minor(sales, order.currency), agent, issues, credited)
+
+
+# -- the report ---------------------------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class MarketplaceFigures:
+    marketplace: str
+    credits: Money                 # net of reversals, in the marketplace's currency
+    sales: Money
+    line: Decimal | None           # the policy's share_of_sales for it, if any
+
+    @property
+    def share(self) -> Decimal | None:
+        """Credits ÷ sales; None without sales."""
+        if self.sales.minor <= 0:
+            return None
+        return Decimal(self.credits.minor) / Decimal(self.sales.minor)
+
+    @property
+    def over(self) -> bool:
+        if self.line is None:
+            return False
+        share = self.share
+        return self.credits.minor > 0 if share is None else share > self.line
+
+
+@dataclass(frozen=True, slots=True)
+class AgentFigures:
+    agent: str
+    issues: int
+    credited: int
+    line: Decimal | None
+    least: int                     # issues before the line applies
+
+    @property
+    def share(self) -> Decimal:
+        return Decimal(self.credited) / self.issues if self.issues else Decimal(0)
+
+    @property
+    def over(self) -> bool:
+        return (self.line is not None and self.issues >= self.least
+                and self.share > self.line)
+
+
+@dataclass(frozen=True, slots=True)
+class BudgetReport:
+    as_of: date
+    window_start: date
+    window_end: date
+    policy_version: int
+    budget: Budget | None          # None: the policy in force sets no budget
+    marketplaces: list[MarketplaceFigures] = field(default_factory=list)
+    agents: list[AgentFigures] = field(default_factory=list)
+
+    def as_json(self) -> dict[str, Any]:
+        def share(value: Decimal | None) -> str | None:
+            return None if value is None else f"{value:.4f}"
+        b = self.budget
+        return {
+            "as_of": self.as_of.isoformat(), "window_start": self.window_start.isoformat(),
+            "window_end": self.window_end.isoformat(), "policy_version": self.policy_version,
+            "has_budget": b is not None,
+            "marketplaces": [{"marketplace": m.marketplace, "currency": m.credits.currency,
+                              "credits": str(m.credits), "sales": str(m.sales),
+                              "share": share(m.share), "line": share(m.line), "over": m.over}
+                             for m in self.marketplaces],
+            "agents": [{"agent": a.agent, "issues": a.issues, "credited": a.credited,
+                        "share": share(a.share), "line": share(a.line),
+                        "min_issues": a.least, "over": a.over} for a in self.agents],
+        }
+
+    def lines(self) -> list[str]:
+        """The report as a person reads it."""
+        days = (self.window_end - self.window_start).days + 1
+        head = (f"Concession budget of policy version {self.policy_version}, the last {days} "
+                f"days ({self.window_start} to {self.window_end})")
+        out = [head if self.budget else
+               f"Policy version {self.policy_version} sets no budget ([budget]); the figures "
+               f"of the last {days} days ({self.window_start} to {self.window_end}):"]
+        if not self.marketplaces and not self.agents:
+            out.append("No sales, credits or issues in the window.")
+            return out
+        for m in self.marketplaces:
+            share = "no sales" if m.share is None else f"{_percent(m.share)} of sales"
+            line = "" if m.line is None else f"; budget {_percent(m.line)}"
+            mark = "  OVER BUDGET" if m.over else ""
+            out.append(f"  {m.marketplace:<3} credits {m.credits.display()} of sales "
+                       f"{m.sales.display()}: {share}{line}{mark}")
+        for a in self.agents:
+            line = ""
+            if a.line is not None:
+                line = (f"; budget {_percent(a.line)}" if a.issues >= a.least
+                        else f"; budget applies from {a.least} issues")
+            mark = "  OVER BUDGET" if a.over else ""
+            out.append(f"  {a.agent}: {a.credited} of {a.issues} issues ended in a credit "
+                       f"({_percent(a.share)}){line}{mark}")
+        return out
+
+
+def _percent(share: Decimal) -> str:
+    return f"{share * 100:.1f} %"
+
+
+def budget_report(engine: Engine, *, as_of: date | None = None,
+                  progress: Progress = _no_progress,
+                  cancelled: Callable[[], bool] = _never) -> BudgetReport:
+    """The budget's actual figures against the policy in force. Without a [budget], the
+    same figures over a 30-day window, so the window can show them and offer the lines."""
+    as_of = as_of or now().date()
+    progress(0.0, "Reading the policy in force")
+    with reading(engine) as conn:
+        version, policy = ensure_active_policy_in(conn)
+        budget = policy.budget
+        first, last = window(as_of, (budget or Budget()).window_days)
+        low, high = day_bounds(first, last)
+        progress(0.2, "Adding up credits and sales per marketplace")
+        credits = budget_store.credits_by_marketplace(conn, low=low, high=high)
+        sales = budget_store.sales_by_marketplace(conn, first=first, last=last)
+        if cancelled():
+            raise Cancelled("The budget report")
+        progress(0.6, "Counting each agent's issues and credits")
+        agents = budget_store.issues_by_agent(conn, low=low, high=high)
+    markets = [MarketplaceFigures(m, Money.from_minor(credits.get((m, c), 0), c),
+                                  Money.from_minor(sales.get((m, c), 0), c),
+                                  budget.sales_line(m) if budget else None)
+               for m, c in sorted(set(credits) | set(sales))]
+    people = [AgentFigures(name, issues, credited,
+                           budget.agent_credit_share if budget else None,
+                           budget.agent_min_issues if budget else Budget().agent_min_issues)
+              for name, (issues, credited) in sorted(agents.items())]
+    progress(1.0, "Done")
+    return BudgetReport(as_of, first, last, version, budget, markets, people)
