@@ -1,4 +1,5 @@
-"""The courtesy-credit policy: `policy show|import|export|history|diff|restore`."""
+"""The courtesy-credit policy: `policy show|import|export|history|diff|restore|budget|
+consistency`."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from sellerdesk.cli.common import emit, open_desk, positive
+from sellerdesk.cli.common import emit, iso_date, open_desk, positive
 
 
 def add_commands(commands: Any, common: argparse.ArgumentParser) -> None:
@@ -35,6 +36,16 @@ def add_commands(commands: Any, common: argparse.ArgumentParser) -> None:
     pback.add_argument("version", type=positive, metavar="VERSION")
     pback.add_argument("--staff", metavar="NAME")
     pback.set_defaults(handler=cmd_policy)
+    pbudget = policy_cmds.add_parser("budget", parents=[common],
+                                     help="credits as a share of sales and each agent's share "
+                                          "of issues credited, against the policy's [budget]")
+    pbudget.set_defaults(handler=cmd_policy_budget)
+    pcons = policy_cmds.add_parser("consistency", parents=[common],
+                                   help="alike cases decided alike? each agent against the "
+                                        "policy and colleagues, outliers with their issues")
+    pcons.add_argument("--from", dest="start", type=iso_date, metavar="YYYY-MM-DD")
+    pcons.add_argument("--to", dest="end", type=iso_date, metavar="YYYY-MM-DD")
+    pcons.set_defaults(handler=cmd_policy_consistency)
 
 
 def cmd_policy(args: argparse.Namespace) -> int:
@@ -79,4 +90,20 @@ def cmd_policy_diff(args: argparse.Namespace) -> int:
         diff = policies.policy_diff(db.engine, args.older, args.newer)
     emit(args, {"from": args.older, "to": args.newer, "diff": diff},
          diff or f"Version {args.older} and version {args.newer} are the same text.")
+    return 0
+
+
+def cmd_policy_budget(args: argparse.Namespace) -> int:
+    from sellerdesk.services.policy_lab.budget import budget_report
+    with open_desk(args) as db:
+        report = budget_report(db.engine)
+    emit(args, report.as_json(), "\n".join(report.lines()))
+    return 0
+
+
+def cmd_policy_consistency(args: argparse.Namespace) -> int:
+    from sellerdesk.services.policy_lab.consistency import consistency_report
+    with open_desk(args) as db:
+        report = consistency_report(db.engine, start=args.start, end=args.end)
+    emit(args, report.as_json(), "\n".join(report.lines()))
     return 0

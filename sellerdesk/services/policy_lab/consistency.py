@@ -1,0 +1,345 @@
+"""Are alike cases decided alike? The consistency report over the credits given in a date
+range: each agent's amounts against the policy's suggestion and against colleagues, and
+the outliers a supervisor reads as a coaching list, each with the issues behind it.
+
+Definitions (also printed with the report, so it can be checked by hand):
+- a case is a credit given in the range (not a reversal), by the staff member who wrote it;
+  it is *compared* with the policy when a suggestion above zero was recorded with it, and
+  *overridden* up or down when the amount given differs from that suggestion;
+- like-for-like cases share issue type, severity, currency and basis band. The basis is
+  the affected items' value (unit price × quantity; the whole order's items when none are
+  named), in bands whose upper edge is 1.5× the lower — …, 10–15, 15–22.50, 22.50–33.75, …
+  in the currency's units — so alike cases differ in basis by less than half;
+- an agent's deviation from colleagues is, over their cases that have colleagues' cases
+  in the same group, the mean of (amount − the colleagues' median) ÷ that median.
+Outliers (an agent is judged on at least MIN_CASES compared cases):
+- overrides up (down): an agent whose rate of upward (downward) overrides is at least
+  twice the median rate of the other judged agents, with at least MIN_OVERRIDES of them;
+- above (below) colleagues: a mean deviation of +25 % (−25 %) or more over at least
+  MIN_CASES cases with colleagues;
+- an issue type where overrides are the norm: more than half of at least MIN_CASES
+  compared cases overridden.
+Ratios are of minor units within one currency; amounts are never added across currencies.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import ROUND_FLOOR, Decimal
+from statistics import median
+from typing import Any
+
+from sqlalchemy.engine import Engine
+
+from sellerdesk.core.errors import Cancelled, KnownError
+from sellerdesk.core.money import Money
+from sellerdesk.core.records import parse_affected
+from sellerdesk.services.clock import now
+from sellerdesk.store import consistency as consistency_store
+from sellerdesk.store.engine import reading
+from sellerdesk.store.orders import day_bounds
+
+Progress = Callable[[float, str], None]
+
+DEFAULT_DAYS = 30            # without --from: the last 30 days
+MIN_CASES = 5
+MIN_OVERRIDES = 3
+TIMES_THE_MEDIAN = Decimal(2)
+COLLEAGUE_GAP = Decimal("0.25")
+NORM = Decimal("0.5")
+BAND = Decimal("1.5")
+_LN_BAND = BAND.ln()
+
+
+class RangeError(KnownError):
+    """A date range that cannot be reported on."""
+
+
+@dataclass(frozen=True, slots=True)
+class Case:
+    credit_id: int
+    issue_id: int
+    agent: str
+    issue_type: str
+    severity: str
+    amount: Money
+    suggested: Money | None          # None: nothing suggested to compare with
+    band: int | None                 # None: no basis (no item prices)
+
+    @property
+    def group(self) -> tuple[str, str, str, int | None]:
+        return (self.issue_type, self.severity, self.amount.currency, self.band)
+
+    @property
+    def change(self) -> Decimal | None:
+        """(given − suggested) ÷ suggested."""
+        if self.suggested is None:
+            return None
+        return Decimal(self.amount.minor - self.suggested.minor) / self.suggested.minor
+
+
+@dataclass(frozen=True, slots=True)
+class AgentConsistency:
+    agent: str
+    cases: int
+    compared: int
+    up: tuple[int, ...]              # the issue of each case given more than suggested
+    down: tuple[int, ...]
+    mean_up: Decimal | None          # mean (given − suggested) ÷ suggested, upward ones
+    mean_down: Decimal | None
+    departure: dict[str, Money]      # Σ (given − suggested) per currency
+    vs_colleagues: Decimal | None
+    with_colleagues: int             # cases that had colleagues' cases to compare with
+    above_colleagues: tuple[int, ...]
+    below_colleagues: tuple[int, ...]
+
+    def rate(self, ids: tuple[int, ...]) -> Decimal:
+        return Decimal(len(ids)) / self.compared if self.compared else Decimal(0)
+
+
+@dataclass(frozen=True, slots=True)
+class TypeConsistency:
+    issue_type: str
+    compared: int
+    overridden: tuple[int, ...]
+
+    @property
+    def rate(self) -> Decimal:
+        return Decimal(len(self.overridden)) / self.compared if self.compared else Decimal(0)
+
+
+@dataclass(frozen=True, slots=True)
+class Outlier:
+    kind: str      # overrides_up | overrides_down | above_colleagues | below_colleagues | type_norm
+    subject: str   # the agent, or the issue type
+    text: str
+    issue_ids: tuple[int, ...]
+
+    def __post_init__(self) -> None:   # each issue named once, however many credits it had
+        object.__setattr__(self, "issue_ids", tuple(sorted(set(self.issue_ids))))
+
+
+@dataclass(frozen=True, slots=True)
+class ConsistencyReport:
+    start: date
+    end: date
+    cases: int
+    compared: int
+    agents: list[AgentConsistency] = field(default_factory=list)
+    issue_types: list[TypeConsistency] = field(default_factory=list)
+    outliers: list[Outlier] = field(default_factory=list)
+
+    @property
+    def empty(self) -> bool:
+        return self.cases == 0
+
+    def as_json(self) -> dict[str, Any]:
+        def ratio(value: Decimal | None) -> str | None:
+            return None if value is None else f"{value:.4f}"
+        return {
+            "from": self.start.isoformat(), "to": self.end.isoformat(), "cases": self.cases,
+            "compared": self.compared, "empty": self.empty,
+            "message": self.lines()[0],
+            "rules": {"min_cases": MIN_CASES, "min_overrides": MIN_OVERRIDES,
+                      "times_the_median": str(TIMES_THE_MEDIAN),
+                      "colleague_gap": str(COLLEAGUE_GAP), "type_norm": str(NORM),
+                      "basis_band": str(BAND)},
+            "agents": [{"agent": a.agent, "cases": a.cases, "compared": a.compared,
+                        "overrides_up": len(a.up), "overrides_down": len(a.down),
+                        "up_rate": ratio(a.rate(a.up)), "down_rate": ratio(a.rate(a.down)),
+                        "override_rate": ratio(a.rate(a.up + a.down)),
+                        "mean_up": ratio(a.mean_up), "mean_down": ratio(a.mean_down),
+                        "departure": {c: str(m) for c, m in sorted(a.departure.items())},
+                        "vs_colleagues": ratio(a.vs_colleagues),
+                        "cases_with_colleagues": a.with_colleagues} for a in self.agents],
+            "issue_types": [{"issue_type": t.issue_type, "compared": t.compared,
+                             "overridden": len(t.overridden), "override_rate": ratio(t.rate)}
+                            for t in self.issue_types],
+            "outliers": [{"kind": o.kind, "subject": o.subject, "text": o.text,
+                          "issue_ids": list(o.issue_ids)} for o in self.outliers],
+        }
+
+    def lines(self) -> list[str]:
+        span = f"from {self.start} to {self.end}"
+        if self.empty:
+            return [f"No credits were given {span}: there is nothing to compare."]
+        out = [f"{self.cases} credit{'s' if self.cases != 1 else ''} given {span}, "
+               f"{self.compared} with a suggestion to compare with."]
+        for a in self.agents:
+            vs = ("" if a.vs_colleagues is None
+                  else f"; {_signed(a.vs_colleagues)} vs colleagues over {a.with_colleagues}")
+            out.append(f"  {a.agent}: {a.cases} cases, {len(a.up)} above and {len(a.down)} "
+                       f"below the suggestion of {a.compared}{vs}")
+        out.append("Outliers:" if self.outliers else "No outliers.")
+        out += [f"  {o.text} Issues {_ids(o.issue_ids)}." for o in self.outliers]
+        return out
+
+
+def _percent(value: Decimal) -> str:
+    return f"{value * 100:.0f} %"
+
+
+def _signed(value: Decimal) -> str:
+    return f"{'+' if value >= 0 else '−'}{abs(value) * 100:.0f} %"
+
+
+def _ids(ids: tuple[int, ...]) -> str:
+    return ", ".join(str(i) for i in ids)
+
+
+def _never() -> bool:
+    return False
+
+
+def consistency_report(engine: Engine, *, start: date | None = None, end: date | None = None,
+                       progress: Progress = lambda fraction, message: None,
+                       cancelled: Callable[[], bool] = _never) -> ConsistencyReport:
+    """The report over the credits given from `start` to `end` (whole days, UTC; by
+    default the last 30 days to today)."""
+    end = end or now().date()
+    start = start or end - timedelta(days=DEFAULT_DAYS - 1)
+    if start > end:
+        raise RangeError(f"the range starts on {start}, after it ends on {end}")
+    low, high = day_bounds(start, end)
+    progress(0.0, "Reading the credits in the range")
+    with reading(engine) as conn:
+        rows = consistency_store.credits_given(conn, low=low, high=high)
+        if cancelled():
+            raise Cancelled("The consistency report")
+        items = consistency_store.items_of_credited_orders(conn, low=low, high=high)
+    if cancelled():
+        raise Cancelled("The consistency report")
+    progress(0.6, "Comparing alike cases")
+    cases = [_case(r, items.get(r["order_id"], [])) for r in rows]
+    report = _compare(start, end, cases)
+    progress(1.0, "Done")
+    return report
+
+
+def _case(row: dict[str, Any], items: list[tuple[str, int, int]]) -> Case:
+    currency = row["currency"]
+    suggested = row["suggested_minor"]
+    return Case(row["credit_id"], row["issue_id"], row["staff"], row["type"], row["severity"],
+                Money.from_minor(row["amount_minor"], currency),
+                Money.from_minor(suggested, currency) if suggested else None,
+                _band(_basis(row["affected"], items, currency)))
+
+
+def _basis(affected: str, items: list[tuple[str, int, int]], currency: str) -> Money:
+    """The affected items' value: unit price (the line's price ÷ its quantity, rounded as
+    the policy rounds it) × quantity; no items named: all of them."""
+    try:
+        wanted = parse_affected(affected)
+    except ValueError:
+        wanted = ()
+    unit = {sku: Money.rounded(Money.from_minor(price, currency).amount / max(quantity, 1),
+                               currency) for sku, quantity, price in items}
+    if not wanted:
+        return sum((Money.from_minor(price, currency) for _, _, price in items),
+                   Money.zero(currency))
+    return sum((unit[sku].times(quantity) for sku, quantity in wanted if sku in unit),
+               Money.zero(currency))
+
+
+def _band(basis: Money) -> int | None:
+    """The band of 1.5× whose lower edge is at or below the basis: 1.5 ** band."""
+    if basis.minor <= 0:
+        return None
+    return int((basis.amount.ln() / _LN_BAND).to_integral_value(rounding=ROUND_FLOOR))
+
+
+def _mean(values: list[Decimal]) -> Decimal | None:
+    return sum(values, Decimal(0)) / len(values) if values else None
+
+
+def _compare(start: date, end: date, cases: list[Case]) -> ConsistencyReport:
+    by_agent: dict[str, list[Case]] = defaultdict(list)
+    by_group: dict[tuple, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
+    for case in cases:
+        by_agent[case.agent].append(case)
+        if case.band is not None:
+            by_group[case.group][case.agent].append(case.amount.minor)
+    agents = [_agent(name, mine, by_group) for name, mine in sorted(by_agent.items())]
+    kinds: dict[str, list[Case]] = defaultdict(list)
+    for case in cases:
+        if case.suggested is not None:
+            kinds[case.issue_type].append(case)
+    types = [TypeConsistency(kind, len(found),
+                             tuple(sorted(c.issue_id for c in found
+                                          if c.amount != c.suggested)))
+             for kind, found in sorted(kinds.items())]
+    compared = sum(a.compared for a in agents)
+    return ConsistencyReport(start, end, len(cases), compared, agents, types,
+                             _outliers(agents, types))
+
+
+def _agent(name: str, mine: list[Case],
+           by_group: dict[tuple, dict[str, list[int]]]) -> AgentConsistency:
+    compared = [c for c in mine if c.suggested is not None]
+    up = [c for c in compared if c.amount > c.suggested]
+    down = [c for c in compared if c.amount < c.suggested]
+    departure: dict[str, Money] = {}
+    for c in compared:
+        gap = c.amount - c.suggested
+        departure[c.amount.currency] = departure.get(c.amount.currency,
+                                                     Money.zero(c.amount.currency)) + gap
+    deviations: list[tuple[Case, Decimal]] = []
+    for c in mine:
+        if c.band is None:
+            continue
+        theirs = [minor for agent, amounts in by_group[c.group].items() if agent != name
+                  for minor in amounts]
+        middle = Decimal(median(theirs)) if theirs else Decimal(0)
+        if middle > 0:
+            deviations.append((c, (Decimal(c.amount.minor) - middle) / middle))
+    return AgentConsistency(
+        agent=name, cases=len(mine), compared=len(compared),
+        up=tuple(sorted(c.issue_id for c in up)),
+        down=tuple(sorted(c.issue_id for c in down)),
+        mean_up=_mean([c.change for c in up]), mean_down=_mean([c.change for c in down]),
+        departure=departure, vs_colleagues=_mean([d for _, d in deviations]),
+        with_colleagues=len(deviations),
+        above_colleagues=tuple(sorted({c.issue_id for c, d in deviations if d > 0})),
+        below_colleagues=tuple(sorted({c.issue_id for c, d in deviations if d < 0})))
+
+
+def _outliers(agents: list[AgentConsistency],
+              types: list[TypeConsistency]) -> list[Outlier]:
+    found: list[Outlier] = []
+    judged = [a for a in agents if a.compared >= MIN_CASES]
+    for a in judged:
+        others = [b for b in judged if b is not a]
+        if not others:
+            break
+        for kind, word, ids, mean in (("overrides_up", "more", a.up, a.mean_up),
+                                      ("overrides_down", "less", a.down, a.mean_down)):
+            theirs = Decimal(median([b.rate(b.up if kind == "overrides_up" else b.down)
+                                     for b in others]))
+            mine = a.rate(ids)
+            if len(ids) >= MIN_OVERRIDES and mine >= TIMES_THE_MEDIAN * theirs:
+                found.append(Outlier(kind, a.agent, (
+                    f"{a.agent} gave {word} than the policy suggested in {len(ids)} of "
+                    f"{a.compared} cases ({_percent(mine)}), against a median of "
+                    f"{_percent(theirs)} among colleagues; {_signed(mean or Decimal(0))} "
+                    "on average when they did."), ids))
+    for a in agents:
+        if a.vs_colleagues is None or a.with_colleagues < MIN_CASES:
+            continue
+        if abs(a.vs_colleagues) >= COLLEAGUE_GAP:
+            above = a.vs_colleagues > 0
+            found.append(Outlier(
+                "above_colleagues" if above else "below_colleagues", a.agent,
+                f"{a.agent} gave {_signed(a.vs_colleagues)} against colleagues in alike "
+                f"cases (same issue type, severity, currency and basis band), over "
+                f"{a.with_colleagues} cases.",
+                a.above_colleagues if above else a.below_colleagues))
+    for t in types:
+        if t.compared >= MIN_CASES and t.rate > NORM:
+            found.append(Outlier("type_norm", t.issue_type, (
+                f"{t.issue_type}: {len(t.overridden)} of {t.compared} credits "
+                f"({_percent(t.rate)}) departed from the policy's suggestion — the rule may "
+                "no longer fit these cases."), t.overridden))
+    return found
