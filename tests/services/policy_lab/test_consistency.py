@@ -1,0 +1,104 @@
+"""The consistency report on a real desk (SQLite and PostgreSQL), and its commands: the
+agent who gives more than the policy far more often than colleagues is named, with the
+issues behind it; a range without credits says so."""
+
+import json
+from datetime import UTC, date, datetime
+
+import pytest
+import time_machine
+
+from sellerdesk.cli import main
+from sellerdesk.core.issues import IssueType
+from sellerdesk.services.credits import issue_credit
+from sellerdesk.services.database import open_database
+from sellerdesk.services.imports.orders import import_orders
+from sellerdesk.services.issues import add_issue
+from sellerdesk.services.policy_lab.consistency import RangeError, consistency_report
+from tests.helpers.reports import row, write
+from tests.helpers.staffing import hire
+
+NOW = datetime(2026, 3, 1, 12, tzinfo=UTC)
+ORDERS = [f"114-0000000-00001{n:02d}" for n in range(15)]     # a 24.99 book each: 7.50 due
+
+
+@pytest.fixture
+def clock():
+    with time_machine.travel(NOW, tick=False) as traveller:
+        yield traveller
+
+
+def coaching_desk(engine, tmp_path) -> dict[str, list[int]]:
+    """Ben, Cara and Dan credit five damaged books each; Cara and Dan give the suggested
+    7.50, Ben gives 10.00 on four of his. Returns each agent's issues."""
+    import_orders(engine, write(tmp_path / "orders.txt", [
+        row(order, sku="BOOK", price="24.99", date="2026-02-20T08:00:00+00:00")
+        for order in ORDERS]))
+    for name in ("Ben", "Cara", "Dan"):
+        hire(engine, name)
+    issues: dict[str, list[int]] = {}
+    for n, order in enumerate(ORDERS):
+        agent = ("Ben", "Cara", "Dan")[n // 5]
+        issue = add_issue(engine, order_id=order, issue_type=IssueType.DAMAGED,
+                          affected=(("BOOK", 1),), staff=agent).issue_id
+        issues.setdefault(agent, []).append(issue)
+        if agent == "Ben" and n < 4:
+            issue_credit(engine, issue_id=issue, amount="10.00", reason="felt fair",
+                         staff=agent)
+        else:
+            issue_credit(engine, issue_id=issue, staff=agent)
+    return issues
+
+
+def test_the_agent_who_overrides_upwards_most_is_named_with_the_issues(database, tmp_path,
+                                                                         clock):
+    issues = coaching_desk(database.engine, tmp_path)
+    report = consistency_report(database.engine)
+    bens = tuple(issues["Ben"][:4])
+    assert (report.start, report.end, report.cases, report.compared) == (
+        date(2026, 1, 31), date(2026, 3, 1), 15, 15)
+    assert [(o.kind, o.subject, o.issue_ids) for o in report.outliers] == [
+        ("overrides_up", "Ben", bens), ("above_colleagues", "Ben", bens)]
+    assert report.outliers[0].text == (
+        "Ben gave more than the policy suggested in 4 of 5 cases (80 %), against a median "
+        "of 0 % among colleagues; +33 % on average when they did.")
+    assert report.outliers[1].text == (
+        "Ben gave +27 % against colleagues in alike cases (same issue type, severity, "
+        "currency and basis band), over 5 cases.")
+    ben = report.as_json()["agents"][0]
+    assert (ben["agent"], ben["overrides_up"], ben["up_rate"], ben["departure"]) == (
+        "Ben", 4, "0.8000", {"USD": "10.00"})
+    assert report.as_json()["issue_types"] == [
+        {"issue_type": "damaged", "compared": 15, "overridden": 4, "override_rate": "0.2667"}]
+
+
+def test_a_range_without_credits_says_so(database, tmp_path, clock):
+    coaching_desk(database.engine, tmp_path)
+    report = consistency_report(database.engine, start=date(2026, 1, 1),
+                                end=date(2026, 1, 31))
+    assert report.empty
+    assert report.lines() == ["No credits were given from 2026-01-01 to 2026-01-31: there "
+                              "is nothing to compare."]
+    assert report.as_json()["outliers"] == []
+    with pytest.raises(RangeError, match="the range starts on 2026-02-02, after it ends on "
+                                         "2026-02-01"):
+        consistency_report(database.engine, start=date(2026, 2, 2), end=date(2026, 2, 1))
+
+
+def test_the_commands_print_the_reports(capsys, sqlite_url, tmp_path, clock, monkeypatch):
+    monkeypatch.setenv("SELLERDESK_STAFF", "Ana")
+    with open_database(sqlite_url) as db:
+        issues = coaching_desk(db.engine, tmp_path)
+    assert main(["--db", sqlite_url, "policy", "consistency", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    first = out["outliers"][0]
+    assert (first["kind"], first["subject"], first["issue_ids"]) == ("overrides_up", "Ben",
+                                                                     issues["Ben"][:4])
+    assert main(["--db", sqlite_url, "policy", "consistency", "--from", "2026-01-01",
+                 "--to", "2026-01-31"]) == 0
+    assert capsys.readouterr().out == ("No credits were given from 2026-01-01 to 2026-01-31: "
+                                       "there is nothing to compare.\n")
+    assert main(["--db", sqlite_url, "policy", "budget", "--json"]) == 0
+    budget = json.loads(capsys.readouterr().out)
+    assert (budget["has_budget"], budget["marketplaces"][0]["credits"],
+            budget["marketplaces"][0]["sales"]) == (False, "122.50", "374.85")
