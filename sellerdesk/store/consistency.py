@@ -10,9 +10,9 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from sellerdesk.store.tables import CREDITS, ISSUES, ORDER_ITEMS
+from sellerdesk.store.tables import CREDITS, ISSUES, ORDER_ITEMS, ORDERS
 
-c_, i_, oi_ = CREDITS.c, ISSUES.c, ORDER_ITEMS.c
+c_, i_, oi_, o_ = CREDITS.c, ISSUES.c, ORDER_ITEMS.c, ORDERS.c
 
 
 def _given(low: datetime, high: datetime):
@@ -21,11 +21,13 @@ def _given(low: datetime, high: datetime):
 
 
 def credits_given(conn: Connection, *, low: datetime, high: datetime) -> list[dict[str, Any]]:
-    """Credits written in [low, high), oldest first, over the created_at index."""
+    """Credits written in [low, high), oldest first, over the created_at index, with
+    their order's items total (the basis when the issue names no items)."""
     query = (sa.select(c_.id.label("credit_id"), c_.issue_id, c_.order_id, c_.staff,
                        c_.currency, c_.amount_minor, c_.suggested_minor, i_.type,
-                       i_.severity, i_.affected)
-             .select_from(CREDITS.join(ISSUES, i_.id == c_.issue_id))
+                       i_.severity, i_.affected, o_.items_minor)
+             .select_from(CREDITS.join(ISSUES, i_.id == c_.issue_id)
+                          .join(ORDERS, o_.order_id == c_.order_id))
              .where(_given(low, high)).order_by(c_.id))
     return [dict(r._mapping) for r in conn.execute(query)]
 
@@ -33,8 +35,9 @@ def credits_given(conn: Connection, *, low: datetime, high: datetime) -> list[di
 def items_of_credited_orders(conn: Connection, *, low: datetime,
                              high: datetime) -> dict[str, list[tuple[str, int, int]]]:
     """Order id → its items as (sku, quantity, line price in minor units), for the orders
-    credited in [low, high)."""
-    orders = sa.select(c_.order_id).where(_given(low, high)).distinct().subquery()
+    credited in [low, high) on issues that name the items affected."""
+    orders = (sa.select(c_.order_id).select_from(CREDITS.join(ISSUES, i_.id == c_.issue_id))
+              .where(_given(low, high), i_.affected != "").distinct().subquery())
     query = (sa.select(oi_.order_id, oi_.sku, oi_.quantity, oi_.item_price_minor)
              .select_from(ORDER_ITEMS.join(orders, orders.c.order_id == oi_.order_id))
              .order_by(oi_.order_id, oi_.line))

@@ -24,18 +24,20 @@ Ratios are of minor units within one currency; amounts are never added across cu
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from decimal import ROUND_FLOOR, Decimal
+from decimal import ROUND_CEILING, Decimal
+from functools import cache
 from statistics import median
 from typing import Any
 
 from sqlalchemy.engine import Engine
 
 from sellerdesk.core.errors import Cancelled, KnownError
-from sellerdesk.core.money import Money
+from sellerdesk.core.money import MINOR_UNITS, Money
 from sellerdesk.core.records import parse_affected
 from sellerdesk.services.clock import now
 from sellerdesk.store import consistency as consistency_store
@@ -51,7 +53,7 @@ TIMES_THE_MEDIAN = Decimal(2)
 COLLEAGUE_GAP = Decimal("0.25")
 NORM = Decimal("0.5")
 BAND = Decimal("1.5")
-_LN_BAND = BAND.ln()
+_LOWEST, _HIGHEST = -20, 80       # 1.5 ** -20 ≈ 0.0003 to 1.5 ** 80 ≈ 1.3e14 units
 
 
 class RangeError(KnownError):
@@ -65,20 +67,20 @@ class Case:
     agent: str
     issue_type: str
     severity: str
-    amount: Money
-    suggested: Money | None          # None: nothing suggested to compare with
+    currency: str
+    amount: int                      # minor units, as everything here: cheap to compare
+    suggested: int | None            # None: nothing suggested to compare with
     band: int | None                 # None: no basis (no item prices)
 
     @property
     def group(self) -> tuple[str, str, str, int | None]:
-        return (self.issue_type, self.severity, self.amount.currency, self.band)
+        return (self.issue_type, self.severity, self.currency, self.band)
 
     @property
-    def change(self) -> Decimal | None:
-        """(given − suggested) ÷ suggested."""
-        if self.suggested is None:
-            return None
-        return Decimal(self.amount.minor - self.suggested.minor) / self.suggested.minor
+    def change(self) -> Decimal:
+        """(given − suggested) ÷ suggested, for a compared case."""
+        assert self.suggested
+        return Decimal(self.amount - self.suggested) / self.suggested
 
 
 @dataclass(frozen=True, slots=True)
@@ -213,42 +215,49 @@ def consistency_report(engine: Engine, *, start: date | None = None, end: date |
     if cancelled():
         raise Cancelled("The consistency report")
     progress(0.6, "Comparing alike cases")
-    cases = [_case(r, items.get(r["order_id"], [])) for r in rows]
+    cases = [_case(r, items) for r in rows]
     report = _compare(start, end, cases)
     progress(1.0, "Done")
     return report
 
 
-def _case(row: dict[str, Any], items: list[tuple[str, int, int]]) -> Case:
+def _case(row: dict[str, Any], items: dict[str, list[tuple[str, int, int]]]) -> Case:
     currency = row["currency"]
-    suggested = row["suggested_minor"]
+    basis = (_affected_value(row["affected"], items.get(row["order_id"], []))
+             if row["affected"] else int(row["items_minor"]))
     return Case(row["credit_id"], row["issue_id"], row["staff"], row["type"], row["severity"],
-                Money.from_minor(row["amount_minor"], currency),
-                Money.from_minor(suggested, currency) if suggested else None,
-                _band(_basis(row["affected"], items, currency)))
+                currency, int(row["amount_minor"]), row["suggested_minor"] or None,
+                _band(basis, currency))
 
 
-def _basis(affected: str, items: list[tuple[str, int, int]], currency: str) -> Money:
-    """The affected items' value: unit price (the line's price ÷ its quantity, rounded as
-    the policy rounds it) × quantity; no items named: all of them."""
+def _affected_value(affected: str, items: list[tuple[str, int, int]]) -> int:
+    """The affected items' value in minor units: unit price (the line's price ÷ its
+    quantity, rounded half-up as the policy rounds it) × quantity."""
     try:
         wanted = parse_affected(affected)
     except ValueError:
-        wanted = ()
-    unit = {sku: Money.rounded(Money.from_minor(price, currency).amount / max(quantity, 1),
-                               currency) for sku, quantity, price in items}
-    if not wanted:
-        return sum((Money.from_minor(price, currency) for _, _, price in items),
-                   Money.zero(currency))
-    return sum((unit[sku].times(quantity) for sku, quantity in wanted if sku in unit),
-               Money.zero(currency))
+        return 0
+    unit = {sku: (2 * price + quantity) // (2 * quantity) if quantity > 0 else price
+            for sku, quantity, price in items}
+    return sum(unit[sku] * quantity for sku, quantity in wanted if sku in unit)
 
 
-def _band(basis: Money) -> int | None:
-    """The band of 1.5× whose lower edge is at or below the basis: 1.5 ** band."""
-    if basis.minor <= 0:
+@cache
+def _edges(currency: str) -> tuple[int, ...]:
+    """The bands' lower edges in minor units, 1.5 ** k units for k from _LOWEST up (rounded
+    up: a whole number of minor units is at or above an edge exactly when at or above it
+    rounded up)."""
+    scale = Decimal(10) ** MINOR_UNITS.get(currency, 2)
+    return tuple(int((BAND ** k * scale).to_integral_value(rounding=ROUND_CEILING))
+                 for k in range(_LOWEST, _HIGHEST))
+
+
+def _band(basis: int, currency: str) -> int | None:
+    """The band whose lower edge, 1.5 ** band units of the currency, is the highest at or
+    below the basis."""
+    if basis <= 0:
         return None
-    return int((basis.amount.ln() / _LN_BAND).to_integral_value(rounding=ROUND_FLOOR))
+    return bisect_right(_edges(currency), basis) - 1 + _LOWEST
 
 
 def _mean(values: list[Decimal]) -> Decimal | None:
@@ -261,8 +270,13 @@ def _compare(start: date, end: date, cases: list[Case]) -> ConsistencyReport:
     for case in cases:
         by_agent[case.agent].append(case)
         if case.band is not None:
-            by_group[case.group][case.agent].append(case.amount.minor)
-    agents = [_agent(name, mine, by_group) for name, mine in sorted(by_agent.items())]
+            by_group[case.group][case.agent].append(case.amount)
+    # each agent's colleagues' median in each group, worked out once per group and agent
+    middles = {(group, name): Decimal(median(theirs))
+               for group, amounts in by_group.items() for name in amounts
+               if (theirs := [a for other, found in amounts.items() if other != name
+                              for a in found])}
+    agents = [_agent(name, mine, middles) for name, mine in sorted(by_agent.items())]
     kinds: dict[str, list[Case]] = defaultdict(list)
     for case in cases:
         if case.suggested is not None:
@@ -277,30 +291,25 @@ def _compare(start: date, end: date, cases: list[Case]) -> ConsistencyReport:
 
 
 def _agent(name: str, mine: list[Case],
-           by_group: dict[tuple, dict[str, list[int]]]) -> AgentConsistency:
+           middles: dict[tuple, Decimal]) -> AgentConsistency:
     compared = [c for c in mine if c.suggested is not None]
     up = [c for c in compared if c.amount > c.suggested]
     down = [c for c in compared if c.amount < c.suggested]
-    departure: dict[str, Money] = {}
+    gaps: dict[str, int] = defaultdict(int)         # per currency: never added across
     for c in compared:
-        gap = c.amount - c.suggested
-        departure[c.amount.currency] = departure.get(c.amount.currency,
-                                                     Money.zero(c.amount.currency)) + gap
+        gaps[c.currency] += c.amount - c.suggested
     deviations: list[tuple[Case, Decimal]] = []
     for c in mine:
-        if c.band is None:
-            continue
-        theirs = [minor for agent, amounts in by_group[c.group].items() if agent != name
-                  for minor in amounts]
-        middle = Decimal(median(theirs)) if theirs else Decimal(0)
-        if middle > 0:
-            deviations.append((c, (Decimal(c.amount.minor) - middle) / middle))
+        middle = middles.get((c.group, name), Decimal(0))
+        if c.band is not None and middle > 0:
+            deviations.append((c, (c.amount - middle) / middle))
     return AgentConsistency(
         agent=name, cases=len(mine), compared=len(compared),
         up=tuple(sorted(c.issue_id for c in up)),
         down=tuple(sorted(c.issue_id for c in down)),
         mean_up=_mean([c.change for c in up]), mean_down=_mean([c.change for c in down]),
-        departure=departure, vs_colleagues=_mean([d for _, d in deviations]),
+        departure={code: Money.from_minor(gap, code) for code, gap in gaps.items()},
+        vs_colleagues=_mean([d for _, d in deviations]),
         with_colleagues=len(deviations),
         above_colleagues=tuple(sorted({c.issue_id for c, d in deviations if d > 0})),
         below_colleagues=tuple(sorted({c.issue_id for c, d in deviations if d < 0})))
