@@ -1,9 +1,10 @@
 """The courtesy-credit policy: `policy show|import|export|history|diff|restore|budget|
-consistency`."""
+consistency|backtest`."""
 
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -46,6 +47,13 @@ def add_commands(commands: Any, common: argparse.ArgumentParser) -> None:
     pcons.add_argument("--from", dest="start", type=iso_date, metavar="YYYY-MM-DD")
     pcons.add_argument("--to", dest="end", type=iso_date, metavar="YYYY-MM-DD")
     pcons.set_defaults(handler=cmd_policy_consistency)
+    ptest = policy_cmds.add_parser("backtest", parents=[common],
+                                   help="what the draft policy in FILE would have given on the "
+                                        "issues logged in a range (default: the last 90 days)")
+    ptest.add_argument("file", type=Path)
+    ptest.add_argument("--from", dest="start", type=iso_date, metavar="YYYY-MM-DD")
+    ptest.add_argument("--to", dest="end", type=iso_date, metavar="YYYY-MM-DD")
+    ptest.set_defaults(handler=cmd_policy_backtest)
 
 
 def cmd_policy(args: argparse.Namespace) -> int:
@@ -107,3 +115,52 @@ def cmd_policy_consistency(args: argparse.Namespace) -> int:
         report = consistency_report(db.engine, start=args.start, end=args.end)
     emit(args, report.as_json(), "\n".join(report.lines()))
     return 0
+
+
+def cmd_policy_backtest(args: argparse.Namespace) -> int:
+    from sellerdesk.cli.common import interactive, stderr_progress
+    from sellerdesk.services.policy_lab.backtest import backtest_file, default_range
+    first, last = default_range()
+    start = args.start or (first if args.end is None else args.end - (last - first))
+    end = args.end or max(last, start)
+    progress = stderr_progress(interactive(args))
+    with open_desk(args) as db:
+        result = backtest_file(db.engine, args.file, start=start, end=end, progress=progress)
+    if progress:
+        print(file=sys.stderr)
+    emit(args, result.as_json(), _backtest_text(result))
+    return 0
+
+
+def _backtest_text(result: Any) -> str:
+    """A short table: per currency, the issues, what was given, what the policy then and
+    the draft suggest, each as a share of that currency's sales; then approvals, caps,
+    and the issues the draft leaves without a rule or could not work out."""
+    from sellerdesk.core.money import Money
+    head = (f"Backtest of “{result.policy_name}” on the issues logged from {result.start} "
+            f"to {result.end}")
+    if result.empty:
+        return f"{head}:\n{result.message}"
+
+    def share(value: float | None) -> str:
+        return "—" if value is None else f"{value:.2%}"
+    lines = [f"{head}:", f"{'currency':<9}{'issues':>7}{'given':>14}{'policy then':>14}"
+                         f"{'draft':>14}   share of sales (given / then / draft)"]
+    for currency, costs in result.totals.items():
+        shares = result.shares(currency)
+        lines.append(
+            f"{currency:<9}{costs.issues:>7}"
+            + "".join(f"{Money.from_minor(m, currency).display():>14}"
+                      for m in (costs.given, costs.then, costs.draft))
+            + f"   {share(shares['given'])} / {share(shares['suggested_then'])} / "
+              f"{share(shares['draft'])}")
+    approvals, caps = result.approvals(), result.caps_hit()
+    lines.append(f"Needing approval: {approvals['then']} then, {approvals['draft']} under the "
+                 f"draft. Capped: {caps['then']} then, {caps['draft']} under the draft.")
+    missing = result.without_rule()
+    if missing:
+        lines.append("The draft has no rule for: " + ", ".join(
+            f"issue {o.issue_id} ({o.issue_type})" for o in missing) + ".")
+    for outcome in result.problems():
+        lines.append(f"Issue {outcome.issue_id}: {outcome.note}.")
+    return "\n".join(lines)
