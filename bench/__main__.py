@@ -24,7 +24,7 @@ from pathlib import Path
 from bench.table import Row, markdown_table
 
 MODULES = ("startup", "orders_list", "command", "import_orders", "import_reports", "suggest",
-           "metrics", "queue", "export", "team", "mail", "consistency")
+           "metrics", "queue", "export", "team", "mail", "consistency", "backtest")
 README = Path(__file__).resolve().parents[1] / "README.md"
 START, END = "<!-- bench:start -->", "<!-- bench:end -->"
 
