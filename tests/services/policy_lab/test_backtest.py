@@ -246,8 +246,8 @@ def desk(engine):
     return {"issues": [], "credits": [], "decided": set(), "compared": set()}
 
 
-# 45 examples of 20-40 steps: some 350 issues per backend, two in three decided (about
-# 700 across SQLite and PostgreSQL), in under 20 s each on the 2-core machine.
+# 45 examples of 20-40 steps: some 300 issues per backend, about 190 of them decided
+# (credited or sent for approval), in under 20 s each on the 2-core machine.
 @settings(max_examples=45, deadline=None, derandomize=True,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(steps=st.lists(step, min_size=20, max_size=40))
