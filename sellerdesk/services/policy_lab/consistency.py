@@ -26,13 +26,13 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import ROUND_CEILING, Decimal
 from functools import cache
 from statistics import median
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy.engine import Engine
 
@@ -60,8 +60,7 @@ class RangeError(KnownError):
     """A date range that cannot be reported on."""
 
 
-@dataclass(frozen=True, slots=True)
-class Case:
+class Case(NamedTuple):      # a tuple: tens of thousands are made per report
     credit_id: int
     issue_id: int
     agent: str
@@ -71,10 +70,7 @@ class Case:
     amount: int                      # minor units, as everything here: cheap to compare
     suggested: int | None            # None: nothing suggested to compare with
     band: int | None                 # None: no basis (no item prices)
-
-    @property
-    def group(self) -> tuple[str, str, str, int | None]:
-        return (self.issue_type, self.severity, self.currency, self.band)
+    group: tuple[str, str, str, int | None]   # (issue type, severity, currency, band)
 
     @property
     def change(self) -> Decimal:
@@ -208,38 +204,80 @@ def consistency_report(engine: Engine, *, start: date | None = None, end: date |
     low, high = day_bounds(start, end)
     progress(0.0, "Reading the credits in the range")
     with reading(engine) as conn:
-        rows = consistency_store.credits_given(conn, low=low, high=high)
-        if cancelled():
-            raise Cancelled("The consistency report")
-        items = consistency_store.items_of_credited_orders(conn, low=low, high=high)
-    if cancelled():
-        raise Cancelled("The consistency report")
+        cases = _cases(consistency_store.credit_cases(conn, low=low, high=high),
+                       consistency_store.lines_of_affected(conn, low=low, high=high),
+                       cancelled)
     progress(0.6, "Comparing alike cases")
-    cases = [_case(r, items) for r in rows]
     report = _compare(start, end, cases)
     progress(1.0, "Done")
     return report
 
 
-def _case(row: dict[str, Any], items: dict[str, list[tuple[str, int, int]]]) -> Case:
-    currency = row["currency"]
-    basis = (_affected_value(row["affected"], items.get(row["order_id"], []))
-             if row["affected"] else int(row["items_minor"]))
-    return Case(row["credit_id"], row["issue_id"], row["staff"], row["type"], row["severity"],
-                currency, int(row["amount_minor"]), row["suggested_minor"] or None,
-                _band(basis, currency))
+def _cases(rows: Iterable[consistency_store.CaseRow],
+           lines: Iterable[consistency_store.LineRow],
+           cancelled: Callable[[], bool]) -> list[Case]:
+    """The cases oldest credit first (the order every mean is summed in), each in its
+    basis band. Both streams come in credit order, so each credit's lines are taken off
+    `lines` as its row comes."""
+    pending = iter(lines)
+    line_row = next(pending, None)
+    wanted: dict[str, tuple[tuple[str, int], ...] | None] = {}   # few distinct lists
+    edges: dict[str, tuple[int, ...]] = {}
+    groups: dict[tuple, tuple] = {}      # one tuple per group, not one per case
+    cases = []
+    for (credit_id, issue_id, staff, currency, amount, suggested, issue_type, severity,
+         affected, items_total) in rows:
+        if len(cases) % 5000 == 0 and cancelled():
+            raise Cancelled("The consistency report")
+        if affected:
+            mine = []
+            while line_row is not None and line_row[0] <= credit_id:
+                if line_row[0] == credit_id:
+                    mine.append(line_row[1:])
+                line_row = next(pending, None)
+            if affected not in wanted:
+                wanted[affected] = _parsed(affected)
+            basis = _affected_value(wanted[affected], mine)
+        else:
+            basis = int(items_total)
+        if currency not in edges:
+            edges[currency] = _edges(currency)
+        # as _band, inline: it runs once per case
+        band = bisect_right(edges[currency], basis) - 1 + _LOWEST if basis > 0 else None
+        group = (issue_type, severity, currency, band)
+        cases.append(Case(credit_id, issue_id, staff, issue_type, severity, currency,
+                          int(amount), suggested or None, band,
+                          groups.setdefault(group, group)))
+    if cancelled():
+        raise Cancelled("The consistency report")
+    return cases
 
 
-def _affected_value(affected: str, items: list[tuple[str, int, int]]) -> int:
-    """The affected items' value in minor units: unit price (the line's price ÷ its
-    quantity, rounded half-up as the policy rounds it) × quantity."""
+def _parsed(affected: str) -> tuple[tuple[str, int], ...] | None:
     try:
-        wanted = parse_affected(affected)
+        return parse_affected(affected)
     except ValueError:
+        return None
+
+
+def _affected_value(wanted: tuple[tuple[str, int], ...] | None,
+                    lines: Iterable[tuple[int, str, int, int]]) -> int:
+    """The affected items' value in minor units: unit price (the line's price ÷ its
+    quantity, rounded half-up as the policy rounds it) × quantity; a SKU on two lines is
+    priced by the later line. Nothing when the list cannot be read."""
+    if wanted is None:
         return 0
-    unit = {sku: (2 * price + quantity) // (2 * quantity) if quantity > 0 else price
-            for sku, quantity, price in items}
-    return sum(unit[sku] * quantity for sku, quantity in wanted if sku in unit)
+    last: dict[str, tuple[int, int, int]] = {}      # sku → (line, quantity, price)
+    for line, sku, quantity, price in lines:
+        if sku not in last or line > last[sku][0]:
+            last[sku] = (line, quantity, price)
+    value = 0
+    for sku, count in wanted:
+        if sku in last:
+            _, quantity, price = last[sku]
+            value += ((2 * price + quantity) // (2 * quantity) if quantity > 0
+                      else price) * count
+    return value
 
 
 @cache
@@ -272,11 +310,14 @@ def _compare(start: date, end: date, cases: list[Case]) -> ConsistencyReport:
         if case.band is not None:
             by_group[case.group][case.agent].append(case.amount)
     # each agent's colleagues' median in each group, worked out once per group and agent
-    middles = {(group, name): Decimal(median(theirs))
-               for group, amounts in by_group.items() for name in amounts
-               if (theirs := [a for other, found in amounts.items() if other != name
-                              for a in found])}
-    agents = [_agent(name, mine, middles) for name, mine in sorted(by_agent.items())]
+    # from the group's amounts sorted once, less the agent's own
+    middles: dict[str, dict[tuple, Decimal]] = defaultdict(dict)   # agent → group → median
+    for group, amounts in by_group.items():
+        everyone = sorted(a for found in amounts.values() for a in found)
+        for name, found in amounts.items():
+            if len(found) < len(everyone):
+                middles[name][group] = Decimal(_median_without(everyone, sorted(found)))
+    agents = [_agent(name, mine, middles[name]) for name, mine in sorted(by_agent.items())]
     kinds: dict[str, list[Case]] = defaultdict(list)
     for case in cases:
         if case.suggested is not None:
@@ -290,8 +331,30 @@ def _compare(start: date, end: date, cases: list[Case]) -> ConsistencyReport:
                              _outliers(agents, types))
 
 
+def _median_without(everyone: list[int], mine: list[int]) -> int | float:
+    """statistics.median of `everyone` (sorted) less `mine` (sorted, drawn from it),
+    without building the rest: each middle value is found by bisecting."""
+    n = len(everyone) - len(mine)
+
+    def nth(k: int) -> int:        # the k-th smallest (from 0) of the rest
+        lo, hi = 0, len(everyone) - 1
+        while lo < hi:
+            mid = (lo + hi) // 2
+            value = everyone[mid]
+            if bisect_right(everyone, value) - bisect_right(mine, value) > k:
+                hi = mid
+            else:
+                lo = mid + 1
+        return everyone[lo]
+
+    if n % 2:
+        return nth(n // 2)
+    return (nth(n // 2 - 1) + nth(n // 2)) / 2       # as statistics.median does
+
+
 def _agent(name: str, mine: list[Case],
            middles: dict[tuple, Decimal]) -> AgentConsistency:
+    """One agent's figures; `middles` holds, per group, the colleagues' median."""
     compared = [c for c in mine if c.suggested is not None]
     up = [c for c in compared if c.amount > c.suggested]
     down = [c for c in compared if c.amount < c.suggested]
@@ -300,14 +363,15 @@ def _agent(name: str, mine: list[Case],
         gaps[c.currency] += c.amount - c.suggested
     deviations: list[tuple[Case, Decimal]] = []
     for c in mine:
-        middle = middles.get((c.group, name), Decimal(0))
-        if c.band is not None and middle > 0:
+        if c.band is not None and (middle := middles.get(c.group)) is not None \
+                and middle > 0:
             deviations.append((c, (c.amount - middle) / middle))
     return AgentConsistency(
         agent=name, cases=len(mine), compared=len(compared),
         up=tuple(sorted(c.issue_id for c in up)),
         down=tuple(sorted(c.issue_id for c in down)),
-        mean_up=_mean([c.change for c in up]), mean_down=_mean([c.change for c in down]),
+        mean_up=_mean([Decimal(c.amount - c.suggested) / c.suggested for c in up]),
+        mean_down=_mean([Decimal(c.amount - c.suggested) / c.suggested for c in down]),
         departure={code: Money.from_minor(gap, code) for code, gap in gaps.items()},
         vs_colleagues=_mean([d for _, d in deviations]),
         with_colleagues=len(deviations),

@@ -4,9 +4,12 @@ issues behind it; a range without credits says so."""
 
 import json
 from datetime import UTC, date, datetime
+from statistics import median
 
 import pytest
 import time_machine
+from hypothesis import given
+from hypothesis import strategies as st
 
 from sellerdesk.cli import main
 from sellerdesk.core.issues import IssueType
@@ -14,7 +17,11 @@ from sellerdesk.services.credits import issue_credit
 from sellerdesk.services.database import open_database
 from sellerdesk.services.imports.orders import import_orders
 from sellerdesk.services.issues import add_issue
-from sellerdesk.services.policy_lab.consistency import RangeError, consistency_report
+from sellerdesk.services.policy_lab.consistency import (
+    RangeError,
+    _median_without,
+    consistency_report,
+)
 from tests.helpers.reports import row, write
 from tests.helpers.staffing import hire
 
@@ -102,3 +109,15 @@ def test_the_commands_print_the_reports(capsys, sqlite_url, tmp_path, clock, mon
     budget = json.loads(capsys.readouterr().out)
     assert (budget["has_budget"], budget["marketplaces"][0]["credits"],
             budget["marketplaces"][0]["sales"]) == (False, "122.50", "374.85")
+
+
+@given(everyone=st.lists(st.integers(min_value=0, max_value=10**12), min_size=2),
+       data=st.data())
+def test_colleagues_median_is_the_median_of_the_others_amounts(everyone, data):
+    """The report finds colleagues' medians by bisecting the group's sorted amounts rather
+    than building each agent's 'others' list: it must be statistics.median of those."""
+    everyone.sort()
+    picked = data.draw(st.sets(st.integers(0, len(everyone) - 1), max_size=len(everyone) - 1))
+    mine = sorted(everyone[n] for n in picked)
+    others = [a for n, a in enumerate(everyone) if n not in picked]
+    assert _median_without(everyone, mine) == median(others)
