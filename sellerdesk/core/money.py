@@ -7,7 +7,8 @@ A float never touches an amount. Amounts are stored as integers of minor units
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation, getcontext
+from functools import cache
 
 from sellerdesk.core.numbers import MAX_WHOLE_UNITS, parse_minor
 
@@ -47,8 +48,32 @@ def minor_text(minor: int, currency: str) -> str:
     return f"{'-' if minor < 0 else ''}{whole}.{fraction:0{digits}d}"
 
 
+@cache     # a handful of currencies; an unknown one raises, and is not cached
 def _quantum(currency: str) -> Decimal:
     return Decimal(1).scaleb(-minor_units(currency))
+
+
+# Bounds within which an amount made from valid money is valid money without checking:
+# minor units and sums of amounts under them stay exact (no rounding to the context's
+# precision, which a smaller |value| than 10**15 whole units, or 10**18 minor units,
+# cannot need while the precision keeps 19 digits), and an exact sum of multiples of the
+# minor unit is one. Outside them — or under a narrowed decimal context — Money() checks
+# as always, so every error stays as it was.
+_FAST_PRECISION = 19
+_FAST_MINOR = 10**18
+_FAST_LOW, _FAST_HIGH = Decimal(-10**15), Decimal(10**15)
+_new = object.__new__
+_set = object.__setattr__
+
+
+def _exact(amount: Decimal, currency: str) -> Money:
+    """Money(amount, currency) without __post_init__'s check, for amounts exact in a
+    known currency by construction: the check was most of the cost where money is made
+    by the million (a backtest's sums). Only for the cases the bounds above make safe."""
+    money = _new(Money)
+    _set(money, "amount", amount)
+    _set(money, "currency", currency)
+    return money
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,11 +119,20 @@ class Money:
     @classmethod
     def rounded(cls, value: Decimal, currency: str) -> Money:
         """Round half-up to the currency's minor unit."""
-        return cls(value.quantize(_quantum(currency), rounding=ROUND_HALF_UP), currency)
+        amount = value.quantize(_quantum(currency), rounding=ROUND_HALF_UP)
+        # quantize() gives exactly the minor unit's exponent or raises; only a NaN passes
+        # through it, and Money() refuses that.
+        if cls is Money and amount.is_finite():
+            return _exact(amount, currency)
+        return cls(amount, currency)
 
     @classmethod
     def from_minor(cls, minor: int, currency: str) -> Money:
-        return cls(Decimal(minor).scaleb(-minor_units(currency)), currency)
+        amount = Decimal(minor).scaleb(-minor_units(currency))
+        if cls is Money and type(minor) is int and -_FAST_MINOR < minor < _FAST_MINOR \
+                and getcontext().prec >= _FAST_PRECISION:
+            return _exact(amount, currency)
+        return cls(amount, currency)
 
     @classmethod
     def zero(cls, currency: str) -> Money:
@@ -128,14 +162,23 @@ class Money:
 
     def __add__(self, other: Money) -> Money:
         self._same(other)
-        return Money(self.amount + other.amount, self.currency)
+        amount = self.amount + other.amount
+        if _FAST_LOW < amount < _FAST_HIGH and getcontext().prec >= _FAST_PRECISION:
+            return _exact(amount, self.currency)
+        return Money(amount, self.currency)
 
     def __sub__(self, other: Money) -> Money:
         self._same(other)
-        return Money(self.amount - other.amount, self.currency)
+        amount = self.amount - other.amount
+        if _FAST_LOW < amount < _FAST_HIGH and getcontext().prec >= _FAST_PRECISION:
+            return _exact(amount, self.currency)
+        return Money(amount, self.currency)
 
     def __neg__(self) -> Money:
-        return Money(-self.amount, self.currency)
+        amount = -self.amount
+        if _FAST_LOW < amount < _FAST_HIGH and getcontext().prec >= _FAST_PRECISION:
+            return _exact(amount, self.currency)
+        return Money(amount, self.currency)
 
     def __lt__(self, other: Money) -> bool:
         self._same(other)
