@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
@@ -85,27 +86,49 @@ class Order:
     ship_country: str
     is_business: bool
     items: tuple[OrderItem, ...]
+    # Each total once worked out (a policy's basis and caps ask for them several times a
+    # suggestion, a backtest 100,000 times): the order is frozen, so they cannot change.
+    # Filled on first use, not in __init__, so reading a page of orders pays nothing;
+    # a slots dataclass has no __dict__ for functools.cached_property. Not part of the
+    # order's identity or repr.
+    _totals: dict[str, Money] | None = field(default=None, init=False, repr=False,
+                                             compare=False)
+
+    def _remembered(self, name: str, work: Callable[[], Money]) -> Money:
+        totals = self._totals
+        if totals is None:
+            totals = {}
+            object.__setattr__(self, "_totals", totals)
+        value = totals.get(name)
+        if value is None:
+            value = totals[name] = work()    # one that raises is not kept: it raises again
+        return value
 
     @property
     def items_total(self) -> Money:
-        return _sum((i.item_price for i in self.items), self.currency)
+        return self._remembered("items", lambda: _sum(
+            (i.item_price for i in self.items), self.currency))
 
     @property
     def shipping_total(self) -> Money:
-        return _sum((i.shipping_price for i in self.items), self.currency)
+        return self._remembered("shipping", lambda: _sum(
+            (i.shipping_price for i in self.items), self.currency))
 
     @property
     def tax_total(self) -> Money:
-        return _sum((i.item_tax + i.shipping_tax for i in self.items), self.currency)
+        return self._remembered("tax", lambda: _sum(
+            (i.item_tax + i.shipping_tax for i in self.items), self.currency))
 
     @property
     def discount_total(self) -> Money:
-        return _sum((i.promotion_discount for i in self.items), self.currency)
+        return self._remembered("discount", lambda: _sum(
+            (i.promotion_discount for i in self.items), self.currency))
 
     @property
     def total(self) -> Money:
         """What the buyer paid: items + shipping + taxes − promotions."""
-        return self.items_total + self.shipping_total + self.tax_total - self.discount_total
+        return self._remembered("total", lambda: self.items_total + self.shipping_total
+                                + self.tax_total - self.discount_total)
 
 
 def _sum(amounts, currency: str) -> Money:
