@@ -48,11 +48,15 @@ def credit_cases(conn: Connection, *, low: datetime, high: datetime) -> Iterator
 
 def lines_of_affected(conn: Connection, *, low: datetime, high: datetime) -> Iterator[LineRow]:
     """The lines of each order credited in [low, high) on an issue that names the items
-    affected, by credit and line."""
+    affected, by credit and line — but those whose SKU appears nowhere in the issue's
+    list, which cannot be among the items it names (the list is parsed in Python)."""
+    position = sa.func.instr if conn.dialect.name == "sqlite" else sa.func.strpos
     query = (sa.select(c_.id, oi_.line, oi_.sku, oi_.quantity, oi_.item_price_minor)
              .select_from(CREDITS.join(ISSUES, i_.id == c_.issue_id)
                           .join(ORDER_ITEMS, oi_.order_id == c_.order_id))
-             .where(_given(low, high), i_.affected != "").order_by(c_.id, oi_.line))
+             .where(_given(low, high), i_.affected != "",
+                    position(i_.affected, oi_.sku) > 0)
+             .order_by(c_.id, oi_.line))
     return _batched(conn, query)
 
 

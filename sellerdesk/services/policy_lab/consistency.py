@@ -316,7 +316,9 @@ def _compare(start: date, end: date, cases: list[Case]) -> ConsistencyReport:
         everyone = sorted(a for found in amounts.values() for a in found)
         for name, found in amounts.items():
             if len(found) < len(everyone):
-                middles[name][group] = Decimal(_median_without(everyone, sorted(found)))
+                middle = Decimal(_median_without(everyone, sorted(found)))
+                if middle > 0:           # nothing to measure a departure against at 0
+                    middles[name][group] = middle
     agents = [_agent(name, mine, middles[name]) for name, mine in sorted(by_agent.items())]
     kinds: dict[str, list[Case]] = defaultdict(list)
     for case in cases:
@@ -354,18 +356,25 @@ def _median_without(everyone: list[int], mine: list[int]) -> int | float:
 
 def _agent(name: str, mine: list[Case],
            middles: dict[tuple, Decimal]) -> AgentConsistency:
-    """One agent's figures; `middles` holds, per group, the colleagues' median."""
+    """One agent's figures; `middles` holds, per group, the colleagues' median where it
+    is above zero (a case without a basis band is in no group)."""
     compared = [c for c in mine if c.suggested is not None]
     up = [c for c in compared if c.amount > c.suggested]
     down = [c for c in compared if c.amount < c.suggested]
     gaps: dict[str, int] = defaultdict(int)         # per currency: never added across
     for c in compared:
         gaps[c.currency] += c.amount - c.suggested
-    deviations: list[tuple[Case, Decimal]] = []
+    deviations: list[Decimal] = []
+    above: set[int] = set()
+    below: set[int] = set()
     for c in mine:
-        if c.band is not None and (middle := middles.get(c.group)) is not None \
-                and middle > 0:
-            deviations.append((c, (c.amount - middle) / middle))
+        if (middle := middles.get(c.group)) is not None:
+            deviation = (c.amount - middle) / middle
+            deviations.append(deviation)
+            if deviation > 0:
+                above.add(c.issue_id)
+            elif deviation < 0:
+                below.add(c.issue_id)
     return AgentConsistency(
         agent=name, cases=len(mine), compared=len(compared),
         up=tuple(sorted(c.issue_id for c in up)),
@@ -373,10 +382,8 @@ def _agent(name: str, mine: list[Case],
         mean_up=_mean([Decimal(c.amount - c.suggested) / c.suggested for c in up]),
         mean_down=_mean([Decimal(c.amount - c.suggested) / c.suggested for c in down]),
         departure={code: Money.from_minor(gap, code) for code, gap in gaps.items()},
-        vs_colleagues=_mean([d for _, d in deviations]),
-        with_colleagues=len(deviations),
-        above_colleagues=tuple(sorted({c.issue_id for c, d in deviations if d > 0})),
-        below_colleagues=tuple(sorted({c.issue_id for c, d in deviations if d < 0})))
+        vs_colleagues=_mean(deviations), with_colleagues=len(deviations),
+        above_colleagues=tuple(sorted(above)), below_colleagues=tuple(sorted(below)))
 
 
 def _outliers(agents: list[AgentConsistency],
