@@ -121,3 +121,27 @@ def test_colleagues_median_is_the_median_of_the_others_amounts(everyone, data):
     mine = sorted(everyone[n] for n in picked)
     others = [a for n, a in enumerate(everyone) if n not in picked]
     assert _median_without(everyone, mine) == median(others)
+
+
+def test_cases_are_alike_by_the_value_of_the_items_named_or_else_the_order(database,
+                                                                            tmp_path, clock):
+    """Each order holds a 24.99 book and a 9.99 mug. Ben's issues name no items (basis:
+    the order's 34.98), Cara's name both (34.98), Dan's the book alone (24.99, a lower
+    band): Ben is compared with Cara only, and Dan with nobody."""
+    orders = [f"114-0000000-00002{n:02d}" for n in range(15)]
+    import_orders(database.engine, write(tmp_path / "orders.txt", [
+        row(order, sku=sku, price=price, date="2026-02-20T08:00:00+00:00")
+        for order in orders for sku, price in (("BOOK", "24.99"), ("MUG", "9.99"))]))
+    for name in ("Ben", "Cara", "Dan"):
+        hire(database.engine, name)
+    for n, order in enumerate(orders):
+        agent, named, amount = (("Ben", (), "10.00"), ("Cara", (("MUG", 1), ("BOOK", 1)), "8.00"),
+                                ("Dan", (("BOOK", 1),), "8.00"))[n // 5]
+        issue = add_issue(database.engine, order_id=order, issue_type=IssueType.DAMAGED,
+                          affected=named, staff=agent).issue_id
+        issue_credit(database.engine, issue_id=issue, amount=amount, reason="as agreed",
+                     staff=agent)
+    agents = {a["agent"]: a for a in consistency_report(database.engine).as_json()["agents"]}
+    assert {name: (a["cases_with_colleagues"], a["vs_colleagues"])
+            for name, a in agents.items()} == {
+        "Ben": (5, "0.2500"), "Cara": (5, "-0.2000"), "Dan": (0, None)}
