@@ -153,6 +153,7 @@ class Dovecot:
         self._process: subprocess.Popen[bytes] | None = None
         self._passwords: dict[str, str] = {}
         self._names = itertools.count(1)
+        self._batches = itertools.count(1)     # deliver_many's Maildir names
         self._lock = threading.Lock()
         if os.geteuid() == 0:
             login_user, internal = "dovenull", pwd.getpwnam("dovecot")
@@ -331,9 +332,11 @@ mail_max_userip_connections = 1000
         maildir = self.mail_root / login / "Maildir"
         if folder.upper() != "INBOX":
             maildir = maildir / ("." + folder.replace("/", "."))
-        stamp = int(time.time())
+        # Maildir names need only be unique: a delivery's own number stands where a
+        # delivery agent writes the time (no test reads the clock to make mail).
+        batch = next(self._batches)
         for number, raw in enumerate(raws):
-            name = f"{stamp}.M{number}P{os.getpid()}.sellerdesk-tests"
+            name = f"{batch}.M{number}P{os.getpid()}.sellerdesk-tests"
             temporary = maildir / "tmp" / name
             temporary.write_bytes(raw)
             os.chown(temporary, self._mail_uid, self._mail_gid)

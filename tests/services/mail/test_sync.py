@@ -4,11 +4,10 @@ the rest waits in Unsorted, and no run — repeated, cancelled, crashed, or afte
 folder was rebuilt — loses a mail or keeps one twice."""
 
 import hashlib
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
-import time_machine
 
 from sellerdesk.services.evidence import evidence_on
 from sellerdesk.services.follow_up import issue_detail
@@ -17,24 +16,11 @@ from sellerdesk.services.mail.sync import MailSyncError, sync_folders
 from sellerdesk.store import mail as mail_store
 from sellerdesk.store.engine import reading
 from tests.helpers import amazon_mail
-from tests.helpers.stored_orders import ORDER, OTHER, lamp_and_mugs
+from tests.helpers.mail_desk import NOW, sync
+from tests.helpers.stored_orders import ORDER, OTHER
 
-# After every mail's own time (amazon_mail.SENT_AT), so a message is never "to come".
-NOW = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
 PHOTO = b"\xff\xd8\xff\xe0" + b"JFIF photo of a cracked shade " * 200
 MARKER = "Kwazulu-Pomegranate-7731"       # a string to look for in the database's bytes
-
-
-@pytest.fixture
-def desk(sqlite_database, tmp_path):
-    lamp_and_mugs(sqlite_database.engine, tmp_path)
-    with time_machine.travel(NOW, tick=False):
-        yield sqlite_database.engine
-
-
-def sync(engine, dovecot, login, **options):
-    with dovecot.imap(login) as imap:
-        return sync_folders(engine, imap, account=login, folders=("INBOX",), **options)
 
 
 def mails(engine):

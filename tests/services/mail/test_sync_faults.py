@@ -6,7 +6,6 @@ Whatever happens, nothing read is lost and nothing is kept twice."""
 import hashlib
 import random
 import time
-from datetime import UTC, datetime
 
 import pytest
 import time_machine
@@ -17,25 +16,12 @@ from sellerdesk.services.follow_up import issue_detail
 from sellerdesk.services.issues import list_issues
 from sellerdesk.services.mail.account import save_mail_account
 from sellerdesk.services.mail.inbox import mail_on_issue, unsorted_mail
-from sellerdesk.services.mail.sync import MailSyncError, sync_folders, sync_mailbox
+from sellerdesk.services.mail.sync import MailSyncError, sync_mailbox
 from sellerdesk.store.engine import reading
 from tests.helpers import amazon_mail
-from tests.helpers.stored_orders import ORDER, lamp_and_mugs
+from tests.helpers.mail_desk import NOW, sync
+from tests.helpers.stored_orders import ORDER
 from tests.test_crash_safety import Forker, _integrity, shared_keyring  # noqa: F401
-
-NOW = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
-
-
-@pytest.fixture
-def desk(sqlite_database, tmp_path):
-    lamp_and_mugs(sqlite_database.engine, tmp_path)
-    with time_machine.travel(NOW, tick=False):
-        yield sqlite_database.engine
-
-
-def sync(engine, dovecot, login, **options):
-    with dovecot.imap(login) as imap:
-        return sync_folders(engine, imap, account=login, folders=("INBOX",), **options)
 
 
 def message_ids(engine) -> list[str]:
