@@ -3,7 +3,8 @@ marketplace and currency over a window, and each agent's issues and those that e
 a credit. Grouped by the database; a marketplace's figures stay in their own currency.
 
 An agent "handled" an issue when it is assigned to them, or, with nobody assigned, when
-they logged it: who works it answers for how it ends, whoever writes the credit."""
+they logged it: who works it answers for how it ends, whoever writes the credit. Only
+staff handle issues: one the mailbox opened and nobody took yet counts for nobody."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from datetime import date, datetime
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from sellerdesk.store.tables import CREDITS, ISSUES, ORDER_DAYS, ORDERS
+from sellerdesk.store.tables import CREDITS, ISSUES, ORDER_DAYS, ORDERS, STAFF
 
 c_, i_, o_, od_ = CREDITS.c, ISSUES.c, ORDERS.c, ORDER_DAYS.c
 
@@ -55,7 +56,10 @@ def issues_by_agent(conn: Connection, *, low: datetime, high: datetime,
     query = (sa.select(handler, sa.func.count(),
                        sa.func.sum(sa.case((net.c.net > 0, 1), else_=0)))
              .select_from(ISSUES.outerjoin(net, net.c.issue_id == i_.id))
-             .where(i_.created_at >= low, i_.created_at < high)
+             .where(i_.created_at >= low, i_.created_at < high,
+                    # Staff only: an issue the mailbox opened, still unassigned, is
+                    # nobody's yet (its "logger" is the mailbox, not an agent).
+                    handled_by.in_(sa.select(STAFF.c.name)))
              .group_by(handled_by))
     if agent is not None:
         query = query.where(handled_by == agent)

@@ -169,3 +169,23 @@ def test_without_a_budget_the_report_shows_the_figures_and_says_so(engine):
         "Policy version 1 sets no budget ([budget]); the figures of the last 30 days "
         "(2026-01-31 to 2026-03-01):")
     assert [m["over"] for m in report.as_json()["marketplaces"]] == [False, False]
+
+
+def test_an_issue_the_mailbox_opened_counts_for_no_agent_until_someone_takes_it(engine):
+    """The mailbox logs the issues a buyer's mail opens (#25); it is not an agent, and an
+    unassigned issue it opened is nobody's share yet."""
+    from sellerdesk.core.issues import Severity
+    from sellerdesk.services.follow_up import assign
+    from sellerdesk.services.issues import open_issue
+    from sellerdesk.store.engine import writing
+    with writing(engine) as conn:
+        issue_id = open_issue(conn, order_id=BOOKS[0], issue_type=IssueType.OTHER,
+                              severity=Severity.MODERATE, affected=(), days_late=0,
+                              buyer_ref=None, note="", actor="mailbox", at=NOW.replace(
+                                  tzinfo=None))
+    damaged(engine, BOOKS[1], staff="Ben")
+    agents = {a["agent"]: a["issues"] for a in budget_report(engine).as_json()["agents"]}
+    assert agents == {"Ben": 1}
+    assign(engine, issue_id=issue_id, assignee="Cara", staff="Ana")
+    agents = {a["agent"]: a["issues"] for a in budget_report(engine).as_json()["agents"]}
+    assert agents == {"Ben": 1, "Cara": 1}
