@@ -222,7 +222,6 @@ def _cases(rows: Iterable[consistency_store.CaseRow],
     pending = iter(lines)
     line_row = next(pending, None)
     wanted: dict[str, tuple[tuple[str, int], ...] | None] = {}   # few distinct lists
-    edges: dict[str, tuple[int, ...]] = {}
     groups: dict[tuple, tuple] = {}      # one tuple per group, not one per case
     cases = []
     for (credit_id, issue_id, staff, currency, amount, suggested, issue_type, severity,
@@ -230,20 +229,17 @@ def _cases(rows: Iterable[consistency_store.CaseRow],
         if len(cases) % 5000 == 0 and cancelled():
             raise Cancelled("The consistency report")
         if affected:
-            mine = []
+            its_lines = []
             while line_row is not None and line_row[0] <= credit_id:
                 if line_row[0] == credit_id:
-                    mine.append(line_row[1:])
+                    its_lines.append(line_row[1:])
                 line_row = next(pending, None)
             if affected not in wanted:
                 wanted[affected] = _parsed(affected)
-            basis = _affected_value(wanted[affected], mine)
+            basis = _affected_value(wanted[affected], its_lines)
         else:
             basis = int(items_total)
-        if currency not in edges:
-            edges[currency] = _edges(currency)
-        # as _band, inline: it runs once per case
-        band = bisect_right(edges[currency], basis) - 1 + _LOWEST if basis > 0 else None
+        band = _band(basis, currency)
         group = (issue_type, severity, currency, band)
         cases.append(Case(credit_id, issue_id, staff, issue_type, severity, currency,
                           int(amount), suggested or None, band,
@@ -358,16 +354,21 @@ def _agent(name: str, mine: list[Case],
            middles: dict[tuple, Decimal]) -> AgentConsistency:
     """One agent's figures; `middles` holds, per group, the colleagues' median where it
     is above zero (a case without a basis band is in no group)."""
-    compared = [c for c in mine if c.suggested is not None]
-    up = [c for c in compared if c.amount > c.suggested]
-    down = [c for c in compared if c.amount < c.suggested]
+    compared = 0
+    up: list[Case] = []
+    down: list[Case] = []
     gaps: dict[str, int] = defaultdict(int)         # per currency: never added across
-    for c in compared:
-        gaps[c.currency] += c.amount - c.suggested
     deviations: list[Decimal] = []
     above: set[int] = set()
     below: set[int] = set()
-    for c in mine:
+    for c in mine:                                  # one pass: it runs once per case
+        if (suggested := c.suggested) is not None:
+            compared += 1
+            if c.amount > suggested:
+                up.append(c)
+            elif c.amount < suggested:
+                down.append(c)
+            gaps[c.currency] += c.amount - suggested
         if (middle := middles.get(c.group)) is not None:
             deviation = (c.amount - middle) / middle
             deviations.append(deviation)
@@ -376,11 +377,10 @@ def _agent(name: str, mine: list[Case],
             elif deviation < 0:
                 below.add(c.issue_id)
     return AgentConsistency(
-        agent=name, cases=len(mine), compared=len(compared),
+        agent=name, cases=len(mine), compared=compared,
         up=tuple(sorted(c.issue_id for c in up)),
         down=tuple(sorted(c.issue_id for c in down)),
-        mean_up=_mean([Decimal(c.amount - c.suggested) / c.suggested for c in up]),
-        mean_down=_mean([Decimal(c.amount - c.suggested) / c.suggested for c in down]),
+        mean_up=_mean([c.change for c in up]), mean_down=_mean([c.change for c in down]),
         departure={code: Money.from_minor(gap, code) for code, gap in gaps.items()},
         vs_colleagues=_mean(deviations), with_colleagues=len(deviations),
         above_colleagues=tuple(sorted(above)), below_colleagues=tuple(sorted(below)))
