@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
@@ -94,41 +93,41 @@ class Order:
     _totals: dict[str, Money] | None = field(default=None, init=False, repr=False,
                                              compare=False)
 
-    def _remembered(self, name: str, work: Callable[[], Money]) -> Money:
-        totals = self._totals
-        if totals is None:
-            totals = {}
-            object.__setattr__(self, "_totals", totals)
-        value = totals.get(name)
-        if value is None:
-            value = totals[name] = work()    # one that raises is not kept: it raises again
+    def _remembered(self, name: str) -> Money | None:
+        return None if self._totals is None else self._totals.get(name)
+
+    def _remember(self, name: str, value: Money) -> Money:
+        if self._totals is None:
+            object.__setattr__(self, "_totals", {})
+        self._totals[name] = value          # one that raises is not kept: it raises again
         return value
 
     @property
     def items_total(self) -> Money:
-        return self._remembered("items", lambda: _sum(
-            (i.item_price for i in self.items), self.currency))
+        return self._remembered("items") or self._remember(
+            "items", _sum((i.item_price for i in self.items), self.currency))
 
     @property
     def shipping_total(self) -> Money:
-        return self._remembered("shipping", lambda: _sum(
-            (i.shipping_price for i in self.items), self.currency))
+        return self._remembered("shipping") or self._remember(
+            "shipping", _sum((i.shipping_price for i in self.items), self.currency))
 
     @property
     def tax_total(self) -> Money:
-        return self._remembered("tax", lambda: _sum(
-            (i.item_tax + i.shipping_tax for i in self.items), self.currency))
+        return self._remembered("tax") or self._remember(
+            "tax", _sum((i.item_tax + i.shipping_tax for i in self.items), self.currency))
 
     @property
     def discount_total(self) -> Money:
-        return self._remembered("discount", lambda: _sum(
-            (i.promotion_discount for i in self.items), self.currency))
+        return self._remembered("discount") or self._remember(
+            "discount", _sum((i.promotion_discount for i in self.items), self.currency))
 
     @property
     def total(self) -> Money:
         """What the buyer paid: items + shipping + taxes − promotions."""
-        return self._remembered("total", lambda: self.items_total + self.shipping_total
-                                + self.tax_total - self.discount_total)
+        return self._remembered("total") or self._remember(
+            "total", self.items_total + self.shipping_total + self.tax_total
+            - self.discount_total)
 
 
 def _sum(amounts, currency: str) -> Money:
