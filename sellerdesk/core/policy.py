@@ -42,6 +42,9 @@ REPLACEMENT_FIRST = "replacement_first"
 OVER_BUDGET = "over_budget"        # a [budget] line would be crossed: needs approval
 
 
+_ONE = Decimal(1)
+
+
 class PolicyError(InputError):
     """A policy document that cannot be used: names the key and line."""
 
@@ -134,10 +137,17 @@ class Policy:
     budget: Budget | None = None                # no [budget]: no budget is checked
 
     def rule_for(self, issue_type: IssueType) -> Rule | None:
-        return next((r for r in self.rules if r.issue_type == issue_type), None)
+        for rule in self.rules:         # a loop, not next(generator): twice a suggestion
+            if rule.issue_type == issue_type:
+                return rule
+        return None
 
     def multiplier(self, severity: Severity) -> Decimal:
-        return dict(self.severity).get(severity, Decimal(1))
+        # The last pair for a level wins, as dict(self.severity) had it; no dict per call.
+        for level, factor in reversed(self.severity):
+            if level == severity:
+                return factor
+        return _ONE
 
 
 # -- parsing -----------------------------------------------------------------------------
@@ -730,8 +740,9 @@ def _basis(basis: str, order: Order, issue: IssueFacts) -> tuple[Money, str]:
             item = next((i for i in order.items if i.sku == sku), None)
             if item is None:
                 raise ValueError(f"order {order.order_id} has no item with SKU {sku!r}")
-            total = total + item.unit_price.times(quantity)
-            parts.append(f"{quantity} × {item.unit_price}")
+            unit = item.unit_price          # worked out once, not for the sum and the text
+            total = total + unit.times(quantity)
+            parts.append(f"{quantity} × {unit}")
         return total, " + ".join(parts)
     if basis == "items":
         return order.items_total, f"items {order.items_total}"
