@@ -320,13 +320,24 @@ class _History:
 def _orders(heads: list[tuple], lines: list[tuple]) -> dict[str, Order]:
     items: dict[str, list[OrderItem]] = defaultdict(list)
     currency = {h[0]: h[3] for h in heads}
+    # Money is immutable: one object per distinct amount (most taxes, promotions and
+    # shipping are a few values) — a fifth of the objects, which the reading made and
+    # the garbage collector walked through over and over during the replay.
+    made: dict[tuple[int, str], Money] = {}
+
+    def money(minor: int, cur: str) -> Money:
+        found = made.get((minor, cur))
+        if found is None:
+            found = made[minor, cur] = Money.from_minor(minor, cur)
+        return found
+
     for order_id, _line, sku, asin, quantity, price, ship, tax, ship_tax, promo in lines:
         cur = currency[order_id]
         items[order_id].append(OrderItem(
             sku=sku, asin=asin, title="", quantity=quantity,
-            item_price=Money.from_minor(price, cur), shipping_price=Money.from_minor(ship, cur),
-            item_tax=Money.from_minor(tax, cur), shipping_tax=Money.from_minor(ship_tax, cur),
-            promotion_discount=Money.from_minor(promo, cur)))
+            item_price=money(price, cur), shipping_price=money(ship, cur),
+            item_tax=money(tax, cur), shipping_tax=money(ship_tax, cur),
+            promotion_discount=money(promo, cur)))
     return {order_id: Order(
         order_id=OrderId(order_id), merchant_order_id="", purchase_date=purchased,
         last_updated=purchased, status=status, marketplace=marketplace, sales_channel="",
