@@ -6,6 +6,7 @@ A float never touches an amount. Amounts are stored as integers of minor units
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation, getcontext
 from functools import cache
@@ -191,6 +192,20 @@ class Money:
     def times(self, factor: Decimal | int) -> Money:
         """Multiply and round half-up to the minor unit."""
         return Money.rounded(self.amount * Decimal(factor), self.currency)
+
+
+def total_of(amounts: Iterable[Money], currency: str) -> Money:
+    """Money.zero(currency) + each amount in turn — the same value, and the same error
+    where a sum would raise one — with the sum kept as a Decimal between steps: an
+    order's totals are worked out for every order a backtest replays."""
+    value = Money.zero(currency).amount
+    for amount in amounts:
+        if amount.currency != currency:
+            raise MoneyError(f"cannot mix {currency} and {amount.currency}")
+        value = value + amount.amount
+        if not (_FAST_LOW < value < _FAST_HIGH and getcontext().prec >= _FAST_PRECISION):
+            value = Money(value, currency).amount      # the check each sum had
+    return _exact(value, currency)
 
 
 def parse_typed(text: str, currency: str, *, decimal_marks: str = ".") -> Money:

@@ -8,7 +8,7 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import NewType
 
-from sellerdesk.core.money import Money
+from sellerdesk.core.money import Money, total_of
 
 OrderId = NewType("OrderId", str)
 
@@ -105,22 +105,22 @@ class Order:
     @property
     def items_total(self) -> Money:
         return self._remembered("items") or self._remember(
-            "items", _sum((i.item_price for i in self.items), self.currency))
+            "items", total_of((i.item_price for i in self.items), self.currency))
 
     @property
     def shipping_total(self) -> Money:
         return self._remembered("shipping") or self._remember(
-            "shipping", _sum((i.shipping_price for i in self.items), self.currency))
+            "shipping", total_of((i.shipping_price for i in self.items), self.currency))
 
     @property
     def tax_total(self) -> Money:
         return self._remembered("tax") or self._remember(
-            "tax", _sum((i.item_tax + i.shipping_tax for i in self.items), self.currency))
+            "tax", total_of((i.item_tax + i.shipping_tax for i in self.items), self.currency))
 
     @property
     def discount_total(self) -> Money:
         return self._remembered("discount") or self._remember(
-            "discount", _sum((i.promotion_discount for i in self.items), self.currency))
+            "discount", total_of((i.promotion_discount for i in self.items), self.currency))
 
     @property
     def total(self) -> Money:
@@ -128,13 +128,6 @@ class Order:
         return self._remembered("total") or self._remember(
             "total", self.items_total + self.shipping_total + self.tax_total
             - self.discount_total)
-
-
-def _sum(amounts, currency: str) -> Money:
-    total = Money.zero(currency)
-    for amount in amounts:
-        total = total + amount
-    return total
 
 
 # An order id typed or pasted in full or in part: "114-", "114-3941689", "1143941".
