@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import tomllib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
@@ -680,8 +680,9 @@ def _by_rules(policy: Policy, *, order: Order, issue: IssueFacts, history: Buyer
             _percent(w, modifier.percent, modifier.name.replace("_", " "))
 
     # 4. caps on the order as a whole
-    cap, cap_text = _cap(policy, order, given)
+    cap, cap_said = _cap(policy, order, given)
     if w.amount > cap:
+        cap_text = cap_said()
         w.flag(CAPPED)
         if cap.minor <= 0:
             w.flag(NOTHING_LEFT)
@@ -765,20 +766,21 @@ def _applies(modifier: Modifier, order: Order, issue: IssueFacts) -> bool:
             and (not modifier.business_only or order.is_business))
 
 
-def _cap(policy: Policy, order: Order, given: Money) -> tuple[Money, str]:
-    """The most that may still be given on this order, and the cap that sets it."""
+def _cap(policy: Policy, order: Order, given: Money) -> tuple[Money, Callable[[], str]]:
+    """The most that may still be given on this order, and what says the cap that sets
+    it — worded only when a suggestion meets it, not three times on every call."""
     currency = order.currency
-    caps: list[tuple[Money, str]] = []
+    caps: list[tuple[Money, Callable[[], str]]] = []
     already = f", {given} already given" if given.minor else ""
     if policy.max_share_of_order is not None:
         share = Money.rounded((order.items_total + order.shipping_total).amount
                               * policy.max_share_of_order, currency)
-        caps.append((share - given,
-                     f"{_num(policy.max_share_of_order * 100)} % of order ({share}{already})"))
+        caps.append((share - given, lambda: f"{_num(policy.max_share_of_order * 100)} % of "
+                                            f"order ({share}{already})"))
     most = policy.max_per_order.get(currency) if policy.max_per_order else None
     if most is not None:
         limit = Money.rounded(most, currency)
-        caps.append((limit - given, f"the per-order maximum ({limit}{already})"))
-    caps.append((order.total - given, f"what is left of the order total ({order.total}"
-                                      f"{already})"))
+        caps.append((limit - given, lambda: f"the per-order maximum ({limit}{already})"))
+    caps.append((order.total - given, lambda: f"what is left of the order total "
+                                              f"({order.total}{already})"))
     return min(caps, key=lambda c: c[0].amount)
