@@ -504,15 +504,17 @@ def _replay(issue: store.IssueRow, order: Order | None, history: _History,
     skus = sorted({sku for sku, _ in facts.affected} or {i.sku for i in order.items})
     sku, notes = "+".join(skus), []
     given_before = history.given_on_order(order, cut)
+    buyers: dict[int, BuyerHistory] = {}      # per buyer window: the same for both policies
 
     def replay(policy: Policy | str, number: int | None, which: str) -> Suggestion | None:
         if isinstance(policy, str):
             notes.append(f"{which}: {policy}")
             return None
+        days = policy.buyer_window_days
         try:
-            return suggest(policy, order=order, issue=facts,
-                           history=history.buyer(issue.buyer_ref, cut, policy.buyer_window_days,
-                                                 issue.created_at),
+            if days not in buyers:
+                buyers[days] = history.buyer(issue.buyer_ref, cut, days, issue.created_at)
+            return suggest(policy, order=order, issue=facts, history=buyers[days],
                            already_given=given_before, policy_version=number)
         except ValueError as exc:        # an affected SKU the order no longer has
             notes.append(f"{which}: {exc}")
