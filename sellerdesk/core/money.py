@@ -67,6 +67,9 @@ _new = object.__new__
 _set = object.__setattr__
 
 
+_ZEROS: dict[str, Money] = {}
+
+
 def _exact(amount: Decimal, currency: str) -> Money:
     """Money(amount, currency) without __post_init__'s check, for amounts exact in a
     known currency by construction: the check was most of the cost where money is made
@@ -137,6 +140,11 @@ class Money:
 
     @classmethod
     def zero(cls, currency: str) -> Money:
+        if cls is Money and type(currency) is str:    # immutable: one per currency
+            found = _ZEROS.get(currency)
+            if found is None:         # an unknown currency raises here, and is not kept
+                found = _ZEROS[currency] = cls.from_minor(0, currency)
+            return found
         return cls.from_minor(0, currency)
 
     # -- conversion --------------------------------------------------------------
