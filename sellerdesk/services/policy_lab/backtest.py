@@ -28,7 +28,6 @@ window can run it off the GUI thread."""
 
 from __future__ import annotations
 
-import gc
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Callable, Iterable
@@ -464,22 +463,14 @@ def backtest(engine: Engine, policy_text: str, *, start: date, end: date,
         raise Cancelled("The backtest")
     report(_READING_SHARE, f"Replaying {len(issues):,} issues…")
     outcomes = []
-    # What was read lives until the end: set aside from the garbage collector, which
-    # would otherwise walk its million objects again in each full collection the replay's
-    # results set off (a third of the replay's time at 50,000 issues). Process-wide, and
-    # only a postponement: unfrozen afterwards, nothing is kept that would be collected.
-    gc.freeze()
-    try:
-        for done, issue in enumerate(issues, 1):
-            outcomes.append(_replay(issue, orders.get(issue.order_id), history,
-                                    requests.get(issue.issue_id), versions, draft))
-            if done % _STEP == 0:
-                if stop():
-                    raise Cancelled("The backtest")
-                report(_READING_SHARE + (1 - _READING_SHARE) * done / len(issues),
-                       f"Replayed {done:,} of {len(issues):,} issues")
-    finally:
-        gc.unfreeze()
+    for done, issue in enumerate(issues, 1):
+        outcomes.append(_replay(issue, orders.get(issue.order_id), history,
+                                requests.get(issue.issue_id), versions, draft))
+        if done % _STEP == 0:
+            if stop():
+                raise Cancelled("The backtest")
+            report(_READING_SHARE + (1 - _READING_SHARE) * done / len(issues),
+                   f"Replayed {done:,} of {len(issues):,} issues")
     report(1.0, f"Replayed {len(issues):,} issues")
     return Backtest(start, end, draft.name, outcomes, sales)
 
