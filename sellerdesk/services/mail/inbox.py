@@ -10,19 +10,19 @@ from datetime import datetime
 
 from sqlalchemy.engine import Engine
 
-from sellerdesk.core.errors import InputError, KnownError
+from sellerdesk.core.errors import KnownError
 from sellerdesk.core.issues import IssueStatus, IssueType, Severity
 from sellerdesk.core.mail.parsing import parse_message
 from sellerdesk.core.sealing import SealBroken, cell, unseal
 from sellerdesk.services.at_desk import DeskError, at_desk_or_add_first_owner
 from sellerdesk.services.clock import now
-from sellerdesk.services.evidence import record_evidence, take_in_bytes
+from sellerdesk.services.evidence import record_evidence
 from sellerdesk.services.follow_up import buyer_wrote
 from sellerdesk.services.issues import issue_record, open_issue
 from sellerdesk.services.mail.account import mail_account
 from sellerdesk.services.mail.connection import desk_secret, open_imap
 from sellerdesk.services.mail.routing import StoredFile
-from sellerdesk.services.mail.sync import fetch_one
+from sellerdesk.services.mail.sync import fetch_one, take_in
 from sellerdesk.services.protection import data_keys
 from sellerdesk.store import issues as issue_store
 from sellerdesk.store import mail as mail_store
@@ -190,14 +190,7 @@ def _attachments_again(engine: Engine, row: MailRow) -> tuple[list[StoredFile], 
     if message is None or message.message_id != row.message_id:
         return [], (f"its {count} could not be fetched: the mail is no longer in "
                     f"{row.folder} on the server")
-    stored = []
-    for attachment in message.attachments:
-        try:
-            sha256, size = take_in_bytes(engine, attachment.data, attachment.name)
-        except InputError:
-            continue
-        stored.append(StoredFile(sha256, size, attachment.name))
-    return stored, ""
+    return take_in(engine, [(a.data, a.name) for a in message.attachments]), ""
 
 
 def set_aside(engine: Engine, *, mail_id: int, staff: str | None = None) -> None:

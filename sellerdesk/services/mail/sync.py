@@ -266,12 +266,19 @@ def _evidence_files(engine: Engine, item: Found) -> list[StoredFile]:
     if item.classified.kind != "buyer_message":
         day = (item.message.sent_at or now()).strftime("%Y-%m-%d")
         pieces.append((item.raw, f"amazon-{item.classified.kind}-{day}.eml"))
+    return take_in(engine, pieces)
+
+
+def take_in(engine: Engine, pieces: list[tuple[bytes, str]]) -> list[StoredFile]:
+    """Files (bytes, name) from a mail into the evidence store, before the transaction
+    that records them; one too large (or empty) to keep is left out: the mail says it
+    had it."""
     stored = []
     for data, name in pieces:
         try:
             sha256, size = take_in_bytes(engine, data, name)
         except InputError:
-            continue        # too large to keep: the mail says it had it
+            continue
         stored.append(StoredFile(sha256, size, name))
     return stored
 
