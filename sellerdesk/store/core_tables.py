@@ -109,4 +109,27 @@ POLICY_VERSIONS = sa.Table(
     _text("created_by", 100),
     # An old version made current again is saved anew, never rewritten; this names it.
     sa.Column("restored_from", sa.Integer(), nullable=True),
+    # Why it was made current (a draft's reason, given by the owner who applied it);
+    # NULL for versions saved directly, and for those from before anyone was asked.
+    sa.Column("why", sa.Text(), nullable=True),
+)
+
+# A policy saved unapplied, with a note, for review and backtest; an owner applies it (a
+# new version) or someone withdraws it. Never deleted: the review is part of the history.
+POLICY_DRAFTS = sa.Table(
+    "policy_draft", METADATA,
+    sa.Column("id", sa.Integer(), primary_key=True),
+    _text("name", 200),
+    sa.Column("text", sa.Text(), nullable=False),
+    sa.Column("note", sa.Text(), nullable=False),
+    sa.Column("created_at", sa.DateTime(), nullable=False),
+    _text("created_by", 100),
+    # The version in force when it was saved: applied over a later one, it would quietly
+    # undo that one's changes, so the apply asks first.
+    sa.Column("based_on", sa.Integer(), sa.ForeignKey("policy_version.id"), nullable=False),
+    sa.Column("applied_as", sa.Integer(), sa.ForeignKey("policy_version.id"), nullable=True),
+    sa.Column("applied_by", sa.String(100), nullable=True),
+    sa.Column("applied_at", sa.DateTime(), nullable=True),
+    sa.Column("withdrawn_by", sa.String(100), nullable=True),
+    sa.Column("withdrawn_at", sa.DateTime(), nullable=True),
 )

@@ -22,7 +22,7 @@ from sqlalchemy.engine import Connection, Engine
 
 from sellerdesk.store.engine import DatabaseError, explain, location, sqlite_path, writing
 
-HEAD_REVISION = "0021"
+HEAD_REVISION = "0022"
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 
 

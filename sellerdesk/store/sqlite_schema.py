@@ -4,7 +4,7 @@ one in a single transaction (store.migrate). Written by `python -m
 sellerdesk.store.migrate`; a test holds it equal to the migrations: do not edit.
 """
 
-REVISION = '0021'
+REVISION = '0022'
 
 STATEMENTS = (
     'CREATE TABLE alembic_version (\n\tversion_num VARCHAR(32) NOT NULL, \n\tCONSTRAINT alembic_version_pkc PRIMARY KEY (version_num)\n)',
@@ -13,7 +13,7 @@ STATEMENTS = (
     'CREATE TABLE order_item (\n\torder_id VARCHAR(32) NOT NULL, \n\tline INTEGER NOT NULL, \n\tsku VARCHAR(64) NOT NULL, \n\tasin VARCHAR(16) NOT NULL, \n\ttitle VARCHAR(500) NOT NULL, \n\tstatus VARCHAR(32) NOT NULL, \n\tquantity INTEGER NOT NULL, \n\titem_price_minor BIGINT NOT NULL, \n\tshipping_price_minor BIGINT NOT NULL, \n\titem_tax_minor BIGINT NOT NULL, \n\tshipping_tax_minor BIGINT NOT NULL, \n\tpromotion_minor BIGINT NOT NULL, \n\tPRIMARY KEY (order_id, line), \n\tFOREIGN KEY(order_id) REFERENCES orders (order_id) ON DELETE CASCADE\n)',
     'CREATE INDEX ix_order_item_sku ON order_item (sku)',
     'CREATE INDEX ix_order_item_asin ON order_item (asin)',
-    'CREATE TABLE policy_version (\n\tid INTEGER NOT NULL, \n\tname VARCHAR(200) NOT NULL, \n\ttext TEXT NOT NULL, \n\tcreated_at DATETIME NOT NULL, \n\tcreated_by VARCHAR(100) NOT NULL, restored_from INTEGER, \n\tPRIMARY KEY (id)\n)',
+    'CREATE TABLE policy_version (\n\tid INTEGER NOT NULL, \n\tname VARCHAR(200) NOT NULL, \n\ttext TEXT NOT NULL, \n\tcreated_at DATETIME NOT NULL, \n\tcreated_by VARCHAR(100) NOT NULL, restored_from INTEGER, why TEXT, \n\tPRIMARY KEY (id)\n)',
     'CREATE TABLE issue (\n\tid INTEGER NOT NULL, \n\torder_id VARCHAR(32) NOT NULL, \n\ttype VARCHAR(32) NOT NULL, \n\tseverity VARCHAR(16) NOT NULL, \n\tstatus VARCHAR(32) NOT NULL, \n\taffected TEXT NOT NULL, \n\tdays_late INTEGER NOT NULL, \n\tbuyer_ref VARCHAR(64), \n\tnotes TEXT NOT NULL, \n\tassignee VARCHAR(100) NOT NULL, \n\tresolution VARCHAR(32) NOT NULL, \n\tbuyer_response VARCHAR(16) NOT NULL, \n\tcreated_by VARCHAR(100) NOT NULL, \n\tcreated_at DATETIME NOT NULL, \n\tupdated_at DATETIME NOT NULL, reply_due_at DATETIME, personal_data_purged_at DATETIME, \n\tPRIMARY KEY (id), \n\tFOREIGN KEY(order_id) REFERENCES orders (order_id)\n)',
     'CREATE INDEX ix_issue_order ON issue (order_id)',
     'CREATE INDEX ix_issue_status ON issue (status)',
@@ -70,5 +70,6 @@ STATEMENTS = (
     'CREATE INDEX ix_mail_key ON mail_message (key_id)',
     'CREATE TABLE mail_folder (\n\taccount VARCHAR(300) NOT NULL, \n\tfolder VARCHAR(200) NOT NULL, \n\tuidvalidity BIGINT NOT NULL, \n\tlast_uid BIGINT NOT NULL, \n\tsynced_at DATETIME NOT NULL, \n\tPRIMARY KEY (account, folder)\n)',
     'CREATE TABLE mail_lease (\n\tname VARCHAR(50) NOT NULL, \n\tholder VARCHAR(200) NOT NULL, \n\texpires_at DATETIME NOT NULL, \n\tPRIMARY KEY (name)\n)',
-    'INSERT INTO "alembic_version" VALUES (\'0021\')',
+    'CREATE TABLE policy_draft (\n\tid INTEGER NOT NULL, \n\tname VARCHAR(200) NOT NULL, \n\ttext TEXT NOT NULL, \n\tnote TEXT NOT NULL, \n\tcreated_at DATETIME NOT NULL, \n\tcreated_by VARCHAR(100) NOT NULL, \n\tbased_on INTEGER NOT NULL, \n\tapplied_as INTEGER, \n\tapplied_by VARCHAR(100), \n\tapplied_at DATETIME, \n\twithdrawn_by VARCHAR(100), \n\twithdrawn_at DATETIME, \n\tPRIMARY KEY (id), \n\tFOREIGN KEY(based_on) REFERENCES policy_version (id), \n\tFOREIGN KEY(applied_as) REFERENCES policy_version (id)\n)',
+    'INSERT INTO "alembic_version" VALUES (\'0022\')',
 )

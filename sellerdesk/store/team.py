@@ -40,9 +40,12 @@ AGENT_WRITES = {
     # The team's mailbox: any desk may hold the lease and fetch, and any desk sends.
     "mail_message": "INSERT, UPDATE", "mail_folder": "INSERT, UPDATE, DELETE",
     "mail_lease": "INSERT, UPDATE, DELETE",
+    # Anyone at the desk proposes a policy change, and its author takes it back; only an
+    # owner applies one (OWNER_WRITES).
+    "policy_draft": "INSERT, UPDATE (withdrawn_at, withdrawn_by)",
 }
 SUPERVISOR_WRITES = {"approval_request": "UPDATE", "policy_version": "INSERT"}
-OWNER_WRITES = {"staff": "INSERT, UPDATE"}
+OWNER_WRITES = {"staff": "INSERT, UPDATE", "policy_draft": "UPDATE"}
 HIDDEN_FROM_AGENTS = {"security_event"}
 
 
