@@ -1,7 +1,8 @@
 """The work queue: everything that needs someone now, soonest deadline first — replies
 owed, Amazon's other running clocks, buyers who answered an offer, the issues assigned
-to the person at the desk, the approval requests they may decide, and promotional codes
-about to lapse.
+to the person at the desk, the approval requests they may decide, promotional codes
+about to lapse, and — for a supervisor or owner — each line of the policy's concession
+budget the desk is over.
 
 An issue is one row however many reasons it has (the soonest leads, the rest are listed
 beside it), as a help desk shows one ticket once. Each source is one query: the queue is
@@ -21,6 +22,7 @@ from sellerdesk.core.money import Money
 from sellerdesk.services.amazon_facts import overrides_in
 from sellerdesk.services.credits import refusal_to_decide
 from sellerdesk.services.ledger import LAPSING_WITHIN
+from sellerdesk.services.policy_lab.budget import MarketplaceFigures, budget_crossed_in
 from sellerdesk.store import credits as ledger_store
 from sellerdesk.store import issues as issue_store
 from sellerdesk.store import staff as staff_store
@@ -28,7 +30,7 @@ from sellerdesk.store import team as team_store
 from sellerdesk.store.engine import reading
 
 REPLY, DEADLINE, ANSWERED, ASSIGNED = "reply", "deadline", "answered", "assigned"
-APPROVAL, LAPSING = "approval", "lapsing"
+APPROVAL, LAPSING, BUDGET = "approval", "lapsing", "budget"
 # Issues someone still works on: resolved and closed ones are done unless a clock runs.
 WORKED = tuple(s.value for s in IssueStatus
                if s not in (IssueStatus.RESOLVED, IssueStatus.CLOSED))
@@ -39,7 +41,7 @@ _ANSWERS = {BuyerResponse.ACCEPTED.value: "The buyer accepted the offer",
 
 @dataclass(frozen=True, slots=True)
 class QueueItem:
-    kind: str                       # REPLY, DEADLINE, ANSWERED, ASSIGNED, APPROVAL, LAPSING
+    kind: str                       # REPLY, …, APPROVAL, LAPSING, BUDGET
     what: str                       # a short sentence
     due_at: datetime | None         # naive UTC, as stored; None: no clock runs on it
     order_id: str
@@ -48,6 +50,7 @@ class QueueItem:
     approval_id: int | None = None
     credit_id: int | None = None
     also: tuple[str, ...] = ()      # the issue's other reasons, soonest first
+    budget_line: str = ""           # BUDGET: "marketplace DE", "agent Ben" (which line)
 
     def left_text(self, now: datetime) -> str:
         """"2 h 10 min left", "overdue 1 d 3 h", or "" when no clock runs."""
@@ -71,6 +74,8 @@ def urgent_count(items: list[QueueItem], now: datetime) -> int:
 
 
 def _sort_key(item: QueueItem) -> tuple:
+    # A budget line crossed has no clock and no issue: it leads the items without a
+    # clock, where the approval requests it sends a supervisor are.
     return (item.due_at is None, item.due_at or datetime.min, item.issue_id or 0,
             item.approval_id or 0, item.credit_id or 0)
 
@@ -84,7 +89,12 @@ def work_queue(engine: Engine, *, staff: str, now: datetime) -> list[QueueItem]:
         clocks = issue_store.running_clocks(conn)
         requests = ledger_store.pending_approvals(conn)
         name = team_store.team_login(conn) or staff.strip()
-        member = staff_store.staff_member(conn, name=name) if requests else None
+        member = staff_store.staff_member(conn, name=name) if name else None
+        # Measured only for whoever can act on it (a supervisor or owner, or anyone on a
+        # desk with no staff yet: they run it), and only when the policy sets a budget.
+        supervising = (member.can_approve and member.active if member is not None
+                       else not staff_store.staff_count(conn))
+        crossed = budget_crossed_in(conn, as_of=now.date()) if supervising else []
         lapsing = ledger_store.promotions_lapsing(conn, first=now.date(),
                                                   last=(now + LAPSING_WITHIN).date())
         # Who has each lapsing code's issue (for Mine and Unassigned), by key: the few
@@ -124,6 +134,11 @@ def work_queue(engine: Engine, *, staff: str, now: datetime) -> list[QueueItem]:
         order_id, assignee = about[issue_id]
         items.append(QueueItem(kind, what, due, order_id, assignee, issue_id=issue_id,
                                also=tuple(r[2][0].lower() + r[2][1:] for r in rest)))
+    for figures in crossed:
+        line = (f"marketplace {figures.marketplace}" if isinstance(figures, MarketplaceFigures)
+                else f"agent {figures.agent}")
+        # Addressed to the person at the desk: it shows in their Mine.
+        items.append(QueueItem(BUDGET, figures.sentence(), None, "", name, budget_line=line))
     if member is not None:
         for request in requests:
             if refusal_to_decide(member, request["requested_by"]) is None:

@@ -10,16 +10,19 @@ from sellerdesk.core.issues import BuyerResponse, IssueStatus, IssueType, Remedy
 from sellerdesk.services import follow_up
 from sellerdesk.services.credits import issue_credit, reverse_credit
 from sellerdesk.services.issues import add_issue
+from sellerdesk.services.policies import save_policy
 from sellerdesk.services.queue import (
     ANSWERED,
     APPROVAL,
     ASSIGNED,
+    BUDGET,
     DEADLINE,
     LAPSING,
     REPLY,
     urgent_count,
     work_queue,
 )
+from sellerdesk.services.shipped_policy import default_policy_text
 from tests.helpers.staffing import hire
 from tests.helpers.stored_orders import ORDER, OTHER, lamp_and_mugs
 
@@ -175,3 +178,60 @@ def test_overdue_first_then_the_soonest_and_undated_last(engine):
         (answered.issue_id, ""),
     ]
     assert urgent_count(items, now) == 2               # overdue, and within two hours
+
+
+def with_budget(engine, budget: str) -> None:
+    """The orders were placed on 1 October, 46 days before MONDAY_9AM: a 60-day window
+    holds their 102.50 USD of sales (item-price is the line's)."""
+    save_policy(engine, default_policy_text() + "\n[budget]\nwindow_days = 60\n" + budget,
+                by="Ana", source="budget.toml")
+
+
+def budget_items(engine, hours: float, staff: str = "Ana"):
+    return [(i.what, i.due_at, i.assignee) for i in queue(engine, hours, staff=staff)
+            if i.kind == BUDGET]
+
+
+def test_a_marketplace_over_its_budget_warns_the_supervisor_until_back_under(engine):
+    with at(0):
+        hire(engine, "Ben")
+        issue = damaged(engine, staff="Ana")
+        issue_credit(engine, issue_id=issue.issue_id, amount="10.00", reason="agreed",
+                     staff="Ana")                   # 10.00 of 102.50: 9.8 %
+        with_budget(engine, "share_of_sales = 0.05\n")
+    assert budget_items(engine, 1) == [
+        ("Amazon.com: credits 9.8 % of sales, budget 5 % — over budget", None, "Ana")]
+    # No clock runs on it: after the reply owed, first of the rest (where approvals are).
+    assert [i.kind for i in queue(engine, 1)] == [REPLY, BUDGET]
+    assert budget_items(engine, 1, staff="Ben") == []          # an agent is not told
+    with at(2):
+        reverse_credit(engine, credit_id=1, reason="the buyer sent the lamp back",
+                       staff="Ana")
+    assert budget_items(engine, 3) == []
+
+
+def test_an_agent_over_their_credit_share_warns_the_supervisor(engine):
+    with at(0):
+        hire(engine, "Ben")
+        first, second = damaged(engine, staff="Ben"), damaged(engine, OTHER, staff="Ben")
+        damaged(engine, staff="Ben")
+        for issue in (first, second):
+            issue_credit(engine, issue_id=issue.issue_id, amount="1.00", reason="a token",
+                         staff="Ben")
+        with_budget(engine, "agent_credit_share = 0.4\nagent_min_issues = 3\n")
+    assert budget_items(engine, 1) == [
+        ("Ben: 2 of 3 issues ended in a credit (66.7 %), budget 40 % — over budget", None,
+         "Ana")]
+    assert budget_items(engine, 1, staff="Ben") == []
+    with at(2):
+        reverse_credit(engine, credit_id=2, reason="given by mistake", staff="Ana")
+    assert budget_items(engine, 3) == []                         # 1 of 3: 33.3 %
+
+
+def test_without_a_budget_nothing_is_said(engine):
+    with at(0):
+        hire(engine, "Ben")
+        issue = damaged(engine, staff="Ana")
+        issue_credit(engine, issue_id=issue.issue_id, amount="50.00", reason="agreed",
+                     staff="Ana")
+    assert budget_items(engine, 1) == []

@@ -19,6 +19,7 @@ from typing import Any
 from sqlalchemy.engine import Connection, Engine
 
 from sellerdesk.core.errors import Cancelled
+from sellerdesk.core.marketplaces import BY_CODE
 from sellerdesk.core.metrics import window
 from sellerdesk.core.money import Money
 from sellerdesk.core.orders import Order
@@ -83,6 +84,21 @@ class MarketplaceFigures:
         share = self.share
         return self.credits.minor > 0 if share is None else share > self.line
 
+    @property
+    def name(self) -> str:
+        """"Amazon.de"; the code itself for a marketplace SellerDesk does not know."""
+        known = BY_CODE.get(self.marketplace.upper())
+        return known.sales_channel if known else self.marketplace
+
+    def sentence(self) -> str:
+        """The figure against its line in words: "Amazon.de: credits 3.4 % of sales,
+        budget 2 % — over budget"."""
+        share = self.share
+        figure = (f"credits {self.credits.display()} with no sales" if share is None
+                  else f"credits {share_text(share)} of sales")
+        line = "no budget line" if self.line is None else f"budget {share_text(self.line)}"
+        return f"{self.name}: {figure}, {line}{' — over budget' if self.over else ''}"
+
 
 @dataclass(frozen=True, slots=True)
 class AgentFigures:
@@ -100,6 +116,24 @@ class AgentFigures:
     def over(self) -> bool:
         return (self.line is not None and self.issues >= self.least
                 and self.share > self.line)
+
+    @property
+    def judged(self) -> bool:
+        """Enough issues in the window for the line to apply."""
+        return self.issues >= self.least
+
+    def sentence(self) -> str:
+        """"Ben: 3 of 4 issues ended in a credit (75 %), budget 40 % — over budget", or
+        too few issues to judge."""
+        figure = (f"{self.agent}: {self.credited} of {self.issues} "
+                  f"issue{'' if self.issues == 1 else 's'} ended in a credit "
+                  f"({share_text(self.share)})")
+        if self.line is None:
+            return f"{figure}, no budget line"
+        if not self.judged:
+            return f"{figure} — too few to judge (the budget applies from {self.least} issues)"
+        return (f"{figure}, budget {share_text(self.line)}"
+                f"{' — over budget' if self.over else ''}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,6 +162,14 @@ class BudgetReport:
                         "share": share(a.share), "line": share(a.line),
                         "min_issues": a.least, "over": a.over} for a in self.agents],
         }
+
+    @property
+    def days(self) -> int:
+        return (self.window_end - self.window_start).days + 1
+
+    def crossed(self) -> list[MarketplaceFigures | AgentFigures]:
+        """The lines crossed, marketplaces first."""
+        return [f for f in (*self.marketplaces, *self.agents) if f.over]
 
     def lines(self) -> list[str]:
         """The report as a person reads it."""
@@ -161,25 +203,38 @@ def _percent(share: Decimal) -> str:
     return f"{share * 100:.1f} %"
 
 
+def share_text(share: Decimal) -> str:
+    """0.034 → "3.4 %", 0.02 → "2 %", 0.0125 → "1.3 %": one decimal at most, as a
+    person says a share."""
+    text = f"{share * 100:.1f}"
+    return f"{text.removesuffix('.0')} %"
+
+
 def budget_report(engine: Engine, *, as_of: date | None = None,
                   progress: Progress = _no_progress,
                   cancelled: Callable[[], bool] = _never) -> BudgetReport:
     """The budget's actual figures against the policy in force. Without a [budget], the
     same figures over a 30-day window, so the window can show them and offer the lines."""
-    as_of = as_of or now().date()
     progress(0.0, "Reading the policy in force")
     with reading(engine) as conn:
-        version, policy = ensure_active_policy_in(conn)
-        budget = policy.budget
-        first, last = window(as_of, (budget or Budget()).window_days)
-        low, high = day_bounds(first, last)
-        progress(0.2, "Adding up credits and sales per marketplace")
-        credits = budget_store.credits_by_marketplace(conn, low=low, high=high)
-        sales = budget_store.sales_by_marketplace(conn, first=first, last=last)
-        if cancelled():
-            raise Cancelled("The budget report")
-        progress(0.6, "Counting each agent's issues and credits")
-        agents = budget_store.issues_by_agent(conn, low=low, high=high)
+        return budget_report_in(conn, as_of=as_of or now().date(), progress=progress,
+                                cancelled=cancelled)
+
+
+def budget_report_in(conn: Connection, *, as_of: date, progress: Progress = _no_progress,
+                     cancelled: Callable[[], bool] = _never) -> BudgetReport:
+    """budget_report inside a reading the caller holds (the work queue's)."""
+    version, policy = ensure_active_policy_in(conn)
+    budget = policy.budget
+    first, last = window(as_of, (budget or Budget()).window_days)
+    low, high = day_bounds(first, last)
+    progress(0.2, "Adding up credits and sales per marketplace")
+    credits = budget_store.credits_by_marketplace(conn, low=low, high=high)
+    sales = budget_store.sales_by_marketplace(conn, first=first, last=last)
+    if cancelled():
+        raise Cancelled("The budget report")
+    progress(0.6, "Counting each agent's issues and credits")
+    agents = budget_store.issues_by_agent(conn, low=low, high=high)
     markets = [MarketplaceFigures(m, Money.from_minor(credits.get((m, c), 0), c),
                                   Money.from_minor(sales.get((m, c), 0), c),
                                   budget.sales_line(m) if budget else None)
@@ -190,3 +245,12 @@ def budget_report(engine: Engine, *, as_of: date | None = None,
               for name, (issues, credited) in sorted(agents.items())]
     progress(1.0, "Done")
     return BudgetReport(as_of, first, last, version, budget, markets, people)
+
+
+def budget_crossed_in(conn: Connection, *, as_of: date) -> list[MarketplaceFigures
+                                                                 | AgentFigures]:
+    """The budget lines the desk is over now, for the work queue: nothing is measured
+    when the policy in force sets no [budget] (the policy is parsed once per version)."""
+    if ensure_active_policy_in(conn)[1].budget is None:
+        return []
+    return budget_report_in(conn, as_of=as_of).crossed()
