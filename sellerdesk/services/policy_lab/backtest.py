@@ -28,10 +28,11 @@ window can run it off the GUI thread."""
 
 from __future__ import annotations
 
+import threading
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from functools import lru_cache
@@ -164,6 +165,10 @@ class Backtest:
     totals: dict[str, Costs] = field(default_factory=dict)
     breakdowns: dict[str, dict[str, dict[str, Costs]]] = field(default_factory=dict)
     weekly: dict[str, dict[date, Costs]] = field(default_factory=dict)
+    # What it was replayed from and under: replay_draft(previous=) reuses what an edit
+    # left alone. Not part of the result (not compared, not in the JSON).
+    prepared: PreparedBacktest | None = field(default=None, repr=False, compare=False)
+    draft_policy: Policy | None = field(default=None, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         by = {"issue_type": lambda o: o.issue_type, "sku": lambda o: o.sku,
@@ -432,7 +437,92 @@ def backtest(engine: Engine, policy_text: str, *, start: date, end: date,
     draft has no rule for, or cannot be worked out for, is reported on that issue."""
     if end < start:
         raise BacktestError(f"the range runs backwards: {start} is after {end}")
-    draft = parse_policy(policy_text, source=source)
+    draft = parse_policy(policy_text, source=source)   # before reading: a typo fails fast
+    report = progress or (lambda fraction, message: None)
+    prepared = prepare_backtest(engine, start=start, end=end, cancelled=cancelled,
+                                progress=lambda f, m: report(f * _PREPARED_SHARE, m),
+                                buyer_window_days=draft.buyer_window_days)
+    return _replay_all(prepared, draft, None, cancelled,
+                       lambda f, m: report(_PREPARED_SHARE + (1 - _PREPARED_SHARE) * f, m))
+
+
+_PREPARED_SHARE = 0.7       # of backtest()'s progress bar: the reading and the policy then
+
+
+@dataclass(slots=True)
+class _Case:
+    """One issue's situation and the policy then's suggestion: all that does not depend
+    on the draft. `early` is the note of an issue that cannot be replayed at all."""
+    issue: store.IssueRow
+    outcome: Callable[..., IssueOutcome]
+    early: IssueOutcome | None = None
+    order: Order | None = None
+    cut: _Cutoff | None = None
+    facts: IssueFacts | None = None
+    sku: str = ""
+    given_before: Money | None = None
+    then: Suggestion | None = None
+    then_text: str | None = None        # the policy then's text, when it read
+    then_notes: tuple[str, ...] = ()
+    then_as_draft: Suggestion | None = None
+
+
+@dataclass(slots=True, eq=False)
+class PreparedBacktest:
+    """The issues of a date range as the desk met them, read once, with what the policy
+    then suggested on each: a draft is replayed over it (replay_draft) as often as it is
+    edited, without reading again. A draft whose buyer window reaches further back than
+    what was read makes replay_draft read the older history (the rest is kept)."""
+    start: date
+    end: date
+    sales: dict[str, int]
+    cases: list[_Case]
+    engine: Engine
+    low: datetime = field(repr=False, default=datetime.min)
+    high: datetime = field(repr=False, default=datetime.min)
+    history: _History | None = field(repr=False, default=None)
+    window_days: int = 0                # the longest buyer window read for
+    # BuyerHistory per (case index, buyer window): the same for every draft of a window.
+    buyers: dict[tuple[int, int], BuyerHistory] = field(repr=False, default_factory=dict)
+    lock: threading.Lock = field(repr=False, default_factory=threading.Lock)
+
+    def buyer(self, index: int, days: int, case: _Case | None = None) -> BuyerHistory:
+        found = self.buyers.get((index, days))
+        if found is None:
+            case = case or self.cases[index]
+            assert self.history is not None
+            assert case.cut is not None
+            found = self.buyers[index, days] = self.history.buyer(
+                case.issue.buyer_ref, case.cut, days, case.issue.created_at)
+        return found
+
+    def cover(self, days: int) -> None:
+        """Read the buyers' history back far enough for a buyer window of `days`."""
+        with self.lock:
+            if days <= self.window_days:
+                return
+            since = self.low - timedelta(days=days)
+            with reading(self.engine) as conn:
+                if conn.dialect.name == "postgresql":
+                    conn.execution_options(isolation_level="REPEATABLE READ")
+                self.history = _History(
+                    [*store.credits_on_window_orders(conn, low=self.low, high=self.high),
+                     *store.credits_since(conn, since=since)],
+                    store.buyer_issues(conn, since=since),
+                    store.refunded_returns(conn, low=self.low, high=self.high))
+            self.window_days = days
+
+
+def prepare_backtest(engine: Engine, *, start: date, end: date,
+                     progress: Progress | None = None,
+                     cancelled: Callable[[], bool] | None = None,
+                     buyer_window_days: int = 0) -> PreparedBacktest:
+    """Read the issues logged from `start` to `end` (whole UTC days) and everything they
+    met, and replay each under the policy in force then: the heavy part of a backtest,
+    done once per range. `buyer_window_days`: read the buyers' history back that far at
+    least (the versions' own windows, and a year, are read anyway)."""
+    if end < start:
+        raise BacktestError(f"the range runs backwards: {start} is after {end}")
     report = progress or (lambda fraction, message: None)
     stop = cancelled or (lambda: False)
     low, high = day_bounds(start, end)
@@ -442,13 +532,15 @@ def backtest(engine: Engine, policy_text: str, *, start: date, end: date,
             # One snapshot for every query below, as a single SQLite read has.
             conn.execution_options(isolation_level="REPEATABLE READ")
         versions = _Versions(store.policy_versions_with_text(conn))
-        longest = max([draft.buyer_window_days, *versions.window_days()])
+        # A year (the default buyer window) is read even when the versions' are shorter,
+        # so a draft typed with the default window needs no second reading.
+        longest = max([buyer_window_days, _YEAR, *versions.window_days()])
         since = low - timedelta(days=longest)
         issues = store.issues_between(conn, low=low, high=high)
+        sales = sales_by_currency(conn, start=start, end=end)
         if not issues:
             report(1.0, "No issues in the range")
-            return Backtest(start, end, draft.name, [], sales_by_currency(conn, start=start,
-                                                                          end=end))
+            return PreparedBacktest(start, end, sales, [], engine, low, high)
         orders = _orders(store.order_heads(conn, low=low, high=high),
                          store.order_lines(conn, low=low, high=high))
         history = _History([*store.credits_on_window_orders(conn, low=low, high=high),
@@ -458,26 +550,29 @@ def backtest(engine: Engine, policy_text: str, *, start: date, end: date,
         requests: dict[int, store.RequestRow] = {}
         for request in store.requests_for_window(conn, low=low, high=high):
             requests.setdefault(request.issue_id, request)
-        sales = sales_by_currency(conn, start=start, end=end)
+    prepared = PreparedBacktest(start, end, sales, [], engine, low, high, history, longest)
     if stop():
         raise Cancelled("The backtest")
-    report(_READING_SHARE, f"Replaying {len(issues):,} issues…")
-    outcomes = []
+    report(_READING_SHARE, f"Replaying {len(issues):,} issues under the policy then…")
     for done, issue in enumerate(issues, 1):
-        outcomes.append(_replay(issue, orders.get(issue.order_id), history,
-                                requests.get(issue.issue_id), versions, draft))
+        prepared.cases.append(_prepare(prepared, issue, orders.get(issue.order_id),
+                                       requests.get(issue.issue_id), versions))
         if done % _STEP == 0:
             if stop():
                 raise Cancelled("The backtest")
             report(_READING_SHARE + (1 - _READING_SHARE) * done / len(issues),
-                   f"Replayed {done:,} of {len(issues):,} issues")
-    report(1.0, f"Replayed {len(issues):,} issues")
-    return Backtest(start, end, draft.name, outcomes, sales)
+                   f"Replayed {done:,} of {len(issues):,} issues under the policy then")
+    report(1.0, f"Read {len(issues):,} issues")
+    return prepared
 
 
-def _replay(issue: store.IssueRow, order: Order | None, history: _History,
-            request: store.RequestRow | None, versions: _Versions,
-            draft: Policy) -> IssueOutcome:
+_YEAR = 365
+
+
+def _prepare(prepared: PreparedBacktest, issue: store.IssueRow, order: Order | None,
+             request: store.RequestRow | None, versions: _Versions) -> _Case:
+    history = prepared.history
+    assert history is not None
     credits = history.on_issue.get(issue.issue_id, [])
     first = next((c for c in credits if c.reverses is None), None)
     # The decision: the first credit or request, whichever came first.
@@ -497,48 +592,130 @@ def _replay(issue: store.IssueRow, order: Order | None, history: _History,
     currency = order.currency if order else (credits[0].currency if credits else "")
     given = Money.from_minor(sum(c.amount_minor for c in credits), currency) if currency \
         else Money.zero("USD")
+    recorded = None if recorded_minor is None else Money.from_minor(recorded_minor,
+                                                                    given.currency)
 
     def outcome(then: Suggestion | None, drafted: Suggestion | None, note: str,
                 sku: str = "", marketplace: str = "") -> IssueOutcome:
         return IssueOutcome(
             issue.issue_id, issue.order_id, issue.created_at, cut.at, issue.issue_type,
-            issue.severity, marketplace, sku, agent, given.currency, given,
-            None if recorded_minor is None else Money.from_minor(recorded_minor,
-                                                                 given.currency),
+            issue.severity, marketplace, sku, agent, given.currency, given, recorded,
             version, then, drafted, note)
 
     if order is None:
-        return outcome(None, None, f"order {issue.order_id} is not on this desk any more")
+        return _Case(issue, outcome, early=outcome(
+            None, None, f"order {issue.order_id} is not on this desk any more"))
     try:
         facts = IssueFacts(_member(IssueType, issue.issue_type),
                            _member(Severity, issue.severity),
                            parse_affected(issue.affected), issue.days_late)
     except ValueError as exc:
-        return outcome(None, None, f"the issue's details do not read: {exc}",
-                       marketplace=order.marketplace)
+        return _Case(issue, outcome, early=outcome(
+            None, None, f"the issue's details do not read: {exc}",
+            marketplace=order.marketplace))
     skus = sorted({sku for sku, _ in facts.affected} or {i.sku for i in order.items})
-    sku, notes = "+".join(skus), []
-    given_before = history.given_on_order(order, cut)
-    buyers: dict[int, BuyerHistory] = {}      # per buyer window: the same for both policies
-
-    def replay(policy: Policy | str, number: int | None, which: str) -> Suggestion | None:
-        if isinstance(policy, str):
-            notes.append(f"{which}: {policy}")
-            return None
-        days = policy.buyer_window_days
-        try:
-            if days not in buyers:
-                buyers[days] = history.buyer(issue.buyer_ref, cut, days, issue.created_at)
-            return suggest(policy, order=order, issue=facts, history=buyers[days],
-                           already_given=given_before, policy_version=number)
-        except ValueError as exc:        # an affected SKU the order no longer has
-            notes.append(f"{which}: {exc}")
-            return None
-
+    case = _Case(issue, outcome, None, order, cut, facts, "+".join(skus),
+                 history.given_on_order(order, cut))
     then_policy = versions.policy(version)
-    then = replay(then_policy, version, "the policy then")
-    # The draft unchanged from the version then (the common case while a draft is being
-    # typed from the current one) suggests the same: suggest() is the replay's whole cost.
-    drafted = (then if isinstance(then_policy, Policy) and then_policy.text == draft.text
-               and then is not None else replay(draft, None, "the draft"))
-    return outcome(then, drafted, "; ".join(notes), sku, order.marketplace)
+    if isinstance(then_policy, str):
+        case.then_notes = (f"the policy then: {then_policy}",)
+        return case
+    case.then_text = then_policy.text
+    index = len(prepared.cases)
+    try:
+        case.then = suggest(then_policy, order=order, issue=facts,
+                            history=prepared.buyer(index, then_policy.buyer_window_days, case),
+                            already_given=case.given_before, policy_version=version)
+    except ValueError as exc:        # an affected SKU the order no longer has
+        case.then_notes = (f"the policy then: {exc}",)
+    return case
+
+
+def replay_draft(prepared: PreparedBacktest, policy_text: str, *,
+                 source: str = "the draft policy", previous: Backtest | None = None,
+                 progress: Progress | None = None,
+                 cancelled: Callable[[], bool] | None = None) -> Backtest:
+    """The backtest of a draft over prepared issues. A draft that does not read raises its
+    PolicyError. With `previous`, the last Backtest of these same prepared issues, an
+    issue whose inputs the edit left alone keeps its outcome: inputs compared as parsed
+    parts (its type's rule and by_hand, the modifiers that can touch its type, and every
+    part that touches all: severity, caps, guards, buyer window, rounding, budget, name),
+    not as text, so the result is the one a replay from scratch gives."""
+    draft = parse_policy(policy_text, source=source)
+    return _replay_all(prepared, draft, previous, cancelled, progress)
+
+
+_PER_TYPE = frozenset({"text", "rules", "by_hand", "modifiers"})
+
+
+def _inputs(policy: Policy) -> Callable[[IssueType], tuple[str, ...]]:
+    """What of the policy an issue of a type is worked out from, as text to compare
+    (repr keeps 30 and 30.0 apart: told apart is only ever a replay too many)."""
+    common = repr(tuple(getattr(policy, f.name) for f in fields(Policy)
+                        if f.name not in _PER_TYPE))
+
+    def of(kind: IssueType) -> tuple[str, ...]:
+        return (common, repr(policy.rule_for(kind)), repr(kind in policy.by_hand),
+                repr(tuple(m for m in policy.modifiers
+                           if not m.issue_types or kind in m.issue_types)))
+    return of
+
+
+def _replay_all(prepared: PreparedBacktest, draft: Policy, previous: Backtest | None,
+                cancelled: Callable[[], bool] | None,
+                progress: Progress | None) -> Backtest:
+    report = progress or (lambda fraction, message: None)
+    stop = cancelled or (lambda: False)
+    cases = prepared.cases
+    if not cases:
+        report(1.0, "No issues in the range")
+        return Backtest(prepared.start, prepared.end, draft.name, [], prepared.sales,
+                        prepared=prepared, draft_policy=draft)
+    if draft.buyer_window_days > prepared.window_days:
+        report(0.0, "Reading the buyers' earlier history…")
+        prepared.cover(draft.buyer_window_days)
+    unchanged: dict[IssueType, bool] = {}
+    if previous is not None and previous.prepared is prepared and \
+            previous.draft_policy is not None:
+        before, now_ = _inputs(previous.draft_policy), _inputs(draft)
+        unchanged = {kind: before(kind) == now_(kind) for kind in IssueType}
+    report(0.0, f"Replaying {len(cases):,} issues under the draft…")
+    outcomes = []
+    for index, case in enumerate(cases):
+        if case.early is not None:
+            outcomes.append(case.early)
+        elif unchanged and unchanged[case.facts.issue_type]:
+            outcomes.append(previous.outcomes[index])
+        else:
+            outcomes.append(_replay_draft_on(prepared, index, case, draft))
+        if (index + 1) % _STEP == 0:
+            if stop():
+                raise Cancelled("The backtest")
+            report((index + 1) / len(cases),
+                   f"Replayed {index + 1:,} of {len(cases):,} issues")
+    report(1.0, f"Replayed {len(cases):,} issues")
+    return Backtest(prepared.start, prepared.end, draft.name, outcomes, prepared.sales,
+                    prepared=prepared, draft_policy=draft)
+
+
+def _replay_draft_on(prepared: PreparedBacktest, index: int, case: _Case,
+                     draft: Policy) -> IssueOutcome:
+    notes = list(case.then_notes)
+    if case.then is not None and case.then_text == draft.text:
+        # The draft unchanged from the version then (the common case while a draft is
+        # being typed from the current one) suggests the same: suggest() is the replay's
+        # whole cost. The draft's own suggestion carries no version number.
+        if case.then_as_draft is None:
+            then = case.then
+            case.then_as_draft = Suggestion(then.amount, then.remedy, then.needs_approval,
+                                            then.flags, then.explanation, None, then.cap)
+        drafted = case.then_as_draft
+    else:
+        try:
+            drafted = suggest(draft, order=case.order, issue=case.facts,
+                              history=prepared.buyer(index, draft.buyer_window_days, case),
+                              already_given=case.given_before, policy_version=None)
+        except ValueError as exc:        # an affected SKU the order no longer has
+            drafted = None
+            notes.append(f"the draft: {exc}")
+    return case.outcome(case.then, drafted, "; ".join(notes), case.sku, case.order.marketplace)

@@ -24,7 +24,7 @@ from sellerdesk.services.policies import (
     policy_versions,
     save_policy,
 )
-from sellerdesk.services.policy_lab.backtest import backtest
+from sellerdesk.services.policy_lab.backtest import backtest, prepare_backtest, replay_draft
 from sellerdesk.services.shipped_policy import default_policy_text
 from tests.helpers.reports import row, write
 from tests.helpers.staffing import hire, owner_at_work
@@ -307,3 +307,56 @@ def test_the_shipped_policy_is_the_damaged_30_percent_variant():
     # The property test's versions are the shipped text with one number changed.
     assert damaged_percent(30) == default_policy_text()
     assert damaged_percent(45) != default_policy_text()
+
+
+# -- prepared once, a draft replayed as it is edited -------------------------------------
+def _mixed_issues(engine, clock) -> None:
+    """Damaged, missing and late issues on two currencies, one from a repeat buyer."""
+    for order_id, kind, affected in (
+            (BOOKS, IssueType.DAMAGED, (("BOOK", 1),)), (MUG, IssueType.MISSING_ITEM, ()),
+            (TEA, IssueType.DAMAGED, ()), (LAMP, IssueType.LATE_DELIVERY, ()),
+            (BOOKS, IssueType.MISSING_ITEM, (("MUG", 1),))):
+        add_issue(engine, order_id=order_id, issue_type=kind, affected=affected,
+                  days_late=3 if kind is IssueType.LATE_DELIVERY else 0,
+                  buyer="pat@example.com")
+        later(clock)
+
+
+@pytest.mark.parametrize("edit", [
+    ('basis = "affected_items"\npercent = 30', 'basis = "affected_items"\npercent = 60'),
+    ("repeat_issue_percent = 20", "repeat_issue_percent = 50"),   # global: every issue
+    ("max_share_of_order = 0.5", "max_share_of_order = 0.1"),       # the caps
+    ("buyer_window_days = 365", "buyer_window_days = 0"),           # the buyer window
+])
+def test_an_edited_draft_replayed_over_the_previous_gives_what_a_fresh_replay_gives(
+        engine, clock, edit):
+    _mixed_issues(engine, clock)
+    prepared = prepare_backtest(engine, start=DAY, end=DAY)
+    first = replay_draft(prepared, default_policy_text())
+    edited_text = default_policy_text().replace(*edit)
+    assert edited_text != default_policy_text()
+    edited = replay_draft(prepared, edited_text, previous=first)
+    fresh = backtest(engine, edited_text, start=DAY, end=DAY)
+    assert edited.as_json() == fresh.as_json()
+    assert edited.outcomes == fresh.outcomes
+    assert edited.as_json() != first.as_json()
+    # And back again: the first draft's result, from the edited one.
+    assert replay_draft(prepared, default_policy_text(), previous=edited).as_json() == \
+        first.as_json()
+
+
+def test_an_edit_to_one_types_rule_replays_only_that_types_issues(engine, clock):
+    _mixed_issues(engine, clock)
+    prepared = prepare_backtest(engine, start=DAY, end=DAY)
+    draft = damaged_percent(45)
+    first = replay_draft(prepared, draft)
+    edited = replay_draft(prepared, damaged_percent(60), previous=first)
+    kept = [o.issue_type for o, before in zip(edited.outcomes, first.outcomes, strict=True)
+            if o is before]
+    assert sorted(kept) == ["late_delivery", "missing_item", "missing_item"]
+    assert edited.as_json() == backtest(engine, damaged_percent(60), start=DAY,
+                                        end=DAY).as_json()
+    # A previous replay of other prepared issues is not reused.
+    other = prepare_backtest(engine, start=DAY, end=DAY)
+    assert not any(o is b for o, b in zip(replay_draft(other, draft, previous=first).outcomes,
+                                          first.outcomes, strict=True))
