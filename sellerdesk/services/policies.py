@@ -41,10 +41,13 @@ class PolicyVersionInfo:
     created_by: str
     created_at: datetime           # UTC
     restored_from: int | None = None
+    why: str | None = None         # the reason given when a draft was made current
 
     @property
     def note(self) -> str:
-        return f"restored from version {self.restored_from}" if self.restored_from else ""
+        if self.restored_from:
+            return f"restored from version {self.restored_from}"
+        return f"why: {self.why}" if self.why else ""
 
 
 def policy_versions(engine: Engine) -> list[PolicyVersionInfo]:
@@ -75,6 +78,21 @@ def require_supervisor(conn: Connection, name: str, why: str) -> str:
     member = staff_store.staff_member(conn, name=name)
     if (member is None and staff_store.staff_count(conn)) or (member and not member.can_approve):
         raise KnownError(f"{name} is not a supervisor or owner here; {why}")
+    if member is not None:
+        if not member.active:
+            raise KnownError(f"{name} was deactivated and can no longer act at this desk")
+        pins.require_elevated(conn, member, "a change that binds the whole desk")
+    return name
+
+
+def require_owner(conn: Connection, name: str, why: str) -> str:
+    """Refuse anyone but an owner (anyone may act on a desk with no staff yet: they set
+    it up), with their PIN given on a single desk. Returns who is acting: on a team
+    database the login, whatever name was given."""
+    name = team_store.team_login(conn) or name
+    member = staff_store.staff_member(conn, name=name)
+    if (member is None and staff_store.staff_count(conn)) or (member and member.role != "owner"):
+        raise KnownError(f"{name} is not an owner here; {why}")
     if member is not None:
         if not member.active:
             raise KnownError(f"{name} was deactivated and can no longer act at this desk")

@@ -18,9 +18,10 @@ def latest_policy(conn: Connection) -> tuple[int, str] | None:
     return (row.id, row.text) if row else None
 
 
-def policy_versions(conn: Connection) -> list[tuple[int, str, str, datetime, int | None]]:
+def policy_versions(conn: Connection
+                    ) -> list[tuple[int, str, str, datetime, int | None, str | None]]:
     rows = conn.execute(sa.select(p_.id, p_.name, p_.created_by, p_.created_at,
-                                  p_.restored_from).order_by(p_.id.desc()))
+                                  p_.restored_from, p_.why).order_by(p_.id.desc()))
     return [tuple(r) for r in rows]
 
 
@@ -29,7 +30,9 @@ def policy_text(conn: Connection, *, version: int) -> str | None:
 
 
 def add_policy_version(conn: Connection, *, name: str, text: str, by: str,
-                       now: datetime, restored_from: int | None = None) -> int:
+                       now: datetime, restored_from: int | None = None,
+                       why: str | None = None) -> int:
     return conn.execute(POLICY_VERSIONS.insert().values(
         name=name, text=text, created_by=by, created_at=now, restored_from=restored_from,
+        why=why,
     ).returning(p_.id)).scalar_one()

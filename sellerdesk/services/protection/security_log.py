@@ -34,6 +34,9 @@ ACTIONS = {
     "staff_changed": "Staff changed",
     "policy_saved": "Policy saved",
     "policy_restored": "Policy version restored",
+    "policy_draft_saved": "Policy draft saved",
+    "policy_draft_applied": "Policy draft made current",
+    "policy_draft_withdrawn": "Policy draft withdrawn",
 }
 
 
