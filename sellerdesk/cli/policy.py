@@ -1,5 +1,5 @@
 """The courtesy-credit policy: `policy show|import|export|history|diff|restore|budget|
-consistency|backtest`."""
+consistency|backtest|drafts|draft save|apply|withdraw`."""
 
 from __future__ import annotations
 
@@ -47,6 +47,7 @@ def add_commands(commands: Any, common: argparse.ArgumentParser) -> None:
     pcons.add_argument("--from", dest="start", type=iso_date, metavar="YYYY-MM-DD")
     pcons.add_argument("--to", dest="end", type=iso_date, metavar="YYYY-MM-DD")
     pcons.set_defaults(handler=cmd_policy_consistency)
+    _add_draft_commands(policy_cmds, common)
     ptest = policy_cmds.add_parser("backtest", parents=[common],
                                    help="what the draft policy in FILE would have given on the "
                                         "issues logged in a range (default: the last 90 days)")
@@ -85,7 +86,8 @@ def cmd_policy_history(args: argparse.Namespace) -> int:
         policies.ensure_policy(db.engine)
         versions = policies.policy_versions(db.engine)
     emit(args, [{"version": v.version, "name": v.name, "saved_by": v.created_by,
-                 "saved_at": v.created_at.isoformat() + "Z", "restored_from": v.restored_from}
+                 "saved_at": v.created_at.isoformat() + "Z", "restored_from": v.restored_from,
+                 "why": v.why}
                 for v in versions],
          "\n".join(f"{v.version:>4}  {v.created_at:%Y-%m-%d %H:%M} UTC  {v.created_by:<12} "
                    f"{v.name}" + (f"  ({v.note})" if v.note else "") for v in versions))
@@ -98,6 +100,76 @@ def cmd_policy_diff(args: argparse.Namespace) -> int:
         diff = policies.policy_diff(db.engine, args.older, args.newer)
     emit(args, {"from": args.older, "to": args.newer, "diff": diff},
          diff or f"Version {args.older} and version {args.newer} are the same text.")
+    return 0
+
+
+def _add_draft_commands(policy_cmds: Any, common: argparse.ArgumentParser) -> None:
+    """Policy as a reviewed change: a draft saved unapplied with a note, made current by
+    an owner (with the reason) or withdrawn."""
+    listing = policy_cmds.add_parser("drafts", parents=[common],
+                                     help="every draft: its note, author, base version and "
+                                          "what became of it, newest first")
+    listing.set_defaults(handler=cmd_policy_drafts)
+    draft = policy_cmds.add_parser("draft", parents=[common],
+                                   help="save a draft for review, make one current, or "
+                                        "withdraw one")
+    draft_cmds = draft.add_subparsers(dest="draft_command", metavar="ACTION", required=True)
+    save = draft_cmds.add_parser("save", parents=[common],
+                                 help="keep FILE as a draft, unapplied, with a note for its "
+                                      "reviewers")
+    save.add_argument("file", type=Path)
+    save.add_argument("--note", required=True, metavar="TEXT",
+                      help="what it changes and why")
+    save.add_argument("--staff", metavar="NAME")
+    save.set_defaults(handler=cmd_policy_draft)
+    apply = draft_cmds.add_parser("apply", parents=[common],
+                                  help="make draft ID the policy in force (an owner; asks the "
+                                       "PIN on a single desk)")
+    apply.add_argument("draft_id", type=positive, metavar="ID")
+    apply.add_argument("--why", required=True, metavar="TEXT",
+                       help="kept with the new version")
+    apply.add_argument("--anyway", action="store_true",
+                       help="apply a draft based on an older version than the one in force")
+    apply.add_argument("--staff", metavar="NAME")
+    apply.set_defaults(handler=cmd_policy_draft)
+    withdraw = draft_cmds.add_parser("withdraw", parents=[common],
+                                     help="take draft ID back (its author, a supervisor or "
+                                          "an owner)")
+    withdraw.add_argument("draft_id", type=positive, metavar="ID")
+    withdraw.add_argument("--staff", metavar="NAME")
+    withdraw.set_defaults(handler=cmd_policy_draft)
+
+
+def cmd_policy_drafts(args: argparse.Namespace) -> int:
+    from sellerdesk.services import policy_drafts
+    with open_desk(args) as db:
+        drafts = policy_drafts.drafts(db.engine)
+    emit(args, [d.as_json() for d in drafts],
+         "\n".join(f"{d.id:>4}  {d.created_at:%Y-%m-%d %H:%M} UTC  {d.created_by:<12} "
+                   f"on version {d.based_on:<4} {d.state_text}\n      {d.note}"
+                   for d in drafts) or "No policy drafts.")
+    return 0
+
+
+def cmd_policy_draft(args: argparse.Namespace) -> int:
+    from sellerdesk.services import policy_drafts
+    from sellerdesk.services.staff import default_staff_name
+    by = args.staff or default_staff_name()
+    with open_desk(args) as db:
+        if args.draft_command == "save":
+            draft = policy_drafts.save_draft_file(db.engine, args.file, note=args.note, by=by)
+            text = (f"Saved “{draft.name}” as policy draft {draft.id}, based on version "
+                    f"{draft.based_on}; nothing changes until an owner applies it")
+        elif args.draft_command == "apply":
+            version, _ = policy_drafts.apply_draft(db.engine, args.draft_id, by=by,
+                                                   why=args.why, anyway=args.anyway)
+            draft = policy_drafts.policy_draft(db.engine, args.draft_id)
+            text = (f"Policy draft {draft.id} is in force as policy version {version}: new "
+                    "suggestions use it from now on")
+        else:
+            draft = policy_drafts.withdraw_draft(db.engine, args.draft_id, by=by)
+            text = f"Policy draft {draft.id} withdrawn"
+    emit(args, draft.as_json(), text)
     return 0
 
 
