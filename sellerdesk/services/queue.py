@@ -94,7 +94,7 @@ def work_queue(engine: Engine, *, staff: str, now: datetime) -> list[QueueItem]:
         # desk with no staff yet: they run it), and only when the policy sets a budget.
         supervising = (member.can_approve and member.active if member is not None
                        else not staff_store.staff_count(conn))
-        crossed = budget_crossed_in(conn, as_of=now.date()) if supervising else []
+        crossed = budget_crossed_in(conn, at=now) if supervising else []
         lapsing = ledger_store.promotions_lapsing(conn, first=now.date(),
                                                   last=(now + LAPSING_WITHIN).date())
         # Who has each lapsing code's issue (for Mine and Unassigned), by key: the few

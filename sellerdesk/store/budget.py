@@ -67,3 +67,12 @@ def issues_by_agent(conn: Connection, *, low: datetime, high: datetime,
         query = query.where(i_.id != excluding_issue)
     return {name: (int(issues), int(credited or 0))
             for name, issues, credited in conn.execute(query)}
+
+
+def latest_ids(conn: Connection) -> tuple[int, int]:
+    """The newest credit's id (a reversal is a credit of its own) and the newest issue's:
+    both change whenever a credit, a reversal or an issue is written. Two index look-ups."""
+    credit, issue = conn.execute(sa.select(
+        sa.select(sa.func.max(c_.id)).scalar_subquery(),
+        sa.select(sa.func.max(i_.id)).scalar_subquery())).one()
+    return int(credit or 0), int(issue or 0)

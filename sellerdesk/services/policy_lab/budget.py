@@ -12,9 +12,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
+from weakref import WeakKeyDictionary
 
 from sqlalchemy.engine import Connection, Engine
 
@@ -247,10 +248,26 @@ def budget_report_in(conn: Connection, *, as_of: date, progress: Progress = _no_
     return BudgetReport(as_of, first, last, version, budget, markets, people)
 
 
-def budget_crossed_in(conn: Connection, *, as_of: date) -> list[MarketplaceFigures
-                                                                 | AgentFigures]:
-    """The budget lines the desk is over now, for the work queue: nothing is measured
-    when the policy in force sets no [budget] (the policy is parsed once per version)."""
-    if ensure_active_policy_in(conn)[1].budget is None:
+# The work queue is read after every change and each minute; measuring the budget takes
+# longer than the rest of the queue on a big desk. What it found is kept for a minute, and
+# measured again at once when the policy, the day, or the credits and issues written change
+# (a credit or its reversal puts a line over or back under).
+CROSSED_FRESH_FOR = timedelta(minutes=1)
+_crossed_seen: WeakKeyDictionary[Engine, tuple[tuple, datetime, list]] = WeakKeyDictionary()
+
+
+def budget_crossed_in(conn: Connection, *, at: datetime) -> list[MarketplaceFigures
+                                                                  | AgentFigures]:
+    """The budget lines the desk is over at `at` (naive UTC), for the work queue: nothing
+    is measured when the policy in force sets no [budget] (the policy is parsed once per
+    version)."""
+    version, policy = ensure_active_policy_in(conn)
+    if policy.budget is None:
         return []
-    return budget_report_in(conn, as_of=as_of).crossed()
+    marks = (version, at.date(), budget_store.latest_ids(conn))
+    seen = _crossed_seen.get(conn.engine)
+    if seen is not None and seen[0] == marks and timedelta(0) <= at - seen[1] < CROSSED_FRESH_FOR:
+        return seen[2]
+    crossed = budget_report_in(conn, as_of=at.date()).crossed()
+    _crossed_seen[conn.engine] = (marks, at, crossed)
+    return crossed

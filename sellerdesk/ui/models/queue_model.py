@@ -34,8 +34,9 @@ def _issue(item: QueueItem) -> str:
 
 
 def queue_identity(item: QueueItem) -> tuple:
-    """An item is its issue, approval request or lapsing credit (its words change)."""
-    return (item.issue_id, item.approval_id, item.credit_id)
+    """An item is its issue, approval request, lapsing credit or budget line (its words
+    change)."""
+    return (item.issue_id, item.approval_id, item.credit_id, item.budget_line)
 
 
 QUEUE_COLUMNS: list[Column[QueueItem]] = [

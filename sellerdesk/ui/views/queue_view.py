@@ -2,9 +2,10 @@
 through from the keyboard. Up/Down or J/K move; Enter opens the item (an issue, an
 approval request, a lapsing credit in the ledger); on the item in hand R drafts the
 reply, M notes a message and C opens the credit dialog (whose confirmation still stands
-between the key and any money). Several selected (Shift/Ctrl+click, Shift+arrows,
-Ctrl+A), A assigns them all to me, and the bulk keys and right-click menu of
-ui/views/bulk_actions act on them all.
+between the key and any money). A concession-budget line crossed (shown to a supervisor
+or owner only) opens the Metrics tab, where its figure is drawn against the line.
+Several selected (Shift/Ctrl+click, Shift+arrows, Ctrl+A), A assigns them all to me, and
+the bulk keys and right-click menu of ui/views/bulk_actions act on them all.
 
 A saved view (ui/views/saved_views) shows part of the queue: mine, nobody's, the overdue,
 the approval requests, or a mix a person names. The title's count and the urgent count
@@ -33,6 +34,7 @@ from PySide6.QtWidgets import (
 from sellerdesk.services.clock import now
 from sellerdesk.services.queue import (
     ANYONE,
+    BUDGET,
     MINE,
     NOBODY,
     QueueFilter,
@@ -66,7 +68,7 @@ VIEWS: dict[str, Filters] = {
 
 
 def _key(item: QueueItem) -> tuple:
-    return (item.issue_id, item.approval_id, item.credit_id)
+    return (item.issue_id, item.approval_id, item.credit_id, item.budget_line)
 
 
 class QueueView(QWidget):
@@ -80,6 +82,7 @@ class QueueView(QWidget):
     draft_reply = Signal(int)
     note_message = Signal(int)
     open_unsorted = Signal()            # mail waits in the Unsorted tab: go there
+    open_metrics = Signal()             # a budget line crossed: its figure, on Metrics
 
     def __init__(self, engine: Engine, staff: Callable[[], str],
                  parent: QWidget | None = None, *,
@@ -238,7 +241,9 @@ class QueueView(QWidget):
         item = self.selected()
         if item is None:
             return
-        if item.approval_id is not None:
+        if item.kind == BUDGET:
+            self.open_metrics.emit()
+        elif item.approval_id is not None:
             self.open_approval.emit(item.approval_id)
         elif item.credit_id is not None:
             self.open_credit.emit(item.credit_id)

@@ -102,6 +102,7 @@ class WorkTabs(QObject):
         queue.draft_reply.connect(self.draft_reply)
         queue.note_message.connect(self.note_message)
         queue.open_unsorted.connect(lambda: self.tabs.setCurrentIndex(UNSORTED_TAB))
+        queue.open_metrics.connect(lambda: self.tabs.setCurrentIndex(METRICS_TAB))
         unsorted = self.unsorted
         unsorted.said.connect(self.said)
         unsorted.counted.connect(self._unsorted_counted)
@@ -220,6 +221,7 @@ class WorkTabs(QObject):
     def edit_policy(self, order_id: str | None) -> PolicyEditor:
         editor = PolicyEditor(self.engine, self.staff(), order_id, self.window)
         editor.saved.connect(lambda v: self.said.emit(f"Policy version {v} saved"))
+        editor.open_issue.connect(self.show_issue)      # from its Backtest tab
         return self._open(editor)
 
     def manage_staff(self) -> StaffDialog:

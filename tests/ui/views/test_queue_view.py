@@ -11,12 +11,16 @@ from PySide6.QtWidgets import QMessageBox
 
 from sellerdesk.core.issues import IssueType, Remedy
 from sellerdesk.services import follow_up
-from sellerdesk.services.credits import issue_credit
+from sellerdesk.services.credits import issue_credit, reverse_credit
 from sellerdesk.services.issues import add_issue
 from sellerdesk.services.ledger import ledger_lines
+from sellerdesk.services.policies import save_policy
+from sellerdesk.services.shipped_policy import default_policy_text
 from sellerdesk.ui.dialogs.issue_dialog import IssueDialog
 from sellerdesk.ui.models.queue_model import queue_model
-from sellerdesk.ui.views.work_tabs import ISSUES_TAB, QUEUE_TAB
+from sellerdesk.ui.views.queue_view import QueueView
+from sellerdesk.ui.views.work_tabs import ISSUES_TAB, METRICS_TAB, QUEUE_TAB
+from tests.helpers.staffing import hire
 from tests.ui.conftest import ORDER, give_credit
 
 
@@ -138,3 +142,36 @@ def test_the_when_column_shows_its_longest_words_whole(desk_window, queued, mome
         view.table.style().PixelMetric.PM_FocusFrameHMargin, None, view.table) + 1)
     needed = view.table.fontMetrics().horizontalAdvance(words) + margins
     assert view.table.columnWidth(0) >= needed
+
+
+BUDGET_WORDS = "Amazon.com: credits 8.6 % of sales, budget 5 % — over budget"
+
+
+def test_a_budget_line_crossed_warns_the_supervisor_and_opens_metrics(qtbot, desk_window,
+                                                                      moment):
+    """Ana owns the desk: 5.00 of credits on 57.98 of sales (8.6 %) is over a 5 % line,
+    and her queue says so until the credit is reversed. Ben, an agent, is not told."""
+    engine = desk_window.database.engine
+    hire(engine, "Ben")
+    issue = add_issue(engine, order_id=ORDER, issue_type=IssueType.DAMAGED,
+                      affected=(("BOOK", 1),))
+    given = issue_credit(engine, issue_id=issue.issue_id, amount="5.00", reason="agreed")
+    save_policy(engine, default_policy_text() + "\n[budget]\nwindow_days = 60\n"
+                "share_of_sales = 0.05\n", by="Ana", source="budget.toml")
+    view = desk_window.work_tabs.queue
+    view.refresh()
+    assert BUDGET_WORDS in view.model.column_texts(1)
+    row = view.model.column_texts(1).index(BUDGET_WORDS)
+    assert view.model.column_texts(0)[row] == "—"              # no clock runs on it
+
+    agents = QueueView(engine, lambda: "Ben")
+    qtbot.addWidget(agents)
+    assert agents.model.column_texts(1) == ["Reply to the buyer"]   # read, without it
+
+    view.table.selectRow(row)
+    qtbot.keyClick(view.table, Qt.Key.Key_Return)
+    assert desk_window.tabs.currentIndex() == METRICS_TAB
+
+    reverse_credit(engine, credit_id=given.credit_id, reason="sent back", staff="Ana")
+    view.refresh()
+    assert not any("budget" in words for words in view.model.column_texts(1))
