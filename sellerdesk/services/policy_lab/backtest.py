@@ -59,6 +59,7 @@ from sellerdesk.core.records import parse_affected
 from sellerdesk.core.returns import REFUND_KINDS
 from sellerdesk.services.clock import now
 from sellerdesk.services.issues import UNCHECKED_BUYER
+from sellerdesk.services.policy_lab.estimate import EffectModel, Estimate, fit_effect
 from sellerdesk.services.shipped_policy import default_policy_text
 from sellerdesk.store import backtest as store
 from sellerdesk.store.engine import reading
@@ -169,6 +170,9 @@ class Backtest:
     # left alone. Not part of the result (not compared, not in the JSON).
     prepared: PreparedBacktest | None = field(default=None, repr=False, compare=False)
     draft_policy: Policy | None = field(default=None, repr=False, compare=False)
+    # The estimated effect on defects and the ODR (services.policy_lab.estimate), from
+    # the prepared range's model; None when replayed without one.
+    estimate: Estimate | None = field(default=None, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         by = {"issue_type": lambda o: o.issue_type, "sku": lambda o: o.sku,
@@ -187,6 +191,9 @@ class Backtest:
             series[_week_of(outcome.logged_at.date())].add(outcome)
         self.totals = dict(sorted(totals.items()))
         self.weekly = dict(sorted(weekly.items()))
+        if self.estimate is None and self.prepared is not None and \
+                self.prepared.effect is not None:
+            self.estimate = self.prepared.effect.estimate(self)
 
     @property
     def empty(self) -> bool:
@@ -238,7 +245,7 @@ class Backtest:
                            for week, costs in series.items()]
                        for c, series in self.weekly.items()},
             "method": METHOD,
-            "estimate": None,       # the effect on the ODR: not worked out here yet
+            "estimate": self.estimate.as_json() if self.estimate is not None else None,
         }
 
 
@@ -485,6 +492,8 @@ class PreparedBacktest:
     # BuyerHistory per (case index, buyer window): the same for every draft of a window.
     buyers: dict[tuple[int, int], BuyerHistory] = field(repr=False, default_factory=dict)
     lock: threading.Lock = field(repr=False, default_factory=threading.Lock)
+    # What the estimate of the effect on the ODR needs that no draft changes.
+    effect: EffectModel | None = field(repr=False, default=None)
 
     def buyer(self, index: int, days: int, case: _Case | None = None) -> BuyerHistory:
         found = self.buyers.get((index, days))
@@ -538,9 +547,10 @@ def prepare_backtest(engine: Engine, *, start: date, end: date,
         since = low - timedelta(days=longest)
         issues = store.issues_between(conn, low=low, high=high)
         sales = sales_by_currency(conn, start=start, end=end)
+        effect = fit_effect(conn, start=start, end=end)
         if not issues:
             report(1.0, "No issues in the range")
-            return PreparedBacktest(start, end, sales, [], engine, low, high)
+            return PreparedBacktest(start, end, sales, [], engine, low, high, effect=effect)
         orders = _orders(store.order_heads(conn, low=low, high=high),
                          store.order_lines(conn, low=low, high=high))
         history = _History([*store.credits_on_window_orders(conn, low=low, high=high),
@@ -550,7 +560,8 @@ def prepare_backtest(engine: Engine, *, start: date, end: date,
         requests: dict[int, store.RequestRow] = {}
         for request in store.requests_for_window(conn, low=low, high=high):
             requests.setdefault(request.issue_id, request)
-    prepared = PreparedBacktest(start, end, sales, [], engine, low, high, history, longest)
+    prepared = PreparedBacktest(start, end, sales, [], engine, low, high, history, longest,
+                                effect=effect)
     if stop():
         raise Cancelled("The backtest")
     report(_READING_SHARE, f"Replaying {len(issues):,} issues under the policy then…")
