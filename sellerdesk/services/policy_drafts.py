@@ -215,3 +215,26 @@ def draft_diff(engine: Engine, draft_id: int) -> str:
     return "\n".join(difflib.unified_diff(
         text.splitlines(), draft.text.splitlines(), fromfile=f"version {version} (in force)",
         tofile=f"draft {draft_id}", lineterm=""))
+
+
+def may_apply(engine: Engine, name: str) -> bool:
+    """Whether `name` (on a team database, the login) may make a draft current: an
+    active owner, or anyone on a desk nobody works at yet — what apply_draft lets through
+    (the PIN aside), for the window to offer the button only to them."""
+    from sellerdesk.store import staff as staff_store
+    from sellerdesk.store import team as team_store
+    with reading(engine) as conn:
+        name = team_store.team_login(conn) or name
+        member = staff_store.staff_member(conn, name=name)
+        if member is None:
+            return staff_store.staff_count(conn) == 0
+    return member.active and member.role == "owner"
+
+
+def in_force(engine: Engine) -> tuple[int, str]:
+    """The version in force and its text (the draft's backtest compares against it)."""
+    with reading(engine) as conn:
+        latest = policy_store.latest_policy(conn)
+    if latest is None:
+        raise DraftError("the desk has no policy yet")
+    return latest

@@ -38,7 +38,7 @@ from PySide6.QtWidgets import (
 from sellerdesk.core.errors import InputError, KnownError
 from sellerdesk.core.issues import IssueType, Severity
 from sellerdesk.core.policy import BY_HAND, IssueFacts
-from sellerdesk.services import policies
+from sellerdesk.services import policies, policy_drafts
 from sellerdesk.services.suggestions import try_policy
 from sellerdesk.store.engine import reading
 from sellerdesk.store.orders import get_order
@@ -51,6 +51,7 @@ from sellerdesk.ui.formatting import (
     tone_color,
     tone_name,
 )
+from sellerdesk.ui.views.drafts_panel import DraftsPanel, ask_draft_note
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
@@ -92,6 +93,12 @@ class PolicyEditor(QDialog):
         self.pages = QTabWidget()
         self.pages.addTab(editor, "&Policy")
         self.pages.addTab(self._versions_page(), "&Versions")
+        # Drafts: saved unapplied for review, backtested against the policy in force.
+        self.drafts = DraftsPanel(engine, staff)
+        self.pages.addTab(self.drafts, "&Drafts")
+        self.drafts.open_in_editor.connect(self._open_draft)
+        self.drafts.applied.connect(self._draft_applied)
+        self.finished.connect(self.drafts.close_down)
 
         # -- try it ------------------------------------------------------------------
         self.order_edit = QLineEdit(order_id or "")
@@ -149,6 +156,9 @@ class PolicyEditor(QDialog):
         self.save_button = self.buttons.addButton("&Save as new version",
                                                   QDialogButtonBox.ButtonRole.AcceptRole)
         self.save_button.setShortcut(QKeySequence.StandardKey.Save)
+        self.draft_button = self.buttons.addButton("Save as dra&ft…",
+                                                   QDialogButtonBox.ButtonRole.ActionRole)
+        self.draft_button.clicked.connect(self.ask_save_draft)
         self.import_button = self.buttons.addButton("&Import…",
                                                     QDialogButtonBox.ButtonRole.ActionRole)
         self.export_button = self.buttons.addButton("&Export…",
@@ -412,6 +422,41 @@ class PolicyEditor(QDialog):
         self._say(f"Saved as version {version}: new suggestions use it from now on.")
         self.saved.emit(version)
         return True
+
+    # -- drafts (reviewed changes) -----------------------------------------------------
+    def ask_save_draft(self) -> QWidget | None:
+        """Keep the text as typed as a draft, unapplied, with a note for its reviewers."""
+        if not self.check():
+            return None
+        text = self.text_edit.toPlainText()
+        self.question = ask_draft_note(self, lambda note: self.save_draft(text, note))
+        return self.question
+
+    def save_draft(self, text: str, note: str) -> bool:
+        try:
+            draft = policy_drafts.save_draft(self.engine, text, note=note, by=self.staff,
+                                             source="the draft")
+        except KnownError as exc:
+            self._say(str(exc), error=True)
+            return False
+        self.drafts.refresh(select=draft.id)
+        self.pages.setCurrentWidget(self.drafts)
+        self._say(f"Saved as draft {draft.id}: nothing changes until an owner makes it "
+                  "current.")
+        return True
+
+    def _open_draft(self, text: str) -> None:
+        self.text_edit.setPlainText(text)
+        self.pages.setCurrentIndex(0)
+        self.check()
+
+    def _draft_applied(self, version: int) -> None:
+        # As after a restore: the editor holds the policy now in force.
+        self._saved_text = policies.policy_version_text(self.engine, version)
+        self.text_edit.setPlainText(self._saved_text)
+        self._show_versions()
+        self.check()
+        self.saved.emit(version)
 
     # -- closing -------------------------------------------------------------------------
     def has_unsaved_edits(self) -> bool:

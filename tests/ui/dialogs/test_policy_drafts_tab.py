@@ -1,0 +1,59 @@
+"""The policy editor's drafts (#26): Save as draft asks for a note; the Drafts tab lists
+the draft and shows its diff and its backtest against the policy in force, computed off
+the GUI thread; Make current asks why, then to confirm with Cancel the default."""
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from sellerdesk.services import policies, policy_drafts
+from tests.helpers.staffing import owner_at_work
+from tests.ui.dialogs.test_policy_editor import open_editor
+
+BUTTON = QMessageBox.StandardButton
+
+
+def test_a_draft_is_saved_reviewed_and_made_current(qtbot, desk_window):
+    editor = open_editor(qtbot, desk_window)
+    engine = editor.engine
+    text = editor.text_edit.toPlainText().replace("percent = 30", "percent = 45", 1)
+    editor.text_edit.setPlainText(text)
+    qtbot.mouseClick(editor.draft_button, Qt.MouseButton.LeftButton)
+    note = editor.question
+    assert QApplication.activeModalWidget() is note
+    note.setTextValue("damaged at 45 %")
+    note.accept()
+    drafts = editor.drafts
+    assert editor.pages.currentWidget() is drafts
+    assert [row[0] for row in drafts.draft_rows()] == ["1"]
+    assert drafts.draft_rows()[0][3:] == ["version 1", "open", "damaged at 45 %"]
+    assert [v.version for v in policies.policy_versions(engine)] == [1]      # unapplied
+    assert "+percent = 45" in drafts.diff_view.toPlainText().splitlines()
+    qtbot.waitUntil(lambda: drafts.task is None and drafts.summary_label.text() != "",
+                    timeout=20000)
+    assert drafts.summary_label.text().startswith("No issues were logged")
+
+    assert drafts.apply_button.isVisible()
+    assert drafts.apply_button.isEnabled()
+    owner_at_work(engine, "Ana")          # the owner's PIN given (the PIN dialog's own tests)
+    qtbot.mouseClick(drafts.apply_button, Qt.MouseButton.LeftButton)
+    why = drafts.question
+    why.setTextValue("agreed at Monday's review")
+    why.accept()
+    box = drafts.question
+    assert QApplication.activeModalWidget() is box
+    assert box.defaultButton() is box.button(BUTTON.Cancel)
+    qtbot.keyClick(box, Qt.Key.Key_Return)                 # Enter never makes it current
+    assert [v.version for v in policies.policy_versions(engine)] == [1]
+
+    qtbot.mouseClick(drafts.apply_button, Qt.MouseButton.LeftButton)
+    drafts.question.setTextValue("agreed at Monday's review")
+    drafts.question.accept()
+    box = drafts.question
+    yes = next(b for b in box.buttons() if b.text().startswith("&Make draft 1"))
+    yes.click()
+    qtbot.waitUntil(lambda: policy_drafts.policy_draft(engine, 1).state == "applied")
+    newest = policies.policy_versions(engine)[0]
+    assert (newest.version, newest.why) == (2, "agreed at Monday's review")
+    assert drafts.draft_rows()[0][4] == "applied as version 2 by Ana"
+    assert "percent = 45" in editor.text_edit.toPlainText()
+    assert editor.version_rows()[0][4] == "in use, why: agreed at Monday's review"
