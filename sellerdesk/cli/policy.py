@@ -207,7 +207,8 @@ def cmd_policy_backtest(args: argparse.Namespace) -> int:
 def _backtest_text(result: Any) -> str:
     """A short table: per currency, the issues, what was given, what the policy then and
     the draft suggest, each as a share of that currency's sales; then approvals, caps,
-    and the issues the draft leaves without a rule or could not work out."""
+    the issues the draft leaves without a rule or could not work out, and the estimated
+    effect on defects and the ODR."""
     from sellerdesk.core.money import Money
     head = (f"Backtest of “{result.policy_name}” on the issues logged from {result.start} "
             f"to {result.end}")
@@ -235,4 +236,6 @@ def _backtest_text(result: Any) -> str:
             f"issue {o.issue_id} ({o.issue_type})" for o in missing) + ".")
     for outcome in result.problems():
         lines.append(f"Issue {outcome.issue_id}: {outcome.note}.")
+    if result.estimate is not None:     # with its interval, sample and method
+        lines.extend(result.estimate.lines())
     return "\n".join(lines)
