@@ -1,6 +1,7 @@
 """The Metrics tab: the account's Order Defect Rate as of a chosen date against Amazon's
 1 % target, its line over a year, what the credits cost and what they seem to have done,
-and Amazon's own numbers beside ours. Exported as PDF or PNG for a weekly review."""
+the concession budget's lines beside the actual figures, and Amazon's own numbers beside
+ours. Exported as PDF or PNG for a weekly review."""
 
 from __future__ import annotations
 
@@ -8,12 +9,13 @@ import os
 import tempfile
 from collections.abc import Callable
 from datetime import date, datetime, time
+from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCharts import QChart, QChartView, QDateTimeAxis, QLineSeries, QValueAxis
-from PySide6.QtCore import QDate, QMargins, Qt, Signal
-from PySide6.QtGui import QPageSize, QPainter, QPen
+from PySide6.QtCore import QDate, QMargins, QPointF, QRectF, QSize, Qt, Signal
+from PySide6.QtGui import QPageSize, QPainter, QPaintEvent, QPalette, QPen
 from PySide6.QtWidgets import (
     QDateEdit,
     QFileDialog,
@@ -34,7 +36,13 @@ from sellerdesk.services.clock import now
 from sellerdesk.services.follow_up import store_name
 from sellerdesk.services.metrics import Dashboard, dashboard, odr_line
 from sellerdesk.services.metrics_report import build_report
-from sellerdesk.ui.formatting import BAD, GOOD, is_dark, tone_color, tone_name
+from sellerdesk.services.policy_lab.budget import (
+    AgentFigures,
+    BudgetReport,
+    MarketplaceFigures,
+    budget_report,
+)
+from sellerdesk.ui.formatting import BAD, GOOD, MUTED, is_dark, tone_color, tone_name
 from sellerdesk.ui.views.metrics_pdf import A4, LETTER, default_page_size, write_report_pdf
 
 if TYPE_CHECKING:
@@ -76,6 +84,138 @@ class RateCard(QFrame):
             f"chargebacks {counts.chargebacks}")
 
 
+class BudgetBar(QWidget):
+    """One actual figure against its budget line: a bar as long as the share, green under
+    the line and red over it (grey when too few to judge), and the line drawn across it
+    in the text's colour. The words beside it say the same, so the colour is never the
+    only sign."""
+
+    def __init__(self, figures: MarketplaceFigures | AgentFigures, scale: Decimal) -> None:
+        super().__init__()
+        self.figures = figures
+        self.share: Decimal | None = figures.share
+        self.line: Decimal | None = figures.line
+        self.scale = scale                     # the share the bar's full width stands for
+        judged = not isinstance(figures, AgentFigures) or figures.judged
+        self.tone = BAD if figures.over else (GOOD if judged else MUTED)
+        self.setToolTip(figures.sentence())
+        self.setAccessibleName(figures.sentence())
+        self.setMinimumSize(160, self.fontMetrics().height() + 6)
+
+    def sizeHint(self) -> QSize:
+        return QSize(260, self.fontMetrics().height() + 6)
+
+    def x_of(self, share: Decimal) -> float:
+        """Where a share falls across the bar, in pixels from its left."""
+        width = self.width() - 2
+        return 1 + width * float(min(share / self.scale, Decimal(1))) if self.scale else 1
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        palette = self.palette()
+        track = QRectF(0.5, 3.5, self.width() - 1, self.height() - 7)
+        painter.setPen(QPen(palette.color(QPalette.ColorRole.Mid), 1))
+        painter.setBrush(palette.color(QPalette.ColorRole.Base))
+        painter.drawRect(track)
+        if self.share:
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(tone_color(self.tone, palette))
+            painter.drawRect(QRectF(track.left() + 0.5, track.top() + 0.5,
+                                    self.x_of(self.share) - track.left() - 0.5,
+                                    track.height() - 1))
+        if self.line is not None:
+            x = round(self.x_of(self.line)) + 0.5
+            painter.setPen(QPen(palette.color(QPalette.ColorRole.WindowText), 2))
+            painter.drawLine(QPointF(x, 0), QPointF(x, self.height()))
+        painter.end()
+
+
+def _scale(figures: list[MarketplaceFigures] | list[AgentFigures]) -> Decimal:
+    """The share a bar's full width stands for: the largest figure or line, with room
+    beyond it so the line never sits on the edge."""
+    top = max([f.share or Decimal(0) for f in figures] + [f.line or Decimal(0) for f in figures]
+              + [Decimal("0.001")])
+    return min(top * Decimal("1.25"), Decimal(1)) if top <= 1 else top
+
+
+class BudgetBox(QGroupBox):
+    """The policy's concession budget: per marketplace, credits as a share of sales, and
+    per agent, the share of their issues ending in a credit — each in words and as a bar
+    with its line. Without a [budget], one quiet line says how to set one."""
+
+    def __init__(self) -> None:
+        super().__init__("Concession budget")
+        self.report: BudgetReport | None = None
+        self.summary_label = _label()
+        self.rows = QGridLayout()
+        self.rows.setColumnStretch(0, 3)
+        self.rows.setColumnStretch(1, 2)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.summary_label)
+        layout.addLayout(self.rows)
+
+    def show_report(self, report: BudgetReport) -> None:
+        self.report = report
+        while self.rows.count():
+            taken = self.rows.takeAt(0)
+            if taken is not None and taken.widget() is not None:
+                taken.widget().deleteLater()
+        budget = report.budget
+        if budget is None:
+            self.summary_label.setText(
+                f"The policy in force (version {report.policy_version}) sets no concession "
+                "budget. To set one, add a [budget] section in the policy editor "
+                "(Desk → Policy…, Ctrl+Shift+P).")
+            self.summary_label.setStyleSheet("color: palette(placeholder-text);")
+            return
+        self.summary_label.setStyleSheet("")
+        crossed = len(report.crossed())
+        self.summary_label.setText(
+            f"Policy version {report.policy_version}, the last {report.days} days "
+            f"({report.window_start} to {report.window_end}): "
+            + (f"{crossed} line{'' if crossed == 1 else 's'} crossed." if crossed
+               else "every figure is under its line."))
+        row = 0
+        for title, figures, none_set in (
+                ("Credits as a share of sales, per marketplace",
+                 [m for m in report.marketplaces if m.line is not None],
+                 "The budget sets no share of sales for the marketplaces sold on."),
+                ("Issues ending in a credit, per agent", list(report.agents)
+                 if budget.agent_credit_share is not None else [],
+                 "The budget sets no share per agent." if budget.agent_credit_share is None
+                 else "No agent handled an issue in the window.")):
+            self.rows.addWidget(_label(title, style="font-weight: bold"), row, 0, 1, 2)
+            row += 1
+            if not figures:
+                self.rows.addWidget(_label(none_set), row, 0, 1, 2)
+                row += 1
+                continue
+            scale = _scale(figures)
+            for each in figures:
+                words = _label(each.sentence(),
+                               style="font-weight: bold" if each.over else "")
+                self.rows.addWidget(words, row, 0)
+                self.rows.addWidget(BudgetBar(each, scale), row, 1)
+                row += 1
+        self.rows.addWidget(_label("Each bar is the actual figure, from 0; the upright line "
+                                   "across it is the budget.",
+                                   style="color: palette(placeholder-text);"), row, 0, 1, 2)
+
+    def sentences(self) -> list[str]:
+        """Every line of words the box shows, top to bottom."""
+        texts = [self.summary_label.text()]
+        for index in range(self.rows.count()):
+            widget = self.rows.itemAt(index).widget()
+            if isinstance(widget, QLabel):
+                texts.append(widget.text())
+        return texts
+
+    def bars(self) -> list[BudgetBar]:
+        found = (self.rows.itemAt(i).widget() for i in range(self.rows.count()))
+        return [widget for widget in found if isinstance(widget, BudgetBar)]
+
+
 class MetricsView(QWidget):
     said = Signal(str)
 
@@ -84,6 +224,7 @@ class MetricsView(QWidget):
         super().__init__(parent)
         self.engine, self.staff = engine, staff
         self.board: Dashboard | None = None
+        self.budget: BudgetReport | None = None
         self.line: list[tuple[date, DefectCounts]] = []   # the chart's weeks, as drawn
         self.as_of_edit = QDateEdit()
         self.as_of_edit.setCalendarPopup(True)
@@ -140,12 +281,14 @@ class MetricsView(QWidget):
         lower = QHBoxLayout()
         lower.addWidget(effect_box, 1)
         lower.addWidget(deadlines_box, 1)
+        self.budget_box = BudgetBox()
 
         page = QVBoxLayout(self.page)
         page.addWidget(self.heading)
         page.addLayout(cards)
         page.addWidget(self.chart_view)
         page.addWidget(credits_box)
+        page.addWidget(self.budget_box)
         page.addLayout(lower)
         page.addWidget(amazon_box)
         page.addStretch(1)
@@ -174,6 +317,8 @@ class MetricsView(QWidget):
             self.cards[name].show_counts(counts, target)
         self._draw_line(line, target)
         self._show_credits(board)
+        self.budget = budget_report(self.engine, as_of=board.as_of)
+        self.budget_box.show_report(self.budget)
 
     def _draw_line(self, line, target: float) -> None:
         chart = self.chart

@@ -3,18 +3,26 @@ and the exports read back: the PNG of the page, and the PDF report laid out on A
 Letter."""
 
 import re
-from datetime import date
+from datetime import UTC, date, datetime
+from decimal import Decimal
 from unicodedata import normalize
 
 import pypdf
 import pytest
+import time_machine
 from PySide6.QtCore import QLocale
 from PySide6.QtGui import QFontDatabase, QFontInfo, QFontMetrics, QImage
 
+from sellerdesk.core.issues import IssueType
 from sellerdesk.core.metrics import DefectKind
 from sellerdesk.services import metrics
+from sellerdesk.services.credits import issue_credit
+from sellerdesk.services.issues import add_issue
+from sellerdesk.services.policies import save_policy
+from sellerdesk.services.shipped_policy import default_policy_text
 from sellerdesk.ui.views.metrics_pdf import A4, LETTER, default_page_size
 from sellerdesk.ui.views.work_tabs import METRICS_TAB
+from tests.helpers.staffing import hire
 from tests.ui.conftest import ORDER
 
 
@@ -163,3 +171,77 @@ def test_every_line_of_the_pdf_is_inside_its_page_s_margins(view, tmp_path):
     (QLocale.Language.Japanese, QLocale.Country.Japan, A4)])
 def test_the_paper_is_the_reader_s_usual_one(qapp, language, territory, paper):
     assert default_page_size(QLocale(language, territory)) == paper
+
+
+@pytest.fixture
+def credited(desk_window):
+    """5.00 credited on 15 November 2026 on the order's 57.98 of sales (8.6 %), by Ben,
+    an agent: his one issue in the window ended in a credit."""
+    engine = desk_window.database.engine
+    with time_machine.travel(datetime(2026, 11, 15, 12, tzinfo=UTC), tick=False):
+        hire(engine, "Ben")
+        issue = add_issue(engine, order_id=ORDER, issue_type=IssueType.DAMAGED,
+                          affected=(("BOOK", 1),), staff="Ben")
+        issue_credit(engine, issue_id=issue.issue_id, amount="5.00", reason="agreed",
+                     staff="Ben")
+        yield engine
+
+
+def with_budget(engine, budget: str) -> None:
+    save_policy(engine, default_policy_text() + "\n[budget]\nwindow_days = 60\n" + budget,
+                by="Ana", source="budget.toml")
+
+
+def bar_colours(qtbot, bar) -> tuple[str, str]:
+    """The colour drawn inside the bar near its left end, and on the budget line, once
+    the page has laid the bar out."""
+    qtbot.waitUntil(lambda: bar.height() >= bar.sizeHint().height())
+    image = bar.grab().toImage()
+    middle = image.height() // 2
+    return (image.pixelColor(4, middle).name(),
+            image.pixelColor(round(bar.x_of(bar.line)), middle).name())
+
+
+def test_the_budget_is_drawn_over_its_line_and_said_in_words(qtbot, view, credited):
+    with_budget(credited, "share_of_sales = 0.05\nagent_credit_share = 0.5\n"
+                "agent_min_issues = 1\n")
+    view.refresh()
+    box = view.budget_box
+    assert box.sentences() == [
+        "Policy version 2, the last 60 days (2026-09-17 to 2026-11-15): 2 lines crossed.",
+        "Credits as a share of sales, per marketplace",
+        "Amazon.com: credits 8.6 % of sales, budget 5 % — over budget",
+        "Issues ending in a credit, per agent",
+        "Ben: 1 of 1 issue ended in a credit (100 %), budget 50 % — over budget",
+        "Each bar is the actual figure, from 0; the upright line across it is the budget."]
+    sales, agent = box.bars()
+    assert (sales.share.quantize(Decimal("0.001")), sales.line) == (Decimal("0.086"),
+                                                                   Decimal("0.05"))
+    # The bar runs past the line: the line sits inside the filled part.
+    assert sales.x_of(sales.line) < sales.x_of(sales.share)
+    assert bar_colours(qtbot, sales) == ("#b3261e", view.palette().windowText().color().name())
+    assert bar_colours(qtbot, agent)[0] == "#b3261e"
+
+
+def test_under_the_line_the_bar_is_green_and_short_of_it(qtbot, view, credited):
+    with_budget(credited, "share_of_sales = 0.1\n")
+    view.refresh()
+    box = view.budget_box
+    assert box.sentences()[:5] == [
+        "Policy version 2, the last 60 days (2026-09-17 to 2026-11-15): every figure is "
+        "under its line.",
+        "Credits as a share of sales, per marketplace",
+        "Amazon.com: credits 8.6 % of sales, budget 10 %",
+        "Issues ending in a credit, per agent",
+        "The budget sets no share per agent."]
+    [sales] = box.bars()
+    assert sales.x_of(sales.share) < sales.x_of(sales.line)
+    assert bar_colours(qtbot, sales)[0] == "#1a7536"
+
+
+def test_without_a_budget_one_quiet_line_says_how_to_set_one(view, credited):
+    view.refresh()
+    assert view.budget_box.sentences() == [
+        "The policy in force (version 1) sets no concession budget. To set one, add a "
+        "[budget] section in the policy editor (Desk → Policy…, Ctrl+Shift+P)."]
+    assert view.budget_box.bars() == []
