@@ -56,3 +56,13 @@ def confirm(parent: QWidget, title: str, text: str, act: str,
     box.buttonClicked.connect(lambda button: button is yes and answer())
     box.open()
     return box
+
+
+def ask_to_discard(parent: QWidget, what: str, discard: Callable[[], None]) -> QMessageBox:
+    """Escape or the window's close on a form with words typed in it: a shift's typing is
+    not thrown away unasked. Keep editing is the default, so a second Escape or an Enter
+    keeps the words; `what` names what would be lost ("The issue on order …")."""
+    box = confirm(parent, "Discard what you typed?", f"{what} is not saved. Discard it?",
+                  "Discard", discard)
+    box.button(QMessageBox.StandardButton.Cancel).setText("Keep editing")
+    return box

@@ -42,7 +42,7 @@ from sellerdesk.core.orders import Order
 from sellerdesk.core.policy import BY_HAND, IssueFacts, Suggestion
 from sellerdesk.core.records import IssueRecord
 from sellerdesk.services.clock import now
-from sellerdesk.ui.dialogs.ask import confirm
+from sellerdesk.ui.dialogs.ask import ask_to_discard, confirm
 from sellerdesk.ui.dialogs.buyer_details import BuyerDetailsForm
 from sellerdesk.ui.formatting import WARNING, error_style, tone_name
 from sellerdesk.ui.labels import error_label
@@ -461,7 +461,19 @@ class IssueDialog(QDialog):
         if self._pending is not None:   # Escape during the countdown is Undo, not Close
             self.undo()
             return
+        if self.logged_issue is None and self._typed():
+            self.question = ask_to_discard(self, f"The issue on order {self.order.order_id}",
+                                           lambda: QDialog.reject(self))
+            return
         super().reject()
+
+    def _typed(self) -> bool:
+        """Words a person typed that an issue not yet logged would lose; the choices in
+        the boxes are not counted, they are put back in a moment."""
+        buyer = self.buyer_form.details() if self.buyer_form.isChecked() else {}
+        return any(text.strip() for text in (
+            self.notes_edit.toPlainText(), self.buyer_edit.text(), self.reason_edit.text(),
+            *buyer.values()))
 
     def _inputs(self) -> list[QWidget]:
         return [self.type_box, self.severity_box, self.days_late, self.buyer_edit,

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFormLayout,
     QLabel,
+    QMessageBox,
     QPlainTextEdit,
     QVBoxLayout,
     QWidget,
@@ -22,6 +23,7 @@ from PySide6.QtWidgets import (
 from sellerdesk.core.errors import KnownError
 from sellerdesk.services import follow_up
 from sellerdesk.services.clock import now
+from sellerdesk.ui.dialogs.ask import ask_to_discard
 from sellerdesk.ui.formatting import local_now
 from sellerdesk.ui.labels import error_label
 
@@ -43,6 +45,7 @@ class MessageDialog(QDialog):
     def __init__(self, engine: Engine, issue_id: int, staff: str, *, who: str = BUYER,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.question: QMessageBox | None = None   # Discard what you typed?, while open
         self.engine, self.issue_id, self.staff = engine, issue_id, staff
         self.setWindowTitle(f"Note a message — issue {issue_id}")
         self.setObjectName("message_dialog")   # its size and place are kept under this
@@ -99,3 +102,10 @@ class MessageDialog(QDialog):
             return
         self.noted.emit(self.issue_id)
         self.accept()
+
+    def reject(self) -> None:
+        if self.text_edit.toPlainText().strip():
+            self.question = ask_to_discard(self, f"The message on issue {self.issue_id}",
+                                           lambda: QDialog.reject(self))
+            return
+        super().reject()

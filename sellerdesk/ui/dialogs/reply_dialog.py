@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPlainTextEdit,
     QVBoxLayout,
     QWidget,
@@ -28,6 +29,7 @@ from sellerdesk.core.reply_languages import LANGUAGES
 from sellerdesk.services import follow_up
 from sellerdesk.services.mail.outbox import can_send_by_mail, send_checked
 from sellerdesk.services.mail.send import Sent
+from sellerdesk.ui.dialogs.ask import ask_to_discard
 from sellerdesk.ui.formatting import GOOD, error_style, tone_name
 from sellerdesk.ui.labels import error_label
 from sellerdesk.ui.operations import Operations
@@ -47,6 +49,7 @@ class ReplyDialog(QDialog):
         `mailbox`: whether the desk has a connected mailbox and this issue a buyer's mail
         to answer (None: look)."""
         super().__init__(parent)
+        self.question: QMessageBox | None = None   # Discard what you typed?, while open
         self.engine, self.issue_id, self.staff = engine, issue_id, staff
         self.operations = operations or Operations(self)
         self.mailbox = (can_send_by_mail(engine, issue_id) if mailbox is None else mailbox)
@@ -224,6 +227,10 @@ class ReplyDialog(QDialog):
 
     def reject(self) -> None:
         if self.sending is not None:       # the mail is on its way: wait for the answer
+            return
+        if self.text_edit.toPlainText().strip() != self.draft.text.strip():
+            self.question = ask_to_discard(self, f"Your reply on issue {self.issue_id}",
+                                           lambda: QDialog.reject(self))
             return
         super().reject()
 

@@ -217,3 +217,29 @@ def test_ctrl_n_needs_an_order(qtbot, desk_window):
     assert desk_window.new_issue_action.shortcut().toString() == "Ctrl+N"
     desk_window.detail_view.show_order(None)
     assert desk_window.new_issue() is None
+
+
+def test_escape_with_notes_typed_asks_before_the_issue_is_thrown_away(qtbot, desk_window):
+    dialog = open_dialog(qtbot, desk_window)
+    qtbot.keyClicks(dialog.notes_edit, "Box crushed, lamp shade dented; photo asked for")
+    qtbot.keyClick(dialog, Qt.Key.Key_Escape)
+    question = dialog.question
+    assert question.isVisible()
+    assert dialog.isVisible()
+    assert question.text() == (f"The issue on order {ORDER} is not saved. Discard it?")
+    assert question.defaultButton().text() == "Keep editing"
+    qtbot.keyClick(question, Qt.Key.Key_Return)
+    assert dialog.isVisible()
+    assert dialog.notes_edit.toPlainText() == "Box crushed, lamp shade dented; photo asked for"
+    dialog.close()                                       # the window's close asks too
+    assert dialog.isVisible()
+    discard = next(b for b in dialog.question.buttons() if b.text() == "Discard")
+    qtbot.mouseClick(discard, CLICK)
+    assert not dialog.isVisible()
+    assert order_activity(desk_window.database.engine, ORDER).issues == []
+
+
+def test_escape_on_an_untouched_new_issue_closes_it(qtbot, desk_window):
+    dialog = open_dialog(qtbot, desk_window)
+    qtbot.keyClick(dialog, Qt.Key.Key_Escape)
+    assert not dialog.isVisible()

@@ -5,6 +5,7 @@ from datetime import timedelta
 from email import message_from_bytes, policy
 
 import pytest
+import shiboken6
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QDialogButtonBox
@@ -220,3 +221,47 @@ def test_no_response_needed_stops_the_clock_and_sends_nothing(qtbot, dialog):
     assert detail.timeline[-1].text == "No response needed"
     assert replies(dialog) == []
     assert QGuiApplication.clipboard().text() == clipboard_before
+
+
+def test_escape_on_an_edited_reply_asks_and_keep_editing_keeps_it(qtbot, dialog):
+    dialog.text_edit.appendPlainText("Wir senden Ihnen heute eine neue Lampe.")
+    qtbot.keyClick(dialog, Qt.Key.Key_Escape)
+    question = dialog.question
+    assert question is not None
+    assert question.isVisible()
+    assert question.text() == f"Your reply on issue {dialog.issue_id} is not saved. Discard it?"
+    qtbot.keyClick(question, Qt.Key.Key_Return)          # Enter is Keep editing
+    assert dialog.isVisible()
+    assert "heute eine neue Lampe" in dialog.text_edit.toPlainText()
+    qtbot.keyClick(dialog, Qt.Key.Key_Escape)
+    discard = next(b for b in dialog.question.buttons() if b.text() == "Discard")
+    qtbot.mouseClick(discard, CLICK)
+    assert not dialog.isVisible()
+    assert replies(dialog) == []
+
+
+def test_escape_on_the_draft_as_drafted_closes_without_asking(qtbot, dialog):
+    qtbot.keyClick(dialog, Qt.Key.Key_Escape)
+    assert dialog.question is None
+    assert not dialog.isVisible()
+
+
+def test_a_message_being_noted_is_not_lost_to_escape(qtbot, german_issue):
+    from sellerdesk.ui.dialogs.message_dialog import MessageDialog
+    engine, issue_id = german_issue
+    shown = MessageDialog(engine, issue_id, "Ana")
+    qtbot.addWidget(shown)
+    shown.show()
+    qtbot.keyClicks(shown.text_edit, "Die Lampe kam zerbrochen an")
+    qtbot.keyClick(shown, Qt.Key.Key_Escape)
+    assert shown.isVisible()
+    question = shown.question
+    qtbot.keyClick(question, Qt.Key.Key_Escape)          # Escape on the question keeps too
+    # QTest sends keys with no event loop between them; a person's next key comes after
+    # the loop has deleted the closed question, so the test waits for that too.
+    qtbot.waitUntil(lambda: not shiboken6.isValid(question))
+    assert shown.isVisible()
+    assert shown.text_edit.toPlainText() == "Die Lampe kam zerbrochen an"
+    shown.text_edit.clear()
+    qtbot.keyClick(shown, Qt.Key.Key_Escape)             # nothing typed: it just closes
+    assert not shown.isVisible()
