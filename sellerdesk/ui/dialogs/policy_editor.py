@@ -52,6 +52,7 @@ from sellerdesk.ui.formatting import (
     tone_color,
     tone_name,
 )
+from sellerdesk.ui.views.backtest_panel import BacktestPanel
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
@@ -63,6 +64,7 @@ VERSION_HEADERS = ("Version", "Saved by", "Saved", "Name", "Note")
 
 class PolicyEditor(QDialog):
     saved = Signal(int)   # the new version
+    open_issue = Signal(int)   # an issue the Backtest tab lists, to show in the window
 
     def __init__(self, engine: Engine, staff: str, order_id: str | None = None,
                  parent: QWidget | None = None) -> None:
@@ -99,6 +101,13 @@ class PolicyEditor(QDialog):
         self.drafts.open_in_editor.connect(self._open_draft)
         self.drafts.applied.connect(self._draft_applied)
         self.finished.connect(self.drafts.close_down)
+        # The Backtest tab: the text as typed (or a version, or a file) on past issues.
+        self.backtest = BacktestPanel(engine, self.text_edit.toPlainText)
+        self.pages.addTab(self.backtest, "Bac&ktest")
+        self.text_edit.textChanged.connect(self.backtest.draft_edited)
+        self.backtest.open_issue.connect(self.open_issue)
+        self.saved.connect(lambda _version: self.backtest.fill_sources())
+        self.finished.connect(self.backtest.close_down)
 
         # -- try it ------------------------------------------------------------------
         self.order_edit = QLineEdit(order_id or "")
