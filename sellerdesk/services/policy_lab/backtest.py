@@ -316,14 +316,14 @@ class _History:
         # What returns refunded beyond the ledger's refunds (core.returns.refunded_outside).
         outside = sum(r.refunded_minor for r in self.returns.get(order.order_id, ())
                       if r.currency == order.currency and r.imported_at <= cut.at)
-        return Money.from_minor(total + max(outside - refunds, 0), order.currency)
+        return _money(total + max(outside - refunds, 0), order.currency)
 
     def buyer(self, buyer_ref: str | None, cut: _Cutoff, window_days: int,
               logged_at: datetime) -> BuyerHistory:
         if buyer_ref == UNCHECKED_BUYER:
-            return BuyerHistory(checked=False)
+            return _UNCHECKED
         if not buyer_ref:
-            return BuyerHistory()
+            return _NO_BUYER
         since = cut.at - timedelta(days=window_days)
         credits = 0
         for credit in self.of_buyer.get(buyer_ref, ()):
@@ -336,7 +336,22 @@ class _History:
         others = bisect_right(times, cut.at) - bisect_left(times, since)
         if since <= logged_at <= cut.at:
             others -= 1
-        return BuyerHistory(credits_in_window=credits, other_issues_in_window=others)
+        found = _HISTORIES.get((credits, others))
+        if found is None:
+            found = _HISTORIES[credits, others] = BuyerHistory(
+                credits_in_window=credits, other_issues_in_window=others)
+        return found
+
+
+# Frozen, and the same few values over and over: one object each, not one per issue (a
+# prepared backtest keeps 50,000, which the garbage collector walks in every full pass).
+_UNCHECKED, _NO_BUYER = BuyerHistory(checked=False), BuyerHistory()
+_HISTORIES: dict[tuple[int, int], BuyerHistory] = {}
+
+
+def _money(minor: int, currency: str) -> Money:
+    """Money.from_minor, with the shared zero for nothing (most issues' given so far)."""
+    return Money.zero(currency) if minor == 0 else Money.from_minor(minor, currency)
 
 
 _MEMBERS: dict[type, dict[Any, Any]] = {}
@@ -624,7 +639,7 @@ def _prepare(prepared: PreparedBacktest, issue: store.IssueRow, order: Order | N
         version = versions.in_force(cut.at)
     agent = agent or issue.assignee or issue.created_by
     currency = order.currency if order else (credits[0].currency if credits else "")
-    given = Money.from_minor(sum(c.amount_minor for c in credits), currency) if currency \
+    given = _money(sum(c.amount_minor for c in credits), currency) if currency \
         else Money.zero("USD")
     recorded = None if recorded_minor is None else Money.from_minor(recorded_minor,
                                                                     given.currency)
