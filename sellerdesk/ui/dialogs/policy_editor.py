@@ -43,6 +43,7 @@ from sellerdesk.services.suggestions import try_policy
 from sellerdesk.store.engine import reading
 from sellerdesk.store.orders import get_order
 from sellerdesk.ui.dialogs.ask import confirm
+from sellerdesk.ui.dialogs.backtest_panel import BacktestPanel
 from sellerdesk.ui.dialogs.drafts_panel import DraftsPanel, ask_draft_note
 from sellerdesk.ui.formatting import (
     ERROR_BACKGROUND,
@@ -52,7 +53,6 @@ from sellerdesk.ui.formatting import (
     tone_color,
     tone_name,
 )
-from sellerdesk.ui.views.backtest_panel import BacktestPanel
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine

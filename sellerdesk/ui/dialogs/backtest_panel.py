@@ -1,5 +1,6 @@
-"""The policy editor's Backtest tab: what a policy would have given on the issues logged in
-a date range, beside what was given and what the policy in force then suggested.
+"""The policy editor's Backtest tab (beside Policy and Versions): what a policy would
+have given on the issues logged in a date range, beside what was given and what the
+policy in force then suggested.
 
 The range is read once (services.policy_lab.backtest.prepare_backtest, the heavy part:
 every issue, order, credit and the policy then), off the GUI thread with progress and
@@ -54,6 +55,7 @@ from sellerdesk.services.policy_lab.backtest import (
     prepare_backtest,
     replay_draft,
 )
+from sellerdesk.services.policy_lab.estimate import Estimate
 from sellerdesk.ui.formatting import MUTED, error_style, is_dark, tone_color
 from sellerdesk.ui.models.records_model import Column, RecordsModel
 from sellerdesk.ui.record_table import record_table
@@ -247,7 +249,7 @@ class BacktestPanel(QWidget):
         self.approvals_label = _label()
         self.without_rule_label = _label()
         self.problems_label = _label()
-        self.estimate_box = QGroupBox("Estimated effect on the Order Defect Rate")
+        self.estimate_box = QGroupBox("Effect on the Order Defect Rate")
         self.estimate_label = _label()
         QVBoxLayout(self.estimate_box).addWidget(self.estimate_label)
         self.estimate_box.hide()
@@ -635,7 +637,7 @@ class BacktestPanel(QWidget):
         self.problems_label.setStyleSheet(error_style() if problems else "")
 
     def _show_estimate(self, result: Backtest | None) -> None:
-        estimate = getattr(result, "estimate", None) if result else None
+        estimate = result.estimate if result else None
         if estimate is None:
             self.estimate_box.hide()
             return
@@ -733,16 +735,7 @@ def read_policy_file(path: Path) -> str:
         raise InputError("a policy file must be UTF-8 text", file=str(path)) from None
 
 
-def estimate_text(estimate: Any) -> str:
-    """The estimate's own words, method, sample size and range, whichever it carries."""
-    if isinstance(estimate, str):
-        return estimate
-    parts = []
-    for name in ("text", "summary", "method", "sample", "sample_size", "interval", "range"):
-        value = getattr(estimate, name, None)
-        if value is None and isinstance(estimate, dict):
-            value = estimate.get(name)
-        if value not in (None, ""):
-            parts.append(str(value) if name in ("text", "summary")
-                         else f"{name.replace('_', ' ').capitalize()}: {value}")
-    return "\n".join(parts) or str(estimate)
+def estimate_text(estimate: Estimate) -> str:
+    """The estimate as the CLI words it: labelled as one, with its range, sample and
+    method, or why there is none."""
+    return "\n".join(line.strip() for line in estimate.lines())

@@ -15,8 +15,8 @@ from sellerdesk.core.metrics import percent
 from sellerdesk.services.database import open_database
 from sellerdesk.services.demo.build import build_demo
 from sellerdesk.services.policy_lab.backtest import backtest
+from sellerdesk.ui.dialogs.backtest_panel import change, money, preset_range
 from sellerdesk.ui.main_window import MainWindow
-from sellerdesk.ui.views.backtest_panel import change, money, preset_range
 from sellerdesk.ui.views.work_tabs import ISSUES_TAB
 
 NOW = datetime(2026, 3, 1, 12, tzinfo=UTC)
@@ -95,6 +95,13 @@ def test_the_tab_shows_what_the_backtest_gives_for_the_same_range(lab):
         assert row[6] == (outcome.then.amount.display() if outcome.then else "—")
         assert row[7] == ("no rule" if outcome.without_rule else
                           outcome.draft.amount.display() if outcome.draft else "—")
+    # The estimated effect on the ODR as the service words it (on 600 demo orders: too
+    # little history, and it says so, with its sample).
+    assert result.estimate is not None
+    assert panel.estimate_box.isVisible()
+    assert panel.estimate_label.text() == "\n".join(
+        line.strip() for line in result.estimate.lines())
+    assert panel.estimate_label.text().startswith("Estimated effect on defects and the ODR")
     # The chart: actual, the policy then and the draft, week by week, in the first currency.
     currency = next(iter(result.weekly))
     points = panel.chart_points()
