@@ -11,13 +11,22 @@ import re
 import tomllib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
-from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal, InvalidOperation, getcontext
 from typing import Any
 
 from sellerdesk.core.errors import InputError
 from sellerdesk.core.issues import IssueType, Remedy, Severity
 from sellerdesk.core.marketplaces import BY_CODE as MARKETPLACES
-from sellerdesk.core.money import MINOR_UNITS, Money
+from sellerdesk.core.money import (
+    _FAST_HIGH,
+    _FAST_LOW,
+    _FAST_PRECISION,
+    MINOR_UNITS,
+    Money,
+    _exact,
+    _quantum,
+    minor_units,
+)
 from sellerdesk.core.orders import Channel, Order
 
 BASES = ("affected_items", "items", "order", "shipping", "flat")
@@ -735,22 +744,49 @@ def _by_rules(policy: Policy, *, order: Order, issue: IssueFacts, history: Buyer
 
 def _basis(basis: str, order: Order, issue: IssueFacts) -> tuple[Money, str]:
     if basis == "affected_items":
-        wanted = issue.affected or tuple((i.sku, i.quantity) for i in order.items)
-        total, parts = Money.zero(order.currency), []
-        for sku, quantity in wanted:
-            item = next((i for i in order.items if i.sku == sku), None)
-            if item is None:
-                raise ValueError(f"order {order.order_id} has no item with SKU {sku!r}")
-            unit = item.unit_price          # worked out once, not for the sum and the text
-            total = total + unit.times(quantity)
-            parts.append(f"{quantity} × {unit}")
-        return total, " + ".join(parts)
+        return _affected_basis(order, issue)
     if basis == "items":
         return order.items_total, f"items {order.items_total}"
     if basis == "order":
         whole = order.items_total + order.shipping_total
         return whole, f"order {whole} (items + shipping)"
     return order.shipping_total, f"shipping {order.shipping_total}"
+
+
+def _affected_basis(order: Order, issue: IssueFacts) -> tuple[Money, str]:
+    """Σ quantity × unit price of the affected items, each rounded half-up, and the sum
+    as text ("1 × 24.99 + 2 × 14.50"). The arithmetic of OrderItem.unit_price,
+    Money.times and Money's sum done on the Decimals (a backtest does it 100,000 times
+    and Money objects were most of its cost). Money's checks stay where they could
+    fail: a sum outside the range that needs none, another currency on an item, a
+    narrowed decimal context (then it is Money's own arithmetic, as before). Valid
+    Money is never NaN, so neither is a unit price or a line here."""
+    currency = order.currency
+    items = order.items
+    wanted = issue.affected or tuple((i.sku, i.quantity) for i in items)
+    quantum, digits = _quantum(currency), minor_units(currency)
+    fast = getcontext().prec >= _FAST_PRECISION
+    total, parts = Money.zero(currency).amount, []
+    for sku, quantity in wanted:
+        for item in items:
+            if item.sku == sku:
+                break
+        else:
+            raise ValueError(f"order {order.order_id} has no item with SKU {sku!r}")
+        price = item.item_price
+        if not fast or price.currency != currency:
+            unit_money = item.unit_price
+            total = (Money(total, currency) + unit_money.times(quantity)).amount
+            parts.append(f"{quantity} × {unit_money}")
+            continue
+        unit = price.amount if item.quantity <= 0 else (
+            price.amount / item.quantity).quantize(quantum, rounding=ROUND_HALF_UP)
+        line = (unit * Decimal(quantity)).quantize(quantum, rounding=ROUND_HALF_UP)
+        total = total + line
+        if not _FAST_LOW < total < _FAST_HIGH:
+            total = Money(total, currency).amount      # the check each sum had
+        parts.append(f"{quantity} × {unit:.{digits}f}")
+    return _exact(total, currency), " + ".join(parts)
 
 
 def _percent(w: _Working, percent: Decimal, reason: str) -> None:
