@@ -368,7 +368,7 @@ def _member(kind: type, value: Any) -> Any:
     return found if found is not None else kind(value)
 
 
-def _orders(heads: list[tuple], lines: list[tuple]) -> dict[str, Order]:
+def _orders(heads: list[tuple], lines: Iterable[tuple]) -> dict[str, Order]:
     items: dict[str, list[OrderItem]] = defaultdict(list)
     currency = {h[0]: h[3] for h in heads}
     # Money is immutable: one object per distinct amount (most taxes, promotions and
@@ -585,12 +585,14 @@ def prepare_backtest(engine: Engine, *, start: date, end: date,
         since = low - timedelta(days=longest)
         issues = store.issues_between(conn, low=low, high=high)
         sales = sales_by_currency(conn, start=start, end=end)
-        effect = fit_effect(conn, start=start, end=end)
         if not issues:
             report(1.0, "No issues in the range")
-            return PreparedBacktest(start, end, sales, [], engine, low, high, effect=effect)
+            return PreparedBacktest(start, end, sales, [], engine, low, high,
+                                    effect=fit_effect(conn, start=start, end=end, placed={}))
         orders = _orders(store.order_heads(conn, low=low, high=high),
                          store.order_lines(conn, low=low, high=high))
+        effect = fit_effect(conn, start=start, end=end,
+                            placed={k: o.purchase_date for k, o in orders.items()})
         history = _History([*store.credits_on_window_orders(conn, low=low, high=high),
                             *store.credits_since(conn, since=since)],
                            store.buyer_issues(conn, since=since),
