@@ -24,11 +24,12 @@ i_, c_, d_, o_, od_ = ISSUES.c, CREDITS.c, DEFECTS.c, ORDERS.c, ORDER_DAYS.c
 
 
 class HistoryCell(NamedTuple):
-    """How many issues of a type, credited or not, had a defect follow or not."""
+    """How many issues of a type, credited or not, and how many of them had a defect
+    follow."""
     issue_type: str
     credited: bool
-    followed: bool
     issues: int
+    followed: int
 
 
 def issue_history(conn: Connection, *, low: datetime, high: datetime, follow_days: int,
@@ -48,19 +49,21 @@ def issue_history(conn: Connection, *, low: datetime, high: datetime, follow_day
                            sa.case((followed, 1), else_=0).label("followed"))
                  .select_from(ISSUES.outerjoin(net, net.c.issue_id == i_.id))
                  .where(i_.created_at >= low, i_.created_at < high).subquery("per_issue"))
-    rows = conn.execute(sa.select(per_issue.c.type, per_issue.c.credited, per_issue.c.followed,
-                                  sa.func.count())
-                        .group_by(per_issue.c.type, per_issue.c.credited, per_issue.c.followed)
-                        .order_by(per_issue.c.type, per_issue.c.credited,
-                                  per_issue.c.followed))
-    return [HistoryCell(t, bool(c), bool(f), int(n)) for t, c, f, n in rows]
+    # `followed` summed, not grouped by: SQLite works out a subquery grouped by once for
+    # the grouping and again for the result (a fifth of the time, for 50,000 issues)
+    rows = conn.execute(sa.select(per_issue.c.type, per_issue.c.credited, sa.func.count(),
+                                  sa.func.sum(per_issue.c.followed))
+                        .group_by(per_issue.c.type, per_issue.c.credited)
+                        .order_by(per_issue.c.type, per_issue.c.credited))
+    return [HistoryCell(t, bool(c), int(n), int(f or 0)) for t, c, n, f in rows]
 
 
-def issues_on_orders_placed(conn: Connection, *, low: datetime, high: datetime) -> set[int]:
-    """The issues logged in [low, high) whose order was placed in that range too: the ones
-    whose defects count towards the range's ODR."""
+def orders_placed(conn: Connection, *, low: datetime, high: datetime) -> set[str]:
+    """The orders of the issues logged in [low, high) that were placed in that range too:
+    those whose defects count towards the range's ODR. (A backtest has read them already
+    and passes them in instead: this is an order look-up per issue.)"""
     return set(conn.execute(
-        sa.select(i_.id).select_from(ISSUES.join(ORDERS, o_.order_id == i_.order_id))
+        sa.select(o_.order_id).select_from(ISSUES.join(ORDERS, o_.order_id == i_.order_id))
         .where(i_.created_at >= low, i_.created_at < high,
                o_.purchase_date >= low, o_.purchase_date < high)).scalars())
 

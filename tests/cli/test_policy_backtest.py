@@ -105,7 +105,7 @@ def test_a_draft_that_does_not_read_is_one_sentence(capsys, desk):
 
 
 def test_the_estimate_is_printed_with_its_sample_or_why_there_is_none(capsys, desk):
-    """Three issues in the desk's history are far too few to estimate the effect on the
+    """The two issues of the last 90 days are far too few to estimate the effect on the
     ODR from: the table says so, with the sample it had and what it is."""
     url, draft = desk
     code, out, _ = run(capsys, "--db", url, "policy", "backtest", str(draft))
@@ -114,8 +114,8 @@ def test_the_estimate_is_printed_with_its_sample_or_why_there_is_none(capsys, de
     at = lines.index("Estimated effect on defects and the ODR (an estimate from the desk's "
                      "own history, not a measurement):")
     assert lines[at + 1] == ("  No estimate: too few issues to estimate from: 1 credited and "
-                             "2 not credited from 2025-03-21 to 2026-03-20; at least 20 of "
+                             "1 not credited from 2025-12-21 to 2026-03-20; at least 20 of "
                              "each are needed.")
-    assert lines[at + 2].startswith("  Sample: 3 issues logged from 2025-03-21 to 2026-03-20 "
-                                    "(1 credited, 0 of them followed by a defect; 2 not "
+    assert lines[at + 2].startswith("  Sample: 2 issues logged from 2025-12-21 to 2026-03-20 "
+                                    "(1 credited, 0 of them followed by a defect; 1 not "
                                     "credited, 0 followed by a defect)")

@@ -3,10 +3,10 @@ a draft policy would have avoided or added over the range, and the ODR the range
 orders would have had — an estimate from the desk's own history, never a measurement.
 
 The method, in plain words:
-- the history: the issues logged in the year up to the range's end (the range itself, if
-  longer). For each, did a credit stand on it (net of reversals), and did a defect that
-  counts (negative feedback, an A-to-z claim, a chargeback) follow on its order within
-  FOLLOW_DAYS days, as the desk knows its defects today?
+- the history: the issues logged in the range, or in the HISTORY_DAYS days up to its end
+  when the range is shorter. For each, did a credit stand on it (net of reversals), and
+  did a defect that counts (negative feedback, an A-to-z claim, a chargeback) follow on
+  its order within FOLLOW_DAYS days, as the desk knows its defects today?
 - per issue type, the rate of defects after issues credited and after issues not
   credited; a type with fewer than MIN_CASES issues in either group takes the rates of
   all types pooled, and when even the pool is that small there is no estimate (it says
@@ -38,26 +38,34 @@ import math
 import random
 from bisect import bisect_left
 from collections import Counter, defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
+from decimal import Decimal
 from itertools import accumulate
 from typing import Any, Protocol
 
 from sqlalchemy.engine import Connection, Engine
 
 from sellerdesk.core.metrics import percent
+from sellerdesk.core.policy import NO_RULE
 from sellerdesk.services.clock import now
 from sellerdesk.store import estimate as store
 from sellerdesk.store.engine import reading
 from sellerdesk.store.orders import day_bounds
 
 FOLLOW_DAYS = 60          # a defect this many days after an issue still "followed" it
-HISTORY_DAYS = 365        # the history read: the year up to the range's end
+# The history: the range's issues, and those of the days before it when the range is
+# shorter than this. The range itself by default (90 days): reading it costs about as
+# much as the backtest's own reading of the issues, where a year would read four times
+# as many.
+HISTORY_DAYS = 90
 MIN_CASES = 20            # issues credited, and not credited, for a type's own rates
 RESAMPLES = 1000
 CONFIDENCE = 0.90
 SEED = 26                 # fixed: the same data gives the same interval
 POOLED = "all types"
+_ZERO = Decimal(0)
 
 
 class Replayed(Protocol):
@@ -194,7 +202,7 @@ class Estimate:
             odr = (f"; ODR {percent(self.odr)} → about {percent(self.odr_draft)} "
                    f"({percent(self.odr_interval[0])} to {percent(self.odr_interval[1])})")
         return (f"Estimated effect (an estimate from {sample}, not a measurement): "
-                f"{_defects(self.defects_change)} defects ({CONFIDENCE:.0%} interval "
+                f"{_defects(self.defects_change)} defects ({CONFIDENCE * 100:.0f} % interval "
                 f"{_defects(low)} to {_defects(high)}){odr}.")
 
     def lines(self) -> list[str]:
@@ -218,12 +226,12 @@ class Estimate:
         if not (self.newly_credited or self.no_longer_credited):
             changed = "The draft credits the same issues as were credited"
         lines = [head, f"  {changed}: {_defects(self.defects_change)} defects "
-                       f"({CONFIDENCE:.0%} interval: {_defects(low)} to {_defects(high)})."]
+                       f"({CONFIDENCE * 100:.0f} % interval: {_defects(low)} to {_defects(high)})."]
         if self.odr is not None and self.odr_draft is not None and self.odr_interval:
             lines.append(f"  ODR of the {self.orders:,} orders placed in the range: "
                          f"{percent(self.odr)} as it was ({self.orders_with_defects:,} with a "
                          f"defect); about {percent(self.odr_draft)} under the draft "
-                         f"({CONFIDENCE:.0%} interval {percent(self.odr_interval[0])} to "
+                         f"({CONFIDENCE * 100:.0f} % interval {percent(self.odr_interval[0])} to "
                          f"{percent(self.odr_interval[1])}).")
         else:
             lines.append("  No orders were placed in the range: there is no ODR to show.")
@@ -242,7 +250,7 @@ class EffectModel:
     defects_known_by: date
     newest_defect: date | None
     rates: dict[str, Rates]                 # every type in the history, and POOLED
-    on_range_orders: frozenset[int]         # issues whose order was placed in the range
+    placed_in_range: frozenset[str]         # the range's issues' orders placed in it
     orders: int
     orders_with_defects: int
     # per type with its own rates, and POOLED: (rate with − rate without) in each resample
@@ -269,7 +277,7 @@ class EffectModel:
                 f"which a defect that counts followed on the order within {FOLLOW_DAYS} "
                 "days, with a credit and without; each issue the draft would credit and "
                 "staff did not, or the reverse, adds the difference. The interval is a "
-                f"{CONFIDENCE:.0%} bootstrap interval ({RESAMPLES:,} resamples of those "
+                f"{CONFIDENCE * 100:.0f} % bootstrap interval ({RESAMPLES:,} resamples of those "
                 f"issues, fixed seed {SEED}) of the rates alone, and the whole is an "
                 "association in the desk's history, not proof that a credit prevents a "
                 "defect.")
@@ -283,22 +291,27 @@ class EffectModel:
         if (backtest.start, backtest.end) != (self.start, self.end):
             raise ValueError(f"the model is for {self.start}..{self.end}, the backtest for "
                              f"{backtest.start}..{backtest.end}")
-        net: Counter[str] = Counter()            # + credited by the draft only, − the reverse
-        net_in_range: Counter[str] = Counter()
-        newly = dropped = skipped = 0
+        # Per (issue type, draft credits it, order placed in the range): the issues whose
+        # credit the draft changes — a tally in one pass, with nothing made per issue (the
+        # editor works this out again on every edit, over up to 50,000 outcomes).
+        tally: Counter[tuple[str, bool, bool]] = Counter()
+        placed, zero = self.placed_in_range, _ZERO
+        skipped = 0
         for outcome in backtest.outcomes:
             draft = outcome.draft
-            if draft is None or outcome.without_rule:
+            if draft is None or NO_RULE in draft.flags:
                 skipped += 1
-                continue
-            would, was = draft.amount.minor > 0, outcome.given.minor > 0
-            if would == was:
-                continue
-            step = 1 if would else -1
-            newly, dropped = newly + would, dropped + (not would)
-            group = self.group(outcome.issue_type)
+            elif (draft.amount.amount > zero) is not (outcome.given.amount > zero):
+                tally[outcome.issue_type, draft.amount.amount > zero,
+                      outcome.order_id in placed] += 1
+        net: Counter[str] = Counter()            # + credited by the draft only, − the reverse
+        net_in_range: Counter[str] = Counter()
+        newly = dropped = 0
+        for (issue_type, would, in_range), count in tally.items():
+            step, group = (count if would else -count), self.group(issue_type)
+            newly, dropped = (newly + count, dropped) if would else (newly, dropped + count)
             net[group] += step
-            if outcome.issue_id in self.on_range_orders:
+            if in_range:
                 net_in_range[group] += step
         common = dict(start=self.start, end=self.end, history_from=self.history_from,
                       defects_known_by=self.defects_known_by,
@@ -336,33 +349,41 @@ def _resampled_sums(resampled: dict[str, tuple[float, ...]],
 
 
 def fit_effect(source: Engine | Connection, *, start: date, end: date,
-               as_of: date | None = None) -> EffectModel:
+               as_of: date | None = None,
+               placed: Mapping[str, datetime | str] | None = None) -> EffectModel:
     """Read the desk's history for the range from `start` to `end` and work out what no
     draft changes: the rates per type, their resamples and the range's orders. `source`
-    is an engine, or a connection already reading (the backtest's, in one snapshot)."""
+    is an engine, or a connection already reading (the backtest's, in one snapshot).
+    `placed`: when each order of the range's issues was placed, if already read (the
+    backtest has); otherwise it is read here."""
     as_of = as_of or now().date()
     history_from = min(start, end - timedelta(days=HISTORY_DAYS - 1))
     if isinstance(source, Engine):
         with reading(source) as conn:
-            return _fit(conn, start, end, history_from, as_of)
-    return _fit(source, start, end, history_from, as_of)
+            return _fit(conn, start, end, history_from, as_of, placed)
+    return _fit(source, start, end, history_from, as_of, placed)
 
 
-def _fit(conn: Connection, start: date, end: date, history_from: date,
-         as_of: date) -> EffectModel:
+def _fit(conn: Connection, start: date, end: date, history_from: date, as_of: date,
+         placed: Mapping[str, datetime | str] | None) -> EffectModel:
     low, high = day_bounds(start, end)
     cells = store.issue_history(conn, low=day_bounds(history_from, end)[0], high=high,
                                 follow_days=FOLLOW_DAYS, as_of=as_of)
-    on_range_orders = frozenset(store.issues_on_orders_placed(conn, low=low, high=high))
+    if placed is None:
+        placed_in_range = frozenset(store.orders_placed(conn, low=low, high=high))
+    else:
+        # SQLite's stored text is compared as SQLite compares it: ISO text orders as time
+        text_low, text_high = str(low), str(high)
+        placed_in_range = frozenset(
+            order_id for order_id, at in placed.items()
+            if (text_low <= at < text_high if isinstance(at, str) else low <= at < high))
     orders, with_defects = store.range_orders(conn, start=start, end=end, low=low, high=high,
                                               as_of=as_of)
     newest = store.newest_defect(conn)
     # (type, credited) → [issues, of which followed by a defect]
     strata: dict[tuple[str, bool], list[int]] = defaultdict(lambda: [0, 0])
     for cell in cells:
-        stratum = strata[cell.issue_type, cell.credited]
-        stratum[0] += cell.issues
-        stratum[1] += cell.issues if cell.followed else 0
+        strata[cell.issue_type, cell.credited] = [cell.issues, cell.followed]
     by_type: dict[str, Rates] = {}
     for issue_type in sorted({t for t, _ in strata}):
         (n_c, k_c), (n_u, k_u) = strata[issue_type, True], strata[issue_type, False]
@@ -371,7 +392,7 @@ def _fit(conn: Connection, start: date, end: date, history_from: date,
     rates = {t: (r if r.enough else Rates(*_counts(r), pooled=True)) for t, r in by_type.items()}
     rates[POOLED] = pooled
     resampled = _bootstrap(strata, [t for t, r in rates.items() if t != POOLED and not r.pooled])
-    return EffectModel(start, end, history_from, as_of, newest, rates, on_range_orders,
+    return EffectModel(start, end, history_from, as_of, newest, rates, placed_in_range,
                        orders, with_defects, resampled)
 
 

@@ -103,12 +103,12 @@ def test_credits_that_always_went_with_no_claim_give_a_known_answer(database, tm
     assert dropped["odr"]["draft"] == 1.0
     lines = crediting_all.lines()
     assert lines[1] == ("  The draft would credit 20 issues that were not credited and not "
-                        "credit 0 that were: 20.0 fewer defects (90% interval: 20.0 fewer to "
+                        "credit 0 that were: 20.0 fewer defects (90 % interval: 20.0 fewer to "
                         "20.0 fewer).")
     assert lines[2] == ("  ODR of the 40 orders placed in the range: 50.00 % as it was (20 "
-                        "with a defect); about 0.00 % under the draft (90% interval 0.00 % "
+                        "with a defect); about 0.00 % under the draft (90 % interval 0.00 % "
                         "to 0.00 %).")
-    assert lines[3].startswith("  Sample: 40 issues logged from 2025-03-03 to 2026-03-02 "
+    assert lines[3].startswith("  Sample: 40 issues logged from 2025-12-03 to 2026-03-02 "
                                "(20 credited, 0 of them followed by a defect; 20 not "
                                "credited, 20 followed by a defect)")
     assert "not proof that a credit prevents a defect" in lines[-1]
@@ -145,7 +145,7 @@ def test_too_few_issues_give_no_estimate_and_say_why(sqlite_database, tmp_path, 
     found = estimate.as_json()
     assert found["available"] is False
     assert found["reason"] == ("too few issues to estimate from: 5 credited and 3 not "
-                               "credited from 2025-03-03 to 2026-03-02; at least 20 of each "
+                               "credited from 2025-12-03 to 2026-03-02; at least 20 of each "
                                "are needed.")
     assert (found["defects_change"], found["defects_interval"]) == (None, None)
     assert found["odr"] == {"orders": 8, "orders_with_defects": 3, "actual": 0.375,
