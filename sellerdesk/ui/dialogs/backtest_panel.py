@@ -246,6 +246,8 @@ class BacktestPanel(QWidget):
         self.totals_table.horizontalHeader().setSectionResizeMode(
             QHeaderView.ResizeMode.ResizeToContents)
         self.totals_table.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.totals_table.verticalHeader().setDefaultSectionSize(
+            self.totals_table.fontMetrics().height() + 8)
         self.approvals_label = _label()
         self.without_rule_label = _label()
         self.problems_label = _label()
@@ -284,7 +286,7 @@ class BacktestPanel(QWidget):
 
         self.issue_model: RecordsModel[IssueOutcome] = RecordsModel(
             ISSUE_COLUMNS, self, identity=lambda o: o.issue_id)
-        self.issue_table = record_table(self.issue_model, (50, 140, 100, 70, 70, 70, 70, 70))
+        self.issue_table = record_table(self.issue_model, (50, 170, 110, 75, 110, 75, 80, 75))
         self.issue_table.setMinimumHeight(260)
         self.issue_table.setTabKeyNavigation(False)
         self.issue_table.doubleClicked.connect(lambda index: self._open_row(index.row()))
@@ -299,9 +301,9 @@ class BacktestPanel(QWidget):
         figures.addWidget(self.approvals_label)
         figures.addWidget(self.without_rule_label)
         figures.addWidget(self.problems_label)
-        figures.addWidget(self.estimate_box)
         figures.addLayout(chart_bar)
         figures.addWidget(self.chart_view)
+        figures.addWidget(self.estimate_box)
         figures.addLayout(group_bar)
         figures.addWidget(self.group_table)
         issues_title = QLabel("Iss&ues (double-click or Enter opens one in the main window)")
@@ -607,7 +609,9 @@ class BacktestPanel(QWidget):
                                           | Qt.AlignmentFlag.AlignVCenter)
                 table.setItem(row, column, item)
         table.setVisible(bool(totals))
-        height = table.horizontalHeader().height() + 2 * table.frameWidth()
+        # Every row shown, and room for the scroll bar a narrow window puts under them.
+        height = (table.horizontalHeader().sizeHint().height() + 2 * table.frameWidth()
+                  + table.horizontalScrollBar().sizeHint().height())
         table.setFixedHeight(height + sum(table.rowHeight(r) for r in range(table.rowCount())))
 
     def _show_lists(self, result: Backtest | None) -> None:
@@ -646,8 +650,9 @@ class BacktestPanel(QWidget):
 
     def _show_groups(self) -> None:
         result, key = self.result, self.grouping_box.currentData()
+        named = _words if key == "issue_type" else str
         rows = [] if result is None else [
-            GroupRow(group, currency, costs)
+            GroupRow(named(group), currency, costs)
             for group, by_currency in sorted(result.breakdowns.get(key, {}).items())
             for currency, costs in sorted(by_currency.items())]
         self.group_model.set_records(rows)

@@ -160,6 +160,10 @@ class PolicyEditor(QDialog):
         splitter.addWidget(self.pages)
         splitter.addWidget(try_box)
         splitter.setSizes([640, 460])
+        # The backtest's tables and chart take the whole width; Try it is back beside the
+        # other tabs.
+        self.pages.currentChanged.connect(
+            lambda _index: try_box.setVisible(self.pages.currentWidget() is not self.backtest))
 
         self.buttons = QDialogButtonBox()
         self.save_button = self.buttons.addButton("&Save as new version",
