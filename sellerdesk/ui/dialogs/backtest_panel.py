@@ -529,6 +529,10 @@ class BacktestPanel(QWidget):
     def running(self) -> bool:
         return self._task is not None
 
+    def due(self) -> bool:
+        """Whether a replay waits for the pause after the last edit."""
+        return self._debounce.isActive()
+
     def cancel(self) -> None:
         if self._task is not None:
             self._task.cancel()
