@@ -5,10 +5,18 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from decimal import getcontext
 from enum import StrEnum
 from typing import NewType
 
-from sellerdesk.core.money import Money, total_of
+from sellerdesk.core.money import (
+    _FAST_HIGH,
+    _FAST_LOW,
+    _FAST_PRECISION,
+    Money,
+    _exact,
+    total_of,
+)
 
 OrderId = NewType("OrderId", str)
 
@@ -102,24 +110,60 @@ class Order:
         self._totals[name] = value          # one that raises is not kept: it raises again
         return value
 
+    def _summed(self, name: str) -> Money | None:
+        """The items, shipping, tax and discount totals worked out together in one pass
+        over the items on their Decimals (a policy asks for all of them, a backtest for
+        50,000 orders'), and remembered; the one named is returned. Each is the value
+        total_of gives it. Where a sum could need Money's checks — an amount in another
+        currency, a partial sum outside the range Money leaves unchecked, a narrowed
+        decimal context — None: each total is then worked out by itself, as before,
+        raising what it raised."""
+        currency = self.currency
+        zero = Money.zero(currency).amount              # an unknown currency raises here
+        if getcontext().prec < _FAST_PRECISION:
+            return None
+        items = shipping = tax = discount = zero
+        low, high = _FAST_LOW, _FAST_HIGH
+        for i in self.items:
+            price, ship, item_tax, ship_tax, promo = (
+                i.item_price, i.shipping_price, i.item_tax, i.shipping_tax,
+                i.promotion_discount)
+            if not (price.currency == ship.currency == item_tax.currency
+                    == ship_tax.currency == promo.currency == currency):
+                return None
+            both_taxes = item_tax.amount + ship_tax.amount
+            items += price.amount
+            shipping += ship.amount
+            tax += both_taxes
+            discount += promo.amount
+            if not (low < both_taxes < high and low < items < high
+                    and low < shipping < high and low < tax < high
+                    and low < discount < high):
+                return None
+        sums = {"items": items, "shipping": shipping, "tax": tax, "discount": discount}
+        for key, value in sums.items():
+            if self._remembered(key) is None:
+                self._remember(key, _exact(value, currency))
+        return self._remembered(name)
+
     @property
     def items_total(self) -> Money:
-        return self._remembered("items") or self._remember(
+        return self._remembered("items") or self._summed("items") or self._remember(
             "items", total_of((i.item_price for i in self.items), self.currency))
 
     @property
     def shipping_total(self) -> Money:
-        return self._remembered("shipping") or self._remember(
+        return self._remembered("shipping") or self._summed("shipping") or self._remember(
             "shipping", total_of((i.shipping_price for i in self.items), self.currency))
 
     @property
     def tax_total(self) -> Money:
-        return self._remembered("tax") or self._remember(
+        return self._remembered("tax") or self._summed("tax") or self._remember(
             "tax", total_of((i.item_tax + i.shipping_tax for i in self.items), self.currency))
 
     @property
     def discount_total(self) -> Money:
-        return self._remembered("discount") or self._remember(
+        return self._remembered("discount") or self._summed("discount") or self._remember(
             "discount", total_of((i.promotion_discount for i in self.items), self.currency))
 
     @property
