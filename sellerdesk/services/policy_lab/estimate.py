@@ -127,6 +127,10 @@ def _interval(values: list[float]) -> tuple[float, float]:
     return ordered[round(tail * last)], ordered[round((1 - tail) * last)]
 
 
+def _issues(count: int) -> str:
+    return "1 issue" if count == 1 else f"{count:,} issues"
+
+
 def _defects(change: float) -> str:
     """A change in defects in words: "6.3 fewer", "0.8 more", "no change"."""
     if abs(change) < 0.05:
@@ -221,10 +225,13 @@ class Estimate:
         if not self.available:
             return [head, f"  No estimate: {self.reason}", f"  {sample}"]
         low, high = self.defects_interval
-        changed = (f"The draft would credit {self.newly_credited:,} issues that were not "
-                   f"credited and not credit {self.no_longer_credited:,} that were")
-        if not (self.newly_credited or self.no_longer_credited):
-            changed = "The draft credits the same issues as were credited"
+        changed = " and ".join(part for part in (
+            self.newly_credited and f"credit {_issues(self.newly_credited)} that were not "
+                                    "credited",
+            self.no_longer_credited and f"not credit {_issues(self.no_longer_credited)} that "
+                                        "were") if part)
+        changed = (f"The draft would {changed}" if changed
+                   else "The draft credits the same issues as were credited")
         lines = [head, f"  {changed}: {_defects(self.defects_change)} defects "
                        f"({CONFIDENCE * 100:.0f} % interval: {_defects(low)} to {_defects(high)})."]
         if self.odr is not None and self.odr_draft is not None and self.odr_interval:

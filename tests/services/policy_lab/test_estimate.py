@@ -102,9 +102,10 @@ def test_credits_that_always_went_with_no_claim_give_a_known_answer(database, tm
     assert dropped["defects_change"] == 20.0
     assert dropped["odr"]["draft"] == 1.0
     lines = crediting_all.lines()
-    assert lines[1] == ("  The draft would credit 20 issues that were not credited and not "
-                        "credit 0 that were: 20.0 fewer defects (90 % interval: 20.0 fewer to "
-                        "20.0 fewer).")
+    assert lines[1] == ("  The draft would credit 20 issues that were not credited: 20.0 "
+                        "fewer defects (90 % interval: 20.0 fewer to 20.0 fewer).")
+    assert crediting_none.lines()[1].startswith(
+        "  The draft would not credit 20 issues that were: 20.0 more defects")
     assert lines[2] == ("  ODR of the 40 orders placed in the range: 50.00 % as it was (20 "
                         "with a defect); about 0.00 % under the draft (90 % interval 0.00 % "
                         "to 0.00 %).")
