@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from sellerdesk.core.errors import Cancelled, KnownError
+from sellerdesk.core.metrics import percent
 from sellerdesk.core.money import Money
 from sellerdesk.core.policy import parse_policy
 from sellerdesk.services import policy_drafts
@@ -84,7 +85,8 @@ def compare(engine: Engine, draft_id: int, draft_text: str,
 
 
 def _share(part: int, whole: int) -> str:
-    return "—" if whole <= 0 else f"{part / whole:.2%}"   # display only: minor units in
+    # display only: minor units of one currency, written as the desk writes rates
+    return percent(None if whole <= 0 else part / whole)
 
 
 class DraftsPanel(QWidget):

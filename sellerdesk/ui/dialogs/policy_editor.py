@@ -473,7 +473,10 @@ class PolicyEditor(QDialog):
 
     # -- closing -------------------------------------------------------------------------
     def has_unsaved_edits(self) -> bool:
-        return self.text_edit.toPlainText() != self._saved_text
+        """Edits kept nowhere: a text saved as an open draft is kept, if not in force."""
+        text = self.text_edit.toPlainText()
+        return text != self._saved_text and not any(
+            d.state == "open" and d.text == text for d in self.drafts.drafts)
 
     def reject(self) -> None:
         """Escape, Close and the window's ✕ all end here: edits not saved are asked
@@ -493,7 +496,9 @@ class PolicyEditor(QDialog):
                     "Discard the edits?")
             offered = buttons.Discard | buttons.Cancel
         box = QMessageBox(QMessageBox.Icon.Question, TITLE, text, offered, self)
-        box.setDefaultButton(buttons.Save if offered & buttons.Save else buttons.Cancel)
+        # Cancel, not Save, is the default: a new version governs every suggestion from
+        # then on, too much for an Enter meant for something else.
+        box.setDefaultButton(buttons.Cancel)
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         box.buttonClicked.connect(lambda button: self._unsaved_answered(box.standardButton(button)))
         box.open()

@@ -57,3 +57,15 @@ def test_a_draft_is_saved_reviewed_and_made_current(qtbot, desk_window):
     assert drafts.draft_rows()[0][4] == "applied as version 2 by Ana"
     assert "percent = 45" in editor.text_edit.toPlainText()
     assert editor.version_rows()[0][4] == "in use, why: agreed at Monday's review"
+
+
+def test_the_text_kept_as_a_draft_closes_without_asking(qtbot, desk_window):
+    editor = open_editor(qtbot, desk_window)
+    text = editor.text_edit.toPlainText().replace("percent = 30", "percent = 60", 1)
+    editor.text_edit.setPlainText(text)
+    qtbot.mouseClick(editor.draft_button, Qt.MouseButton.LeftButton)
+    editor.question.setTextValue("damaged at 60 %")
+    editor.question.accept()
+    qtbot.keyClick(editor, Qt.Key.Key_Escape)       # the edits are kept, as draft 1
+    assert not editor.isVisible()
+    assert [d.text for d in policy_drafts.drafts(editor.engine)] == [text]

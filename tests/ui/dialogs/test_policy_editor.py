@@ -75,9 +75,10 @@ def test_escape_with_edits_asks_and_cancel_keeps_them(qtbot, desk_window):
     qtbot.waitUntil(lambda: QApplication.activeModalWidget() is editor.question)
     assert editor.question.text() == ("The policy has edits that are not saved. Save them as "
                                       "a new version?")
-    answer(editor, BUTTON.Cancel)
+    qtbot.keyClick(editor.question, Qt.Key.Key_Return)      # Enter is Cancel: no new version
     assert editor.isVisible()
     assert editor.text_edit.toPlainText().endswith("# kinder this year")
+    assert [v.version for v in policies.policy_versions(desk_window.database.engine)] == [1]
 
 
 def test_close_with_edits_then_discard_closes_without_saving(qtbot, desk_window):
