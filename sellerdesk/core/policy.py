@@ -853,7 +853,10 @@ def _cap(policy: Policy, order: Order, given: Money) -> tuple[Money, Callable[[]
         if kind == "most":
             return f"the per-order maximum ({value}{already})"
         return f"what is left of the order total ({value}{already})"
-    return value - given, said
+    # Less nothing given (the shared zero), the cap is the amount itself, to the exponent
+    # (each is at the minor unit or finer): one Money fewer per suggestion, kept by every
+    # Suggestion a backtest holds.
+    return (value if given is Money.zero(currency) else value - given), said
 
 
 def _left(value: Money, given: Money) -> Decimal:

@@ -301,7 +301,8 @@ class _History:
         issues: dict[str, list[tuple[datetime, int]]] = defaultdict(list)
         for row in buyer_issues:
             issues[row.buyer_ref].append((row.created_at, row.issue_id))
-        self.issue_times = {b: sorted(t for t, _ in rows) for b, rows in issues.items()}
+        # Tuples of times, which the garbage collector stops following (lists it never does).
+        self.issue_times = {b: tuple(sorted(t for t, _ in rows)) for b, rows in issues.items()}
         self.returns: dict[str, list[store.ReturnRow]] = defaultdict(list)
         for r in returns:
             self.returns[r.order_id].append(r)
@@ -331,7 +332,7 @@ class _History:
                 undone = self.reversed_by.get(credit.credit_id)
                 if undone is None or not cut.before(undone):
                     credits += 1
-        times = self.issue_times.get(buyer_ref, [])
+        times = self.issue_times.get(buyer_ref, ())
         # Other issues: the buyer's logged from `since` up to the moment, less this one.
         others = bisect_right(times, cut.at) - bisect_left(times, since)
         if since <= logged_at <= cut.at:
@@ -488,7 +489,8 @@ class _Case:
     Plain fields, no closure: 50,000 of these live while the editor is open, and each
     object more is one more the garbage collector walks in every full collection."""
     issue: store.IssueRow
-    cut: _Cutoff
+    cut_at: datetime                   # the _Cutoff, kept as its two values (one object
+    cut_credit: int | None             # fewer each for the collector to walk)
     agent: str
     given: Money
     recorded: Money | None
@@ -503,11 +505,15 @@ class _Case:
     then_notes: tuple[str, ...] = ()
     then_as_draft: Suggestion | None = None
 
+    @property
+    def cut(self) -> _Cutoff:
+        return _Cutoff(self.cut_at, self.cut_credit)
+
     def outcome(self, then: Suggestion | None, drafted: Suggestion | None, note: str,
                 sku: str = "", marketplace: str = "") -> IssueOutcome:
         issue = self.issue
         return IssueOutcome(
-            issue.issue_id, issue.order_id, issue.created_at, self.cut.at, issue.issue_type,
+            issue.issue_id, issue.order_id, issue.created_at, self.cut_at, issue.issue_type,
             issue.severity, marketplace, sku, self.agent, self.given.currency, self.given,
             self.recorded, self.version, then, drafted, note)
 
@@ -538,7 +544,6 @@ class PreparedBacktest:
         if found is None:
             case = case or self.cases[index]
             assert self.history is not None
-            assert case.cut is not None
             found = self.buyers[index, days] = self.history.buyer(
                 case.issue.buyer_ref, case.cut, days, case.issue.created_at)
         return found
@@ -645,7 +650,7 @@ def _prepare(prepared: PreparedBacktest, issue: store.IssueRow, order: Order | N
         else Money.zero("USD")
     recorded = None if recorded_minor is None else Money.from_minor(recorded_minor,
                                                                     given.currency)
-    case = _Case(issue, cut, agent, given, recorded, version)
+    case = _Case(issue, cut.at, cut.credit_id, agent, given, recorded, version)
     if order is None:
         case.early = case.outcome(None, None,
                                   f"order {issue.order_id} is not on this desk any more")
