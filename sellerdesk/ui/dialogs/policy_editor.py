@@ -79,6 +79,9 @@ class PolicyEditor(QDialog):
         self._in_use = policies.issue_types_in_use(engine)
         self.question: QMessageBox | None = None    # the last question asked, for tests
         self.version_label = QLabel()
+        # It ends with the why an owner gave, of any length: wrapped, it never widens
+        # the editor past the screen.
+        self.version_label.setWordWrap(True)
 
         self.text_edit = QPlainTextEdit(policy.text)
         self.text_edit.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))

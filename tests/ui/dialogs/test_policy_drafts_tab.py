@@ -69,3 +69,17 @@ def test_the_text_kept_as_a_draft_closes_without_asking(qtbot, desk_window):
     qtbot.keyClick(editor, Qt.Key.Key_Escape)       # the edits are kept, as draft 1
     assert not editor.isVisible()
     assert [d.text for d in policy_drafts.drafts(editor.engine)] == [text]
+
+
+def test_a_long_why_wraps_and_the_editor_still_fits_a_small_screen(qtbot, desk_window):
+    engine = desk_window.database.engine
+    owner_at_work(engine, "Ana")
+    current = policies.policy_version_text(engine, 1)
+    draft = policy_drafts.save_draft(engine, current.replace("percent = 30", "percent = 60", 1),
+                                     note="damaged at 60 %", by="Ana")
+    why = "Agreed at the Monday review with the whole team: " + "three more approvals " * 12
+    policy_drafts.apply_draft(engine, draft.id, by="Ana", why=why)
+    editor = desk_window.edit_policy()
+    qtbot.waitUntil(lambda: editor.result_label.text() == "$14.99 · Courtesy credit")
+    assert f"why: {why.strip()}" in editor.version_label.text()
+    assert editor.minimumSizeHint().width() <= 1280      # the smallest screen dialogs fit
