@@ -365,3 +365,23 @@ def test_an_edit_to_one_types_rule_replays_only_that_types_issues(engine, clock)
     other = prepare_backtest(engine, start=DAY, end=DAY)
     assert not any(o is b for o, b in zip(replay_draft(other, draft, previous=first).outcomes,
                                           first.outcomes, strict=True))
+
+
+def test_a_draft_whose_buyer_window_reaches_past_what_was_read_reads_further(engine, clock):
+    first = add_issue(engine, order_id=MUG, issue_type=IssueType.DAMAGED, buyer="pat@example.com")
+    later(clock)
+    issue_credit(engine, issue_id=first.issue_id, amount="2", reason="a chipped mug")
+    clock.shift(timedelta(days=500))
+    second = add_issue(engine, order_id=LAMP, issue_type=IssueType.DAMAGED,
+                       buyer="pat@example.com")
+    day = now().date()
+    prepared = prepare_backtest(engine, start=day, end=day)     # reads a year back
+    longer = default_policy_text().replace(
+        "buyer_window_days = 365", "buyer_window_days = 800").replace(
+        "buyer_max_credits = 2", "buyer_max_credits = 1")
+    replayed = replay_draft(prepared, longer).as_json()
+    assert replayed == backtest(engine, longer, start=day, end=day).as_json()
+    [row] = replayed["issues"]
+    assert row["issue_id"] == second.issue_id
+    assert "repeat_buyer" in row["draft_flags"]          # the credit 500 days before counts
+    assert row["draft_needs_approval"]
