@@ -375,21 +375,23 @@ def _orders(heads: list[tuple], lines: Iterable[tuple]) -> dict[str, Order]:
     # Money is immutable: one object per distinct amount (most taxes, promotions and
     # shipping are a few values) — a fifth of the objects, which the reading made and
     # the garbage collector walked through over and over during the replay.
-    made: dict[tuple[int, str], Money] = {}
+    # Per currency, by minor units: found without a call or a key tuple (600,000 look-ups).
+    made: dict[str, dict[int, Money]] = defaultdict(dict)
 
-    def money(minor: int, cur: str) -> Money:
-        found = made.get((minor, cur))
-        if found is None:
-            found = made[minor, cur] = Money.from_minor(minor, cur)
+    def money(minor: int, known: dict[int, Money], cur: str) -> Money:
+        found = known[minor] = Money.from_minor(minor, cur)
         return found
 
     for order_id, _line, sku, asin, quantity, price, ship, tax, ship_tax, promo in lines:
         cur = currency[order_id]
+        known = made[cur]           # a Money is never false: `or` makes only what is new
         items[order_id].append(OrderItem(
             sku=sku, asin=asin, title="", quantity=quantity,
-            item_price=money(price, cur), shipping_price=money(ship, cur),
-            item_tax=money(tax, cur), shipping_tax=money(ship_tax, cur),
-            promotion_discount=money(promo, cur)))
+            item_price=known.get(price) or money(price, known, cur),
+            shipping_price=known.get(ship) or money(ship, known, cur),
+            item_tax=known.get(tax) or money(tax, known, cur),
+            shipping_tax=known.get(ship_tax) or money(ship_tax, known, cur),
+            promotion_discount=known.get(promo) or money(promo, known, cur)))
     return {order_id: Order(
         order_id=OrderId(order_id), merchant_order_id="", purchase_date=purchased,
         last_updated=purchased, status=status, marketplace=marketplace, sales_channel="",
@@ -750,7 +752,7 @@ def _replay_all(prepared: PreparedBacktest, draft: Policy, previous: Backtest | 
 
 def _replay_draft_on(prepared: PreparedBacktest, index: int, case: _Case,
                      draft: Policy) -> IssueOutcome:
-    notes = list(case.then_notes)
+    notes = case.then_notes
     if case.then is not None and case.then_text == draft.text:
         # The draft unchanged from the version then (the common case while a draft is
         # being typed from the current one) suggests the same: suggest() is the replay's
@@ -767,5 +769,6 @@ def _replay_draft_on(prepared: PreparedBacktest, index: int, case: _Case,
                               already_given=case.given_before, policy_version=None)
         except ValueError as exc:        # an affected SKU the order no longer has
             drafted = None
-            notes.append(f"the draft: {exc}")
-    return case.outcome(case.then, drafted, "; ".join(notes), case.sku, case.order.marketplace)
+            notes = (*notes, f"the draft: {exc}")
+    return case.outcome(case.then, drafted, "; ".join(notes) if notes else "", case.sku,
+                        case.order.marketplace)
