@@ -24,7 +24,13 @@ never decided, the moment it was logged:
 Everything is read in a few queries over the window (store.backtest), then worked out in
 memory; amounts are kept in minor units per currency and never added across currencies.
 The work reports progress(fraction, message) and stops when cancelled() says so, so the
-window can run it off the GUI thread."""
+window can run it off the GUI thread.
+
+It comes in two parts, so an editor can replay a draft as it is typed: prepare_backtest
+reads a range and replays the policy then (the heavy part, once per range), and
+replay_draft replays a draft over that — given the previous replay, only the issues whose
+inputs the edit changed. backtest() is the two in turn. Both can run in a worker thread;
+a prepared backtest may be replayed from several at once."""
 
 from __future__ import annotations
 
