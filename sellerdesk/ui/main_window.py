@@ -296,6 +296,11 @@ class MainWindow(QMainWindow):
         self.restore_action = action(
             "Restore from bac&kup…", self.choose_restore, None,
             "Check a backup and put it in place of the database (the current one is kept)")
+        self.consistency_action = action(
+            "&Consistency report…",
+            lambda: self.work_tabs and self.work_tabs.consistency_report(), "Ctrl+Shift+K",
+            "Alike cases decided alike? Each agent against the policy and colleagues, and "
+            "the outliers with the issues behind them: a weekly coaching list")
         self.security_log_action = action(
             "Security &log…", lambda: self.work_tabs and self.work_tabs.security_log(), None,
             "Who exported, purged, backed up, restored, rotated keys, gave or reversed credits")
@@ -309,7 +314,8 @@ class MainWindow(QMainWindow):
                              self.staff_action, self.facts_action, *self.tab_actions[1:],
                              self.dispute_action, self.adjustments_action,
                              self.settlements_action, self.export_ledger_action,
-                             self.settings_action, self.security_log_action]
+                             self.settings_action, self.security_log_action,
+                             self.consistency_action]
 
         # Work that writes in the background: one at a time.
         self.busy_actions = [self.import_action, self.sync_action, self.fetch_mail_action,
@@ -349,8 +355,8 @@ class MainWindow(QMainWindow):
         desk_menu.addActions([self.dispute_action, self.adjustments_action,
                               self.settlements_action])
         desk_menu.addSeparator()
-        desk_menu.addActions([self.policy_action, self.template_action, self.staff_action,
-                              self.facts_action])
+        desk_menu.addActions([self.policy_action, self.consistency_action,
+                              self.template_action, self.staff_action, self.facts_action])
         desk_menu.addSeparator()
         desk_menu.addAction(self.security_log_action)
         view_menu = menu.addMenu("&View")
@@ -368,6 +374,7 @@ class MainWindow(QMainWindow):
         toolbar.addSeparator()
         self.at_desk_box = AtDesk(self, window_settings().value("staff"))
         self.at_desk_box.add_to(toolbar)
+        self._queue_read_for: str | None = None   # whose work the Queue shows
         self.at_desk_box.shown.connect(self._role_shown)
         self.staff_box, self.role_label = self.at_desk_box.box, self.at_desk_box.role_label
         self.pin_action = self.at_desk_box.pin_action
@@ -556,6 +563,7 @@ class MainWindow(QMainWindow):
         self._show_urgent(self.work_tabs.urgent)      # counted before anyone listened
         self.work_tabs.open_order.connect(self.show_order_tab)
         self.work_tabs.work_changed.connect(self._work_changed)
+        self._queue_read_for = self.staff    # as the box stood; read again if it moves
         self.at_desk_box.open(self.database.engine, is_team=self.database.is_team)
         if self.interactive:         # the tray icon and notifications: not for --smoke
             from sellerdesk.ui.views.tray import DeskTray
@@ -584,9 +592,16 @@ class MainWindow(QMainWindow):
     def pin_dialog(self) -> PinDialog | None:
         return self.at_desk_box.pin_dialog
 
-    def _role_shown(self, _name: str) -> None:
-        if self.work_tabs is not None:        # whether the one now at the desk may decide
-            self.work_tabs.approvals.recheck()
+    def _role_shown(self, name: str) -> None:
+        if self.work_tabs is None:
+            return
+        self.work_tabs.approvals.recheck()    # whether the one now at the desk may decide
+        if name != self._queue_read_for:
+            # The Queue is theirs: what is assigned to them, the approvals they may
+            # decide, the budget lines a supervisor is told of. Read for someone else,
+            # it showed the last person's work until its next minute.
+            self._queue_read_for = name
+            self.work_tabs.queue.refresh()
 
     def _work_changed(self) -> None:
         self.at_desk_box.load()

@@ -175,3 +175,22 @@ def test_a_budget_line_crossed_warns_the_supervisor_and_opens_metrics(qtbot, des
     reverse_credit(engine, credit_id=given.credit_id, reason="sent back", staff="Ana")
     view.refresh()
     assert not any("budget" in words for words in view.model.column_texts(1))
+
+
+def test_the_queue_is_read_again_for_whoever_comes_to_the_desk(qtbot, desk_window, moment):
+    """The Queue is the person's own: when Ben, an agent, takes the desk from Ana, the
+    owner, the budget line she was told of leaves it at once, not at the next minute."""
+    engine = desk_window.database.engine
+    hire(engine, "Ben")
+    desk_window.at_desk_box.load()
+    issue = add_issue(engine, order_id=ORDER, issue_type=IssueType.DAMAGED,
+                      affected=(("BOOK", 1),))
+    issue_credit(engine, issue_id=issue.issue_id, amount="5.00", reason="agreed")
+    save_policy(engine, default_policy_text() + "\n[budget]\nwindow_days = 60\n"
+                "share_of_sales = 0.05\n", by="Ana", source="budget.toml")
+    view = desk_window.work_tabs.queue
+    view.refresh()
+    assert BUDGET_WORDS in view.model.column_texts(1)
+    desk_window.staff_box.setCurrentText("Ben")
+    assert desk_window.staff == "Ben"
+    assert BUDGET_WORDS not in view.model.column_texts(1)
