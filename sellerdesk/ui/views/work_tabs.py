@@ -53,6 +53,7 @@ class WorkTabs(QObject):
         self.tabs, self.engine, self.staff, self.window = tabs, engine, staff, window
         self.operations = operations or Operations(self)   # the window's writes, one at a time
         self.dialog: QDialog | None = None   # the last dialog opened, for tests
+        self.consistency: QDialog | None = None   # the consistency report, while open
         self.urgent = 0      # the queue's items overdue or due within the warning time
         self.queue = QueueView(engine, staff, operations=self.operations)
         self.issues = IssuesView(engine, staff, operations=self.operations)
@@ -245,6 +246,25 @@ class WorkTabs(QObject):
     def security_log(self) -> QDialog:
         from sellerdesk.ui.dialogs.security_log_dialog import SecurityLogDialog
         return self._open(SecurityLogDialog(self.engine, self.window))
+
+    def consistency_report(self) -> QDialog:
+        """Modeless, and one at a time: the supervisor works through its issues in the
+        window with the list still open beside it."""
+        from sellerdesk.ui.dialogs.consistency_dialog import ConsistencyDialog
+        if self.consistency is not None:
+            self.consistency.raise_()
+            self.consistency.activateWindow()
+            return self.consistency
+        dialog = ConsistencyDialog(self.engine, self.window)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open_issue.connect(self.show_issue)
+        dialog.finished.connect(self._consistency_closed)
+        self.dialog = self.consistency = dialog
+        dialog.show()
+        return dialog
+
+    def _consistency_closed(self, _result: int) -> None:
+        self.consistency = None
 
     def dispute_packet(self, order_id: str) -> DisputeDialog:
         dialog = DisputeDialog(self.engine, order_id, self.window)

@@ -77,6 +77,7 @@ OPENERS: dict[str, Callable[..., QDialog]] = {
     "facts_dialog": lambda w: w.work_tabs.edit_facts(),
     "buyer_details_dialog": buyer_details_dialog,
     "security_log_dialog": lambda w: w.work_tabs.security_log(),
+    "consistency_dialog": lambda w: w.work_tabs.consistency_report(),
     "pin_dialog": lambda w: ask_pin(w, w.database.engine, "Ana", first=True,
                                     why="Acting as a supervisor needs Ana's PIN.",
                                     then=lambda: None),
