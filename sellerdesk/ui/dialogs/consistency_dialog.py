@@ -41,6 +41,7 @@ from PySide6.QtWidgets import (
 from sellerdesk.core.errors import Cancelled, KnownError
 from sellerdesk.services.clock import now
 from sellerdesk.services.policy_lab.consistency import (
+    MIN_CASES,
     AgentConsistency,
     ConsistencyReport,
     Outlier,
@@ -90,9 +91,12 @@ def _signed(value: Decimal | None) -> str:
 
 
 def _departure(agent: AgentConsistency) -> str:
-    """Σ (given − suggested), each currency by itself: "+$10.00; −€2.50"."""
+    """Σ (given − suggested), each currency by itself and only where it is not nothing:
+    "+$10.00; -€2.50"; "0" when every currency came out even."""
+    if not agent.compared:
+        return "—"
     return "; ".join(("+" if money.amount > 0 else "") + money.display()
-                     for _, money in sorted(agent.departure.items())) or "—"
+                     for _, money in sorted(agent.departure.items()) if money.amount) or "0"
 
 
 AGENT_COLUMNS: tuple[Column[AgentConsistency], ...] = (
@@ -193,7 +197,9 @@ class ConsistencyDialog(QDialog):
         self.progress_bar.setRange(0, 1000)
         self.progress_bar.setTextVisible(False)
         self.progress_label = _label()
-        running = QHBoxLayout()
+        self.running_row = QWidget()      # shown while a report is worked out or said
+        running = QHBoxLayout(self.running_row)
+        running.setContentsMargins(0, 0, 0, 0)
         running.addWidget(self.progress_bar, 1)
         running.addWidget(self.progress_label, 2)
         self.error_label = _label()
@@ -248,7 +254,7 @@ class ConsistencyDialog(QDialog):
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addLayout(when)
-        layout.addLayout(running)
+        layout.addWidget(self.running_row)
         layout.addWidget(self.error_label)
         layout.addWidget(self.heading_label)
         layout.addWidget(self.splitter, 1)
@@ -316,6 +322,7 @@ class ConsistencyDialog(QDialog):
         self.cancel_button.setEnabled(True)
         self.progress_bar.setValue(0)
         self.progress_label.setText("Reading the credits…")
+        self.running_row.show()
         self.error_label.hide()
         task.start()
 
@@ -338,6 +345,7 @@ class ConsistencyDialog(QDialog):
             return      # a range no longer asked for: the newer one's run follows
         assert isinstance(report, ConsistencyReport)
         self.progress_label.setText("")
+        self.running_row.hide()
         self._show(report)
         self.finished_report.emit(report)
 
@@ -351,6 +359,7 @@ class ConsistencyDialog(QDialog):
                                         "Cancelled; the report below is from the last run.")
             return
         self.progress_label.setText("")
+        self.running_row.hide()
         self.error_label.setText(f"✗ {exc}" if isinstance(exc, KnownError) else
                                  "✗ Something went wrong inside SellerDesk "
                                  f"({type(exc).__name__}: {exc}); nothing was changed.")
@@ -387,8 +396,9 @@ class ConsistencyDialog(QDialog):
                             f"{'s' if len(outlier.issue_ids) != 1 else ''} behind it")
             self.outlier_list.addItem(item)
         if report is not None and not report.empty and not outliers:
-            placeholder = QListWidgetItem("No outliers: every agent and issue type is within "
-                                          "the report's lines.")
+            placeholder = QListWidgetItem(
+                f"No outliers. An agent or issue type is judged on at least {MIN_CASES} "
+                "credits with a suggestion to compare with, and none is past the lines.")
             placeholder.setFlags(Qt.ItemFlag.NoItemFlags)
             self.outlier_list.addItem(placeholder)
         self.agent_model.set_records(report.agents if report else [])
