@@ -16,11 +16,11 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QDate, Qt, QTimer, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
@@ -47,6 +47,7 @@ from sellerdesk.services.policy_lab.consistency import (
     Outlier,
     consistency_report,
 )
+from sellerdesk.ui.date_range import RangeChoice, preset_range
 from sellerdesk.ui.formatting import error_style
 from sellerdesk.ui.models.records_model import Column, RecordsModel
 from sellerdesk.ui.record_table import record_table
@@ -68,15 +69,6 @@ WHY = {"overrides_up": "Given more than the policy suggested",
 # Threads still running after the dialog closed: kept until they end, so a QThread is
 # never destroyed while it runs (the dialog deletes itself on close).
 _RUNNING: set[Task] = set()
-
-
-def last_days(days: int, today: date) -> tuple[date, date]:
-    """The last `days` days, today included."""
-    return today - timedelta(days=days - 1), today
-
-
-def _qdate(day: date) -> QDate:
-    return QDate(day.year, day.month, day.day)
 
 
 def _rate(count: int, of: int) -> str:
@@ -152,7 +144,7 @@ def _label(text: str = "") -> QLabel:
     return label
 
 
-class ConsistencyDialog(QDialog):
+class ConsistencyDialog(QDialog, RangeChoice):
     open_issue = Signal(int)
     finished_report = Signal(object)     # each ConsistencyReport shown (tests, screen readers)
 
@@ -268,7 +260,7 @@ class ConsistencyDialog(QDialog):
 
         self._debounce = QTimer(self, singleShot=True, interval=DEBOUNCE_MS)
         self._debounce.timeout.connect(self.refresh)
-        self.set_range(*last_days(7, now().date()))
+        self.set_range(*preset_range(7, now().date()))
         self.preset_box.currentIndexChanged.connect(self._preset_chosen)
         for edit in (self.from_edit, self.to_edit):
             edit.dateChanged.connect(self._dates_edited)
@@ -277,29 +269,6 @@ class ConsistencyDialog(QDialog):
         self.outlier_list.currentRowChanged.connect(self._show_issues)
         self._show(None)
         self.refresh()
-
-    # -- the range ---------------------------------------------------------------------------
-    def set_range(self, start: date, end: date) -> None:
-        for edit, day in ((self.from_edit, start), (self.to_edit, end)):
-            edit.blockSignals(True)
-            edit.setDate(_qdate(day))
-            edit.blockSignals(False)
-
-    def date_range(self) -> tuple[date, date]:
-        return self.from_edit.date().toPython(), self.to_edit.date().toPython()
-
-    def _preset_chosen(self) -> None:
-        days = self.preset_box.currentData()
-        if days is None:
-            return
-        self.set_range(*last_days(days, now().date()))
-        self.refresh()
-
-    def _dates_edited(self) -> None:
-        self.preset_box.blockSignals(True)
-        self.preset_box.setCurrentIndex(self.preset_box.findData(None))
-        self.preset_box.blockSignals(False)
-        self._debounce.start()
 
     # -- running -----------------------------------------------------------------------------
     def refresh(self) -> None:

@@ -12,10 +12,12 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QTextCursor
 
 from sellerdesk.core.metrics import percent
+from sellerdesk.services import policies
 from sellerdesk.services.database import open_database
 from sellerdesk.services.demo.build import build_demo
 from sellerdesk.services.policy_lab.backtest import backtest
-from sellerdesk.ui.dialogs.backtest_panel import change, money, preset_range
+from sellerdesk.ui.date_range import preset_range
+from sellerdesk.ui.dialogs.backtest_panel import change, money
 from sellerdesk.ui.main_window import MainWindow
 from sellerdesk.ui.views.work_tabs import ISSUES_TAB
 
@@ -219,3 +221,33 @@ def test_last_quarter_is_the_whole_calendar_quarter_before_today():
     assert preset_range("quarter", date(2026, 3, 1)) == (date(2025, 10, 1), date(2025, 12, 31))
     assert preset_range("quarter", date(2026, 8, 15)) == (date(2026, 4, 1), date(2026, 6, 30))
     assert preset_range(30, date(2026, 3, 1)) == (date(2026, 1, 31), date(2026, 3, 1))
+
+
+def test_typing_while_a_saved_version_is_replayed_still_shows_that_versions_figures(qtbot,
+                                                                                    lab):
+    """Typing changes the text being edited, not a saved version: a replay of the version
+    under way when a key is typed is shown, not dropped with no other run to follow."""
+    window, editor, panel = lab
+    engine = window.database.engine
+    newest = policies.policy_versions(engine)[0].version
+    version_text = policies.policy_version_text(engine, newest)
+    assert DAMAGED_30 in version_text
+    with qtbot.waitSignal(panel.finished, timeout=30_000):
+        editor.text_edit.setPlainText(version_text.replace(
+            DAMAGED_30, 'basis = "affected_items"\npercent = 60'))
+    edited = draft_column(panel)
+    panel.source_box.setCurrentIndex(panel.source_box.findData(newest))
+    panel.source_box.activated.emit(panel.source_box.currentIndex())
+    panel.refresh()                      # the pause after the choice is over: it runs
+    assert panel.running()
+    # A key typed in the Policy tab before the version's figures come back.
+    editor.text_edit.setPlainText(version_text.replace(
+        DAMAGED_30, 'basis = "affected_items"\npercent = 90'))
+    qtbot.waitUntil(lambda: not panel.running() and not panel.due(), timeout=30_000)
+    start, end = panel.date_range()
+    result = backtest(engine, version_text, start=start, end=end)
+    shown = draft_column(panel)
+    assert shown != edited
+    assert shown == {str(o.issue_id): "no rule" if o.without_rule else
+                     o.draft.amount.display() if o.draft else "—" for o in result.outcomes}
+    assert panel.totals_rows() == expected_totals(result)
