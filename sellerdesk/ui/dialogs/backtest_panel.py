@@ -15,13 +15,13 @@ from __future__ import annotations
 import itertools
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time
 from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCharts import QChart, QChartView, QDateTimeAxis, QLineSeries, QValueAxis
-from PySide6.QtCore import QDate, QMargins, Qt, QTimer, Signal
+from PySide6.QtCore import QMargins, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QPainter, QPalette, QPen, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -56,6 +56,7 @@ from sellerdesk.services.policy_lab.backtest import (
     replay_draft,
 )
 from sellerdesk.services.policy_lab.estimate import Estimate
+from sellerdesk.ui.date_range import QUARTER, RangeChoice, preset_range
 from sellerdesk.ui.formatting import MUTED, error_style, is_dark, tone_color
 from sellerdesk.ui.models.records_model import Column, RecordsModel
 from sellerdesk.ui.record_table import record_table
@@ -67,7 +68,7 @@ if TYPE_CHECKING:
 DEBOUNCE_MS = 500            # after the last keystroke, the draft is replayed
 EDITED = "edited"            # the text source: the editor's text
 FILE = "file"                # … a file chosen by the user
-PRESETS = (("Last 30 days", 30), ("Last 90 days", 90), ("Last quarter", "quarter"),
+PRESETS = (("Last 30 days", 30), ("Last 90 days", 90), ("Last quarter", QUARTER),
            ("Custom range", None))
 GROUPINGS = (("By issue type", "issue_type"), ("By SKU", "sku"),
              ("By marketplace", "marketplace"), ("By agent", "agent"))
@@ -81,19 +82,6 @@ _RUNNING: set[Task] = set()
 
 
 # -- dates ---------------------------------------------------------------------------------
-def preset_range(preset: int | str, today: date) -> tuple[date, date]:
-    """The last N days up to today, or the last whole calendar quarter before today's."""
-    if preset == "quarter":
-        this_quarter = date(today.year, 3 * ((today.month - 1) // 3) + 1, 1)
-        end = this_quarter - timedelta(days=1)
-        return date(end.year, end.month - 2, 1), end
-    return today - timedelta(days=int(preset) - 1), today
-
-
-def _qdate(day: date) -> QDate:
-    return QDate(day.year, day.month, day.day)
-
-
 # -- money ---------------------------------------------------------------------------------
 def money(minor: int, currency: str) -> str:
     return Money.from_minor(minor, currency).display()
@@ -169,7 +157,7 @@ def _label(text: str = "") -> QLabel:
     return label
 
 
-class BacktestPanel(QWidget):
+class BacktestPanel(QWidget, RangeChoice):
     """`text_of`: the editor's text as it stands. The editor calls `draft_edited` on each
     change to it."""
     open_issue = Signal(int)
@@ -391,29 +379,6 @@ class BacktestPanel(QWidget):
                             f"policy version {chosen}")
         path = Path(chosen)
         return lambda: (read_policy_file(path), path.name)
-
-    # -- the range ---------------------------------------------------------------------------
-    def set_range(self, start: date, end: date) -> None:
-        for edit, day in ((self.from_edit, start), (self.to_edit, end)):
-            edit.blockSignals(True)
-            edit.setDate(_qdate(day))
-            edit.blockSignals(False)
-
-    def date_range(self) -> tuple[date, date]:
-        return self.from_edit.date().toPython(), self.to_edit.date().toPython()
-
-    def _preset_chosen(self) -> None:
-        preset = self.preset_box.currentData()
-        if preset is None:
-            return
-        self.set_range(*preset_range(preset, now().date()))
-        self.refresh()
-
-    def _dates_edited(self) -> None:
-        self.preset_box.blockSignals(True)
-        self.preset_box.setCurrentIndex(self.preset_box.findData(None))
-        self.preset_box.blockSignals(False)
-        self._debounce.start()
 
     # -- running -----------------------------------------------------------------------------
     def draft_edited(self) -> None:

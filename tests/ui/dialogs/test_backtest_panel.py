@@ -16,7 +16,8 @@ from sellerdesk.services import policies
 from sellerdesk.services.database import open_database
 from sellerdesk.services.demo.build import build_demo
 from sellerdesk.services.policy_lab.backtest import backtest
-from sellerdesk.ui.dialogs.backtest_panel import change, money, preset_range
+from sellerdesk.ui.date_range import preset_range
+from sellerdesk.ui.dialogs.backtest_panel import change, money
 from sellerdesk.ui.main_window import MainWindow
 from sellerdesk.ui.views.work_tabs import ISSUES_TAB
 
