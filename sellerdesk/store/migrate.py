@@ -20,6 +20,7 @@ from pathlib import Path
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
+from sellerdesk.store import team
 from sellerdesk.store.engine import DatabaseError, explain, location, sqlite_path, writing
 
 HEAD_REVISION = "0022"
@@ -93,6 +94,11 @@ def _run_alembic(engine: Engine) -> None:
     with writing(engine) as conn:
         config.attributes["connection"] = conn
         command.upgrade(config, "head")
+        if conn.dialect.name == "postgresql" and team.team_login(conn) is not None:
+            # A team's owner upgrades it by opening it (an agent may not): the tables the
+            # migration added are shared with the team in the same transaction, as
+            # `team init` shares the others, or every agent would meet a refusal on them.
+            team.grant_privileges(conn)
 
 
 def migrated_sqlite_statements() -> list[str]:
