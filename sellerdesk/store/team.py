@@ -254,7 +254,7 @@ class ChangeListener:
 
 def _row_rules(conn: Connection) -> None:
     team = groups(conn)
-    agent, supervisor, _ = _quoted_groups(conn, team)
+    agent, supervisor, owner = _quoted_groups(conn, team)
     literal = team["supervisor"].replace("'", "''")
     is_supervisor = f"pg_has_role(current_user, '{literal}', 'MEMBER')"
     rules = {
@@ -284,6 +284,17 @@ def _row_rules(conn: Connection) -> None:
             f"CREATE POLICY read ON issue_claim FOR SELECT TO {agent} USING (true)",
             f"""CREATE POLICY own ON issue_claim FOR ALL TO {agent}
                 USING (login = current_user) WITH CHECK (login = current_user)""",
+        ],
+        "policy_draft": [
+            f"CREATE POLICY read ON policy_draft FOR SELECT TO {agent} USING (true)",
+            f"""CREATE POLICY propose ON policy_draft FOR INSERT TO {agent}
+                WITH CHECK (created_by = current_user)""",
+            # Withdrawn by its author, or by a supervisor; made current by an owner only.
+            f"""CREATE POLICY withdraw ON policy_draft FOR UPDATE TO {agent}
+                USING (created_by = current_user OR {is_supervisor})
+                WITH CHECK (withdrawn_by = current_user AND applied_as IS NULL)""",
+            f"""CREATE POLICY apply ON policy_draft FOR UPDATE TO {owner}
+                USING (true) WITH CHECK (applied_by = current_user)""",
         ],
         "security_event": [
             f"CREATE POLICY read ON security_event FOR SELECT TO {supervisor} USING (true)",
