@@ -467,9 +467,12 @@ class PolicyEditor(QDialog):
         self.check()
 
     def _draft_applied(self, version: int) -> None:
-        # As after a restore: the editor holds the policy now in force.
+        # As after a restore, the editor holds the policy now in force, unless it holds
+        # edits kept nowhere else: those stay, "not saved yet" against the new version.
+        typed = self.has_unsaved_edits()
         self._saved_text = policies.policy_version_text(self.engine, version)
-        self.text_edit.setPlainText(self._saved_text)
+        if not typed:
+            self.text_edit.setPlainText(self._saved_text)
         self._show_versions()
         self.check()
         self.saved.emit(version)

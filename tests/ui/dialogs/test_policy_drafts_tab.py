@@ -83,3 +83,26 @@ def test_a_long_why_wraps_and_the_editor_still_fits_a_small_screen(qtbot, desk_w
     qtbot.waitUntil(lambda: editor.result_label.text() == "$14.99 · Courtesy credit")
     assert f"why: {why.strip()}" in editor.version_label.text()
     assert editor.minimumSizeHint().width() <= 1280      # the smallest screen dialogs fit
+
+
+def test_making_a_draft_current_keeps_what_is_being_typed(qtbot, desk_window):
+    """Edits kept nowhere else stay in the editor, not saved, against the new version."""
+    from tests.ui.dialogs.test_policy_editor import type_at_end
+    engine = desk_window.database.engine
+    owner_at_work(engine, "Ana")
+    current = policies.policy_version_text(engine, 1)
+    draft = policy_drafts.save_draft(engine, current.replace("percent = 30", "percent = 60", 1),
+                                     note="damaged at 60 %", by="Ana")
+    editor = open_editor(qtbot, desk_window)
+    type_at_end(qtbot, editor, "# kinder this year")
+    drafts = editor.drafts
+    drafts.select_draft(draft.id)
+    qtbot.mouseClick(drafts.apply_button, Qt.MouseButton.LeftButton)
+    drafts.question.setTextValue("agreed")
+    drafts.question.accept()
+    yes = next(b for b in drafts.question.buttons() if b.text().startswith("&Make draft"))
+    yes.click()
+    qtbot.waitUntil(lambda: policy_drafts.policy_draft(engine, draft.id).state == "applied")
+    assert editor.text_edit.toPlainText().endswith("# kinder this year")
+    assert "percent = 30" in editor.text_edit.toPlainText()
+    qtbot.waitUntil(lambda: editor.check_label.text().endswith("not saved yet"))
