@@ -55,3 +55,15 @@ class Task(QThread):
             self.failed.emit(exc)
         else:
             self.succeeded.emit(result)
+
+
+# Tasks whose dialog or tab may close while they run: a QThread destroyed while its thread
+# runs ends the process, so each is held here until its thread has ended.
+_RUNNING: set[Task] = set()
+
+
+def keep_until_done(task: Task) -> Task:
+    """Hold `task` until its thread ends, whatever becomes of whoever started it."""
+    _RUNNING.add(task)
+    task.finished.connect(lambda: _RUNNING.discard(task))
+    return task

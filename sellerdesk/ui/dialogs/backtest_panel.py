@@ -60,7 +60,7 @@ from sellerdesk.ui.date_range import QUARTER, RangeChoice, preset_range
 from sellerdesk.ui.formatting import MUTED, error_style, is_dark, tone_color
 from sellerdesk.ui.models.records_model import Column, RecordsModel
 from sellerdesk.ui.record_table import record_table
-from sellerdesk.ui.tasks import Task
+from sellerdesk.ui.tasks import Task, keep_until_done
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
@@ -75,10 +75,6 @@ GROUPINGS = (("By issue type", "issue_type"), ("By SKU", "sku"),
 TOTAL_HEADERS = ("Currency", "Issues", "Sales", "Given", "Policy then", "Draft",
                  "Draft vs then")
 POLICY_FILTER = "Policy files (*.toml);;All files (*)"
-
-# Threads still running after their tab was closed: kept here until they end, so a
-# QThread is never destroyed while it runs (the dialog deletes itself on close).
-_RUNNING: set[Task] = set()
 
 
 # -- dates ---------------------------------------------------------------------------------
@@ -461,12 +457,11 @@ class BacktestPanel(QWidget, RangeChoice):
             self._task.cancel()
         task = Task(work)
         self._task, self._then = task, done
-        _RUNNING.add(task)
+        keep_until_done(task)
         # Bound methods: once the tab is gone, Qt drops these connections with it.
         task.progressed.connect(self._task_progressed)
         task.succeeded.connect(self._task_succeeded)
         task.failed.connect(self._task_failed)
-        task.finished.connect(lambda: _RUNNING.discard(task))
         self.cancel_button.setEnabled(True)
         self.progress_bar.setValue(0)
         self.progress_label.setText(message)

@@ -51,7 +51,7 @@ from sellerdesk.ui.date_range import RangeChoice, preset_range
 from sellerdesk.ui.formatting import error_style
 from sellerdesk.ui.models.records_model import Column, RecordsModel
 from sellerdesk.ui.record_table import record_table
-from sellerdesk.ui.tasks import Task
+from sellerdesk.ui.tasks import Task, keep_until_done
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
@@ -65,10 +65,6 @@ WHY = {"overrides_up": "Given more than the policy suggested",
        "above_colleagues": "Given more than colleagues in alike cases",
        "below_colleagues": "Given less than colleagues in alike cases",
        "type_norm": "Departed from the policy's suggestion"}
-
-# Threads still running after the dialog closed: kept until they end, so a QThread is
-# never destroyed while it runs (the dialog deletes itself on close).
-_RUNNING: set[Task] = set()
 
 
 def _rate(count: int, of: int) -> str:
@@ -282,12 +278,11 @@ class ConsistencyDialog(QDialog, RangeChoice):
         task = Task(lambda progress, cancelled: consistency_report(
             engine, start=start, end=end, progress=progress, cancelled=cancelled))
         self._task, self._asked = task, (start, end)
-        _RUNNING.add(task)
+        keep_until_done(task)
         # Bound methods: once the dialog is gone, Qt drops these connections with it.
         task.progressed.connect(self._task_progressed)
         task.succeeded.connect(self._task_succeeded)
         task.failed.connect(self._task_failed)
-        task.finished.connect(lambda: _RUNNING.discard(task))
         self.cancel_button.setEnabled(True)
         self.progress_bar.setValue(0)
         self.progress_label.setText("Reading the credits…")

@@ -40,7 +40,7 @@ from sellerdesk.services.policy_lab.backtest import (
 from sellerdesk.ui.dialogs.ask import ask_text, confirm
 from sellerdesk.ui.dialogs.pin_dialog import with_pin
 from sellerdesk.ui.formatting import error_style, local_time
-from sellerdesk.ui.tasks import Task
+from sellerdesk.ui.tasks import Task, keep_until_done
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
@@ -48,10 +48,6 @@ if TYPE_CHECKING:
 TITLE = "Policy drafts"
 DRAFT_HEADERS = ("Draft", "Saved by", "Saved", "Based on", "State", "Note")
 TOTAL_HEADERS = ("Currency", "Issues", "In force", "Draft", "Share of sales (in force → draft)")
-
-# Threads still running after their dialog closed: kept until they end, so a QThread is
-# never destroyed while it runs.
-_RUNNING: set[Task] = set()
 
 
 @dataclass(frozen=True, slots=True)
@@ -216,11 +212,10 @@ class DraftsPanel(QWidget):
         task = Task(lambda progress, cancelled: compare(engine, draft_id, text, progress,
                                                         cancelled))
         self.task = task
-        _RUNNING.add(task)
+        keep_until_done(task)
         task.progressed.connect(lambda f, m: self._progressed(task, f, m))
         task.succeeded.connect(lambda result: self._finished(task, result))
         task.failed.connect(lambda exc: self._failed(task, exc))
-        task.finished.connect(lambda: _RUNNING.discard(task))
         self._running(True)
         self.progress.setValue(0)
         self.summary_label.setText(f"Backtesting draft {draft_id}…")

@@ -36,7 +36,7 @@ from sellerdesk.services.mail.account import (
 )
 from sellerdesk.ui.formatting import error_style
 from sellerdesk.ui.scrolling import scrolling_body
-from sellerdesk.ui.tasks import Task
+from sellerdesk.ui.tasks import Task, keep_until_done
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
@@ -52,14 +52,10 @@ PRESETS = {
 }
 SIGN_INS = {"password": "Password or app password", "oauth2:google": "OAuth 2.0 — Google",
             "oauth2:microsoft": "OAuth 2.0 — Microsoft"}
-# Tasks whose page was closed while they ran: kept here until their thread ends, so a
-# closed dialog never destroys a thread still signing in.
-_RUNNING: set[Task] = set()
 
 
 def _keep_until_done(task: Task) -> Task:
-    _RUNNING.add(task)
-    task.finished.connect(lambda: _RUNNING.discard(task))
+    keep_until_done(task)
     task.finished.connect(task.deleteLater)
     return task
 
