@@ -7,15 +7,11 @@ a preset is worked out at once."""
 from __future__ import annotations
 
 from datetime import date, timedelta
-from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QDate
+from PySide6.QtCore import QDate, QTimer
+from PySide6.QtWidgets import QComboBox, QDateEdit
 
 from sellerdesk.services.clock import now
-
-if TYPE_CHECKING:
-    from PySide6.QtCore import QTimer
-    from PySide6.QtWidgets import QComboBox, QDateEdit
 
 QUARTER = "quarter"
 
@@ -46,6 +42,27 @@ class RangeChoice:
 
     def refresh(self) -> None:
         raise NotImplementedError
+
+    def make_range_boxes(self, presets: tuple[tuple[str, int | str | None], ...]) -> None:
+        """The preset box (each preset's name and its days, QUARTER or None) and the two
+        dates, for the owner to lay out; they act once watch_range() is called."""
+        self.preset_box = QComboBox()
+        for name, preset in presets:
+            self.preset_box.addItem(name, preset)
+        self.from_edit, self.to_edit = QDateEdit(), QDateEdit()
+        for edit in (self.from_edit, self.to_edit):
+            edit.setCalendarPopup(True)
+            edit.setDisplayFormat("yyyy-MM-dd")
+
+    def watch_range(self, debounce: QTimer, start: date, end: date) -> None:
+        """Show `start`–`end`; from then on a preset is worked out at once and a date
+        typed after `debounce`'s pause (the timer calls refresh())."""
+        self._debounce = debounce
+        debounce.timeout.connect(self.refresh)
+        self.set_range(start, end)
+        self.preset_box.currentIndexChanged.connect(self._preset_chosen)
+        for edit in (self.from_edit, self.to_edit):
+            edit.dateChanged.connect(self._dates_edited)
 
     def set_range(self, start: date, end: date) -> None:
         for edit, day in ((self.from_edit, start), (self.to_edit, end)):

@@ -26,7 +26,6 @@ from PySide6.QtGui import QKeySequence, QPainter, QPalette, QPen, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
-    QDateEdit,
     QFileDialog,
     QGroupBox,
     QHBoxLayout,
@@ -174,13 +173,7 @@ class BacktestPanel(QWidget, RangeChoice):
         self._closed = False
 
         # -- what to test, on which days ------------------------------------------------
-        self.preset_box = QComboBox()
-        for name, preset in PRESETS:
-            self.preset_box.addItem(name, preset)
-        self.from_edit, self.to_edit = QDateEdit(), QDateEdit()
-        for edit in (self.from_edit, self.to_edit):
-            edit.setCalendarPopup(True)
-            edit.setDisplayFormat("yyyy-MM-dd")
+        self.make_range_boxes(PRESETS)
         self.source_box = QComboBox()
         self.source_box.setToolTip("The policy text replayed on the range's issues")
         self.run_button = QPushButton("Run &again")
@@ -313,13 +306,9 @@ class BacktestPanel(QWidget, RangeChoice):
                 self.grouping_box, self.group_table, self.issue_table)):
             QWidget.setTabOrder(first, then)
 
-        self._debounce = QTimer(self, singleShot=True, interval=DEBOUNCE_MS)
-        self._debounce.timeout.connect(self.refresh)
-        self.set_range(*preset_range(90, now().date()))
         self.preset_box.setCurrentIndex(1)
-        self.preset_box.currentIndexChanged.connect(self._preset_chosen)
-        for edit in (self.from_edit, self.to_edit):
-            edit.dateChanged.connect(self._dates_edited)
+        self.watch_range(QTimer(self, singleShot=True, interval=DEBOUNCE_MS),
+                         *preset_range(90, now().date()))
         self.fill_sources()
         self.source_box.activated.connect(self._source_chosen)
         self.run_button.clicked.connect(self.run_again)

@@ -23,8 +23,6 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QComboBox,
-    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QHBoxLayout,
@@ -155,13 +153,7 @@ class ConsistencyDialog(QDialog, RangeChoice):
         self._closed = False
 
         # -- the range ------------------------------------------------------------------
-        self.preset_box = QComboBox()
-        for name, days in PRESETS:
-            self.preset_box.addItem(name, days)
-        self.from_edit, self.to_edit = QDateEdit(), QDateEdit()
-        for edit in (self.from_edit, self.to_edit):
-            edit.setCalendarPopup(True)
-            edit.setDisplayFormat("yyyy-MM-dd")
+        self.make_range_boxes(PRESETS)
         self.run_button = QPushButton("Run &again")
         self.run_button.setToolTip("Read the range again (credits given since are counted)")
         self.run_button.setAutoDefault(False)
@@ -254,12 +246,8 @@ class ConsistencyDialog(QDialog, RangeChoice):
             QWidget.setTabOrder(first, then)
         self.resize(900, 640)
 
-        self._debounce = QTimer(self, singleShot=True, interval=DEBOUNCE_MS)
-        self._debounce.timeout.connect(self.refresh)
-        self.set_range(*preset_range(7, now().date()))
-        self.preset_box.currentIndexChanged.connect(self._preset_chosen)
-        for edit in (self.from_edit, self.to_edit):
-            edit.dateChanged.connect(self._dates_edited)
+        self.watch_range(QTimer(self, singleShot=True, interval=DEBOUNCE_MS),
+                         *preset_range(7, now().date()))
         self.run_button.clicked.connect(self.refresh)
         self.cancel_button.clicked.connect(self.cancel)
         self.outlier_list.currentRowChanged.connect(self._show_issues)
