@@ -158,13 +158,18 @@ def policy_diff(engine: Engine, older: int, newer: int) -> str:
 MAX_POLICY_BYTES = 2**20      # a policy is a few kilobytes of text
 
 
-def import_policy(engine: Engine, path: Path, *, by: str) -> tuple[int, Policy]:
+def read_policy_file(path: Path) -> str:
+    """A policy file's text (UTF-8, a BOM allowed), for importing, backtesting or keeping
+    as a draft; what is not one is an InputError naming the file."""
     data = read_regular_file(path, limit=MAX_POLICY_BYTES, what="a policy file")
     try:
-        text = data.decode("utf-8-sig")
+        return data.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise InputError("a policy file must be UTF-8 text", file=str(path)) from None
-    return save_policy(engine, text, by=by, source=Path(path).name)
+
+
+def import_policy(engine: Engine, path: Path, *, by: str) -> tuple[int, Policy]:
+    return save_policy(engine, read_policy_file(path), by=by, source=Path(path).name)
 
 
 def export_policy(engine: Engine, path: Path) -> tuple[int, Policy]:

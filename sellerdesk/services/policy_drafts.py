@@ -14,16 +14,15 @@ from pathlib import Path
 
 from sqlalchemy.engine import Engine
 
-from sellerdesk.core.errors import InputError, KnownError
+from sellerdesk.core.errors import KnownError
 from sellerdesk.core.issues import IssueType
 from sellerdesk.core.policy import Policy, parse_policy
 from sellerdesk.services.at_desk import at_desk_or_add_first_owner
 from sellerdesk.services.clock import now
-from sellerdesk.services.files import read_regular_file
 from sellerdesk.services.policies import (
-    MAX_POLICY_BYTES,
     check_policy,
     ensure_active_policy_in,
+    read_policy_file,
     require_owner,
 )
 from sellerdesk.services.protection import pins, security_log
@@ -113,12 +112,8 @@ def save_draft(engine: Engine, text: str, *, note: str, by: str | None,
 
 
 def save_draft_file(engine: Engine, path: Path, *, note: str, by: str | None) -> PolicyDraft:
-    data = read_regular_file(path, limit=MAX_POLICY_BYTES, what="a policy file")
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise InputError("a policy file must be UTF-8 text", file=str(path)) from None
-    return save_draft(engine, text, note=note, by=by, source=Path(path).name)
+    return save_draft(engine, read_policy_file(path), note=note, by=by,
+                      source=Path(path).name)
 
 
 def drafts(engine: Engine) -> list[PolicyDraft]:

@@ -47,7 +47,7 @@ from typing import Any
 
 from sqlalchemy.engine import Engine
 
-from sellerdesk.core.errors import Cancelled, InputError, KnownError
+from sellerdesk.core.errors import Cancelled, KnownError
 from sellerdesk.core.issues import IssueType, Severity
 from sellerdesk.core.money import Money, minor_text
 from sellerdesk.core.orders import Channel, Order, OrderId, OrderItem
@@ -452,14 +452,8 @@ def backtest_file(engine: Engine, path: Path, *, start: date, end: date,
                   cancelled: Callable[[], bool] | None = None) -> Backtest:
     """backtest() of a draft kept in a file (`sellerdesk policy backtest FILE`); a file
     that is not a policy is an InputError naming it, its line and its key."""
-    from sellerdesk.services.files import read_regular_file
-    from sellerdesk.services.policies import MAX_POLICY_BYTES
-    data = read_regular_file(path, limit=MAX_POLICY_BYTES, what="a policy file")
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise InputError("a policy file must be UTF-8 text", file=str(path)) from None
-    return backtest(engine, text, start=start, end=end, progress=progress,
+    from sellerdesk.services.policies import read_policy_file
+    return backtest(engine, read_policy_file(path), start=start, end=end, progress=progress,
                     cancelled=cancelled, source=Path(path).name)
 
 

@@ -40,12 +40,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from sellerdesk.core.errors import Cancelled, InputError, KnownError
+from sellerdesk.core.errors import Cancelled, KnownError
 from sellerdesk.core.metrics import percent
 from sellerdesk.core.money import Money
 from sellerdesk.services import policies
 from sellerdesk.services.clock import now
-from sellerdesk.services.files import read_regular_file
 from sellerdesk.services.policy_lab.backtest import (
     Backtest,
     BacktestError,
@@ -363,7 +362,7 @@ class BacktestPanel(QWidget, RangeChoice):
             return lambda: (policies.policy_version_text(engine, chosen),
                             f"policy version {chosen}")
         path = Path(chosen)
-        return lambda: (read_policy_file(path), path.name)
+        return lambda: (policies.read_policy_file(path), path.name)
 
     # -- running -----------------------------------------------------------------------------
     def draft_edited(self) -> None:
@@ -685,15 +684,6 @@ class BacktestPanel(QWidget, RangeChoice):
         outcome = self.issue_model.record_at(row)
         if outcome is not None:
             self.open_issue.emit(outcome.issue_id)
-
-
-def read_policy_file(path: Path) -> str:
-    """A policy file's text, as `policy import` and `policy backtest` read it."""
-    data = read_regular_file(path, limit=policies.MAX_POLICY_BYTES, what="a policy file")
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise InputError("a policy file must be UTF-8 text", file=str(path)) from None
 
 
 def estimate_text(estimate: Estimate) -> str:
